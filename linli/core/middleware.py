@@ -1,0 +1,19 @@
+from linli.core.context import new_request_id, request_id_var
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id that lands in the audit trail and the response headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-Id", "")
+        rid = incoming[:40] if incoming.isalnum() else new_request_id()
+        token = request_id_var.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-Id"] = rid
+        return response

@@ -1,0 +1,72 @@
+"""Roles and what each may do. Scope (community, building, grid) lives on the membership."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
+    PROPERTY_MANAGER = "property_manager", _("物业经理")
+    FRONT_DESK = "front_desk", _("前台客服")
+    TECHNICIAN = "technician", _("维修工")
+    SECURITY = "security", _("保安")
+    GRID_WORKER = "grid_worker", _("网格员")
+    COMMITTEE_MEMBER = "committee_member", _("业委会委员")
+    GOV_VIEWER = "gov_viewer", _("街道/政府查看")
+
+
+class Action:
+    PROPERTY_VIEW = "property.view"
+    PROPERTY_CHANGE = "property.change"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_CHANGE = "people.change"
+    PII_VIEW = "pii.view"
+    CARE_VIEW = "care.view"
+    CARE_CHANGE = "care.change"
+    IMPORT_RUN = "import.run"
+    AUDIT_VIEW = "audit.view"
+    STATS_VIEW = "stats.view"
+    MEMBERS_CHANGE = "members.change"
+
+
+A = Action
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.COMMUNITY_ADMIN: frozenset(v for k, v in vars(Action).items() if k.isupper() and isinstance(v, str)),
+    Role.PROPERTY_MANAGER: frozenset(
+        {
+            A.PROPERTY_VIEW,
+            A.PROPERTY_CHANGE,
+            A.PEOPLE_VIEW,
+            A.PEOPLE_CHANGE,
+            A.PII_VIEW,
+            A.IMPORT_RUN,
+            A.AUDIT_VIEW,
+            A.STATS_VIEW,
+            A.CARE_VIEW,
+        }
+    ),
+    # The counter serves residents in person (代办), so it sees and changes the registry.
+    Role.FRONT_DESK: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW, A.PEOPLE_CHANGE, A.PII_VIEW}),
+    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW}),
+    Role.SECURITY: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW}),
+    Role.GRID_WORKER: frozenset(
+        {
+            A.PROPERTY_VIEW,
+            A.PEOPLE_VIEW,
+            A.PEOPLE_CHANGE,
+            A.PII_VIEW,
+            A.CARE_VIEW,
+            A.CARE_CHANGE,
+            A.STATS_VIEW,
+        }
+    ),
+    Role.COMMITTEE_MEMBER: frozenset({A.PROPERTY_VIEW, A.STATS_VIEW}),
+    Role.GOV_VIEWER: frozenset({A.STATS_VIEW, A.PROPERTY_VIEW}),
+}
+
+# What a resident may do on their own household's records (derived from occupancy, not a role).
+RESIDENT_ACTIONS = frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW})
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,0 +1,138 @@
+"""Personal data: who may see it unmasked (logged), export and erasure for one person (PIPL)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.core import audit
+from linli.core.context import current_request_id
+from linli.core.errors import Conflict
+from linli.core.masking import mask_id_number, mask_phone, mask_plate
+from linli.core.models import PiiAccess
+from linli.core.permissions import may, require
+from linli.core.roles import Action
+from linli.registry.choices import EndReason
+from linli.registry.models import CareTag, Occupancy, Person, Vehicle
+
+
+def is_self(actor, person: Person) -> bool:
+    return person.user_id is not None and person.user_id == getattr(actor, "pk", None)
+
+
+def may_see_full(actor, person: Person) -> bool:
+    return is_self(actor, person) or may(actor, Action.PII_VIEW, person.community_id)
+
+
+def log_pii_reads(actor, people: list[Person], fields: str, purpose: str = "") -> None:
+    """Every staff read of unmasked data leaves a row (SEC-1). A person reading their own does not."""
+    rows = [
+        PiiAccess(
+            actor=actor,
+            community_id=p.community_id,
+            person_id=p.pk,
+            fields=fields,
+            purpose=purpose,
+            request_id=current_request_id(),
+        )
+        for p in people
+        if not is_self(actor, p)
+    ]
+    if rows:
+        PiiAccess.objects.bulk_create(rows)
+
+
+def person_contact(actor, person: Person, *, reveal: bool, purpose: str = "") -> dict:
+    """Phone and ID number as this actor may see them; a reveal is logged."""
+    full = reveal and may_see_full(actor, person)
+    if full:
+        log_pii_reads(actor, [person], "phone,id_number", purpose)
+        return {"phone": person.phone, "id_number": person.id_number, "masked": False}
+    return {
+        "phone": mask_phone(person.phone),
+        "id_number": mask_id_number(person.id_number),
+        "masked": True,
+    }
+
+
+def export_person_data(actor, person: Person) -> dict:
+    """Everything we hold on one person, in full, for a PIPL access request. Logged."""
+    if not is_self(actor, person):
+        require(actor, Action.PII_VIEW, person.community_id)
+    log_pii_reads(actor, [person], "export", "pipl_export")
+    occupancies = Occupancy.objects.filter(person=person).select_related("house__building", "house__unit")
+    return {
+        "person": {
+            "name": person.name,
+            "gender": person.gender,
+            "birth_date": person.birth_date,
+            "id_number": person.id_number,
+            "phone": person.phone,
+            "hukou_local": person.hukou_local,
+            "registered_at": person.created_at,
+        },
+        "occupancies": [
+            {
+                "house": o.house.label,
+                "relation": o.relation,
+                "valid_from": o.valid_from,
+                "valid_to": o.valid_to,
+                "ended_at": o.ended_at,
+                "end_reason": o.end_reason,
+            }
+            for o in occupancies
+        ],
+        "vehicles": [{"plate": v.plate, "kind": v.kind, "color": v.color} for v in person.vehicles.all()],
+        "care_tags": [
+            {
+                "kind": t.kind,
+                "consent_at": t.consent_at,
+                "consent_by": t.consent_by,
+                "revoked_at": t.revoked_at,
+            }
+            for t in person.care_tags.all()
+        ],
+        "exported_at": timezone.now(),
+    }
+
+
+@transaction.atomic
+def do_erase_person(*, actor, person: Person, reason: str) -> Person:
+    """Right to erasure: ends every relation, deletes vehicles and care tags, blanks the data.
+
+    The row stays (as 已删除) so that bills and votes that reference it keep their history;
+    the audit trail keeps only masked values, as it always does.
+    """
+    if not is_self(actor, person):
+        require(actor, Action.PII_VIEW, person.community_id)
+        require(actor, Action.PEOPLE_CHANGE, person.community_id)
+    if person.erased_at is not None:
+        raise Conflict("already_erased", _("该人员的个人信息已删除"))
+    from linli.registry.services import end_occupancies
+
+    active = list(Occupancy.objects.filter(person=person, ended_at__isnull=True).values_list("pk", flat=True))
+    end_occupancies(active, EndReason.MOVED_OUT, timezone.localdate(), actor)
+    plates = [mask_plate(v.plate) for v in person.vehicles.all()]
+    Vehicle.objects.filter(person=person).delete()
+    CareTag.objects.filter(person=person).delete()
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(
+        name=_("已删除"),
+        id_number="",
+        id_number_bidx=None,
+        phone="",
+        phone_bidx=None,
+        birth_date=None,
+        gender="",
+        user=None,
+        erased_at=now,
+        updated_at=now,
+    )
+    audit.record(
+        actor=actor,
+        action="erase",
+        obj=person,
+        community_id=person.community_id,
+        after={"reason": reason, "vehicles_deleted": plates},
+    )
+    person.refresh_from_db()
+    return person

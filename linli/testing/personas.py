@@ -1,0 +1,85 @@
+"""The cast every feature test uses (convention 7): an owner, a tenant, staff of community A,
+a technician, and an outsider from community B."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from linli.core.models import Community
+from linli.registry.models import Building, House, Occupancy, Person
+from linli.testing import factories as f
+
+
+@dataclass
+class World:
+    a: Community
+    b: Community
+    building: Building
+    house: House  # the owner's flat, let to the tenant
+    neighbour_house: House
+    house_b: House
+    owner: object
+    owner_person: Person
+    tenant: object
+    tenant_person: Person
+    lease: Occupancy
+    neighbour: object
+    staff: object  # property manager of A
+    front_desk: object
+    technician: object
+    grid_worker: object
+    admin: object  # community admin of A
+    outsider: object  # community admin of B, and a resident of B
+    operator: object
+
+
+def build_world() -> World:
+    today = timezone.localdate()
+    a = f.community("a", "幸福里小区")
+    b = f.community("b", "和平苑")
+    bld = f.building(a, "1号楼")
+    u = f.unit(bld)
+    house = f.house(u, "301", floor=3, area="89.50")
+    neighbour_house = f.house(u, "302", floor=3, area="120.00")
+    house_b = f.house(f.unit(f.building(b, "1号楼")), "101", floor=1)
+
+    owner = f.user("owner", phone="13800000001", display_name="王业主")
+    owner_person = f.person(a, "王建国", phone="13800000001", login=owner)
+    f.occupy(house, owner_person, "owner")
+    tenant = f.user("tenant", phone="13800000002", display_name="李租客")
+    tenant_person = f.person(a, "李小梅", phone="13800000002", login=tenant, hukou_local=False)
+    lease = f.occupy(
+        house,
+        tenant_person,
+        "tenant",
+        valid_from=today - timedelta(days=100),
+        valid_to=today + timedelta(days=1),
+    )
+    neighbour = f.user("neighbour", phone="13800000003")
+    f.occupy(neighbour_house, f.person(a, "赵邻居", phone="13800000003", login=neighbour), "owner")
+
+    outsider = f.staff(b, "community_admin", "outsider")
+    f.occupy(house_b, f.person(b, "陈外人", login=outsider), "owner")
+    operator = f.user("operator", is_operator=True)
+    return World(
+        a=a,
+        b=b,
+        building=bld,
+        house=house,
+        neighbour_house=neighbour_house,
+        house_b=house_b,
+        owner=owner,
+        owner_person=owner_person,
+        tenant=tenant,
+        tenant_person=tenant_person,
+        lease=lease,
+        neighbour=neighbour,
+        staff=f.staff(a, "property_manager", "staff"),
+        front_desk=f.staff(a, "front_desk", "frontdesk"),
+        technician=f.staff(a, "technician", "tech"),
+        grid_worker=f.staff(a, "grid_worker", "gridworker"),
+        admin=f.staff(a, "community_admin", "admin_a"),
+        outsider=outsider,
+        operator=operator,
+    )
