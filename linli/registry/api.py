@@ -85,6 +85,7 @@ def get_population(request, community_id: int):
 
 @router.get("/communities/{community_id}/buildings", response=list[BuildingOut])
 def list_buildings(request, community_id: int):
+    community_for(request, community_id)
     return list(queries.buildings(request.user, community_id))
 
 
@@ -115,6 +116,8 @@ class HouseFilter(PageQuery):
 
 @router.get("/houses", response=dict)
 def list_houses(request, filters: Query[HouseFilter]):
+    if filters.community is not None:
+        community_for(request, filters.community)
     qs = queries.houses(request.user)
     for key in ("community", "building", "unit", "type"):
         value = getattr(filters, key)
@@ -171,6 +174,7 @@ class PeopleFilter(PageQuery):
 
 @router.get("/people", response=dict)
 def list_people(request, filters: Query[PeopleFilter]):
+    community_for(request, filters.community, Action.PEOPLE_VIEW)
     if filters.q:
         qs = queries.search_people(request.user, filters.community, filters.q)
     else:
@@ -192,7 +196,7 @@ def get_person(request, person_id: int, response: HttpResponse, reveal: bool = F
     out = PersonOut.masked_from(person)
     contact = privacy.person_contact(request.user, person, reveal=reveal, purpose=purpose)
     response["ETag"] = etag_of(person)
-    return out.copy(update=contact)
+    return out.model_copy(update=contact)
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
@@ -269,6 +273,7 @@ class VehicleFilter(PageQuery):
 
 @router.get("/vehicles", response=dict)
 def list_vehicles(request, filters: Query[VehicleFilter]):
+    community_for(request, filters.community, Action.PEOPLE_VIEW)
     if filters.plate:
         qs = queries.vehicles_by_plate(request.user, filters.community, filters.plate)
     else:
@@ -289,6 +294,7 @@ def add_vehicle(request, person_id: int, data: VehicleIn):
 
 @router.get("/communities/{community_id}/parking-spaces", response=list[ParkingSpaceOut])
 def list_spaces(request, community_id: int):
+    community_for(request, community_id)
     return list(
         ParkingSpace.objects.restrict(request.user, Action.PROPERTY_VIEW).filter(community_id=community_id)
     )
@@ -314,6 +320,7 @@ def create_space(request, community_id: int, data: ParkingSpaceIn):
 
 @router.get("/communities/{community_id}/organizations", response=list[OrganizationOut])
 def list_organizations(request, community_id: int):
+    community_for(request, community_id)
     return list(
         Organization.objects.restrict(request.user, Action.PROPERTY_VIEW).filter(community_id=community_id)
     )

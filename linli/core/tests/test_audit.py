@@ -1,0 +1,75 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from linli.core.audit import verify_chain
+from linli.core.models import AuditEntry
+
+
+def _some_changes(world, api):
+    unit = world.house.unit
+    for n in ("501", "502", "503"):
+        assert (
+            api(world.staff)
+            .post(f"/units/{unit.id}/houses", {"number": n, "floor": 5, "area": "70"})
+            .status_code
+            == 201
+        )
+
+
+def test_it_chains_every_change_and_verifies(world, api):
+    _some_changes(world, api)
+    assert AuditEntry.objects.count() == 3
+    result = verify_chain()
+    assert result.ok and result.checked == 3
+
+
+def test_it_detects_an_edited_entry(world, api):
+    _some_changes(world, api)
+    middle = AuditEntry.objects.order_by("id")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET after = %s WHERE id = %s", ['{"area": "1.00"}', middle.id])
+    result = verify_chain()
+    assert not result.ok
+    assert result.broken_id == middle.id
+
+
+def test_it_detects_a_deleted_entry(world, api):
+    _some_changes(world, api)
+    first = AuditEntry.objects.order_by("id").first()
+    AuditEntry.objects.filter(pk=first.pk).delete()
+    assert not verify_chain().ok
+
+
+def test_it_detects_a_truncated_tail(world, api):
+    _some_changes(world, api)
+    AuditEntry.objects.order_by("-id").first().delete()
+    assert not verify_chain().ok
+
+
+def test_it_reports_through_the_console(world, api, capsys):
+    _some_changes(world, api)
+    call_command("verify_audit")
+    assert "3" in capsys.readouterr().out
+    AuditEntry.objects.order_by("id").first().delete()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_audit")
+    assert exit_info.value.code == 1
+
+
+def test_it_records_the_request_id(world, api):
+    unit = world.house.unit
+    r = api(world.staff).post(
+        f"/units/{unit.id}/houses", {"number": "601", "floor": 6, "area": "70"}, HTTP_X_REQUEST_ID="abc123"
+    )
+    assert r["X-Request-Id"] == "abc123"
+    assert AuditEntry.objects.get().request_id == "abc123"
+
+
+def test_it_shows_the_trail_to_auditors_only_and_never_to_outsiders(world, api):
+    _some_changes(world, api)
+    path = f"/communities/{world.a.id}/audit"
+    assert len(api(world.staff).get(path).json()["items"]) == 3
+    assert api(world.technician).get(path).status_code == 404
+    assert api(world.outsider).get(path).status_code == 404
+    assert api(world.owner).get(path).status_code == 404
