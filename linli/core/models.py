@@ -32,6 +32,13 @@ class Community(models.Model):
     def resident_scope_q(cls, scope):
         return models.Q(pk__in=scope.resident_community_ids)
 
+    @classmethod
+    def building_scope_q(cls, building_ids):
+        """Staff narrowed to a building still work in (and see) its community."""
+        from linli.registry.models import Building
+
+        return models.Q(pk__in=Building.objects.filter(pk__in=building_ids).values("community_id"))
+
 
 class Membership(models.Model):
     """A staff role in one community, optionally narrowed to one building or one grid."""

@@ -61,7 +61,7 @@ def test_it_reveals_nothing_of_community_a_to_the_outsider(world, api):
     occupancies_before = Occupancy.objects.filter(ended_at__isnull=True).count()
     unknown = []
     checked = 0
-    for path, method, op in _operations():
+    for path, method, _op in _operations():
         params = re.findall(r"\{(\w+)\}", path)
         if any(p not in ids for p in params):
             unknown.append(f"{method.upper()} {path}")
