@@ -33,7 +33,9 @@ def on_service_error(request, exc: ServiceError):
 def on_validation_error(request, exc: ValidationError):
     fields = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [str(p) for p in item.get("loc", [])]
+        # ("body", "<param>", "field", ...) or ("query", "field"): keep what names the field
+        loc = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         fields[".".join(loc) or "_"] = item.get("msg", "")
     return error(request, 422, "invalid_input", _("提交的数据有误，请检查后重试"), fields)
 
