@@ -27,6 +27,12 @@ class Action:
     AUDIT_VIEW = "audit.view"
     STATS_VIEW = "stats.view"
     MEMBERS_CHANGE = "members.change"
+    # Access control (issue 3): see points and events; manage people's grants and credentials;
+    # manage the installation (points, zones, terminals, signing keys); register walk-in visitors.
+    ACCESS_VIEW = "access.view"
+    ACCESS_CHANGE = "access.change"
+    ACCESS_ADMIN = "access.admin"
+    VISITOR_REGISTER = "visitor.register"
 
 
 A = Action
@@ -43,12 +49,27 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.AUDIT_VIEW,
             A.STATS_VIEW,
             A.CARE_VIEW,
+            A.ACCESS_VIEW,
+            A.ACCESS_CHANGE,
+            A.ACCESS_ADMIN,
+            A.VISITOR_REGISTER,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
-    Role.FRONT_DESK: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW, A.PEOPLE_CHANGE, A.PII_VIEW}),
+    Role.FRONT_DESK: frozenset(
+        {
+            A.PROPERTY_VIEW,
+            A.PEOPLE_VIEW,
+            A.PEOPLE_CHANGE,
+            A.PII_VIEW,
+            A.ACCESS_VIEW,
+            A.ACCESS_CHANGE,
+            A.VISITOR_REGISTER,
+        }
+    ),
     Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW}),
-    Role.SECURITY: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW}),
+    # The guard at the gate sees who comes and goes and lets walk-in visitors in.
+    Role.SECURITY: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW, A.ACCESS_VIEW, A.VISITOR_REGISTER}),
     Role.GRID_WORKER: frozenset(
         {
             A.PROPERTY_VIEW,
