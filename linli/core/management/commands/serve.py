@@ -1,0 +1,228 @@
+"""`linli serve`: the whole platform from one command — web server, task worker and scheduler.
+
+A small supervisor rather than a dependency (supervisord, honcho): it starts each part as a
+child process in its own process group, so a terminal's Ctrl-C reaches only the supervisor,
+which then stops the children once and in order instead of them racing their own shutdowns.
+A child that dies unexpectedly is restarted with exponential backoff; one that keeps dying
+(more than RESTARTS_PER_MINUTE) stops everything with exit code 1 so a service manager notices.
+"""
+
+import ctypes
+import hashlib
+import importlib.util
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+log = logging.getLogger("linli.serve")
+
+RESTARTS_PER_MINUTE = 5
+STOP_GRACE_SECONDS = 20
+TICK_SECONDS = 0.2
+STATIC_STAMP = ".linli-collected"
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen | None = None
+    restart_at: float = 0.0
+    restarts: list[float] = field(default_factory=list)  # monotonic times of recent restarts
+
+
+def _die_with_parent_hook():
+    """On Linux, children get SIGTERM when the supervisor dies, even by SIGKILL: no orphans."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved before fork: async-signal safety
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class Supervisor:
+    def __init__(self, children: list[Child], on_ready):
+        self.children = children
+        self.on_ready = on_ready
+        self.stop_signals = 0
+        self.gave_up = False
+        self.preexec = _die_with_parent_hook()
+
+    def request_stop(self, signum, frame):
+        self.stop_signals += 1
+        log.info("serve: %s received, stopping", signal.Signals(signum).name)
+
+    def run(self) -> int:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self.request_stop)
+        for child in self.children:
+            self._start(child)
+        announced = False
+        while not self.stop_signals and not self.gave_up:
+            now = time.monotonic()
+            for child in self.children:
+                if child.proc is not None and child.proc.poll() is not None:
+                    self._schedule_restart(child, now)
+                elif child.proc is None and not self.gave_up and now >= child.restart_at:
+                    self._start(child)
+            if not announced:
+                announced = self.on_ready()
+            time.sleep(TICK_SECONDS)
+        self._stop_all()
+        return 1 if self.gave_up else 0
+
+    def _start(self, child: Child) -> None:
+        child.proc = subprocess.Popen(child.argv, process_group=0, preexec_fn=self.preexec)
+        log.info("serve: started %s (pid %s)", child.name, child.proc.pid)
+
+    def _schedule_restart(self, child: Child, now: float) -> None:
+        code = child.proc.returncode
+        child.proc = None
+        child.restarts = [t for t in child.restarts if now - t < 60]
+        if len(child.restarts) >= RESTARTS_PER_MINUTE:
+            log.error(
+                "serve: %s exited (code %s), restarted %s times within a minute; giving up",
+                child.name,
+                code,
+                len(child.restarts),
+            )
+            self.gave_up = True
+            return
+        delay = 2 ** len(child.restarts)
+        child.restarts.append(now)
+        child.restart_at = now + delay
+        log.warning("serve: %s exited unexpectedly (code %s); restarting in %ss", child.name, code, delay)
+
+    def _stop_all(self) -> None:
+        running = [c for c in self.children if c.proc is not None and c.proc.poll() is None]
+        for child in running:
+            _signal_group(child.proc, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        killed = False
+        while alive := [c for c in running if c.proc.poll() is None]:
+            # A second Ctrl-C means "now", as it does for uvicorn itself.
+            if not killed and (time.monotonic() > deadline or self.stop_signals > 1):
+                for child in alive:
+                    log.warning("serve: killing %s (pid %s)", child.name, child.proc.pid)
+                    _signal_group(child.proc, signal.SIGKILL)
+                killed = True
+            time.sleep(TICK_SECONDS)
+        for child in running:
+            log.info("serve: %s stopped (code %s)", child.name, child.proc.returncode)
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal the child's whole group: uvicorn or a worker may have children of its own."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass  # exited between the poll and the signal
+
+
+def _static_fingerprint() -> str:
+    entries = []
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
+
+
+def collect_static_if_changed() -> None:
+    stamp = settings.STATIC_ROOT / STATIC_STAMP
+    fingerprint = _static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    log.info("serve: collecting static files into %s", settings.STATIC_ROOT)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail now with a clear message rather than after a minute of uvicorn restarts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {host}:{port} ({exc.strerror}); try --port") from exc
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+def _demo_logins() -> list[dict]:
+    if importlib.util.find_spec("linli.testing.demo") is None:
+        return []  # the demo seeder is optional; production installs may leave it out
+    from linli.testing.demo import demo_logins
+
+    try:
+        return demo_logins()
+    finally:
+        connections.close_all()  # the supervisor must not hold a database connection for days
+
+
+def _children(host: str, port: int) -> list[Child]:
+    linli = [sys.executable, "-m", "linli"]
+    # uvicorn waits for open connections on shutdown; server-sent event streams never close
+    # by themselves, hence the short graceful timeout.
+    web = [sys.executable, "-m", "uvicorn", "linli.asgi:application", "--host", host, "--port", str(port)]
+    web += ["--lifespan", "off", "--timeout-graceful-shutdown", "5"]
+    children = [Child("web", web), Child("scheduler", [*linli, "scheduler"])]
+    if isinstance(task_backends["default"], DatabaseBackend):
+        children.insert(1, Child("worker", [*linli, "db_worker", "--queue-name", "*", "--no-reload"]))
+    return children
+
+
+class Command(BaseCommand):
+    help = "Serve the platform: web server (uvicorn), task worker and scheduler, supervised."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("LINLI_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("LINLI_PORT", "8000")))
+
+    def handle(self, *, host: str, port: int, **options):
+        _check_port_free(host, port)
+        collect_static_if_changed()
+        local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        url = f"http://{f'[{local}]' if ':' in local else local}:{port}"
+
+        def announce_when_ready() -> bool:
+            if not _port_open(local, port):
+                return False
+            self._banner(url)
+            return True
+
+        code = Supervisor(_children(host, port), announce_when_ready).run()
+        if code:
+            raise CommandError("a part of linli kept failing; see the log above", returncode=code)
+
+    def _banner(self, url: str) -> None:
+        lines = ["", f"邻里 linli 已启动: {url}", f"  接口文档 (API docs): {url}/api/v1/docs"]
+        logins = _demo_logins()
+        if logins:
+            lines.append("  演示账号 (demo logins):")
+            width = max(len(row["role"]) for row in logins)
+            for row in logins:
+                lines.append(f"    {row['role']:\u3000<{width}}  {row['login']:<14}  {row['password']}")
+        lines += ["  按 Ctrl-C 停止 (press Ctrl-C to stop)", ""]
+        self.stdout.write("\n".join(lines))

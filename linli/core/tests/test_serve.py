@@ -1,0 +1,172 @@
+"""`linli serve` as an operator runs it: a real process tree, real signals, real HTTP.
+
+The served instance gets its own var/ (SQLite, keys) so it never touches the test database.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+WAIT_SECONDS = 30
+
+
+def linli_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a separate linli installation living in var_dir, on the embedded default."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LINLI_TASKS_BACKEND"}}
+    env.update(LINLI_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="linli.settings")
+    return env
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory) -> Path:
+    """A migrated var/ shared by the tests of one module (migrating takes a second or two)."""
+    path = tmp_path_factory.mktemp("var")
+    subprocess.run(
+        [sys.executable, "-m", "linli", "migrate", "--noinput", "-v0"],
+        env=linli_env(path),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return path
+
+
+def wait_for(condition, what: str):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.1)
+    pytest.fail(f"gave up after {WAIT_SECONDS}s waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # after "(comm)", which may contain spaces
+
+
+def alive(pid: int) -> bool:
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """Live child processes of pid, with their command lines."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(int(entry.name))
+        if fields and fields[0] != "Z" and int(fields[1]) == pid:
+            try:
+                children[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue  # exited while we looked
+    return children
+
+
+def wait_for_parts(serve: subprocess.Popen, what: str, accept) -> dict[str, int]:
+    """Waits until serve's children, keyed web/worker/scheduler, satisfy accept."""
+    markers = {"uvicorn": "web", "db_worker": "worker", "scheduler": "scheduler"}
+
+    def parts():
+        children = children_of(serve.pid)
+        found = {role: pid for pid, cmd in children.items() for mark, role in markers.items() if mark in cmd}
+        return found if accept(found) else None
+
+    return wait_for(parts, what)
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2) as response:
+            return json.load(response)["status"] == "ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def serving(var_dir: Path, log_path: Path):
+    """Starts `linli serve` in its own process group, as a shell starts a foreground job."""
+    port = free_port()
+    with open(log_path, "wb") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "linli", "serve", "--port", str(port)],
+            env=linli_env(var_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+        )
+    try:
+        wait_for(lambda: healthy(port), "/api/v1/health to answer")
+        yield serve, port
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(timeout=WAIT_SECONDS)
+
+
+def test_it_serves_then_stops_every_part_on_ctrl_c(var_dir, tmp_path):
+    log_path = tmp_path / "serve.log"
+    with serving(var_dir, log_path) as (serve, port):
+        parts = wait_for_parts(serve, "web, worker and scheduler to start", lambda found: len(found) == 3)
+        wait_for(lambda: f"http://127.0.0.1:{port}" in log_path.read_text(), "the banner with the URL")
+
+        os.killpg(serve.pid, signal.SIGINT)  # what the terminal sends to the foreground job on Ctrl-C
+
+        assert serve.wait(timeout=WAIT_SECONDS) == 0
+    assert [role for role, pid in parts.items() if alive(pid)] == []
+    assert "SIGINT received, stopping" in log_path.read_text()
+
+
+def test_it_restarts_a_part_that_dies(var_dir, tmp_path):
+    log_path = tmp_path / "serve.log"
+    with serving(var_dir, log_path) as (serve, port):
+        first = wait_for_parts(serve, "the scheduler to start", lambda found: "scheduler" in found)[
+            "scheduler"
+        ]
+
+        os.kill(first, signal.SIGKILL)
+
+        second = wait_for_parts(
+            serve, "a new scheduler", lambda found: found.get("scheduler") not in (None, first)
+        )["scheduler"]
+        assert "scheduler exited unexpectedly" in log_path.read_text()
+        assert healthy(port)
+        os.kill(serve.pid, signal.SIGTERM)  # what a service manager sends
+        assert serve.wait(timeout=WAIT_SECONDS) == 0
+    assert not alive(second)
+
+
+def test_it_refuses_a_port_that_is_taken(var_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "linli", "serve", "--port", str(port)],
+            env=linli_env(var_dir),
+            capture_output=True,
+            text=True,
+            timeout=WAIT_SECONDS,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
