@@ -61,6 +61,7 @@ def _mount() -> None:
 
     api.add_router("", core_router)
     api.add_router("", registry_router)
+    api.add_router("", "linli.registry.api_io.router")
 
 
 _mount()

@@ -1,0 +1,1 @@
+"""Bulk import and export of the registry (REG-7): spreadsheets in, spreadsheets out."""
