@@ -56,11 +56,15 @@ def on_http_error(request, exc: HttpError):
 
 
 def _mount() -> None:
+    from linli.accounts.api import router as accounts_router
     from linli.core.api import router as core_router
+    from linli.notify.api import router as notify_router
     from linli.registry.api import router as registry_router
 
     api.add_router("", core_router)
     api.add_router("", registry_router)
+    api.add_router("", accounts_router)
+    api.add_router("", notify_router)
     api.add_router("", "linli.registry.api_io.router")
 
 

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from linli.api import api
+from linli.notify import views as notify_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    path("events/stream", notify_views.stream),
     path("", include("linli.web.urls")),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.owned import OwnedQuerySet
 from linli.core.crypto import EncryptedTextField, blind_index
 
 
@@ -19,6 +20,9 @@ class User(AbstractUser):
     elderly_mode = models.BooleanField(_("长辈模式"), default=False)
     totp_secret = EncryptedTextField(blank=True)
     totp_enabled = models.BooleanField(default=False)
+    # Time step of the last accepted TOTP code: a code is accepted once, never replayed.
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def set_phone(self, phone: str) -> None:
@@ -45,6 +49,35 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = OwnedQuerySet.as_manager()
+    owner_field = "user"
+
+    class Meta:
+        ordering = ["-id"]
+
     @staticmethod
     def new_raw() -> str:
         return "lnl_" + secrets.token_urlsafe(32)
+
+
+class SmsCode(models.Model):
+    """A one-time sign-in code sent by SMS. Only a keyed hash of the code is stored."""
+
+    phone_bidx = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_bidx", "id"])]
+
+
+class ThrottleCounter(models.Model):
+    """One fixed-window counter of `accounts.throttle` (rate limits and lockouts)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)

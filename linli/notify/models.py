@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.owned import OwnedQuerySet
+
+
+class Notification(models.Model):
+    """One message in one user's inbox (消息). Only its recipient ever reads it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    community = models.ForeignKey("core.Community", null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+    owner_field = "recipient"
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        indexes = [
+            models.Index(fields=["recipient", "id"]),
+            models.Index(fields=["recipient", "read_at"]),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,83 @@
+"""Delivery channels. A caller of `notify` picks the channels per kind of message; each channel
+is registered here under its name, so an integration (WeChat template messages, app push) is
+one more class.
+
+`deliver` runs inside the caller's transaction: a channel writes rows there and leaves every
+outside effect (SMS, push) until after commit.
+"""
+
+from dataclasses import dataclass
+
+from linli.core.events import enqueue_after_commit, publish
+from linli.notify.models import Notification
+from linli.notify.tasks import send_sms_to_users
+
+SMS_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    title: str
+    body: str
+    link: str
+    community_id: int | None
+
+
+class Channel:
+    name: str = ""
+
+    def deliver(self, message: Message, user_ids: list[int]) -> None:
+        raise NotImplementedError
+
+
+class InAppChannel(Channel):
+    """The inbox (消息 tab) and a `notify.new` event on each recipient's live stream."""
+
+    name = "inapp"
+
+    def deliver(self, message: Message, user_ids: list[int]) -> None:
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=user_id,
+                    community_id=message.community_id,
+                    kind=message.kind,
+                    title=message.title,
+                    body=message.body,
+                    link=message.link,
+                )
+                for user_id in user_ids
+            ],
+            batch_size=500,
+        )
+        publish(
+            "notify.new",
+            {"kind": message.kind, "title": message.title, "link": message.link},
+            users=user_ids,
+            community_id=message.community_id,
+        )
+
+
+class SmsChannel(Channel):
+    """A text to each recipient's own phone, sent by a background task after commit."""
+
+    name = "sms"
+
+    def deliver(self, message: Message, user_ids: list[int]) -> None:
+        params = {"title": message.title, "body": message.body}
+        for start in range(0, len(user_ids), SMS_BATCH):
+            enqueue_after_commit(
+                send_sms_to_users, user_ids[start : start + SMS_BATCH], "notification", params
+            )
+
+
+CHANNELS: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> None:
+    CHANNELS[channel.name] = channel
+
+
+register(InAppChannel())
+register(SmsChannel())

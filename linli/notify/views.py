@@ -1,0 +1,130 @@
+"""GET /events/stream: live updates as server-sent events, fed from the outbox (core.OutboxEvent).
+
+Who gets what: every user gets the events addressed to them; staff also get the events
+addressed to a whole community they hold a role in. The stream polls the outbox (no Redis),
+sends `id:`/`event:`/`data:` frames, a comment line as heartbeat, and ends after a while so that
+the browser reconnects with Last-Event-ID and a revoked session or token stops streaming.
+The protocol is in docs/notifications.md.
+"""
+
+import asyncio
+import json
+import time
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Max, Q
+from django.http import JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from linli.accounts.auth import token_row
+from linli.core.models import OutboxEvent
+from linli.core.restrict import scope_of
+
+BATCH = 200
+RETRY_MS = 3000
+
+
+def _tuning(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
+def _token_user(raw: str):
+    row = token_row(raw)
+    return row.user if row else None
+
+
+async def _user(request):
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return await sync_to_async(_token_user)(raw.strip())
+    user = await request.auser()
+    return user if user.is_authenticated else None
+
+
+def _staff_communities(user) -> frozenset[int]:
+    return frozenset(community_id for _role, community_id, _b in scope_of(user).memberships)
+
+
+def _latest_id() -> int:
+    return OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def _resume_from(request) -> int | None:
+    """The browser sends Last-Event-ID when it reconnects; a client may pass ?last_event_id=
+    on its first connection to resume from an id it saved."""
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _fetch(user_id: int, community_ids: frozenset[int], after: int) -> list[tuple]:
+    wanted = Q(user_id=user_id)
+    if community_ids:
+        wanted |= Q(user_id__isnull=True, community_id__in=community_ids)
+    try:
+        return list(
+            OutboxEvent.objects.filter(wanted, id__gt=after)
+            .order_by("id")
+            .values_list("id", "topic", "payload")[:BATCH]
+        )
+    except DatabaseError:
+        # Polls run on a small shared thread pool; a broken connection must not be reused.
+        connection.close()
+        raise
+
+
+def frame(event_id: int, topic: str, data) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return f"id: {event_id}\nevent: {topic}\ndata: {payload}\n\n"
+
+
+async def frames(user_id: int, community_ids: frozenset[int], after: int):
+    """The stream body: a `ready` frame carrying the resume point, then events as they come."""
+    poll = _tuning("LINLI_SSE_POLL_SECONDS", 1.0)
+    heartbeat = _tuning("LINLI_SSE_HEARTBEAT_SECONDS", 15.0)
+    lifetime = _tuning("LINLI_SSE_MAX_SECONDS", 300.0)
+    # Not thread-sensitive: polls share the default executor's few threads (and their DB
+    # connections) instead of holding one thread and one connection per open stream.
+    fetch = sync_to_async(_fetch, thread_sensitive=False)
+    yield f"retry: {RETRY_MS}\n\n"
+    yield frame(after, "ready", {"last_event_id": after})
+    started = last_sent = time.monotonic()
+    while time.monotonic() - started < lifetime:
+        rows = await fetch(user_id, community_ids, after)
+        for event_id, topic, payload in rows:
+            yield frame(event_id, topic, payload)
+            after = event_id
+        now = time.monotonic()
+        if rows:
+            last_sent = now
+        elif now - last_sent >= heartbeat:
+            yield ": keep-alive\n\n"
+            last_sent = now
+        if len(rows) < BATCH:
+            await asyncio.sleep(poll)
+
+
+@require_GET
+async def stream(request):
+    user = await _user(request)
+    if user is None:
+        return JsonResponse(
+            {"code": "not_authenticated", "message": _("请先登录"), "fields": {}},
+            status=401,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    community_ids = await sync_to_async(_staff_communities)(user)
+    after = _resume_from(request)
+    if after is None:
+        after = await sync_to_async(_latest_id)()
+    response = StreamingHttpResponse(
+        frames(user.pk, community_ids, after), content_type="text/event-stream; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # tell a proxy in front not to buffer the stream
+    return response
