@@ -25,6 +25,8 @@ from django.utils.translation import ngettext
 from linli.accounts.models import ThrottleCounter
 from linli.core.errors import ServiceError
 
+_RACE_RETRIES = 5
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -63,7 +65,7 @@ def _bump(limit: Limit, subject: str, now: datetime, *, capped: bool) -> int | N
     until it has room when it has none, else None."""
     key = limit.key(subject)
     live = ThrottleCounter.objects.filter(key=key, window_start__gt=now - limit.window)
-    while True:
+    for _attempt in range(_RACE_RETRIES):
         target = live.filter(count__lt=limit.max) if capped else live
         if target.update(count=F("count") + 1):
             return None
@@ -85,6 +87,8 @@ def _bump(limit: Limit, subject: str, now: datetime, *, capped: bool) -> int | N
             return None
         except IntegrityError:
             continue  # another process opened the window first; count against its row
+    # Only a storm of writers on one key gets here; refusing is the safe answer.
+    return int(limit.window.total_seconds())
 
 
 def take_all(checks: list[tuple[Limit, str]], *, now: datetime | None = None) -> None:
