@@ -1,5 +1,51 @@
 from django.urls import path
 
-from linli.web import views
+from linli.web.views import auth, imports, prefs, resident, staff, staff_audit, staff_people
 
-urlpatterns = [path("", views.home, name="home")]
+app_name = "web"
+
+urlpatterns = [
+    # resident H5
+    path("", resident.home, name="home"),
+    path("houses/<int:house_id>/", resident.house_detail, name="house"),
+    path("houses/<int:house_id>/register/", resident.register_resident, name="register_resident"),
+    path("houses/<int:house_id>/members/<int:occupancy_id>/", resident.member_detail, name="member"),
+    path("services/", resident.services_page, name="services"),
+    path("messages/", resident.messages_page, name="messages"),
+    path("messages/<int:notification_id>/open/", resident.open_message, name="open_message"),
+    path("messages/read-all/", resident.read_all_messages, name="read_all_messages"),
+    path("me/", resident.me, name="me"),
+    path("contact/", prefs.contact, name="contact"),
+    path("prefs/elderly/", prefs.elderly_mode, name="elderly_mode"),
+    # sign-in
+    path("login/", auth.resident_login, name="login"),
+    path("login/code/", auth.resident_code, name="login_code"),
+    path("staff/login/", auth.staff_login, name="staff_login"),
+    path("logout/", auth.logout_view, name="logout"),
+    # staff console
+    path("staff/", staff.staff_home, name="staff_home"),
+    path("staff/switch/", staff.switch_community, name="staff_switch"),
+    path("staff/c/<int:cid>/", staff.overview, name="staff_overview"),
+    path("staff/c/<int:cid>/buildings/", staff.buildings, name="staff_buildings"),
+    path("staff/c/<int:cid>/buildings/<int:building_id>/", staff.building, name="staff_building"),
+    path("staff/c/<int:cid>/units/<int:unit_id>/", staff.unit, name="staff_unit"),
+    path("staff/c/<int:cid>/houses/<int:house_id>/", staff.house, name="staff_house"),
+    path(
+        "staff/c/<int:cid>/houses/<int:house_id>/residents/", staff.register_at_counter, name="staff_register"
+    ),
+    path(
+        "staff/c/<int:cid>/occupancies/<int:occupancy_id>/end/",
+        staff.end_occupancy,
+        name="staff_end_occupancy",
+    ),
+    path("staff/c/<int:cid>/people/", staff_people.people, name="staff_people"),
+    path("staff/c/<int:cid>/people/<int:person_id>/", staff_people.person, name="staff_person"),
+    path("staff/c/<int:cid>/people/<int:person_id>/reveal/", staff_people.reveal, name="staff_reveal"),
+    path("staff/c/<int:cid>/search/", staff_people.search, name="staff_search"),
+    path("staff/c/<int:cid>/vehicles/", staff_people.vehicles, name="staff_vehicles"),
+    path("staff/c/<int:cid>/care/", staff_people.care, name="staff_care"),
+    path("staff/c/<int:cid>/audit/", staff_audit.audit, name="staff_audit"),
+    path("staff/c/<int:cid>/pii-log/", staff_audit.pii_log, name="staff_pii"),
+    path("staff/c/<int:cid>/import/", imports.import_wizard, name="staff_import"),
+    path("staff/c/<int:cid>/import/commit/", imports.import_commit, name="staff_import_commit"),
+]

@@ -1,0 +1,51 @@
+"""How numbers and times read on screen (ux.md): ¥1,234.50, 11月21日 周六 14:30, 89.50 ㎡."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+WEEKDAYS = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
+
+
+def day_label(value: date | datetime | None, *, with_year: bool = False) -> str:
+    """11月21日 周六 (the year only when asked, or when it is not this year)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    parts = {"month": value.month, "day": value.day, "weekday": WEEKDAYS[value.weekday()]}
+    if with_year or value.year != timezone.localdate().year:
+        return _("%(year)s年%(month)s月%(day)s日 %(weekday)s") % {**parts, "year": value.year}
+    return _("%(month)s月%(day)s日 %(weekday)s") % parts
+
+
+def moment_label(value: datetime | None) -> str:
+    """11月21日 周六 14:30, in the community's time zone (Asia/Shanghai)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{day_label(local)} {local:%H:%M}"
+
+
+def yuan(fen: int | None) -> str:
+    """Integer fen to ¥1,234.50; money is never a float."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def area(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f} ㎡"

@@ -1,0 +1,161 @@
+"""Screenshots of the main pages at phone (390×844) and desktop (1440×900) sizes → docs/screenshots/.
+
+    .venv/bin/python linli/web/tests/screenshots.py [--out docs/screenshots]
+
+Builds its own throwaway database with the small demo world, serves it on a local port, signs in
+the way people do (the resident with an SMS code read from the recording fake, staff with a
+password) and saves PNGs. Needs Debian's chromium at /usr/bin/chromium and a CJK font
+(fonts-wqy-microhei or fonts-noto-cjk), else the Chinese renders as boxes.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+LOCALE = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def _setup_django(var_dir: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
+    os.environ["LINLI_VAR_DIR"] = var_dir
+    os.environ["LINLI_TASKS_BACKEND"] = "immediate"
+    os.environ["LINLI_SMS_PROVIDER"] = "linli.notify.fakes.RecordingSmsProvider"
+    os.environ["LINLI_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    import django
+
+    django.setup()
+
+
+def _serve() -> str:
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
+    server.set_app(WSGIHandler())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def _sms_code(phone: str) -> str:
+    from linli.notify.fakes import RecordingSmsProvider
+
+    return next(s.params["code"] for s in reversed(RecordingSmsProvider.sent) if s.phone == phone)
+
+
+def resident_session(browser, base: str, phone: str, **context):
+    page = browser.new_context(**LOCALE, **context).new_page()
+    page.goto(f"{base}/login/")
+    page.fill("#id_phone", phone)
+    page.click("#login-step button[type=submit]")
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", _sms_code(phone))
+    page.click("#login-step button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def staff_session(browser, base: str, username: str, password: str, **context):
+    page = browser.new_context(**LOCALE, **context).new_page()
+    page.goto(f"{base}/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/staff/c/**")
+    return page
+
+
+def shoot(page, path: Path, *, full_page: bool = False) -> None:
+    page.screenshot(path=str(path), full_page=full_page)
+    print(f"{path.name}: {path.stat().st_size // 1024} KB", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    out = Path(parser.parse_args().out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="linli-shots-") as var_dir:
+        _setup_django(var_dir)
+        from django.core.management import call_command
+        from playwright.sync_api import sync_playwright
+
+        from linli.core.models import Community
+        from linli.registry.models import House, Occupancy
+        from linli.testing.demo import DEMO_PASSWORD, OWNER_PHONE, seed_demo
+
+        call_command("migrate", verbosity=0)
+        seed_demo(seed=42, small=True)
+        base = _serve()
+        community = Community.objects.order_by("id").first()
+        let_house = House.objects.filter(occupancies__relation="tenant").order_by("id").first()
+        person = Occupancy.objects.filter(house=let_house, relation="tenant").first().person
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            phone_ctx = {"viewport": PHONE, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
+            page = browser.new_context(viewport=PHONE, **LOCALE).new_page()
+            page.goto(f"{base}/login/")
+            shoot(page, out / "login-phone.png")
+            page = resident_session(browser, base, OWNER_PHONE, **phone_ctx)
+            shoot(page, out / "resident-home-phone.png")
+            house_id = page.locator("[data-house]").first.get_attribute("data-house")
+            page.goto(f"{base}/houses/{house_id}/")
+            shoot(page, out / "resident-house-phone.png")
+            page.goto(f"{base}/houses/{house_id}/register/")
+            shoot(page, out / "resident-register-tenant-phone.png", full_page=True)
+            page.goto(f"{base}/me/")
+            page.click("#elderly-toggle")
+            page.goto(f"{base}/")
+            shoot(page, out / "resident-home-elderly-phone.png")
+            page.goto(f"{base}/me/")
+            page.click("#elderly-toggle")
+
+            desk = {"viewport": DESKTOP}
+            page = staff_session(browser, base, "manager", DEMO_PASSWORD, **desk)
+            c = community.id
+            shoot(page, out / "staff-overview-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/houses/{let_house.id}/")
+            shoot(page, out / "staff-house-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/people/{person.id}/")
+            page.click("#contact button[type=submit]")
+            page.wait_for_selector("#contact .revealed")
+            shoot(page, out / "staff-person-revealed-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/search/?q={OWNER_PHONE}")
+            shoot(page, out / "staff-search-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/people/")
+            shoot(page, out / "staff-people-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/audit/")
+            shoot(page, out / "staff-audit-desktop.png")
+            page.goto(f"{base}/staff/c/{c}/import/")
+            shoot(page, out / "staff-import-desktop.png")
+            page.goto(f"{base}/staff/login/")
+            page = browser.new_context(**desk, **LOCALE).new_page()
+            page.goto(f"{base}/staff/login/")
+            shoot(page, out / "staff-login-desktop.png")
+            page = staff_session(browser, base, "manager", DEMO_PASSWORD, viewport=PHONE)
+            shoot(page, out / "staff-overview-phone.png")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""What every page shares: who may open the staff console, service errors in forms, 代办, paging."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.context import on_behalf_var
+from linli.core.errors import ServiceError
+from linli.core.models import Community
+from linli.core.pagination import keyset_page
+from linli.core.restrict import UserScope, scope_of
+from linli.core.roles import Action
+
+PAGE_SIZE = 50
+
+
+def is_staff(user) -> bool:
+    return user.is_authenticated and scope_of(user).is_staff_somewhere()
+
+
+def staff_communities(user):
+    """The communities the console offers: where the user holds a role (any scope), or all for an operator."""
+    scope = scope_of(user)
+    if scope.is_operator:
+        return Community.objects.restrict(user, Action.PROPERTY_VIEW)
+    return Community.objects.filter(pk__in={community for _role, community, _b in scope.memberships})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str = ""
+    key: str = ""
+
+    @property
+    def disabled(self) -> bool:
+        return not self.url
+
+
+# The console's domains, in the order ux.md lists them. Unbuilt ones show as 即将上线.
+COMING_DOMAINS = (_("门禁与访客"), _("收费"), _("工单"), _("设备与告警"), _("议事与投票"), _("报表"))
+
+
+@dataclass
+class Console:
+    """One request's view of the staff console: the community in the URL and what the user may do there."""
+
+    community: Community
+    communities: list[Community]
+    scope: UserScope
+    section: str = ""
+    can: dict[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self):
+        actions = {
+            "people": Action.PEOPLE_VIEW,
+            "people_change": Action.PEOPLE_CHANGE,
+            "pii": Action.PII_VIEW,
+            "care": Action.CARE_VIEW,
+            "audit": Action.AUDIT_VIEW,
+            "import": Action.IMPORT_RUN,
+            "stats": Action.STATS_VIEW,
+        }
+        self.can = {key: self.may(action) for key, action in actions.items()}
+
+    def may(self, action: str) -> bool:
+        return self.scope.may_in_community(action, self.community.id)
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"web:{name}", args=[self.community.id, *args])
+
+    @property
+    def nav(self) -> list[NavItem]:
+        registry = [
+            NavItem(_("概览"), self.url("staff_overview"), "overview"),
+            NavItem(_("楼栋与房屋"), self.url("staff_buildings"), "buildings"),
+        ]
+        if self.can["people"]:
+            registry += [
+                NavItem(_("人员"), self.url("staff_people"), "people"),
+                NavItem(_("车辆"), self.url("staff_vehicles"), "vehicles"),
+            ]
+        if self.can["care"]:
+            registry.append(NavItem(_("关爱对象"), self.url("staff_care"), "care"))
+        if self.can["import"]:
+            registry.append(NavItem(_("批量导入"), self.url("staff_import"), "import"))
+        if self.can["audit"]:
+            registry += [
+                NavItem(_("操作记录"), self.url("staff_audit"), "audit"),
+                NavItem(_("个人信息查看记录"), self.url("staff_pii"), "pii"),
+            ]
+        return registry
+
+    @property
+    def coming(self) -> tuple:
+        return COMING_DOMAINS
+
+    def render(self, request, template: str, context: dict | None = None, status: int = 200):
+        return render(request, template, {"console": self, **(context or {})}, status=status)
+
+
+def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
+    """A console page for community `cid`: sign-in required, residents go home, other communities 404."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, cid: int, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
+            if not is_staff(request.user):
+                return redirect("web:home")
+            communities = list(staff_communities(request.user))
+            community = next((c for c in communities if c.id == cid), None)
+            if community is None:
+                raise Http404
+            console = Console(community, communities, scope_of(request.user), section)
+            if not console.may(action):
+                raise Http404
+            return view(request, console, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def resident_view(view):
+    """A resident H5 page: signed-in users only; the login page comes back here after."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("web:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def show_service_error(form, exc: ServiceError) -> None:
+    """A refused service call reads like a form error: the message on top, field hints beside fields."""
+    for name, hint in exc.fields.items():
+        if name in form.fields:
+            form.add_error(name, str(hint))
+    form.add_error(None, str(exc.message))
+
+
+@contextmanager
+def on_behalf_of(label: str) -> Iterator[None]:
+    """At the counter (代办) the audit trail records whom the staff member acted for."""
+    token = on_behalf_var.set(label)
+    try:
+        yield
+    finally:
+        on_behalf_var.reset(token)
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+def cursor_of(request) -> int | None:
+    raw = request.GET.get("cursor", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def page_of(request, queryset, *, newest_first: bool = False, limit: int = PAGE_SIZE):
+    """Keyset page (constant cost deep into the list), the link to the next page and back to the first."""
+    rows, next_cursor = keyset_page(
+        queryset, cursor=cursor_of(request), limit=limit, newest_first=newest_first
+    )
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    first_url = f"?{params.urlencode()}" if cursor_of(request) is not None else ""
+    next_url = ""
+    if next_cursor is not None:
+        params["cursor"] = str(next_cursor)
+        next_url = f"?{params.urlencode()}"
+    return rows, next_url, first_url

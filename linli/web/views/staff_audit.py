@@ -1,0 +1,90 @@
+"""Staff console, oversight: the community's audit timeline and the log of personal-data reads."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.core.roles import Action
+from linli.web import queries
+from linli.web.formatting import moment_label
+from linli.web.forms import RevealForm
+from linli.web.tables import Cell, Column, Filter, Table, cells
+from linli.web.timeline import describe
+from linli.web.views.common import Console, page_of, staff_view
+
+OBJECT_TYPES = [
+    ("", gettext_lazy("全部对象")),
+    ("registry.house", gettext_lazy("房屋")),
+    ("registry.person", gettext_lazy("人员")),
+    ("registry.occupancy", gettext_lazy("居住关系")),
+    ("registry.vehicle", gettext_lazy("车辆")),
+    ("registry.caretag", gettext_lazy("关爱标签")),
+    ("registry.building", gettext_lazy("楼栋")),
+    ("core.membership", gettext_lazy("岗位")),
+]
+PII_FIELDS = {
+    "phone": gettext_lazy("手机号"),
+    "id_number": gettext_lazy("身份证号"),
+    "export": gettext_lazy("导出全部"),
+}
+
+
+@staff_view(Action.AUDIT_VIEW, section="audit")
+def audit(request, console: Console):
+    object_type = request.GET.get("type", "")
+    qs = queries.audit_entries(request.user, console.community.id)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    rows, next_url, first_url = page_of(request, qs, newest_first=True)
+    return console.render(
+        request,
+        "linli/staff/audit.html",
+        {
+            "items": [describe(e) for e in rows],
+            "filters": [Filter("type", _("对象"), object_type, tuple(OBJECT_TYPES))],
+            "next_url": next_url,
+            "first_url": first_url,
+        },
+    )
+
+
+@staff_view(Action.AUDIT_VIEW, section="pii")
+def pii_log(request, console: Console):
+    rows, next_url, first_url = page_of(
+        request, queries.pii_reads(request.user, console.community.id), newest_first=True
+    )
+    names = queries.names_of_people(request.user, {r.person_id for r in rows})
+    purposes = dict(RevealForm.PURPOSES)
+    table = Table(
+        [
+            Column(_("时间")),
+            Column(_("查看人")),
+            Column(_("被查看人")),
+            Column(_("内容")),
+            Column(_("原因")),
+            Column(_("请求编号")),
+        ],
+        next_url=next_url,
+        first_url=first_url,
+        empty_text=_("还没有查看记录"),
+    )
+    for r in rows:
+        name = names.get(r.person_id)
+        table.rows.append(
+            cells(
+                moment_label(r.at),
+                str(r.actor),
+                Cell(name, href=console.url("staff_person", r.person_id)) if name else f"#{r.person_id}",
+                "、".join(str(PII_FIELDS.get(f, f)) for f in r.fields.split(",")),
+                purposes.get(r.purpose, r.purpose) or "—",
+                Cell(r.request_id, mono=True),
+            )
+        )
+    return console.render(
+        request,
+        "linli/staff/table_page.html",
+        {
+            "title": _("个人信息查看记录"),
+            "sub": _("每一次查看完整手机号、身份证号都记录在此（SEC-1）"),
+            "table": table,
+        },
+    )
