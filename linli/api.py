@@ -26,7 +26,10 @@ def error(request, status: int, code: str, message: str, fields: dict | None = N
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -66,6 +69,7 @@ def _mount() -> None:
     api.add_router("", accounts_router)
     api.add_router("", notify_router)
     api.add_router("", "linli.registry.api_io.router")
+    api.add_router("", "linli.access.api.api_router")
 
 
 _mount()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.accounts",
     "linli.registry",
+    "linli.access",
     "linli.grid",
     "linli.notify",
     "linli.web",
@@ -144,3 +145,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LINLI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Server-sent events: how often a stream polls the outbox, heartbeats, and when it ends itself
+# (the client reconnects with Last-Event-ID, and a revoked login stops receiving).
+LINLI_SSE_POLL_SECONDS = float(env("LINLI_SSE_POLL_SECONDS", "1"))
+LINLI_SSE_HEARTBEAT_SECONDS = float(env("LINLI_SSE_HEARTBEAT_SECONDS", "15"))
+LINLI_SSE_MAX_SECONDS = float(env("LINLI_SSE_MAX_SECONDS", "300"))

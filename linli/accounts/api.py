@@ -10,7 +10,6 @@ import functools
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
@@ -30,7 +29,6 @@ from linli.accounts.schemas import (
     TotpEnableOut,
 )
 from linli.accounts.sessions import client_ip, end_session, start_session
-from linli.accounts.throttle import Throttled
 from linli.core.errors import Forbidden, ServiceError
 from linli.core.http import get_or_404
 
@@ -47,19 +45,12 @@ def _refuse_cross_site(request) -> None:
 
 
 def sign_in_endpoint(view):
-    """Same-site JSON only, and a 429 carries Retry-After."""
+    """Same-site JSON only (the API's error handler adds Retry-After to a 429)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         _refuse_cross_site(request)
-        try:
-            return view(request, *args, **kwargs)
-        except Throttled as exc:
-            response = JsonResponse(
-                exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False}
-            )
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+        return view(request, *args, **kwargs)
 
     return wrapper
 

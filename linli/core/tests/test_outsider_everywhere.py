@@ -13,8 +13,12 @@ from linli.registry.models import Occupancy
 SECRETS_OF_A = ("幸福里", "王建国", "李小梅", "13800000001", "13800000002", "赵邻居")
 
 
-def _ids(world) -> dict[str, int]:
-    from linli.testing import factories as f
+def _ids(world) -> dict[str, int | str]:
+    from django.db import transaction
+
+    from linli.accounts.services import do_issue_token
+    from linli.notify.models import Notification
+    from linli.notify.services import notify
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -25,6 +29,9 @@ def _ids(world) -> dict[str, int]:
     )
     membership = world.staff.memberships.get()
     grid = world.a.grids.create(name="一网格")
+    token = do_issue_token(actor=world.owner, name="app").token
+    with transaction.atomic():
+        notify(users=[world.owner], kind="test", title="王建国的通知", body="仅本人可见", community_id=world.a.id)
     return {
         "community_id": world.a.id,
         "building_id": world.building.id,
@@ -36,7 +43,9 @@ def _ids(world) -> dict[str, int]:
         "membership_id": membership.id,
         "grid_id": grid.id,
         "user_id": world.owner.id,
-        "space_id": f.house(world.house.unit, "999").id,
+        "token_id": token.id,
+        "notification_id": Notification.objects.get(recipient=world.owner).id,
+        "kind": "houses",
     }
 
 
