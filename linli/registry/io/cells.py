@@ -61,16 +61,21 @@ def integer(value, low: int, high: int, code: str, message) -> int:
     return int(raw)
 
 
+def via_service(check, value):
+    """Runs one of the services' validators on the cell; its ServiceError becomes a CellError."""
+    try:
+        return check(ascii_text(value))
+    except ServiceError as exc:
+        raise CellError.of(exc) from None
+
+
 def area(value) -> Decimal:
     if isinstance(value, float):
         value = round(value, 9)  # a computed cell's binary noise (89.55000000000001)
     raw = ascii_text(value)
     if not _NUMBER.fullmatch(raw):
         raise CellError("invalid_area", _("建筑面积必须是数字"))
-    try:
-        result = clean_area(raw)
-    except ServiceError as exc:
-        raise CellError.of(exc) from None
+    result = via_service(clean_area, raw)
     if Decimal(raw) != result:
         raise CellError("invalid_area", _("建筑面积最多保留两位小数"))
     return result

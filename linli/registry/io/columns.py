@@ -21,6 +21,7 @@ class Column:
     header: str
     required: bool
     note: str  # how to fill it in, shown in the template's 填写说明 sheet
+    aliases: tuple[str, ...] = ()  # other headers seen in files from older systems
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,14 @@ class Kind:
 HOUSES = Kind(
     "houses",
     (
-        Column("building", "楼栋", True, "楼栋名称，如 1号楼；系统中没有时自动创建"),
+        Column("building", "楼栋", True, "楼栋名称，如 1号楼；系统中没有时自动创建", ("楼号",)),
         Column("unit", "单元", True, "单元名称，如 1单元；系统中没有时自动创建"),
-        Column("number", "房号", True, "如 101；同一单元内不能重复，也不能与已有房屋重复"),
+        Column(
+            "number", "房号", True, "如 101；同一单元内不能重复，也不能与已有房屋重复", ("房间号", "门牌号")
+        ),
         Column("floor", "楼层", True, "整数，地下层用负数，如 -1"),
         Column("type", "类型", False, "住宅、商铺、车位 或 储藏室；留空为住宅"),
-        Column("area", "建筑面积", True, "单位㎡，大于0，最多两位小数，如 89.50"),
+        Column("area", "建筑面积", True, "单位㎡，大于0，最多两位小数，如 89.50", ("面积",)),
     ),
     ("1号楼", "1单元", "101", 1, "住宅", Decimal("89.50")),
     _("房屋"),
@@ -50,15 +53,23 @@ HOUSES = Kind(
 RESIDENTS = Kind(
     "residents",
     (
-        Column("building", "楼栋", True, "须为系统中已有的房屋（先导入房屋）"),
+        Column("building", "楼栋", True, "须为系统中已有的房屋（先导入房屋）", ("楼号",)),
         Column("unit", "单元", True, "同上"),
-        Column("number", "房号", True, "同上"),
+        Column("number", "房号", True, "同上", ("房间号", "门牌号")),
         Column("name", "姓名", True, "1到60个字"),
-        Column("id_number", "身份证号", False, "18位身份证号；同一身份证号即同一人，可登记在多套房屋"),
-        Column("phone", "手机号", False, "11位手机号"),
+        Column(
+            "id_number",
+            "身份证号",
+            False,
+            "18位身份证号；同一身份证号即同一人，可登记在多套房屋",
+            ("身份证号码", "证件号码"),
+        ),
+        Column("phone", "手机号", False, "11位手机号", ("手机号码", "联系电话")),
         Column("relation", "关系", True, "业主、共有人、租客 或 家属；每套房屋同一时间只有一位业主"),
-        Column("valid_from", "起始日期", True, "YYYY-MM-DD，如 2020-01-01"),
-        Column("valid_to", "截止日期", False, "租客必填（租期截止）；不早于起始日期"),
+        Column("valid_from", "起始日期", True, "YYYY-MM-DD，如 2020-01-01", ("开始日期", "入住日期")),
+        Column(
+            "valid_to", "截止日期", False, "租客必填（租期截止）；不早于起始日期", ("结束日期", "租期截止")
+        ),
         Column("hukou", "户籍", False, "本地 或 外地；留空为本地"),
     ),
     ("1号楼", "1单元", "101", "张三", "11010519491231002X", "13800138000", "业主", "2020-01-01", "", "本地"),
@@ -104,6 +115,6 @@ def header_key(kind: Kind, cell) -> str | None:
     """Maps a header cell to a column key: "建筑面积(㎡)", "*姓名" and "Name" all match."""
     text = _DECORATION.sub("", str(cell if cell is not None else "")).lower()
     for column in kind.columns:
-        if text in (column.header, column.key):
+        if text == column.header or text == column.key or text in column.aliases:
             return column.key
     return None

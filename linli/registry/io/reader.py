@@ -138,9 +138,11 @@ def _unreadable_xlsx() -> ServiceError:
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, which is what Excel in China saves as "CSV"."""
+    """UTF-8 (with or without BOM) or GB18030, which is what Excel in China saves as "CSV"; or UTF-16."""
     if data.startswith(_UTF8_BOM):
         candidates = [("utf-8", data[len(_UTF8_BOM) :])]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" (tab-separated)
+        candidates = [("utf-16", data)]
     else:
         candidates = [("utf-8", data), ("gb18030", data)]
     for encoding, body in candidates:

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import blind_index
-from linli.core.errors import ServiceError
 from linli.core.events import publish
 from linli.core.models import Community
 from linli.registry.choices import Relation
@@ -28,18 +27,19 @@ from linli.registry.validators import clean_phone, parse_id_number
 _FOREVER = date.max
 
 
-def _id_number(value) -> str:
-    try:
-        return parse_id_number(cells.ascii_text(value))[0]
-    except ServiceError as exc:
-        raise CellError.of(exc) from None
+@dataclass(frozen=True)
+class IdNumber:
+    """A checked ID number with what it encodes, and its blind index computed once."""
+
+    number: str
+    born: date
+    gender: str
+    bidx: str
 
 
-def _phone(value) -> str:
-    try:
-        return clean_phone(cells.ascii_text(value))
-    except ServiceError as exc:
-        raise CellError.of(exc) from None
+def _id_number(value) -> IdNumber:
+    number, born, gender = cells.via_service(parse_id_number, value)
+    return IdNumber(number, born, gender, blind_index("id_number", number))
 
 
 @dataclass
@@ -102,7 +102,7 @@ class ResidentsPlan:
         if cells.text(raw.get("id_number")):
             id_number = errors.check("id_number", _id_number, raw["id_number"])
         if cells.text(raw.get("phone")):
-            phone = errors.check("phone", _phone, raw["phone"])
+            phone = errors.check("phone", cells.via_service, clean_phone, raw["phone"])
         relation = errors.check(
             "relation",
             cells.choice,
@@ -132,7 +132,7 @@ class ResidentsPlan:
         if errors.found:
             return
         if person is None:  # no ID number: nobody to match, a new person of their own
-            person = KnownPerson(row, name, new=self._new_person(name, "", phone, hukou_local))
+            person = KnownPerson(row, name, new=self._new_person(name, None, phone, hukou_local))
         if self._check_stay(row, house_id, person, relation, start, end, errors):
             self.occupancies.append((house_id, person, relation, start, end))
 
@@ -143,12 +143,13 @@ class ResidentsPlan:
             errors.add("number", CellError("unknown_house", message))
         return house_id
 
-    def _person(self, row, name, id_number, phone, hukou_local, errors: RowErrors) -> KnownPerson | None:
-        bidx = blind_index("id_number", id_number)
-        known = self.people.get(bidx)
+    def _person(
+        self, row, name, id_number: IdNumber, phone, hukou_local, errors: RowErrors
+    ) -> KnownPerson | None:
+        known = self.people.get(id_number.bidx)
         if known is None:
             known = KnownPerson(row, name, new=self._new_person(name, id_number, phone, hukou_local))
-            self.people[bidx] = known
+            self.people[id_number.bidx] = known
         elif known.name != name:
             message = (
                 _("该身份证号已登记为其他姓名的人员")
@@ -159,12 +160,13 @@ class ResidentsPlan:
             return None
         return known
 
-    def _new_person(self, name: str, id_number: str, phone: str | None, hukou_local: bool) -> Person:
+    def _new_person(
+        self, name: str, id_number: IdNumber | None, phone: str | None, hukou_local: bool
+    ) -> Person:
         person = Person(community=self.community, name=name, hukou_local=hukou_local)
         if id_number:
-            _number, person.birth_date, person.gender = parse_id_number(id_number)
-            person.id_number = id_number
-            person.id_number_bidx = blind_index("id_number", id_number)
+            person.id_number, person.id_number_bidx = id_number.number, id_number.bidx
+            person.birth_date, person.gender = id_number.born, id_number.gender
         if phone:
             person.phone = phone
             person.phone_bidx = blind_index("phone", phone)

@@ -125,3 +125,12 @@ def test_it_offers_templates_only_to_who_may_import(world, api):
     assert api(world.outsider).get(path, {"kind": "houses"}).status_code == 404
     assert api(world.technician).get(path, {"kind": "houses"}).status_code == 403
     assert api(world.staff).get(path, {"kind": "nonsense"}).status_code == 422
+
+
+def test_it_reads_excel_unicode_text_and_common_header_variants(world, api):
+    header = ["楼号", "单元", "房间号", "楼层", "类型", "面积"]
+    body = "\r\n".join("\t".join(map(str, row)) for row in [header, *HOUSES])
+    data = body.encode("utf-16")  # what Excel's 另存为 "Unicode 文本" writes
+    r = upload(api(world.staff), world.a.id, "houses", data, name="房屋.txt", dry_run=False)
+    assert r.status_code == 201, r.content
+    assert House.objects.filter(building__name="2号楼").count() == 2
