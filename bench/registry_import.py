@@ -171,6 +171,15 @@ def main() -> None:
         emit("import_10k_households_xlsx_commit", houses_commit + residents_commit, "s", HOUSEHOLDS)
         emit("import_residents_rows_per_second", resident_rows / residents_commit, "rows/s", resident_rows)
 
+        from linli.registry.io.export import export_registry
+
+        for fmt in ("xlsx", "csv"):
+            sheet, seconds = timed(
+                lambda fmt=fmt: export_registry(actor=actor, community=community, kind="residents", fmt=fmt)
+            )
+            log(f"residents.{fmt} export: {len(sheet.content) / 1e6:.1f} MB")
+            emit(f"export_residents_{fmt}_masked", seconds, "s", resident_rows)
+
 
 if __name__ == "__main__":
     main()
