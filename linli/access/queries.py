@@ -1,0 +1,165 @@
+"""Access reads. Staff reads start from restrict(user, action); a resident's reads are built
+from their own scope (their houses and person ids), like registry.queries.my_households."""
+
+from datetime import datetime
+
+from django.db.models import Case, Q, When
+from django.utils import timezone
+
+from linli.access.choices import AlertStatus, CallStatus, GrantSource
+from linli.access.models import (
+    AccessEvent,
+    AccessPoint,
+    CareAlert,
+    CareRule,
+    Credential,
+    Grant,
+    IntercomCall,
+    ParkingRecord,
+    SecurityEvent,
+    Terminal,
+    VisitorPass,
+    Zone,
+)
+from linli.core.restrict import scope_of
+from linli.core.roles import Action
+from linli.registry.models import Person
+
+
+def points(user, action: str = Action.ACCESS_VIEW):
+    return AccessPoint.objects.restrict(user, action).select_related("building", "unit")
+
+
+def points_reachable(user):
+    """Points a user may address at all: staff's, and those of the communities they live in."""
+    scope = scope_of(user)
+    mine = AccessPoint.objects.filter(community_id__in=scope.resident_community_ids)
+    return (points(user) | mine).distinct()
+
+
+def zones(user, action: str = Action.ACCESS_VIEW):
+    return Zone.objects.restrict(user, action)
+
+
+def terminals(user, action: str = Action.ACCESS_VIEW):
+    return Terminal.objects.restrict(user, action).select_related("point")
+
+
+def grants(user):
+    return Grant.objects.restrict(user, Action.ACCESS_VIEW).select_related("person", "zone", "house")
+
+
+def events(user):
+    return AccessEvent.objects.restrict(user, Action.ACCESS_VIEW).select_related("point", "person")
+
+
+def security_events(user):
+    return SecurityEvent.objects.restrict(user, Action.ACCESS_VIEW).select_related("point")
+
+
+def passes(user):
+    return VisitorPass.objects.restrict(user, Action.ACCESS_VIEW).select_related(
+        "house__building", "house__unit"
+    )
+
+
+def parking(user):
+    return ParkingRecord.objects.restrict(user, Action.ACCESS_VIEW).select_related(
+        "entry_point", "exit_point"
+    )
+
+
+def care_rules(user):
+    return CareRule.objects.restrict(user, Action.CARE_VIEW).select_related("person")
+
+
+def care_alerts(user):
+    return CareAlert.objects.restrict(user, Action.CARE_VIEW).select_related("person")
+
+
+def credentials_of(person_id: int):
+    """Never the digests or the embedding: kind, label and dates only (see schemas)."""
+    return Credential.objects.filter(person_id=person_id, revoked_at__isnull=True).order_by("kind", "id")
+
+
+def people(user):
+    """The registry's people the user may see, plus the helpers their households let in (a
+    nanny has no occupancy, but the family that hired her manages her PIN)."""
+    from linli.registry.queries import people as registry_people
+
+    helpers = Person.objects.filter(
+        access_grants__house_id__in=scope_of(user).house_ids,
+        access_grants__source=GrantSource.HOUSEHOLD,
+        access_grants__revoked_at__isnull=True,
+        erased_at__isnull=True,
+    )
+    return Person.objects.filter(
+        Q(pk__in=registry_people(user).values("pk")) | Q(pk__in=helpers.values("pk"))
+    )
+
+
+# --- the resident's own ------------------------------------------------------------------------
+
+
+def my_people(user, community_id: int | None = None):
+    rows = Person.objects.filter(pk__in=scope_of(user).person_ids, erased_at__isnull=True)
+    return rows.filter(community_id=community_id) if community_id else rows
+
+
+def my_points(user, now: datetime | None = None):
+    """Active points the user's grants reach now (the decision still checks schedules)."""
+    now = now or timezone.now()
+    live = Grant.objects.filter(person_id__in=scope_of(user).person_ids, revoked_at__isnull=True).exclude(
+        valid_until__lte=now
+    )
+    return (
+        AccessPoint.objects.filter(zones__grants__in=live, is_active=True)
+        .distinct()
+        .select_related("building", "unit")
+        .order_by("kind", "id")
+    )
+
+
+def household_grants(user, house_id: int):
+    """The grants of a house the user lives in: its residents' and the helpers it let in."""
+    if house_id not in scope_of(user).house_ids:
+        return Grant.objects.none()
+    return (
+        Grant.objects.filter(house_id=house_id, revoked_at__isnull=True)
+        .exclude(valid_until__lte=timezone.now())
+        .select_related("person", "zone")
+        .order_by("source", "id")
+    )
+
+
+def my_passes(user):
+    scope = scope_of(user)
+    return (
+        VisitorPass.objects.filter(Q(created_by=user) | Q(house_id__in=scope.house_ids))
+        .select_related("house__building", "house__unit")
+        .order_by("-id")
+    )
+
+
+def my_calls(user, now: datetime | None = None):
+    now = now or timezone.now()
+    return IntercomCall.objects.filter(
+        house_id__in=scope_of(user).house_ids, status=CallStatus.RINGING, expires_at__gt=now
+    ).select_related("point", "house__building", "house__unit")
+
+
+def my_care_alerts(user):
+    """Alerts about people who share a home with the user (family), open first."""
+    scope = scope_of(user)
+    family = Person.objects.filter(occupancies__house_id__in=scope.house_ids).exclude(pk__in=scope.person_ids)
+    return (
+        CareAlert.objects.filter(person__in=family)
+        .select_related("person")
+        .order_by(Case(When(status=AlertStatus.OPEN, then=0), default=1), "-id")
+    )
+
+
+def my_credentials(user):
+    return Credential.objects.filter(
+        person_id__in=scope_of(user).person_ids, revoked_at__isnull=True
+    ).select_related("house__building", "house__unit")

@@ -1,0 +1,456 @@
+"""Decisions, the hot path: credential in, allow/deny with a reason code out, one access event.
+
+A card decision is four indexed queries: the terminal (auth), the credential, the person's
+grants at this point with their registry sources checked in the same statement, and the event
+insert. Denials add the security bookkeeping; passes add the atomic use count.
+"""
+
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access import digests, jws, passes, schedule
+from linli.access.choices import (
+    OCCUPANCY_SOURCES,
+    ChangeKind,
+    CredentialKind,
+    GrantSource,
+    Method,
+    Reason,
+    SecurityKind,
+    SecurityStatus,
+)
+from linli.access.models import (
+    AccessEvent,
+    AccessPoint,
+    Credential,
+    Grant,
+    OpenCommand,
+    SecurityEvent,
+    Terminal,
+    VisitorPass,
+)
+from linli.access.services._common import log_change, staff_user_ids
+from linli.core import audit
+from linli.core.errors import Conflict, NotFound, ServiceError
+from linli.core.events import publish
+from linli.core.masking import mask_name
+from linli.core.models import Membership
+from linli.core.permissions import require
+from linli.core.restrict import scope_of
+from linli.core.roles import Action
+from linli.registry.models import Occupancy, Person
+
+PIN_MAX_FAILURES = 5
+PIN_WINDOW = timedelta(minutes=1)
+REPEATED_FAILURES = 5
+REPEATED_WINDOW = timedelta(minutes=1)
+OPEN_COMMAND_TTL = timedelta(seconds=30)
+# When a person holds several grants at a point, the most favourable outcome is reported.
+_RANK = {
+    Reason.GRANTED: 0,
+    Reason.OUTSIDE_SCHEDULE: 1,
+    Reason.GRANT_NOT_YET_VALID: 2,
+    Reason.GRANT_EXPIRED: 3,
+    Reason.SOURCE_ENDED: 4,
+    Reason.NO_GRANT: 5,
+}
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    reason: str
+    person_id: int | None = None
+    person_name: str = ""
+    pass_id: int | None = None
+    event_id: int | None = None
+    detail: dict | None = field(default=None)
+
+    @property
+    def message(self) -> str:
+        return str(Reason(self.reason).label) if self.reason in Reason.values else self.reason
+
+
+# --- grants at a point ---------------------------------------------------------------------
+
+
+def grants_at_point(point_id: int, today):
+    """Live grants reaching a point, each annotated with whether its registry source (occupancy
+    or membership) is still active today. Shared by decisions and terminal snapshots."""
+    occupancy_active = Occupancy.objects.filter(
+        pk=OuterRef("source_id"), ended_at__isnull=True, valid_from__lte=today
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    membership_active = Membership.objects.filter(pk=OuterRef("source_id")).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    return Grant.objects.filter(revoked_at__isnull=True, zone__points=point_id).annotate(
+        occupancy_ok=Exists(occupancy_active), membership_ok=Exists(membership_active)
+    )
+
+
+def source_ok(source: str, occupancy_ok: bool, membership_ok: bool) -> bool:
+    if source in OCCUPANCY_SOURCES:
+        return occupancy_ok
+    if source == GrantSource.STAFF_ROLE:
+        return membership_ok
+    return True
+
+
+def judge(source, valid_from, valid_until, sched, occupancy_ok, membership_ok, now: datetime) -> str:
+    if valid_until is not None and valid_until <= now:
+        return Reason.GRANT_EXPIRED  # a lease that ran out says so, rather than "source ended"
+    if valid_from > now:
+        return Reason.GRANT_NOT_YET_VALID
+    if not source_ok(source, occupancy_ok, membership_ok):
+        return Reason.SOURCE_ENDED
+    if not schedule.allows(sched, now):
+        return Reason.OUTSIDE_SCHEDULE
+    return Reason.GRANTED
+
+
+def evaluate_people(person_ids, point_id: int, now: datetime) -> tuple[str, int | None, str]:
+    """(reason, person id, name) of the best outcome among these people at the point."""
+    rows = grants_at_point(point_id, timezone.localdate(now)).filter(person_id__in=person_ids)
+    best = (Reason.NO_GRANT, None, "")
+    for person_id, name, source, valid_from, valid_until, sched, occ_ok, mem_ok in rows.values_list(
+        "person_id",
+        "person__name",
+        "source",
+        "valid_from",
+        "valid_until",
+        "schedule",
+        "occupancy_ok",
+        "membership_ok",
+    ):
+        reason = judge(source, valid_from, valid_until, sched, occ_ok, mem_ok, now)
+        if _RANK[reason] < _RANK[best[0]]:
+            best = (reason, person_id, name)
+    return best
+
+
+# --- events and security -------------------------------------------------------------------
+
+
+def record_event(
+    *,
+    point: AccessPoint,
+    terminal: Terminal | None,
+    method: str,
+    decision: Decision,
+    now: datetime,
+    event_uuid: uuidlib.UUID | None,
+) -> Decision:
+    """One access event per decision. An allowed one is a single insert (no transaction held
+    open across the reads: on SQLite that would serialise every gate); a denial also updates
+    the security events, atomically with its event."""
+    row = AccessEvent(
+        community_id=point.community_id,
+        point_id=point.pk,
+        terminal=terminal,
+        person_id=decision.person_id,
+        visitor_pass_id=decision.pass_id,
+        at=now,
+        method=method,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        direction=point.direction,
+        uuid=event_uuid,
+        detail=decision.detail,
+    )
+    if decision.allowed:
+        row.save(force_insert=True)
+    else:
+        with transaction.atomic():
+            row.save(force_insert=True)
+            _after_denial(point, decision.reason, now)
+    decision.event_id = row.pk
+    return decision
+
+
+def raise_security(
+    community_id: int, point_id: int | None, kind: str, reason: str, now: datetime, count=1
+) -> bool:
+    """Bumps the open security event of this point and kind, or opens one (and tells the
+    guards). Deduplicated by a conditional update plus a partial unique index."""
+    bump = dict(count=F("count") + count, last_at=now, last_reason=reason)
+    open_rows = SecurityEvent.objects.filter(point_id=point_id, kind=kind, status=SecurityStatus.OPEN)
+    if open_rows.update(**bump):
+        return False
+    try:
+        with transaction.atomic():
+            event = SecurityEvent.objects.create(
+                community_id=community_id,
+                point_id=point_id,
+                kind=kind,
+                first_at=now,
+                last_at=now,
+                count=count,
+                last_reason=reason,
+            )
+    except IntegrityError:
+        open_rows.update(**bump)
+        return False
+    publish(
+        "access.security_event",
+        {"id": event.pk, "kind": kind, "point": point_id, "reason": reason},
+        users=staff_user_ids(community_id, Action.ACCESS_VIEW),
+        community_id=community_id,
+    )
+    return True
+
+
+def _after_denial(point: AccessPoint, reason: str, now: datetime) -> None:
+    kind = SecurityKind.UNKNOWN_FACE if reason == Reason.FACE_NO_MATCH else SecurityKind.DENIED
+    raise_security(point.community_id, point.pk, kind, reason, now)
+    recent = AccessEvent.objects.filter(point_id=point.pk, allowed=False, at__gte=now - REPEATED_WINDOW)
+    if recent.count() >= REPEATED_FAILURES:
+        raise_security(point.community_id, point.pk, SecurityKind.REPEATED_FAILURES, reason, now)
+
+
+def replayed_decision(event_uuid: uuidlib.UUID | None) -> Decision | None:
+    """A terminal retrying a decision it got no answer to gets the first answer, not a second
+    opening (and a one-time pass is not used twice)."""
+    if event_uuid is None:
+        return None
+    row = (
+        AccessEvent.objects.filter(uuid=event_uuid)
+        .values("allowed", "reason", "person_id", "person__name", "visitor_pass_id", "pk", "detail")
+        .first()
+    )
+    if row is None:
+        return None
+    return Decision(
+        allowed=row["allowed"],
+        reason=row["reason"],
+        person_id=row["person_id"],
+        person_name=mask_name(row["person__name"] or ""),
+        pass_id=row["visitor_pass_id"],
+        event_id=row["pk"],
+        detail=row["detail"],
+    )
+
+
+def open_command(point: AccessPoint, method: str, event_id: int | None, now: datetime) -> OpenCommand:
+    return OpenCommand.objects.create(
+        community_id=point.community_id,
+        point=point,
+        method=method,
+        event_id=event_id,
+        created_at=now,
+        expires_at=now + OPEN_COMMAND_TTL,
+    )
+
+
+# --- credential checks ---------------------------------------------------------------------
+
+
+def _by_credential(point: AccessPoint, kind: str, lookup: str, now: datetime) -> Decision:
+    row = (
+        Credential.objects.filter(community_id=point.community_id, kind=kind, lookup=lookup)
+        .order_by(F("revoked_at").asc(nulls_first=True))
+        .values_list("person_id", "person__name", "revoked_at")
+        .first()
+    )
+    if row is None:
+        return Decision(False, Reason.UNKNOWN_CREDENTIAL)
+    person_id, name, revoked_at = row
+    if revoked_at is not None:
+        return Decision(False, Reason.CREDENTIAL_REVOKED, person_id, mask_name(name))
+    return _by_person([person_id], point, now, default=(person_id, name))
+
+
+def _by_person(person_ids, point: AccessPoint, now: datetime, default=(None, "")) -> Decision:
+    reason, person_id, name = evaluate_people(person_ids, point.pk, now)
+    if person_id is None:
+        person_id, name = default
+    return Decision(reason == Reason.GRANTED, reason, person_id, mask_name(name or ""))
+
+
+def _pin_locked(point: AccessPoint, now: datetime) -> bool:
+    failures = AccessEvent.objects.filter(
+        point_id=point.pk, method=Method.PIN, allowed=False, at__gte=now - PIN_WINDOW
+    ).count()
+    return failures >= PIN_MAX_FAILURES
+
+
+def _by_pin(point: AccessPoint, house_id: int | None, pin: str, now: datetime) -> Decision:
+    if _pin_locked(point, now):
+        return Decision(False, Reason.PIN_RATE_LIMITED)
+    try:
+        pin = digests.clean_pin(pin)
+    except ServiceError:
+        return Decision(False, Reason.UNKNOWN_CREDENTIAL)
+    if house_id is None:
+        return Decision(False, Reason.UNKNOWN_CREDENTIAL)
+    return _by_credential(
+        point, CredentialKind.PIN, digests.pin_lookup(point.community_id, house_id, pin), now
+    )
+
+
+def _by_card(point: AccessPoint, card: str, now: datetime) -> Decision:
+    try:
+        number = digests.clean_card(card)
+    except ServiceError:
+        return Decision(False, Reason.UNKNOWN_CREDENTIAL)
+    return _by_credential(point, CredentialKind.CARD, digests.card_digest(point.community_id, number), now)
+
+
+def _use_pass(point: AccessPoint, verified: passes.Verified) -> Decision:
+    pass_id = verified.subject_id
+    if point.pk not in verified.claims.get("gates", []):
+        return Decision(False, Reason.PASS_WRONG_GATE, pass_id=None, detail={"pass": pass_id})
+    # The use is counted by one conditional update: two gates racing on a one-time pass
+    # cannot both see a use left.
+    used = VisitorPass.objects.filter(
+        pk=pass_id, community_id=point.community_id, revoked_at__isnull=True, uses__lt=F("max_uses")
+    ).update(uses=F("uses") + 1)
+    if used:
+        if VisitorPass.objects.filter(pk=pass_id, uses__gte=F("max_uses")).exists():
+            log_change(point.community_id, ChangeKind.PASS, [pass_id])  # offline gates learn it is spent
+        return Decision(True, Reason.VISITOR_PASS, pass_id=pass_id)
+    row = VisitorPass.objects.filter(pk=pass_id, community_id=point.community_id).values("revoked_at").first()
+    if row is None:
+        return Decision(False, Reason.PASS_UNKNOWN)
+    if row["revoked_at"] is not None:
+        return Decision(False, Reason.PASS_REVOKED, pass_id=pass_id)
+    return Decision(False, Reason.PASS_USED_UP, pass_id=pass_id)
+
+
+def _by_qr(point: AccessPoint, token: str, now: datetime) -> Decision:
+    try:
+        verified = passes.verify_qr(token, point.community_id, now)
+    except jws.JwsError as exc:
+        return Decision(False, exc.code)
+    if verified.kind == "resident":
+        return _by_person([verified.subject_id], point, now)
+    return _use_pass(point, verified)
+
+
+def _by_face(point: AccessPoint, image: bytes, embedding: str, now: datetime) -> Decision:
+    from linli.access import faces
+
+    outcome = faces.identify(point, image=image, embedding=embedding, now=now)
+    if outcome.person_id is None:
+        return Decision(False, outcome.reason, detail=outcome.detail)
+    decision = _by_person([outcome.person_id], point, now, default=(outcome.person_id, ""))
+    decision.detail = outcome.detail
+    return decision
+
+
+def do_decide(
+    *,
+    terminal: Terminal,
+    method: str,
+    card: str = "",
+    pin: str = "",
+    house_id: int | None = None,
+    qr: str = "",
+    image: bytes = b"",
+    embedding: str = "",
+    event_uuid: uuidlib.UUID | None = None,
+    now: datetime | None = None,
+) -> Decision:
+    """The terminal is the actor: it is authenticated and bound to its point."""
+    replay = replayed_decision(event_uuid)
+    if replay is not None:
+        return replay
+    now = now or timezone.now()
+    point = terminal.point
+    if not point.is_active:
+        decision = Decision(False, Reason.POINT_INACTIVE)
+    elif method == Method.CARD:
+        decision = _by_card(point, card, now)
+    elif method == Method.PIN:
+        decision = _by_pin(point, house_id, pin, now)
+    elif method == Method.QR:
+        decision = _by_qr(point, qr, now)
+    elif method == Method.FACE:
+        decision = _by_face(point, image, embedding, now)
+    else:
+        raise ServiceError("invalid_method", _("不支持的开门方式"), fields={"method": method})
+    try:
+        return record_event(
+            point=point, terminal=terminal, method=method, decision=decision, now=now, event_uuid=event_uuid
+        )
+    except IntegrityError:
+        replay = replayed_decision(event_uuid)  # the same event id raced in from another request
+        if replay is None:
+            raise
+        return replay
+
+
+# --- opening by people (app, guard) --------------------------------------------------------
+
+
+@transaction.atomic
+def do_remote_open(*, actor, point: AccessPoint, now: datetime | None = None) -> Decision:
+    """A resident opens a door from the app (ACC-2 "app remote open"): decided by their grants,
+    recorded, and handed to the point's terminal as a one-shot command."""
+    now = now or timezone.now()
+    person_ids = list(
+        Person.objects.filter(
+            pk__in=scope_of(actor).person_ids, community_id=point.community_id, erased_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not person_ids:
+        raise NotFound()
+    if not point.is_active:
+        decision = Decision(False, Reason.POINT_INACTIVE)
+    else:
+        decision = _by_person(person_ids, point, now, default=(person_ids[0], ""))
+    record_event(point=point, terminal=None, method=Method.APP, decision=decision, now=now, event_uuid=None)
+    if decision.allowed:
+        open_command(point, Method.APP, decision.event_id, now)
+    return decision
+
+
+@transaction.atomic
+def do_manual_open(
+    *, actor, point: AccessPoint, visitor_pass: VisitorPass | None = None, now: datetime | None = None
+) -> Decision:
+    """A guard opens for someone (a walk-in visitor just registered, a delivery van)."""
+    require(actor, Action.VISITOR_REGISTER, point.community_id)
+    now = now or timezone.now()
+    decision = Decision(True, Reason.REMOTE_OPEN)
+    if visitor_pass is not None:
+        verified = passes.Verified(
+            "pass", visitor_pass.pk, {"gates": list(visitor_pass.gates.values_list("pk", flat=True))}
+        )
+        decision = _use_pass(point, verified)
+    record_event(
+        point=point, terminal=None, method=Method.MANUAL, decision=decision, now=now, event_uuid=None
+    )
+    if decision.allowed:
+        open_command(point, Method.MANUAL, decision.event_id, now)
+    audit.record(
+        actor=actor,
+        action="open",
+        obj=point,
+        community_id=point.community_id,
+        after={
+            "pass": getattr(visitor_pass, "pk", None),
+            "allowed": decision.allowed,
+            "reason": decision.reason,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def do_acknowledge_security_event(*, actor, event: SecurityEvent) -> SecurityEvent:
+    """The guard has looked; the next denial at that point opens a new event."""
+    require(actor, Action.ACCESS_VIEW, event.community_id)
+    now = timezone.now()
+    if not SecurityEvent.objects.filter(pk=event.pk, status=SecurityStatus.OPEN).update(
+        status=SecurityStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=actor
+    ):
+        raise Conflict("already_acknowledged", _("该事件已处理"))
+    event.refresh_from_db()
+    audit.record(actor=actor, action="acknowledge", obj=event, community_id=event.community_id)
+    return event

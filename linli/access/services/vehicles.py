@@ -1,0 +1,119 @@
+"""Vehicle barriers (ACC-9): a camera reads a plate; residents' registered vehicles open, a
+visitor's car opens by a pass that names its plate, any other car gets a temporary parking
+record (entry and exit times; the fee comes with billing)."""
+
+import uuid as uuidlib
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access.choices import Direction, Method, PointKind, Reason
+from linli.access.models import ParkingRecord, Terminal, VisitorPass
+from linli.access.services.decisions import Decision, evaluate_people, record_event, replayed_decision
+from linli.core.crypto import blind_index
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_name, mask_plate
+from linli.registry.models import Vehicle
+from linli.registry.validators import clean_plate
+
+
+def _resident(point, bidx: str, now: datetime) -> Decision | None:
+    owners = list(
+        Vehicle.objects.filter(community_id=point.community_id, plate_bidx=bidx).values_list(
+            "person_id", flat=True
+        )
+    )
+    if not owners:
+        return None
+    reason, person_id, name = evaluate_people(owners, point.pk, now)
+    if reason != Reason.GRANTED:
+        return None  # e.g. a former tenant's car: it parks like any visitor's
+    return Decision(True, Reason.RESIDENT_VEHICLE, person_id, mask_name(name))
+
+
+def _visitor_pass(point, bidx: str, now: datetime) -> int | None:
+    candidates = VisitorPass.objects.filter(
+        community_id=point.community_id,
+        plate_bidx=bidx,
+        revoked_at__isnull=True,
+        valid_from__lte=now,
+        valid_until__gt=now,
+        uses__lt=F("max_uses"),
+        gates=point,
+    ).values_list("pk", flat=True)
+    for pass_id in candidates:
+        if VisitorPass.objects.filter(pk=pass_id, revoked_at__isnull=True, uses__lt=F("max_uses")).update(
+            uses=F("uses") + 1
+        ):
+            return pass_id
+    return None
+
+
+def _exit(point, bidx: str, now: datetime) -> Decision:
+    record = ParkingRecord.objects.filter(
+        community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
+    )
+    row = record.values_list("pk", "entered_at").first()
+    if row and record.filter(pk=row[0]).update(exited_at=now, exit_point=point):
+        minutes = int((now - row[1]).total_seconds() // 60)
+        return Decision(True, Reason.TEMPORARY_PARKING, detail={"parking": row[0], "minutes": minutes})
+    # No entry seen (camera missed it): never trap a car inside.
+    return Decision(True, Reason.TEMPORARY_PARKING, detail={"parking": None})
+
+
+def _enter(point, plate: str, bidx: str, now: datetime) -> Decision:
+    pass_id = _visitor_pass(point, bidx, now)
+    if pass_id is None and not point.allow_temporary_parking:
+        return Decision(False, Reason.NO_TEMPORARY_PARKING)
+    existing = ParkingRecord.objects.filter(
+        community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
+    ).values_list("pk", flat=True)
+    record_id = existing.first()
+    if record_id is None:
+        try:
+            with transaction.atomic():
+                record_id = ParkingRecord.objects.create(
+                    community_id=point.community_id,
+                    plate=plate,
+                    plate_bidx=bidx,
+                    visitor_pass_id=pass_id,
+                    entry_point=point,
+                    entered_at=now,
+                ).pk
+        except IntegrityError:
+            record_id = existing.first()  # the same car at two entry lanes at once
+    reason = Reason.VISITOR_PASS if pass_id else Reason.TEMPORARY_PARKING
+    return Decision(True, reason, pass_id=pass_id, detail={"parking": record_id})
+
+
+@transaction.atomic
+def do_plate_event(
+    *, terminal: Terminal, plate: str, event_uuid: uuidlib.UUID | None = None, now: datetime | None = None
+) -> Decision:
+    point = terminal.point
+    if point.kind != PointKind.GARAGE_BARRIER:
+        raise ServiceError("not_a_barrier", _("该终端不是车辆道闸"), fields={"plate": ""})
+    replay = replayed_decision(event_uuid)
+    if replay is not None:
+        return replay
+    now = now or timezone.now()
+    try:
+        plate = clean_plate(plate)
+    except ServiceError:
+        decision = Decision(False, Reason.PLATE_INVALID)
+    else:
+        bidx = blind_index("plate", plate)
+        parked = ParkingRecord.objects.filter(
+            community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
+        ).exists()
+        exiting = point.direction == Direction.OUT or (point.direction == Direction.BOTH and parked)
+        decision = _resident(point, bidx, now)
+        if decision is None:
+            decision = _exit(point, bidx, now) if exiting else _enter(point, plate, bidx, now)
+        decision.detail = {**(decision.detail or {}), "plate": mask_plate(plate)}
+    return record_event(
+        point=point, terminal=terminal, method=Method.PLATE, decision=decision, now=now, event_uuid=event_uuid
+    )
