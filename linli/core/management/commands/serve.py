@@ -10,6 +10,7 @@ A child that dies unexpectedly is restarted with exponential backoff; one that k
 import ctypes
 import hashlib
 import importlib.util
+import itertools
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -171,14 +173,17 @@ def _port_open(host: str, port: int) -> bool:
 
 
 def _demo_logins() -> list[dict]:
+    """The demo accounts, if this installation has them: production ones have none to print."""
     if importlib.util.find_spec("linli.testing.demo") is None:
         return []  # the demo seeder is optional; production installs may leave it out
     from linli.testing.demo import demo_logins
 
+    rows = demo_logins()
     try:
-        return demo_logins()
+        seeded = get_user_model().objects.filter(username__in=[row["login"] for row in rows]).exists()
     finally:
         connections.close_all()  # the supervisor must not hold a database connection for days
+    return rows if seeded else []
 
 
 def _children(host: str, port: int) -> list[Child]:
@@ -218,11 +223,10 @@ class Command(BaseCommand):
 
     def _banner(self, url: str) -> None:
         lines = ["", f"邻里 linli 已启动: {url}", f"  接口文档 (API docs): {url}/api/v1/docs"]
-        logins = _demo_logins()
-        if logins:
+        if logins := _demo_logins():
             lines.append("  演示账号 (demo logins):")
-            width = max(len(row["role"]) for row in logins)
-            for row in logins:
-                lines.append(f"    {row['role']:\u3000<{width}}  {row['login']:<14}  {row['password']}")
+            for community, rows in itertools.groupby(logins, key=lambda row: row["community"]):
+                lines.append(f"    {community or '平台 (platform)'}")
+                lines += [f"      {r['role']:\u3000<8} {r['login']:<14} {r['password']}" for r in rows]
         lines += ["  按 Ctrl-C 停止 (press Ctrl-C to stop)", ""]
         self.stdout.write("\n".join(lines))
