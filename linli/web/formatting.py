@@ -16,6 +16,21 @@ WEEKDAYS = (
     gettext_lazy("周六"),
     gettext_lazy("周日"),
 )
+# Month names rather than numbers, so that English reads "Sat, Nov 21" and not an ambiguous 11/21.
+MONTHS = (
+    gettext_lazy("1月"),
+    gettext_lazy("2月"),
+    gettext_lazy("3月"),
+    gettext_lazy("4月"),
+    gettext_lazy("5月"),
+    gettext_lazy("6月"),
+    gettext_lazy("7月"),
+    gettext_lazy("8月"),
+    gettext_lazy("9月"),
+    gettext_lazy("10月"),
+    gettext_lazy("11月"),
+    gettext_lazy("12月"),
+)
 
 
 def day_label(value: date | datetime | None, *, with_year: bool = False) -> str:
@@ -24,10 +39,10 @@ def day_label(value: date | datetime | None, *, with_year: bool = False) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    parts = {"month": value.month, "day": value.day, "weekday": WEEKDAYS[value.weekday()]}
+    parts = {"month": MONTHS[value.month - 1], "day": value.day, "weekday": WEEKDAYS[value.weekday()]}
     if with_year or value.year != timezone.localdate().year:
-        return _("%(year)s年%(month)s月%(day)s日 %(weekday)s") % {**parts, "year": value.year}
-    return _("%(month)s月%(day)s日 %(weekday)s") % parts
+        return _("%(year)s年%(month)s%(day)s日 %(weekday)s") % {**parts, "year": value.year}
+    return _("%(month)s%(day)s日 %(weekday)s") % parts
 
 
 def moment_label(value: datetime | None) -> str:

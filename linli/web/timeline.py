@@ -4,18 +4,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.models import AuditEntry
 from linli.web.queries import model_of
 
 ACTION_LABELS = {
-    "create": _("新建"),
-    "update": _("修改"),
-    "end": _("结束"),
-    "erase": _("删除个人信息"),
-    "revoke": _("撤销"),
-    "delete": _("删除"),
-    "import": _("导入"),
+    "create": pgettext_lazy("audit action", "新建"),
+    "update": pgettext_lazy("audit action", "修改"),
+    "end": pgettext_lazy("audit action", "结束"),
+    "erase": pgettext_lazy("audit action", "删除个人信息"),
+    "revoke": pgettext_lazy("audit action", "撤销"),
+    "delete": pgettext_lazy("audit action", "删除"),
+    "import": pgettext_lazy("audit action", "导入"),
+    "link_login": pgettext_lazy("audit action", "关联登录账号"),
+    "sign_in": pgettext_lazy("audit action", "登录"),
 }
 # Bookkeeping fields that say nothing to a reader of the timeline.
 _HIDDEN = {
@@ -41,8 +44,7 @@ class TimelineItem:
     at: datetime
     actor: str
     on_behalf_of: str
-    action: str
-    subject: str
+    what: str  # 修改房屋 / updated House
     object_id: str
     changes: list[Change] = field(default_factory=list)
 
@@ -78,8 +80,11 @@ def describe(entry: AuditEntry) -> TimelineItem:
         at=entry.at,
         actor=entry.actor_label,
         on_behalf_of=entry.on_behalf_of,
-        action=str(ACTION_LABELS.get(entry.action, entry.action)),
-        subject=str(model._meta.verbose_name) if model is not None else entry.object_type,
+        what=_("%(action)s%(subject)s")
+        % {
+            "action": ACTION_LABELS.get(entry.action, entry.action),
+            "subject": model._meta.verbose_name if model is not None else entry.object_type,
+        },
         object_id=entry.object_id,
         changes=changes,
     )

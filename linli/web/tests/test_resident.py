@@ -157,3 +157,10 @@ def test_it_shows_the_resident_tabs(world, browser):
         assert 'aria-current="page"' in text_of(r)
     assert "物业管理台" not in text_of(client.get("/me/"))
     assert "物业管理台" in text_of(browser(world.outsider).get("/me/"))  # staff of B who also lives there
+
+
+def test_it_renders_the_not_found_page_in_the_design_system(world, browser):
+    r = browser(world.outsider).get(f"/houses/{world.house.id}/")
+    assert r.status_code == 404
+    page = text_of(r)
+    assert "页面不存在或您无权查看" in page and "linli.css" in page

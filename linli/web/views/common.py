@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.context import on_behalf_var
 from linli.core.errors import ServiceError
@@ -85,8 +86,8 @@ class Console:
         ]
         if self.can["people"]:
             registry += [
-                NavItem(_("人员"), self.url("staff_people"), "people"),
-                NavItem(_("车辆"), self.url("staff_vehicles"), "vehicles"),
+                NavItem(pgettext_lazy("plural", "人员"), self.url("staff_people"), "people"),
+                NavItem(pgettext_lazy("plural", "车辆"), self.url("staff_vehicles"), "vehicles"),
             ]
         if self.can["care"]:
             registry.append(NavItem(_("关爱对象"), self.url("staff_care"), "care"))

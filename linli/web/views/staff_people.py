@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import ServiceError
@@ -53,7 +54,9 @@ def people(request, console: Console):
         first_url=first_url,
         empty_text=_("没有找到人员"),
     )
-    return console.render(request, "linli/staff/table_page.html", {"title": _("人员"), "table": table})
+    return console.render(
+        request, "linli/staff/table_page.html", {"title": pgettext("plural", "人员"), "table": table}
+    )
 
 
 def _person(request, console: Console, person_id: int) -> Person:
@@ -93,7 +96,7 @@ def _person_page(request, console: Console, person: Person, contact: dict):
             if console.can["care"]
             else [],
             "history": history,
-            "crumbs": [(_("人员"), console.url("staff_people"))],
+            "crumbs": [(pgettext("plural", "人员"), console.url("staff_people"))],
         },
     )
 
@@ -206,7 +209,9 @@ def vehicles(request, console: Console):
                 Cell(v.house.label, href=console.url("staff_house", v.house_id)) if v.house else "—",
             )
         )
-    return console.render(request, "linli/staff/table_page.html", {"title": _("车辆"), "table": table})
+    return console.render(
+        request, "linli/staff/table_page.html", {"title": pgettext("plural", "车辆"), "table": table}
+    )
 
 
 @staff_view(Action.CARE_VIEW, section="care")
