@@ -67,6 +67,9 @@ def rotate(community_id: int) -> SigningKey:
     )
     key = _new_key_row(community_id)
     key.save()
+    # Forgetting is always safe (the next read reloads); after commit too, in case this
+    # process re-read the old set while the transaction was still open.
+    forget_public_keys(community_id)
     transaction.on_commit(lambda: forget_public_keys(community_id))
     return key
 
