@@ -38,11 +38,12 @@ def _audit_create(actor, obj, community_id: int) -> None:
 
 def clean_area(raw) -> Decimal:
     try:
-        area = Decimal(str(raw)).quantize(Decimal("0.01"))
+        area = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        raise ServiceError(
-            "invalid_area", _("建筑面积必须是数字"), fields={"area": _("例如 89.50")}
-        ) from None
+        area = None
+    if area is None or not area.is_finite():
+        raise ServiceError("invalid_area", _("建筑面积必须是数字"), fields={"area": _("例如 89.50")})
+    area = area.quantize(Decimal("0.01"))
     if area <= 0 or area >= Decimal("10000000"):
         raise ServiceError("invalid_area", _("建筑面积必须大于0"), fields={"area": _("例如 89.50")})
     return area

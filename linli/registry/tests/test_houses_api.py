@@ -47,3 +47,16 @@ def test_it_refuses_a_stale_etag(world, api):
     r = client.patch(f"/houses/{world.house.id}", {"area": "91.00"}, HTTP_IF_MATCH=etag)
     assert r.status_code == 412
     assert r.json()["code"] == "stale_object"
+
+
+def test_it_refuses_areas_that_are_not_finite_positive_numbers(world):
+    import pytest
+
+    from linli.core.errors import ServiceError
+    from linli.registry.services import clean_area
+
+    for bad in ("NaN", "Infinity", "-1", "0", "abc", ""):
+        with pytest.raises(ServiceError) as info:
+            clean_area(bad)
+        assert info.value.code == "invalid_area"
+    assert str(clean_area("89.5")) == "89.50"
