@@ -27,10 +27,6 @@ BATCH = 200
 RETRY_MS = 3000
 
 
-def _tuning(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
-
-
 def _token_user(raw: str):
     row = token_row(raw)
     return row.user if row else None
@@ -85,9 +81,9 @@ def frame(event_id: int, topic: str, data) -> str:
 
 async def frames(user_id: int, community_ids: frozenset[int], after: int):
     """The stream body: a `ready` frame carrying the resume point, then events as they come."""
-    poll = _tuning("LINLI_SSE_POLL_SECONDS", 1.0)
-    heartbeat = _tuning("LINLI_SSE_HEARTBEAT_SECONDS", 15.0)
-    lifetime = _tuning("LINLI_SSE_MAX_SECONDS", 300.0)
+    poll = settings.LINLI_SSE_POLL_SECONDS
+    heartbeat = settings.LINLI_SSE_HEARTBEAT_SECONDS
+    lifetime = settings.LINLI_SSE_MAX_SECONDS
     # Not thread-sensitive: polls share the default executor's few threads (and their DB
     # connections) instead of holding one thread and one connection per open stream.
     fetch = sync_to_async(_fetch, thread_sensitive=False)

@@ -21,7 +21,6 @@ from linli.core.errors import ServiceError
 from linli.registry.io.cells import text
 from linli.registry.io.columns import Kind, header_key
 
-DEFAULT_MAX_ROWS = 200_000
 _MAX_HEADER_CELLS = 100
 _UTF8_BOM = b"\xef\xbb\xbf"
 # What a damaged or disguised .xlsx raises from the zip, XML and openpyxl layers.
@@ -37,7 +36,7 @@ _XLSX_ERRORS = (
 
 
 def max_rows() -> int:
-    return getattr(settings, "LINLI_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.LINLI_IMPORT_MAX_ROWS
 
 
 def check_size(size: int) -> None:
