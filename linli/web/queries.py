@@ -1,7 +1,7 @@
 """Reads only the screens need, all through restrict() like every other read (convention 3)."""
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from linli.core.models import AuditEntry, PiiAccess
@@ -65,6 +65,17 @@ def person_houses(user, person_id: int) -> list[Occupancy]:
         .filter(person_id=person_id)
         .select_related("house__building", "house__unit")
     )
+
+
+def with_current_houses(user, people):
+    """People with `current` = their active occupancies the viewer may see (one extra query)."""
+    visible = (
+        Occupancy.objects.restrict(user, Action.PEOPLE_VIEW)
+        .active()
+        .select_related("house__building", "house__unit")
+        .order_by("id")
+    )
+    return people.prefetch_related(Prefetch("occupancies", queryset=visible, to_attr="current"))
 
 
 def community_vehicles(user, community_id: int):

@@ -49,33 +49,49 @@ class TimelineItem:
     changes: list[Change] = field(default_factory=list)
 
 
-def _field_label(model, name: str) -> str:
+# Fields whose models leave the label to Django's default ("end reason").
+_LABELS = {"end_reason": _("结束原因"), "ended_at": _("结束时间")}
+
+
+def _model_field(model, name: str):
     if model is None:
-        return name
-    for f in model._meta.concrete_fields:
-        if f.attname == name:
-            return str(f.verbose_name)
-    return name
+        return None
+    return next((f for f in model._meta.concrete_fields if f.attname == name), None)
 
 
-def _shown(value) -> str:
+def _label(model_field, name: str) -> str:
+    if name in _LABELS:
+        return str(_LABELS[name])
+    return str(model_field.verbose_name) if model_field is not None else name
+
+
+def _shown(model_field, value) -> str:
     if value is None or value == "":
         return "—"
     if value is True:
         return str(_("是"))
     if value is False:
         return str(_("否"))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
+
+
+def _changes(model, before: dict, after: dict) -> list[Change]:
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        if key in _HIDDEN:
+            continue
+        model_field = _model_field(model, key)
+        old, new = _shown(model_field, before.get(key)), _shown(model_field, after.get(key))
+        if old != new:
+            changes.append(Change(_label(model_field, key), old, new))
+    return changes
 
 
 def describe(entry: AuditEntry) -> TimelineItem:
     model = model_of(entry.object_type)
-    before, after = entry.before or {}, entry.after or {}
-    changes = [
-        Change(_field_label(model, key), _shown(before.get(key)), _shown(after.get(key)))
-        for key in sorted(set(before) | set(after))
-        if key not in _HIDDEN and before.get(key) != after.get(key)
-    ]
+    changes = _changes(model, entry.before or {}, entry.after or {})
     return TimelineItem(
         at=entry.at,
         actor=entry.actor_label,

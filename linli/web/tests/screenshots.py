@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+SAMPLE_IMPORT = "楼栋,单元,房号,楼层,类型,建筑面积\n3号楼,1单元,101,1,住宅,89.50\n3号楼,1单元,102,一层,住宅,89.50\n3号楼,1单元,101,1,商铺,-5\n"
 LOCALE = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 DESKTOP = {"width": 1440, "height": 900}
 
@@ -87,7 +88,20 @@ def staff_session(browser, base: str, username: str, password: str, **context):
 
 def shoot(page, path: Path, *, full_page: bool = False) -> None:
     page.screenshot(path=str(path), full_page=full_page)
+    _shrink(path)
     print(f"{path.name}: {path.stat().st_size // 1024} KB", file=sys.stderr)
+
+
+def _shrink(path: Path) -> None:
+    """A flat UI needs no more than 256 colours: a palette PNG is a third of the size. Pillow is
+    not a dependency of linli; without it the screenshots are kept as chromium wrote them."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    palette.save(path, optimize=True)
 
 
 def main() -> None:
@@ -135,6 +149,11 @@ def main() -> None:
             c = community.id
             shoot(page, out / "staff-overview-desktop.png")
             page.goto(f"{base}/staff/c/{c}/houses/{let_house.id}/")
+            page.select_option("#id_on_behalf", index=1)
+            page.select_option("#id_relation", "family")
+            page.fill("#id_name", "周小雨")
+            page.click("form[action$='/residents/'] button[type=submit]")
+            page.wait_for_selector(".alert-success")
             shoot(page, out / "staff-house-desktop.png")
             page.goto(f"{base}/staff/c/{c}/people/{person.id}/")
             page.click("#contact button[type=submit]")
@@ -147,8 +166,14 @@ def main() -> None:
             page.goto(f"{base}/staff/c/{c}/audit/")
             shoot(page, out / "staff-audit-desktop.png")
             page.goto(f"{base}/staff/c/{c}/import/")
+            page.set_input_files(
+                "#id_file",
+                files=[{"name": "houses.csv", "mimeType": "text/csv", "buffer": SAMPLE_IMPORT.encode()}],
+            )
+            with page.expect_navigation():
+                page.click("main form[enctype] button[type=submit]")
+            page.wait_for_selector("#import-report")
             shoot(page, out / "staff-import-desktop.png")
-            page.goto(f"{base}/staff/login/")
             page = browser.new_context(**desk, **LOCALE).new_page()
             page.goto(f"{base}/staff/login/")
             shoot(page, out / "staff-login-desktop.png")

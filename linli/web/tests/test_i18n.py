@@ -50,28 +50,27 @@ def test_it_formats_days_as_ux_md_says_in_both_languages():
         assert day_label(day.replace(year=2020)) == "Sat, Nov 21, 2020"
 
 
+def _unescape(text: str) -> str:
+    return text.encode().decode("unicode_escape").encode("latin-1").decode()
+
+
 def test_it_has_every_msgid_translated_and_compiled():
     po = (LOCALE / "django.po").read_text()
-    entries = re.findall(
-        r'(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid "((?:[^"\\]|\\.)+)"\n(?:msgid_plural[^\n]*\n)?msgstr(?:\[0\])? "((?:[^"\\]|\\.)*)"',
-        po,
+    entry = re.compile(
+        r'(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid "((?:[^"\\]|\\.)+)"\n'
+        r'(msgid_plural[^\n]*\n)?msgstr(?:\[0\])? "((?:[^"\\]|\\.)*)"'
     )
+    entries = entry.findall(po)
     assert len(entries) > 400
-    untranslated = [msgid for _ctx, msgid, msgstr in entries if not msgstr]
-    assert untranslated == []
+    assert [msgid for _ctx, msgid, _plural, msgstr in entries if not msgstr] == []
     with (LOCALE / "django.mo").open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
-    compiled = {key if isinstance(key, str) else key[0] for key in catalog}
-    stale = [
-        msgid
-        for ctx, msgid, _msgstr in entries
-        if (f"{ctx}\x04{msgid}" if ctx else msgid)
-        .encode()
-        .decode("unicode_escape")
-        .encode("latin-1")
-        .decode()
-        not in compiled
-    ]
+    stale = []
+    for ctx, msgid, plural, msgstr in entries:
+        key = _unescape(f"{ctx}\x04{msgid}" if ctx else msgid)
+        compiled = catalog.get((key, 0) if plural else key)
+        if compiled != _unescape(msgstr):
+            stale.append(msgid)
     assert stale == [], "run compilemessages"
 
 
@@ -89,3 +88,17 @@ def test_it_keeps_pages_under_100_kb_before_images(world, browser):
         for path in paths:
             weight = len(client.get(path).content) + static
             assert weight < 100 * 1024, (path, weight)
+
+
+def test_it_formats_money_from_integer_fen_and_times_in_shanghai():
+    from datetime import UTC, datetime
+
+    from linli.web.formatting import moment_label, yuan
+
+    assert yuan(123450) == "¥1,234.50"
+    assert yuan(-5) == "-¥0.05"
+    assert yuan(0) == "¥0.00"
+    # 06:30 UTC is 14:30 in Asia/Shanghai.
+    moment = datetime(timezone.localdate().year, 11, 21, 6, 30, tzinfo=UTC)
+    assert moment_label(moment).endswith(" 14:30")
+    assert moment_label(moment).startswith("11月21日 周")

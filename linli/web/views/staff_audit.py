@@ -74,7 +74,7 @@ def pii_log(request, console: Console):
                 moment_label(r.at),
                 str(r.actor),
                 Cell(name, href=console.url("staff_person", r.person_id)) if name else f"#{r.person_id}",
-                "、".join(str(PII_FIELDS.get(f, f)) for f in r.fields.split(",")),
+                " · ".join(str(PII_FIELDS.get(f, f)) for f in r.fields.split(",")),
                 purposes.get(r.purpose, r.purpose) or "—",
                 Cell(r.request_id, mono=True),
             )

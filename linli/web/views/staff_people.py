@@ -29,11 +29,16 @@ def _person_cells(console: Console, p: Person) -> list[Cell]:
         p.get_gender_display() if p.gender else "—",
         Cell(mask_phone(p.phone) or "—", mono=True),
         Cell(_("本地户籍") if p.hukou_local else _("流动人口"), badge="muted" if p.hukou_local else "info"),
+        " · ".join(
+            _("%(house)s（%(relation)s）") % {"house": o.house.label, "relation": o.get_relation_display()}
+            for o in p.current
+        )
+        or "—",
     )
 
 
 def _people_columns() -> list[Column]:
-    return [Column(_("姓名")), Column(_("性别")), Column(_("手机号")), Column(_("户籍"))]
+    return [Column(_("姓名")), Column(_("性别")), Column(_("手机号")), Column(_("户籍")), Column(_("房屋"))]
 
 
 @staff_view(Action.PEOPLE_VIEW, section="people")
@@ -45,7 +50,7 @@ def people(request, console: Console):
         if q
         else registry.people(request.user).filter(community_id=cid)
     )
-    rows, next_url, first_url = page_of(request, qs)
+    rows, next_url, first_url = page_of(request, queries.with_current_houses(request.user, qs))
     table = Table(
         _people_columns(),
         rows=[_person_cells(console, p) for p in rows],
@@ -146,7 +151,11 @@ def search(request, console: Console):
     cid = console.community.id
     found_people, found_vehicles, found_houses = [], [], []
     if q:
-        found_people = list(registry.search_people(request.user, cid, q)[:SEARCH_LIMIT])
+        found_people = list(
+            queries.with_current_houses(request.user, registry.search_people(request.user, cid, q))[
+                :SEARCH_LIMIT
+            ]
+        )
         if _looks_like_plate(q):
             found_vehicles = list(registry.vehicles_by_plate(request.user, cid, q))
         found_houses = list(queries.houses_by_number(request.user, cid, q))
