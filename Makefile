@@ -47,10 +47,10 @@ lint: install ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: install ## run every bench/*.py, one JSON line per figure; ONLY=registry runs bench/registry*.py
+bench: install ## run every bench/*.py, one JSON line per figure; ONLY=registry runs bench/registry*.py, ARGS="--scale 0.01" is passed to each
 	@set -- bench/$(or $(ONLY),[!_])*.py; \
 	[ -e "$$1" ] || { echo "no benchmark matches bench/$(or $(ONLY),[!_])*.py" >&2; exit 1; }; \
-	for bench in "$$@"; do echo "==> $$bench" >&2; $(PY) "$$bench"; done
+	for bench in "$$@"; do echo "==> $$bench" >&2; $(PY) "$$bench" $(ARGS); done
 
 migrate: install ## apply database migrations
 	$(LINLI) migrate --noinput

@@ -137,6 +137,32 @@ def test_it_serves_then_stops_every_part_on_ctrl_c(var_dir, tmp_path):
     assert "SIGINT received, stopping" in log_path.read_text()
 
 
+def banner_of(var_dir: Path, log_path: Path) -> str:
+    with serving(var_dir, log_path) as (serve, _port):
+        wait_for(lambda: "按 Ctrl-C 停止" in log_path.read_text(), "the banner")
+        os.kill(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=WAIT_SECONDS)
+    return log_path.read_text()
+
+
+def test_it_prints_the_demo_logins_once_the_demo_is_loaded(var_dir, tmp_path):
+    assert "演示账号" not in banner_of(var_dir, tmp_path / "before.log")  # nothing to sign in with yet
+
+    subprocess.run(
+        [sys.executable, "-m", "linli", "seed_demo", "--small"],
+        env=linli_env(var_dir),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    banner = banner_of(var_dir, tmp_path / "after.log")
+    assert "演示账号" in banner
+    assert all(
+        login in banner for login in ("manager", "hp_manager", "13800138001", "13800138002", "operator")
+    )
+
+
 def test_it_restarts_a_part_that_dies(var_dir, tmp_path):
     log_path = tmp_path / "serve.log"
     with serving(var_dir, log_path) as (serve, port):

@@ -10,7 +10,6 @@ A child that dies unexpectedly is restarted with exponential backoff; one that k
 import ctypes
 import hashlib
 import importlib.util
-import itertools
 import logging
 import os
 import signal
@@ -18,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -225,8 +225,21 @@ class Command(BaseCommand):
         lines = ["", f"邻里 linli 已启动: {url}", f"  接口文档 (API docs): {url}/api/v1/docs"]
         if logins := _demo_logins():
             lines.append("  演示账号 (demo logins):")
-            for community, rows in itertools.groupby(logins, key=lambda row: row["community"]):
+            by_community: dict[str, list[dict]] = {}
+            for row in logins:
+                by_community.setdefault(row["community"], []).append(row)
+            width = max(_cells(row["role"]) for row in logins)
+            for community, rows in by_community.items():
                 lines.append(f"    {community or '平台 (platform)'}")
-                lines += [f"      {r['role']:\u3000<8} {r['login']:<14} {r['password']}" for r in rows]
+                lines += [f"      {_pad(r['role'], width)}  {r['login']:<14} {r['password']}" for r in rows]
         lines += ["  按 Ctrl-C 停止 (press Ctrl-C to stop)", ""]
         self.stdout.write("\n".join(lines))
+
+
+def _cells(text: str) -> int:
+    """Terminal width of text: CJK characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _cells(text))
