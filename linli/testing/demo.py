@@ -564,9 +564,10 @@ class _CommunityBuilder:
             spouse = self._person(age=spouse_age, male=tenant.gender != "M", origin=origin)
             family.append(self._occupy(house, spouse, Relation.FAMILY, start, until=until, sponsor=lease))
             if rng.random() < 0.5 and age >= 27:
-                child = self._person(
-                    age=rng.randint(0, min(age - 25, 12)), male=rng.random() < 0.5, origin=origin
-                )
+                # Born before the lease began: an earlier tenancy may have ended years ago.
+                youngest = max(0, (self.today - start).days // 365 + 1)
+                child_age = rng.randint(youngest, max(youngest, min(age - 25, 12)))
+                child = self._person(age=child_age, male=rng.random() < 0.5, origin=origin)
                 family.append(self._occupy(house, child, Relation.FAMILY, start, until=until, sponsor=lease))
         if current:
             self._maybe_vehicles(house, tenant, origin, 0.3)

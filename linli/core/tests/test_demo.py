@@ -119,6 +119,25 @@ def test_it_agrees_with_the_registrys_population_count(seeded):
     assert totals["tenants"] > 0 and totals["floating"] > 0
 
 
+@pytest.mark.parametrize("other_seed", ["1", "2", "3", "4"])
+def test_it_keeps_every_constraint_with_other_seeds(db, other_seed):
+    seed("--seed", other_seed)  # a CHECK or UNIQUE violation would raise here
+    for c in demo_communities():
+        planned = AuditEntry.objects.get(community_id=c.id, action="seed_demo").after["population"]
+        assert population(c.id) == planned
+
+
+def test_it_builds_the_full_demo_consistently(db):
+    call_command("seed_demo", stdout=StringIO())
+    households = 0
+    for c in demo_communities():
+        planned = AuditEntry.objects.get(community_id=c.id, action="seed_demo").after["population"]
+        assert population(c.id) == planned
+        households += planned["households"]
+    assert Community.objects.get(code="demo-xingfuli").buildings.count() == 18
+    assert 2_500 < households < 3_500
+
+
 def test_it_adds_nothing_on_a_second_run(seeded):
     before = {model: model.objects.count() for model in (*TABLES, AuditEntry, get_user_model())}
     output = seed()
