@@ -182,18 +182,16 @@ HOUSEHOLD_SHARES = (
 
 def demo_logins() -> list[dict]:
     """The demo accounts of the demo communities present in the database (none in a real
-    installation), for `serve` to print. The second community's roles name it, so that a list
-    printed without the "community" column stays unambiguous."""
+    installation), for `serve` to print grouped by "community"."""
     present = set(Community.objects.filter(code__in=[s.code for s in SITES]).values_list("code", flat=True))
     rows = []
     for site in SITES:
         if site.code not in present:
             continue
-        suffix = "" if site is SITES[0] else f"（{site.name}）"
         rows += [
             {
                 "community": site.name,
-                "role": f"{Role(role).label}{suffix}",
+                "role": str(Role(role).label),
                 "login": site.login_prefix + login,
                 "password": DEMO_PASSWORD,
             }
