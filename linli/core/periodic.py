@@ -89,3 +89,10 @@ def run_due(now: datetime | None = None, worker: str | None = None) -> list[str]
             run_job(spec, now)
             ran.append(spec.name)
     return ran
+
+
+@periodic(every=timedelta(days=1), name="core.refresh_planner_statistics")
+def refresh_planner_statistics(now: datetime) -> None:
+    from linli.core.dbstats import refresh_planner_statistics as refresh
+
+    refresh()

@@ -41,10 +41,14 @@ def search_people(user, community_id: int, q: str):
     base = people(user).filter(community_id=community_id)
     q = q.strip()
     digits = normalize("phone", q)
+    # The blind index is near-unique: look it up first, then apply the scope to that handful of
+    # rows, so the planner cannot choose to scan the whole community instead.
     if len(digits) == 11 and digits.startswith("1"):
-        return base.filter(phone_bidx=blind_index("phone", digits))
+        return base.filter(pk__in=Person.objects.filter(phone_bidx=blind_index("phone", digits)).values("pk"))
     if len(q) == 18 and q[:17].isdigit():
-        return base.filter(id_number_bidx=blind_index("id_number", q))
+        return base.filter(
+            pk__in=Person.objects.filter(id_number_bidx=blind_index("id_number", q)).values("pk")
+        )
     # A range on the (community, name) index works the same on SQLite and PostgreSQL.
     return base.filter(name__gte=q, name__lt=q + "\U0010ffff")
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
+from linli.core.dbstats import refresh_planner_statistics
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community
 from linli.core.permissions import require
@@ -71,6 +72,7 @@ def do_import_registry(
         # Someone registered the same house or ID number while this import was being checked.
         raise Conflict("import_conflict", _("导入期间数据被他人修改，未导入任何数据，请重新导入")) from None
     forget_scope(actor)
+    refresh_planner_statistics()  # thousands of new rows change the best plans
     report.committed = True
     return report
 
