@@ -15,12 +15,15 @@ from django.utils.translation import pgettext_lazy
 
 from linli.core.context import on_behalf_var
 from linli.core.errors import ServiceError
+from linli.core.http import get_or_404
 from linli.core.models import Community
 from linli.core.pagination import keyset_page
 from linli.core.restrict import UserScope, scope_of
 from linli.core.roles import Action
 
 PAGE_SIZE = 50
+# An operator may host thousands of communities: the switcher lists the first ones and the current.
+SWITCHER_SIZE = 100
 
 
 def is_staff(user) -> bool:
@@ -118,10 +121,11 @@ def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
                 return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
             if not is_staff(request.user):
                 return redirect("web:home")
-            communities = list(staff_communities(request.user))
-            community = next((c for c in communities if c.id == cid), None)
-            if community is None:
-                raise Http404
+            offered = staff_communities(request.user)
+            community = get_or_404(offered, pk=cid)
+            communities = list(offered.order_by("id")[:SWITCHER_SIZE])
+            if community not in communities:
+                communities.append(community)
             console = Console(community, communities, scope_of(request.user), section)
             if not console.may(action):
                 raise Http404
