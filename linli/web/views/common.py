@@ -1,7 +1,5 @@
 """What every page shares: who may open the staff console, service errors in forms, 代办, paging."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -13,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.core.context import on_behalf_var
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.models import Community
@@ -154,16 +151,6 @@ def show_service_error(form, exc: ServiceError) -> None:
         if name in form.fields:
             form.add_error(name, str(hint))
     form.add_error(None, str(exc.message))
-
-
-@contextmanager
-def on_behalf_of(label: str) -> Iterator[None]:
-    """At the counter (代办) the audit trail records whom the staff member acted for."""
-    token = on_behalf_var.set(label)
-    try:
-        yield
-    finally:
-        on_behalf_var.reset(token)
 
 
 def safe_next(request, fallback: str) -> str:

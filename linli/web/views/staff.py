@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.context import on_behalf_of
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
@@ -24,7 +25,6 @@ from linli.web.timeline import describe
 from linli.web.views.common import (
     Console,
     is_staff,
-    on_behalf_of,
     page_of,
     show_service_error,
     staff_communities,
