@@ -1,0 +1,102 @@
+"""The ASGI fast path answers POST /access/decide exactly as the Ninja route does."""
+
+import asyncio
+import json
+
+import pytest
+
+from linli.access import services
+from linli.access.fastpath import TerminalFastPath
+from linli.access.models import AccessEvent
+
+
+def call(app, path, body=b"", headers=(), method="POST"):
+    async def run():
+        sent = []
+        done = False
+
+        async def receive():
+            nonlocal done
+            if not done:
+                done = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.sleep(30)
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), *[(k.encode(), v.encode()) for k, v in headers]],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+        }
+        await app(scope, receive, send)
+        return sent
+
+    sent = asyncio.run(run())
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
+
+
+@pytest.fixture
+def fast():
+    from linli.asgi import application
+
+    app = TerminalFastPath(application, threads=1)
+    yield app
+    app.close()
+
+
+def decide(app, token, payload, **headers):
+    heads = [("authorization", f"Bearer {token}"), ("content-type", "application/json"), *headers.items()]
+    status, head, body = call(app, "/api/v1/access/decide", json.dumps(payload).encode(), heads)
+    return status, head, json.loads(body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_like_the_ninja_route(world, site, api, fast):
+    services.do_issue_card(actor=world.front_desk, person=world.owner_person, number="FA570001")
+    token = site.token("door")
+    for card in ("FA570001", "FA57FFFF"):
+        status, head, body = decide(fast, token, {"method": "card", "card": card})
+        ninja = api(token=token).post("/access/decide", {"method": "card", "card": card}).json()
+        assert status == 200 and "decide;dur=" in head["server-timing"] and head["x-request-id"]
+        assert {k: v for k, v in body.items() if k != "event"} == {
+            k: v for k, v in ninja.items() if k != "event"
+        }
+    assert AccessEvent.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_like_the_ninja_route(world, site, api, fast):
+    status, _head, body = decide(fast, "lnt_nope", {"method": "card", "card": "1234"})
+    assert (status, body["code"]) == (401, "not_authenticated")
+    status, _head, body = decide(
+        fast, site.token("door"), {"method": "card", "card": "12", "point": site.gate.id}
+    )
+    assert (status, body["code"]) == (403, "wrong_point")
+    status, _head, body = decide(fast, site.token("door"), {"card": "1234"})
+    assert (status, body["code"], list(body["fields"])) == (422, "invalid_input", ["method"])
+    api(world.admin).post(f"/access/terminals/{site.terminal('door').id}/revoke")
+    status, _head, body = decide(fast, site.token("door"), {"method": "card", "card": "1234"})
+    assert (status, body["code"]) == (401, "terminal_revoked")
+    status, _head, body = decide(
+        fast, site.token("gate"), {"method": "card", "card": "1234"}, **{"accept-language": "en"}
+    )
+    assert body["reason"] == "unknown_credential"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_every_other_request_to_django(world, fast):
+    status, _head, body = call(fast, "/api/v1/health", method="GET")
+    assert status == 200 and json.loads(body)["status"] == "ok"
