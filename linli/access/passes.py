@@ -24,6 +24,20 @@ def _ts(at: datetime) -> int:
     return int(at.timestamp())
 
 
+def status(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
+    """valid | not_yet_valid | expired | used_up | revoked, for lists and the share page."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if visitor_pass.revoked_at:
+        return "revoked"
+    if visitor_pass.uses >= visitor_pass.max_uses:
+        return "used_up"
+    if visitor_pass.valid_until <= now:
+        return "expired"
+    return "not_yet_valid" if visitor_pass.valid_from > now else "valid"
+
+
 def pass_claims(visitor_pass: VisitorPass, gate_ids: list[int]) -> dict:
     return {
         "iss": keys.issuer(visitor_pass.community_id),

@@ -266,16 +266,9 @@ class PassOut(Schema):
 
     @staticmethod
     def resolve_status(p):
-        from django.utils import timezone
+        from linli.access.passes import status
 
-        if p.revoked_at:
-            return "revoked"
-        if p.uses >= p.max_uses:
-            return "used_up"
-        now = timezone.now()
-        if p.valid_until <= now:
-            return "expired"
-        return "not_yet_valid" if p.valid_from > now else "valid"
+        return status(p)
 
 
 class PassCreated(PassOut):

@@ -22,6 +22,7 @@ from linli.access.services.decisions import (
     do_remote_open,
 )
 from linli.access.services.grants import (
+    bulk_sync_community,
     consume_registry_changes,
     do_add_household_helper,
     do_grant_access,
@@ -47,6 +48,7 @@ from linli.access.services.vehicles import do_plate_event
 
 __all__ = [
     "Decision",
+    "bulk_sync_community",
     "consume_registry_changes",
     "do_acknowledge_care_alert",
     "do_acknowledge_security_event",

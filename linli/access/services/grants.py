@@ -15,11 +15,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access.choices import GrantSource
+from linli.access.choices import ChangeKind, GrantSource
 from linli.access.household import own_occupancy
 from linli.access.models import Grant, SyncCursor, Zone
 from linli.access.schedule import clean_schedule, day_start
-from linli.access.services._common import log_people
+from linli.access.services._common import log_change, log_people
 from linli.access.services.layout import ensure_all_points_zone, ensure_building_zone
 from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, ServiceError
@@ -215,6 +215,73 @@ def sync_staff_grants(community_id: int, *, now: datetime | None = None) -> Sync
     return result
 
 
+def _houses_missing_grants(added: list[tuple[int, int]], now: datetime) -> set[int]:
+    """Of newly seen occupancies, the houses of those that are current or future and have no
+    grant yet (a bulk sync or an earlier run may have made it already)."""
+    today = timezone.localdate(now)
+    live = dict(
+        Occupancy.objects.filter(pk__in=[pk for pk, _h in added], ended_at__isnull=True)
+        .exclude(valid_to__lt=today)
+        .values_list("pk", "house_id")
+    )
+    granted = set(
+        Grant.objects.filter(source__in=REGISTRY_SOURCES, source_id__in=list(live)).values_list(
+            "source_id", flat=True
+        )
+    )
+    return {house for pk, house in live.items() if pk not in granted}
+
+
+@transaction.atomic
+def bulk_sync_community(community_id: int, *, now: datetime | None = None) -> int:
+    """Creates the missing registry-derived grants of a whole community in one statement: for
+    installing access control on a populated registry (and the demo). Idempotent. Returns the
+    number of grants created."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    occupancies = (
+        Occupancy.objects.filter(house__community_id=community_id, ended_at__isnull=True)
+        .exclude(valid_to__lt=today)
+        .exclude(
+            pk__in=Grant.objects.filter(source__in=REGISTRY_SOURCES, revoked_at__isnull=True).values(
+                "source_id"
+            )
+        )
+        .select_related("house__building")
+    )
+    zones: dict[int, Zone] = {}
+    rows = []
+    for occupancy in occupancies:
+        building = occupancy.house.building
+        if building.pk not in zones:
+            zones[building.pk] = ensure_building_zone(building)
+        valid_from, valid_until = occupancy_window(occupancy)
+        rows.append(
+            Grant(
+                community_id=community_id,
+                person_id=occupancy.person_id,
+                zone=zones[building.pk],
+                house_id=occupancy.house_id,
+                source=SOURCE_OF_RELATION[occupancy.relation],
+                source_id=occupancy.pk,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+        )
+    Grant.objects.bulk_create(rows, batch_size=2000)
+    if rows:
+        log_change(community_id, ChangeKind.LAYOUT, [None])  # terminals re-sync in full
+        audit.record(
+            actor=None,
+            action="bulk_sync_grants",
+            object_type="core.community",
+            object_id=community_id,
+            community_id=community_id,
+            after={"created": len(rows)},
+        )
+    return len(rows)
+
+
 def consume_registry_changes(*, now: datetime | None = None) -> int:
     """Reads what the registry did since last time and syncs the houses and communities it
     touched. Returns how many houses were synced. Safe to run from several processes: syncing is
@@ -246,7 +313,7 @@ def consume_registry_changes(*, now: datetime | None = None) -> int:
         )
         if len(added) == SYNC_BATCH:
             occupancy_upto = added[-1][0]
-        houses |= {house_id for _id, house_id in added}
+        houses |= _houses_missing_grants(added, now)
     for house_id in sorted(houses):
         if House.objects.filter(pk=house_id).exists():
             sync_grants_for_house(house_id, now=now)

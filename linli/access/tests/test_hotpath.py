@@ -1,0 +1,52 @@
+"""The hand-written SQL of the hot path returns what the ORM reference query returns."""
+
+from django.utils import timezone
+
+from linli.access import hotpath, services
+from linli.access.services.decisions import grants_at_point
+
+
+def orm_rows(person_ids, point_id, today):
+    rows = grants_at_point(point_id, today).filter(person_id__in=person_ids)
+    return sorted(
+        rows.values_list(
+            "person_id",
+            "person__name",
+            "source",
+            "valid_from",
+            "valid_until",
+            "schedule",
+            "occupancy_ok",
+            "membership_ok",
+        )
+    )
+
+
+def test_it_matches_the_orm_reference_for_grants(world, site, api):
+    api(world.owner).post(
+        f"/access/houses/{world.house.id}/helpers",
+        {
+            "name": "刘阿姨",
+            "phone": "13911112222",
+            "label": "保姆",
+            "schedule": [{"days": [1, 2, 3], "start": "08:00", "end": "12:00"}],
+        },
+    )
+    api(world.owner).post(f"/occupancies/{world.lease.id}/end", {"reason": "lease_ended_early"})
+    today = timezone.localdate()
+    people = [world.owner_person.id, world.tenant_person.id, world.neighbour.people.get().id]
+    people += list(world.house.access_grants.filter(source="household").values_list("person_id", flat=True))
+    for point in (site.gate, site.door, site.other_door):
+        for ids in ([people[0]], people):
+            assert sorted(hotpath.grant_rows(ids, point.id, today)) == orm_rows(ids, point.id, today)
+    assert any(not row[6] for row in hotpath.grant_rows(people, site.door.id, today))  # the ended lease
+
+
+def test_it_finds_the_active_credential_before_a_revoked_one(world, site):
+    old = services.do_issue_card(actor=world.front_desk, person=world.tenant_person, number="00C0FFEE")
+    services.do_revoke_credential(actor=world.front_desk, credential=old)
+    assert hotpath.credential_row(world.a.id, "card", old.lookup)[2] is not None
+    services.do_issue_card(actor=world.front_desk, person=world.owner_person, number="00C0FFEE")
+    person_id, name, revoked_at = hotpath.credential_row(world.a.id, "card", old.lookup)
+    assert (person_id, name, revoked_at) == (world.owner_person.id, "王建国", None)
+    assert hotpath.credential_row(world.b.id, "card", old.lookup) is None
