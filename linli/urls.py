@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("events/stream", notify_views.stream),
+    path("access/", include("linli.access.urls")),
     path("", include("linli.web.urls")),
 ]
