@@ -172,3 +172,21 @@ def insert_event(**values) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+@lru_cache(maxsize=1)
+def _failures_sql() -> str:
+    return f"""
+        SELECT COUNT(*) FROM {_table(AccessEvent)}
+        WHERE point_id = %s AND at >= %s AND allowed = %s AND method = %s
+    """
+
+
+def recent_failures(point_id: int, method: str, since: datetime) -> int:
+    """Denied attempts of one method at a point since an instant (index point, at)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _failures_sql(),
+            [point_id, connection.ops.adapt_datetimefield_value(since), False, method],
+        )
+        return cursor.fetchone()[0]

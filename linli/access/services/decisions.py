@@ -157,8 +157,11 @@ def record_event(
         offline=False,
         detail=decision.detail,
     )
-    if decision.allowed:
-        decision.event_id = hotpath.insert_event(**values)
+    if decision.allowed and not transaction.get_connection().in_atomic_block:
+        decision.event_id = hotpath.insert_event(**values)  # autocommit: no BEGIN/COMMIT round trips
+    elif decision.allowed:
+        with transaction.atomic():  # a savepoint, so that a duplicate event id leaves the caller usable
+            decision.event_id = hotpath.insert_event(**values)
     else:
         with transaction.atomic():
             decision.event_id = hotpath.insert_event(**values)
@@ -261,10 +264,7 @@ def _by_person(person_ids, point: AccessPoint, now: datetime, default=(None, "")
 
 
 def _pin_locked(point: AccessPoint, now: datetime) -> bool:
-    failures = AccessEvent.objects.filter(
-        point_id=point.pk, method=Method.PIN, allowed=False, at__gte=now - PIN_WINDOW
-    ).count()
-    return failures >= PIN_MAX_FAILURES
+    return hotpath.recent_failures(point.pk, Method.PIN, now - PIN_WINDOW) >= PIN_MAX_FAILURES
 
 
 def _by_pin(point: AccessPoint, house_id: int | None, pin: str, now: datetime) -> Decision:
@@ -360,7 +360,16 @@ def do_decide(
     elif method == Method.PIN:
         decision = _by_pin(point, house_id, pin, now)
     elif method == Method.QR:
-        decision = _by_qr(point, qr, now)
+        # A pass use and its event commit together: a failed write cannot spend a use unseen.
+        with transaction.atomic():
+            return record_event(
+                point=point,
+                terminal=terminal,
+                method=method,
+                decision=_by_qr(point, qr, now),
+                now=now,
+                event_uuid=event_uuid,
+            )
     elif method == Method.FACE:
         decision = _by_face(point, image, embedding, now)
     else:
