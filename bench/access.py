@@ -579,6 +579,65 @@ def snapshots(world: dict) -> None:
     )
 
 
+def face(world: dict, samples: int) -> None:
+    """1:N over 10,000 enrolled faces at one door, and the end-to-end decision on a 640x480 frame."""
+    try:
+        import numpy as np
+        from PIL import Image
+
+        from linli.access import faces
+        from linli.access.face.engine import get_engine
+
+        get_engine().load()
+    except Exception as exc:  # no linli[face] extra: nothing to measure
+        log(f"face figures skipped: {exc}")
+        return
+    import io
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from linli.access.models import Credential
+
+    terminal = world["terminals"]["gate"][0]
+    rng = np.random.default_rng(7)
+    now = timezone.now()
+    people = min(10_000, world["people"])
+    # Synthetic enrolments around the ResNet's typical scale, plus one real face (the fixture's).
+    vectors = rng.normal(0, 0.09, size=(people, 128)).astype(np.float32)
+    fixture = Path(__file__).resolve().parent.parent / "linli/access/tests/fixtures/astronaut.jpg"
+    frame = Image.new("RGB", (640, 480), (200, 205, 210))
+    frame.paste(Image.open(fixture).convert("RGB"), (160, 80))
+    out = io.BytesIO()
+    frame.save(out, "JPEG", quality=85)
+    image = out.getvalue()
+    vectors[0] = get_engine().embed(image).vector
+    Credential.objects.bulk_create(
+        Credential(
+            community_id=world["community"].id,
+            person_id=p + 1,
+            kind="face",
+            label="人脸",
+            embedding=faces.encode(vectors[p]),
+            lookup=None,
+            offline_verifier="",
+        )
+        for p in range(people)
+    )
+    ids, matrix = faces.index_for(terminal.point, now)
+    emit(BENCH, "face_index_people", len(ids), "people")
+    probe = vectors[0] + rng.normal(0, 0.01, 128).astype(np.float32)
+    report("face_match_10k", time_calls(lambda _i: faces.match(ids, matrix, probe), samples))
+    report("face_embed_640x480", time_calls(lambda _i: get_engine().embed(image), 50, warmup=3))
+    from linli.access import services
+
+    def decide(_i):
+        d = services.do_decide(terminal=terminal, method="face", image=image)
+        assert d.allowed, d.reason
+
+    report("face_decision_end_to_end", time_calls(decide, 50, warmup=3))
+
+
 def main() -> None:
     args = parse_args()
     setup_django(BENCH)
@@ -592,6 +651,8 @@ def main() -> None:
     over_http(world, args, "linli.asgi:application", "http_django_route")
     log("snapshots …")
     snapshots(world)
+    log("faces …")
+    face(world, args.samples)
 
 
 if __name__ == "__main__":
