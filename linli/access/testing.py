@@ -1,0 +1,106 @@
+"""Test support that other apps' tests use too: an installed access site on top of the persona
+world, and the ids of community A's access objects for the platform-wide outsider test."""
+
+from dataclasses import dataclass
+
+from linli.access import services
+from linli.access.choices import Direction, PointKind
+from linli.access.models import AccessPoint, CareAlert, SecurityEvent, Terminal
+
+
+@dataclass
+class Site:
+    gate: AccessPoint  # 东门 (in)
+    gate_out: AccessPoint  # 东门出口 (out)
+    door: AccessPoint  # 1号楼 building door
+    other_door: AccessPoint  # 2号楼 building door (nobody of the world lives there)
+    barrier: AccessPoint  # 车库入口 (in)
+    barrier_out: AccessPoint
+    gate_b: AccessPoint  # community B's gate
+    terminals: dict[str, tuple[Terminal, str]]
+
+    def token(self, name: str) -> str:
+        return self.terminals[name][1]
+
+    def terminal(self, name: str) -> Terminal:
+        return self.terminals[name][0]
+
+
+def install(world) -> Site:
+    from linli.testing import factories as f
+
+    admin = world.admin
+
+    def point(name, kind, building=None, direction=Direction.BOTH, community=None, actor=admin):
+        return services.do_create_point(
+            actor=actor,
+            community=community or world.a,
+            name=name,
+            kind=kind,
+            building=building,
+            direction=direction,
+        )
+
+    gate = point("东门", PointKind.COMMUNITY_GATE, direction=Direction.IN)
+    gate_out = point("东门出口", PointKind.COMMUNITY_GATE, direction=Direction.OUT)
+    door = point("1号楼大堂门", PointKind.BUILDING_DOOR, world.building)
+    other_door = point("2号楼大堂门", PointKind.BUILDING_DOOR, f.building(world.a, "2号楼"))
+    barrier = point("车库入口", PointKind.GARAGE_BARRIER, direction=Direction.IN)
+    barrier_out = point("车库出口", PointKind.GARAGE_BARRIER, direction=Direction.OUT)
+    gate_b = point("和平苑南门", PointKind.COMMUNITY_GATE, community=world.b, actor=world.outsider)
+    terminals = {}
+    for name, p, actor in (
+        ("gate", gate, admin),
+        ("gate_out", gate_out, admin),
+        ("door", door, admin),
+        ("other_door", other_door, admin),
+        ("barrier", barrier, admin),
+        ("barrier_out", barrier_out, admin),
+        ("gate_b", gate_b, world.outsider),
+    ):
+        terminals[name] = services.do_register_terminal(actor=actor, point=p, name=f"{p.name}终端")
+    services.consume_registry_changes()
+    return Site(gate, gate_out, door, other_door, barrier, barrier_out, gate_b, terminals)
+
+
+def outsider_probe_ids(world) -> dict[str, int]:
+    """One of each access object of community A, for linli/core/tests/test_outsider_everywhere.py."""
+    from django.utils import timezone
+
+    from linli.access.models import Zone
+    from linli.registry.models import CareTag
+    from linli.registry.services import do_add_care_tag
+
+    site = install(world)
+    grant = services.do_grant_household_access(
+        actor=world.owner, house=world.house, person=world.neighbour.people.get(), label="保姆"
+    )
+    card = services.do_issue_card(actor=world.front_desk, person=world.owner_person, number="0B5E0001")
+    services.do_decide(terminal=site.terminal("door"), method="card", card="0B5E0002")
+    if not CareTag.objects.filter(person=world.owner_person, revoked_at__isnull=True).exists():
+        do_add_care_tag(
+            actor=world.grid_worker, person=world.owner_person, kind="elderly", consent_by="本人", consent_method="书面"
+        )
+    rule = services.do_set_care_rule(actor=world.grid_worker, person=world.owner_person, kind="no_exit", hours=24)
+    alert = CareAlert.objects.create(
+        community=world.a,
+        rule=rule,
+        person=world.owner_person,
+        kind=rule.kind,
+        condition_at=timezone.now(),
+        raised_at=timezone.now(),
+    )
+    visitor_pass = services.do_create_pass(actor=world.owner, house=world.house, visitor_name="王建国的客人")
+    call = services.do_start_call(terminal=site.terminal("gate"), house=world.house)
+    return {
+        "point_id": site.gate.id,
+        "zone_id": Zone.objects.filter(community=world.a).first().id,
+        "terminal_id": site.terminal("gate").id,
+        "grant_id": grant.id,
+        "credential_id": card.id,
+        "event_id": SecurityEvent.objects.get(point=site.door).id,
+        "rule_id": rule.id,
+        "alert_id": alert.id,
+        "pass_id": visitor_pass.id,
+        "call_id": call.id,
+    }
