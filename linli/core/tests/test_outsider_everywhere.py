@@ -16,6 +16,7 @@ SECRETS_OF_A = ("幸福里", "王建国", "李小梅", "13800000001", "138000000
 def _ids(world) -> dict[str, int | str]:
     from django.db import transaction
 
+    from linli.access.testing import outsider_probe_ids
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
@@ -46,6 +47,7 @@ def _ids(world) -> dict[str, int | str]:
         "token_id": token.id,
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
+        **outsider_probe_ids(world),
     }
 
 
@@ -58,7 +60,8 @@ def _operations():
 
 # Operations any signed-in user may call about themselves, or that are public by design.
 SELF_OR_PUBLIC = re.compile(
-    r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json)$"
+    r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
+    r"|access/me.*|access/intercom/calls)$"
 )
 
 
