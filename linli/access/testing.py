@@ -79,9 +79,15 @@ def outsider_probe_ids(world) -> dict[str, int]:
     services.do_decide(terminal=site.terminal("door"), method="card", card="0B5E0002")
     if not CareTag.objects.filter(person=world.owner_person, revoked_at__isnull=True).exists():
         do_add_care_tag(
-            actor=world.grid_worker, person=world.owner_person, kind="elderly", consent_by="本人", consent_method="书面"
+            actor=world.grid_worker,
+            person=world.owner_person,
+            kind="elderly",
+            consent_by="本人",
+            consent_method="书面",
         )
-    rule = services.do_set_care_rule(actor=world.grid_worker, person=world.owner_person, kind="no_exit", hours=24)
+    rule = services.do_set_care_rule(
+        actor=world.grid_worker, person=world.owner_person, kind="no_exit", hours=24
+    )
     alert = CareAlert.objects.create(
         community=world.a,
         rule=rule,

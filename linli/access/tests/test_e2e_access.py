@@ -34,6 +34,8 @@ def signed_in(chromium, live_server, user=None, *, phone=True):
     size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
     context = chromium.new_context(viewport=size, is_mobile=phone, locale="zh-CN")
     context.set_default_timeout(10_000)
+    # The live server is WSGI, which cannot stream the ASGI event stream: the page then polls.
+    context.route("**/events/stream", lambda route: route.abort())
     if user is not None:
         client = Client()
         client.force_login(user)
