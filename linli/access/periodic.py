@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from linli.access.services import consume_registry_changes, evaluate_care_rules
+from linli.access.services.passes import purge_visitor_data
 from linli.core.periodic import periodic
 
 
@@ -15,3 +16,8 @@ def sync_registry_grants(now):
 @periodic(every=timedelta(minutes=5))
 def care_alerts(now):
     evaluate_care_rules(now)
+
+
+@periodic(every=timedelta(hours=6))
+def visitor_data_retention(now):
+    purge_visitor_data(now=now)

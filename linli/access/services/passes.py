@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -217,3 +218,35 @@ def do_revoke_pass(*, actor, visitor_pass: VisitorPass) -> VisitorPass:
     log_change(visitor_pass.community_id, ChangeKind.PASS, [visitor_pass.pk])
     audit.record(actor=actor, action="revoke", obj=visitor_pass, community_id=visitor_pass.community_id)
     return visitor_pass
+
+
+VISITOR_RETENTION = timedelta(days=90)
+
+
+@transaction.atomic
+def purge_visitor_data(*, now: datetime | None = None) -> int:
+    """PIPL: a visitor's phone, ID number and plate are kept 90 days after the pass ends, then
+    blanked (the pass, masked name and its events stay for the visitor log)."""
+    now = now or timezone.now()
+    stale = VisitorPass.objects.filter(valid_until__lt=now - VISITOR_RETENTION).filter(
+        Q(visitor_id_bidx__isnull=False) | Q(plate_bidx__isnull=False) | ~Q(visitor_phone="")
+    )
+    ids = list(stale.values_list("pk", flat=True)[:5000])
+    if not ids:
+        return 0
+    VisitorPass.objects.filter(pk__in=ids).update(
+        visitor_phone="",
+        visitor_id_number="",
+        visitor_id_bidx=None,
+        plate="",
+        plate_bidx=None,
+        updated_at=now,
+    )
+    audit.record(
+        actor=None,
+        action="purge_visitor_data",
+        object_type="access.visitorpass",
+        object_id=f"{len(ids)} passes",
+        after={"passes": ids[:100], "count": len(ids)},
+    )
+    return len(ids)

@@ -209,3 +209,17 @@ def test_it_lets_staff_grant_a_zone_for_a_week_and_hides_it_from_outsiders(world
         api(world.staff).get(f"/communities/{world.a.id}/access/grants", {"source": "manual"}).json()["items"]
     )
     assert [g["label"] for g in listed] == ["装修"]
+
+
+def test_it_lists_grants_in_constant_queries(world, site, api, django_assert_max_num_queries):
+    from linli.testing import factories as f
+
+    unit = world.house.unit
+    for n in range(10):
+        house = f.house(unit, f"5{n:02d}", floor=5)
+        f.occupy(house, f.person(world.a, f"住户{n}"), "owner")
+    services.consume_registry_changes()
+    client = api(world.staff)
+    with django_assert_max_num_queries(8):
+        r = client.get(f"/communities/{world.a.id}/access/grants", {"limit": 50})
+    assert len(r.json()["items"]) >= 12

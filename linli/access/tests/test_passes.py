@@ -212,3 +212,32 @@ def test_it_opens_a_one_time_pass_once_when_two_gates_race(world, site, api):
         t.join(timeout=30)
     assert sorted(d.reason for d in results) == ["pass_used_up", "visitor_pass"]
     assert VisitorPass.objects.get().uses == 1
+
+
+def test_it_blanks_visitor_personal_data_after_the_retention_period(world, site, api, clock):
+    from linli.access.services.passes import purge_visitor_data
+    from linli.testing import factories as f
+
+    guard = f.staff(world.a, "security", "guard")
+    body = {
+        "house_id": world.house.id,
+        "visitor_name": "李师傅",
+        "id_number": f.make_id_number(),
+        "plate": "京A12345",
+    }
+    walk_in = api(guard).post(f"/communities/{world.a.id}/access/walk-ins", body).json()
+    assert purge_visitor_data() == 0
+    clock.set(timezone.now() + timedelta(days=91))
+    assert purge_visitor_data() == 1
+    stored = VisitorPass.objects.get(pk=walk_in["id"])
+    assert (stored.visitor_id_number, stored.visitor_id_bidx, stored.plate) == ("", None, "")
+    assert stored.visitor_name == "李师傅"
+
+
+def test_it_lists_passes_in_constant_queries(world, site, api, django_assert_max_num_queries):
+    for i in range(20):
+        create_pass(api, world, visitor_name=f"客人{i}")
+    client = api(world.staff)
+    with django_assert_max_num_queries(8):
+        r = client.get(f"/communities/{world.a.id}/access/passes", {"limit": 50})
+    assert len(r.json()["items"]) == 20
