@@ -76,7 +76,7 @@ def build(grants: int) -> dict:
 
     from linli.access import digests, services
     from linli.access.choices import Direction, PointKind
-    from linli.access.models import Credential, Grant, SyncCursor, Zone
+    from linli.access.models import AccessPoint, Credential, Grant, SyncCursor
     from linli.registry.models import Building, House, Occupancy, Person, Unit
     from linli.testing import factories as f
 
@@ -105,7 +105,8 @@ def build(grants: int) -> dict:
         for b in buildings
     ]
     zones = [services.layout.ensure_building_zone(b) for b in buildings]
-    garage = Zone.objects.get(community=community, kind="all_points")
+    barrier = AccessPoint.objects.get(community=community, name="车库")
+    garage = services.do_create_zone(actor=operator, community=community, name="车库", points=[barrier])
     people = grants // 2
     houses = people // 2
     now = timezone.now()

@@ -475,9 +475,7 @@ def may_revoke(actor, grant: Grant) -> bool:
 @transaction.atomic
 def do_revoke_grant(*, actor, grant: Grant, reason: str = "revoked") -> Grant:
     if grant.source in REGISTRY_SOURCES or grant.source == GrantSource.STAFF_ROLE:
-        raise Conflict(
-            "derived_grant", _("该授权来自房屋或岗位登记，请在住户登记中结束居住关系或岗位"), status=409
-        )
+        raise Conflict("derived_grant", _("该授权来自房屋或岗位登记，请在住户登记中结束居住关系或岗位"))
     if not may_revoke(actor, grant):
         raise Forbidden()
     now = timezone.now()
