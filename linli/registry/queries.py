@@ -72,17 +72,22 @@ def population(community_id: int, building_id: int | None = None) -> dict:
     )
     if building_id is not None:
         living = living.filter(house__building_id=building_id)
-    counts = Person.objects.filter(pk__in=living.values("person_id")).aggregate(
-        real=Count("id"), floating=Count("id", filter=Q(hukou_local=False))
+    # One pass over the living occupancies joined to their people: no IN (subquery), whose plan
+    # depends on table statistics.
+    return living.aggregate(
+        real=Count("person_id", distinct=True),
+        floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
+        tenants=Count("person_id", distinct=True, filter=Q(relation=Relation.TENANT)),
+        households=Count("house_id", distinct=True),
     )
-    tenants = living.filter(relation=Relation.TENANT).values("person_id").distinct().count()
-    households = living.values("house_id").distinct().count()
-    return {**counts, "tenants": tenants, "households": households}
 
 
 def population_by_building(community_id: int) -> list[dict]:
     living = Occupancy.objects.active().filter(
-        lives_here=True, house__community_id=community_id, person__erased_at__isnull=True
+        lives_here=True,
+        house__community_id=community_id,
+        house__type=HouseType.RESIDENTIAL,
+        person__erased_at__isnull=True,
     )
     rows = (
         living.values("house__building_id", "house__building__name")

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core import audit
+from linli.core.dbstats import refresh_planner_statistics
 from linli.core.crypto import blind_index
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
@@ -231,6 +232,7 @@ def seed_demo(*, seed: int = 42, small: bool = False) -> list[dict]:
         report.append(summary)
     with transaction.atomic():
         _ensure_user(OPERATOR_LOGIN, display_name="平台运营", is_operator=True, password=password)
+    refresh_planner_statistics()
     return report
 
 
