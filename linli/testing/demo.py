@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core import audit
-from linli.core.dbstats import refresh_planner_statistics
 from linli.core.crypto import blind_index
+from linli.core.dbstats import refresh_planner_statistics
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
 from linli.grid.models import Grid

@@ -32,7 +32,9 @@ def _ids(world) -> dict[str, int | str]:
     grid = world.a.grids.create(name="一网格")
     token = do_issue_token(actor=world.owner, name="app").token
     with transaction.atomic():
-        notify(users=[world.owner], kind="test", title="王建国的通知", body="仅本人可见", community_id=world.a.id)
+        notify(
+            users=[world.owner], kind="test", title="王建国的通知", body="仅本人可见", community_id=world.a.id
+        )
     return {
         "community_id": world.a.id,
         "building_id": world.building.id,
