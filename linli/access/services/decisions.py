@@ -204,8 +204,7 @@ def raise_security(
 def _after_denial(point: AccessPoint, reason: str, now: datetime) -> None:
     kind = SecurityKind.UNKNOWN_FACE if reason == Reason.FACE_NO_MATCH else SecurityKind.DENIED
     raise_security(point.community_id, point.pk, kind, reason, now)
-    recent = AccessEvent.objects.filter(point_id=point.pk, allowed=False, at__gte=now - REPEATED_WINDOW)
-    if recent.count() >= REPEATED_FAILURES:
+    if hotpath.recent_denials(point.pk, now - REPEATED_WINDOW, cap=REPEATED_FAILURES) >= REPEATED_FAILURES:
         raise_security(point.community_id, point.pk, SecurityKind.REPEATED_FAILURES, reason, now)
 
 
@@ -264,7 +263,8 @@ def _by_person(person_ids, point: AccessPoint, now: datetime, default=(None, "")
 
 
 def _pin_locked(point: AccessPoint, now: datetime) -> bool:
-    return hotpath.recent_failures(point.pk, Method.PIN, now - PIN_WINDOW) >= PIN_MAX_FAILURES
+    failures = hotpath.recent_denials(point.pk, now - PIN_WINDOW, method=Method.PIN, cap=PIN_MAX_FAILURES)
+    return failures >= PIN_MAX_FAILURES
 
 
 def _by_pin(point: AccessPoint, house_id: int | None, pin: str, now: datetime) -> Decision:
