@@ -35,15 +35,7 @@ from linli.core.roles import Action
 from linli.registry import queries as registry_queries
 from linli.registry.models import CareTag, House, Person
 from linli.web.tables import Cell, Column, Filter, Table, cells
-from linli.web.views.common import (
-    COMING_DOMAINS,
-    Console,
-    NavItem,
-    page_of,
-    resident_view,
-    show_service_error,
-)
-from linli.web.views.common import staff_view as web_staff_view
+from linli.web.views.common import Console, page_of, resident_view, show_service_error, staff_view
 
 
 def qr_svg(data: str) -> str:
@@ -339,51 +331,15 @@ def ack_alert(request, alert_id: int):
 
 
 # --- console --------------------------------------------------------------------------------
+# The 门禁与访客 entries of the console's navigation come from linli.web.views.common.Console.
 
 
-class AccessConsole(Console):
-    """The console with the 门禁与访客 section switched on."""
-
-    @property
-    def nav(self) -> list[NavItem]:
-        items = [
-            NavItem(_("门禁点与终端"), self.url_access("console_points"), "access_points"),
-            NavItem(_("通行记录"), self.url_access("console_events"), "access_events"),
-            NavItem(_("门禁授权"), self.url_access("console_grants"), "access_grants"),
-            NavItem(_("访客登记"), self.url_access("console_visitors"), "access_visitors"),
-            NavItem(_("临时停车"), self.url_access("console_parking"), "access_parking"),
-        ]
-        if self.can["care"]:
-            items.append(NavItem(_("关爱提醒"), self.url_access("console_care"), "access_care"))
-        return super().nav + items
-
-    @property
-    def coming(self) -> tuple:
-        return tuple(label for label in COMING_DOMAINS if str(label) != "门禁与访客")
-
-    def url_access(self, name: str, *args) -> str:
-        return reverse(f"access:{name}", args=[self.community.id, *args])
-
-
-def staff_view(action: str, section: str):
-    def decorate(view):
-        @web_staff_view(action, section)
-        def wrapper(request, console: Console, *args, **kwargs):
-            access = AccessConsole(console.community, console.communities, console.scope, console.section)
-            return view(request, access, *args, **kwargs)
-
-        wrapper.__name__ = view.__name__
-        return wrapper
-
-    return decorate
-
-
-def _points(console: AccessConsole, user):
+def _points(console: Console, user):
     return queries.points(user).filter(community=console.community)
 
 
 @staff_view(Action.ACCESS_VIEW, "access_points")
-def console_points(request, console: AccessConsole):
+def console_points(request, console: Console):
     user = request.user
     buildings = registry_queries.buildings(user, console.community.id)
     point_form = PointForm(prefix="point", buildings=buildings)
@@ -432,7 +388,7 @@ def console_points(request, console: AccessConsole):
 
 @require_POST
 @staff_view(Action.ACCESS_ADMIN, "access_points")
-def console_revoke_terminal(request, console: AccessConsole, terminal_id: int):
+def console_revoke_terminal(request, console: Console, terminal_id: int):
     terminal = get_or_404(queries.terminals(request.user).filter(community=console.community), pk=terminal_id)
     try:
         services.do_revoke_terminal(actor=request.user, terminal=terminal)
@@ -467,7 +423,7 @@ EVENT_COLUMNS = [
 
 
 @staff_view(Action.ACCESS_VIEW, "access_events")
-def console_events(request, console: AccessConsole):
+def console_events(request, console: Console):
     qs = queries.events(request.user).filter(community=console.community)
     if request.GET.get("allowed") in ("0", "1"):
         qs = qs.filter(allowed=request.GET["allowed"] == "1")
@@ -483,7 +439,7 @@ def console_events(request, console: AccessConsole):
 
 @require_POST
 @staff_view(Action.ACCESS_VIEW, "access_events")
-def console_ack_security(request, console: AccessConsole, event_id: int):
+def console_ack_security(request, console: Console, event_id: int):
     event = get_or_404(queries.security_events(request.user).filter(community=console.community), pk=event_id)
     try:
         services.do_acknowledge_security_event(actor=request.user, event=event)
@@ -493,7 +449,7 @@ def console_ack_security(request, console: AccessConsole, event_id: int):
 
 
 @staff_view(Action.ACCESS_VIEW, "access_grants")
-def console_grants(request, console: AccessConsole):
+def console_grants(request, console: Console):
     qs = queries.grants(request.user).filter(community=console.community, revoked_at__isnull=True)
     source = request.GET.get("source", "")
     if source:
@@ -527,7 +483,7 @@ def console_grants(request, console: AccessConsole):
 
 
 @staff_view(Action.ACCESS_VIEW, "access_visitors")
-def console_visitors(request, console: AccessConsole):
+def console_visitors(request, console: Console):
     user = request.user
     gates = _points(console, user).filter(is_active=True)
     form = WalkInForm(request.POST or None, points=gates)
@@ -585,7 +541,7 @@ def console_visitors(request, console: AccessConsole):
     return console.render(request, "access/console/visitors.html", context)
 
 
-def _house_by_label(console: AccessConsole, label: str) -> House | None:
+def _house_by_label(console: Console, label: str) -> House | None:
     parts = [p.strip() for p in label.replace("－", "-").split("-")]
     if len(parts) != 3:
         return None
@@ -600,7 +556,7 @@ def _house_by_label(console: AccessConsole, label: str) -> House | None:
 
 
 @staff_view(Action.ACCESS_VIEW, "access_parking")
-def console_parking(request, console: AccessConsole):
+def console_parking(request, console: Console):
     qs = queries.parking(request.user).filter(community=console.community)
     rows, next_url, first_url = page_of(request, qs, newest_first=True)
     table = Table(
@@ -622,7 +578,7 @@ def console_parking(request, console: AccessConsole):
 
 
 @staff_view(Action.CARE_VIEW, "access_care")
-def console_care(request, console: AccessConsole):
+def console_care(request, console: Console):
     user = request.user
     tagged = Person.objects.filter(
         pk__in=CareTag.objects.filter(community=console.community, revoked_at__isnull=True).values(
@@ -653,7 +609,7 @@ def console_care(request, console: AccessConsole):
 
 
 @staff_view(Action.ACCESS_VIEW, "access_points")
-def gate_screen(request, console: AccessConsole, point_id: int):
+def gate_screen(request, console: Console, point_id: int):
     """A guard-house screen for one point: the last passages, live; a guard may open; an
     installer may simulate what the point's terminal would send (card number or QR)."""
     point = get_or_404(_points(console, request.user), pk=point_id)
@@ -685,7 +641,7 @@ def gate_screen(request, console: AccessConsole, point_id: int):
 
 @require_POST
 @staff_view(Action.VISITOR_REGISTER, "access_points")
-def gate_open(request, console: AccessConsole, point_id: int):
+def gate_open(request, console: Console, point_id: int):
     point = get_or_404(_points(console, request.user), pk=point_id)
     services.do_manual_open(actor=request.user, point=point)
     messages.success(request, _("已远程开门：%(point)s") % {"point": point.name})

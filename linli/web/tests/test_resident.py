@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -164,3 +165,51 @@ def test_it_renders_the_not_found_page_in_the_design_system(world, browser):
     assert r.status_code == 404
     page = text_of(r)
     assert "页面不存在或您无权查看" in page and "linli.css" in page
+
+
+RESIDENT_ACCESS_TILES = {
+    "open": "/access/",
+    "invite": "/access/invite/",
+    "passes": "/access/passes/",
+    "codes": "/access/#my-qr",
+    "face": "/access/face/",
+}
+
+
+def access_tiles(page: str) -> dict[str, str]:
+    return dict(
+        (tile, href)
+        for href, tile in re.findall(r'<a class="tile" href="([^"]+)" data-tile="([a-z]+)">', page)
+    )
+
+
+def test_it_links_the_services_to_the_access_pages(world, browser):
+    from linli.access.testing import install
+
+    install(world)
+    client = browser(world.owner)
+    page = text_of(client.get("/services/"))
+    assert access_tiles(page) == RESIDENT_ACCESS_TILES
+    for tile in ("缴费", "报修", "议事投票"):
+        assert f'<span class="tile-label">{tile}</span><span class="badge">即将上线</span>' in page
+    assert '开门</span><span class="badge">' not in page and '邀请访客</span><span class="badge">' not in page
+    for href in RESIDENT_ACCESS_TILES.values():
+        assert client.get(href).status_code == 200, href
+    assert "1号楼大堂门" in text_of(client.get("/access/"))
+
+
+def test_it_offers_a_user_without_a_home_only_the_door_page(world, browser):
+    client = browser(world.technician)
+    assert access_tiles(text_of(client.get("/services/"))) == {"open": "/access/"}
+    assert "还没有可以打开的门" in text_of(client.get("/access/"))
+    assert client.get("/access/invite/").status_code == 404
+
+
+def test_it_opens_the_outsiders_own_doors_not_community_as(world, browser):
+    from linli.access.testing import install
+
+    install(world)
+    client = browser(world.outsider)
+    assert access_tiles(text_of(client.get("/services/"))) == RESIDENT_ACCESS_TILES
+    page = text_of(client.get("/access/"))
+    assert "和平苑南门" in page and "东门" not in page and "1号楼大堂门" not in page

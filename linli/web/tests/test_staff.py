@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -64,7 +66,49 @@ def test_it_shows_the_community_overview_with_population_tiles(world, browser):
     )
     for label, value in tiles.items():
         assert f'<div class="stat-label">{label}</div><div class="stat-value">{value}</div>' in page
-    assert "即将上线" in page and "门禁与访客" in page
+    assert "即将上线" in page and "收费" in page and "报表" in page
+
+
+ACCESS_PAGES = ("points", "events", "grants", "visitors", "parking")
+
+
+def access_links(page: str, community) -> set[str]:
+    return set(re.findall(rf'href="/access/c/{community.id}/([a-z-]+)/"', page))
+
+
+def test_it_links_the_access_console_for_roles_that_may_see_it(world, browser):
+    for user in (world.staff, world.admin, world.front_desk, f.staff(world.a, "security", "guard")):
+        client = browser(user)
+        page = text_of(client.get(url(world)))
+        assert '<div class="group">门禁与访客</div>' in page, user
+        assert access_links(page, world.a) >= set(ACCESS_PAGES), user
+        assert '门禁与访客 <span class="badge">即将上线</span>' not in page
+        for tail in ACCESS_PAGES:
+            assert client.get(f"/access/c/{world.a.id}/{tail}/").status_code == 200, (user, tail)
+    # Care alerts follow care.view: the manager has it, the counter does not.
+    assert "care" in access_links(text_of(browser(world.staff).get(url(world))), world.a)
+    assert "care" not in access_links(text_of(browser(world.front_desk).get(url(world))), world.a)
+
+
+def test_it_marks_the_open_access_page_in_the_navigation(world, browser):
+    page = text_of(browser(world.staff).get(f"/access/c/{world.a.id}/events/"))
+    assert f'<a href="/access/c/{world.a.id}/events/" aria-current="page">通行记录</a>' in page
+    assert f'href="{url(world, "buildings/")}"' in page and "即将上线" in page
+
+
+def test_it_gives_a_grid_worker_care_alerts_but_no_doors(world, browser):
+    page = text_of(browser(world.grid_worker).get(url(world)))
+    assert access_links(page, world.a) == {"care"}
+
+
+def test_it_shows_no_access_console_to_a_technician_or_the_outsider(world, browser):
+    page = text_of(browser(world.technician).get(url(world)))
+    assert "门禁与访客" not in page and "/access/" not in page
+    outsider = browser(world.outsider)
+    assert outsider.get(url(world)).status_code == 404
+    own = text_of(outsider.get(url(world, community=world.b)))
+    assert access_links(own, world.b) >= set(ACCESS_PAGES)
+    assert f"/access/c/{world.a.id}/" not in own
 
 
 def test_it_leaves_population_out_for_roles_without_statistics(world, browser):

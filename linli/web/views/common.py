@@ -46,8 +46,16 @@ class NavItem:
         return not self.url
 
 
-# The console's domains, in the order ux.md lists them. Unbuilt ones show as 即将上线.
-COMING_DOMAINS = (_("门禁与访客"), _("收费"), _("工单"), _("设备与告警"), _("议事与投票"), _("报表"))
+@dataclass(frozen=True)
+class NavGroup:
+    """One domain of the left navigation: its heading and the pages the user may open there."""
+
+    label: str
+    items: list[NavItem]
+
+
+# The console's domains not built yet, in the order ux.md lists them; they show as 即将上线.
+COMING_DOMAINS = (_("收费"), _("工单"), _("设备与告警"), _("议事与投票"), _("报表"))
 
 
 @dataclass
@@ -69,6 +77,7 @@ class Console:
             "audit": Action.AUDIT_VIEW,
             "import": Action.IMPORT_RUN,
             "stats": Action.STATS_VIEW,
+            "access": Action.ACCESS_VIEW,
         }
         self.can = {key: self.may(action) for key, action in actions.items()}
 
@@ -78,8 +87,20 @@ class Console:
     def url(self, name: str, *args) -> str:
         return reverse(f"web:{name}", args=[self.community.id, *args])
 
+    def url_access(self, name: str, *args) -> str:
+        return reverse(f"access:{name}", args=[self.community.id, *args])
+
     @property
-    def nav(self) -> list[NavItem]:
+    def nav(self) -> list[NavGroup]:
+        """The domains the user may open something in (a domain with no page for the role is left out)."""
+        groups = [
+            NavGroup(_("住户与房屋"), self.registry_nav),
+            NavGroup(_("门禁与访客"), self.access_nav),
+        ]
+        return [group for group in groups if group.items]
+
+    @property
+    def registry_nav(self) -> list[NavItem]:
         registry = [
             NavItem(_("概览"), self.url("staff_overview"), "overview"),
             NavItem(_("楼栋与房屋"), self.url("staff_buildings"), "buildings"),
@@ -99,6 +120,22 @@ class Console:
                 NavItem(_("个人信息查看记录"), self.url("staff_pii"), "pii"),
             ]
         return registry
+
+    @property
+    def access_nav(self) -> list[NavItem]:
+        """The access console (linli.access.views); each page checks the same action again."""
+        items = []
+        if self.can["access"]:
+            items += [
+                NavItem(_("门禁点与终端"), self.url_access("console_points"), "access_points"),
+                NavItem(_("通行记录"), self.url_access("console_events"), "access_events"),
+                NavItem(_("门禁授权"), self.url_access("console_grants"), "access_grants"),
+                NavItem(_("访客登记"), self.url_access("console_visitors"), "access_visitors"),
+                NavItem(_("临时停车"), self.url_access("console_parking"), "access_parking"),
+            ]
+        if self.can["care"]:
+            items.append(NavItem(_("关爱提醒"), self.url_access("console_care"), "access_care"))
+        return items
 
     @property
     def coming(self) -> tuple:

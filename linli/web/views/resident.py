@@ -200,7 +200,10 @@ def member_detail(request, house_id: int, occupancy_id: int):
 
 @resident_view
 def services_page(request):
-    return render(request, "linli/resident/services.html", {"tab": "services"})
+    # Inviting a visitor, passes, codes and face enrolment need a home here; opening a door explains
+    # itself (its page says to register with the property office).
+    has_home = bool(scope_of(request.user).house_ids)
+    return render(request, "linli/resident/services.html", {"tab": "services", "has_home": has_home})
 
 
 @resident_view
