@@ -9,7 +9,7 @@ files). This wrapper serves that one path with the same code as the Ninja route
 small pool of long-lived threads that keep their database connection; every other request
 goes to Django untouched. The Ninja route stays the documented contract and fallback.
 
-Serve it with `uvicorn linli.access.asgi:application` (see docs/terminals.md).
+Serve it with `uvicorn linli.asgi:application` (see docs/terminals.md).
 """
 
 import asyncio
