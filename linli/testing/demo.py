@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from linli.access.demo import seed_access_demo
 from linli.core import audit
 from linli.core.crypto import blind_index
 from linli.core.dbstats import refresh_planner_statistics
@@ -229,6 +230,7 @@ def seed_demo(*, seed: int = 42, small: bool = False) -> list[dict]:
                 audit.record(
                     actor=None, action="seed_demo", obj=community, community_id=community.pk, after=summary
                 )
+        summary["access"] = seed_access_demo(community, seed=seed)  # points, terminals, grants, passes
         report.append(summary)
     with transaction.atomic():
         _ensure_user(OPERATOR_LOGIN, display_name="平台运营", is_operator=True, password=password)

@@ -76,7 +76,8 @@ def test_it_lists_no_demo_logins_without_the_demo(db):
 
 
 def test_it_registers_people_whose_id_numbers_match_their_birth_dates(seeded):
-    people = list(Person.objects.filter(community__in=seeded[1]))
+    # household helpers (保姆) registered by the access demo carry no ID number
+    people = list(Person.objects.filter(community__in=seeded[1]).exclude(id_number=""))
     assert len(people) > 50
     for p in people:
         _, born, gender = parse_id_number(p.id_number)
