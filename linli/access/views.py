@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.access import faces, jws, passes, queries, services
@@ -36,6 +37,21 @@ from linli.registry import queries as registry_queries
 from linli.registry.models import CareTag, House, Person
 from linli.web.tables import Cell, Column, Filter, Table, cells
 from linli.web.views.common import Console, page_of, resident_view, show_service_error, staff_view
+
+# Labels for the codes stored on events and passes (module level, so lazy: each request's language).
+REASON_LABELS = dict(Reason.choices)
+PASS_STATUS = {
+    "valid": (gettext_lazy("有效"), "brand"),
+    "not_yet_valid": (gettext_lazy("未到时间"), "info"),
+    "used_up": (gettext_lazy("次数已用完"), "muted"),
+    "revoked": (gettext_lazy("已撤销"), "danger"),
+    "expired": (gettext_lazy("已过期"), "muted"),
+}  # status -> (label, badge tone)
+
+
+def _pass_status_cell(visitor_pass: VisitorPass) -> Cell:
+    label, tone = PASS_STATUS[passes.status(visitor_pass)]
+    return Cell(label, badge=tone)
 
 
 def qr_svg(data: str) -> str:
@@ -186,10 +202,12 @@ def my_passes(request):
 def pass_detail(request, pass_id: int):
     visitor_pass = get_or_404(queries.my_passes(request.user), pk=pass_id)
     token = passes.pass_token(visitor_pass)
+    status = passes.status(visitor_pass)
     link = request.build_absolute_uri(reverse("access:shared_pass", args=[token]))
     context = {
         "p": visitor_pass,
-        "status": passes.status(visitor_pass),
+        "status": status,
+        "status_badge": PASS_STATUS[status],
         "svg": qr_svg(token),
         "link": link,
         "gates": visitor_pass.gates.all(),
@@ -220,10 +238,12 @@ def shared_pass(request, token: str):
         )
     except (jws.JwsError, KeyError, ValueError, VisitorPass.DoesNotExist):
         raise Http404 from None
+    status = passes.status(visitor_pass)
     context = {
         "p": visitor_pass,
         "name": mask_name(visitor_pass.visitor_name),
-        "status": passes.status(visitor_pass),
+        "status": status,
+        "status_badge": PASS_STATUS[status],
         "svg": qr_svg(token),
         "gates": visitor_pass.gates.all(),
     }
@@ -406,19 +426,19 @@ def _event_rows(events) -> list:
             e.person.name if e.person_id else "—",
             e.get_method_display(),
             Cell(_("通过") if e.allowed else _("拒绝"), badge="brand" if e.allowed else "danger"),
-            Reason(e.reason).label if e.reason in Reason.values else e.reason,
+            REASON_LABELS.get(e.reason, e.reason),
         )
         for e in events
     ]
 
 
 EVENT_COLUMNS = [
-    Column(_("时间")),
-    Column(_("门禁点")),
-    Column(_("人员")),
-    Column(_("方式")),
-    Column(_("结果")),
-    Column(_("原因")),
+    Column(gettext_lazy("时间")),
+    Column(gettext_lazy("门禁点")),
+    Column(gettext_lazy("人员")),
+    Column(gettext_lazy("方式")),
+    Column(gettext_lazy("结果")),
+    Column(gettext_lazy("原因")),
 ]
 
 
@@ -434,7 +454,8 @@ def console_events(request, console: Console):
     security = queries.security_events(request.user).filter(
         community=console.community, status=SecurityStatus.OPEN
     )[:20]
-    return console.render(request, "access/console/events.html", {"table": table, "security": security})
+    context = {"table": table, "security": security, "reasons": REASON_LABELS}
+    return console.render(request, "access/console/events.html", context)
 
 
 @require_POST
@@ -530,7 +551,7 @@ def console_visitors(request, console: Console):
                 p.house.label if p.house_id else "—",
                 f"{timezone.localtime(p.valid_from):%m-%d %H:%M} – {timezone.localtime(p.valid_until):%m-%d %H:%M}",
                 Cell(f"{p.uses}/{p.max_uses}", numeric=True),
-                Cell(passes.status(p), badge="brand" if passes.status(p) == "valid" else "muted"),
+                _pass_status_cell(p),
             )
             for p in rows
         ],
@@ -615,7 +636,7 @@ def gate_screen(request, console: Console, point_id: int):
     point = get_or_404(_points(console, request.user), pk=point_id)
     events = queries.events(request.user).filter(point=point)[:12]
     if _partial(request):
-        return render(request, "access/gate/_feed.html", {"events": events})
+        return render(request, "access/gate/_feed.html", {"events": events, "reasons": REASON_LABELS})
     form = SimulateForm(request.POST or None)
     decision = None
     if request.method == "POST" and console.may(Action.ACCESS_ADMIN) and form.is_valid():
@@ -635,6 +656,7 @@ def gate_screen(request, console: Console, point_id: int):
         "decision": decision,
         "may_simulate": console.may(Action.ACCESS_ADMIN),
         "may_open": console.may(Action.VISITOR_REGISTER),
+        "reasons": REASON_LABELS,
     }
     return console.render(request, "access/gate/screen.html", context)
 

@@ -60,3 +60,10 @@ def area(value) -> str:
 @register.filter
 def plate_masked(value) -> str:
     return mask_plate(value)
+
+
+@register.filter
+def label_of(code, labels) -> str:
+    """The label of a stored code from a mapping the view passes (`{{ e.reason|label_of:reasons }}`);
+    the code itself when the mapping does not know it."""
+    return labels.get(code, code) if labels else code
