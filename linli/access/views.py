@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from linli.access import faces, jws, passes, queries, services
@@ -500,7 +500,9 @@ def console_grants(request, console: Console):
         first_url=first_url,
     )
     table.filters = [Filter("source", _("来源"), source, (("", _("全部来源")), *GrantSource.choices))]
-    return console.render(request, "access/console/table.html", {"title": _("门禁授权"), "table": table})
+    return console.render(
+        request, "access/console/table.html", {"title": pgettext("plural", "门禁授权"), "table": table}
+    )
 
 
 @staff_view(Action.ACCESS_VIEW, "access_visitors")

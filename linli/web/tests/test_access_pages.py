@@ -48,3 +48,16 @@ def test_it_renders_the_pass_state_on_the_residents_and_the_visitors_pages(world
     shared = text_of(browser().get(link))
     assert '<span class="badge badge-danger">已撤销</span>' in shared and '<header class="app-bar">' in shared
 
+
+def test_it_speaks_english_on_the_access_pages_with_the_language_cookie(world, site, browser):
+    services.do_decide(terminal=site.terminal("gate"), method="card", card="DEADBEEF")
+    staff = browser(world.staff)
+    staff.cookies["django_language"] = "en"
+    events = text_of(staff.get(f"/access/c/{world.a.id}/events/"))
+    assert "Access log" in events and "Unregistered credential" in events
+    assert "<th>Time</th>" in events and "通行记录" not in events
+    owner = browser(world.owner)
+    owner.cookies["django_language"] = "en"
+    home = text_of(owner.get("/access/"))
+    assert "Open door" in text_of(owner.get("/services/"))
+    assert "My QR code" in home and "Door PIN (flat number + PIN)" in home and "门禁" not in home

@@ -128,13 +128,19 @@ class Console:
         if self.can["access"]:
             items += [
                 NavItem(_("门禁点与终端"), self.url_access("console_points"), "access_points"),
-                NavItem(_("通行记录"), self.url_access("console_events"), "access_events"),
-                NavItem(_("门禁授权"), self.url_access("console_grants"), "access_grants"),
+                NavItem(
+                    pgettext_lazy("plural", "通行记录"), self.url_access("console_events"), "access_events"
+                ),
+                NavItem(
+                    pgettext_lazy("plural", "门禁授权"), self.url_access("console_grants"), "access_grants"
+                ),
                 NavItem(_("访客登记"), self.url_access("console_visitors"), "access_visitors"),
                 NavItem(_("临时停车"), self.url_access("console_parking"), "access_parking"),
             ]
         if self.can["care"]:
-            items.append(NavItem(_("关爱提醒"), self.url_access("console_care"), "access_care"))
+            items.append(
+                NavItem(pgettext_lazy("plural", "关爱提醒"), self.url_access("console_care"), "access_care")
+            )
         return items
 
     @property
