@@ -2,13 +2,14 @@
 
     .venv/bin/python linli/web/tests/screenshots.py [--out docs/screenshots]
 
-Builds its own throwaway database with the small demo world, serves it on a local port, signs in
-the way people do (the resident with an SMS code read from the recording fake, staff with a
-password) and saves PNGs. Needs Debian's chromium at /usr/bin/chromium and a CJK font
+Builds its own throwaway database with the small demo world and the access demo of its first
+community, serves it on a local port, signs in the way people do (the resident with an SMS code
+read from the recording fake, staff with a password) and saves PNGs. Needs Debian's chromium at /usr/bin/chromium and a CJK font
 (fonts-wqy-microhei or fonts-noto-cjk), else the Chinese renders as boxes.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -64,8 +65,16 @@ def _sms_code(phone: str) -> str:
     return next(s.params["code"] for s in reversed(RecordingSmsProvider.sent) if s.phone == phone)
 
 
+def new_page(browser, **context):
+    """A fresh browser profile. The WSGI server here cannot stream the ASGI event stream, so pages
+    fall back to polling (as they do when a proxy cuts the stream)."""
+    browser_context = browser.new_context(**LOCALE, **context)
+    browser_context.route("**/events/stream", lambda route: route.abort())
+    return browser_context.new_page()
+
+
 def resident_session(browser, base: str, phone: str, **context):
-    page = browser.new_context(**LOCALE, **context).new_page()
+    page = new_page(browser, **context)
     page.goto(f"{base}/login/")
     page.fill("#id_phone", phone)
     page.click("#login-step button[type=submit]")
@@ -77,7 +86,7 @@ def resident_session(browser, base: str, phone: str, **context):
 
 
 def staff_session(browser, base: str, username: str, password: str, **context):
-    page = browser.new_context(**LOCALE, **context).new_page()
+    page = new_page(browser, **context)
     page.goto(f"{base}/staff/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -87,7 +96,16 @@ def staff_session(browser, base: str, username: str, password: str, **context):
 
 
 def shoot(page, path: Path, *, full_page: bool = False) -> None:
-    page.screenshot(path=str(path), full_page=full_page)
+    """A full page is shot with the window grown to the page's height, so that fixed bars (the tab
+    bar) sit at the bottom of the picture rather than across the middle of it."""
+    if not full_page:
+        page.screenshot(path=str(path))
+    else:
+        window = page.viewport_size
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": window["width"], "height": max(height, window["height"])})
+        page.screenshot(path=str(path))
+        page.set_viewport_size(window)
     _shrink(path)
     print(f"{path.name}: {path.stat().st_size // 1024} KB", file=sys.stderr)
 
@@ -104,6 +122,45 @@ def _shrink(path: Path) -> None:
     palette.save(path, optimize=True)
 
 
+def resident_access_shots(page, browser, base: str, out: Path, phone_ctx: dict) -> None:
+    """The resident's access pages: services, open a door, invite a visitor, the pass and the
+    link the visitor opens."""
+    page.goto(f"{base}/services/")
+    shoot(page, out / "resident-services-phone.png")
+    page.goto(f"{base}/access/")
+    page.locator("#my-qr svg").wait_for()
+    page.locator("#doors button[type=submit]").first.click()
+    page.wait_for_selector("#opened .alert")
+    shoot(page, out / "access-open-phone.png", full_page=True)
+    page.goto(f"{base}/access/invite/")
+    page.fill("#id_visitor_name", "李师傅")
+    shoot(page, out / "access-invite-phone.png")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.wait_for_selector("#share")
+    shoot(page, out / "access-pass-phone.png", full_page=True)
+    visitor = new_page(browser, **phone_ctx)
+    visitor.goto(page.locator("#share").input_value())
+    shoot(visitor, out / "access-shared-pass-phone.png")
+
+
+def console_access_shots(page, base: str, out: Path, c: int, demo: dict) -> None:
+    """The access console: points and terminals, live events, the visitor log, and the gate
+    screen after a simulated card at the south gate."""
+    page.goto(f"{base}/access/c/{c}/points/")
+    shoot(page, out / "access-points-desktop.png")
+    page.goto(f"{base}/access/c/{c}/events/")
+    shoot(page, out / "access-events-desktop.png")
+    page.goto(f"{base}/access/c/{c}/visitors/")
+    shoot(page, out / "access-visitors-desktop.png")
+    page.goto(f"{base}/access/c/{c}/gate/{demo['terminals']['南门']['point']}/")
+    page.fill("#id_credential", next(iter(demo["cards"])))
+    with page.expect_navigation():
+        page.click("main form.card button[type=submit]")
+    page.wait_for_selector("#decision")
+    shoot(page, out / "access-gate-desktop.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -114,20 +171,23 @@ def main() -> None:
         from django.core.management import call_command
         from playwright.sync_api import sync_playwright
 
+        from linli.access.demo import seed_access_demo
         from linli.core.models import Community
         from linli.registry.models import House, Occupancy
         from linli.testing.demo import DEMO_PASSWORD, OWNER_PHONE, seed_demo
 
         call_command("migrate", verbosity=0)
         seed_demo(seed=42, small=True)
-        base = _serve()
         community = Community.objects.order_by("id").first()
+        seed_access_demo(community)  # a no-op when the demo seeder already installed it
+        access_demo = json.loads((Path(var_dir) / f"access-demo-{community.code}.json").read_text())
+        base = _serve()
         let_house = House.objects.filter(occupancies__relation="tenant").order_by("id").first()
         person = Occupancy.objects.filter(house=let_house, relation="tenant").first().person
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             phone_ctx = {"viewport": PHONE, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
-            page = browser.new_context(viewport=PHONE, **LOCALE).new_page()
+            page = new_page(browser, viewport=PHONE)
             page.goto(f"{base}/login/")
             shoot(page, out / "login-phone.png")
             page = resident_session(browser, base, OWNER_PHONE, **phone_ctx)
@@ -143,6 +203,8 @@ def main() -> None:
             shoot(page, out / "resident-home-elderly-phone.png")
             page.goto(f"{base}/me/")
             page.click("#elderly-toggle")
+            page.wait_for_selector("html:not(.elderly)", state="attached")
+            resident_access_shots(page, browser, base, out, phone_ctx)
 
             desk = {"viewport": DESKTOP}
             page = staff_session(browser, base, "manager", DEMO_PASSWORD, **desk)
@@ -174,7 +236,8 @@ def main() -> None:
                 page.click("main form[enctype] button[type=submit]")
             page.wait_for_selector("#import-report")
             shoot(page, out / "staff-import-desktop.png")
-            page = browser.new_context(**desk, **LOCALE).new_page()
+            console_access_shots(page, base, out, c, access_demo)
+            page = new_page(browser, **desk)
             page.goto(f"{base}/staff/login/")
             shoot(page, out / "staff-login-desktop.png")
             page = staff_session(browser, base, "manager", DEMO_PASSWORD, viewport=PHONE)
