@@ -42,7 +42,14 @@ class InviteForm(forms.Form):
     visitor_name = forms.CharField(
         label=_("访客称呼"), max_length=60, widget=_input(placeholder=_("例如 张阿姨"))
     )
-    hours = forms.TypedChoiceField(label=_("有效时长"), coerce=int, choices=HOURS, required=False)
+    # Empty means the preset of the pass type (visitor, courier, delivery), which the hint explains.
+    hours = forms.TypedChoiceField(
+        label=_("有效时长"),
+        coerce=int,
+        choices=[("", _("按类型默认")), *HOURS],
+        required=False,
+        empty_value=None,
+    )
     max_uses = forms.IntegerField(label=_("可通行次数"), min_value=1, max_value=50, required=False)
     plate = forms.CharField(
         label=_("车牌号"), max_length=20, required=False, widget=_input(placeholder="京A12345")
