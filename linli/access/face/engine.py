@@ -40,8 +40,8 @@ class FaceEmbedding:
 
     vector: np.ndarray
     box: FaceBox
-    # Variance of the Laplacian of the aligned face chip, kept so an enrolment
-    # screen can show how much headroom the photo had over the blur threshold.
+    # image.sharpness() of the aligned face, kept so an enrolment screen can show
+    # how much headroom the photo had over the blur threshold.
     sharpness: float
 
 

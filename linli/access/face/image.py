@@ -58,8 +58,15 @@ def decode(image_bytes: bytes) -> DecodedImage:
     return DecodedImage(rgb=np.ascontiguousarray(rgb), scale=uploaded_side / max(rgb.shape[:2]))
 
 
-def laplacian_variance(gray: np.ndarray) -> float:
-    """Variance of the 4-neighbour Laplacian: low when edges are smeared (blur)."""
+def sharpness(gray: np.ndarray) -> float:
+    """Variance of the 4-neighbour Laplacian over the variance of the grey levels.
+
+    The Laplacian variance is the usual blur measure, but it scales with the
+    square of the contrast, so on its own it calls every dim door frame blurry.
+    Dividing by the image variance keeps only how much of the contrast sits in
+    fine detail, which is what blur destroys.
+    """
     g = gray.astype(np.float32)
     lap = g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:] - 4.0 * g[1:-1, 1:-1]
-    return float(lap.var())
+    spread = float(g.var())
+    return float(lap.var()) / spread if spread > 0 else 0.0
