@@ -631,10 +631,10 @@ def face(world: dict, samples: int) -> None:
         )
         for p in range(people)
     )
-    ids, matrix = faces.index_for(terminal.point, now)
-    emit(BENCH, "face_index_people", len(ids), "people")
+    index = faces.index_for(terminal.point, now)
+    emit(BENCH, "face_index_people", len(index), "people")
     probe = vectors[0] + rng.normal(0, 0.01, 128).astype(np.float32)
-    report("face_match_10k", time_calls(lambda _i: faces.match(ids, matrix, probe), samples))
+    report("face_match_10k", time_calls(lambda _i: faces.match(index, probe), samples))
     report("face_embed_640x480", time_calls(lambda _i: get_engine().embed(image), 50, warmup=3))
     from linli.access import services
 

@@ -90,28 +90,30 @@ class Outcome:
 
 # --- 1:N identification at a point ---------------------------------------------------------
 
-# Calibrated on the dlib ResNet's raw (not normalised) Euclidean distances: the same person in
-# altered photos measures 0.06–0.17, different people 0.63–0.69 on the fixtures (docs/access.md).
-# dlib's own 0.6 is tuned for LFW verification and far too loose for a door: a stranger at 0.63
-# would be a coin toss away. A door wants false accepts near zero and tolerates a retry.
-MATCH_THRESHOLD = 0.45
-# The runner-up must be clearly farther: two residents who look alike are refused, not guessed.
-MATCH_MARGIN = 0.08
+# Threshold (0.45) and margin over any other person (0.10) are the face engine's calibrated
+# defaults (linli/access/face/matcher.py, docs/face.md); dlib's customary 0.6 is far too loose
+# for a door.
 INDEX_TTL_SECONDS = 60.0
 
-_indexes: dict[int, tuple[int, float, list[int], object]] = {}
+_indexes: dict[int, tuple[int, float, object]] = {}
 _index_lock = threading.Lock()
+# The matcher's reasons as decision reasons (keys spelled out: the matcher needs numpy).
+_REASONS = {
+    "face_match": Reason.GRANTED,
+    "face_unknown": Reason.FACE_NO_MATCH,
+    "face_ambiguous": Reason.FACE_AMBIGUOUS,
+}
 
 
 def _version(community_id: int) -> int:
     return ChangeLog.objects.filter(community_id=community_id).aggregate(m=Max("id"))["m"] or 0
 
 
-def _candidates(point: AccessPoint, now: datetime) -> tuple[list[int], object]:
-    """People with a face and a live grant reaching the point: ids and an N×128 matrix."""
+def _candidates(point: AccessPoint, now: datetime):
+    """A FaceIndex of the people with a face and a live grant reaching the point."""
+    from linli.access.face.matcher import FaceIndex
     from linli.access.services.decisions import grants_at_point
 
-    np = _numpy()
     granted = (
         grants_at_point(point.pk, timezone.localdate(now))
         .filter(community_id=point.community_id)
@@ -128,38 +130,31 @@ def _candidates(point: AccessPoint, now: datetime) -> tuple[list[int], object]:
     for person_id, embedding in rows:
         people.append(person_id)
         vectors.append(decode(embedding))
-    matrix = np.vstack(vectors) if vectors else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    return people, matrix
+    return FaceIndex(people, vectors)
 
 
-def index_for(point: AccessPoint, now: datetime) -> tuple[list[int], object]:
+def index_for(point: AccessPoint, now: datetime):
     """Cached per point until the community's change log moves (an enrolment, a revocation) or
     a minute passes (grants that merely expired; the decision re-checks them anyway)."""
     version = _version(point.community_id)
     hit = _indexes.get(point.pk)
     if hit is not None and hit[0] == version and time.monotonic() - hit[1] < INDEX_TTL_SECONDS:
-        return hit[2], hit[3]
-    people, matrix = _candidates(point, now)
+        return hit[2]
+    index = _candidates(point, now)
     with _index_lock:
-        _indexes[point.pk] = (version, time.monotonic(), people, matrix)
-    return people, matrix
+        _indexes[point.pk] = (version, time.monotonic(), index)
+    return index
 
 
-def match(people: list[int], matrix, vector) -> Outcome:
-    """The nearest enrolled face, if it is near enough and clearly nearer than the next."""
-    np = _numpy()
-    if not people:
-        return Outcome(None, Reason.FACE_NO_MATCH, {"candidates": 0})
-    distances = np.linalg.norm(matrix - vector, axis=1)
-    order = np.argsort(distances)
-    best = float(distances[order[0]])
-    second = float(distances[order[1]]) if len(order) > 1 else None
-    detail = {"distance": round(best, 3), "candidates": len(people)}
-    if best > MATCH_THRESHOLD:
-        return Outcome(None, Reason.FACE_NO_MATCH, detail)
-    if second is not None and second - best < MATCH_MARGIN:
-        return Outcome(None, Reason.FACE_AMBIGUOUS, {**detail, "runner_up": round(second, 3)})
-    return Outcome(people[int(order[0])], Reason.GRANTED, detail)
+def match(index, vector) -> Outcome:
+    """The nearest enrolled person, if near enough and clearly nearer than any other person."""
+    result = index.match(vector)
+    detail = {"candidates": len(index)}
+    if len(index):
+        detail["distance"] = round(result.distance, 3)
+    if result.reason == "face_ambiguous":
+        detail["runner_up"] = round(result.runner_up_distance, 3)
+    return Outcome(result.person_id, _REASONS[result.reason], detail)
 
 
 def identify(point: AccessPoint, *, image: bytes, embedding: str, now: datetime) -> Outcome:
@@ -173,5 +168,4 @@ def identify(point: AccessPoint, *, image: bytes, embedding: str, now: datetime)
             Reason.FACE_ENGINE_UNAVAILABLE if exc.code == "face_engine_unavailable" else Reason.FACE_UNUSABLE
         )
         return Outcome(None, reason, {"code": exc.code})
-    people, matrix = index_for(point, now)
-    return match(people, matrix, vector)
+    return match(index_for(point, now), vector)

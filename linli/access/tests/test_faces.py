@@ -17,6 +17,8 @@ pytest.importorskip("dlib", reason="the linli[face] extra is not installed")
 Image = pytest.importorskip("PIL.Image")
 from PIL import ImageEnhance  # noqa: E402  (only with the face extra)
 
+from linli.access.face.matcher import DEFAULT_THRESHOLD  # noqa: E402
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -67,7 +69,7 @@ def test_it_recognises_altered_photos_of_the_same_person(world, site, api, enrol
     brighter = photo("astronaut.jpg", lambda im: ImageEnhance.Brightness(im).enhance(1.3))
     owner = face_at(api, site, brighter)
     assert (owner["allow"], owner["person"]["id"]) == (True, world.owner_person.id)
-    assert owner["detail"]["distance"] < faces.MATCH_THRESHOLD
+    assert owner["detail"]["distance"] < DEFAULT_THRESHOLD
     rotated = photo("grace_hopper.jpg", lambda im: im.rotate(6), quality=40)
     assert face_at(api, site, rotated)["person"]["id"] == world.tenant_person.id
 
