@@ -13,6 +13,7 @@ from linli.core.permissions import may, require
 from linli.core.roles import Action
 from linli.registry.choices import EndReason
 from linli.registry.models import CareTag, Occupancy, Person, Vehicle
+from linli.registry.services import end_occupancies
 
 
 def is_self(actor, person: Person) -> bool:
@@ -107,8 +108,6 @@ def do_erase_person(*, actor, person: Person, reason: str) -> Person:
         require(actor, Action.PEOPLE_CHANGE, person.community_id)
     if person.erased_at is not None:
         raise Conflict("already_erased", _("该人员的个人信息已删除"))
-    from linli.registry.services import end_occupancies
-
     active = list(Occupancy.objects.filter(person=person, ended_at__isnull=True).values_list("pk", flat=True))
     end_occupancies(active, EndReason.MOVED_OUT, timezone.localdate(), actor)
     plates = [mask_plate(v.plate) for v in person.vehicles.all()]

@@ -209,15 +209,11 @@ def do_register_person(
     return person
 
 
-def _require_people_change(actor, community_id: int, building_id: int | None = None) -> None:
-    """Staff with people.change; a resident may register people only through occupancy flows."""
-    scope = scope_of(actor)
-    if scope.is_operator or scope.may_in_community(Action.PEOPLE_CHANGE, community_id):
-        if building_id is None or may(actor, Action.PEOPLE_CHANGE, community_id, building_id):
-            return
-    if community_id in scope.resident_community_ids and _is_household_head(actor, None):
-        return
-    raise Forbidden()
+def _require_people_change(actor, community_id: int) -> None:
+    """Staff with people.change (a building-scoped one reached the person through restrict()).
+    Residents register people only through a house (do_register_resident), never freely."""
+    if not scope_of(actor).may_in_community(Action.PEOPLE_CHANGE, community_id):
+        raise Forbidden()
 
 
 def _link_user_by_phone(person: Person) -> None:
@@ -234,7 +230,10 @@ def _link_user_by_phone(person: Person) -> None:
 
 @transaction.atomic
 def do_update_person(*, actor, person: Person, **changes) -> Person:
-    _require_people_change(actor, person.community_id)
+    if person.user_id is None or person.user_id != getattr(
+        actor, "pk", None
+    ):  # a person may correct themselves
+        _require_people_change(actor, person.community_id)
     before = snapshot(person)
     allowed = {"name", "id_number", "phone", "hukou_local"}
     unknown = set(changes) - allowed
@@ -284,14 +283,7 @@ def _household_role(actor, house: House) -> str | None:
     return None
 
 
-def _is_household_head(actor, house: House | None) -> bool:
-    scope = scope_of(actor)
-    if house is None:
-        return bool(
-            Occupancy.objects.active()
-            .filter(person_id__in=scope.person_ids, relation__in=[*OWNING, Relation.TENANT])
-            .exists()
-        )
+def _is_household_head(actor, house: House) -> bool:
     return _household_role(actor, house) in (*OWNING, Relation.TENANT)
 
 
@@ -400,19 +392,9 @@ def do_register_resident(
 ) -> Occupancy:
     """Finds the person by ID number (or registers them) and adds the relation, all or nothing."""
     _check_may_register(actor, house, relation, sponsor=_own_tenancy(actor, house))
-    person = None
-    if id_number:
-        number, _born, _gender = parse_id_number(id_number)
-        person = Person.objects.filter(
-            community_id=house.community_id,
-            id_number_bidx=blind_index("id_number", number),
-            erased_at__isnull=True,
-        ).first()
-    if person is None:
-        fields = _person_fields(house.community, name=name, id_number=id_number, phone=phone)
-        person = Person.objects.create(community_id=house.community_id, hukou_local=hukou_local, **fields)
-        _link_user_by_phone(person)
-        _audit_create(actor, person, house.community_id)
+    person = _find_or_create_person(
+        actor, house, name=name, id_number=id_number, phone=phone, hukou_local=hukou_local, by_phone=False
+    )
     return do_add_occupancy(
         actor=actor,
         house=house,
@@ -421,6 +403,38 @@ def do_register_resident(
         valid_from=valid_from,
         valid_to=valid_to,
     )
+
+
+@transaction.atomic
+def do_register_person_for_house(
+    *, actor, house: House, name: str, phone: str = "", id_number: str = ""
+) -> Person:
+    """Someone a household brings in without living there (a 保姆, a carer): found by ID number or
+    phone, else registered. Staff, or a head of that household, may do it."""
+    if not (
+        may(actor, Action.PEOPLE_CHANGE, house.community_id, house.building_id)
+        or _is_household_head(actor, house)
+    ):
+        raise Forbidden(_("只有业主、租客本人或物业工作人员可以登记人员"))
+    return _find_or_create_person(actor, house, name=name, id_number=id_number, phone=phone, by_phone=True)
+
+
+def _find_or_create_person(
+    actor, house: House, *, name, id_number, phone, by_phone, hukou_local=True
+) -> Person:
+    known = Person.objects.filter(community_id=house.community_id, erased_at__isnull=True)
+    person = None
+    if id_number:
+        number, _born, _gender = parse_id_number(id_number)
+        person = known.filter(id_number_bidx=blind_index("id_number", number)).first()
+    elif by_phone and phone:
+        person = known.filter(phone_bidx=blind_index("phone", clean_phone(phone))).first()
+    if person is None:
+        fields = _person_fields(house.community, name=name, id_number=id_number, phone=phone)
+        person = Person.objects.create(community_id=house.community_id, hukou_local=hukou_local, **fields)
+        _link_user_by_phone(person)
+        _audit_create(actor, person, house.community_id)
+    return person
 
 
 def _own_tenancy(actor, house: House) -> Occupancy | None:

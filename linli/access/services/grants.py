@@ -443,20 +443,14 @@ def do_add_household_helper(
 ) -> Grant:
     """Registers a helper (保姆, 钟点工, 护工) in the registry if new, and grants them the house's
     building on a schedule, in one step from the resident's phone."""
-    from linli.core.crypto import blind_index
-    from linli.registry.services import do_register_person
+    from linli.registry.services import do_register_person_for_house
     from linli.registry.validators import clean_phone
 
     if own_occupancy(actor, house.pk, heads_only=True) is None:
         raise Forbidden(_("只有业主或租客本人可以为家里添加通行授权"))
-    phone = clean_phone(phone)
-    person = Person.objects.filter(
-        community_id=house.community_id, phone_bidx=blind_index("phone", phone), erased_at__isnull=True
-    ).first()
-    if person is None:
-        person = do_register_person(
-            actor=actor, community=house.community, name=name, phone=phone, id_number=id_number
-        )
+    person = do_register_person_for_house(
+        actor=actor, house=house, name=name, phone=clean_phone(phone), id_number=id_number
+    )
     return do_grant_household_access(
         actor=actor, house=house, person=person, label=label, schedule=schedule, valid_until=valid_until
     )

@@ -122,3 +122,18 @@ def test_it_registers_vehicles_and_finds_them_by_plate(world, api):
         api(world.outsider).get("/vehicles", {"community": world.a.id, "plate": "京A88888"}).status_code
         == 404
     )
+
+
+def test_it_lets_residents_register_people_only_through_their_house(world, api):
+    r = api(world.owner).post(f"/communities/{world.a.id}/people", {"name": "随便登记"})
+    assert r.status_code == 403
+    assert not Person.objects.filter(name="随便登记").exists()
+
+
+def test_it_lets_a_person_correct_their_own_record_but_not_their_tenants(world, api):
+    own = api(world.owner).patch(f"/people/{world.owner_person.id}", {"phone": "13900000077"})
+    assert own.status_code == 200, own.content
+    assert Person.objects.get(pk=world.owner_person.id).phone == "13900000077"
+    tenant = api(world.owner).patch(f"/people/{world.tenant_person.id}", {"name": "改名"})
+    assert tenant.status_code == 403
+    assert Person.objects.get(pk=world.tenant_person.id).name == "李小梅"

@@ -135,3 +135,22 @@ def test_it_lets_the_counter_register_on_behalf_of_a_resident(world, api):
     r = api(world.front_desk).post(f"/houses/{world.house.id}/residents", _resident())
     assert r.status_code == 201
     assert Occupancy.objects.get(pk=r.json()["id"]).registered_by == world.front_desk
+
+
+def test_it_lets_only_the_household_or_staff_register_a_helper_for_a_house(world):
+    import pytest
+
+    from linli.core.errors import Forbidden
+    from linli.registry.services import do_register_person_for_house
+
+    helper = do_register_person_for_house(
+        actor=world.owner, house=world.house, name="刘阿姨", phone="13911112222"
+    )
+    again = do_register_person_for_house(
+        actor=world.staff, house=world.house, name="刘阿姨", phone="13911112222"
+    )
+    assert again.pk == helper.pk  # found by phone, not registered twice
+    with pytest.raises(Forbidden):
+        do_register_person_for_house(
+            actor=world.neighbour, house=world.house, name="陌生人", phone="13911113333"
+        )
