@@ -24,19 +24,6 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 )
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华玉萍红娥玲芬建国志海燕雪梅晓东子涵浩宇欣怡"
-HOUSE_HEADER = ["楼栋", "单元", "房号", "楼层", "类型", "建筑面积"]
-RESIDENT_HEADER = [
-    "楼栋",
-    "单元",
-    "房号",
-    "姓名",
-    "身份证号",
-    "手机号",
-    "关系",
-    "起始日期",
-    "截止日期",
-    "户籍",
-]
 
 
 def workbook_bytes(header: list[str], rows) -> bytes:
@@ -66,7 +53,9 @@ def house_keys() -> list[tuple]:
 
 def houses_file(keys, rng: random.Random) -> bytes:
     rows = [[b, u, n, floor, "住宅", f"{rng.uniform(45, 160):.2f}"] for b, u, n, floor in keys]
-    return workbook_bytes(HOUSE_HEADER, rows)
+    from linli.registry.io.columns import HOUSES  # after setup_django
+
+    return workbook_bytes([c.header for c in HOUSES.columns], rows)
 
 
 def residents_file(keys, rng: random.Random) -> tuple[bytes, int]:
@@ -101,7 +90,9 @@ def residents_file(keys, rng: random.Random) -> tuple[bytes, int]:
                 name, number = person(1950, 2020)
                 phone = make_phone(rng) if rng.random() < 0.5 else None
                 rows.append([b, u, n, name, number, phone, "家属", since.isoformat(), None, "本地"])
-    return workbook_bytes(RESIDENT_HEADER, rows), len(rows)
+    from linli.registry.io.columns import RESIDENTS
+
+    return workbook_bytes([c.header for c in RESIDENTS.columns], rows), len(rows)
 
 
 def main() -> None:

@@ -17,48 +17,42 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.access.choices import CredentialKind, Reason
-from linli.access.face.engine import EMBEDDING_DIM, get_engine
+from linli.access.face.engine import get_engine
 from linli.access.face.errors import FaceEngineUnavailable, FaceQualityError
 from linli.access.models import AccessPoint, ChangeLog, Credential
 from linli.core.errors import ServiceError
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-EMBEDDING_BYTES = EMBEDDING_DIM * 4
 
 
 def _unavailable() -> ServiceError:
     return ServiceError("face_engine_unavailable", FaceEngineUnavailable.message, status=503)
 
 
-def _numpy():
+def _matcher():
     try:
-        import numpy
-    except ImportError:
+        from linli.access.face import matcher
+    except ImportError:  # numpy is part of the face extra
         raise _unavailable() from None
-    return numpy
+    return matcher
 
 
 def encode(vector) -> str:
-    """base64 of the 128 float32 values, little-endian: the stored and the wire format."""
-    np = _numpy()
-    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+    """base64 of the engine's wire format (128 float32, little-endian): stored and sent as is."""
+    return base64.b64encode(_matcher().serialize(vector)).decode("ascii")
 
 
 def decode(text: str):
-    np = _numpy()
+    matcher = _matcher()
+    bad = ServiceError(
+        "invalid_embedding", _("人脸特征数据格式不正确"), fields={"embedding": _("应为128个float32的base64")}
+    )
     try:
-        raw = base64.b64decode(text, validate=True)
+        vector = matcher.deserialize(base64.b64decode(text, validate=True))
     except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != EMBEDDING_BYTES:
-        raise ServiceError(
-            "invalid_embedding",
-            _("人脸特征数据格式不正确"),
-            fields={"embedding": _("应为128个float32的base64")},
-        )
-    vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
-    if not np.all(np.isfinite(vector)):
-        raise ServiceError("invalid_embedding", _("人脸特征数据格式不正确"), fields={"embedding": ""})
+        raise bad from None
+    if not matcher.np.all(matcher.np.isfinite(vector)):
+        raise bad
     return vector
 
 
