@@ -9,6 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LINLI := $(PY) -m linli
 EXTRAS ?= test,face
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 # pip runs only when pyproject.toml changed: the stamp's name carries the file's hash.
 STAMP := $(VENV)/.linli-deps-$(shell sha256sum pyproject.toml | cut -c1-16)
 # The first Python >= 3.11 on PATH; `make run PYTHON=python3.12` picks another.
@@ -40,8 +42,8 @@ run: install ## set up, migrate, load the demo community and serve http://127.0.
 	$(LINLI) seed_demo
 	$(LINLI) serve
 
-test: install ## run the whole suite; ARGS="linli/registry -x" narrows it, DATABASE_URL=postgres://... for PostgreSQL
-	$(PY) -m pytest $(ARGS)
+test: install ## run the whole suite in parallel; ARGS="linli/registry -x" narrows it, DATABASE_URL=postgres://... for PostgreSQL
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 lint: install ## ruff check and ruff format --check
 	$(PY) -m ruff check .
