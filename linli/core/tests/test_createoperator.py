@@ -1,5 +1,7 @@
 """`linli createoperator`: the first account of a production install, from a script or a prompt."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -58,3 +60,9 @@ def test_it_can_be_run_again_by_a_script(db, monkeypatch):
     call_command("createoperator", "ops", password_from_env="OPERATOR_PASSWORD")
     call_command("createoperator", "ops", password_from_env="OPERATOR_PASSWORD", exists_ok=True)
     assert User.objects.filter(is_operator=True).count() == 1
+
+
+def test_it_reads_the_password_from_a_pipe(db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    call_command("createoperator", "ops", password_stdin=True)
+    assert User.objects.get(username="ops").check_password(PASSWORD)

@@ -4,6 +4,7 @@ which has no rights in linli itself."""
 
 import getpass
 import os
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
             help="read the password from this environment variable instead of prompting (scripts)",
         )
         parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input (scripts, pipes)",
+        )
+        parser.add_argument(
             "--exists-ok",
             action="store_true",
             help="exit 0 without changes when an operator with this name already exists (re-runnable scripts)",
@@ -30,7 +36,7 @@ class Command(BaseCommand):
             "--noinput", "--no-input", action="store_false", dest="interactive", help="never prompt"
         )
 
-    def handle(self, *args, username, name, password_from_env, exists_ok, **options):
+    def handle(self, *args, username, name, password_from_env, password_stdin, exists_ok, **options):
         from linli.accounts.models import User
         from linli.accounts.staff import do_create_operator
 
@@ -42,7 +48,10 @@ class Command(BaseCommand):
                 )
                 return
             raise CommandError(f"username {existing.username!r} is taken; nothing was changed")
-        password = self._password(password_from_env, interactive=options["interactive"])
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = self._password(password_from_env, interactive=options["interactive"])
         try:
             user = do_create_operator(username=username, password=password, display_name=name)
         except ServiceError as exc:
