@@ -114,3 +114,11 @@ def test_it_disables_a_leaver_from_the_console(world, browser):
     assert leaver_session.get(f"/staff/c/{world.a.id}/").status_code == 302  # signed out: to the login
     admin.get(f"/staff/c/{world.a.id}/team/")  # shows the message once
     assert "frontdesk" not in text_of(admin.get(f"/staff/c/{world.a.id}/team/"))
+
+
+def test_it_shows_the_staff_pages_in_english(world, browser):
+    client = browser(world.admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = text_of(client.get(f"/staff/c/{world.a.id}/team/new/"))
+    assert "Add staff" in page and "Login name" in page and "Whole community" in page
+    assert "添加工作人员" not in page
