@@ -30,6 +30,7 @@ from linli.core.permissions import require
 from linli.core.restrict import forget_scope, scope_of
 from linli.core.roles import ROLE_ACTIONS, Action, Role
 from linli.core.services import do_add_membership, do_end_membership
+from linli.registry.models import Person
 from linli.registry.services import do_create_community
 from linli.registry.validators import clean_phone
 
@@ -240,8 +241,9 @@ def _live_memberships(user: User):
 
 @transaction.atomic
 def do_disable_staff_account(*, actor, community: Community, user: User) -> bool:
-    """Ends every role the person holds here; with no role left anywhere the account is
-    deactivated and its tokens revoked. Returns whether the account was deactivated."""
+    """Ends every role the person holds here; with no role left anywhere (and no home: a
+    resident keeps their login) the account is deactivated and its tokens revoked. Returns
+    whether the account was deactivated."""
     require(actor, Action.MEMBERS_CHANGE, community.id)
     here = list(_live_memberships(user).filter(community=community))
     if not here:
@@ -251,7 +253,7 @@ def do_disable_staff_account(*, actor, community: Community, user: User) -> bool
     for membership in here:
         do_end_membership(actor=actor, membership=membership)
     forget_scope(user)
-    if user.is_operator or _live_memberships(user).exists():
+    if user.is_operator or _live_memberships(user).exists() or Person.objects.filter(user=user).exists():
         return False
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(is_active=False, updated_at=now)

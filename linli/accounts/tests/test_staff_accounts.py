@@ -155,3 +155,11 @@ def test_it_keeps_an_account_that_still_works_in_another_community(world, api):
     assert User.objects.get(pk=both.pk).is_active
     assert api(both).get(f"/houses/{world.house.id}").status_code == 404
     assert api(both).get(f"/houses/{world.house_b.id}").status_code == 200
+
+
+def test_it_keeps_the_login_of_a_leaver_who_lives_here(world, api):
+    Membership.objects.create(user=world.owner, community=world.a, role="front_desk")
+    r = api(world.admin).post(f"/communities/{world.a.id}/staff/{world.owner.id}/disable")
+    assert r.json() == {"deactivated": False}
+    assert api(world.owner).get(f"/houses/{world.house.id}").status_code == 200  # as the owner
+    assert api(world.owner).get(f"/houses/{world.neighbour_house.id}").status_code == 404  # no staff rights
