@@ -224,10 +224,15 @@ def do_accept_invitation(*, uidb64: str, token: str, password: str) -> User:
 
 @transaction.atomic
 def do_reinvite_staff(*, actor, community: Community, user: User) -> str:
-    """A new link for someone who lost theirs (the old one keeps working until a password is set)."""
+    """A new link for someone who lost theirs (the old one keeps working until a password is set).
+
+    Only while the invitation is pending: a link for an account in use would let whoever asks
+    for it set the password and sign in as that person."""
     require(actor, Action.MEMBERS_CHANGE, community.id)
     if not _live_memberships(user).filter(community=community).exists() or not user.is_active:
         raise ServiceError("not_staff_here", _("该账户不在本社区任职"), status=404)
+    if user.has_usable_password() or user.last_login is not None:
+        raise Conflict("invitation_accepted", _("该账户已在使用，无需邀请；忘记密码请由本人联系平台运营方"))
     audit.record(actor=actor, action="invite", obj=user, community_id=community.id)
     return invite_url(user)
 

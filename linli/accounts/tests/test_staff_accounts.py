@@ -163,3 +163,17 @@ def test_it_keeps_the_login_of_a_leaver_who_lives_here(world, api):
     assert r.json() == {"deactivated": False}
     assert api(world.owner).get(f"/houses/{world.house.id}").status_code == 200  # as the owner
     assert api(world.owner).get(f"/houses/{world.neighbour_house.id}").status_code == 404  # no staff rights
+
+
+def test_it_reissues_an_invitation_only_while_it_is_pending(world, api):
+    r = api(world.admin).post(
+        f"/communities/{world.a.id}/staff",
+        {"username": "late", "display_name": "迟到者", "roles": [{"role": "technician"}]},
+    )
+    url = f"/communities/{world.a.id}/staff/{r.json()['id']}/invite"
+    assert api(world.outsider).post(url).status_code == 404
+    again = api(world.admin).post(url)
+    assert again.status_code == 200 and "/staff/invite/" in again.json()["invite_url"]
+    assert _accept(again.json()["invite_url"]).status_code == 302
+    refused = api(world.admin).post(url)  # a link now would let the admin take the account over
+    assert (refused.status_code, refused.json()["code"]) == (409, "invitation_accepted")
