@@ -11,8 +11,8 @@ LINLI := $(PY) -m linli
 EXTRAS ?= test,face
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= auto
-# pip runs only when pyproject.toml changed: the stamp's name carries the file's hash.
-STAMP := $(VENV)/.linli-deps-$(shell sha256sum pyproject.toml | cut -c1-16)
+# pip runs only when pyproject.toml or EXTRAS changed: the stamp's name carries a hash of both.
+STAMP := $(VENV)/.linli-deps-$(shell { sha256sum pyproject.toml; echo '$(EXTRAS)'; } | sha256sum | cut -c1-16)
 # The first Python >= 3.11 on PATH; `make run PYTHON=python3.12` picks another.
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v $$p; break; }; done)
@@ -35,7 +35,7 @@ $(STAMP): | $(PY)
 	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	@rm -f $(VENV)/.linli-deps-* && touch $@
 
-install: $(STAMP) ## create .venv and install linli with its dependencies (again only if pyproject.toml changed)
+install: $(STAMP) ## create .venv and install linli with its dependencies (again only if pyproject.toml or EXTRAS changed)
 
 run: install ## set up, migrate, load the demo community and serve http://127.0.0.1:8000
 	$(LINLI) migrate --noinput

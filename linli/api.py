@@ -67,6 +67,7 @@ def _mount() -> None:
     api.add_router("", core_router)
     api.add_router("", registry_router)
     api.add_router("", accounts_router)
+    api.add_router("", "linli.accounts.api_staff.router")
     api.add_router("", notify_router)
     api.add_router("", "linli.registry.api_io.router")
     api.add_router("", "linli.access.api.api_router")

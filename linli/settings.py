@@ -29,7 +29,13 @@ _local = None if env("LINLI_SECRET_KEY") and env("LINLI_KEYRING") else ensure_lo
 SECRET_KEY = env("LINLI_SECRET_KEY") or _local.secret_key
 LINLI_KEYRING = env("LINLI_KEYRING") or str(_local.keyring_path)
 DEBUG = env_bool("LINLI_DEBUG", False)
-ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Loopback names are always accepted, so a health check or a console script on the machine itself
+# (curl http://127.0.0.1:8000/api/v1/health) works whatever public names are configured. Only a
+# process on the machine (or the proxy in front, which passes the public Host) can reach them.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = list(
+    dict.fromkeys(env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") + LOOPBACK_HOSTS)
+)
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -126,6 +132,10 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LINLI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Strict-Transport-Security on HTTPS answers (the proxy must pass X-Forwarded-Proto, see install.md).
+# 0 sends none; start small (300) and raise to a year (31536000) once HTTPS works everywhere.
+SECURE_HSTS_SECONDS = int(env("LINLI_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINLI_HSTS_INCLUDE_SUBDOMAINS", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINLI_MAX_UPLOAD_BYTES = int(env("LINLI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -81,12 +81,23 @@ def keys_in_use(batch: int = 5000) -> set[str]:
     return used
 
 
-def retire_key(path: Path, kid: str) -> None:
+def retire_key(path: Path, kid: str, *, archive_to: Path | None = None) -> None:
+    """Removes a key no value uses any more. With `archive_to`, the ring as it was (the retired
+    key included) is first written there, for the backups taken under it."""
     ring = crypto.load_keyring(str(path))
+    if kid not in ring.keys:
+        raise KeyRingError(f"{kid} is not in the key ring")
     if kid == ring.active:
         raise KeyRingError("the active key cannot be retired")
     if kid in keys_in_use():
-        raise KeyRingError(f"values are still sealed with {kid}; run rotate_keys --reencrypt first")
+        raise KeyRingError(f"values are still sealed with {kid}; run rotate_keys --reencrypt-only first")
+    if archive_to is not None:
+        try:
+            fd = os.open(archive_to, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise KeyRingError(f"cannot write the archive {archive_to}: {exc.strerror}") from exc
+        with os.fdopen(fd, "w") as fh:
+            json.dump(ring.to_json(), fh, indent=2)
     write_ring(
         path,
         KeyRing(

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -54,7 +58,18 @@ def test_it_reports_through_the_console(world, api, capsys):
     AuditEntry.objects.order_by("id").first().delete()
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_audit")
-    assert exit_info.value.code == 1
+    assert exit_info.value.code == 3  # tampering: not the 1 of a crash
+
+
+def test_it_tells_a_check_that_could_not_run_from_a_broken_chain(tmp_path):
+    """A database that cannot be reached is not tampering: the exit code says which it was."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LINLI_VAR_DIR=str(tmp_path), DATABASE_URL="postgres://nobody:x@127.0.0.1:9/none")
+    done = subprocess.run(
+        [sys.executable, "-m", "linli", "verify_audit"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode not in (0, 3), done.stderr
+    assert "could not verify" in done.stderr
 
 
 def test_it_records_the_request_id(world, api):

@@ -35,7 +35,7 @@ def test_it_rotates_reencrypts_and_retires_the_old_key(ring_file):
     assert new != old
     assert _stored_key_ids() == {new}
     assert [Person.objects.get(pk=p.pk).phone for p in people] == [f"1390000000{i}" for i in range(5)]
-    call_command("rotate_keys", retire=old)
+    call_command("rotate_keys", retire=old, old_backups_covered=True)
     assert old not in json.loads(ring_file.read_text())["keys"]
     assert Person.objects.get(pk=people[0].pk).phone == "13900000000"
 
@@ -47,4 +47,18 @@ def test_it_refuses_to_retire_a_key_still_in_use(ring_file):
     old = crypto.keyring().active
     call_command("rotate_keys", reencrypt_only=True)  # nothing new: values stay under the old key
     with pytest.raises(CommandError):
+        call_command("rotate_keys", retire=old, old_backups_covered=True)
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_retire_until_the_old_backups_keep_a_ring(ring_file, tmp_path):
+    old = crypto.keyring().active
+    call_command("rotate_keys")
+    with pytest.raises(CommandError, match="--archive-ring-to"):
         call_command("rotate_keys", retire=old)
+    assert old in json.loads(ring_file.read_text())["keys"]
+    archive = tmp_path / "ring-before-retire.json"
+    call_command("rotate_keys", retire=old, archive_ring_to=archive)
+    assert old in json.loads(archive.read_text())["keys"]
+    assert old not in json.loads(ring_file.read_text())["keys"]
+    assert archive.stat().st_mode & 0o777 == 0o600

@@ -78,6 +78,7 @@ class Console:
             "import": Action.IMPORT_RUN,
             "stats": Action.STATS_VIEW,
             "access": Action.ACCESS_VIEW,
+            "members": Action.MEMBERS_CHANGE,
         }
         self.can = {key: self.may(action) for key, action in actions.items()}
 
@@ -119,6 +120,8 @@ class Console:
                 NavItem(_("操作记录"), self.url("staff_audit"), "audit"),
                 NavItem(_("个人信息查看记录"), self.url("staff_pii"), "pii"),
             ]
+        if self.can["members"]:
+            registry.append(NavItem(_("工作人员"), self.url("staff_team"), "team"))
         return registry
 
     @property

@@ -12,6 +12,7 @@ from linli.core.context import on_behalf_of
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
+from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry import queries as registry
 from linli.registry import services
@@ -38,6 +39,8 @@ def staff_home(request):
     if not is_staff(request.user):
         return redirect("web:home")
     first = staff_communities(request.user).order_by("id").first()
+    if first is None and scope_of(request.user).is_operator:
+        return redirect("web:staff_new_community")  # the first day: nothing to run yet
     if first is None:
         raise Http404
     return redirect("web:staff_overview", cid=first.id)
