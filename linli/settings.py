@@ -30,7 +30,20 @@ SECRET_KEY = env("LINLI_SECRET_KEY") or _local.secret_key
 LINLI_KEYRING = env("LINLI_KEYRING") or str(_local.keyring_path)
 DEBUG = env_bool("LINLI_DEBUG", False)
 ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
+
+
+def _default_public_url() -> str:
+    """Where `linli serve` listens, as a browser reaches it: follows LINLI_HOST and LINLI_PORT."""
+    host = env("LINLI_HOST", "127.0.0.1")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{env('LINLI_PORT', '8000')}"
+
+
+# The one public address: pass issuers (`iss`), share and SMS links, and the trusted CSRF origin
+# all derive from it, so they cannot disagree with each other or with the port actually served.
+LINLI_PUBLIC_URL = (env("LINLI_PUBLIC_URL") or _default_public_url()).rstrip("/")
+_public_origin = "/".join(LINLI_PUBLIC_URL.split("/")[:3])  # scheme://host[:port], no path
+CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", _public_origin)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,7 +155,6 @@ TASKS = {
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LINLI_SMS_PROVIDER = env("LINLI_SMS_PROVIDER", "linli.notify.sms.ConsoleSmsProvider")
-LINLI_PUBLIC_URL = env("LINLI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
