@@ -50,7 +50,12 @@ def grants(user):
 
 
 def events(user):
-    return AccessEvent.objects.restrict(user, Action.ACCESS_VIEW).select_related("point", "person")
+    """Newest first by when each passage happened (an offline terminal uploads old ones late)."""
+    return (
+        AccessEvent.objects.restrict(user, Action.ACCESS_VIEW)
+        .select_related("point", "person")
+        .order_by("-at", "-id")
+    )
 
 
 def security_events(user):

@@ -450,7 +450,7 @@ def console_events(request, console: Console):
     qs = queries.events(request.user).filter(community=console.community)
     if request.GET.get("allowed") in ("0", "1"):
         qs = qs.filter(allowed=request.GET["allowed"] == "1")
-    rows, next_url, first_url = page_of(request, qs, newest_first=True)
+    rows, next_url, first_url = page_of(request, qs, newest_first=True, time_key="at")
     table = Table(EVENT_COLUMNS, _event_rows(rows), next_url=next_url, first_url=first_url)
     if _partial(request):
         return render(request, "linli/components/table.html", {"table": table})
