@@ -654,6 +654,7 @@ def gate_screen(request, console: Console, point_id: int):
             value = form.cleaned_data["credential"].strip()
             method = "qr" if value.count(".") == 2 else "card"
             decision = services.do_decide(terminal=terminal, method=method, card=value, qr=value)
+            form = SimulateForm()  # empty for the next card: the guard must not resend the last one
     context = {
         "point": point,
         "events": events,
