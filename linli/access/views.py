@@ -397,7 +397,10 @@ def console_points(request, console: Console):
     terminals = {}
     for t in queries.terminals(user).filter(community=console.community):
         terminals.setdefault(t.point_id, []).append(t)
-    rows = [(p, terminals.get(p.pk, [])) for p in _points(console, user).order_by("kind", "name")]
+    rows = [
+        (p, terminals.get(p.pk, []))
+        for p in _points(console, user).order_by("kind", *registry_queries.natural("name"))
+    ]
     context = {
         "rows": rows,
         "point_form": point_form,
