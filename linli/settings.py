@@ -179,3 +179,5 @@ LOGGING = {
 LINLI_SSE_POLL_SECONDS = float(env("LINLI_SSE_POLL_SECONDS", "1"))
 LINLI_SSE_HEARTBEAT_SECONDS = float(env("LINLI_SSE_HEARTBEAT_SECONDS", "15"))
 LINLI_SSE_MAX_SECONDS = float(env("LINLI_SSE_MAX_SECONDS", "300"))
+# Open streams one user may hold per server process (a phone, a desktop and a few tabs).
+LINLI_SSE_MAX_STREAMS_PER_USER = int(env("LINLI_SSE_MAX_STREAMS_PER_USER", "6"))
