@@ -70,7 +70,11 @@ def _partial(request) -> bool:
 
 
 def _my_houses(user) -> list[House]:
-    return list(House.objects.filter(pk__in=scope_of(user).house_ids).select_related("building", "unit"))
+    return list(
+        House.objects.filter(pk__in=scope_of(user).house_ids)
+        .select_related("building", "unit")
+        .order_by(*registry_queries.house_order())
+    )
 
 
 def _my_person_in(user, house: House) -> Person | None:

@@ -19,6 +19,17 @@ def natural(field: str) -> list:
     return [Length(field).asc(nulls_first=True), F(field).asc(nulls_first=True)]
 
 
+def house_order(prefix: str = "") -> list:
+    """Houses by building, unit, floor and number, each name in natural order."""
+    return [
+        *natural(f"{prefix}building__name"),
+        *natural(f"{prefix}unit__name"),
+        f"{prefix}floor",
+        *natural(f"{prefix}number"),
+        f"{prefix}id",
+    ]
+
+
 def buildings(user, community_id: int):
     return (
         Building.objects.restrict(user, Action.PROPERTY_VIEW)
@@ -145,6 +156,7 @@ def my_households(user) -> list[House]:
         House.objects.filter(pk__in=scope.house_ids)
         .select_related("building", "unit")
         .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
+        .order_by(*house_order())
     )
     for house in rows:
         house.my_relation = next(

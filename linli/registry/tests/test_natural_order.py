@@ -36,3 +36,18 @@ def test_it_lists_buildings_and_units_in_natural_order(world, api):
     assert _ordered(page, ["1号楼</a>", "2号楼</a>", "10号楼</a>"])
     picker = console.get(f"/access/c/{world.a.id}/points/").content.decode()
     assert _ordered(picker, [">1号楼</option>", ">2号楼</option>", ">10号楼</option>"])
+
+
+def test_it_lists_a_residents_houses_and_doors_in_natural_order(world):
+    from linli.access.testing import install
+
+    tenth = f.building(world.a, "10号楼")  # built before the 2号楼 that install() adds
+    install(world)  # doors of 1号楼 and 2号楼, a gate, a garage
+    for building in (tenth, world.a.buildings.get(name="2号楼")):
+        f.occupy(f.house(f.unit(building), "101", floor=1), world.owner_person, "owner")
+    resident = Client()
+    resident.force_login(world.owner)
+    home = resident.get("/").content.decode()
+    assert _ordered(home, ["1号楼-1单元-301", "2号楼-1单元-101", "10号楼-1单元-101"])
+    pins = resident.get("/access/").content.decode()
+    assert _ordered(pins, ["1号楼-1单元-301", "2号楼-1单元-101", "10号楼-1单元-101"])
