@@ -36,7 +36,20 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = list(
     dict.fromkeys(env_list("LINLI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") + LOOPBACK_HOSTS)
 )
-CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
+
+
+def _default_public_url() -> str:
+    """Where `linli serve` listens, as a browser reaches it: follows LINLI_HOST and LINLI_PORT."""
+    host = env("LINLI_HOST", "127.0.0.1")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{env('LINLI_PORT', '8000')}"
+
+
+# The one public address: pass issuers (`iss`), share and SMS links, and the trusted CSRF origin
+# all derive from it, so they cannot disagree with each other or with the port actually served.
+LINLI_PUBLIC_URL = (env("LINLI_PUBLIC_URL") or _default_public_url()).rstrip("/")
+_public_origin = "/".join(LINLI_PUBLIC_URL.split("/")[:3])  # scheme://host[:port], no path
+CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", _public_origin)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "linli.core.middleware.RequestIdMiddleware",
+    "linli.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +143,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Every page's scripts, styles, images and connections come from this site: no inline script or
+# event handler, no inline style, no eval (htmx runs with allowEval off), no framing.
+LINLI_CONTENT_SECURITY_POLICY = env(
+    "LINLI_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LINLI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -152,7 +175,6 @@ TASKS = {
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LINLI_SMS_PROVIDER = env("LINLI_SMS_PROVIDER", "linli.notify.sms.ConsoleSmsProvider")
-LINLI_PUBLIC_URL = env("LINLI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -167,3 +189,5 @@ LOGGING = {
 LINLI_SSE_POLL_SECONDS = float(env("LINLI_SSE_POLL_SECONDS", "1"))
 LINLI_SSE_HEARTBEAT_SECONDS = float(env("LINLI_SSE_HEARTBEAT_SECONDS", "15"))
 LINLI_SSE_MAX_SECONDS = float(env("LINLI_SSE_MAX_SECONDS", "300"))
+# Open streams one user may hold per server process (a phone, a desktop and a few tabs).
+LINLI_SSE_MAX_STREAMS_PER_USER = int(env("LINLI_SSE_MAX_STREAMS_PER_USER", "6"))

@@ -369,7 +369,8 @@ def list_events(request, community_id: int, filters: Query[EventFilter]):
         qs = qs.filter(allowed=filters.allowed)
     if filters.method:
         qs = qs.filter(method=filters.method)
-    rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
+    # By when it happened, not when it was stored: offline terminals upload old events late.
+    rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True, time_key="at")
     return _paged(rows, nxt, EventOut)
 
 

@@ -24,6 +24,7 @@ from linli.access.models import (
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry.models import Person
+from linli.registry.queries import natural
 
 
 def points(user, action: str = Action.ACCESS_VIEW):
@@ -50,7 +51,12 @@ def grants(user):
 
 
 def events(user):
-    return AccessEvent.objects.restrict(user, Action.ACCESS_VIEW).select_related("point", "person")
+    """Newest first by when each passage happened (an offline terminal uploads old ones late)."""
+    return (
+        AccessEvent.objects.restrict(user, Action.ACCESS_VIEW)
+        .select_related("point", "person")
+        .order_by("-at", "-id")
+    )
 
 
 def security_events(user):
@@ -116,7 +122,7 @@ def my_points(user, now: datetime | None = None):
         AccessPoint.objects.filter(zones__grants__in=live, is_active=True)
         .distinct()
         .select_related("building", "unit")
-        .order_by("kind", "id")
+        .order_by("kind", *natural("name"), "id")
     )
 
 

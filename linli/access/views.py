@@ -55,8 +55,11 @@ def _pass_status_cell(visitor_pass: VisitorPass) -> Cell:
 
 
 def qr_svg(data: str) -> str:
-    """A QR code as inline SVG (no image request, no JavaScript)."""
-    return segno.make(data, error="m").svg_inline(scale=4, border=2)
+    """A QR code as inline SVG (no image request, no JavaScript). With a viewBox and no fixed
+    size it scales to the width the stylesheet gives it (`.qr svg`): a fixed 340 px was cut off
+    on phones narrower than 430 px and could not be scanned. The white background keeps the quiet
+    zone light in any theme."""
+    return segno.make(data, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff")
 
 
 def _partial(request) -> bool:
@@ -67,7 +70,11 @@ def _partial(request) -> bool:
 
 
 def _my_houses(user) -> list[House]:
-    return list(House.objects.filter(pk__in=scope_of(user).house_ids).select_related("building", "unit"))
+    return list(
+        House.objects.filter(pk__in=scope_of(user).house_ids)
+        .select_related("building", "unit")
+        .order_by(*registry_queries.house_order())
+    )
 
 
 def _my_person_in(user, house: House) -> Person | None:
@@ -394,7 +401,10 @@ def console_points(request, console: Console):
     terminals = {}
     for t in queries.terminals(user).filter(community=console.community):
         terminals.setdefault(t.point_id, []).append(t)
-    rows = [(p, terminals.get(p.pk, [])) for p in _points(console, user).order_by("kind", "name")]
+    rows = [
+        (p, terminals.get(p.pk, []))
+        for p in _points(console, user).order_by("kind", *registry_queries.natural("name"))
+    ]
     context = {
         "rows": rows,
         "point_form": point_form,
@@ -447,7 +457,7 @@ def console_events(request, console: Console):
     qs = queries.events(request.user).filter(community=console.community)
     if request.GET.get("allowed") in ("0", "1"):
         qs = qs.filter(allowed=request.GET["allowed"] == "1")
-    rows, next_url, first_url = page_of(request, qs, newest_first=True)
+    rows, next_url, first_url = page_of(request, qs, newest_first=True, time_key="at")
     table = Table(EVENT_COLUMNS, _event_rows(rows), next_url=next_url, first_url=first_url)
     if _partial(request):
         return render(request, "linli/components/table.html", {"table": table})
@@ -651,6 +661,7 @@ def gate_screen(request, console: Console, point_id: int):
             value = form.cleaned_data["credential"].strip()
             method = "qr" if value.count(".") == 2 else "card"
             decision = services.do_decide(terminal=terminal, method=method, card=value, qr=value)
+            form = SimulateForm()  # empty for the next card: the guard must not resend the last one
     context = {
         "point": point,
         "events": events,

@@ -96,8 +96,7 @@ def do_sign_in_with_sms(*, phone: str, code: str, ip: str) -> User:
     phone = clean_phone(phone)
     bidx = blind_index("phone", phone)
     now = timezone.now()
-    failures = [(limits.SMS_FAIL_PHONE, bidx), (limits.SMS_FAIL_IP, ip)]
-    throttle.refuse_if_locked(failures, now=now)
+    limits.SMS_FAIL.refuse_if_locked(bidx, ip, now=now)
     row = _live_codes(bidx, now).order_by("-id").first()
     if row is not None and constant_time_compare(row.code_hash, _code_hash(bidx, (code or "").strip())):
         with transaction.atomic():
@@ -105,13 +104,13 @@ def do_sign_in_with_sms(*, phone: str, code: str, ip: str) -> User:
                 user = _user_for_phone(phone, bidx)
                 _link_people(user, bidx)
                 audit.record(actor=user, action="sign_in", obj=user, after={"method": "sms"})
+                limits.SMS_FAIL.succeeded(bidx, ip, now=now)
                 return user
     with transaction.atomic():
         if row is not None:
             SmsCode.objects.filter(pk=row.pk, used_at__isnull=True).update(attempts=F("attempts") + 1)
-        throttle.count_failure(failures, now=now)
     log.warning("sms sign-in failed for %s from %s", mask_phone(phone), ip)
-    throttle.refuse_if_locked(failures, now=now)
+    limits.SMS_FAIL.failed(bidx, ip, now=now)
     raise ServiceError(
         "invalid_code",
         _("验证码错误或已失效，请重新获取"),
@@ -175,12 +174,11 @@ def _invalid_credentials() -> ServiceError:
 
 def authenticate_staff(*, username: str, password: str, totp: str = "", ip: str) -> User:
     subject = username.strip().lower()
-    failures = [(limits.STAFF_FAIL_USERNAME, subject), (limits.STAFF_FAIL_IP, ip)]
-    throttle.refuse_if_locked(failures)
+    limits.STAFF_FAIL.refuse_if_locked(subject, ip)
     # Django's backend hashes even for an unknown username, so timing does not tell either.
     user = authenticate(None, username=username.strip(), password=password)
     if user is None:
-        _staff_failed(failures, subject, ip, _invalid_credentials())
+        _staff_failed(subject, ip, _invalid_credentials())
     if user.totp_enabled:
         if not totp:
             raise ServiceError(
@@ -191,21 +189,19 @@ def authenticate_staff(*, username: str, password: str, totp: str = "", ip: str)
         step = _totp_step(user.totp_secret, totp)
         if step is None or not _claim_totp_step(user, step):
             _staff_failed(
-                failures,
                 subject,
                 ip,
                 ServiceError("invalid_totp", _("动态码不正确"), fields={"totp": _("请输入最新的动态码")}),
             )
     with transaction.atomic():
         audit.record(actor=user, action="sign_in", obj=user, after={"method": "password"})
-    throttle.clear(limits.STAFF_FAIL_USERNAME, subject)
+    limits.STAFF_FAIL.succeeded(subject, ip)
     return user
 
 
-def _staff_failed(failures, subject: str, ip: str, error: ServiceError) -> NoReturn:
-    throttle.count_failure(failures)
+def _staff_failed(subject: str, ip: str, error: ServiceError) -> NoReturn:
     log.warning("staff sign-in failed for %r from %s (%s)", subject[:40], ip, error.code)
-    throttle.refuse_if_locked(failures)
+    limits.STAFF_FAIL.failed(subject, ip)
     raise error
 
 

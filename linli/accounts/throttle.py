@@ -5,10 +5,13 @@ Every change is a conditional UPDATE, so several worker processes (and SQLite) a
 lock held across requests. A window opens at the first event, not on a clock boundary: "1 per
 60 s" means 60 s after the event that opened the window.
 
-Two uses:
+Three uses:
 - rate limits (`take_all`): an event is counted only while the window has room, else refused;
 - lockouts (`refuse_if_locked` + `count_failure`): failures are counted; once a window holds
-  `max` of them, the subject is refused until the window ends.
+  `max` of them, the subject is refused until the window ends;
+- sign-in lockouts (`SignInLimits`): failures are counted per (account, client), so a stranger
+  who guesses elsewhere locks only themselves, with a higher ceiling per account that a client
+  the account signed in from before (a known client) is not held to.
 Subjects are never raw phone numbers: callers pass the phone's blind index.
 """
 
@@ -147,3 +150,58 @@ def clear(limit: Limit, subject: str) -> None:
 def prune(now: datetime) -> int:
     """Drops counters whose window has ended; they count nothing any more."""
     return ThrottleCounter.objects.filter(expires_at__lt=now).delete()[0]
+
+
+def _live(limit: Limit, subject: str, now: datetime) -> bool:
+    return ThrottleCounter.objects.filter(
+        key=limit.key(subject), window_start__gt=now - limit.window
+    ).exists()
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """The failure limits of one way of signing in. `account` is what the person types (a
+    lower-cased username, a phone's blind index), `client` where it comes from (the address).
+
+    - `per_source`: failures of this account from this client: the lockout a user meets, and the
+      only one a stranger guessing from elsewhere can trigger for the account — on themselves;
+    - `per_client`: failures from this client, whatever the account (one guesser, many accounts);
+    - `per_account`: failures of this account from everywhere: a higher ceiling that slows a
+      guesser with many addresses; a known client (`known`: signed in to this account within its
+      window) is not held to it, and SMS sign-in counts apart from passwords.
+    """
+
+    per_source: Limit
+    per_client: Limit
+    per_account: Limit
+    known: Limit
+
+    def _checks(self, account: str, client: str, now: datetime) -> list[tuple[Limit, str]]:
+        pair = f"{account}|{client}"
+        checks = [(self.per_source, pair), (self.per_client, client)]
+        if not _live(self.known, pair, now):
+            checks.append((self.per_account, account))
+        return checks
+
+    def refuse_if_locked(self, account: str, client: str, *, now: datetime | None = None) -> None:
+        now = now or timezone.now()
+        refuse_if_locked(self._checks(account, client, now), now=now)
+
+    def failed(self, account: str, client: str, *, now: datetime | None = None) -> None:
+        """Counts the failure everywhere (the ceiling too), then refuses if that locked it."""
+        now = now or timezone.now()
+        pair = f"{account}|{client}"
+        count_failure(
+            [(self.per_source, pair), (self.per_client, client), (self.per_account, account)], now=now
+        )
+        self.refuse_if_locked(account, client, now=now)
+
+    def succeeded(self, account: str, client: str, *, now: datetime | None = None) -> None:
+        """Clears this client's failures for the account and remembers the client as known. The
+        account's ceiling stays: a guesser elsewhere does not get a fresh allowance from it."""
+        now = now or timezone.now()
+        pair = f"{account}|{client}"
+        clear(self.per_source, pair)
+        clear(self.known, pair)
+        with transaction.atomic():
+            _bump(self.known, pair, now, capped=False)

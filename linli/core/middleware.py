@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from linli.core.context import new_request_id, request_id_var
 
 
@@ -16,4 +18,19 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
         response["X-Request-Id"] = rid
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds settings.LINLI_CONTENT_SECURITY_POLICY to every HTML response (not to JSON or files,
+    where it means nothing). A view that needs another policy sets the header itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.LINLI_CONTENT_SECURITY_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

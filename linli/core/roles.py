@@ -21,6 +21,7 @@ class Action:
     PEOPLE_VIEW = "people.view"
     PEOPLE_CHANGE = "people.change"
     PII_VIEW = "pii.view"
+    PII_ERASE = "pii.erase"  # erase a person's data (PIPL): managers, not the counter
     CARE_VIEW = "care.view"
     CARE_CHANGE = "care.change"
     IMPORT_RUN = "import.run"
@@ -45,6 +46,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.PEOPLE_VIEW,
             A.PEOPLE_CHANGE,
             A.PII_VIEW,
+            A.PII_ERASE,
             A.IMPORT_RUN,
             A.AUDIT_VIEW,
             A.STATS_VIEW,

@@ -78,8 +78,18 @@ def run_import(request, community_id: int, kind: KindParam, file: File[UploadedF
 
 
 @router.get("/communities/{community_id}/exports/{kind}")
-def export(request, community_id: int, kind: KindParam, format: FormatParam = "xlsx", full: bool = False):
+def export(
+    request,
+    community_id: int,
+    kind: KindParam,
+    format: FormatParam = "xlsx",
+    full: bool = False,
+    purpose: str = "",
+):
+    """`full=true` (numbers unmasked) needs `pii.view` and a `purpose`, logged for every person."""
     community = _community(request, community_id)
     return _download(
-        export_registry(actor=request.user, community=community, kind=kind, fmt=format, full=full)
+        export_registry(
+            actor=request.user, community=community, kind=kind, fmt=format, full=full, purpose=purpose
+        )
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
 from linli.core.context import current_request_id
-from linli.core.errors import Conflict
+from linli.core.errors import Conflict, ServiceError
 from linli.core.masking import mask_id_number, mask_phone, mask_plate
 from linli.core.models import PiiAccess
 from linli.core.permissions import may, require
@@ -22,6 +22,27 @@ def is_self(actor, person: Person) -> bool:
 
 def may_see_full(actor, person: Person) -> bool:
     return is_self(actor, person) or may(actor, Action.PII_VIEW, person.community_id)
+
+
+PURPOSE_MAX = 100  # PiiAccess.purpose
+
+
+def clean_purpose(purpose: str) -> str:
+    """The stated reason for reading personal data in full in bulk; required, as for a reveal."""
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ServiceError(
+            "purpose_required",
+            _("导出完整信息须说明用途"),
+            fields={"purpose": _("请填写用途，例如：公安户籍核查")},
+        )
+    if len(purpose) > PURPOSE_MAX:
+        raise ServiceError(
+            "purpose_too_long",
+            _("用途最多 %(n)d 个字") % {"n": PURPOSE_MAX},
+            fields={"purpose": _("请简要说明")},
+        )
+    return purpose
 
 
 def log_pii_reads(actor, people: list[Person], fields: str, purpose: str = "") -> None:
@@ -104,8 +125,12 @@ def do_erase_person(*, actor, person: Person, reason: str) -> Person:
     the audit trail keeps only masked values, as it always does.
     """
     if not is_self(actor, person):
-        require(actor, Action.PII_VIEW, person.community_id)
+        # Irreversible: a manager's decision (pii.erase), not any account at the counter.
+        require(actor, Action.PII_ERASE, person.community_id)
         require(actor, Action.PEOPLE_CHANGE, person.community_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("请填写删除原因"), fields={"reason": _("必填")})
     if person.erased_at is not None:
         raise Conflict("already_erased", _("该人员的个人信息已删除"))
     active = list(Occupancy.objects.filter(person=person, ended_at__isnull=True).values_list("pk", flat=True))

@@ -1,6 +1,7 @@
 """Registry reads. Every one starts from restrict(user, action) (convention 3)."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from linli.core.crypto import blind_index, normalize
@@ -10,12 +11,39 @@ from linli.registry.choices import HouseType, Relation
 from linli.registry.models import Building, CareTag, House, Occupancy, Person, Unit, Vehicle
 
 
+def natural(field: str) -> list:
+    """Natural order of names such as 1号楼 … 9号楼, 10号楼 (text order puts 10号楼 before 2号楼),
+    on SQLite and PostgreSQL alike: shorter first, then by text. The names of one community follow
+    one scheme and differ in how many digits they carry, so this is numeric order for them
+    (2单元 < 10单元, A区2栋 < A区10栋) without a regex or a stored sort key."""
+    return [Length(field).asc(nulls_first=True), F(field).asc(nulls_first=True)]
+
+
+def house_order(prefix: str = "") -> list:
+    """Houses by building, unit, floor and number, each name in natural order."""
+    return [
+        *natural(f"{prefix}building__name"),
+        *natural(f"{prefix}unit__name"),
+        f"{prefix}floor",
+        *natural(f"{prefix}number"),
+        f"{prefix}id",
+    ]
+
+
 def buildings(user, community_id: int):
-    return Building.objects.restrict(user, Action.PROPERTY_VIEW).filter(community_id=community_id)
+    return (
+        Building.objects.restrict(user, Action.PROPERTY_VIEW)
+        .filter(community_id=community_id)
+        .order_by(*natural("name"), "id")
+    )
 
 
 def units(user, building_id: int):
-    return Unit.objects.restrict(user, Action.PROPERTY_VIEW).filter(building_id=building_id)
+    return (
+        Unit.objects.restrict(user, Action.PROPERTY_VIEW)
+        .filter(building_id=building_id)
+        .order_by(*natural("name"), "id")
+    )
 
 
 def houses(user):
@@ -95,7 +123,7 @@ def population_by_building(community_id: int) -> list[dict]:
             real=Count("person_id", distinct=True),
             floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
         )
-        .order_by("house__building_id")
+        .order_by(*natural("house__building__name"), "house__building_id")
     )
     return [
         {
@@ -128,6 +156,7 @@ def my_households(user) -> list[House]:
         House.objects.filter(pk__in=scope.house_ids)
         .select_related("building", "unit")
         .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
+        .order_by(*house_order())
     )
     for house in rows:
         house.my_relation = next(

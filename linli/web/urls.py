@@ -1,10 +1,21 @@
 from django.urls import path
 
-from linli.web.views import auth, imports, prefs, resident, staff, staff_audit, staff_people, staff_team
+from linli.web.views import (
+    assets,
+    auth,
+    imports,
+    prefs,
+    resident,
+    staff,
+    staff_audit,
+    staff_people,
+    staff_team,
+)
 
 app_name = "web"
 
 urlpatterns = [
+    path("favicon.ico", assets.favicon, name="favicon"),
     # resident H5
     path("", resident.home, name="home"),
     path("houses/<int:house_id>/", resident.house_detail, name="house"),

@@ -85,3 +85,80 @@ def test_it_rings_the_tenant_who_opens_the_gate_and_the_guard_sees_it(
     assert "可视对讲" in guard.locator("#feed").inner_text()
     guard.get_by_role("button", name="远程开门").click()
     guard.get_by_text("已远程开门").wait_for()
+
+
+def _decode_qr_on_screen(page) -> list[str]:
+    """What a phone's scanner reads off the screen: the visible viewport, not the element (an
+    element screenshot would include the part cut off at the right edge)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    page.locator("#pass-qr svg").scroll_into_view_if_needed()
+    shot = Image.open(io.BytesIO(page.screenshot()))
+    return [found.text for found in zxingcpp.read_barcodes(shot)]
+
+
+def _shared_pass(world):
+    from linli.access.passes import pass_token
+    from linli.access.services import do_create_pass
+
+    visitor_pass = do_create_pass(actor=world.owner, house=world.house, visitor_name="王师傅")
+    return pass_token(visitor_pass)
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 430])
+def test_it_shows_a_visitor_pass_qr_a_scanner_reads_on_a_phone(
+    transactional_db, live_server, world, site, chromium, width
+):
+    token = _shared_pass(world)
+    context = chromium.new_context(viewport={"width": width, "height": 740}, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/access/p/{token}")
+
+    assert _decode_qr_on_screen(page) == [token]
+    box = page.locator("#pass-qr svg").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # whole, not cut at the edge
+    context.close()
+
+
+def test_it_draws_the_qr_bigger_in_elderly_mode(transactional_db, live_server, world, site, chromium):
+    token = _shared_pass(world)
+    widths = {}
+    for elderly in ("0", "1"):
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        context.add_cookies([{"name": "linli_elderly", "value": elderly, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(f"{live_server.url}/access/p/{token}")
+        assert _decode_qr_on_screen(page) == [token]
+        widths[elderly] = page.locator("#pass-qr svg").bounding_box()["width"]
+        context.close()
+    assert widths["1"] >= widths["0"] * 1.1
+
+
+def test_it_runs_every_screen_under_the_content_security_policy(
+    transactional_db, live_server, world, site, chromium
+):
+    """No page needs an inline script, handler or style: the browser refuses none, and the
+    behaviours moved to linli.js still work (the switcher submits, the share link selects)."""
+    refused = []
+
+    def watch(page):
+        page.on("console", lambda msg: "Content Security Policy" in msg.text and refused.append(msg.text))
+        page.on("response", lambda r: r.status >= 400 and refused.append(f"{r.status} {r.url}"))
+        return page
+
+    resident = watch(signed_in(chromium, live_server, world.owner))
+    for path in ("/", "/access/", "/access/invite/", "/me/"):
+        response = resident.goto(f"{live_server.url}{path}")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    resident.goto(f"{live_server.url}/access/")
+    resident.locator("#my-qr svg").wait_for()  # htmx swapped the QR in
+    token = _shared_pass(world)
+    resident.goto(f"{live_server.url}/access/p/{token}")
+
+    staff = watch(signed_in(chromium, live_server, world.admin, phone=False))
+    staff.goto(f"{live_server.url}/staff/c/{world.a.id}/")
+    staff.goto(f"{live_server.url}/access/c/{world.a.id}/gate/{site.gate.id}/")
+    assert refused == []

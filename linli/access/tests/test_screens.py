@@ -147,3 +147,12 @@ def test_it_simulates_a_terminal_on_the_gate_screen(world, site):
     assert "通行" in r.content.decode() and "王*国" in r.content.decode()
     feed = browser(world.admin).get(f"/access/c/{world.a.id}/gate/{site.gate.id}/", HTTP_HX_REQUEST="true")
     assert "王建国" in feed.content.decode()
+
+
+def test_it_clears_the_card_number_on_the_gate_screen_after_a_swipe(world, site):
+    admin = browser(world.admin)
+    page = admin.post(f"/access/c/{world.a.id}/gate/{site.gate.id}/", {"credential": "DEADBEEF"})
+    html = page.content.decode()
+    assert 'id="decision"' in html and "未登记的凭证" in html  # the result is shown...
+    field = re.search(r'<input[^>]*name="credential"[^>]*>', html).group(0)
+    assert "DEADBEEF" not in field and "value=" not in field  # ...and the box is empty for the next card

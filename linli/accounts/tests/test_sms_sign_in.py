@@ -97,6 +97,19 @@ def test_it_locks_a_phone_out_after_ten_failures(world, api, sms_code):
     )
 
 
+def test_it_does_not_let_a_stranger_elsewhere_lock_a_resident_out(world, api, sms_code):
+    stranger = api()
+    for _ in range(12):
+        r = stranger.post("/auth/sms-login", {"phone": PHONE, "code": "000000"}, REMOTE_ADDR="203.0.113.9")
+    assert r.json()["code"] == "locked_out"  # the stranger locked themselves
+    client = api()
+    code = sms_code(client, PHONE)
+    assert (
+        client.post("/auth/sms-login", {"phone": PHONE, "code": code}, REMOTE_ADDR="10.0.0.1").status_code
+        == 200
+    )
+
+
 def test_it_rate_limits_code_requests_per_phone(db, api, sms_code, sms_outbox):
     client = api()
     sms_code(client, PHONE)

@@ -39,17 +39,16 @@ def test_it_does_not_tell_whether_a_username_exists(world, api):
     assert answers == {(400, "invalid_credentials", "用户名或密码错误")}
 
 
-def test_it_locks_a_username_out_after_five_failures_whether_or_not_it_exists(world, api):
+def login(api, username: str, password: str, ip: str):
+    return api().post("/auth/login", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_it_locks_a_username_out_after_five_failures_from_one_address_whether_or_not_it_exists(world, api):
     _with_password(world.staff)
     for username in ("staff", "ghost"):
-        codes = [
-            api()
-            .post("/auth/login", {"username": username, "password": "nope"}, REMOTE_ADDR=f"10.0.0.{n}")
-            .json()["code"]
-            for n in range(5)
-        ]
+        codes = [login(api, username, "nope", "10.0.0.1").json()["code"] for _ in range(5)]
         assert codes == ["invalid_credentials"] * 4 + ["locked_out"]
-    r = api().post("/auth/login", {"username": "STAFF", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    r = login(api, "STAFF", PASSWORD, "10.0.0.1")
     assert r.status_code == 429
     assert r.json()["code"] == "locked_out"
     assert 0 < int(r["Retry-After"]) <= 900
@@ -57,6 +56,23 @@ def test_it_locks_a_username_out_after_five_failures_whether_or_not_it_exists(wo
     # The outsider in another community is not affected by someone else's lockout.
     _with_password(world.outsider)
     assert api().post("/auth/login", {"username": "outsider", "password": PASSWORD}).status_code == 200
+
+
+def test_it_does_not_let_a_stranger_elsewhere_lock_staff_out(world, api):
+    _with_password(world.staff)
+    codes = [login(api, "staff", "nope", "203.0.113.9").json()["code"] for _ in range(6)]
+    assert codes[-2:] == ["locked_out", "locked_out"]  # the stranger locked themselves...
+    assert login(api, "staff", PASSWORD, "10.0.0.1").status_code == 200  # ...not the account
+
+
+def test_it_slows_a_guesser_with_many_addresses_but_lets_a_known_address_in(world, api):
+    _with_password(world.staff)
+    assert login(api, "staff", PASSWORD, "10.0.0.1").status_code == 200  # the office PC, known now
+    for n in range(50):  # 4 guesses from each of many addresses: none of them locks itself
+        login(api, "staff", "nope", f"203.0.113.{n // 4}")
+    refused = login(api, "staff", PASSWORD, "198.51.100.7")  # a new address meets the ceiling
+    assert (refused.status_code, refused.json()["code"]) == (429, "locked_out")
+    assert login(api, "staff", PASSWORD, "10.0.0.1").status_code == 200
 
 
 def test_it_locks_an_address_out_after_twenty_failures(world, api):

@@ -54,7 +54,7 @@ def test_it_allows_five_codes_an_hour_to_one_phone(db):
 
 
 def test_it_locks_out_after_the_failures_and_lets_go_when_the_window_ends(db):
-    checks = [(limits.SMS_FAIL_PHONE, "bidx")]
+    checks = [(limits.SMS_FAIL.per_source, "bidx|10.0.0.1")]
     for n in range(9):
         throttle.count_failure(checks, now=at(n))
     throttle.refuse_if_locked(checks, now=at(10))

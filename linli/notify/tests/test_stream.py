@@ -1,6 +1,7 @@
 """The live stream, read through Django's ASGI test client as a browser's EventSource would."""
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -147,3 +148,54 @@ def test_it_ends_the_stream_after_its_lifetime(world, settings):
     _r, frames = async_to_sync(read_frames)(user=world.owner, until=lambda fs: False, limit=10_000)
     assert events(frames, "ready")
     assert len(frames) < 10_000  # it ended by itself; the browser reconnects with Last-Event-ID
+
+
+async def _open(client):
+    """One stream kept reading in the background, as a browser's EventSource does."""
+    response = await client.get("/events/stream")
+    if response.status_code == 200:
+        chunks = aiter(response.streaming_content)
+        await anext(chunks)  # the stream is live
+        response.reader = asyncio.ensure_future(_drain(chunks))
+    return response
+
+
+async def _drain(chunks):
+    async for _chunk in chunks:
+        pass
+
+
+async def _hang_up(response):
+    """What the ASGI handler does when the browser goes away: it cancels the task sending the body."""
+    response.reader.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await response.reader
+
+
+def test_it_caps_the_streams_one_user_holds_open(world, settings):
+    settings.LINLI_SSE_MAX_STREAMS_PER_USER = 3
+
+    async def scenario():
+        owner, other = AsyncClient(), AsyncClient()
+        await owner.aforce_login(world.owner)
+        await other.aforce_login(world.tenant)
+        held = [await _open(owner) for _ in range(3)]
+        assert [r.status_code for r in held] == [200, 200, 200]
+
+        refused = await _open(owner)
+        assert refused.status_code == 429 and refused["Retry-After"] == "30"
+        assert json.loads(refused.content)["code"] == "too_many_streams"
+        theirs = await _open(other)
+        assert theirs.status_code == 200  # the cap is per user
+
+        await _hang_up(held[0])  # a tab closed: its slot is free again
+        again = await _open(owner)
+        assert again.status_code == 200
+        for response in [*held[1:], again, theirs]:
+            await _hang_up(response)
+        reopened = [await _open(owner) for _ in range(3)]
+        for response in reopened:
+            await _hang_up(response)
+        return [r.status_code for r in reopened]
+
+    assert async_to_sync(scenario)() == [200, 200, 200]  # every slot came back on hang-up

@@ -16,7 +16,7 @@ from linli.core.roles import Action
 from linli.registry.io.columns import HOUSE_TYPE_LABELS, HOUSES, HUKOU_LABELS, RELATION_LABELS, Kind, kind_of
 from linli.registry.io.sheets import CONTENT_TYPES, SheetFile, csv_bytes, sheet_format, xlsx_bytes
 from linli.registry.models import House, Occupancy, Person
-from linli.registry.privacy import log_pii_reads
+from linli.registry.privacy import clean_purpose, log_pii_reads
 
 
 def render(kind: Kind, fmt: str, rows, filename: str) -> SheetFile:
@@ -25,7 +25,10 @@ def render(kind: Kind, fmt: str, rows, filename: str) -> SheetFile:
     return SheetFile(f"{filename}.{fmt}", CONTENT_TYPES[fmt], content)
 
 
-def export_registry(*, actor, community: Community, kind: str, fmt: str, full: bool = False) -> SheetFile:
+def export_registry(
+    *, actor, community: Community, kind: str, fmt: str, full: bool = False, purpose: str = ""
+) -> SheetFile:
+    """`full` exports need the stated `purpose`, which every exported person's PII log row keeps."""
     spec = kind_of(kind)
     fmt = sheet_format(fmt)
     if spec is HOUSES:
@@ -35,7 +38,8 @@ def export_registry(*, actor, community: Community, kind: str, fmt: str, full: b
         _require_staff(actor, Action.PEOPLE_VIEW, community.id)
         if full:
             _require_staff(actor, Action.PII_VIEW, community.id)
-        rows = _resident_rows(actor, community, full)
+            purpose = clean_purpose(purpose)
+        rows = _resident_rows(actor, community, full, purpose)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return render(spec, fmt, rows, f"{community.code}-{kind}-{stamp}")
 
@@ -56,7 +60,7 @@ def _house_rows(actor, community: Community) -> list[tuple]:
     return [(b, u, n, floor, HOUSE_TYPE_LABELS[t], area) for b, u, n, floor, t, area in houses]
 
 
-def _resident_rows(actor, community: Community, full: bool) -> list[tuple]:
+def _resident_rows(actor, community: Community, full: bool, purpose: str) -> list[tuple]:
     """Current and future relations (not ended, lease not over), house by house."""
     today = timezone.localdate()
     occupancies = (
@@ -89,5 +93,5 @@ def _resident_rows(actor, community: Community, full: bool) -> list[tuple]:
             (b, u, n, name, id_number, phone, RELATION_LABELS[relation], start, end, HUKOU_LABELS[local])
         )
     if people:
-        log_pii_reads(actor, list(people.values()), "phone,id_number", "registry_export")
+        log_pii_reads(actor, list(people.values()), "phone,id_number", purpose)
     return rows

@@ -51,7 +51,7 @@ def test_it_masks_residents_by_default_and_logs_nothing(world, api):
 
 
 def test_it_exports_full_numbers_only_with_pii_view_and_logs_every_person(world, api):
-    r = _export(api(world.front_desk), world.a.id, "residents", full="true")
+    r = _export(api(world.front_desk), world.a.id, "residents", full="true", purpose="公安户籍核查")
     assert r.status_code == 200, r.content
     rows = read_xlsx(r.content)[1:]
     assert {row[5] for row in rows} == {"13800000001", "13800000002", "13800000003"}
@@ -61,12 +61,25 @@ def test_it_exports_full_numbers_only_with_pii_view_and_logs_every_person(world,
         [world.owner_person.id, world.tenant_person.id, world.neighbour.people.get().id]
     )
     assert set(logged.values_list("community_id", flat=True)) == {world.a.id}
+    assert set(logged.values_list("purpose", flat=True)) == {"公安户籍核查"}  # as a reveal keeps it
 
     security = f.staff(world.a, "security", "guard")  # sees people, not their numbers
     assert _export(api(security), world.a.id, "residents").status_code == 200
-    refused = _export(api(security), world.a.id, "residents", full="true")
+    refused = _export(api(security), world.a.id, "residents", full="true", purpose="核查")
     assert refused.status_code == 403
     assert PiiAccess.objects.filter(actor=security).count() == 0
+
+
+def test_it_asks_for_a_purpose_before_a_full_export(world, api):
+    client = api(world.staff)
+    for purpose in ("", "   "):
+        r = _export(client, world.a.id, "residents", full="true", purpose=purpose)
+        assert (r.status_code, r.json()["code"]) == (400, "purpose_required")
+        assert "purpose" in r.json()["fields"]
+    too_long = _export(client, world.a.id, "residents", full="true", purpose="用" * 101)
+    assert too_long.json()["code"] == "purpose_too_long"
+    assert PiiAccess.objects.count() == 0  # nothing was read in full
+    assert _export(client, world.a.id, "residents").status_code == 200  # masked needs none
 
 
 def test_it_exports_only_what_a_building_scoped_worker_may_see(world, api):
@@ -109,6 +122,6 @@ def test_it_exports_in_a_fixed_number_of_queries(world, api, django_assert_max_n
         f.occupy(f.house(unit, f"5{n:02d}"), f.person(world.a, f"住户{n}"), "owner")
     client = api(world.staff)
     with django_assert_max_num_queries(7):
-        assert _export(client, world.a.id, "residents", full="true").status_code == 200
+        assert _export(client, world.a.id, "residents", full="true", purpose="核查").status_code == 200
     with django_assert_max_num_queries(6):
         assert _export(client, world.a.id, "houses").status_code == 200

@@ -89,10 +89,29 @@ def test_it_exports_from_the_console(world, tmp_path):
         "--user",
         "staff",
         "--full",
+        "--purpose",
+        "街道人口核查",
         "-o",
         str(target),
         stdout=StringIO(),
     )
     rows = read_xlsx(target.read_bytes())
     assert "13800000001" in {row[5] for row in rows}
-    assert PiiAccess.objects.filter(actor=world.staff).count() == 3
+    assert (
+        list(PiiAccess.objects.filter(actor=world.staff).values_list("purpose", flat=True))
+        == ["街道人口核查"] * 3
+    )
+    with pytest.raises(CommandError, match="用途"):
+        call_command(
+            "export_registry",
+            "--community",
+            "a",
+            "--kind",
+            "residents",
+            "--user",
+            "staff",
+            "--full",
+            "-o",
+            str(target),
+            stdout=StringIO(),
+        )

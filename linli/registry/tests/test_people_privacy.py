@@ -137,3 +137,16 @@ def test_it_lets_a_person_correct_their_own_record_but_not_their_tenants(world, 
     tenant = api(world.owner).patch(f"/people/{world.tenant_person.id}", {"name": "改名"})
     assert tenant.status_code == 403
     assert Person.objects.get(pk=world.tenant_person.id).name == "李小梅"
+
+
+def test_it_leaves_erasure_to_a_manager_with_a_reason(world, api):
+    pid = world.tenant_person.id
+    desk = api(world.front_desk).post(f"/people/{pid}/erase", {"reason": "本人申请删除"})
+    assert desk.status_code == 403  # the counter sees and edits people, but cannot erase them
+    blank = api(world.staff).post(f"/people/{pid}/erase", {"reason": "   "})
+    assert (blank.status_code, blank.json()["code"]) == (400, "reason_required")
+    assert not AuditEntry.objects.filter(action="erase").exists()
+
+    assert api(world.staff).post(f"/people/{pid}/erase", {"reason": "本人书面申请"}).status_code == 200
+    erase = AuditEntry.objects.get(action="erase")
+    assert (erase.actor_id, erase.after["reason"]) == (world.staff.id, "本人书面申请")

@@ -211,10 +211,12 @@ def cursor_of(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def page_of(request, queryset, *, newest_first: bool = False, limit: int = PAGE_SIZE):
+def page_of(
+    request, queryset, *, newest_first: bool = False, limit: int = PAGE_SIZE, time_key: str | None = None
+):
     """Keyset page (constant cost deep into the list), the link to the next page and back to the first."""
     rows, next_cursor = keyset_page(
-        queryset, cursor=cursor_of(request), limit=limit, newest_first=newest_first
+        queryset, cursor=cursor_of(request), limit=limit, newest_first=newest_first, time_key=time_key
     )
     params = request.GET.copy()
     params.pop("cursor", None)

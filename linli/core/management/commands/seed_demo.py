@@ -11,8 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same people)")
         parser.add_argument("--small", action="store_true", help="a few dozen households, for tests")
+        parser.add_argument("--logins", action="store_true", help="also print the demo logins")
 
-    def handle(self, *args, seed: int, small: bool, **options):
+    def handle(self, *args, seed: int, small: bool, logins: bool, **options):
         for row in seed_demo(seed=seed, small=small):
             if row["created"]:
                 pop = row["population"]
@@ -25,6 +26,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{row['name']} ({row['code']}): already present, {row['staff_added']} staff logins added"
                 )
+        if not logins:
+            # `linli serve` (what `make run` starts next) lists them in its banner: printing them
+            # here as well showed every login twice.
+            self.stdout.write(
+                "Demo logins: listed by `linli serve` when it starts, or `linli seed_demo --logins`."
+            )
+            return
         self.stdout.write("Demo logins:")
         for login in demo_logins():
             self.stdout.write(

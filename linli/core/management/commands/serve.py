@@ -186,6 +186,13 @@ def _demo_logins() -> list[dict]:
     return rows if seeded else []
 
 
+def export_address(host: str, port: int) -> None:
+    """The children read settings afresh: hand them the address actually served, so that the
+    public URL (pass issuers, share links, CSRF origin) follows `--port` as it follows LINLI_PORT."""
+    os.environ["LINLI_HOST"] = host
+    os.environ["LINLI_PORT"] = str(port)
+
+
 def _children(host: str, port: int) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
     # uvicorn waits for open connections on shutdown; server-sent event streams never close
@@ -207,6 +214,7 @@ class Command(BaseCommand):
 
     def handle(self, *, host: str, port: int, **options):
         _check_port_free(host, port)
+        export_address(host, port)
         collect_static_if_changed()
         local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{f'[{local}]' if ':' in local else local}:{port}"

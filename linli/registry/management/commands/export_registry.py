@@ -1,4 +1,5 @@
-"""linli export_registry --community CODE --kind houses|residents --format xlsx|csv --user NAME -o FILE"""
+"""linli export_registry --community CODE --kind houses|residents --format xlsx|csv --user NAME -o FILE
+[--full --purpose TEXT]"""
 
 from pathlib import Path
 
@@ -22,14 +23,19 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="xlsx", choices=sorted(CONTENT_TYPES))
         parser.add_argument("--user", required=True, help="username of the staff member running it")
         parser.add_argument("--full", action="store_true", help="unmasked ID/phone numbers (logged)")
+        parser.add_argument(
+            "--purpose", default="", help="why the full numbers are needed (required with --full)"
+        )
         parser.add_argument("-o", "--output", required=True, type=Path)
 
-    def handle(self, *args, community, kind, format, user, full, output: Path, **options):
+    def handle(self, *args, community, kind, format, user, full, purpose, output: Path, **options):
         with translation.override("zh-hans"):
             actor = acting_user(user)
             target = community_by_code(community)
             try:
-                sheet = export_registry(actor=actor, community=target, kind=kind, fmt=format, full=full)
+                sheet = export_registry(
+                    actor=actor, community=target, kind=kind, fmt=format, full=full, purpose=purpose
+                )
             except ServiceError as exc:
                 raise CommandError(str(exc.message), returncode=1) from None
             output.write_bytes(sheet.content)
