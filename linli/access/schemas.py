@@ -239,7 +239,7 @@ class PassIn(InputSchema):
     kind: column(VisitorPass, "kind") = "visitor"
     valid_from: column(VisitorPass, "valid_from") | None = None
     valid_until: column(VisitorPass, "valid_until") | None = None
-    max_uses: column(VisitorPass, "max_uses", ge=1) | None = None
+    max_uses: column(VisitorPass, "max_uses") | None = None
     gates: list[Id] | None = None
     visitor_phone: Phone = ""
     plate: Plate = ""
@@ -364,7 +364,7 @@ class ParkingOut(Schema):
 
 class CareRuleIn(InputSchema):
     kind: column(CareRule, "kind")
-    hours: column(CareRule, "hours", ge=1)
+    hours: column(CareRule, "hours")  # the service answers `invalid_hours` outside its rule
 
 
 class CareRuleOut(Schema):
@@ -433,5 +433,6 @@ class EventFilter(PageQuery):
 SecurityStatus = column(SecurityEvent, "status")
 AlertStatus = column(CareAlert, "status")
 SnapshotVersion = Cursor
-ConsentBy = column(FaceConsent, "consent_by", min_length=1)
-ConsentMethod = column(FaceConsent, "method", min_length=1)
+# empty: the service answers `consent_required`
+ConsentBy = column(FaceConsent, "consent_by")
+ConsentMethod = column(FaceConsent, "method")

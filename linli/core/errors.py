@@ -99,7 +99,11 @@ _INVALID = _("值无效")
 def field_message(error: dict) -> str:
     """One pydantic error (an item of `ValidationError.errors()`) in the active language."""
     kind = error.get("type", "")
-    if kind.endswith("_type") and (error.get("null") or error.get("input", "") is None):
+    if (
+        kind.endswith("_type")
+        and kind != "object_type"
+        and (error.get("null") or error.get("input", "") is None)
+    ):
         return str(_NULL)
     template = _FIELD_MESSAGES.get(kind)
     if template is None:

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from linli.core import text
@@ -32,8 +32,17 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
 
 
+def _drop_null_defaults(schema: dict, model) -> None:
+    """A PATCH field left out is untouched, but `null` is refused: say no default, not `null`."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None and "anyOf" not in prop:
+            del prop["default"]
+
+
 class InputSchema(Schema):
     """Base of every request body and query schema."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_null_defaults)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -175,10 +184,10 @@ def column(
     raise TypeError(f"no edge type for {model.__name__}.{name} ({field.get_internal_type()})")
 
 
-def _no_default(schema: dict) -> None:
-    schema.pop("default", None)
-
-
 def optional() -> Any:
-    """Default of a PATCH field: may be left out (then untouched), but `null` is refused."""
-    return Field(None, json_schema_extra=_no_default)
+    """Default of a PATCH field: may be left out (then untouched), but `null` is refused.
+
+    Pydantic does not validate defaults, so `None` only ever means "not sent"; `null` sent
+    meets the field's type and is refused. Views pass `exclude_unset=True` on to the service.
+    """
+    return Field(None)
