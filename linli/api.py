@@ -10,8 +10,42 @@ from linli.accounts.auth import TokenAuth
 from linli.core.errors import MalformedBody, ServiceError, field_errors
 from linli.core.parser import EdgeParser
 
+# Every operation may answer these, always with the error shape (docs/api.md lists the codes).
+ERROR_STATUSES = {
+    "400": "Bad input: a service rule (its own code) or `malformed_body`",
+    "401": "`not_authenticated`",
+    "403": "`forbidden` or another refusal code, `csrf_failed`",
+    "404": "`not_found`: missing or outside your scope",
+    "409": "A conflict (its own code)",
+    "412": "`stale_object`",
+    "415": "`unsupported_media_type`",
+    "422": "`invalid_input`: `fields` names each bad field",
+    "429": "Too many attempts (with Retry-After)",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+    "required": ["code", "message", "fields"],
+}
+
 
 class LinliAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        spec = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        spec.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in spec["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return spec
+
     def validation_error_from_error_contexts(self, error_contexts):
         """Ninja drops each error's input; keep whether it was `null`, to say so in the message."""
         nulls = [

@@ -21,7 +21,7 @@ from linli.access.models import (
     Zone,
 )
 from linli.core.masking import mask_name, mask_plate
-from linli.core.schema_types import Cursor, DateTime, Id, InputSchema, Int, Text, column, optional
+from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Int, Text, column, optional
 
 # Columns that are encrypted (no length of their own) or not stored as typed.
 Phone = Text(20)
@@ -224,7 +224,7 @@ class UploadEventIn(InputSchema):
     id: uuid.UUID
     at: DateTime
     method: column(AccessEvent, "method")
-    allowed: bool
+    allowed: Bool
     reason: column(AccessEvent, "reason")
     person: Id | None = None
     pass_jti: Text(32) | None = None
@@ -301,7 +301,7 @@ class EventOut(Schema):
     point_id: int
     point_name: str
     method: str
-    allowed: bool
+    allowed: Bool
     reason: str
     direction: str
     person_id: int | None

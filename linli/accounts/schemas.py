@@ -4,7 +4,7 @@ from ninja import Schema
 
 from linli.accounts import limits
 from linli.accounts.models import ApiToken, User
-from linli.core.schema_types import InputSchema, Int, Text, column, optional
+from linli.core.schema_types import Bool, InputSchema, Int, Text, column, optional
 
 Phone = Text(20)
 TokenName = column(ApiToken, "name")
@@ -22,7 +22,7 @@ class SmsCodeOut(Schema):
 class SmsLoginIn(InputSchema):
     phone: Phone
     code: Text(10)
-    want_token: bool = False
+    want_token: Bool = False
     token_name: TokenName = "app"
 
 
@@ -30,7 +30,7 @@ class StaffLoginIn(InputSchema):
     username: column(User, "username")
     password: Text(256)
     totp: Text(10) = ""
-    want_token: bool = False
+    want_token: Bool = False
     token_name: TokenName = "app"
 
 

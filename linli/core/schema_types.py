@@ -20,7 +20,14 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from linli.core import text
@@ -90,6 +97,8 @@ def Int(ge: int = -INT64_MAX - 1, le: int = INT64_MAX) -> Any:
 
 
 Id = Int(1, INT64_MAX)
+# In a JSON body, true or false only (pydantic would read 0, 1, "yes"...); query strings keep `bool`.
+Bool = StrictBool
 Cursor = Int(0, INT64_MAX)
 
 
@@ -167,7 +176,7 @@ def column(
             multiline = isinstance(field, models.TextField)
         return Text(max_length, min_length=min_length, multiline=multiline, pattern=pattern)
     if isinstance(field, models.BooleanField):
-        return bool
+        return Bool
     if isinstance(field, models.IntegerField):
         low, high = _int_range(field)
         return Int(low if ge is None else max(low, ge), high if le is None else min(high, le))
