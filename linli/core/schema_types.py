@@ -26,6 +26,7 @@ from pydantic import (
     ConfigDict,
     StrictBool,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -181,8 +182,14 @@ def column(
         low, high = _int_range(field)
         return Int(low if ge is None else max(low, ge), high if le is None else min(high, le))
     if isinstance(field, models.DecimalField):
+        # Published as a number only (pydantic adds an unbounded string form of a Decimal).
+        published = {"type": "number", "exclusiveMaximum": 10 ** (field.max_digits - field.decimal_places)}
+        if gt is not None:
+            published["exclusiveMinimum"] = float(gt)
         return Annotated[
-            Decimal, Field(gt=gt, max_digits=field.max_digits, decimal_places=field.decimal_places)
+            Decimal,
+            Field(gt=gt, max_digits=field.max_digits, decimal_places=field.decimal_places),
+            WithJsonSchema(published),
         ]
     if isinstance(field, models.DateTimeField):
         return DateTime

@@ -198,3 +198,44 @@ def test_it_explains_field_errors_in_the_users_language(world, api):
     assert en["type"].startswith("should be one of:")
     missing = api(world.admin).post(path, {}, HTTP_ACCEPT_LANGUAGE="en").json()["fields"]
     assert missing["number"] == "Required"
+
+
+# --- no input left unbounded ---------------------------------------------------------------------
+
+
+def _unbounded(spec: dict, node: dict, where: str) -> list[str]:
+    """Strings without a length or a pattern against control characters, integers without a range."""
+    if "$ref" in node:
+        node = spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    found = []
+    for option in node.get("anyOf", []) + node.get("allOf", []):
+        found += _unbounded(spec, option, where)
+    kind = node.get("type")
+    if kind == "string" and "enum" not in node and node.get("format") not in ("binary", "uuid"):
+        if node.get("format") not in ("date", "date-time") and not (
+            "maxLength" in node and "pattern" in node
+        ):
+            found.append(where)
+    if kind == "integer" and not ("maximum" in node and "minimum" in node):
+        found.append(where)
+    for name, prop in node.get("properties", {}).items():
+        found += _unbounded(spec, prop, f"{where}.{name}")
+    if isinstance(node.get("items"), dict):
+        found += _unbounded(spec, node["items"], f"{where}[]")
+    return found
+
+
+def test_it_leaves_no_request_field_unbounded(db):
+    from linli.api import api as ninja_api
+
+    spec = ninja_api.get_openapi_schema()
+    found = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            for param in operation.get("parameters", []):
+                if param["in"] != "path":
+                    found += _unbounded(spec, param["schema"], f"{where} ?{param['name']}")
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                found += _unbounded(spec, media["schema"], where)
+    assert found == []
