@@ -1,4 +1,4 @@
-"""The /api/v1/ root: auth, the error shape, and each app's router."""
+"""The /api/v1/ root: auth, the request parser, the error shape, and each app's router."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -7,14 +7,65 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from linli.accounts.auth import TokenAuth
-from linli.core.errors import ServiceError
+from linli.core.errors import MalformedBody, ServiceError, field_errors
+from linli.core.parser import EdgeParser
 
-api = NinjaAPI(
+# Every operation may answer these, always with the error shape (docs/api.md lists the codes).
+ERROR_STATUSES = {
+    "400": "Bad input: a service rule (its own code) or `malformed_body`",
+    "401": "`not_authenticated`",
+    "403": "`forbidden` or another refusal code, `csrf_failed`",
+    "404": "`not_found`: missing or outside your scope",
+    "409": "A conflict (its own code)",
+    "412": "`stale_object`",
+    "415": "`unsupported_media_type`",
+    "422": "`invalid_input`: `fields` names each bad field",
+    "429": "Too many attempts (with Retry-After)",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+    "required": ["code", "message", "fields"],
+}
+
+
+class LinliAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        spec = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        spec.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in spec["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return spec
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Ninja drops each error's input; keep whether it was `null`, to say so in the message."""
+        nulls = [
+            e.get("input", "") is None
+            for context in error_contexts
+            for e in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        error = super().validation_error_from_error_contexts(error_contexts)
+        for item, was_null in zip(error.errors, nulls, strict=True):
+            item["null"] = was_null
+        return error
+
+
+api = LinliAPI(
     title="linli API",
     version="1",
-    description="邻里智慧社区平台 API. Errors: {code, message, fields}.",
+    description="邻里智慧社区平台 API. Errors: {code, message, fields}; codes in docs/api.md.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    parser=EdgeParser(),
 )
 
 
@@ -36,10 +87,11 @@ def on_service_error(request, exc: ServiceError):
 def on_validation_error(request, exc: ValidationError):
     fields = {}
     for item in exc.errors:
-        loc = [str(p) for p in item.get("loc", [])]
+        loc = list(item.get("loc", ()))
         # ("body", "<param>", "field", ...) or ("query", "field"): keep what names the field
-        loc = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
-        fields[".".join(loc) or "_"] = item.get("msg", "")
+        skip = 2 if loc[:1] == ["body"] else 1
+        for name, message in field_errors([item], skip=skip).items():
+            fields.setdefault(name, message)
     return error(request, 422, "invalid_input", _("提交的数据有误，请检查后重试"), fields)
 
 
@@ -55,7 +107,14 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return error(request, exc.status_code, "http_error", str(exc))
+    """Ninja's own refusals, each with our code and a message in the user's language."""
+    if isinstance(exc.__cause__, ServiceError):  # raised by EdgeParser, wrapped by Ninja
+        return on_service_error(request, exc.__cause__)
+    if exc.status_code == 400:  # "Cannot parse request body": whatever the parser failed on
+        return on_service_error(request, MalformedBody())
+    if exc.status_code == 403:  # "CSRF check Failed": a session request without its token
+        return error(request, 403, "csrf_failed", _("页面已过期，请刷新后重试"))
+    return error(request, exc.status_code, "bad_request", _("请求无法处理"))
 
 
 def _mount() -> None:

@@ -8,27 +8,33 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from linli.access import decide_edge, faces, keys, passes, queries, services
 from linli.access.models import AccessPoint, CareAlert, Credential, Grant, IntercomCall, Terminal, VisitorPass
 from linli.access.schemas import (
     AckIn,
+    AlertStatus,
     CallIn,
     CallOut,
     CardIn,
     CareAlertOut,
     CareRuleIn,
     CareRuleOut,
+    ConsentBy,
+    ConsentMethod,
     CredentialOut,
     DecideIn,
     DecisionOut,
+    EventFilter,
     EventOut,
+    GrantFilter,
     GrantIn,
     GrantOut,
     HelperIn,
     OpenIn,
+    PageQuery,
     ParkingOut,
     PassCreated,
     PassIn,
@@ -43,6 +49,8 @@ from linli.access.schemas import (
     RevokeIn,
     RotateIn,
     SecurityEventOut,
+    SecurityStatus,
+    SnapshotVersion,
     TerminalCreated,
     TerminalIn,
     TerminalOut,
@@ -63,17 +71,13 @@ from linli.core.models import Community
 from linli.core.pagination import keyset_page
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.schema_types import Id
 from linli.registry import queries as registry_queries
 from linli.registry.models import House
 
 router = Router(tags=["access"])
 terminal_router = Router(tags=["access-terminals"], auth=TerminalAuth())
 public_router = Router(tags=["access-public"])
-
-
-class PageQuery(Schema):
-    cursor: int | None = None
-    limit: int = 50
 
 
 def _paged(rows, next_cursor, schema):
@@ -215,12 +219,6 @@ def rotate_keys(request, community_id: int):
 # --- grants and credentials ----------------------------------------------------------------
 
 
-class GrantFilter(PageQuery):
-    person: int | None = None
-    zone: int | None = None
-    source: str | None = None
-
-
 @router.get("/communities/{community_id}/access/grants", response=dict)
 def list_grants(request, community_id: int, filters: Query[GrantFilter]):
     _community(request, community_id, Action.ACCESS_VIEW)
@@ -323,8 +321,8 @@ def enrol_face(
     request,
     person_id: int,
     photo: File[UploadedFile],
-    consent_by: Form[str],
-    consent_method: Form[str],
+    consent_by: Form[ConsentBy],
+    consent_method: Form[ConsentMethod],
 ):
     """The photo is read into memory, embedded and dropped; only the encrypted embedding stays."""
     person = _person(request, person_id)
@@ -351,13 +349,6 @@ def delete_face(request, person_id: int):
 # --- events, visitors, parking (staff) -------------------------------------------------------
 
 
-class EventFilter(PageQuery):
-    point: int | None = None
-    person: int | None = None
-    allowed: bool | None = None
-    method: str | None = None
-
-
 @router.get("/communities/{community_id}/access/events", response=dict)
 def list_events(request, community_id: int, filters: Query[EventFilter]):
     _community(request, community_id, Action.ACCESS_VIEW)
@@ -375,7 +366,7 @@ def list_events(request, community_id: int, filters: Query[EventFilter]):
 
 
 @router.get("/communities/{community_id}/access/security-events", response=list[SecurityEventOut])
-def list_security_events(request, community_id: int, status: str = "open"):
+def list_security_events(request, community_id: int, status: SecurityStatus = "open"):
     _community(request, community_id, Action.ACCESS_VIEW)
     return list(queries.security_events(request.user).filter(community_id=community_id, status=status)[:200])
 
@@ -452,7 +443,7 @@ def disable_care_rule(request, rule_id: int):
 
 
 @router.get("/communities/{community_id}/access/care-alerts", response=list[CareAlertOut])
-def list_care_alerts(request, community_id: int, status: str = "open"):
+def list_care_alerts(request, community_id: int, status: AlertStatus = "open"):
     _community(request, community_id, Action.CARE_VIEW)
     return list(queries.care_alerts(request.user).filter(community_id=community_id, status=status)[:200])
 
@@ -488,7 +479,7 @@ def open_door(request, data: OpenIn):
 
 
 @router.get("/access/me/qr", response=QrOut)
-def my_qr(request, community: int | None = None):
+def my_qr(request, community: Id | None = None):
     person = queries.my_people(request.user, community).order_by("id").first()
     if person is None:
         raise Http404
@@ -593,7 +584,7 @@ def terminal_me(request):
 
 
 @terminal_router.get("/terminals/me/snapshot", response=dict)
-def terminal_snapshot(request, since: int = 0):
+def terminal_snapshot(request, since: SnapshotVersion = 0):
     return services.do_sync_terminal(terminal=request.auth, since=max(since, 0))
 
 

@@ -56,12 +56,13 @@ class TerminalFastPath:
         from linli.access.schemas import DecideIn
         from linli.access.terminal_auth import authenticate
         from linli.core.context import new_request_id, request_id_var
-        from linli.core.errors import ServiceError
+        from linli.core.errors import ServiceError, field_errors
 
         self.app = app
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="linli-decide")
         self._decide, self._schema, self._authenticate = decide_edge.decide, DecideIn, authenticate
         self._invalid, self._service_error = ValidationError, ServiceError
+        self._field_errors = field_errors  # messages in the terminal's language, as the API's
         self._request_id, self._new_request_id = request_id_var, new_request_id
 
     def close(self) -> None:
@@ -139,7 +140,7 @@ class TerminalFastPath:
         except self._service_error as exc:
             return _json(exc.status, exc.as_dict())
         except self._invalid as exc:
-            fields = {".".join(str(p) for p in e["loc"]) or "_": e["msg"] for e in exc.errors()}
+            fields = self._field_errors(exc.errors())
             return _error(422, "invalid_input", _("提交的数据有误，请检查后重试"), fields)
         timing = [(b"server-timing", f"decide;dur={took_ms:.2f}".encode())]
         return 200, answer.model_dump_json().encode(), timing

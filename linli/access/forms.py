@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.access.choices import PASS_PRESETS, CareRuleKind, Direction, PassKind, PointKind
+from linli.core.text import Form
 
 WEEKDAYS = [
     (1, _("周一")),
@@ -31,7 +32,7 @@ def _input(**attrs):
     return forms.TextInput(attrs={"class": "input", **attrs})
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     house = forms.TypedChoiceField(label=_("邀请到"), coerce=int)
     kind = forms.ChoiceField(
         label=_("类型"),
@@ -69,7 +70,7 @@ class InviteForm(forms.Form):
         return now, until, self.cleaned_data.get("max_uses")
 
 
-class HelperForm(forms.Form):
+class HelperForm(Form):
     name = forms.CharField(label=_("姓名"), max_length=60, widget=_input())
     phone = forms.CharField(label=_("手机号"), max_length=20, widget=_input(inputmode="tel"))
     label = forms.ChoiceField(label=_("身份"), choices=HELPER_LABELS)
@@ -107,7 +108,7 @@ class HelperForm(forms.Form):
         return timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min)) if until else None
 
 
-class FaceForm(forms.Form):
+class FaceForm(Form):
     photo = forms.FileField(
         label=_("正脸照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "user"})
     )
@@ -117,7 +118,7 @@ class FaceForm(forms.Form):
     )
 
 
-class PointForm(forms.Form):
+class PointForm(Form):
     name = forms.CharField(label=_("名称"), max_length=60, widget=_input())
     kind = forms.ChoiceField(label=_("类型"), choices=PointKind.choices)
     building = forms.TypedChoiceField(label=_("楼栋"), coerce=int, required=False, empty_value=None)
@@ -130,7 +131,7 @@ class PointForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "input"
 
 
-class TerminalForm(forms.Form):
+class TerminalForm(Form):
     point = forms.TypedChoiceField(label=_("门禁点"), coerce=int)
     name = forms.CharField(label=_("终端名称"), max_length=60, required=False, widget=_input())
 
@@ -140,7 +141,7 @@ class TerminalForm(forms.Form):
         self.fields["point"].widget.attrs["class"] = "input"
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(Form):
     house = forms.CharField(label=_("到访房屋"), max_length=60, widget=_input(placeholder="1号楼-1单元-301"))
     visitor_name = forms.CharField(label=_("访客姓名"), max_length=60, widget=_input())
     id_number = forms.CharField(label=_("身份证号"), max_length=18, widget=_input(autocomplete="off"))
@@ -155,7 +156,7 @@ class WalkInForm(forms.Form):
         self.fields["open_point"].widget.attrs["class"] = "input"
 
 
-class CareRuleForm(forms.Form):
+class CareRuleForm(Form):
     person = forms.TypedChoiceField(label=_("关爱对象"), coerce=int)
     kind = forms.ChoiceField(label=_("规则"), choices=CareRuleKind.choices)
     hours = forms.IntegerField(label=_("小时数"), min_value=1, max_value=336, initial=24)
@@ -168,7 +169,7 @@ class CareRuleForm(forms.Form):
         self.fields["hours"].widget.attrs["class"] = "input"
 
 
-class SimulateForm(forms.Form):
+class SimulateForm(Form):
     """The gate screen's demo box: what a terminal at this point would send."""
 
     credential = forms.CharField(

@@ -3,27 +3,46 @@
 import uuid
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from linli.access import schedule as schedules
 from linli.access.choices import Direction
+from linli.access.models import (
+    AccessEvent,
+    AccessPoint,
+    CareAlert,
+    CareRule,
+    Credential,
+    FaceConsent,
+    Grant,
+    SecurityEvent,
+    Terminal,
+    VisitorPass,
+    Zone,
+)
 from linli.core.masking import mask_name, mask_plate
+from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Int, Text, column, optional
+
+# Columns that are encrypted (no length of their own) or not stored as typed.
+Phone = Text(20)
+Plate = Text(20)
+IdNumber = Text(18)
 
 
-class PointIn(Schema):
-    name: str = Field(..., max_length=60)
-    kind: str
-    building_id: int | None = None
-    unit_id: int | None = None
-    direction: str = Direction.BOTH
-    allow_temporary_parking: bool = True
+class PointIn(InputSchema):
+    name: column(AccessPoint, "name", min_length=1)
+    kind: column(AccessPoint, "kind")
+    building_id: Id | None = None
+    unit_id: Id | None = None
+    direction: column(AccessPoint, "direction") = Direction.BOTH.value
+    allow_temporary_parking: column(AccessPoint, "allow_temporary_parking") = True
 
 
-class PointPatch(Schema):
-    name: str | None = Field(None, max_length=60)
-    direction: str | None = None
-    is_active: bool | None = None
-    allow_temporary_parking: bool | None = None
+class PointPatch(InputSchema):
+    name: column(AccessPoint, "name", min_length=1) = optional()
+    direction: column(AccessPoint, "direction") = optional()
+    is_active: column(AccessPoint, "is_active") = optional()
+    allow_temporary_parking: column(AccessPoint, "allow_temporary_parking") = optional()
 
 
 class PointOut(Schema):
@@ -38,13 +57,13 @@ class PointOut(Schema):
     allow_temporary_parking: bool
 
 
-class ZoneIn(Schema):
-    name: str = Field(..., max_length=60)
-    point_ids: list[int] = []
+class ZoneIn(InputSchema):
+    name: column(Zone, "name", min_length=1)
+    point_ids: list[Id] = []
 
 
-class ZonePointsIn(Schema):
-    point_ids: list[int]
+class ZonePointsIn(InputSchema):
+    point_ids: list[Id]
 
 
 class ZoneOut(Schema):
@@ -59,11 +78,11 @@ class ZoneOut(Schema):
         return sorted(p.pk for p in zone.points.all())
 
 
-class TerminalIn(Schema):
-    point_id: int
-    name: str = Field("", max_length=60)
-    serial: str = Field("", max_length=60)
-    public_key: str = Field("", max_length=64)
+class TerminalIn(InputSchema):
+    point_id: Id
+    name: column(Terminal, "name") = ""
+    serial: column(Terminal, "serial") = ""
+    public_key: column(Terminal, "public_key") = ""
 
 
 class TerminalOut(Schema):
@@ -86,25 +105,25 @@ class TerminalCreated(TerminalOut):
     token: str  # shown once
 
 
-class RotateIn(Schema):
-    public_key: str | None = Field(None, max_length=64)
+class RotateIn(InputSchema):
+    public_key: column(Terminal, "public_key") | None = None
 
 
-class GrantIn(Schema):
-    zone_id: int
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
+class GrantIn(InputSchema):
+    zone_id: Id
+    valid_from: column(Grant, "valid_from") | None = None
+    valid_until: column(Grant, "valid_until") | None = None
     schedule: list[dict] | None = None
-    label: str = Field("", max_length=40)
+    label: column(Grant, "label") = ""
 
 
-class HelperIn(Schema):
-    name: str = Field(..., max_length=60)
-    phone: str = Field(..., max_length=20)
-    label: str = Field("保姆", max_length=40)
+class HelperIn(InputSchema):
+    name: Text(60, min_length=1)
+    phone: Phone
+    label: column(Grant, "label") = "保姆"
     schedule: list[dict] | None = None
-    valid_until: datetime | None = None
-    id_number: str = Field("", max_length=18)
+    valid_until: column(Grant, "valid_until") | None = None
+    id_number: IdNumber = ""
 
 
 class GrantOut(Schema):
@@ -135,17 +154,17 @@ class GrantOut(Schema):
         return schedules.describe(grant.schedule)
 
 
-class RevokeIn(Schema):
-    reason: str = Field("revoked", max_length=40)
+class RevokeIn(InputSchema):
+    reason: column(Grant, "revoke_reason") = "revoked"
 
 
-class CardIn(Schema):
-    number: str = Field(..., max_length=40)
-    label: str = Field("", max_length=40)
+class CardIn(InputSchema):
+    number: Text(40, min_length=1)
+    label: column(Credential, "label") = ""
 
 
-class PinIn(Schema):
-    house_id: int
+class PinIn(InputSchema):
+    house_id: Id
 
 
 class CredentialOut(Schema):
@@ -161,15 +180,15 @@ class PinOut(CredentialOut):
     pin: str  # shown once
 
 
-class DecideIn(Schema):
-    method: str
-    point: int | None = None  # if given, must be the terminal's own point
-    card: str = Field("", max_length=40)
-    pin: str = Field("", max_length=12)
-    house: int | None = None  # the room typed before a PIN, as a house id (snapshot "rooms")
-    qr: str = Field("", max_length=4000)
-    image: str = Field("", max_length=8_000_000)  # base64 JPEG/PNG frame
-    embedding: str = Field("", max_length=2000)  # base64 of 128 little-endian float32
+class DecideIn(InputSchema):
+    method: Text(10)
+    point: Id | None = None  # if given, must be the terminal's own point
+    card: Text(40) = ""
+    pin: Text(12) = ""
+    house: Id | None = None  # the room typed before a PIN, as a house id (snapshot "rooms")
+    qr: Text(4000) = ""
+    image: Text(8_000_000) = ""  # base64 JPEG/PNG frame
+    embedding: Text(2000) = ""  # base64 of 128 little-endian float32
     event_id: uuid.UUID | None = None
 
 
@@ -196,45 +215,45 @@ class DecisionOut(Schema):
         )
 
 
-class PlateIn(Schema):
-    plate: str = Field(..., max_length=20)
+class PlateIn(InputSchema):
+    plate: Plate
     event_id: uuid.UUID | None = None
 
 
-class UploadEventIn(Schema):
+class UploadEventIn(InputSchema):
     id: uuid.UUID
-    at: datetime
-    method: str
-    allowed: bool
-    reason: str = Field(..., max_length=30)
-    person: int | None = None
-    pass_jti: str | None = Field(None, max_length=32)
+    at: DateTime
+    method: column(AccessEvent, "method")
+    allowed: Bool
+    reason: column(AccessEvent, "reason")
+    person: Id | None = None
+    pass_jti: Text(32) | None = None
 
 
-class UploadIn(Schema):
+class UploadIn(InputSchema):
     events: list[UploadEventIn]
 
 
-class PassIn(Schema):
-    visitor_name: str = Field(..., max_length=60)
-    kind: str = "visitor"
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    max_uses: int | None = None
-    gates: list[int] | None = None
-    visitor_phone: str = Field("", max_length=20)
-    plate: str = Field("", max_length=20)
-    purpose: str = Field("", max_length=100)
+class PassIn(InputSchema):
+    visitor_name: column(VisitorPass, "visitor_name", min_length=1)
+    kind: column(VisitorPass, "kind") = "visitor"
+    valid_from: column(VisitorPass, "valid_from") | None = None
+    valid_until: column(VisitorPass, "valid_until") | None = None
+    max_uses: column(VisitorPass, "max_uses") | None = None
+    gates: list[Id] | None = None
+    visitor_phone: Phone = ""
+    plate: Plate = ""
+    purpose: column(VisitorPass, "purpose") = ""
 
 
-class WalkInIn(Schema):
-    house_id: int
-    visitor_name: str = Field(..., max_length=60)
-    id_number: str = Field(..., max_length=18)
-    visitor_phone: str = Field("", max_length=20)
-    plate: str = Field("", max_length=20)
-    purpose: str = Field("", max_length=100)
-    open_point: int | None = None  # open this gate now, using one of the pass's uses
+class WalkInIn(InputSchema):
+    house_id: Id
+    visitor_name: column(VisitorPass, "visitor_name", min_length=1)
+    id_number: IdNumber
+    visitor_phone: Phone = ""
+    plate: Plate = ""
+    purpose: column(VisitorPass, "purpose") = ""
+    open_point: Id | None = None  # open this gate now, using one of the pass's uses
 
 
 class PassOut(Schema):
@@ -282,7 +301,7 @@ class EventOut(Schema):
     point_id: int
     point_name: str
     method: str
-    allowed: bool
+    allowed: Bool
     reason: str
     direction: str
     person_id: int | None
@@ -315,8 +334,8 @@ class SecurityEventOut(Schema):
         return s.point.name if s.point_id else ""
 
 
-class CallIn(Schema):
-    house: int
+class CallIn(InputSchema):
+    house: Id
 
 
 class CallOut(Schema):
@@ -343,9 +362,9 @@ class ParkingOut(Schema):
         return mask_plate(r.plate)
 
 
-class CareRuleIn(Schema):
-    kind: str
-    hours: int
+class CareRuleIn(InputSchema):
+    kind: column(CareRule, "kind")
+    hours: column(CareRule, "hours")  # the service answers `invalid_hours` outside its rule
 
 
 class CareRuleOut(Schema):
@@ -377,14 +396,43 @@ class CareAlertOut(Schema):
         return a.person.name
 
 
-class AckIn(Schema):
-    note: str = Field("", max_length=200)
+class AckIn(InputSchema):
+    note: column(CareAlert, "note", multiline=True) = ""
 
 
-class OpenIn(Schema):
-    point: int
+class OpenIn(InputSchema):
+    point: Id
 
 
 class QrOut(Schema):
     token: str
     expires_at: datetime
+
+
+# --- query strings ------------------------------------------------------------------------------
+
+
+class PageQuery(InputSchema):
+    cursor: Cursor | None = None
+    limit: Int(1, 200) = 50
+
+
+class GrantFilter(PageQuery):
+    person: Id | None = None
+    zone: Id | None = None
+    source: column(Grant, "source") | None = None
+
+
+class EventFilter(PageQuery):
+    point: Id | None = None
+    person: Id | None = None
+    allowed: bool | None = None
+    method: column(AccessEvent, "method") | None = None
+
+
+SecurityStatus = column(SecurityEvent, "status")
+AlertStatus = column(CareAlert, "status")
+SnapshotVersion = Cursor
+# empty: the service answers `consent_required`
+ConsentBy = column(FaceConsent, "consent_by")
+ConsentMethod = column(FaceConsent, "method")

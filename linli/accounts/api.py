@@ -29,15 +29,15 @@ from linli.accounts.schemas import (
     TotpEnableOut,
 )
 from linli.accounts.sessions import client_ip, end_session, start_session
-from linli.core.errors import Forbidden, ServiceError
+from linli.core.errors import Forbidden, UnsupportedMediaType
 from linli.core.http import get_or_404
 
 router = Router(tags=["accounts"])
 
 
 def _refuse_cross_site(request) -> None:
-    if request.content_type != "application/json":
-        raise ServiceError("json_required", _("请以 application/json 格式提交"), status=415)
+    if request.content_type != "application/json":  # the API's parser refuses it first, with this code
+        raise UnsupportedMediaType(request.content_type)
     origin = request.headers.get("Origin")
     own = f"{request.scheme}://{request.get_host()}"
     if origin and origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS:

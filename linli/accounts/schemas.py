@@ -1,12 +1,17 @@
 from datetime import date, datetime
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from linli.accounts import limits
+from linli.accounts.models import ApiToken, User
+from linli.core.schema_types import Bool, InputSchema, Int, Text, column, optional
+
+Phone = Text(20)
+TokenName = column(ApiToken, "name")
 
 
-class SmsCodeIn(Schema):
-    phone: str = Field(max_length=20)
+class SmsCodeIn(InputSchema):
+    phone: Phone
 
 
 class SmsCodeOut(Schema):
@@ -14,19 +19,19 @@ class SmsCodeOut(Schema):
     resend_after: int
 
 
-class SmsLoginIn(Schema):
-    phone: str = Field(max_length=20)
-    code: str = Field(max_length=10)
-    want_token: bool = False
-    token_name: str = Field("app", max_length=60)
+class SmsLoginIn(InputSchema):
+    phone: Phone
+    code: Text(10)
+    want_token: Bool = False
+    token_name: TokenName = "app"
 
 
-class StaffLoginIn(Schema):
-    username: str = Field(max_length=150)
-    password: str = Field(max_length=256)
-    totp: str = Field("", max_length=10)
-    want_token: bool = False
-    token_name: str = Field("app", max_length=60)
+class StaffLoginIn(InputSchema):
+    username: column(User, "username")
+    password: Text(256)
+    totp: Text(10) = ""
+    want_token: Bool = False
+    token_name: TokenName = "app"
 
 
 class MembershipBrief(Schema):
@@ -55,9 +60,9 @@ class MeOut(Schema):
     resident_community_ids: list[int]
 
 
-class MePatch(Schema):
-    elderly_mode: bool | None = None
-    language: str | None = Field(None, max_length=10)
+class MePatch(InputSchema):
+    elderly_mode: column(User, "elderly_mode") = optional()
+    language: column(User, "language") = optional()
 
 
 class SignedInOut(Schema):
@@ -66,9 +71,10 @@ class SignedInOut(Schema):
     token_expires_at: datetime | None = None
 
 
-class TokenIn(Schema):
-    name: str = Field(max_length=60)
-    expires_in_days: int = limits.TOKEN_DEFAULT_DAYS
+class TokenIn(InputSchema):
+    name: TokenName
+    # any 32-bit number: the service answers `invalid_expiry` outside 1..TOKEN_MAX_DAYS
+    expires_in_days: Int(-(2**31), 2**31 - 1) = limits.TOKEN_DEFAULT_DAYS
 
 
 class TokenOut(Schema):
@@ -90,5 +96,5 @@ class TotpEnableOut(Schema):
     secret: str
 
 
-class TotpConfirmIn(Schema):
-    code: str = Field(max_length=10)
+class TotpConfirmIn(InputSchema):
+    code: Text(10)

@@ -1,6 +1,9 @@
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from linli.core.models import AuditEntry, Membership
+from linli.core.schema_types import Cursor, Id, InputSchema, Int, column
 
 
 class HealthOut(Schema):
@@ -10,12 +13,12 @@ class HealthOut(Schema):
     time: datetime
 
 
-class MembershipIn(Schema):
-    user_id: int
-    role: str
-    building_id: int | None = None
-    grid_id: int | None = None
-    valid_until: str | None = None
+class MembershipIn(InputSchema):
+    user_id: Id
+    role: column(Membership, "role")
+    building_id: Id | None = None
+    grid_id: Id | None = None
+    valid_until: column(Membership, "valid_until") | None = None
 
 
 class MembershipOut(Schema):
@@ -52,8 +55,8 @@ class PiiAccessOut(Schema):
     request_id: str
 
 
-class AuditFilter(Schema):
-    cursor: int | None = None
-    limit: int = Field(50, ge=1, le=200)
-    object_type: str | None = None
-    object_id: str | None = None
+class AuditFilter(InputSchema):
+    cursor: Cursor | None = None
+    limit: Int(1, 200) = 50
+    object_type: column(AuditEntry, "object_type") | None = None
+    object_id: column(AuditEntry, "object_id") | None = None

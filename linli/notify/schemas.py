@@ -1,11 +1,13 @@
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from linli.core.schema_types import Cursor, InputSchema, Int
 
 
-class InboxQuery(Schema):
-    cursor: int | None = None
-    limit: int = Field(20, ge=1, le=100)
+class InboxQuery(InputSchema):
+    cursor: Cursor | None = None
+    limit: Int(1, 100) = 20
     unread: bool = False
 
 

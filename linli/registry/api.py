@@ -1,7 +1,7 @@
 """Thin router: validate at the edge, read through queries, write through services."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from linli.accounts.api_staff import open_community
 from linli.accounts.staff_schemas import CommunityOpenIn, CommunityOpenOut
@@ -20,6 +20,7 @@ from linli.registry.schemas import (
     CommunityOut,
     EraseIn,
     HouseDetail,
+    HouseFilter,
     HouseIn,
     HouseOut,
     HousePatch,
@@ -30,23 +31,21 @@ from linli.registry.schemas import (
     OrganizationOut,
     ParkingSpaceIn,
     ParkingSpaceOut,
+    PeopleFilter,
     PersonIn,
     PersonOut,
     PersonPatch,
     PopulationOut,
+    Purpose,
     ResidentIn,
     UnitIn,
     UnitOut,
+    VehicleFilter,
     VehicleIn,
     VehicleOut,
 )
 
 router = Router(tags=["registry"])
-
-
-class PageQuery(Schema):
-    cursor: int | None = None
-    limit: int = 50
 
 
 def paged(rows, next_cursor, convert=lambda x: x):
@@ -110,13 +109,6 @@ def create_unit(request, building_id: int, data: UnitIn):
     return Status(201, services.do_create_unit(actor=request.user, building=building, name=data.name))
 
 
-class HouseFilter(PageQuery):
-    community: int | None = None
-    building: int | None = None
-    unit: int | None = None
-    type: str | None = None
-
-
 @router.get("/houses", response=dict)
 def list_houses(request, filters: Query[HouseFilter]):
     if filters.community is not None:
@@ -170,11 +162,6 @@ def update_house(request: HttpRequest, house_id: int, data: HousePatch, response
 # --- people ---------------------------------------------------------------------------------
 
 
-class PeopleFilter(PageQuery):
-    community: int
-    q: str | None = None
-
-
 @router.get("/people", response=dict)
 def list_people(request, filters: Query[PeopleFilter]):
     community_for(request, filters.community, Action.PEOPLE_VIEW)
@@ -194,7 +181,7 @@ def create_person(request, community_id: int, data: PersonIn):
 
 
 @router.get("/people/{person_id}", response=PersonOut)
-def get_person(request, person_id: int, response: HttpResponse, reveal: bool = False, purpose: str = ""):
+def get_person(request, person_id: int, response: HttpResponse, reveal: bool = False, purpose: Purpose = ""):
     person = get_or_404(queries.people(request.user), pk=person_id)
     out = PersonOut.masked_from(person)
     contact = privacy.person_contact(request.user, person, reveal=reveal, purpose=purpose)
@@ -267,11 +254,6 @@ def end_occupancy(request, occupancy_id: int, data: OccupancyEnd):
 
 
 # --- vehicles, parking, organisations, care -------------------------------------------------
-
-
-class VehicleFilter(PageQuery):
-    community: int
-    plate: str | None = None
 
 
 @router.get("/vehicles", response=dict)

@@ -1,19 +1,38 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from linli.core.masking import mask_id_number, mask_phone, mask_plate
+from linli.core.models import Community, PiiAccess
+from linli.core.schema_types import Cursor, Date, Id, InputSchema, Int, Text, column, optional
+from linli.registry.choices import EndReason
+from linli.registry.models import (
+    Building,
+    CareTag,
+    House,
+    Occupancy,
+    Organization,
+    ParkingSpace,
+    Person,
+    Unit,
+    Vehicle,
+)
+
+# Encrypted columns have no length of their own: these are the longest values that are valid.
+IdNumber = Text(18)
+Phone = Text(20)
+Purpose = column(PiiAccess, "purpose")
 
 
-class CommunityIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    code: str = Field(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")
-    province: str = ""
-    city: str = ""
-    district: str = ""
-    street: str = ""
-    address: str = ""
+class CommunityIn(InputSchema):
+    name: column(Community, "name", min_length=1)
+    code: column(Community, "code", min_length=2, pattern=r"^[a-z0-9-]+$")
+    province: column(Community, "province") = ""
+    city: column(Community, "city") = ""
+    district: column(Community, "district") = ""
+    street: column(Community, "street") = ""
+    address: column(Community, "address") = ""
 
 
 class CommunityOut(Schema):
@@ -27,11 +46,11 @@ class CommunityOut(Schema):
     updated_at: datetime
 
 
-class BuildingIn(Schema):
-    name: str = Field(min_length=1, max_length=40)
-    floors: int = Field(1, ge=1, le=200)
-    plan_x: int = Field(0, ge=0, le=1000)
-    plan_y: int = Field(0, ge=0, le=1000)
+class BuildingIn(InputSchema):
+    name: column(Building, "name", min_length=1)
+    floors: column(Building, "floors", ge=1, le=200) = 1
+    plan_x: column(Building, "plan_x", le=1000) = 0
+    plan_y: column(Building, "plan_y", le=1000) = 0
 
 
 class BuildingOut(Schema):
@@ -44,8 +63,8 @@ class BuildingOut(Schema):
     updated_at: datetime
 
 
-class UnitIn(Schema):
-    name: str = Field(min_length=1, max_length=40)
+class UnitIn(InputSchema):
+    name: column(Unit, "name", min_length=1)
 
 
 class UnitOut(Schema):
@@ -55,18 +74,18 @@ class UnitOut(Schema):
     updated_at: datetime
 
 
-class HouseIn(Schema):
-    number: str = Field(min_length=1, max_length=20)
-    floor: int = Field(ge=-10, le=200)
-    area: Decimal = Field(gt=0, max_digits=9, decimal_places=2)
-    type: str = "residential"
+class HouseIn(InputSchema):
+    number: column(House, "number", min_length=1)
+    floor: column(House, "floor", ge=-10, le=200)
+    area: column(House, "area", gt=Decimal(0))
+    type: column(House, "type") = "residential"
 
 
-class HousePatch(Schema):
-    number: str | None = Field(None, min_length=1, max_length=20)
-    floor: int | None = Field(None, ge=-10, le=200)
-    area: Decimal | None = Field(None, gt=0, max_digits=9, decimal_places=2)
-    type: str | None = None
+class HousePatch(InputSchema):
+    number: column(House, "number", min_length=1) = optional()
+    floor: column(House, "floor", ge=-10, le=200) = optional()
+    area: column(House, "area", gt=Decimal(0)) = optional()
+    type: column(House, "type") = optional()
 
 
 class HouseOut(Schema):
@@ -82,18 +101,18 @@ class HouseOut(Schema):
     updated_at: datetime
 
 
-class PersonIn(Schema):
-    name: str = Field(min_length=1, max_length=60)
-    id_number: str = ""
-    phone: str = ""
-    hukou_local: bool = True
+class PersonIn(InputSchema):
+    name: column(Person, "name", min_length=1)
+    id_number: IdNumber = ""
+    phone: Phone = ""
+    hukou_local: column(Person, "hukou_local") = True
 
 
-class PersonPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=60)
-    id_number: str | None = None
-    phone: str | None = None
-    hukou_local: bool | None = None
+class PersonPatch(InputSchema):
+    name: column(Person, "name", min_length=1) = optional()
+    id_number: IdNumber = optional()
+    phone: Phone = optional()
+    hukou_local: column(Person, "hukou_local") = optional()
 
 
 class PersonOut(Schema):
@@ -125,28 +144,28 @@ class PersonOut(Schema):
         )
 
 
-class OccupancyIn(Schema):
-    person_id: int
-    relation: str
-    valid_from: date
-    valid_to: date | None = None
-    sponsor_id: int | None = None
-    lives_here: bool = True
+class OccupancyIn(InputSchema):
+    person_id: Id
+    relation: column(Occupancy, "relation")
+    valid_from: column(Occupancy, "valid_from")
+    valid_to: column(Occupancy, "valid_to") | None = None
+    sponsor_id: Id | None = None
+    lives_here: column(Occupancy, "lives_here") = True
 
 
-class ResidentIn(Schema):
-    name: str = Field(min_length=1, max_length=60)
-    id_number: str = ""
-    phone: str = ""
-    hukou_local: bool = True
-    relation: str
-    valid_from: date
-    valid_to: date | None = None
+class ResidentIn(InputSchema):
+    name: column(Person, "name", min_length=1)
+    id_number: IdNumber = ""
+    phone: Phone = ""
+    hukou_local: column(Person, "hukou_local") = True
+    relation: column(Occupancy, "relation")
+    valid_from: column(Occupancy, "valid_from")
+    valid_to: column(Occupancy, "valid_to") | None = None
 
 
-class OccupancyEnd(Schema):
-    reason: str = "moved_out"
-    on: date | None = None
+class OccupancyEnd(InputSchema):
+    reason: column(Occupancy, "end_reason") = EndReason.MOVED_OUT.value
+    on: Date | None = None
 
 
 class OccupancyOut(Schema):
@@ -186,11 +205,11 @@ class HouseDetail(HouseOut):
     residents: list[PersonOut]
 
 
-class VehicleIn(Schema):
-    plate: str = Field(min_length=5, max_length=12)
-    kind: str = "car"
-    color: str = ""
-    house_id: int | None = None
+class VehicleIn(InputSchema):
+    plate: Text(12, min_length=5)
+    kind: column(Vehicle, "kind") = "car"
+    color: column(Vehicle, "color") = ""
+    house_id: Id | None = None
 
 
 class VehicleOut(Schema):
@@ -217,13 +236,13 @@ class VehicleOut(Schema):
         )
 
 
-class ParkingSpaceIn(Schema):
-    number: str = Field(min_length=1, max_length=20)
-    kind: str
-    area_name: str = ""
-    house_id: int | None = None
-    vehicle_id: int | None = None
-    valid_to: date | None = None
+class ParkingSpaceIn(InputSchema):
+    number: column(ParkingSpace, "number", min_length=1)
+    kind: column(ParkingSpace, "kind")
+    area_name: column(ParkingSpace, "area_name") = ""
+    house_id: Id | None = None
+    vehicle_id: Id | None = None
+    valid_to: column(ParkingSpace, "valid_to") | None = None
 
 
 class ParkingSpaceOut(Schema):
@@ -238,26 +257,31 @@ class ParkingSpaceOut(Schema):
     updated_at: datetime
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
+    kind: column(Organization, "kind")
+    name: column(Organization, "name", min_length=1)
+    credit_code: column(Organization, "credit_code") = ""
+    contact_name: column(Organization, "contact_name") = ""
+    contact_phone: column(Organization, "contact_phone") = ""
+
+
+class OrganizationOut(Schema):
     kind: str
-    name: str = Field(min_length=1, max_length=100)
-    credit_code: str = ""
-    contact_name: str = ""
-    contact_phone: str = ""
-
-
-class OrganizationOut(OrganizationIn):
+    name: str
+    credit_code: str
+    contact_name: str
+    contact_phone: str
     id: int
     community_id: int
     updated_at: datetime
 
 
-class CareTagIn(Schema):
-    kind: str
-    consent_by: str = Field(min_length=1, max_length=60)
-    consent_method: str = Field(min_length=1, max_length=30)
-    note: str = ""
-    emergency_contact_id: int | None = None
+class CareTagIn(InputSchema):
+    kind: column(CareTag, "kind")
+    consent_by: column(CareTag, "consent_by", min_length=1)
+    consent_method: column(CareTag, "consent_method", min_length=1)
+    note: column(CareTag, "note", multiline=True) = ""
+    emergency_contact_id: Id | None = None
 
 
 class CareTagOut(Schema):
@@ -288,8 +312,8 @@ class CareTagOut(Schema):
         )
 
 
-class EraseIn(Schema):
-    reason: str = Field(min_length=1, max_length=200)
+class EraseIn(InputSchema):
+    reason: Text(200, min_length=1, multiline=True)
 
 
 class PopulationOut(Schema):
@@ -298,3 +322,28 @@ class PopulationOut(Schema):
     tenants: int
     households: int
     by_building: list[dict]
+
+
+# --- query strings ------------------------------------------------------------------------------
+
+
+class PageQuery(InputSchema):
+    cursor: Cursor | None = None
+    limit: Int(1, 200) = 50
+
+
+class HouseFilter(PageQuery):
+    community: Id | None = None
+    building: Id | None = None
+    unit: Id | None = None
+    type: column(House, "type") | None = None
+
+
+class PeopleFilter(PageQuery):
+    community: Id
+    q: Text(60) | None = None
+
+
+class VehicleFilter(PageQuery):
+    community: Id
+    plate: Text(20) | None = None

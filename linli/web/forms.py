@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.text import Form
 from linli.registry.choices import OWNING, EndReason, Relation
 from linli.registry.io.columns import KINDS
 
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(Form):
     """Register a resident of a house: the landlord's tenant, a family member, or at the counter."""
 
     relation = forms.ChoiceField(label=_("关系"), choices=Relation.choices)
@@ -62,7 +63,7 @@ class CounterResidentForm(ResidentForm):
         ]
 
 
-class EndOccupancyForm(forms.Form):
+class EndOccupancyForm(Form):
     on = forms.DateField(label=_("结束日期"), widget=DateInput(), help_text=_("这一天之后不再享有住户权限"))
 
     def __init__(self, *args, **kwargs):
@@ -76,7 +77,7 @@ class CounterEndForm(EndOccupancyForm):
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     PURPOSES = [
         ("counter", _("前台办理业务")),
         ("verify", _("核实身份")),
@@ -86,7 +87,7 @@ class RevealForm(forms.Form):
     purpose = forms.ChoiceField(label=_("查看原因"), choices=PURPOSES)
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(Form):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=20,
@@ -102,7 +103,7 @@ class SmsCodeForm(PhoneForm):
     )
 
 
-class StaffLoginForm(forms.Form):
+class StaffLoginForm(Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
     totp = forms.CharField(
@@ -114,6 +115,6 @@ class StaffLoginForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     kind = forms.ChoiceField(label=_("导入内容"), choices=[(name, k.label) for name, k in KINDS.items()])
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))

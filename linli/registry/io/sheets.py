@@ -2,6 +2,8 @@
 
 Text that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text: a resident's
 name must never become a formula on a staff member's computer (CSV injection).
+Control characters stored before the API refused them are dropped from every cell: one of them
+made openpyxl refuse the whole community's .xlsx (issue 6), and a lone surrogate any UTF-8 file.
 """
 
 import csv
@@ -17,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from linli.core.errors import ServiceError
+from linli.core.text import printable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -42,13 +45,17 @@ def _risky(value) -> bool:
     return isinstance(value, str) and value.startswith(_FORMULA_START)
 
 
+def _clean(value):
+    return printable(value) if isinstance(value, str) else value
+
+
 def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
     out = io.StringIO()
     out.write(_BOM)
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([_clean(h) for h in header])
     for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_csv_value(_clean(v)) for v in row])
     return out.getvalue().encode("utf-8")
 
 
@@ -68,9 +75,9 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, h, bold) for h in header])
+    sheet.append([_header_cell(sheet, _clean(h), bold) for h in header])
     for row in rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
+        sheet.append([_xlsx_value(sheet, _clean(v)) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
