@@ -1,28 +1,31 @@
+from typing import Literal
+
 from ninja import Field, Schema
 
+from linli.accounts.models import User
 from linli.accounts.staff import SignIn
-from linli.registry.schemas import CommunityIn, CommunityOut
+from linli.core.models import Membership
+from linli.core.schema_types import Id, InputSchema, Text, column
+from linli.registry.schemas import CommunityIn, CommunityOut, Phone
+
+SignInKind = Literal[SignIn.values]
 
 
-class RoleIn(Schema):
-    role: str = Field(max_length=30)
-    building_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    grid_id: int | None = Field(None, ge=1, le=2**63 - 1)
+class RoleIn(InputSchema):
+    role: column(Membership, "role")
+    building_id: Id | None = None
+    grid_id: Id | None = None
 
 
-class StaffIn(Schema):
-    username: str = Field(min_length=3, max_length=40)
-    display_name: str = Field(min_length=1, max_length=60)
-    phone: str = Field("", max_length=20)
-    sign_in: str = Field(SignIn.INVITE, pattern="^(invite|sms)$")
+class AdminIn(InputSchema):
+    username: Text(40, min_length=3)
+    display_name: column(User, "display_name", min_length=1)
+    phone: Phone = ""
+    sign_in: SignInKind = SignIn.INVITE
+
+
+class StaffIn(AdminIn):
     roles: list[RoleIn] = Field(min_length=1, max_length=10)
-
-
-class AdminIn(Schema):
-    username: str = Field(min_length=3, max_length=40)
-    display_name: str = Field(min_length=1, max_length=60)
-    phone: str = Field("", max_length=20)
-    sign_in: str = Field(SignIn.INVITE, pattern="^(invite|sms)$")
 
 
 class CommunityOpenIn(CommunityIn):

@@ -15,6 +15,7 @@ from linli.registry.io.reader import check_size
 from linli.registry.io.services import do_import_registry
 from linli.registry.io.sheets import SheetFile
 from linli.registry.io.templates import template_file
+from linli.registry.schemas import Purpose
 
 router = Router(tags=["registry import/export"])
 
@@ -84,7 +85,7 @@ def export(
     kind: KindParam,
     format: FormatParam = "xlsx",
     full: bool = False,
-    purpose: str = "",
+    purpose: Purpose = "",
 ):
     """`full=true` (numbers unmasked) needs `pii.view` and a `purpose`, logged for every person."""
     community = _community(request, community_id)

@@ -107,7 +107,7 @@ def test_it_refuses_staff_changes_from_outsiders_front_desks_and_bad_input(world
     cross = {**admin_body, "roles": [{"role": "front_desk", "building_id": other_building}]}
     assert api(world.admin).post(url, cross).status_code == 404
     for body, code in [
-        ({**admin_body, "roles": [{"role": "king"}]}, "invalid_role"),
+        ({**admin_body, "roles": [{"role": "king"}]}, "invalid_input"),
         ({**admin_body, "username": "owner"}, "duplicate_username"),
         ({**admin_body, "phone": "13800000001"}, "duplicate_phone"),
         ({**admin_body, "sign_in": "sms"}, "phone_required"),
