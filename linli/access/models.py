@@ -292,6 +292,8 @@ class VisitorPass(models.Model):
     gates = models.ManyToManyField(AccessPoint, related_name="+")
     jti = models.CharField(max_length=32, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty when someone revoked it; a reason code (pass_host_left, ...) when its source ended.
+    revoke_reason = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,124 @@
+"""When a right ends with its source (REG-3, ACC-3).
+
+Every right someone holds or hands out hangs on a source: a resident's own grants, cards,
+PINs, face and car on their occupancy (or a staff member's on their membership); a visitor
+pass on its host's occupancy of the house (or, for a pass registered by staff, on the
+issuer's membership); a helper's grant on the occupancy of the head who gave it; an intercom
+answer on the answerer living in the called house.
+
+Correctness never waits for a job: each decision checks its source in the same statement
+(the expressions below), so a lease that ran out at midnight refuses at 00:00 with no one
+acting. `end_rights` (run by the registry consumer, the scheduler and before every terminal
+snapshot) then materialises what ended — revoked_at plus a reason, and a change-log entry so
+the next snapshot delta carries it — for lists, audit and offline terminals.
+
+Later apps add their own kinds with `register(RightKind(...))`: a reason code and a function
+that materialises the ended rights of that kind.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+
+from linli.access.choices import GrantSource, Reason
+from linli.core.models import Membership
+from linli.core.roles import ROLE_ACTIONS, Action
+from linli.registry.models import Occupancy
+
+# Grants revoked by the registry sync keep why in revoke_reason; these are the decision
+# reasons a terminal shows for them (the grant's own source decides the wording).
+REVOKE_REASONS = {
+    "source_ended": Reason.SOURCE_ENDED,
+    "role_ended": Reason.SOURCE_ENDED,
+    "giver_moved_out": Reason.HELPER_HOST_LEFT,
+}
+# How long after a right was revoked for its source ending a decision still names that reason
+# (and snapshots still carry it), instead of "unknown" / "no grant".
+ENDED_MEMORY = timedelta(days=30)
+# Reasons that mean "the source of this right has ended" (not "it expired on its own").
+ENDED_REASONS = frozenset(
+    {
+        Reason.SOURCE_ENDED,
+        Reason.HELPER_HOST_LEFT,
+        Reason.PASS_HOST_LEFT,
+        Reason.PASS_ISSUER_LEFT,
+        Reason.VEHICLE_OWNER_LEFT,
+    }
+)
+
+
+def ended_reason_of_grant(source: str) -> str:
+    """The reason a grant whose source ended is refused with: a helper's says the household
+    that let them in has left; a person's own grant that their residence or role ended."""
+    return Reason.HELPER_HOST_LEFT if source == GrantSource.HOUSEHOLD else Reason.SOURCE_ENDED
+
+
+# --- visitor passes ----------------------------------------------------------------------------
+
+VISITOR_ROLES = tuple(role for role, actions in ROLE_ACTIONS.items() if Action.VISITOR_REGISTER in actions)
+
+
+def host_lives_there(today: date) -> Exists:
+    """The pass's host still has an active occupancy of the pass's house today."""
+    return Exists(
+        Occupancy.objects.active(today).filter(person_id=OuterRef("host_id"), house_id=OuterRef("house_id"))
+    )
+
+
+def issuer_on_duty(today: date) -> Exists:
+    """The staff member who registered a pass without a host still holds a role that may."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("created_by_id"), community_id=OuterRef("community_id"), role__in=VISITOR_ROLES
+        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def pass_source_live(today: date) -> Q:
+    """For filters and conditional updates on VisitorPass: its source is still there."""
+    hosted = Q(host__isnull=False) & Q(host_lives_there(today))
+    registered = Q(host__isnull=True) & Q(issuer_on_duty(today))
+    return hosted | registered
+
+
+def pass_ended(today: date) -> Case:
+    """Annotation: the reason a pass's source ended today, or "" while it lasts."""
+    return Case(
+        When(Q(host__isnull=True) & ~Q(issuer_on_duty(today)), then=Value(Reason.PASS_ISSUER_LEFT.value)),
+        When(Q(host__isnull=False) & ~Q(host_lives_there(today)), then=Value(Reason.PASS_HOST_LEFT.value)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+# --- the registry of kinds ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RightKind:
+    """A kind of right that ends with its source. `materialise(now)` revokes the rights of
+    this kind whose source has ended by `now` (idempotent), tells terminals through the change
+    log if they care, and returns how many it revoked."""
+
+    name: str
+    reason: str
+    materialise: Callable[[datetime], int]
+
+
+_KINDS: dict[str, RightKind] = {}
+
+
+def register(kind: RightKind) -> RightKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kinds() -> list[RightKind]:
+    return list(_KINDS.values())
+
+
+def end_rights(now: datetime) -> dict[str, int]:
+    """Materialises every registered kind's ended rights; {kind: revoked count}."""
+    return {kind.name: kind.materialise(now) for kind in kinds()}
