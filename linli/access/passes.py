@@ -55,12 +55,13 @@ def status(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if visitor_pass.revoked_at and not visitor_pass.revoke_reason:
         return "revoked"
-    if visitor_pass.uses >= visitor_pass.max_uses:
-        return "used_up"
+    # The order of the gate's checks: expiry (in the token), revocation, source, uses.
     if visitor_pass.valid_until <= now:
         return "expired"
     if source_ended(visitor_pass, now):
         return "ended"
+    if visitor_pass.uses >= visitor_pass.max_uses:
+        return "used_up"
     return "not_yet_valid" if visitor_pass.valid_from > now else "valid"
 
 

@@ -79,7 +79,7 @@ def do_answer_call(
     if occupancy is None:
         if lived_in(actor, call.house_id):
             # The right to let visitors in ended with the answerer's residence (REG-3).
-            raise Forbidden(_("您已不在此房屋居住，不能为访客开门"), code=Reason.INTERCOM_ANSWERER_LEFT)
+            raise Forbidden(Reason.INTERCOM_ANSWERER_LEFT.label, code=Reason.INTERCOM_ANSWERER_LEFT)
         raise Forbidden(_("只有本户住户可以接听"))
     status = CallStatus.OPENED if open_door else CallStatus.DECLINED
     answered = IntercomCall.objects.filter(pk=call.pk, status=CallStatus.RINGING, expires_at__gt=now).update(
