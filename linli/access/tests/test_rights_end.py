@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from linli.access import faces, services
@@ -175,7 +176,12 @@ def visitor_pass(case: Case) -> Probe:
 
     def listed():
         mine = {p["id"]: p for p in case.api(holder.user).get("/access/me/passes").json()}[issued["id"]]
-        return mine["status"], mine["ended_reason"], mine["ended_message"]
+        h5 = Client()  # the resident's H5 passes page says the same
+        h5.force_login(holder.user)
+        page = h5.get("/access/passes/").content.decode()
+        if mine["status"] == "ended":
+            assert "已失效" in page and mine["ended_message"] in page
+        return mine["status"], mine.get("ended_reason"), mine.get("ended_message")
 
     assert online()[0] == "visitor_pass" and listed()[0] == "valid"
     return Probe(online, "gate", lambda sim: sim.scan_qr(issued["token"]).reason, listed)
