@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 
 from linli.access.choices import GrantSource, Reason
@@ -67,26 +68,27 @@ def host_lives_there(today: date) -> Exists:
     )
 
 
-def issuer_on_duty(today: date) -> Exists:
-    """The staff member who registered a pass without a host still holds a role that may."""
-    return Exists(
-        Membership.objects.filter(
-            user_id=OuterRef("created_by_id"), community_id=OuterRef("community_id"), role__in=VISITOR_ROLES
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    )
+def issuer_on_duty(today: date) -> Q:
+    """The staff member who registered a pass without a host still holds a role that may (or
+    is still an active platform operator, who may act in every community)."""
+    role = Membership.objects.filter(
+        user_id=OuterRef("created_by_id"), community_id=OuterRef("community_id"), role__in=VISITOR_ROLES
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    operator = get_user_model().objects.filter(pk=OuterRef("created_by_id"), is_operator=True, is_active=True)
+    return Q(Exists(role)) | Q(Exists(operator))
 
 
 def pass_source_live(today: date) -> Q:
     """For filters and conditional updates on VisitorPass: its source is still there."""
     hosted = Q(host__isnull=False) & Q(host_lives_there(today))
-    registered = Q(host__isnull=True) & Q(issuer_on_duty(today))
+    registered = Q(host__isnull=True) & issuer_on_duty(today)
     return hosted | registered
 
 
 def pass_ended(today: date) -> Case:
     """Annotation: the reason a pass's source ended today, or "" while it lasts."""
     return Case(
-        When(Q(host__isnull=True) & ~Q(issuer_on_duty(today)), then=Value(Reason.PASS_ISSUER_LEFT.value)),
+        When(Q(host__isnull=True) & ~issuer_on_duty(today), then=Value(Reason.PASS_ISSUER_LEFT.value)),
         When(Q(host__isnull=False) & ~Q(host_lives_there(today)), then=Value(Reason.PASS_HOST_LEFT.value)),
         default=Value(""),
         output_field=CharField(),

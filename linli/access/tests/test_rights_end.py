@@ -300,3 +300,44 @@ def test_it_ends_every_right_with_its_source(kind, ending, world, site, api, sim
         assert delta["full"] is False
         terminal.transport.online = False
         assert probe.offline(terminal) == reason
+
+
+def test_it_keeps_the_pass_check_cheap_and_the_list_constant(
+    world, site, api, django_assert_max_num_queries, django_assert_num_queries
+):
+    """The source check rides in the pass's conditional update: opening costs no extra query,
+    refusing one read; the holder's list says why for every row in one query."""
+    until = (timezone.now() + timedelta(days=2)).isoformat()
+    tokens = [
+        api(world.tenant)
+        .post(f"/access/houses/{world.house.id}/passes", {"visitor_name": f"客{n}", "valid_until": until})
+        .json()["token"]
+        for n in range(10)
+    ]
+    gate = api(token=site.token("gate"))
+    # terminal (+ last seen), keys, the use (its source check inside), spent?, event, savepoints:
+    # the same count as before the source check existed
+    with django_assert_max_num_queries(10):
+        assert gate.post("/access/decide", {"method": "qr", "qr": tokens[0]}).json()["allow"] is True
+    end(Case(world, site, api, None, None, None), world.owner, world.lease, "lease_ended_early")
+    with django_assert_max_num_queries(15):  # + one read of why; the rest: a first security event
+        assert (
+            gate.post("/access/decide", {"method": "qr", "qr": tokens[1]}).json()["reason"]
+            == "pass_host_left"
+        )
+    tenant = api(world.tenant)
+    with django_assert_max_num_queries(6):  # sign-in and scope, then one query for all ten rows
+        listed = tenant.get("/access/me/passes").json()
+    assert {p["status"] for p in listed} == {"ended"} and len(listed) == 10
+
+
+def test_it_keeps_a_pass_registered_by_an_operator_while_they_are_one(world, site, api):
+    """An operator acts without a membership: their pass lasts while they are an operator."""
+    issued = api(world.operator).post(f"/access/houses/{world.house.id}/passes", {"visitor_name": "巡检"})
+    assert issued.status_code == 201, issued.content
+    gate = api(token=site.token("gate"))
+    assert gate.post("/access/decide", {"method": "qr", "qr": issued.json()["token"]}).json()["allow"] is True
+    world.operator.is_operator = False
+    world.operator.save(update_fields=["is_operator"])
+    refused = gate.post("/access/decide", {"method": "qr", "qr": issued.json()["token"]}).json()
+    assert refused["reason"] == "pass_issuer_left"
