@@ -341,3 +341,38 @@ def test_it_keeps_a_pass_registered_by_an_operator_while_they_are_one(world, sit
     world.operator.save(update_fields=["is_operator"])
     refused = gate.post("/access/decide", {"method": "qr", "qr": issued.json()["token"]}).json()
     assert refused["reason"] == "pass_issuer_left"
+
+
+def test_it_keeps_a_care_rule_when_its_setter_leaves_but_stops_telling_them(world, site, api, clock):
+    """A care rule protects the elderly person, so it outlives the grid worker who set it (the
+    community's rule, not theirs); what ends with their role is being told about the person."""
+    from linli.access.models import CareRule
+    from linli.notify.models import Notification
+    from linli.registry.services import do_add_care_tag
+
+    do_add_care_tag(
+        actor=world.grid_worker,
+        person=world.owner_person,
+        kind="elderly_alone",
+        consent_by="王建国",
+        consent_method="书面",
+    )
+    services.do_issue_card(actor=world.front_desk, person=world.owner_person, number="CA4E0009")
+    r = api(world.grid_worker).post(
+        f"/access/people/{world.owner_person.id}/care-rules", {"kind": "not_back", "hours": 2}
+    )
+    assert r.status_code == 201, r.content
+    start = clock.set(timezone.now())
+    assert (
+        api(token=site.token("gate_out"))
+        .post("/access/decide", {"method": "card", "card": "CA4E0009"})
+        .json()["allow"]
+    )
+    Membership.objects.filter(user=world.grid_worker).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    clock.set(start + timedelta(hours=2, minutes=1))
+    assert services.evaluate_care_rules() == 1
+    assert CareRule.objects.get(pk=r.json()["id"]).is_active
+    told = set(Notification.objects.filter(kind="access.care_alert").values_list("recipient_id", flat=True))
+    assert told == {world.tenant.id}  # the family; no longer the former grid worker
