@@ -303,6 +303,8 @@ class VisitorPass(models.Model):
     class Meta:
         verbose_name = _("访客通行证")
         ordering = ["-id"]
+        # Live passes (valid_until in the future) are what snapshots and the ended-rights job read.
+        indexes = [models.Index(fields=["community", "valid_until"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=models.F("valid_from")), name="pass_window_ordered"

@@ -8,9 +8,9 @@ answer on the answerer living in the called house.
 
 Correctness never waits for a job: each decision checks its source in the same statement
 (the expressions below), so a lease that ran out at midnight refuses at 00:00 with no one
-acting. `end_rights` (run by the registry consumer, the scheduler and before every terminal
-snapshot) then materialises what ended — revoked_at plus a reason, and a change-log entry so
-the next snapshot delta carries it — for lists, audit and offline terminals.
+acting; terminal snapshots compute it too. `end_rights` (a scheduler job, every 30 s) then
+materialises what ended — revoked_at plus a reason, audited, and a change-log entry — for lists
+and audit; registry-derived grants are revoked by the registry consumer (grants.py).
 
 Later apps add their own kinds with `register(RightKind(...))`: a reason code and a function
 that materialises the ended rights of that kind.

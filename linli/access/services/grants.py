@@ -15,7 +15,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import rights
 from linli.access.choices import ChangeKind, GrantSource
 from linli.access.household import own_occupancy
 from linli.access.models import Grant, SyncCursor, Zone
@@ -342,9 +341,6 @@ def consume_registry_changes(*, now: datetime | None = None) -> int:
         communities |= set(changed.values_list("community_id", flat=True))
     for community_id in sorted(communities):
         sync_staff_grants(community_id, now=now)
-    # Rights that ended with their source (a lease that ran out at midnight emits no event):
-    # decisions never wait for this, it keeps lists, audit and terminal deltas in step.
-    rights.end_rights(now)
     if houses or staff_changed or event_upto > cursor.last_outbox_id:
         SyncCursor.objects.filter(name="registry", last_outbox_id__lte=event_upto).update(
             last_outbox_id=event_upto,

@@ -376,3 +376,29 @@ def test_it_keeps_a_care_rule_when_its_setter_leaves_but_stops_telling_them(worl
     assert CareRule.objects.get(pk=r.json()["id"]).is_active
     told = set(Notification.objects.filter(kind="access.care_alert").values_list("recipient_id", flat=True))
     assert told == {world.tenant.id}  # the family; no longer the former grid worker
+
+
+def test_it_materialises_ended_passes_without_changing_the_answer(world, site, api, clock):
+    """The scheduler job revokes what already refuses (for lists, audit and terminals); the
+    reason stays the same before and after it ran."""
+    from linli.access import rights
+    from linli.access.models import ChangeLog, VisitorPass
+
+    until = (timezone.now() + timedelta(days=5)).isoformat()
+    issued = (
+        api(world.tenant)
+        .post(f"/access/houses/{world.house.id}/passes", {"visitor_name": "客", "valid_until": until})
+        .json()
+    )
+    lease_runs_out(Case(world, site, api, None, clock, None))
+    scan = {"method": "qr", "qr": issued["token"]}
+    before = api(token=site.token("gate")).post("/access/decide", scan).json()["reason"]
+    assert rights.end_rights(timezone.now()) == {"visitor_pass": 1}
+    assert rights.end_rights(timezone.now()) == {"visitor_pass": 0}  # idempotent
+    stored = VisitorPass.objects.get(pk=issued["id"])
+    assert (stored.revoked_at is not None, stored.revoke_reason) == (True, "pass_host_left")
+    assert ChangeLog.objects.filter(kind="pass", ref_id=stored.pk).exists()
+    after = api(token=site.token("gate")).post("/access/decide", scan).json()["reason"]
+    assert before == after == "pass_host_left"
+    mine = api(world.tenant).get("/access/me/passes").json()[0]
+    assert (mine["status"], mine["ended_reason"]) == ("ended", "pass_host_left")
