@@ -325,15 +325,9 @@ def _use_pass(point: AccessPoint, verified: passes.Verified, now: datetime) -> D
     # cannot both see a use left. The same statement checks that the pass's source (its host
     # living in the house, or its issuer on duty) is still there: no extra query when allowed.
     today = timezone.localdate(now)
-    used = (
-        VisitorPass.objects.filter(
-            pk=pass_id, community_id=point.community_id, revoked_at__isnull=True, uses__lt=F("max_uses")
-        )
-        .filter(rights.pass_source_live(today))
-        .update(uses=F("uses") + 1)
-    )
-    if used:
-        if VisitorPass.objects.filter(pk=pass_id, uses__gte=F("max_uses")).exists():
+    last_use = hotpath.use_pass(pass_id, point.community_id, today)
+    if last_use is not None:
+        if last_use:
             log_change(point.community_id, ChangeKind.PASS, [pass_id])  # offline gates learn it is spent
         return Decision(True, Reason.VISITOR_PASS, pass_id=pass_id)
     row = (

@@ -315,9 +315,9 @@ def test_it_keeps_the_pass_check_cheap_and_the_list_constant(
         for n in range(10)
     ]
     gate = api(token=site.token("gate"))
-    # terminal (+ last seen), keys, the use (its source check inside), spent?, event, savepoints:
-    # the same count as before the source check existed
-    with django_assert_max_num_queries(10):
+    # terminal (+ last seen), keys, the use (its source check inside), event, savepoints:
+    # one fewer than before the source check existed (the UPDATE says whether it was the last use)
+    with django_assert_max_num_queries(9):
         assert gate.post("/access/decide", {"method": "qr", "qr": tokens[0]}).json()["allow"] is True
     end(Case(world, site, api, None, None, None), world.owner, world.lease, "lease_ended_early")
     with django_assert_max_num_queries(15):  # + one read of why; the rest: a first security event
