@@ -1,11 +1,13 @@
-"""The decision's queries in hand-written SQL: terminal, credential, grants, event insert.
+"""The decision's queries in hand-written SQL: terminal, credential, grants, a pass's use (with
+its source check), event insert.
 
 Why not the ORM here: building and compiling a queryset costs about 0.5–1 ms on this class of
 machine — more than the indexed lookup itself, and with four of them most of a decision's
 budget. The SQL is plain (joins, EXISTS, INSERT … RETURNING) and runs unchanged on SQLite and
 PostgreSQL; table and column names come from the models and values are adapted by the models'
-own fields. The ORM version of the grants query (`decisions.grants_at_point`) stays the
-reference for snapshots and is checked against this one in the tests.
+own fields. The ORM versions of the grants query (`decisions.grants_at_point`) and of a pass's
+source check (`rights.pass_source_live`) stay the reference for snapshots and lists and are
+checked against these in the tests.
 """
 
 import json
