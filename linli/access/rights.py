@@ -28,13 +28,10 @@ from linli.core.models import Membership
 from linli.core.roles import ROLE_ACTIONS, Action
 from linli.registry.models import Occupancy
 
-# Grants revoked by the registry sync keep why in revoke_reason; these are the decision
-# reasons a terminal shows for them (the grant's own source decides the wording).
-REVOKE_REASONS = {
-    "source_ended": Reason.SOURCE_ENDED,
-    "role_ended": Reason.SOURCE_ENDED,
-    "giver_moved_out": Reason.HELPER_HOST_LEFT,
-}
+# The revoke_reason values the registry sync writes on a grant whose source ended (lease,
+# residence, role, the giver of a helper's grant); the reason shown then follows the grant's
+# source (ended_reason_of_grant).
+ENDED_REVOKES = ("source_ended", "role_ended", "giver_moved_out")
 # How long after a right was revoked for its source ending a decision still names that reason
 # (and snapshots still carry it), instead of "unknown" / "no grant".
 ENDED_MEMORY = timedelta(days=30)

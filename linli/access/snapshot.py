@@ -74,7 +74,7 @@ def entries_for(terminal: Terminal, person_ids: set[int] | None, now: datetime) 
         community_id=terminal.community_id,
         zone__points=terminal.point_id,
         revoked_at__gte=remembered,
-        revoke_reason__in=list(rights.REVOKE_REASONS),
+        revoke_reason__in=list(rights.ENDED_REVOKES),
     )
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)

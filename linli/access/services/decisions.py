@@ -143,7 +143,7 @@ def ended_grant(person_ids, point_id: int, now: datetime) -> tuple[str, int, str
             person_id__in=list(person_ids),
             zone__points=point_id,
             revoked_at__gte=now - rights.ENDED_MEMORY,
-            revoke_reason__in=list(rights.REVOKE_REASONS),
+            revoke_reason__in=list(rights.ENDED_REVOKES),
         )
         .order_by("-revoked_at")
         .values_list("source", "person_id", "person__name")
