@@ -380,7 +380,7 @@ def ack_security_event(request, event_id: int):
 @router.get("/communities/{community_id}/access/passes", response=dict)
 def list_passes(request, community_id: int, filters: Query[PageQuery]):
     _community(request, community_id, Action.ACCESS_VIEW)
-    qs = queries.passes(request.user).filter(community_id=community_id)
+    qs = queries.with_pass_state(queries.passes(request.user).filter(community_id=community_id))
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return _paged(rows, nxt, PassOut)
 
@@ -466,7 +466,7 @@ def my_access(request):
     return {
         "points": [PointOut.from_orm(p).dict() for p in queries.my_points(user)],
         "credentials": [CredentialOut.from_orm(c).dict() for c in queries.my_credentials(user)],
-        "passes": [PassOut.from_orm(p).dict() for p in queries.my_passes(user)[:20]],
+        "passes": [PassOut.from_orm(p).dict() for p in queries.with_pass_state(queries.my_passes(user))[:20]],
         "calls": [CallOut.from_orm(c).dict() for c in queries.my_calls(user)],
         "care_alerts": [CareAlertOut.from_orm(a).dict() for a in queries.my_care_alerts(user)[:20]],
     }
@@ -511,7 +511,7 @@ def get_pass(request, pass_id: int):
 
 @router.get("/access/me/passes", response=list[PassOut])
 def my_passes(request):
-    return list(queries.my_passes(request.user)[:100])
+    return list(queries.with_pass_state(queries.my_passes(request.user))[:100])
 
 
 @router.post("/access/passes/{pass_id}/revoke", response=PassOut)
@@ -525,10 +525,12 @@ def my_calls(request):
 
 
 def _my_call(request, call_id: int) -> IntercomCall:
-    return get_or_404(
-        IntercomCall.objects.filter(house_id__in=scope_of(request.user).house_ids).select_related("point"),
-        pk=call_id,
-    )
+    """A call to a house the user lives in, or one that rang while they lived there (so that a
+    tap after moving out is told why it cannot open, rather than "not found")."""
+    call = get_or_404(queries.calls_that_rang(request.user).select_related("point"), pk=call_id)
+    if not queries.rang_me(request.user, call):
+        raise Http404
+    return call
 
 
 @router.post("/access/intercom/calls/{call_id}/open", response=CallOut)

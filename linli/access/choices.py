@@ -65,6 +65,7 @@ class Reason(models.TextChoices):
     GRANTED = "granted", _("已授权")
     VISITOR_PASS = "visitor_pass", _("访客通行证")
     INTERCOM_OPENED = "intercom_opened", _("住户远程开门")
+    INTERCOM_ANSWERER_LEFT = "intercom_answerer_left", _("接听人已不在此房屋居住，不能开门")
     REMOTE_OPEN = "remote_open", _("工作人员远程开门")
     RESIDENT_VEHICLE = "resident_vehicle", _("登记车辆")
     TEMPORARY_PARKING = "temporary_parking", _("临时停车")
@@ -75,6 +76,7 @@ class Reason(models.TextChoices):
     GRANT_NOT_YET_VALID = "grant_not_yet_valid", _("授权尚未生效")
     OUTSIDE_SCHEDULE = "outside_schedule", _("不在授权时段")
     SOURCE_ENDED = "source_ended", _("居住或岗位关系已结束")
+    HELPER_HOST_LEFT = "helper_host_left", _("授权的住户已迁出，授权随之结束")
     PIN_RATE_LIMITED = "pin_rate_limited", _("密码错误次数过多，请稍后再试")
     POINT_INACTIVE = "point_inactive", _("门禁点已停用")
     PASS_MALFORMED = "pass_malformed", _("二维码无法识别")
@@ -86,6 +88,8 @@ class Reason(models.TextChoices):
     PASS_NOT_YET_VALID = "pass_not_yet_valid", _("通行证尚未生效")
     PASS_USED_UP = "pass_used_up", _("通行证次数已用完")
     PASS_REVOKED = "pass_revoked", _("通行证已撤销")
+    PASS_HOST_LEFT = "pass_host_left", _("邀请人已不在此居住，通行证随之失效")
+    PASS_ISSUER_LEFT = "pass_issuer_left", _("登记访客的工作人员已离岗，通行证随之失效")
     PASS_OTHER_COMMUNITY = "pass_other_community", _("不是本小区的通行证")
     PASS_WRONG_GATE = "pass_wrong_gate", _("通行证不能用于此门")
     PASS_UNKNOWN = "pass_unknown", _("通行证不存在")
@@ -95,6 +99,7 @@ class Reason(models.TextChoices):
     FACE_ENGINE_UNAVAILABLE = "face_engine_unavailable", _("人脸识别引擎未安装")
     PLATE_INVALID = "plate_invalid", _("车牌无法识别")
     NO_TEMPORARY_PARKING = "no_temporary_parking", _("本道闸不接待临时车辆")
+    VEHICLE_OWNER_LEFT = "vehicle_owner_left", _("车主已不是本小区住户，登记车辆不再免费通行")
 
 
 class PassKind(models.TextChoices):

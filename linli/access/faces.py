@@ -104,14 +104,17 @@ def _version(community_id: int) -> int:
 
 
 def _candidates(point: AccessPoint, now: datetime):
-    """A FaceIndex of the people with a face and a live grant reaching the point."""
+    """A FaceIndex of the people with a face and a grant reaching the point (live or lately ended)."""
     from linli.access.face.matcher import FaceIndex
+    from linli.access.rights import ENDED_MEMORY
     from linli.access.services.decisions import grants_at_point
 
+    # Grants that ended lately stay in: a former tenant's face is then recognised and refused
+    # with the reason (grant_expired, source_ended), not reported as a stranger's.
     granted = (
         grants_at_point(point.pk, timezone.localdate(now))
         .filter(community_id=point.community_id)
-        .exclude(valid_until__lte=now)
+        .exclude(valid_until__lte=now - ENDED_MEMORY)
         .values("person_id")
     )
     rows = Credential.objects.filter(

@@ -1,11 +1,13 @@
-"""The decision's queries in hand-written SQL: terminal, credential, grants, event insert.
+"""The decision's queries in hand-written SQL: terminal, credential, grants, a pass's use (with
+its source check), event insert.
 
 Why not the ORM here: building and compiling a queryset costs about 0.5–1 ms on this class of
 machine — more than the indexed lookup itself, and with four of them most of a decision's
 budget. The SQL is plain (joins, EXISTS, INSERT … RETURNING) and runs unchanged on SQLite and
 PostgreSQL; table and column names come from the models and values are adapted by the models'
-own fields. The ORM version of the grants query (`decisions.grants_at_point`) stays the
-reference for snapshots and is checked against this one in the tests.
+own fields. The ORM versions of the grants query (`decisions.grants_at_point`) and of a pass's
+source check (`rights.pass_source_live`) stay the reference for snapshots and lists and are
+checked against these in the tests.
 """
 
 import json
@@ -15,7 +17,7 @@ from functools import lru_cache
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from linli.access.models import AccessEvent, AccessPoint, Credential, Grant, Terminal, Zone
+from linli.access.models import AccessEvent, AccessPoint, Credential, Grant, Terminal, VisitorPass, Zone
 from linli.core.models import Membership
 from linli.registry.models import Occupancy, Person
 
@@ -40,6 +42,64 @@ def _grants_sql(people: int) -> str:
         JOIN {_table(Person)} p ON p.id = g.person_id
         WHERE g.person_id IN ({marks}) AND g.revoked_at IS NULL AND zp.accesspoint_id = %s
     """
+
+
+@lru_cache(maxsize=1)
+def _pass_source_live_sql() -> tuple[str, int]:
+    """The SQL twin of rights.pass_source_live, on the outer row `vp`: its host still lives in
+    its house, or (no host) its issuer still holds a visitor-registering role or is an active
+    operator. Returns the condition and how many `today` parameters it takes."""
+    from django.contrib.auth import get_user_model
+
+    from linli.access.rights import VISITOR_ROLES
+
+    roles = ", ".join(f"'{role}'" for role in VISITOR_ROLES)  # our own constants, not input
+    condition = f"""(
+        (vp.host_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM {_table(Occupancy)} o
+            WHERE o.person_id = vp.host_id AND o.house_id = vp.house_id AND o.ended_at IS NULL
+              AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)))
+        OR (vp.host_id IS NULL AND (
+            EXISTS (SELECT 1 FROM {_table(Membership)} m
+                    WHERE m.user_id = vp.created_by_id AND m.community_id = vp.community_id
+                      AND m.role IN ({roles}) AND (m.valid_until IS NULL OR m.valid_until >= %s))
+            OR EXISTS (SELECT 1 FROM {_table(get_user_model())} u
+                       WHERE u.id = vp.created_by_id AND u.is_active AND u.is_operator))))"""
+    return condition, 3
+
+
+@lru_cache(maxsize=1)
+def _use_pass_sql() -> str:
+    condition, _days = _pass_source_live_sql()
+    return f"""
+        UPDATE {_table(VisitorPass)} AS vp SET uses = uses + 1
+        WHERE vp.id = %s AND vp.community_id = %s AND vp.revoked_at IS NULL AND vp.uses < vp.max_uses
+          AND {condition}
+        RETURNING uses >= max_uses
+    """
+
+
+def use_pass(pass_id: int, community_id: int, today: date) -> bool | None:
+    """Counts one use of a pass that is unrevoked, has a use left and whose source is still
+    there, in one conditional UPDATE (two gates racing on a one-time pass cannot both get it).
+    None if it could not be used; else whether that was its last use."""
+    day = connection.ops.adapt_datefield_value(today)
+    _condition, days = _pass_source_live_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_use_pass_sql(), [pass_id, community_id, *([day] * days)])
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
+
+
+def live_pass_ids(pass_ids: list[int], today: date) -> set[int]:
+    """Which of these passes' sources are still there (the tests compare it with the ORM's)."""
+    condition, days = _pass_source_live_sql()
+    day = connection.ops.adapt_datefield_value(today)
+    marks = ", ".join(["%s"] * len(pass_ids))
+    sql = f"SELECT vp.id FROM {_table(VisitorPass)} vp WHERE vp.id IN ({marks}) AND {condition}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*pass_ids, *([day] * days)])
+        return {row[0] for row in cursor.fetchall()}
 
 
 @lru_cache(maxsize=1)

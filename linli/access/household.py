@@ -20,6 +20,11 @@ def own_occupancy(actor, house_id: int, *, heads_only: bool = False) -> Occupanc
     return min(rows, key=lambda o: rank.get(o.relation, 9), default=None)
 
 
+def lived_in(actor, house_id: int) -> bool:
+    """The actor once had an occupancy of the house (it has ended since)."""
+    return Occupancy.objects.filter(house_id=house_id, person_id__in=scope_of(actor).person_ids).exists()
+
+
 def member_user_ids(house_id: int) -> list[int]:
     """Logins of everyone living in or owning the house today (for intercom and alerts)."""
     return list(

@@ -292,6 +292,8 @@ class VisitorPass(models.Model):
     gates = models.ManyToManyField(AccessPoint, related_name="+")
     jti = models.CharField(max_length=32, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty when someone revoked it; a reason code (pass_host_left, ...) when its source ended.
+    revoke_reason = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -301,6 +303,8 @@ class VisitorPass(models.Model):
     class Meta:
         verbose_name = _("访客通行证")
         ordering = ["-id"]
+        # Live passes (valid_until in the future) are what snapshots and the ended-rights job read.
+        indexes = [models.Index(fields=["community", "valid_until"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=models.F("valid_from")), name="pass_window_ordered"

@@ -24,17 +24,44 @@ def _ts(at: datetime) -> int:
     return int(at.timestamp())
 
 
+def source_ended(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
+    """Why the pass ended with its source (pass_host_left, pass_issuer_left), or "". Read from
+    the row once materialised, from the `ended_now` annotation of list queries, else asked."""
+    from django.utils import timezone
+
+    from linli.access import rights
+
+    if visitor_pass.revoke_reason:
+        return visitor_pass.revoke_reason
+    if visitor_pass.revoked_at is not None:
+        return ""  # revoked by someone: that is its reason
+    ended = getattr(visitor_pass, "ended_now", None)
+    if ended is None:
+        today = timezone.localdate(now or timezone.now())
+        ended = (
+            VisitorPass.objects.filter(pk=visitor_pass.pk)
+            .annotate(ended=rights.pass_ended(today))
+            .values_list("ended", flat=True)
+            .first()
+        )
+    return ended or ""
+
+
 def status(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
-    """valid | not_yet_valid | expired | used_up | revoked, for lists and the share page."""
+    """valid | not_yet_valid | expired | used_up | revoked | ended (its host moved out or its
+    issuer left: see source_ended for which), for lists and the share page."""
     from django.utils import timezone
 
     now = now or timezone.now()
-    if visitor_pass.revoked_at:
+    if visitor_pass.revoked_at and not visitor_pass.revoke_reason:
         return "revoked"
-    if visitor_pass.uses >= visitor_pass.max_uses:
-        return "used_up"
+    # The order of the gate's checks: expiry (in the token), revocation, source, uses.
     if visitor_pass.valid_until <= now:
         return "expired"
+    if source_ended(visitor_pass, now):
+        return "ended"
+    if visitor_pass.uses >= visitor_pass.max_uses:
+        return "used_up"
     return "not_yet_valid" if visitor_pass.valid_from > now else "valid"
 
 

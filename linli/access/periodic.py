@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from linli.access import rights
 from linli.access.services import consume_registry_changes, evaluate_care_rules
 from linli.access.services.passes import purge_visitor_data
 from linli.core.periodic import periodic
@@ -11,6 +12,14 @@ from linli.core.periodic import periodic
 def sync_registry_grants(now):
     """Registry → grants. Decisions never wait for this (they check the registry themselves)."""
     consume_registry_changes(now=now)
+
+
+@periodic(every=timedelta(seconds=30), lease=timedelta(minutes=2))
+def end_ended_rights(now):
+    """Rights whose source ended (a lease ran out at midnight emits no event) are revoked with
+    their reason, for lists, audit and terminals. Decisions and snapshots never wait for it:
+    they compute it themselves."""
+    rights.end_rights(now)
 
 
 @periodic(every=timedelta(minutes=5))

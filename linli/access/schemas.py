@@ -270,6 +270,9 @@ class PassOut(Schema):
     uses: int
     revoked_at: datetime | None
     status: str
+    # Why a pass ended with its source (pass_host_left, pass_issuer_left), else "".
+    ended_reason: str = ""
+    ended_message: str = ""
 
     @staticmethod
     def resolve_house(p):
@@ -288,6 +291,20 @@ class PassOut(Schema):
         from linli.access.passes import status
 
         return status(p)
+
+    @staticmethod
+    def resolve_ended_reason(p):
+        from linli.access.passes import source_ended
+
+        return source_ended(p)
+
+    @staticmethod
+    def resolve_ended_message(p):
+        from linli.access.choices import Reason
+        from linli.access.passes import source_ended
+
+        reason = source_ended(p)
+        return str(dict(Reason.choices).get(reason, reason)) if reason else ""
 
 
 class PassCreated(PassOut):

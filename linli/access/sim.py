@@ -115,7 +115,15 @@ class Outcome:
     event_id: str = ""
 
 
-_RANK = ["granted", "outside_schedule", "grant_not_yet_valid", "grant_expired"]
+# The most favourable outcome among a person's grants is reported, as on the server.
+_RANK = [
+    "granted",
+    "outside_schedule",
+    "grant_not_yet_valid",
+    "grant_expired",
+    "source_ended",
+    "helper_host_left",
+]
 
 
 class TerminalSimulator:
@@ -242,19 +250,29 @@ class TerminalSimulator:
             )
         best = "no_grant"
         for grant in entry["grants"]:
-            start = datetime.fromisoformat(grant["from"])
-            until = datetime.fromisoformat(grant["until"]) if grant["until"] else None
-            if until is not None and until <= now:
-                reason = "grant_expired"
-            elif start > now:
-                reason = "grant_not_yet_valid"
-            elif not schedule.allows(grant["schedule"], now):
-                reason = "outside_schedule"
-            else:
-                reason = "granted"
+            reason = self._judge_grant(grant, now)
             if best == "no_grant" or _RANK.index(reason) < _RANK.index(best):
                 best = reason
         return Outcome(best == "granted", best, int(person), True)
+
+    @staticmethod
+    def _judge_grant(grant: dict, now: datetime) -> str:
+        """As the server judges: a grant whose source ended says so ("ended", or a helper's
+        "source_ends_at" passed while offline), before its own window."""
+        if "ended" in grant:
+            return grant["ended"]
+        source_end = grant.get("source_ends_at")
+        if source_end and datetime.fromisoformat(source_end) <= now:
+            return grant["source_reason"]
+        start = datetime.fromisoformat(grant["from"])
+        until = datetime.fromisoformat(grant["until"]) if grant["until"] else None
+        if until is not None and until <= now:
+            return "grant_expired"
+        if start > now:
+            return "grant_not_yet_valid"
+        if not schedule.allows(grant["schedule"], now):
+            return "outside_schedule"
+        return "granted"
 
     def _find(self, predicate) -> str | None:
         return next((pid for pid, entry in self.state.entries.items() if predicate(entry)), None)

@@ -10,15 +10,16 @@ payload is described field by field in docs/terminals.md.
 import base64
 from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from linli.access import digests, keys
-from linli.access.choices import ChangeKind, CredentialKind
-from linli.access.models import ChangeLog, Credential, Terminal, VisitorPass
-from linli.access.services.decisions import grants_at_point, source_ok
+from linli.access import digests, keys, rights
+from linli.access.choices import ChangeKind, CredentialKind, GrantSource, Reason
+from linli.access.models import ChangeLog, Credential, Grant, Terminal, VisitorPass
+from linli.access.schedule import day_start
+from linli.access.services.decisions import grants_at_point, judge
 from linli.core.masking import mask_name
-from linli.registry.models import House
+from linli.registry.models import House, Occupancy
 
 FORMAT_VERSION = 1
 POLL_SECONDS = 3  # a revocation reaches a polling terminal within POLL_SECONDS + settle
@@ -35,17 +36,61 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def _grant_entry(source, valid_from, valid_until, sched, occ_ok, mem_ok, source_to, now) -> dict | None:
+    """A grant as the terminal gets it, judged like the online decision: None for one that
+    merely expired; {"ended": reason} for one whose source has ended, so an offline terminal
+    refuses with the same reason; a helper's grant also says when its giver's lease ends."""
+    reason = judge(source, valid_from, valid_until, None, occ_ok, mem_ok, now)
+    if reason in rights.ENDED_REASONS:
+        return {"ended": reason}
+    if reason == Reason.GRANT_EXPIRED:
+        return None
+    grant = {"from": _iso(valid_from), "until": _iso(valid_until), "schedule": sched}
+    if source == GrantSource.HOUSEHOLD and source_to is not None:
+        grant["source_ends_at"] = _iso(day_start(source_to + timedelta(days=1)))
+        grant["source_reason"] = rights.ended_reason_of_grant(source)
+    return grant
+
+
+def _entry(entries: dict, person_id: int, name: str) -> dict:
+    return entries.setdefault(
+        person_id, {"person": person_id, "name": mask_name(name), "grants": [], "cards": [], "pins": []}
+    )
+
+
 def entries_for(terminal: Terminal, person_ids: set[int] | None, now: datetime) -> dict[int, dict]:
-    """person id → {name, grants, cards, pins} for everyone who may pass the terminal's point."""
+    """person id → {name, grants, cards, pins} for everyone who may pass the terminal's point,
+    and for ENDED_MEMORY those whose right there ended with its source (grants [{"ended"}])."""
+    remembered = now - rights.ENDED_MEMORY
     rows = (
         grants_at_point(terminal.point_id, timezone.localdate(now))
         .filter(community_id=terminal.community_id)
-        .exclude(valid_until__lte=now)
+        .exclude(valid_until__lte=remembered)
+        .annotate(
+            source_to=Subquery(Occupancy.objects.filter(pk=OuterRef("source_id")).values("valid_to")[:1])
+        )
+    )
+    ended = Grant.objects.filter(
+        community_id=terminal.community_id,
+        zone__points=terminal.point_id,
+        revoked_at__gte=remembered,
+        revoke_reason__in=list(rights.ENDED_REVOKES),
     )
     if person_ids is not None:
         rows = rows.filter(person_id__in=person_ids)
+        ended = ended.filter(person_id__in=person_ids)
     entries: dict[int, dict] = {}
-    for person_id, name, source, valid_from, valid_until, sched, occ_ok, mem_ok in rows.values_list(
+    for (
+        person_id,
+        name,
+        source,
+        valid_from,
+        valid_until,
+        sched,
+        occ_ok,
+        mem_ok,
+        source_to,
+    ) in rows.values_list(
         "person_id",
         "person__name",
         "source",
@@ -54,13 +99,13 @@ def entries_for(terminal: Terminal, person_ids: set[int] | None, now: datetime) 
         "schedule",
         "occupancy_ok",
         "membership_ok",
+        "source_to",
     ):
-        if not source_ok(source, occ_ok, mem_ok):
-            continue
-        entry = entries.setdefault(
-            person_id, {"person": person_id, "name": mask_name(name), "grants": [], "cards": [], "pins": []}
-        )
-        entry["grants"].append({"from": _iso(valid_from), "until": _iso(valid_until), "schedule": sched})
+        grant = _grant_entry(source, valid_from, valid_until, sched, occ_ok, mem_ok, source_to, now)
+        if grant is not None:
+            _entry(entries, person_id, name)["grants"].append(grant)
+    for person_id, name, source in ended.values_list("person_id", "person__name", "source"):
+        _entry(entries, person_id, name)["grants"].append({"ended": rights.ended_reason_of_grant(source)})
     credentials = Credential.objects.filter(
         community_id=terminal.community_id,
         revoked_at__isnull=True,
@@ -93,23 +138,31 @@ def _rooms(terminal: Terminal) -> dict[str, int]:
     return {f"{b}-{u}-{n}": pk for pk, b, u, n in rows}
 
 
+def _pass_block_reason(revoked_at, revoke_reason: str, ended: str, uses: int, max_uses: int) -> str:
+    """The same order as the online decision: revoked, ended with its source, used up."""
+    if revoked_at is not None:
+        return revoke_reason or Reason.PASS_REVOKED
+    if ended:
+        return ended
+    return Reason.PASS_USED_UP if uses >= max_uses else ""
+
+
 def _blocked_passes(community_id: int, pass_ids: set[int] | None, now: datetime) -> list[dict]:
-    """Revoked or used-up passes that have not expired yet (an expired one refuses itself)."""
-    rows = VisitorPass.objects.filter(community_id=community_id, valid_until__gt=now)
+    """Revoked, used-up or source-ended passes that have not expired yet (an expired one
+    refuses itself). Whether a pass's host still lives there is computed here, not read from
+    a job's output: a delta right after a lease ran out at midnight already carries it."""
+    rows = VisitorPass.objects.filter(community_id=community_id, valid_until__gt=now).annotate(
+        ended=rights.pass_ended(timezone.localdate(now))
+    )
     if pass_ids is not None:
-        rows = rows.filter(pk__in=pass_ids)
+        rows = rows.filter(Q(pk__in=pass_ids) | (Q(revoked_at__isnull=True) & ~Q(ended="")))
     blocked = []
-    for jti, until, revoked_at, uses, max_uses in rows.values_list(
-        "jti", "valid_until", "revoked_at", "uses", "max_uses"
+    for jti, until, revoked_at, revoke_reason, ended, uses, max_uses in rows.values_list(
+        "jti", "valid_until", "revoked_at", "revoke_reason", "ended", "uses", "max_uses"
     ):
-        if revoked_at is not None or uses >= max_uses:
-            blocked.append(
-                {
-                    "jti": jti,
-                    "exp": int(until.timestamp()),
-                    "reason": "pass_revoked" if revoked_at else "pass_used_up",
-                }
-            )
+        reason = _pass_block_reason(revoked_at, revoke_reason, ended, uses, max_uses)
+        if reason:
+            blocked.append({"jti": jti, "exp": int(until.timestamp()), "reason": str(reason)})
     return blocked
 
 

@@ -46,6 +46,7 @@ PASS_STATUS = {
     "used_up": (gettext_lazy("次数已用完"), "muted"),
     "revoked": (gettext_lazy("已撤销"), "danger"),
     "expired": (gettext_lazy("已过期"), "muted"),
+    "ended": (gettext_lazy("已失效"), "danger"),  # its host moved out or its issuer left
 }  # status -> (label, badge tone)
 
 
@@ -195,13 +196,33 @@ def invite(request):
     )
 
 
+def _pass_view(visitor_pass: VisitorPass) -> dict:
+    """A pass as the resident's screens show it: its status badge, and why it ended when its
+    source did (the host moved out, the issuer left)."""
+    status = passes.status(visitor_pass)
+    ended = passes.source_ended(visitor_pass) if status == "ended" else ""
+    return {
+        "p": visitor_pass,
+        "status": status,
+        "badge": PASS_STATUS[status],
+        "why": REASON_LABELS.get(ended, ""),
+    }
+
+
 @resident_view
 def my_passes(request):
-    rows, next_url, first_url = page_of(request, queries.my_passes(request.user), newest_first=True)
+    rows, next_url, first_url = page_of(
+        request, queries.with_pass_state(queries.my_passes(request.user)), newest_first=True
+    )
     return render(
         request,
         "access/resident/passes.html",
-        {"passes": rows, "next_url": next_url, "first_url": first_url, "back": reverse("access:home")},
+        {
+            "passes": [_pass_view(p) for p in rows],
+            "next_url": next_url,
+            "first_url": first_url,
+            "back": reverse("access:home"),
+        },
     )
 
 
@@ -209,12 +230,14 @@ def my_passes(request):
 def pass_detail(request, pass_id: int):
     visitor_pass = get_or_404(queries.my_passes(request.user), pk=pass_id)
     token = passes.pass_token(visitor_pass)
-    status = passes.status(visitor_pass)
+    shown = _pass_view(visitor_pass)
+    status = shown["status"]
     link = request.build_absolute_uri(reverse("access:shared_pass", args=[token]))
     context = {
         "p": visitor_pass,
         "status": status,
-        "status_badge": PASS_STATUS[status],
+        "status_badge": shown["badge"],
+        "why": shown["why"],
         "svg": qr_svg(token),
         "link": link,
         "gates": visitor_pass.gates.all(),
@@ -545,7 +568,9 @@ def console_visitors(request, console: Console):
             except ServiceError as exc:
                 show_service_error(form, exc)
     rows, next_url, first_url = page_of(
-        request, queries.passes(user).filter(community=console.community), newest_first=True
+        request,
+        queries.with_pass_state(queries.passes(user).filter(community=console.community)),
+        newest_first=True,
     )
     table = Table(
         [

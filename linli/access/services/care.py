@@ -107,10 +107,14 @@ def recipients(person: Person) -> list[int]:
     if tag and tag.emergency_contact and tag.emergency_contact.user_id:
         users.add(tag.emergency_contact.user_id)
     buildings = set(House.objects.filter(pk__in=house_ids).values_list("building_id", flat=True))
-    grid_workers = Membership.objects.filter(community_id=person.community_id, role=Role.GRID_WORKER).filter(
-        Q(grid__buildings__in=buildings)
-        | Q(building__in=buildings)
-        | Q(grid__isnull=True, building__isnull=True)
+    grid_workers = (
+        Membership.objects.filter(community_id=person.community_id, role=Role.GRID_WORKER)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))  # on duty today
+        .filter(
+            Q(grid__buildings__in=buildings)
+            | Q(building__in=buildings)
+            | Q(grid__isnull=True, building__isnull=True)
+        )
     )
     users |= set(grid_workers.values_list("user_id", flat=True))
     users.discard(person.user_id)

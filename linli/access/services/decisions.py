@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import digests, hotpath, jws, passes, schedule
+from linli.access import digests, hotpath, jws, passes, rights, schedule
 from linli.access.choices import (
     OCCUPANCY_SOURCES,
     ChangeKind,
@@ -57,7 +57,8 @@ _RANK = {
     Reason.GRANT_NOT_YET_VALID: 2,
     Reason.GRANT_EXPIRED: 3,
     Reason.SOURCE_ENDED: 4,
-    Reason.NO_GRANT: 5,
+    Reason.HELPER_HOST_LEFT: 5,
+    Reason.NO_GRANT: 6,
 }
 
 
@@ -105,12 +106,17 @@ def source_ok(source: str, occupancy_ok: bool, membership_ok: bool) -> bool:
 
 
 def judge(source, valid_from, valid_until, sched, occupancy_ok, membership_ok, now: datetime) -> str:
+    ended = not source_ok(source, occupancy_ok, membership_ok)
+    if ended and source == GrantSource.HOUSEHOLD:
+        # A helper's grant is capped at the giver's lease: when that lease runs out the grant
+        # "expires" at the same instant, but the helper must hear that the household left.
+        return rights.ended_reason_of_grant(source)
     if valid_until is not None and valid_until <= now:
         return Reason.GRANT_EXPIRED  # a lease that ran out says so, rather than "source ended"
     if valid_from > now:
         return Reason.GRANT_NOT_YET_VALID
-    if not source_ok(source, occupancy_ok, membership_ok):
-        return Reason.SOURCE_ENDED
+    if ended:
+        return rights.ended_reason_of_grant(source)
     if not schedule.allows(sched, now):
         return Reason.OUTSIDE_SCHEDULE
     return Reason.GRANTED
@@ -124,7 +130,29 @@ def evaluate_people(person_ids, point_id: int, now: datetime) -> tuple[str, int 
         reason = judge(source, valid_from, valid_until, sched, occ_ok, mem_ok, now)
         if _RANK[reason] < _RANK[best[0]]:
             best = (reason, person_id, name)
+    if best[0] == Reason.NO_GRANT:
+        best = ended_grant(person_ids, point_id, now) or best  # denials only: allowed pays nothing
     return best
+
+
+def ended_grant(person_ids, point_id: int, now: datetime) -> tuple[str, int, str] | None:
+    """Once the registry sync has revoked a grant whose source ended, the decision still says
+    why (for ENDED_MEMORY), rather than a bare "no grant"."""
+    row = (
+        Grant.objects.filter(
+            person_id__in=list(person_ids),
+            zone__points=point_id,
+            revoked_at__gte=now - rights.ENDED_MEMORY,
+            revoke_reason__in=list(rights.ENDED_REVOKES),
+        )
+        .order_by("-revoked_at")
+        .values_list("source", "person_id", "person__name")
+        .first()
+    )
+    if row is None:
+        return None
+    source, person_id, name = row
+    return rights.ended_reason_of_grant(source), person_id, name
 
 
 # --- events and security -------------------------------------------------------------------
@@ -289,24 +317,31 @@ def _by_card(point: AccessPoint, card: str, now: datetime) -> Decision:
     return _by_credential(point, CredentialKind.CARD, digests.card_digest(point.community_id, number), now)
 
 
-def _use_pass(point: AccessPoint, verified: passes.Verified) -> Decision:
+def _use_pass(point: AccessPoint, verified: passes.Verified, now: datetime) -> Decision:
     pass_id = verified.subject_id
     if point.pk not in verified.claims.get("gates", []):
         return Decision(False, Reason.PASS_WRONG_GATE, pass_id=None, detail={"pass": pass_id})
     # The use is counted by one conditional update: two gates racing on a one-time pass
-    # cannot both see a use left.
-    used = VisitorPass.objects.filter(
-        pk=pass_id, community_id=point.community_id, revoked_at__isnull=True, uses__lt=F("max_uses")
-    ).update(uses=F("uses") + 1)
-    if used:
-        if VisitorPass.objects.filter(pk=pass_id, uses__gte=F("max_uses")).exists():
+    # cannot both see a use left. The same statement checks that the pass's source (its host
+    # living in the house, or its issuer on duty) is still there: no extra query when allowed.
+    today = timezone.localdate(now)
+    last_use = hotpath.use_pass(pass_id, point.community_id, today)
+    if last_use is not None:
+        if last_use:
             log_change(point.community_id, ChangeKind.PASS, [pass_id])  # offline gates learn it is spent
         return Decision(True, Reason.VISITOR_PASS, pass_id=pass_id)
-    row = VisitorPass.objects.filter(pk=pass_id, community_id=point.community_id).values("revoked_at").first()
+    row = (
+        VisitorPass.objects.filter(pk=pass_id, community_id=point.community_id)
+        .annotate(ended=rights.pass_ended(today))
+        .values("revoked_at", "revoke_reason", "ended")
+        .first()
+    )
     if row is None:
         return Decision(False, Reason.PASS_UNKNOWN)
     if row["revoked_at"] is not None:
-        return Decision(False, Reason.PASS_REVOKED, pass_id=pass_id)
+        return Decision(False, row["revoke_reason"] or Reason.PASS_REVOKED, pass_id=pass_id)
+    if row["ended"]:
+        return Decision(False, row["ended"], pass_id=pass_id)
     return Decision(False, Reason.PASS_USED_UP, pass_id=pass_id)
 
 
@@ -317,7 +352,7 @@ def _by_qr(point: AccessPoint, token: str, now: datetime) -> Decision:
         return Decision(False, exc.code)
     if verified.kind == "resident":
         return _by_person([verified.subject_id], point, now)
-    return _use_pass(point, verified)
+    return _use_pass(point, verified, now)
 
 
 def _by_face(point: AccessPoint, image: bytes, embedding: str, now: datetime) -> Decision:
@@ -422,7 +457,7 @@ def do_manual_open(
         verified = passes.Verified(
             "pass", visitor_pass.pk, {"gates": list(visitor_pass.gates.values_list("pk", flat=True))}
         )
-        decision = _use_pass(point, verified)
+        decision = _use_pass(point, verified, now)
     record_event(
         point=point, terminal=None, method=Method.MANUAL, decision=decision, now=now, event_uuid=None
     )

@@ -282,6 +282,18 @@ def bulk_sync_community(community_id: int, *, now: datetime | None = None) -> in
     return len(rows)
 
 
+def _staff_grants_without_role(now: datetime) -> set[int]:
+    """Communities with a live staff grant whose membership was deleted or ran out: neither
+    moves Membership.updated_at forward. Staff grants are few, so this stays a small read."""
+    today = timezone.localdate(now)
+    valid = Membership.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).values("pk")
+    return set(
+        Grant.objects.filter(source=GrantSource.STAFF_ROLE, revoked_at__isnull=True)
+        .exclude(source_id__in=valid)
+        .values_list("community_id", flat=True)
+    )
+
+
 def consume_registry_changes(*, now: datetime | None = None) -> int:
     """Reads what the registry did since last time and syncs the houses and communities it
     touched. Returns how many houses were synced. Safe to run from several processes: syncing is
@@ -320,13 +332,15 @@ def consume_registry_changes(*, now: datetime | None = None) -> int:
     staff_changed = membership_change is not None and (
         cursor.memberships_seen_at is None or membership_change > cursor.memberships_seen_at
     )
+    communities = _staff_grants_without_role(now)  # a deleted or lapsed membership leaves no trace
     if staff_changed:
         since = cursor.memberships_seen_at
         changed = (
             Membership.objects.all() if since is None else Membership.objects.filter(updated_at__gt=since)
         )
-        for community_id in sorted(set(changed.values_list("community_id", flat=True))):
-            sync_staff_grants(community_id, now=now)
+        communities |= set(changed.values_list("community_id", flat=True))
+    for community_id in sorted(communities):
+        sync_staff_grants(community_id, now=now)
     if houses or staff_changed or event_upto > cursor.last_outbox_id:
         SyncCursor.objects.filter(name="registry", last_outbox_id__lte=event_upto).update(
             last_outbox_id=event_upto,

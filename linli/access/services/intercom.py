@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.access.choices import SITE_WIDE_KINDS, CallStatus, Method, Reason
-from linli.access.household import member_user_ids, own_occupancy
+from linli.access.household import lived_in, member_user_ids, own_occupancy
 from linli.access.models import IntercomCall, Terminal
 from linli.access.services.decisions import Decision, open_command, record_event
 from linli.core import audit
@@ -74,10 +74,13 @@ def do_answer_call(
     *, actor, call: IntercomCall, open_door: bool, now: datetime | None = None
 ) -> IntercomCall:
     """Only someone living in the called house may answer; a call is answered once."""
+    now = now or timezone.now()
     occupancy = own_occupancy(actor, call.house_id)
     if occupancy is None:
+        if lived_in(actor, call.house_id):
+            # The right to let visitors in ended with the answerer's residence (REG-3).
+            raise Forbidden(Reason.INTERCOM_ANSWERER_LEFT.label, code=Reason.INTERCOM_ANSWERER_LEFT)
         raise Forbidden(_("只有本户住户可以接听"))
-    now = now or timezone.now()
     status = CallStatus.OPENED if open_door else CallStatus.DECLINED
     answered = IntercomCall.objects.filter(pk=call.pk, status=CallStatus.RINGING, expires_at__gt=now).update(
         status=status, answered_at=now, answered_by=actor

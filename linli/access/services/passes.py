@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import keys
-from linli.access.choices import PASS_PRESETS, ChangeKind, PassKind
+from linli.access import keys, rights
+from linli.access.choices import PASS_PRESETS, ChangeKind, PassKind, Reason
 from linli.access.household import own_occupancy
 from linli.access.models import AccessPoint, VisitorPass
 from linli.access.services._common import log_change
@@ -218,6 +218,46 @@ def do_revoke_pass(*, actor, visitor_pass: VisitorPass) -> VisitorPass:
     log_change(visitor_pass.community_id, ChangeKind.PASS, [visitor_pass.pk])
     audit.record(actor=actor, action="revoke", obj=visitor_pass, community_id=visitor_pass.community_id)
     return visitor_pass
+
+
+@transaction.atomic
+def end_passes_of_departed_hosts(now: datetime) -> int:
+    """Materialises what every decision already checks: live passes whose host no longer lives
+    in the house (or whose issuer left their post) are revoked with that reason, audited, and
+    logged for the terminals' next delta. Idempotent (conditional update)."""
+    today = timezone.localdate(now)
+    rows = list(
+        VisitorPass.objects.filter(revoked_at__isnull=True, valid_until__gt=now)
+        .annotate(ended=rights.pass_ended(today))
+        .exclude(ended="")
+        .values_list("pk", "community_id", "ended")
+    )
+    done = 0
+    for reason in {ended for _pk, _c, ended in rows}:
+        chosen = [(pk, c) for pk, c, ended in rows if ended == reason]
+        updated = VisitorPass.objects.filter(
+            pk__in=[pk for pk, _c in chosen], revoked_at__isnull=True
+        ).update(revoked_at=now, revoke_reason=reason, updated_at=now)
+        done += updated
+        for community_id in {c for _pk, c in chosen}:
+            ids = [pk for pk, c in chosen if c == community_id]
+            log_change(community_id, ChangeKind.PASS, ids)
+            audit.record(
+                actor=None,
+                action="end_passes",
+                object_type="access.visitorpass",
+                object_id=f"{len(ids)} passes",
+                community_id=community_id,
+                after={"passes": ids[:100], "reason": reason},
+            )
+    return done
+
+
+rights.register(
+    rights.RightKind(
+        name="visitor_pass", reason=Reason.PASS_HOST_LEFT, materialise=end_passes_of_departed_hosts
+    )
+)
 
 
 VISITOR_RETENTION = timedelta(days=90)

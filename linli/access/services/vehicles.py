@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.access import rights
 from linli.access.choices import Direction, Method, PointKind, Reason
 from linli.access.models import ParkingRecord, Terminal, VisitorPass
 from linli.access.services.decisions import Decision, evaluate_people, record_event, replayed_decision
@@ -19,19 +20,24 @@ from linli.core.masking import mask_name, mask_plate
 from linli.registry.models import Vehicle
 from linli.registry.validators import clean_plate
 
+# The owner's own grants said one of these: the car's right to pass as a resident's ended.
+OWNER_GONE = (Reason.GRANT_EXPIRED, *rights.ENDED_REASONS)
 
-def _resident(point, bidx: str, now: datetime) -> Decision | None:
+
+def _resident(point, bidx: str, now: datetime) -> tuple[Decision | None, str]:
+    """(the resident vehicle decision, or None; the reason the car's own right ended, or "")."""
     owners = list(
         Vehicle.objects.filter(community_id=point.community_id, plate_bidx=bidx).values_list(
             "person_id", flat=True
         )
     )
     if not owners:
-        return None
+        return None, ""
     reason, person_id, name = evaluate_people(owners, point.pk, now)
     if reason != Reason.GRANTED:
-        return None  # e.g. a former tenant's car: it parks like any visitor's
-    return Decision(True, Reason.RESIDENT_VEHICLE, person_id, mask_name(name))
+        # e.g. a former tenant's car: it may still park like any visitor's, never as a resident's
+        return None, Reason.VEHICLE_OWNER_LEFT if reason in OWNER_GONE else ""
+    return Decision(True, Reason.RESIDENT_VEHICLE, person_id, mask_name(name)), ""
 
 
 def _visitor_pass(point, bidx: str, now: datetime) -> int | None:
@@ -110,10 +116,14 @@ def do_plate_event(
             community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
         ).exists()
         exiting = point.direction == Direction.OUT or (point.direction == Direction.BOTH and parked)
-        decision = _resident(point, bidx, now)
+        decision, ended = _resident(point, bidx, now)
         if decision is None:
             decision = _exit(point, bidx, now) if exiting else _enter(point, plate, bidx, now)
+        if ended and not decision.allowed:
+            decision.reason = ended  # refused: say that the car's resident right has ended
         decision.detail = {**(decision.detail or {}), "plate": mask_plate(plate)}
+        if ended:
+            decision.detail["vehicle"] = ended
     return record_event(
         point=point, terminal=terminal, method=Method.PLATE, decision=decision, now=now, event_uuid=event_uuid
     )

@@ -100,3 +100,20 @@ def test_it_refuses_like_the_ninja_route(world, site, api, fast):
 def test_it_leaves_every_other_request_to_django(world, fast):
     status, _head, body = call(fast, "/api/v1/health", method="GET")
     assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_rights_whose_source_ended_like_the_ninja_route(world, site, api, fast):
+    """Issue 6: an ended lease ends the tenant's pass and card on the fast path too."""
+    services.do_issue_card(actor=world.front_desk, person=world.tenant_person, number="FA570002")
+    issued = api(world.tenant).post(
+        f"/access/houses/{world.house.id}/passes", {"visitor_name": "客", "max_uses": 9}
+    )
+    api(world.owner).post(f"/occupancies/{world.lease.id}/end", {"reason": "lease_ended_early"})
+    for token, payload, reason in (
+        (site.token("gate"), {"method": "qr", "qr": issued.json()["token"]}, "pass_host_left"),
+        (site.token("door"), {"method": "card", "card": "FA570002"}, "source_ended"),
+    ):
+        _status, _head, body = decide(fast, token, payload)
+        ninja = api(token=token).post("/access/decide", payload).json()
+        assert body["reason"] == ninja["reason"] == reason and body["allow"] is False

@@ -50,3 +50,28 @@ def test_it_finds_the_active_credential_before_a_revoked_one(world, site):
     person_id, name, revoked_at = hotpath.credential_row(world.a.id, "card", old.lookup)
     assert (person_id, name, revoked_at) == (world.owner_person.id, "王建国", None)
     assert hotpath.credential_row(world.b.id, "card", old.lookup) is None
+
+
+def test_it_matches_the_orm_reference_for_a_pass_source(world, site, api):
+    """Hosted passes (host stays, host's lease ends), staff-registered ones (issuer on duty,
+    issuer's role deleted) and an operator's: the SQL and rights.pass_source_live agree."""
+    from linli.access import rights
+    from linli.access.models import VisitorPass
+    from linli.core.models import Membership
+    from linli.testing import factories as f
+
+    def invite(user):
+        return services.do_create_pass(actor=user, house=world.house, visitor_name="客").pk
+
+    guard = f.staff(world.a, "security", "guard2")
+    ids = [invite(world.owner), invite(world.tenant), invite(world.front_desk), invite(guard)]
+    ids.append(invite(world.operator))
+    api(world.owner).post(f"/occupancies/{world.lease.id}/end", {"reason": "lease_ended_early"})
+    Membership.objects.filter(user=guard).delete()
+    today = timezone.localdate()
+    orm = set(
+        VisitorPass.objects.filter(pk__in=ids)
+        .filter(rights.pass_source_live(today))
+        .values_list("pk", flat=True)
+    )
+    assert hotpath.live_pass_ids(ids, today) == orm == {ids[0], ids[2], ids[4]}

@@ -102,7 +102,7 @@ def test_it_catches_up_after_a_day_offline_with_one_delta(world, site, sim, api,
     assert delta["full"] is False
     gate.transport.online = False
     assert gate.decide("card", card="0A0A0007").allow is True  # the neighbour's new card
-    assert gate.decide("card", card="0A0A0006").reason == "unknown_credential"  # lease ended
+    assert gate.decide("card", card="0A0A0006").reason == "source_ended"  # lease ended: it says so
     assert gate.scan_qr(visitor["token"]).reason == "pass_revoked"
 
 
