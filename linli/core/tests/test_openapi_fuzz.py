@@ -17,8 +17,9 @@ import random
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, seed
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -84,14 +85,20 @@ def test_it_holds_in_sequences_of_linked_calls(admin_token):
     @seed(SEED)
     class Workflow(schema.as_state_machine()):
         # Each sequence starts from the same database: hypothesis replays a sequence to shrink
-        # it, and a replay that meets the previous sequence's rows is not the same test.
+        # it, and a replay that meets the previous sequence's rows is not the same test. The
+        # sequence runs in a transaction rolled back after it; as in Django's test client, the
+        # end of a request must not close the connection that holds it.
         def setup(self):
+            for signal in (request_started, request_finished):
+                signal.disconnect(close_old_connections)
             self._sequence = transaction.atomic()
             self._sequence.__enter__()
 
         def teardown(self):
             transaction.set_rollback(True)
             self._sequence.__exit__(None, None, None)
+            for signal in (request_started, request_finished):
+                signal.connect(close_old_connections)
 
         def get_call_kwargs(self, case):
             return {"headers": _headers(admin_token)}
