@@ -9,16 +9,6 @@ from linli.registry.models import Person
 from linli.testing import factories as f
 
 
-@pytest.fixture
-def ring_file(settings, tmp_path):
-    path = tmp_path / "keyring.json"
-    path.write_text(json.dumps(crypto.keyring().to_json()))
-    settings.LINLI_KEYRING = str(path)
-    crypto.reset_keyring_cache()
-    yield path
-    crypto.reset_keyring_cache()
-
-
 def _stored_key_ids():
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone FROM registry_person")
