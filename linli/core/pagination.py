@@ -29,7 +29,7 @@ def keyset_page(
         anchor = (
             queryset.filter(**{key: cursor}).values_list(time_key, flat=True).first() if time_key else None
         )
-        if anchor is not None:
+        if time_key and anchor is not None:
             queryset = queryset.filter(
                 Q(**{f"{time_key}__{op}": anchor}) | Q(**{time_key: anchor, f"{key}__{op}": cursor})
             )

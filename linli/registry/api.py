@@ -208,7 +208,7 @@ def export_person(request, person_id: int):
 def erase_person(request, person_id: int, data: EraseIn):
     person = get_or_404(queries.people(request.user), pk=person_id)
     return PersonOut.masked_from(
-        privacy.do_erase_person(actor=request.user, person=person, reason=data.reason)
+        services.do_erase_person(actor=request.user, person=person, reason=data.reason)
     )
 
 
