@@ -1,14 +1,6 @@
 """Keyset pagination: constant cost on page 10,000 as on page 1 (no OFFSET, no COUNT)."""
 
-from typing import Any
-
 from django.db.models import Q
-from ninja import Schema
-
-
-class Page(Schema):
-    items: list[Any]
-    next_cursor: int | None = None
 
 
 def keyset_page(
