@@ -2,7 +2,8 @@
 publishes the active and the previous key, so passes issued before a rotation keep working.
 
 Public keys are cached per process for a few seconds: a gate verifies thousands of QR codes a
-minute and rotation is rare. Private keys are decrypted only to sign.
+minute and rotation is rare. Private keys are decrypted only to sign, in
+`linli.access.services.signing_keys`, which also creates and rotates them; this module reads.
 """
 
 import threading

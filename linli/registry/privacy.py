@@ -1,4 +1,5 @@
-"""Personal data: who may see it unmasked (logged), export and erasure for one person (PIPL)."""
+"""Personal data: who may see it unmasked (logged) and its export for one person (PIPL).
+Erasure, a write, is `linli.registry.services.do_erase_person`."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
