@@ -45,9 +45,10 @@ run: install ## set up, migrate, load the demo community and serve http://127.0.
 test: install ## run the whole suite in parallel; ARGS="linli/registry -x" narrows it, DATABASE_URL=postgres://... for PostgreSQL
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check, and mypy on services, queries and core
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 bench: install ## run every bench/*.py, one JSON line per figure; ONLY=registry runs bench/registry*.py, ARGS="--scale 0.01" is passed to each
 	@set -- bench/$(or $(ONLY),[!_])*.py; \
@@ -58,7 +59,7 @@ migrate: install ## apply database migrations
 	$(LINLI) migrate --noinput
 
 clean: ## remove build outputs and caches (keeps .venv and var/)
-	rm -rf build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
 
 clean-data: ## delete var/: the embedded database, uploads, secret key and key ring (irreversible)

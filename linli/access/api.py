@@ -34,7 +34,6 @@ from linli.access.schemas import (
     GrantOut,
     HelperIn,
     OpenIn,
-    PageQuery,
     ParkingOut,
     PassCreated,
     PassIn,
@@ -72,6 +71,7 @@ from linli.core.pagination import keyset_page
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.core.schema_types import Id
+from linli.core.schemas import PageQuery
 from linli.registry import queries as registry_queries
 from linli.registry.models import House
 
@@ -81,7 +81,7 @@ public_router = Router(tags=["access-public"])
 
 
 def _paged(rows, next_cursor, schema):
-    return {"items": [schema.from_orm(r).dict() for r in rows], "next_cursor": next_cursor}
+    return {"items": [schema.model_validate(r).model_dump() for r in rows], "next_cursor": next_cursor}
 
 
 def _community(request, community_id: int, action: str) -> Community:
@@ -269,7 +269,7 @@ def household_grants(request, house_id: int):
 @router.post("/access/houses/{house_id}/helpers", response={201: GrantOut})
 def add_helper(request, house_id: int, data: HelperIn):
     house = get_or_404(registry_queries.houses(request.user), pk=house_id)
-    grant = services.do_add_household_helper(actor=request.user, house=house, **data.dict())
+    grant = services.do_add_household_helper(actor=request.user, house=house, **data.model_dump())
     return Status(201, grant)
 
 
@@ -464,11 +464,16 @@ def ack_care_alert(request, alert_id: int, data: AckIn):
 def my_access(request):
     user = request.user
     return {
-        "points": [PointOut.from_orm(p).dict() for p in queries.my_points(user)],
-        "credentials": [CredentialOut.from_orm(c).dict() for c in queries.my_credentials(user)],
-        "passes": [PassOut.from_orm(p).dict() for p in queries.with_pass_state(queries.my_passes(user))[:20]],
-        "calls": [CallOut.from_orm(c).dict() for c in queries.my_calls(user)],
-        "care_alerts": [CareAlertOut.from_orm(a).dict() for a in queries.my_care_alerts(user)[:20]],
+        "points": [PointOut.model_validate(p).model_dump() for p in queries.my_points(user)],
+        "credentials": [CredentialOut.model_validate(c).model_dump() for c in queries.my_credentials(user)],
+        "passes": [
+            PassOut.model_validate(p).model_dump()
+            for p in queries.with_pass_state(queries.my_passes(user))[:20]
+        ],
+        "calls": [CallOut.model_validate(c).model_dump() for c in queries.my_calls(user)],
+        "care_alerts": [
+            CareAlertOut.model_validate(a).model_dump() for a in queries.my_care_alerts(user)[:20]
+        ],
     }
 
 
@@ -490,7 +495,7 @@ def my_qr(request, community: Id | None = None):
 @router.post("/access/houses/{house_id}/passes", response={201: PassCreated})
 def create_pass(request, house_id: int, data: PassIn):
     house = get_or_404(registry_queries.houses(request.user), pk=house_id)
-    values = data.dict()
+    values = data.model_dump()
     visitor_pass = services.do_create_pass(
         actor=request.user, house=house, gate_ids=values.pop("gates"), **values
     )
@@ -592,7 +597,7 @@ def terminal_snapshot(request, since: SnapshotVersion = 0):
 
 @terminal_router.post("/terminals/me/events", response=dict)
 def terminal_events(request, data: UploadIn):
-    events = [UploadedEvent(**e.dict()) for e in data.events]
+    events = [UploadedEvent(**e.model_dump()) for e in data.events]
     return services.do_upload_events(terminal=request.auth, events=events)
 
 

@@ -25,10 +25,11 @@ from linli.access.choices import (
     ZoneKind,
 )
 from linli.core.crypto import EncryptedTextField
+from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
 
 
-class AccessPoint(models.Model):
+class AccessPoint(Timestamped):
     """A door, gate, barrier or elevator. Direction feeds the care rules (went out / came back)."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="access_points")
@@ -43,8 +44,6 @@ class AccessPoint(models.Model):
     direction = models.CharField(_("方向"), max_length=4, choices=Direction.choices, default=Direction.BOTH)
     allow_temporary_parking = models.BooleanField(_("允许临时车辆"), default=True)
     is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="building")
@@ -58,7 +57,7 @@ class AccessPoint(models.Model):
         return self.name
 
 
-class Zone(models.Model):
+class Zone(Timestamped):
     """A set of points granted together, e.g. 1号楼住户 = the gates + 1号楼's doors and elevators."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="access_zones")
@@ -68,8 +67,6 @@ class Zone(models.Model):
         "registry.Building", null=True, blank=True, on_delete=models.CASCADE, related_name="access_zones"
     )
     points = models.ManyToManyField(AccessPoint, related_name="zones", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="building")
@@ -93,7 +90,7 @@ class Zone(models.Model):
         return self.name
 
 
-class Terminal(models.Model):
+class Terminal(Timestamped):
     """A physical device at one point with its own credentials: a bearer secret (stored as a
     SHA-256 digest) and/or an Ed25519 public key for signed requests."""
 
@@ -108,8 +105,6 @@ class Terminal(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     last_version = models.BigIntegerField(default=0)  # the snapshot version it last fetched
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="point__building")
@@ -149,7 +144,7 @@ class SigningKey(models.Model):
         ]
 
 
-class Grant(models.Model):
+class Grant(Timestamped):
     """Person × zone × time window × weekly schedule × source. Grants from the registry
     (ownership, lease, residence, household) carry the occupancy they hang on in source_id and
     are re-checked against it at every decision."""
@@ -172,8 +167,6 @@ class Grant(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building")
@@ -200,7 +193,7 @@ class Grant(models.Model):
         ]
 
 
-class Credential(models.Model):
+class Credential(Timestamped):
     """A card, a PIN or a face. Cards and PINs are found by a keyed digest (`lookup`, with the
     key ring's index key, outside the database); `offline_verifier` is what terminals get in
     their snapshot (a salted digest; for PINs scrypt). A face keeps only its encrypted embedding."""
@@ -219,8 +212,6 @@ class Credential(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
@@ -264,7 +255,7 @@ class FaceConsent(models.Model):
         ordering = ["-id"]
 
 
-class VisitorPass(models.Model):
+class VisitorPass(Timestamped):
     """A visitor's right to pass some gates a few times in a window; the QR is its signed token."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="visitor_passes")
@@ -294,8 +285,6 @@ class VisitorPass(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Empty when someone revoked it; a reason code (pass_host_left, ...) when its source ended.
     revoke_reason = models.CharField(max_length=30, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building", resident="house")
@@ -463,7 +452,7 @@ class ParkingRecord(models.Model):
         ]
 
 
-class CareRule(models.Model):
+class CareRule(Timestamped):
     """久未出 / 久出未归 for one care-tagged person; applies only while their tag is consented."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
@@ -474,8 +463,6 @@ class CareRule(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")

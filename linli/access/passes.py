@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from linli.access import jws, keys
 from linli.access.models import VisitorPass
+from linli.access.services import signing_keys
 
 RESIDENT_QR_SECONDS = 60
 CLOCK_LEEWAY_SECONDS = 5  # a gate's clock a few seconds behind the phone's must not refuse
@@ -83,7 +84,7 @@ def pass_token(visitor_pass: VisitorPass) -> str:
     """Re-derivable at any time from the row (Ed25519 signatures are deterministic), so the
     token itself is never stored; after a key rotation the link simply carries a new signature."""
     gate_ids = list(visitor_pass.gates.values_list("pk", flat=True))
-    return keys.sign(visitor_pass.community_id, pass_claims(visitor_pass, gate_ids))
+    return signing_keys.sign(visitor_pass.community_id, pass_claims(visitor_pass, gate_ids))
 
 
 def resident_token(community_id: int, person_id: int, now: datetime) -> tuple[str, datetime]:
@@ -97,7 +98,7 @@ def resident_token(community_id: int, person_id: int, now: datetime) -> tuple[st
         "iat": _ts(now),
         "kind": "resident",
     }
-    return keys.sign(community_id, claims), expires
+    return signing_keys.sign(community_id, claims), expires
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from linli.access.models import (
     Zone,
 )
 from linli.core.masking import mask_name, mask_plate
-from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Int, Text, column, optional
+from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Text, column, optional
+from linli.core.schemas import PageQuery
 
 # Columns that are encrypted (no length of their own) or not stored as typed.
 Phone = Text(20)
@@ -427,11 +428,6 @@ class QrOut(Schema):
 
 
 # --- query strings ------------------------------------------------------------------------------
-
-
-class PageQuery(InputSchema):
-    cursor: Cursor | None = None
-    limit: Int(1, 200) = 50
 
 
 class GrantFilter(PageQuery):

@@ -17,6 +17,7 @@ from linli.access import digests, keys, rights
 from linli.access.choices import ChangeKind, CredentialKind, GrantSource, Reason
 from linli.access.models import ChangeLog, Credential, Grant, Terminal, VisitorPass
 from linli.access.schedule import day_start
+from linli.access.services import signing_keys
 from linli.access.services.decisions import grants_at_point, judge
 from linli.core.masking import mask_name
 from linli.registry.models import House, Occupancy
@@ -217,4 +218,8 @@ def build(terminal: Terminal, since: int, now: datetime) -> dict:
     }
     if full:
         payload["rooms"] = _rooms(terminal)
-    return {"version": version, "full": full, "snapshot": keys.sign(community_id, payload, typ=SNAPSHOT_TYP)}
+    return {
+        "version": version,
+        "full": full,
+        "snapshot": signing_keys.sign(community_id, payload, typ=SNAPSHOT_TYP),
+    }

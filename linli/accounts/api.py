@@ -124,7 +124,7 @@ def list_tokens(request):
 @router.post("/auth/tokens", response={201: TokenCreatedOut})
 def issue_token(request, data: TokenIn):
     issued = services.do_issue_token(actor=request.user, name=data.name, expires_in_days=data.expires_in_days)
-    return Status(201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.raw})
+    return Status(201, {**TokenOut.model_validate(issued.token).model_dump(), "token": issued.raw})
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None})

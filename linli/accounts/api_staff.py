@@ -1,11 +1,11 @@
-"""Staff accounts of a community over the API (a thin router over linli.accounts.staff)."""
+"""Staff accounts of a community over the API (a thin router over linli.accounts.services.staff)."""
 
 from django.db.models import Q
 from django.utils import timezone
 from ninja import Router, Status
 
-from linli.accounts import staff
 from linli.accounts.models import User
+from linli.accounts.services import staff
 from linli.accounts.staff_schemas import (
     CommunityOpenIn,
     DisabledOut,

@@ -3,7 +3,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from linli.accounts.models import User
-from linli.accounts.staff import SignIn
+from linli.accounts.services.staff import SignIn
 from linli.core.models import Membership
 from linli.core.schema_types import Id, InputSchema, Text, column
 from linli.registry.schemas import CommunityIn, CommunityOut, Phone

@@ -33,7 +33,7 @@ def list_audit(request, community_id: int, filters: Query[AuditFilter]):
     if filters.object_id:
         qs = qs.filter(object_id=filters.object_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
-    return {"items": [AuditOut.from_orm(r).dict() for r in rows], "next_cursor": nxt}
+    return {"items": [AuditOut.model_validate(r).model_dump() for r in rows], "next_cursor": nxt}
 
 
 @router.get("/communities/{community_id}/pii-access", response=dict)
@@ -41,7 +41,7 @@ def list_pii_access(request, community_id: int, filters: Query[AuditFilter]):
     _community(request, community_id, Action.AUDIT_VIEW)
     qs = PiiAccess.objects.restrict(request.user, Action.AUDIT_VIEW).filter(community_id=community_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
-    return {"items": [PiiAccessOut.from_orm(r).dict() for r in rows], "next_cursor": nxt}
+    return {"items": [PiiAccessOut.model_validate(r).model_dump() for r in rows], "next_cursor": nxt}
 
 
 @router.get("/communities/{community_id}/memberships", response=list[MembershipOut])

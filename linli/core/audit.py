@@ -6,13 +6,17 @@ every hash after it, which `linli verify_audit` reports.
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from linli.core.actor import Actor
 from linli.core.context import current_request_id, on_behalf_var
 from linli.core.models import AuditEntry, AuditHead
 
@@ -53,7 +57,7 @@ def _hashed_fields(entry: AuditEntry) -> dict:
 
 def record(
     *,
-    actor,
+    actor: Actor | None,  # None: the system itself (a sync, a periodic job)
     action: str,
     obj=None,
     object_type: str = "",
@@ -85,6 +89,27 @@ def record(
     entry.save()
     AuditHead.objects.filter(pk=1).update(last_hash=entry.hash, last_id=entry.id)
     return entry
+
+
+def record_change(
+    *,
+    actor: Actor | None,
+    obj: Model,
+    community_id: int | None,
+    before: dict,
+    snapshot: Callable[[Any], dict],
+    action: str = "update",
+) -> AuditEntry:
+    """Record a change of `obj`: `before` is what `snapshot(obj)` returned ahead of the change,
+    the after state is taken now (refresh `obj` first when the change was an `update()`)."""
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        community_id=community_id,
+        before=before,
+        after=snapshot(obj),
+    )
 
 
 @dataclass

@@ -13,8 +13,3 @@ def get_or_404(queryset, **lookup):
 
 def etag_of(obj) -> str:
     return f'W/"{obj.pk}-{obj.updated_at.timestamp():.6f}"'
-
-
-def with_etag(response, obj):
-    response["ETag"] = etag_of(obj)
-    return response

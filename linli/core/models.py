@@ -6,7 +6,17 @@ from linli.core.restrict import RestrictedQuerySet, ScopePaths
 from linli.core.roles import Role
 
 
-class Community(models.Model):
+class Timestamped(models.Model):
+    """When a row was created and last changed: the columns most models share (no table)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Community(Timestamped):
     name = models.CharField(_("名称"), max_length=100)
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     province = models.CharField(_("省"), max_length=30, blank=True)
@@ -14,8 +24,6 @@ class Community(models.Model):
     district = models.CharField(_("区"), max_length=30, blank=True)
     street = models.CharField(_("街道"), max_length=60, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="pk")
@@ -40,7 +48,7 @@ class Community(models.Model):
         return models.Q(pk__in=Building.objects.filter(pk__in=building_ids).values("community_id"))
 
 
-class Membership(models.Model):
+class Membership(Timestamped):
     """A staff role in one community, optionally narrowed to one building or one grid."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -49,8 +57,6 @@ class Membership(models.Model):
     building = models.ForeignKey("registry.Building", null=True, blank=True, on_delete=models.CASCADE)
     grid = models.ForeignKey("grid.Grid", null=True, blank=True, on_delete=models.CASCADE)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")

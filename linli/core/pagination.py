@@ -1,14 +1,6 @@
 """Keyset pagination: constant cost on page 10,000 as on page 1 (no OFFSET, no COUNT)."""
 
-from typing import Any
-
 from django.db.models import Q
-from ninja import Schema
-
-
-class Page(Schema):
-    items: list[Any]
-    next_cursor: int | None = None
 
 
 def keyset_page(
@@ -29,7 +21,7 @@ def keyset_page(
         anchor = (
             queryset.filter(**{key: cursor}).values_list(time_key, flat=True).first() if time_key else None
         )
-        if anchor is not None:
+        if time_key and anchor is not None:
             queryset = queryset.filter(
                 Q(**{f"{time_key}__{op}": anchor}) | Q(**{time_key: anchor, f"{key}__{op}": cursor})
             )

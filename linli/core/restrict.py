@@ -6,6 +6,7 @@ filtered out, so a detail lookup of someone else's object is a 404, not a 403.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -68,7 +69,7 @@ def scope_of(user) -> UserScope:
         .prefetch_related("grid__buildings")
     )
     for m in rows:
-        if m.grid_id:
+        if m.grid is not None:
             buildings = {b.id for b in m.grid.buildings.all()}
         elif m.building_id:
             buildings = {m.building_id}
@@ -102,7 +103,9 @@ class RestrictedQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.is_operator:
             return self
-        paths: ScopePaths = self.model.scope_paths
+        # Each restricted model declares `scope_paths`, and may add `*_scope_q` hooks.
+        model: Any = self.model
+        paths: ScopePaths = model.scope_paths
         q = Q(pk__in=[])
         communities = scope.communities_for(action)
         if communities:
@@ -110,11 +113,11 @@ class RestrictedQuerySet(models.QuerySet):
         buildings = scope.buildings_for(action)
         if buildings and paths.building:
             q |= Q(**{f"{paths.building}__in": buildings})
-        elif buildings and hasattr(self.model, "building_scope_q"):
-            q |= self.model.building_scope_q(buildings)
+        elif buildings and hasattr(model, "building_scope_q"):
+            q |= model.building_scope_q(buildings)
         if action in RESIDENT_ACTIONS and scope.house_ids:
             if paths.resident:
                 q |= Q(**{f"{paths.resident}__in": scope.house_ids})
-            elif hasattr(self.model, "resident_scope_q"):
-                q |= self.model.resident_scope_q(scope)
+            elif hasattr(model, "resident_scope_q"):
+                q |= model.resident_scope_q(scope)
         return self.filter(q)

@@ -29,6 +29,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 from linli.core import text
@@ -81,7 +82,7 @@ def Text(max_length: int, *, min_length: int = 0, multiline: bool = False, patte
         (_multiline, text.MULTILINE_PATTERN) if multiline else (_single_line, text.SINGLE_LINE_PATTERN)
     )
     # A field's own pattern already names what it allows; otherwise publish the control rule.
-    extra = {} if pattern else {"pattern": published}
+    extra: JsonDict = {} if pattern else {"pattern": published}
     return Annotated[
         str,
         StringConstraints(min_length=min_length or None, max_length=max_length, pattern=pattern),
@@ -147,9 +148,10 @@ def _int_range(field: models.Field) -> tuple[int, int]:
     low, high = _RANGES.get(field.get_internal_type(), (-INT64_MAX - 1, INT64_MAX))
     for validator in field.validators:
         limit = getattr(validator, "limit_value", None)
-        if isinstance(limit, int) and validator.code == "min_value":
+        code = getattr(validator, "code", None)
+        if isinstance(limit, int) and code == "min_value":
             low = max(low, limit)
-        elif isinstance(limit, int) and validator.code == "max_value":
+        elif isinstance(limit, int) and code == "max_value":
             high = min(high, limit)
     return low, high
 
@@ -167,7 +169,7 @@ def column(
 ) -> Any:
     """The pydantic type of `model.name`'s column; arguments only narrow it."""
     field = model._meta.get_field(name)
-    if field.is_relation:
+    if field.is_relation or not isinstance(field, models.Field):  # the latter: a reverse relation
         return Id
     if field.choices:
         return Literal[tuple(value for value, _label in field.flatchoices)]

@@ -55,8 +55,13 @@ class PiiAccessOut(Schema):
     request_id: str
 
 
-class AuditFilter(InputSchema):
+class PageQuery(InputSchema):
+    """The query string of every keyset-paged list: a cursor and a bounded page size."""
+
     cursor: Cursor | None = None
     limit: Int(1, 200) = 50
+
+
+class AuditFilter(PageQuery):
     object_type: column(AuditEntry, "object_type") | None = None
     object_id: column(AuditEntry, "object_id") | None = None

@@ -1,12 +1,13 @@
 """Writes on tenancy: who holds which role where."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
+from linli.core.actor import Actor
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community, Membership
 from linli.core.permissions import require
@@ -17,7 +18,7 @@ from linli.core.roles import Action, Role
 @transaction.atomic
 def do_add_membership(
     *,
-    actor,
+    actor: Actor,
     community: Community,
     user,
     role: str,
@@ -61,10 +62,10 @@ def do_add_membership(
 
 
 @transaction.atomic
-def do_end_membership(*, actor, membership: Membership) -> None:
+def do_end_membership(*, actor: Actor, membership: Membership) -> None:
     """A role ending takes effect at once: the next request sees no rights from it."""
     require(actor, Action.MEMBERS_CHANGE, membership.community_id)
-    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    yesterday = timezone.localdate() - timedelta(days=1)
     Membership.objects.filter(pk=membership.pk).update(valid_until=yesterday, updated_at=timezone.now())
     audit.record(
         actor=actor,

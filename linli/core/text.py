@@ -59,6 +59,8 @@ class NoControlCharacters:
     copied per form instance, so adding the validator here never leaks into another form.
     """
 
+    fields: dict[str, forms.Field]  # from the form class this is mixed into
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

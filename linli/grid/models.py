@@ -1,17 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
 
 
-class Grid(models.Model):
+class Grid(Timestamped):
     """A governance grid (网格): a set of buildings with grid workers assigned (GRID-1)."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="grids")
     name = models.CharField(_("网格名称"), max_length=60)
     buildings = models.ManyToManyField("registry.Building", related_name="grids", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")

@@ -94,7 +94,9 @@ def list_buildings(request, community_id: int):
 @router.post("/communities/{community_id}/buildings", response={201: BuildingOut})
 def create_building(request, community_id: int, data: BuildingIn):
     community = community_for(request, community_id)
-    return Status(201, services.do_create_building(actor=request.user, community=community, **data.dict()))
+    return Status(
+        201, services.do_create_building(actor=request.user, community=community, **data.model_dump())
+    )
 
 
 @router.get("/buildings/{building_id}/units", response=list[UnitOut])
@@ -119,13 +121,13 @@ def list_houses(request, filters: Query[HouseFilter]):
         if value is not None:
             qs = qs.filter(**{f"{key}_id" if key != "type" else key: value})
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
-    return paged(rows, nxt, lambda h: HouseOut.from_orm(h).dict())
+    return paged(rows, nxt, lambda h: HouseOut.model_validate(h).model_dump())
 
 
 @router.post("/units/{unit_id}/houses", response={201: HouseOut})
 def create_house(request, unit_id: int, data: HouseIn):
     unit = get_or_404(queries.units_any(request.user), pk=unit_id)
-    return Status(201, services.do_create_house(actor=request.user, unit=unit, **data.dict()))
+    return Status(201, services.do_create_house(actor=request.user, unit=unit, **data.model_dump()))
 
 
 @router.get("/houses/{house_id}", response=HouseDetail)
@@ -137,7 +139,7 @@ def get_house(request, house_id: int, response: HttpResponse):
     response["ETag"] = etag_of(house)
     household = house.household
     return {
-        **HouseOut.from_orm(house).dict(),
+        **HouseOut.model_validate(house).model_dump(),
         "household": [OccupancyOut.of(o) for o in household],
         "residents": [PersonOut.masked_from(o.person) for o in household],
     }
@@ -170,13 +172,13 @@ def list_people(request, filters: Query[PeopleFilter]):
     else:
         qs = queries.people(request.user).filter(community_id=filters.community)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
-    return paged(rows, nxt, lambda p: PersonOut.masked_from(p).dict())
+    return paged(rows, nxt, lambda p: PersonOut.masked_from(p).model_dump())
 
 
 @router.post("/communities/{community_id}/people", response={201: PersonOut})
 def create_person(request, community_id: int, data: PersonIn):
     community = community_for(request, community_id, Action.PEOPLE_VIEW)
-    person = services.do_register_person(actor=request.user, community=community, **data.dict())
+    person = services.do_register_person(actor=request.user, community=community, **data.model_dump())
     return Status(201, PersonOut.masked_from(person))
 
 
@@ -206,7 +208,7 @@ def export_person(request, person_id: int):
 def erase_person(request, person_id: int, data: EraseIn):
     person = get_or_404(queries.people(request.user), pk=person_id)
     return PersonOut.masked_from(
-        privacy.do_erase_person(actor=request.user, person=person, reason=data.reason)
+        services.do_erase_person(actor=request.user, person=person, reason=data.reason)
     )
 
 
@@ -217,7 +219,7 @@ def erase_person(request, person_id: int, data: EraseIn):
 def register_resident(request, house_id: int, data: ResidentIn):
     """One step for the landlord, the tenant or the counter: the person and their relation."""
     house = get_or_404(queries.houses(request.user), pk=house_id)
-    occupancy = services.do_register_resident(actor=request.user, house=house, **data.dict())
+    occupancy = services.do_register_resident(actor=request.user, house=house, **data.model_dump())
     return Status(201, OccupancyOut.of(occupancy))
 
 
@@ -264,7 +266,7 @@ def list_vehicles(request, filters: Query[VehicleFilter]):
     else:
         qs = Vehicle.objects.restrict(request.user, Action.PEOPLE_VIEW).filter(community_id=filters.community)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
-    return paged(rows, nxt, lambda v: VehicleOut.of(v, full=bool(filters.plate)).dict())
+    return paged(rows, nxt, lambda v: VehicleOut.of(v, full=bool(filters.plate)).model_dump())
 
 
 @router.post("/people/{person_id}/vehicles", response={201: VehicleOut})
@@ -315,7 +317,7 @@ def list_organizations(request, community_id: int):
 def create_organization(request, community_id: int, data: OrganizationIn):
     community = community_for(request, community_id)
     return Status(
-        201, services.do_create_organization(actor=request.user, community=community, **data.dict())
+        201, services.do_create_organization(actor=request.user, community=community, **data.model_dump())
     )
 
 
@@ -363,11 +365,11 @@ def me(request):
         "user": {"id": user.id, "name": str(user), "elderly_mode": user.elderly_mode},
         "houses": [
             {
-                **HouseOut.from_orm(h).dict(),
+                **HouseOut.model_validate(h).model_dump(),
                 "my_relation": h.my_relation,
-                "household": [OccupancyOut.of(o).dict() for o in h.household],
+                "household": [OccupancyOut.of(o).model_dump() for o in h.household],
             }
             for h in mine
         ],
-        "vehicles": [VehicleOut.of(v, full=True).dict() for v in queries.my_vehicles(user)],
+        "vehicles": [VehicleOut.of(v, full=True).model_dump() for v in queries.my_vehicles(user)],
     }

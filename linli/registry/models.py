@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import EncryptedTextField
+from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
 from linli.registry.choices import (
     CareKind,
@@ -22,15 +23,13 @@ from linli.registry.choices import (
 )
 
 
-class Building(models.Model):
+class Building(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(_("楼栋"), max_length=40)
     floors = models.PositiveSmallIntegerField(_("层数"), default=1)
     # Position on the site plan (0..1000 grid), for the big screen and DASH-2.
     plan_x = models.PositiveSmallIntegerField(default=0)
     plan_y = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="pk")
@@ -48,11 +47,9 @@ class Building(models.Model):
         return Q(pk__in=House.objects.filter(pk__in=scope.house_ids).values("building_id"))
 
 
-class Unit(models.Model):
+class Unit(Timestamped):
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="units")
     name = models.CharField(_("单元"), max_length=40)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="building__community", building="building")
@@ -70,7 +67,7 @@ class Unit(models.Model):
         return Q(pk__in=House.objects.filter(pk__in=scope.house_ids).values("unit_id"))
 
 
-class House(models.Model):
+class House(Timestamped):
     # Denormalised community/building so that scope filters need no joins on the hot paths.
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="houses")
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="houses")
@@ -81,8 +78,6 @@ class House(models.Model):
         _("类型"), max_length=20, choices=HouseType.choices, default=HouseType.RESIDENTIAL
     )
     area = models.DecimalField(_("建筑面积(㎡)"), max_digits=9, decimal_places=2)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="building", resident="pk")
@@ -103,7 +98,7 @@ class House(models.Model):
         return f"{self.building.name}-{self.unit.name}-{self.number}"
 
 
-class Person(models.Model):
+class Person(Timestamped):
     """A natural person known to one community. ID number unique per community (blind index)."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="people")
@@ -124,8 +119,6 @@ class Person(models.Model):
         related_name="people",
     )
     erased_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
@@ -160,7 +153,7 @@ class OccupancyQuerySet(RestrictedQuerySet):
         )
 
 
-class Occupancy(models.Model):
+class Occupancy(Timestamped):
     """A person's relation to a house for a period. Dates are inclusive, in local time.
 
     A tenant's (and a tenant's family's) rights are exactly this row being active: when
@@ -182,8 +175,6 @@ class Occupancy(models.Model):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OccupancyQuerySet.as_manager()
     scope_paths = ScopePaths(community="house__community", building="house__building", resident="house")
@@ -213,7 +204,7 @@ class Occupancy(models.Model):
         )
 
 
-class Vehicle(models.Model):
+class Vehicle(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="vehicles")
     plate = EncryptedTextField(_("车牌号"))
     plate_bidx = models.CharField(max_length=32)
@@ -223,8 +214,6 @@ class Vehicle(models.Model):
     house = models.ForeignKey(
         House, null=True, blank=True, on_delete=models.SET_NULL, related_name="vehicles"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building", resident="house")
@@ -236,7 +225,7 @@ class Vehicle(models.Model):
         ]
 
 
-class ParkingSpace(models.Model):
+class ParkingSpace(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="parking_spaces")
     number = models.CharField(_("车位号"), max_length=20)
     kind = models.CharField(_("类型"), max_length=20, choices=SpaceKind.choices)
@@ -246,8 +235,6 @@ class ParkingSpace(models.Model):
         Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="spaces"
     )
     valid_to = models.DateField(_("租期至"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", resident="house")
@@ -257,7 +244,7 @@ class ParkingSpace(models.Model):
         constraints = [models.UniqueConstraint(fields=["community", "number"], name="space_number_unique")]
 
 
-class Organization(models.Model):
+class Organization(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="organizations")
     kind = models.CharField(_("类型"), max_length=30, choices=OrgKind.choices)
     name = models.CharField(_("名称"), max_length=100)
@@ -265,8 +252,6 @@ class Organization(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)  # a business line, public
     house = models.ForeignKey(House, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
@@ -279,7 +264,7 @@ class Organization(models.Model):
         return Q(community_id__in=scope.resident_community_ids)  # the yellow pages are public
 
 
-class CareTag(models.Model):
+class CareTag(Timestamped):
     """A consented care tag (REG-6). Without recorded consent there is no tag."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_tags")
@@ -296,8 +281,6 @@ class CareTag(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")

@@ -1,19 +1,16 @@
-"""Personal data: who may see it unmasked (logged), export and erasure for one person (PIPL)."""
+"""Personal data: who may see it unmasked (logged) and its export for one person (PIPL).
+Erasure, a write, is `linli.registry.services.do_erase_person`."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core import audit
 from linli.core.context import current_request_id
-from linli.core.errors import Conflict, ServiceError
-from linli.core.masking import mask_id_number, mask_phone, mask_plate
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_id_number, mask_phone
 from linli.core.models import PiiAccess
 from linli.core.permissions import may, require
 from linli.core.roles import Action
-from linli.registry.choices import EndReason
-from linli.registry.models import CareTag, Occupancy, Person, Vehicle
-from linli.registry.services import end_occupancies
+from linli.registry.models import Occupancy, Person
 
 
 def is_self(actor, person: Person) -> bool:
@@ -115,48 +112,3 @@ def export_person_data(actor, person: Person) -> dict:
         ],
         "exported_at": timezone.now(),
     }
-
-
-@transaction.atomic
-def do_erase_person(*, actor, person: Person, reason: str) -> Person:
-    """Right to erasure: ends every relation, deletes vehicles and care tags, blanks the data.
-
-    The row stays (as 已删除) so that bills and votes that reference it keep their history;
-    the audit trail keeps only masked values, as it always does.
-    """
-    if not is_self(actor, person):
-        # Irreversible: a manager's decision (pii.erase), not any account at the counter.
-        require(actor, Action.PII_ERASE, person.community_id)
-        require(actor, Action.PEOPLE_CHANGE, person.community_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("reason_required", _("请填写删除原因"), fields={"reason": _("必填")})
-    if person.erased_at is not None:
-        raise Conflict("already_erased", _("该人员的个人信息已删除"))
-    active = list(Occupancy.objects.filter(person=person, ended_at__isnull=True).values_list("pk", flat=True))
-    end_occupancies(active, EndReason.MOVED_OUT, timezone.localdate(), actor)
-    plates = [mask_plate(v.plate) for v in person.vehicles.all()]
-    Vehicle.objects.filter(person=person).delete()
-    CareTag.objects.filter(person=person).delete()
-    now = timezone.now()
-    Person.objects.filter(pk=person.pk).update(
-        name=_("已删除"),
-        id_number="",
-        id_number_bidx=None,
-        phone="",
-        phone_bidx=None,
-        birth_date=None,
-        gender="",
-        user=None,
-        erased_at=now,
-        updated_at=now,
-    )
-    audit.record(
-        actor=actor,
-        action="erase",
-        obj=person,
-        community_id=person.community_id,
-        after={"reason": reason, "vehicles_deleted": plates},
-    )
-    person.refresh_from_db()
-    return person

@@ -1,5 +1,7 @@
 """Registry reads. Every one starts from restrict(user, action) (convention 3)."""
 
+from collections.abc import Sequence
+
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -149,7 +151,7 @@ def care_tags_visible(user):
     return CareTag.objects.restrict(user, Action.CARE_VIEW) | own
 
 
-def my_households(user) -> list[House]:
+def my_households(user) -> Sequence[House]:
     scope = scope_of(user)
     active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
     rows = list(
@@ -159,7 +161,7 @@ def my_households(user) -> list[House]:
         .order_by(*house_order())
     )
     for house in rows:
-        house.my_relation = next(
+        house.my_relation = next(  # type: ignore[attr-defined]  # read by the home page's template
             (o.relation for o in house.household if o.person_id in scope.person_ids), None
         )
     return rows

@@ -5,7 +5,8 @@ from ninja import Schema
 
 from linli.core.masking import mask_id_number, mask_phone, mask_plate
 from linli.core.models import Community, PiiAccess
-from linli.core.schema_types import Cursor, Date, Id, InputSchema, Int, Text, column, optional
+from linli.core.schema_types import Date, Id, InputSchema, Text, column, optional
+from linli.core.schemas import PageQuery
 from linli.registry.choices import EndReason
 from linli.registry.models import (
     Building,
@@ -325,11 +326,6 @@ class PopulationOut(Schema):
 
 
 # --- query strings ------------------------------------------------------------------------------
-
-
-class PageQuery(InputSchema):
-    cursor: Cursor | None = None
-    limit: Int(1, 200) = 50
 
 
 class HouseFilter(PageQuery):

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
+from linli.core.actor import Actor
 from linli.core.crypto import blind_index
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.events import publish
+from linli.core.masking import mask_plate
 from linli.core.models import Community
 from linli.core.permissions import may, require, require_operator
 from linli.core.restrict import forget_scope, scope_of
@@ -28,11 +30,12 @@ from linli.registry.models import (
     Unit,
     Vehicle,
 )
+from linli.registry.privacy import is_self
 from linli.registry.snapshots import snapshot
 from linli.registry.validators import clean_phone, clean_plate, parse_id_number
 
 
-def _audit_create(actor, obj, community_id: int) -> None:
+def _audit_create(actor: Actor, obj, community_id: int) -> None:
     audit.record(actor=actor, action="create", obj=obj, community_id=community_id, after=snapshot(obj))
 
 
@@ -53,7 +56,7 @@ def clean_area(raw) -> Decimal:
 
 
 @transaction.atomic
-def do_create_community(*, actor, name: str, code: str, **details) -> Community:
+def do_create_community(*, actor: Actor, name: str, code: str, **details) -> Community:
     require_operator(actor)
     if Community.objects.filter(code=code).exists():
         raise Conflict("duplicate_code", _("社区编码已存在"), fields={"code": _("请换一个编码")})
@@ -70,7 +73,7 @@ def do_create_community(*, actor, name: str, code: str, **details) -> Community:
 
 @transaction.atomic
 def do_create_building(
-    *, actor, community: Community, name: str, floors: int = 1, plan_x: int = 0, plan_y: int = 0
+    *, actor: Actor, community: Community, name: str, floors: int = 1, plan_x: int = 0, plan_y: int = 0
 ) -> Building:
     require(actor, Action.PROPERTY_CHANGE, community.id)
     if Building.objects.filter(community=community, name=name).exists():
@@ -83,7 +86,7 @@ def do_create_building(
 
 
 @transaction.atomic
-def do_create_unit(*, actor, building: Building, name: str) -> Unit:
+def do_create_unit(*, actor: Actor, building: Building, name: str) -> Unit:
     require(actor, Action.PROPERTY_CHANGE, building.community_id, building.id)
     if Unit.objects.filter(building=building, name=name).exists():
         raise Conflict("duplicate_unit", _("该单元已存在"), fields={"name": name})
@@ -94,7 +97,7 @@ def do_create_unit(*, actor, building: Building, name: str) -> Unit:
 
 @transaction.atomic
 def do_create_house(
-    *, actor, unit: Unit, number: str, floor: int, area, type: str = HouseType.RESIDENTIAL
+    *, actor: Actor, unit: Unit, number: str, floor: int, area, type: str = HouseType.RESIDENTIAL
 ) -> House:
     building = unit.building
     require(actor, Action.PROPERTY_CHANGE, building.community_id, building.id)
@@ -116,7 +119,7 @@ def do_create_house(
 
 
 @transaction.atomic
-def do_update_house(*, actor, house: House, if_unmodified_since=None, **changes) -> House:
+def do_update_house(*, actor: Actor, house: House, if_unmodified_since=None, **changes) -> House:
     require(actor, Action.PROPERTY_CHANGE, house.community_id, house.building_id)
     before = snapshot(house)
     if "area" in changes:
@@ -134,13 +137,8 @@ def do_update_house(*, actor, house: House, if_unmodified_since=None, **changes)
     if rows.update(**changes, updated_at=now) != 1:
         raise Conflict("stale_object", _("房屋信息已被他人修改，请刷新后重试"), status=412)
     house.refresh_from_db()
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=house,
-        community_id=house.community_id,
-        before=before,
-        after=snapshot(house),
+    audit.record_change(
+        actor=actor, obj=house, community_id=house.community_id, before=before, snapshot=snapshot
     )
     return house
 
@@ -182,7 +180,7 @@ def _person_fields(
 @transaction.atomic
 def do_register_person(
     *,
-    actor,
+    actor: Actor,
     community: Community,
     name: str,
     id_number: str = "",
@@ -209,7 +207,7 @@ def do_register_person(
     return person
 
 
-def _require_people_change(actor, community_id: int) -> None:
+def _require_people_change(actor: Actor, community_id: int) -> None:
     """Staff with people.change (a building-scoped one reached the person through restrict()).
     Residents register people only through a house (do_register_resident), never freely."""
     if not scope_of(actor).may_in_community(Action.PEOPLE_CHANGE, community_id):
@@ -229,7 +227,7 @@ def _link_user_by_phone(person: Person) -> None:
 
 
 @transaction.atomic
-def do_update_person(*, actor, person: Person, **changes) -> Person:
+def do_update_person(*, actor: Actor, person: Person, **changes) -> Person:
     if person.user_id is None or person.user_id != getattr(
         actor, "pk", None
     ):  # a person may correct themselves
@@ -252,13 +250,8 @@ def do_update_person(*, actor, person: Person, **changes) -> Person:
         setattr(person, key, value)
     person.save()
     _link_user_by_phone(person)
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=person,
-        community_id=person.community_id,
-        before=before,
-        after=snapshot(person),
+    audit.record_change(
+        actor=actor, obj=person, community_id=person.community_id, before=before, snapshot=snapshot
     )
     return person
 
@@ -266,7 +259,7 @@ def do_update_person(*, actor, person: Person, **changes) -> Person:
 # --- occupancy and the tenant lifecycle (REG-2, REG-3) -------------------------------------
 
 
-def _household_role(actor, house: House) -> str | None:
+def _household_role(actor: Actor, house: House) -> str | None:
     """The actor's own active relation to this house, if they live/own there."""
     scope = scope_of(actor)
     if house.pk not in scope.house_ids:
@@ -283,11 +276,11 @@ def _household_role(actor, house: House) -> str | None:
     return None
 
 
-def _is_household_head(actor, house: House) -> bool:
+def _is_household_head(actor: Actor, house: House) -> bool:
     return _household_role(actor, house) in (*OWNING, Relation.TENANT)
 
 
-def _check_may_register(actor, house: House, relation: str, sponsor: Occupancy | None) -> None:
+def _check_may_register(actor: Actor, house: House, relation: str, sponsor: Occupancy | None) -> None:
     if may(actor, Action.PEOPLE_CHANGE, house.community_id, house.building_id):
         return  # staff or an agent acting for the property
     role = _household_role(actor, house)
@@ -301,7 +294,7 @@ def _check_may_register(actor, house: House, relation: str, sponsor: Occupancy |
 @transaction.atomic
 def do_add_occupancy(
     *,
-    actor,
+    actor: Actor,
     house: House,
     person: Person,
     relation: str,
@@ -380,7 +373,7 @@ def do_add_occupancy(
 @transaction.atomic
 def do_register_resident(
     *,
-    actor,
+    actor: Actor,
     house: House,
     name: str,
     relation: str,
@@ -407,7 +400,7 @@ def do_register_resident(
 
 @transaction.atomic
 def do_register_person_for_house(
-    *, actor, house: House, name: str, phone: str = "", id_number: str = ""
+    *, actor: Actor, house: House, name: str, phone: str = "", id_number: str = ""
 ) -> Person:
     """Someone a household brings in without living there (a 保姆, a carer): found by ID number or
     phone, else registered. Staff, or a head of that household, may do it."""
@@ -420,7 +413,7 @@ def do_register_person_for_house(
 
 
 def _find_or_create_person(
-    actor, house: House, *, name, id_number, phone, by_phone, hukou_local=True
+    actor: Actor, house: House, *, name, id_number, phone, by_phone, hukou_local=True
 ) -> Person:
     known = Person.objects.filter(community_id=house.community_id, erased_at__isnull=True)
     person = None
@@ -437,7 +430,7 @@ def _find_or_create_person(
     return person
 
 
-def _own_tenancy(actor, house: House) -> Occupancy | None:
+def _own_tenancy(actor: Actor, house: House) -> Occupancy | None:
     scope = scope_of(actor)
     return (
         Occupancy.objects.active()
@@ -457,7 +450,7 @@ def _overlapping(house: House, relation: str | None, start: date, end: date | No
 
 @transaction.atomic
 def do_end_occupancy(
-    *, actor, occupancy: Occupancy, reason: str = EndReason.MOVED_OUT, on: date | None = None
+    *, actor: Actor, occupancy: Occupancy, reason: str = EndReason.MOVED_OUT, on: date | None = None
 ) -> Occupancy:
     """Ends a relation now (landlord ends a lease early, move-out). Dependents end with it."""
     house = occupancy.house
@@ -483,7 +476,7 @@ def do_end_occupancy(
     return occupancy
 
 
-def end_occupancies(ids: list[int], reason: str, end_day: date, actor) -> int:
+def end_occupancies(ids: list[int], reason: str, end_day: date, actor: Actor) -> int:
     now = timezone.now()
     count = 0
     for occ in Occupancy.objects.filter(pk__in=ids, ended_at__isnull=True).select_related("house"):
@@ -495,13 +488,13 @@ def end_occupancies(ids: list[int], reason: str, end_day: date, actor) -> int:
         ):
             count += 1
             occ.refresh_from_db()
-            audit.record(
+            audit.record_change(
                 actor=actor,
                 action="end",
                 obj=occ,
                 community_id=occ.house.community_id,
                 before=before,
-                after=snapshot(occ),
+                snapshot=snapshot,
             )
             publish(
                 "registry.occupancy_ended",
@@ -525,7 +518,7 @@ def end_occupancies(ids: list[int], reason: str, end_day: date, actor) -> int:
 @transaction.atomic
 def do_register_vehicle(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     plate: str,
     kind: str = "car",
@@ -561,7 +554,7 @@ def _household_people(house: House) -> set[int]:
 @transaction.atomic
 def do_create_parking_space(
     *,
-    actor,
+    actor: Actor,
     community: Community,
     number: str,
     kind: str,
@@ -587,7 +580,9 @@ def do_create_parking_space(
 
 
 @transaction.atomic
-def do_create_organization(*, actor, community: Community, kind: str, name: str, **details) -> Organization:
+def do_create_organization(
+    *, actor: Actor, community: Community, kind: str, name: str, **details
+) -> Organization:
     require(actor, Action.PROPERTY_CHANGE, community.id)
     org = Organization.objects.create(community=community, kind=kind, name=name, **details)
     _audit_create(actor, org, community.id)
@@ -600,7 +595,7 @@ def do_create_organization(*, actor, community: Community, kind: str, name: str,
 @transaction.atomic
 def do_add_care_tag(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     kind: str,
     consent_by: str,
@@ -633,7 +628,7 @@ def do_add_care_tag(
 
 
 @transaction.atomic
-def do_revoke_care_tag(*, actor, tag: CareTag) -> CareTag:
+def do_revoke_care_tag(*, actor: Actor, tag: CareTag) -> CareTag:
     """Consent withdrawn: the tag stops applying at once; its history stays in the audit trail."""
     if not (tag.person.user_id and tag.person.user_id == getattr(actor, "pk", None)):
         require(actor, Action.CARE_CHANGE, tag.community_id)
@@ -643,3 +638,48 @@ def do_revoke_care_tag(*, actor, tag: CareTag) -> CareTag:
     tag.refresh_from_db()
     audit.record(actor=actor, action="revoke", obj=tag, community_id=tag.community_id, after=snapshot(tag))
     return tag
+
+
+@transaction.atomic
+def do_erase_person(*, actor: Actor, person: Person, reason: str) -> Person:
+    """Right to erasure: ends every relation, deletes vehicles and care tags, blanks the data.
+
+    The row stays (as 已删除) so that bills and votes that reference it keep their history;
+    the audit trail keeps only masked values, as it always does.
+    """
+    if not is_self(actor, person):
+        # Irreversible: a manager's decision (pii.erase), not any account at the counter.
+        require(actor, Action.PII_ERASE, person.community_id)
+        require(actor, Action.PEOPLE_CHANGE, person.community_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("请填写删除原因"), fields={"reason": _("必填")})
+    if person.erased_at is not None:
+        raise Conflict("already_erased", _("该人员的个人信息已删除"))
+    active = list(Occupancy.objects.filter(person=person, ended_at__isnull=True).values_list("pk", flat=True))
+    end_occupancies(active, EndReason.MOVED_OUT, timezone.localdate(), actor)
+    plates = [mask_plate(v.plate) for v in person.vehicles.all()]
+    Vehicle.objects.filter(person=person).delete()
+    CareTag.objects.filter(person=person).delete()
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(
+        name=_("已删除"),
+        id_number="",
+        id_number_bidx=None,
+        phone="",
+        phone_bidx=None,
+        birth_date=None,
+        gender="",
+        user=None,
+        erased_at=now,
+        updated_at=now,
+    )
+    audit.record(
+        actor=actor,
+        action="erase",
+        obj=person,
+        community_id=person.community_id,
+        after={"reason": reason, "vehicles_deleted": plates},
+    )
+    person.refresh_from_db()
+    return person

@@ -1,9 +1,9 @@
-"""Forms of the staff-account and new-community pages: shapes only, rules in linli.accounts.staff."""
+"""Forms of the staff-account and new-community pages: shapes only, rules in linli.accounts.services.staff."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.staff import SignIn
+from linli.accounts.services.staff import SignIn
 from linli.core.roles import Role
 
 USERNAME_HELP = _("3到40位小写字母、数字或 . _ -，用于密码登录")

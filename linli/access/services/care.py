@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.access.choices import AlertStatus, CareRuleKind, Direction
 from linli.access.household import houses_of_person, member_user_ids
 from linli.access.models import AccessEvent, CareAlert, CareRule
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.models import Membership
@@ -37,7 +38,7 @@ def _active_tag(person_id: int) -> CareTag | None:
 
 
 @transaction.atomic
-def do_set_care_rule(*, actor, person: Person, kind: str, hours: int) -> CareRule:
+def do_set_care_rule(*, actor: User, person: Person, kind: str, hours: int) -> CareRule:
     """Replaces the person's rule of this kind. Requires a consented care tag (REG-6)."""
     require(actor, Action.CARE_CHANGE, person.community_id)
     if kind not in CareRuleKind.values:
@@ -67,7 +68,7 @@ def do_set_care_rule(*, actor, person: Person, kind: str, hours: int) -> CareRul
 
 
 @transaction.atomic
-def do_disable_care_rule(*, actor, rule: CareRule) -> CareRule:
+def do_disable_care_rule(*, actor: User, rule: CareRule) -> CareRule:
     require(actor, Action.CARE_CHANGE, rule.community_id)
     if not CareRule.objects.filter(pk=rule.pk, is_active=True).update(
         is_active=False, updated_at=timezone.now()
@@ -169,14 +170,14 @@ def evaluate_care_rules(now: datetime | None = None) -> int:
     return raised
 
 
-def may_acknowledge(actor, alert: CareAlert) -> bool:
+def may_acknowledge(actor: User, alert: CareAlert) -> bool:
     if may(actor, Action.CARE_VIEW, alert.community_id):
         return True
     return getattr(actor, "pk", None) in recipients(alert.person)
 
 
 @transaction.atomic
-def do_acknowledge_care_alert(*, actor, alert: CareAlert, note: str = "") -> CareAlert:
+def do_acknowledge_care_alert(*, actor: User, alert: CareAlert, note: str = "") -> CareAlert:
     if not may_acknowledge(actor, alert):
         raise Forbidden()
     now = timezone.now()

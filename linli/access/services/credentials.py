@@ -17,6 +17,7 @@ from linli.access.choices import CredentialKind, GrantSource
 from linli.access.household import HEAD_RELATIONS
 from linli.access.models import Credential, FaceConsent, Grant
 from linli.access.services._common import log_people
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.permissions import may
@@ -34,7 +35,7 @@ def _houses_of(person: Person) -> set[int]:
     return set(lived) | set(helped)
 
 
-def _heads_for(actor, person: Person) -> bool:
+def _heads_for(actor: User, person: Person) -> bool:
     """An owner acts for the tenants, family and helpers of their house; a tenant for the
     family they brought in and the helpers they let in. Never upwards (a tenant for the owner)."""
     scope = scope_of(actor)
@@ -54,7 +55,7 @@ def _heads_for(actor, person: Person) -> bool:
     return False
 
 
-def may_act_for(actor, person: Person) -> bool:
+def may_act_for(actor: User, person: Person) -> bool:
     """The person themself, staff with access.change, or a household head for the people of
     their household below them — e.g. a daughter who owns the flat sets up her father's PIN."""
     if person.user_id is not None and person.user_id == getattr(actor, "pk", None):
@@ -64,13 +65,13 @@ def may_act_for(actor, person: Person) -> bool:
     return _heads_for(actor, person)
 
 
-def _require_act_for(actor, person: Person) -> None:
+def _require_act_for(actor: User, person: Person) -> None:
     if person.erased_at is not None or not may_act_for(actor, person):
         raise Forbidden()
 
 
 @transaction.atomic
-def do_issue_card(*, actor, person: Person, number: str, label: str = "") -> Credential:
+def do_issue_card(*, actor: User, person: Person, number: str, label: str = "") -> Credential:
     """Cards are enrolled at the counter (staff), the card in hand."""
     if not may(actor, Action.ACCESS_CHANGE, person.community_id):
         raise Forbidden()
@@ -103,7 +104,7 @@ def do_issue_card(*, actor, person: Person, number: str, label: str = "") -> Cre
 
 
 @transaction.atomic
-def do_issue_pin(*, actor, person: Person, house: House) -> tuple[Credential, str]:
+def do_issue_pin(*, actor: User, person: Person, house: House) -> tuple[Credential, str]:
     """A new random 6-digit PIN for 房号 + 密码 at this house's doors, shown once. Replaces the
     person's previous PIN for the house. Random, never chosen: a chosen PIN that clashed would
     tell someone another resident's PIN."""
@@ -146,7 +147,7 @@ def do_issue_pin(*, actor, person: Person, house: House) -> tuple[Credential, st
 
 
 @transaction.atomic
-def do_revoke_credential(*, actor, credential: Credential) -> Credential:
+def do_revoke_credential(*, actor: User, credential: Credential) -> Credential:
     _require_act_for(actor, credential.person)
     if credential.kind == CredentialKind.FACE:
         do_delete_face(actor=actor, person=credential.person)
@@ -168,7 +169,7 @@ def do_revoke_credential(*, actor, credential: Credential) -> Credential:
 @transaction.atomic
 def do_enrol_face(
     *,
-    actor,
+    actor: User,
     person: Person,
     embedding_b64: str,
     consent_by: str,
@@ -224,7 +225,7 @@ def _delete_faces(person_ids, now: datetime) -> int:
 
 
 @transaction.atomic
-def do_delete_face(*, actor, person: Person) -> None:
+def do_delete_face(*, actor: User, person: Person) -> None:
     """Withdraws consent: the embedding is deleted, not kept revoked."""
     _require_act_for(actor, person)
     if not _delete_faces([person.pk], timezone.now()):

@@ -35,6 +35,7 @@ from linli.access.models import (
     VisitorPass,
 )
 from linli.access.services._common import log_change, staff_user_ids
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, NotFound, ServiceError
 from linli.core.events import publish
@@ -51,7 +52,7 @@ REPEATED_FAILURES = 5
 REPEATED_WINDOW = timedelta(minutes=1)
 OPEN_COMMAND_TTL = timedelta(seconds=30)
 # When a person holds several grants at a point, the most favourable outcome is reported.
-_RANK = {
+_RANK: dict[str, int] = {
     Reason.GRANTED: 0,
     Reason.OUTSIDE_SCHEDULE: 1,
     Reason.GRANT_NOT_YET_VALID: 2,
@@ -124,7 +125,7 @@ def judge(source, valid_from, valid_until, sched, occupancy_ok, membership_ok, n
 
 def evaluate_people(person_ids, point_id: int, now: datetime) -> tuple[str, int | None, str]:
     """(reason, person id, name) of the best outcome among these people at the point."""
-    best = (Reason.NO_GRANT, None, "")
+    best: tuple[str, int | None, str] = (Reason.NO_GRANT, None, "")
     rows = hotpath.grant_rows(list(person_ids), point_id, timezone.localdate(now))
     for person_id, name, source, valid_from, valid_until, sched, occ_ok, mem_ok in rows:
         reason = judge(source, valid_from, valid_until, sched, occ_ok, mem_ok, now)
@@ -424,7 +425,7 @@ def do_decide(
 
 
 @transaction.atomic
-def do_remote_open(*, actor, point: AccessPoint, now: datetime | None = None) -> Decision:
+def do_remote_open(*, actor: User, point: AccessPoint, now: datetime | None = None) -> Decision:
     """A resident opens a door from the app (ACC-2 "app remote open"): decided by their grants,
     recorded, and handed to the point's terminal as a one-shot command."""
     now = now or timezone.now()
@@ -447,7 +448,7 @@ def do_remote_open(*, actor, point: AccessPoint, now: datetime | None = None) ->
 
 @transaction.atomic
 def do_manual_open(
-    *, actor, point: AccessPoint, visitor_pass: VisitorPass | None = None, now: datetime | None = None
+    *, actor: User, point: AccessPoint, visitor_pass: VisitorPass | None = None, now: datetime | None = None
 ) -> Decision:
     """A guard opens for someone (a walk-in visitor just registered, a delivery van)."""
     require(actor, Action.VISITOR_REGISTER, point.community_id)
@@ -478,7 +479,7 @@ def do_manual_open(
 
 
 @transaction.atomic
-def do_acknowledge_security_event(*, actor, event: SecurityEvent) -> SecurityEvent:
+def do_acknowledge_security_event(*, actor: User, event: SecurityEvent) -> SecurityEvent:
     """The guard has looked; the next denial at that point opens a new event."""
     require(actor, Action.ACCESS_VIEW, event.community_id)
     now = timezone.now()

@@ -21,6 +21,7 @@ from linli.access.models import Grant, SyncCursor, Zone
 from linli.access.schedule import clean_schedule, day_start
 from linli.access.services._common import log_change, log_people
 from linli.access.services.layout import ensure_all_points_zone, ensure_building_zone
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.models import Membership, OutboxEvent
@@ -29,7 +30,7 @@ from linli.core.roles import Action, Role
 from linli.registry.choices import Relation
 from linli.registry.models import House, Occupancy, Person
 
-SOURCE_OF_RELATION = {
+SOURCE_OF_RELATION: dict[str, str] = {
     Relation.OWNER: GrantSource.OWNERSHIP,
     Relation.CO_OWNER: GrantSource.OWNERSHIP,
     Relation.TENANT: GrantSource.LEASE,
@@ -367,7 +368,7 @@ def _clean_window(valid_from: datetime | None, valid_until: datetime | None, now
 @transaction.atomic
 def do_grant_access(
     *,
-    actor,
+    actor: User,
     person: Person,
     zone: Zone,
     valid_from: datetime | None = None,
@@ -401,7 +402,7 @@ def do_grant_access(
 @transaction.atomic
 def do_grant_household_access(
     *,
-    actor,
+    actor: User,
     house: House,
     person: Person,
     label: str,
@@ -446,7 +447,7 @@ def do_grant_household_access(
 @transaction.atomic
 def do_add_household_helper(
     *,
-    actor,
+    actor: User,
     house: House,
     name: str,
     phone: str,
@@ -470,7 +471,7 @@ def do_add_household_helper(
     )
 
 
-def may_revoke(actor, grant: Grant) -> bool:
+def may_revoke(actor: User, grant: Grant) -> bool:
     if may(actor, Action.ACCESS_CHANGE, grant.community_id):
         return True
     return (
@@ -481,7 +482,7 @@ def may_revoke(actor, grant: Grant) -> bool:
 
 
 @transaction.atomic
-def do_revoke_grant(*, actor, grant: Grant, reason: str = "revoked") -> Grant:
+def do_revoke_grant(*, actor: User, grant: Grant, reason: str = "revoked") -> Grant:
     if grant.source in REGISTRY_SOURCES or grant.source == GrantSource.STAFF_ROLE:
         raise Conflict("derived_grant", _("该授权来自房屋或岗位登记，请在住户登记中结束居住关系或岗位"))
     if not may_revoke(actor, grant):

@@ -11,6 +11,7 @@ from linli.access.choices import SITE_WIDE_KINDS, CallStatus, Method, Reason
 from linli.access.household import lived_in, member_user_ids, own_occupancy
 from linli.access.models import IntercomCall, Terminal
 from linli.access.services.decisions import Decision, open_command, record_event
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.events import publish
@@ -71,7 +72,7 @@ def do_start_call(*, terminal: Terminal, house: House, now: datetime | None = No
 
 @transaction.atomic
 def do_answer_call(
-    *, actor, call: IntercomCall, open_door: bool, now: datetime | None = None
+    *, actor: User, call: IntercomCall, open_door: bool, now: datetime | None = None
 ) -> IntercomCall:
     """Only someone living in the called house may answer; a call is answered once."""
     now = now or timezone.now()

@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import jws, keys
+from linli.access import jws
 from linli.access.choices import SITE_WIDE_KINDS, ChangeKind, Direction, PointKind, ZoneKind
 from linli.access.models import AccessPoint, SigningKey, Terminal, Zone
+from linli.access.services import signing_keys
 from linli.access.services._common import log_change
-from linli.accounts.models import hash_token
+from linli.accounts.models import User, hash_token
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community
@@ -77,6 +78,7 @@ def _auto_zones_for(point: AccessPoint) -> list[Zone]:
     if point.kind in SITE_WIDE_KINDS:
         zones += list(Zone.objects.filter(community_id=point.community_id, kind=ZoneKind.BUILDING_RESIDENTS))
     else:
+        assert point.building is not None  # every point that is not site-wide is in a building
         zones.append(ensure_building_zone(point.building))
     return zones
 
@@ -84,7 +86,7 @@ def _auto_zones_for(point: AccessPoint) -> list[Zone]:
 @transaction.atomic
 def do_create_point(
     *,
-    actor,
+    actor: User,
     community: Community,
     name: str,
     kind: str,
@@ -113,7 +115,7 @@ def do_create_point(
     )
     for zone in _auto_zones_for(point):
         zone.points.add(point)
-    keys.ensure_signing_key(community.id)
+    signing_keys.ensure_signing_key(community.id)
     log_change(community.id, ChangeKind.LAYOUT, [point.pk])
     audit.record(
         actor=actor, action="create", obj=point, community_id=community.id, after=_point_snapshot(point)
@@ -122,7 +124,7 @@ def do_create_point(
 
 
 @transaction.atomic
-def do_update_point(*, actor, point: AccessPoint, **changes) -> AccessPoint:
+def do_update_point(*, actor: User, point: AccessPoint, **changes) -> AccessPoint:
     require(actor, Action.ACCESS_ADMIN, point.community_id, point.building_id)
     allowed = {"name", "direction", "is_active", "allow_temporary_parking"}
     unknown = set(changes) - allowed
@@ -139,19 +141,14 @@ def do_update_point(*, actor, point: AccessPoint, **changes) -> AccessPoint:
     AccessPoint.objects.filter(pk=point.pk).update(**changes, updated_at=timezone.now())
     point.refresh_from_db()
     log_change(point.community_id, ChangeKind.LAYOUT, [point.pk])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=point,
-        community_id=point.community_id,
-        before=before,
-        after=_point_snapshot(point),
+    audit.record_change(
+        actor=actor, obj=point, community_id=point.community_id, before=before, snapshot=_point_snapshot
     )
     return point
 
 
 @transaction.atomic
-def do_create_zone(*, actor, community: Community, name: str, points: list[AccessPoint]) -> Zone:
+def do_create_zone(*, actor: User, community: Community, name: str, points: list[AccessPoint]) -> Zone:
     require(actor, Action.ACCESS_ADMIN, community.id)
     name = (name or "").strip()
     if not name:
@@ -174,7 +171,7 @@ def do_create_zone(*, actor, community: Community, name: str, points: list[Acces
 
 
 @transaction.atomic
-def do_set_zone_points(*, actor, zone: Zone, points: list[AccessPoint]) -> Zone:
+def do_set_zone_points(*, actor: User, zone: Zone, points: list[AccessPoint]) -> Zone:
     require(actor, Action.ACCESS_ADMIN, zone.community_id)
     if zone.kind != ZoneKind.CUSTOM:
         raise Conflict("automatic_zone", _("自动分区随门禁点变化，不能手工修改"))
@@ -215,7 +212,7 @@ def _new_token() -> tuple[str, str, str]:
 
 @transaction.atomic
 def do_register_terminal(
-    *, actor, point: AccessPoint, name: str, serial: str = "", public_key: str = ""
+    *, actor: User, point: AccessPoint, name: str, serial: str = "", public_key: str = ""
 ) -> tuple[Terminal, str]:
     """Returns the terminal and its bearer secret, shown once (only its digest is stored)."""
     require(actor, Action.ACCESS_ADMIN, point.community_id, point.building_id)
@@ -245,7 +242,7 @@ def do_register_terminal(
 
 
 @transaction.atomic
-def do_rotate_terminal_credentials(*, actor, terminal: Terminal, public_key: str | None = None) -> str:
+def do_rotate_terminal_credentials(*, actor: User, terminal: Terminal, public_key: str | None = None) -> str:
     """A new secret (and optionally a new public key); the old ones stop working at once."""
     require(actor, Action.ACCESS_ADMIN, terminal.community_id)
     raw, prefix, digest = _new_token()
@@ -265,7 +262,7 @@ def do_rotate_terminal_credentials(*, actor, terminal: Terminal, public_key: str
 
 
 @transaction.atomic
-def do_revoke_terminal(*, actor, terminal: Terminal) -> Terminal:
+def do_revoke_terminal(*, actor: User, terminal: Terminal) -> Terminal:
     require(actor, Action.ACCESS_ADMIN, terminal.community_id)
     now = timezone.now()
     if not Terminal.objects.filter(pk=terminal.pk, revoked_at__isnull=True).update(
@@ -278,11 +275,11 @@ def do_revoke_terminal(*, actor, terminal: Terminal) -> Terminal:
 
 
 @transaction.atomic
-def do_rotate_signing_key(*, actor, community: Community) -> SigningKey:
+def do_rotate_signing_key(*, actor: User, community: Community) -> SigningKey:
     """Passes signed with the old key stay valid (previous key in the JWKS); the one before
     that retires and its passes are refused (pass_unknown_key)."""
     require(actor, Action.ACCESS_ADMIN, community.id)
-    key = keys.rotate(community.id)
+    key = signing_keys.rotate(community.id)
     log_change(community.id, ChangeKind.KEYS, [None])
     audit.record(
         actor=actor,

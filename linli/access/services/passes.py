@@ -9,12 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import keys, rights
+from linli.access import rights
 from linli.access.choices import PASS_PRESETS, ChangeKind, PassKind, Reason
 from linli.access.household import own_occupancy
 from linli.access.models import AccessPoint, VisitorPass
+from linli.access.services import signing_keys
 from linli.access.services._common import log_change
 from linli.access.services.layout import ensure_building_zone
+from linli.accounts.models import User
 from linli.core import audit
 from linli.core.crypto import blind_index
 from linli.core.errors import Conflict, Forbidden, ServiceError
@@ -58,7 +60,7 @@ def _gates_for(house: House, gate_ids: list[int] | None) -> list[AccessPoint]:
 
 def _create(
     *,
-    actor,
+    actor: User,
     house: House,
     kind: str,
     visitor_name: str,
@@ -117,7 +119,7 @@ def _create(
         **fields,
     )
     visitor_pass.gates.set(gates)
-    keys.ensure_signing_key(house.community_id)
+    signing_keys.ensure_signing_key(house.community_id)
     audit.record(
         actor=actor,
         action="create",
@@ -131,7 +133,7 @@ def _create(
 @transaction.atomic
 def do_create_pass(
     *,
-    actor,
+    actor: User,
     house: House,
     visitor_name: str,
     kind: str = PassKind.VISITOR,
@@ -168,7 +170,7 @@ def do_create_pass(
 @transaction.atomic
 def do_register_walk_in(
     *,
-    actor,
+    actor: User,
     house: House,
     visitor_name: str,
     id_number: str,
@@ -197,7 +199,7 @@ def do_register_walk_in(
     )
 
 
-def may_manage_pass(actor, visitor_pass: VisitorPass) -> bool:
+def may_manage_pass(actor: User, visitor_pass: VisitorPass) -> bool:
     if visitor_pass.created_by_id is not None and visitor_pass.created_by_id == getattr(actor, "pk", None):
         return True
     if may(actor, Action.VISITOR_REGISTER, visitor_pass.community_id):
@@ -206,7 +208,7 @@ def may_manage_pass(actor, visitor_pass: VisitorPass) -> bool:
 
 
 @transaction.atomic
-def do_revoke_pass(*, actor, visitor_pass: VisitorPass) -> VisitorPass:
+def do_revoke_pass(*, actor: User, visitor_pass: VisitorPass) -> VisitorPass:
     if not may_manage_pass(actor, visitor_pass):
         raise Forbidden()
     now = timezone.now()

@@ -81,7 +81,7 @@ def do_upload_events(*, terminal: Terminal, events: list[UploadedEvent], now: da
             point_id=point.pk,
             terminal=terminal,
             person_id=item.person if item.person in people else None,
-            visitor_pass_id=passes.get(item.pass_jti),
+            visitor_pass_id=passes.get(item.pass_jti) if item.pass_jti else None,
             at=item.at,
             method=item.method,
             allowed=item.allowed,

@@ -116,9 +116,10 @@ def do_plate_event(
             community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
         ).exists()
         exiting = point.direction == Direction.OUT or (point.direction == Direction.BOTH and parked)
-        decision, ended = _resident(point, bidx, now)
-        if decision is None:
-            decision = _exit(point, bidx, now) if exiting else _enter(point, plate, bidx, now)
+        resident, ended = _resident(point, bidx, now)
+        if resident is None:
+            resident = _exit(point, bidx, now) if exiting else _enter(point, plate, bidx, now)
+        decision = resident
         if ended and not decision.allowed:
             decision.reason = ended  # refused: say that the car's resident right has ended
         decision.detail = {**(decision.detail or {}), "plate": mask_plate(plate)}

@@ -1,6 +1,5 @@
 """Houses import: 楼栋/单元/房号/楼层/类型/建筑面积. Buildings and units are created as needed."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -95,38 +94,3 @@ class HousesPlan:
         new_buildings = {h.key[0] for h in self.houses} - set(self.building_ids)
         new_units = {h.key[:2] for h in self.houses} - set(self.unit_ids)
         return {"buildings": len(new_buildings), "units": len(new_units), "houses": len(self.houses)}
-
-    def write(self) -> None:
-        top_floor: dict[str, int] = defaultdict(lambda: 1)
-        for h in self.houses:
-            top_floor[h.key[0]] = max(top_floor[h.key[0]], h.floor)
-        new_buildings = [
-            Building(community=self.community, name=name, floors=top_floor[name])
-            for name in dict.fromkeys(h.key[0] for h in self.houses)
-            if name not in self.building_ids
-        ]
-        Building.objects.bulk_create(new_buildings, batch_size=BATCH)
-        self.building_ids.update((b.name, b.id) for b in new_buildings)
-        new_units = [
-            Unit(building_id=self.building_ids[b], name=u)
-            for b, u in dict.fromkeys(h.key[:2] for h in self.houses)
-            if (b, u) not in self.unit_ids
-        ]
-        Unit.objects.bulk_create(new_units, batch_size=BATCH)
-        names = {bid: name for name, bid in self.building_ids.items()}
-        self.unit_ids.update(((names[u.building_id], u.name), u.id) for u in new_units)
-        House.objects.bulk_create(
-            (
-                House(
-                    community=self.community,
-                    building_id=self.building_ids[h.key[0]],
-                    unit_id=self.unit_ids[h.key[:2]],
-                    number=h.key[2],
-                    floor=h.floor,
-                    type=h.type,
-                    area=h.area,
-                )
-                for h in self.houses
-            ),
-            batch_size=BATCH,
-        )

@@ -13,13 +13,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import blind_index
-from linli.core.events import publish
 from linli.core.models import Community
 from linli.registry.choices import Relation
 from linli.registry.io import cells
 from linli.registry.io.cells import CellError
 from linli.registry.io.columns import HUKOU, RELATIONS
-from linli.registry.io.houses import BATCH, house_key
+from linli.registry.io.houses import house_key
 from linli.registry.io.report import RowErrors
 from linli.registry.models import House, Occupancy, Person
 from linli.registry.validators import clean_phone, parse_id_number
@@ -65,6 +64,13 @@ class KnownPerson:
     pk: int | None = None
     user_id: int | None = None
     new: Person | None = None
+
+    @property
+    def saved_pk(self) -> int:
+        """The row's id: existing people have one, newcomers once the import wrote them."""
+        if self.pk is None:
+            raise RuntimeError(f"row {self.row}: {self.name} is not written yet")
+        return self.pk
 
     @property
     def identity(self) -> tuple:
@@ -192,46 +198,19 @@ class ResidentsPlan:
         stays.append(Stay(person.identity, relation, start, end, row))
         return True
 
-    def _newcomers(self) -> list[KnownPerson]:
+    def newcomers(self) -> list[KnownPerson]:
         return list({id(p): p for _h, p, *_r in self.occupancies if p.pk is None}.values())
 
     def counts(self) -> dict[str, int]:
         existing = {p.pk for _h, p, *_r in self.occupancies if p.pk is not None}
         return {
-            "people": len(self._newcomers()),
+            "people": len(self.newcomers()),
             "existing_people": len(existing),
             "occupancies": len(self.occupancies),
         }
 
-    def write(self) -> None:
-        newcomers = self._newcomers()
-        _link_users([p.new for p in newcomers])
-        Person.objects.bulk_create([p.new for p in newcomers], batch_size=BATCH)
-        for p in newcomers:
-            p.pk, p.user_id = p.new.pk, p.new.user_id
-        rows = [
-            Occupancy(
-                house_id=house_id,
-                person_id=person.pk,
-                relation=relation,
-                valid_from=start,
-                valid_to=end,
-                registered_by=self.registered_by,
-            )
-            for house_id, person, relation, start, end in self.occupancies
-        ]
-        Occupancy.objects.bulk_create(rows, batch_size=BATCH)
-        for occupancy, (_h, person, *_r) in zip(rows, self.occupancies, strict=True):
-            if person.user_id:  # a resident with the app sees the new registration at once
-                publish(
-                    "registry.occupancy_added",
-                    {"occupancy": occupancy.pk, "house": occupancy.house_id},
-                    users=[person.user_id],
-                    community_id=self.community.id,
-                )
 
-
-def _link_users(people: list[Person]) -> None:
+def link_users(people: list[Person]) -> None:
     """A newcomer whose phone already signed in gets that login, as one registration would."""
     by_phone: dict[str, list[Person]] = {}
     for person in people:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.accounts import staff
 from linli.accounts.models import User
+from linli.accounts.services import staff
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.models import Membership

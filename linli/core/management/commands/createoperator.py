@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, name, password_from_env, password_stdin, exists_ok, **options):
         from linli.accounts.models import User
-        from linli.accounts.staff import do_create_operator
+        from linli.accounts.services.staff import do_create_operator
 
         existing = User.objects.filter(username__iexact=username.strip()).first()
         if existing is not None:

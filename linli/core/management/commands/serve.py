@@ -77,7 +77,7 @@ class Supervisor:
             now = time.monotonic()
             for child in self.children:
                 if child.proc is not None and child.proc.poll() is not None:
-                    self._schedule_restart(child, now)
+                    self._schedule_restart(child, child.proc.returncode, now)
                 elif child.proc is None and not self.gave_up and now >= child.restart_at:
                     self._start(child)
             if not announced:
@@ -90,8 +90,7 @@ class Supervisor:
         child.proc = subprocess.Popen(child.argv, process_group=0, preexec_fn=self.preexec)
         log.info("serve: started %s (pid %s)", child.name, child.proc.pid)
 
-    def _schedule_restart(self, child: Child, now: float) -> None:
-        code = child.proc.returncode
+    def _schedule_restart(self, child: Child, code: int | None, now: float) -> None:
         child.proc = None
         child.restarts = [t for t in child.restarts if now - t < 60]
         if len(child.restarts) >= RESTARTS_PER_MINUTE:
@@ -109,21 +108,21 @@ class Supervisor:
         log.warning("serve: %s exited unexpectedly (code %s); restarting in %ss", child.name, code, delay)
 
     def _stop_all(self) -> None:
-        running = [c for c in self.children if c.proc is not None and c.proc.poll() is None]
-        for child in running:
-            _signal_group(child.proc, signal.SIGTERM)
+        running = [(c, c.proc) for c in self.children if c.proc is not None and c.proc.poll() is None]
+        for _child, proc in running:
+            _signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         killed = False
-        while alive := [c for c in running if c.proc.poll() is None]:
+        while alive := [(c, proc) for c, proc in running if proc.poll() is None]:
             # A second Ctrl-C means "now", as it does for uvicorn itself.
             if not killed and (time.monotonic() > deadline or self.stop_signals > 1):
-                for child in alive:
-                    log.warning("serve: killing %s (pid %s)", child.name, child.proc.pid)
-                    _signal_group(child.proc, signal.SIGKILL)
+                for child, proc in alive:
+                    log.warning("serve: killing %s (pid %s)", child.name, proc.pid)
+                    _signal_group(proc, signal.SIGKILL)
                 killed = True
             time.sleep(TICK_SECONDS)
-        for child in running:
-            log.info("serve: %s stopped (code %s)", child.name, child.proc.returncode)
+        for child, proc in running:
+            log.info("serve: %s stopped (code %s)", child.name, proc.returncode)
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:

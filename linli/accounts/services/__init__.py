@@ -316,7 +316,7 @@ def do_revoke_token(*, actor: User, token: ApiToken) -> None:
 
 @transaction.atomic
 def do_update_profile(*, actor: User, elderly_mode: bool | None = None, language: str | None = None) -> User:
-    changes = {}
+    changes: dict[str, object] = {}
     if elderly_mode is not None:
         changes["elderly_mode"] = elderly_mode
     if language is not None:

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core.actor import Actor
 from linli.core.errors import NotFound
 from linli.core.models import OutboxEvent
-from linli.notify.channels import CHANNELS, Message
 from linli.notify.models import Notification
+from linli.notify.services.channels import CHANNELS, Message
 
 OUTBOX_KEEP = timedelta(days=7)
 PRUNE_BATCH = 5000
@@ -48,7 +49,7 @@ def notify(
 
 
 @transaction.atomic
-def do_mark_read(*, actor, notification: Notification) -> Notification:
+def do_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise NotFound()
     now = timezone.now()
@@ -60,7 +61,7 @@ def do_mark_read(*, actor, notification: Notification) -> Notification:
 
 
 @transaction.atomic
-def do_mark_all_read(*, actor) -> int:
+def do_mark_all_read(*, actor: Actor) -> int:
     return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )

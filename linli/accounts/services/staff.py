@@ -110,7 +110,7 @@ def do_create_operator(*, username: str, password: str, display_name: str = "") 
 # --- staff accounts ---------------------------------------------------------------------------
 
 
-def grantable_roles(actor, community: Community) -> list[str]:
+def grantable_roles(actor: User, community: Community) -> list[str]:
     """The roles the actor may hand out here: none without community-wide members.change, and
     never one with rights the actor lacks in the community (no one hands out more than they hold)."""
     scope = scope_of(actor)
@@ -127,7 +127,7 @@ def grantable_roles(actor, community: Community) -> list[str]:
     return [role for role in Role.values if ROLE_ACTIONS.get(role, frozenset()) <= held]
 
 
-def _require_may_grant(actor, community: Community, grants: list[RoleGrant]) -> None:
+def _require_may_grant(actor: User, community: Community, grants: list[RoleGrant]) -> None:
     require(actor, Action.MEMBERS_CHANGE, community.id)
     allowed = grantable_roles(actor, community)
     if any(grant.role not in allowed for grant in grants):
@@ -145,7 +145,7 @@ def invite_url(user: User) -> str:
 @transaction.atomic
 def do_create_staff_account(
     *,
-    actor,
+    actor: User,
     community: Community,
     username: str,
     display_name: str,
@@ -223,7 +223,7 @@ def do_accept_invitation(*, uidb64: str, token: str, password: str) -> User:
 
 
 @transaction.atomic
-def do_reinvite_staff(*, actor, community: Community, user: User) -> str:
+def do_reinvite_staff(*, actor: User, community: Community, user: User) -> str:
     """A new link for someone who lost theirs (the old one keeps working until a password is set).
 
     Only while the invitation is pending: a link for an account in use would let whoever asks
@@ -245,7 +245,7 @@ def _live_memberships(user: User):
 
 
 @transaction.atomic
-def do_disable_staff_account(*, actor, community: Community, user: User) -> bool:
+def do_disable_staff_account(*, actor: User, community: Community, user: User) -> bool:
     """Ends every role the person holds here; with no role left anywhere (and no home: a
     resident keeps their login) the account is deactivated and its tokens revoked. Returns
     whether the account was deactivated."""
@@ -279,7 +279,7 @@ def do_disable_staff_account(*, actor, community: Community, user: User) -> bool
 @transaction.atomic
 def do_open_community(
     *,
-    actor,
+    actor: User,
     name: str,
     code: str,
     admin_username: str,
