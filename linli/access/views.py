@@ -34,7 +34,7 @@ from linli.core.masking import mask_name
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry import queries as registry_queries
-from linli.registry.models import CareTag, House, Person
+from linli.registry.models import House, Person
 from linli.web.tables import Cell, Column, Filter, Table, cells
 from linli.web.views.common import Console, page_of, resident_view, show_service_error, staff_view
 
@@ -638,11 +638,7 @@ def console_parking(request, console: Console):
 @staff_view(Action.CARE_VIEW, "access_care")
 def console_care(request, console: Console):
     user = request.user
-    tagged = Person.objects.filter(
-        pk__in=CareTag.objects.filter(community=console.community, revoked_at__isnull=True).values(
-            "person_id"
-        )
-    )
+    tagged = registry_queries.care_tagged_people(user, console.community.id)
     form = CareRuleForm(request.POST or None, people=tagged)
     if request.method == "POST" and form.is_valid():
         person = get_or_404(tagged, pk=form.cleaned_data["person"])

@@ -149,6 +149,19 @@ def care_tags_visible(user):
     return CareTag.objects.restrict(user, Action.CARE_VIEW) | own
 
 
+def care_tagged_people(user, community_id: int):
+    """The people of a community with a live care tag whom the user may care for: all of them
+    for community-wide care roles, those living in their buildings for a grid worker."""
+    tagged = CareTag.objects.restrict(user, Action.CARE_VIEW).filter(
+        community_id=community_id, revoked_at__isnull=True
+    )
+    return (
+        Person.objects.restrict(user, Action.CARE_VIEW)
+        .filter(community_id=community_id, erased_at__isnull=True, pk__in=tagged.values("person_id"))
+        .order_by("id")
+    )
+
+
 def my_households(user) -> list[House]:
     scope = scope_of(user)
     active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
