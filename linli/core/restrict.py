@@ -45,6 +45,10 @@ class UserScope:
             c == community_id and role_allows(role, action) for role, c, _b in self.memberships
         )
 
+    def covers_community(self, action: str, community_id: int) -> bool:
+        """True when `action` reaches the whole community, not only some of its buildings."""
+        return self.is_operator or community_id in self.communities_for(action)
+
     def is_staff_somewhere(self) -> bool:
         return self.is_operator or bool(self.memberships)
 

@@ -79,7 +79,8 @@ def get_community(request, community_id: int):
 @router.get("/communities/{community_id}/population", response=PopulationOut)
 def get_population(request, community_id: int):
     community = community_for(request, community_id, Action.STATS_VIEW)
-    return {**queries.population(community.id), "by_building": queries.population_by_building(community.id)}
+    totals, by_building = queries.population_seen_by(request.user, community.id)
+    return {**totals, "by_building": by_building}
 
 
 # --- buildings, units, houses ---------------------------------------------------------------

@@ -89,20 +89,13 @@ def vehicles_by_plate(user, community_id: int, plate: str):
     )
 
 
-def population(community_id: int, building_id: int | None = None) -> dict:
+def population(community_id: int, building_ids=None) -> dict:
     """Real population: distinct people actually living here today (any relation).
-    Floating population: those of them whose 户籍 is elsewhere. Aggregates only, no names."""
-    living = Occupancy.objects.active(timezone.localdate()).filter(
-        lives_here=True,
-        house__community_id=community_id,
-        house__type=HouseType.RESIDENTIAL,
-        person__erased_at__isnull=True,
-    )
-    if building_id is not None:
-        living = living.filter(house__building_id=building_id)
+    Floating population: those of them whose 户籍 is elsewhere. Aggregates only, no names.
+    `building_ids` narrows it to some buildings (None: the whole community)."""
     # One pass over the living occupancies joined to their people: no IN (subquery), whose plan
     # depends on table statistics.
-    return living.aggregate(
+    return _living(community_id, building_ids).aggregate(
         real=Count("person_id", distinct=True),
         floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
         tenants=Count("person_id", distinct=True, filter=Q(relation=Relation.TENANT)),
@@ -110,15 +103,10 @@ def population(community_id: int, building_id: int | None = None) -> dict:
     )
 
 
-def population_by_building(community_id: int) -> list[dict]:
-    living = Occupancy.objects.active().filter(
-        lives_here=True,
-        house__community_id=community_id,
-        house__type=HouseType.RESIDENTIAL,
-        person__erased_at__isnull=True,
-    )
+def population_by_building(community_id: int, building_ids=None) -> list[dict]:
     rows = (
-        living.values("house__building_id", "house__building__name")
+        _living(community_id, building_ids)
+        .values("house__building_id", "house__building__name")
         .annotate(
             real=Count("person_id", distinct=True),
             floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
@@ -134,6 +122,31 @@ def population_by_building(community_id: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def _living(community_id: int, building_ids=None):
+    living = Occupancy.objects.active(timezone.localdate()).filter(
+        lives_here=True,
+        house__community_id=community_id,
+        house__type=HouseType.RESIDENTIAL,
+        person__erased_at__isnull=True,
+    )
+    return living if building_ids is None else living.filter(house__building_id__in=building_ids)
+
+
+def statistics_buildings(user, community_id: int) -> list[int] | None:
+    """The buildings whose statistics the user may see: None when their role covers the whole
+    community (so its figures keep their plain plan), else the ones they are narrowed to."""
+    if scope_of(user).covers_community(Action.STATS_VIEW, community_id):
+        return None
+    visible = Building.objects.restrict(user, Action.STATS_VIEW).filter(community_id=community_id)
+    return list(visible.values_list("id", flat=True))
+
+
+def population_seen_by(user, community_id: int) -> tuple[dict, list[dict]]:
+    """The population figures (totals, by building) of the part of the community the user sees."""
+    buildings = statistics_buildings(user, community_id)
+    return population(community_id, buildings), population_by_building(community_id, buildings)
 
 
 def buildings_any(user):

@@ -57,8 +57,9 @@ def switch_community(request):
 def overview(request, console: Console):
     cid = console.community.id
     buildings = queries.building_summaries(request.user, cid)
-    population = registry.population(cid) if console.can["stats"] else None
-    by_building = {row["building_id"]: row for row in registry.population_by_building(cid)}
+    population, rows = registry.population_seen_by(request.user, cid)
+    population = population if console.can["stats"] else None
+    by_building = {row["building_id"]: row for row in rows}
     columns = [Column(_("楼栋")), Column(_("单元"), True), Column(_("房屋"), True)]
     if population is not None:
         columns += [Column(_("实有人口"), True), Column(_("流动人口"), True)]
