@@ -177,7 +177,7 @@ class Grant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_paths = ScopePaths(community="community", building="house__building")
+    scope_paths = ScopePaths(community="community", building="house__building", resident="house")
 
     class Meta:
         verbose_name = _("门禁授权")

@@ -175,14 +175,20 @@ def care_tagged_people(user, community_id: int):
     )
 
 
+def my_houses(user):
+    """The houses the user lives in (their own homes, whatever roles they also hold)."""
+    return House.objects.own(user).select_related("building", "unit").order_by(*house_order())
+
+
+def lives_in(user, house_id: int) -> bool:
+    return House.objects.own(user).filter(pk=house_id).exists()
+
+
 def my_households(user) -> list[House]:
     scope = scope_of(user)
     active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
     rows = list(
-        House.objects.filter(pk__in=scope.house_ids)
-        .select_related("building", "unit")
-        .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-        .order_by(*house_order())
+        my_houses(user).prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
     )
     for house in rows:
         house.my_relation = next(
