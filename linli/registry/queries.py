@@ -8,7 +8,17 @@ from linli.core.crypto import blind_index, normalize
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry.choices import HouseType, Relation
-from linli.registry.models import Building, CareTag, House, Occupancy, Person, Unit, Vehicle
+from linli.registry.models import (
+    Building,
+    CareTag,
+    House,
+    Occupancy,
+    Organization,
+    ParkingSpace,
+    Person,
+    Unit,
+    Vehicle,
+)
 
 
 def natural(field: str) -> list:
@@ -149,6 +159,31 @@ def population_seen_by(user, community_id: int) -> tuple[dict, list[dict]]:
     return population(community_id, buildings), population_by_building(community_id, buildings)
 
 
+def occupancies(user):
+    return Occupancy.objects.restrict(user, Action.PEOPLE_VIEW)
+
+
+def occupancies_of(house: House):
+    """Every occupancy of a house the caller already reached through houses(user)."""
+    return Occupancy.objects.filter(house=house)
+
+
+def vehicles(user):
+    return Vehicle.objects.restrict(user, Action.PEOPLE_VIEW)
+
+
+def parking_spaces(user):
+    return ParkingSpace.objects.restrict(user, Action.PROPERTY_VIEW)
+
+
+def organizations(user):
+    return Organization.objects.restrict(user, Action.PROPERTY_VIEW)
+
+
+def care_tags(user):
+    return CareTag.objects.restrict(user, Action.CARE_VIEW)
+
+
 def buildings_any(user):
     return Building.objects.restrict(user, Action.PROPERTY_VIEW)
 
@@ -159,7 +194,7 @@ def units_any(user):
 
 def care_tags_visible(user):
     own = CareTag.objects.filter(person_id__in=scope_of(user).person_ids)
-    return CareTag.objects.restrict(user, Action.CARE_VIEW) | own
+    return care_tags(user) | own
 
 
 def care_tagged_people(user, community_id: int):
