@@ -25,6 +25,7 @@ class Call:
     method: str
     path: str  # with {placeholders}
     params: tuple[str, ...]
+    body: dict | None = None  # the JSON request body's schema, if any
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.path}"
@@ -33,20 +34,70 @@ class Call:
 def api_operations() -> Iterator[Call]:
     from linli.api import api as ninja_api
 
-    for path, methods in ninja_api.get_openapi_schema()["paths"].items():
-        for method in methods:
+    schema = ninja_api.get_openapi_schema()
+    components = schema.get("components", {}).get("schemas", {})
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
             path = path.removeprefix("/api/v1")
-            yield Call(method, path, tuple(_PARAM.findall(path)))
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            yield Call(method, path, tuple(_PARAM.findall(path)), _resolve(body, components))
 
 
-def call_api(client, call: Call, ids: dict, community_id: int):
-    """One operation with the probe ids, an empty body, and `?community=` on reads."""
+def _resolve(schema, components):
+    """The schema with its $refs replaced by what they name (request bodies are small trees)."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return _resolve(components[schema["$ref"].rsplit("/", 1)[-1]], components)
+        return {k: _resolve(v, components) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_resolve(v, components) for v in schema]
+    return schema
+
+
+# Candidates for a string field with a pattern: the first the pattern accepts is sent.
+_STRINGS = ("测试", "13900000001", "京A12345", "0B5E0007", "1", "a")
+
+
+def example(schema: dict | None, ids: dict, name: str = ""):
+    """A value the schema accepts, so that an operation's own checks run (not only validation);
+    a field named like a probe id gets that id (an object of the scope the persona must not reach)."""
+    if not schema:
+        return {}
+    if name in ids and not isinstance(ids[name], str):
+        return ids[name]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            return example(next((s for s in schema[key] if s.get("type") != "null"), {}), ids, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: example(props[k], ids, k) for k in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return False
+    if kind in ("integer", "number"):
+        return max(schema.get("minimum", 1), 1)
+    fmt = schema.get("format", "")
+    if fmt == "date":
+        return "2026-01-01"
+    if fmt == "date-time":
+        return "2026-01-01T00:00:00+08:00"
+    pattern = re.compile(schema.get("pattern", ""))
+    return next((v for v in _STRINGS if pattern.search(v)), "a")
+
+
+def call_api(client, call: Call, ids: dict, community_id: int, *, bodies: bool = False):
+    """One operation with the probe ids and `?community=` on reads; writes send an empty body, or
+    with `bodies` one their schema accepts, so that the refusal comes from the scope."""
     url = call.path.format(**ids)
     if call.method == "get":
         return client.get(url, {"community": community_id})
     if call.method == "delete":
         return client.delete(url)
-    return getattr(client, call.method)(url, {})
+    return getattr(client, call.method)(url, example(call.body, ids) if bodies else {})
 
 
 # Parts of the site that are not pages of ours: the API (walked above), Django's admin, i18n.
