@@ -91,6 +91,7 @@ class Narrowed:
     a resident whom they must never see (the narrowed-staff test and the care-page leak)."""
 
     front_desk: object  # front desk of 1号楼 only
+    technician: object  # technician of 1号楼 only
     grid_worker: object  # grid worker of 一网格 (1号楼 only)
     grid: object
     other_grid: object  # 二网格: 2号楼
@@ -117,6 +118,7 @@ def build_narrowed(world: World) -> Narrowed:
     other_grid.buildings.add(other_building)
     return Narrowed(
         front_desk=f.staff(world.a, "front_desk", "desk_1", building=world.building),
+        technician=f.staff(world.a, "technician", "tech_1", building=world.building),
         grid_worker=f.staff(world.a, "grid_worker", "grid_1", grid=grid),
         grid=grid,
         other_grid=other_grid,
