@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from linli.access import decide_edge, faces, keys, passes, queries, services
-from linli.access.models import AccessPoint, CareAlert, Credential, Grant, IntercomCall, Terminal, VisitorPass
+from linli.access.models import AccessPoint, Grant, IntercomCall, Terminal, VisitorPass
 from linli.access.schemas import (
     AckIn,
     AlertStatus,
@@ -64,16 +64,15 @@ from linli.access.services.intercom import effective_status
 from linli.access.services.terminals import UploadedEvent
 from linli.access.terminal_auth import TerminalAuth
 from linli.accounts.auth import TokenAuth
+from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.models import Community
 from linli.core.pagination import keyset_page
-from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.core.schema_types import Id
 from linli.core.schemas import PageQuery
 from linli.registry import queries as registry_queries
-from linli.registry.models import House
 
 router = Router(tags=["access"])
 terminal_router = Router(tags=["access-terminals"], auth=TerminalAuth())
@@ -85,7 +84,7 @@ def _paged(rows, next_cursor, schema):
 
 
 def _community(request, community_id: int, action: str) -> Community:
-    return get_or_404(Community.objects.restrict(request.user, action), pk=community_id)
+    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
 
 def _person(request, person_id: int):
@@ -105,7 +104,7 @@ def _pass_out(visitor_pass: VisitorPass) -> VisitorPass:
 @public_router.get("/communities/{community_id}/jwks.json", auth=None, response=dict)
 def jwks(request, community_id: int):
     """The community's public keys (RFC 7517, OKP/Ed25519): current and previous."""
-    get_or_404(Community.objects.all(), pk=community_id)
+    get_or_404(core_queries.any_community(), pk=community_id)
     return keys.jwks(community_id)
 
 
@@ -248,7 +247,7 @@ def grant_access(request, person_id: int, data: GrantIn):
 
 
 def _visible_grant(request, grant_id: int) -> Grant:
-    mine = Grant.objects.filter(house_id__in=scope_of(request.user).house_ids)
+    mine = queries.grants_of_my_houses(request.user)
     return get_or_404((queries.grants(request.user) | mine).select_related("person", "zone"), pk=grant_id)
 
 
@@ -261,7 +260,7 @@ def revoke_grant(request, grant_id: int, data: RevokeIn):
 @router.get("/access/houses/{house_id}/grants", response=list[GrantOut])
 def household_grants(request, house_id: int):
     house = get_or_404(registry_queries.houses(request.user), pk=house_id)
-    if house.pk in scope_of(request.user).house_ids:
+    if registry_queries.lives_in(request.user, house.pk):
         return list(queries.household_grants(request.user, house.pk))
     return list(queries.grants(request.user).filter(house=house, revoked_at__isnull=True))
 
@@ -300,7 +299,9 @@ def issue_card(request, person_id: int, data: CardIn):
 @router.post("/access/people/{person_id}/pins", response={201: PinOut})
 def issue_pin(request, person_id: int, data: PinIn):
     person = _person(request, person_id)
-    house = get_or_404(House.objects.filter(community_id=person.community_id), pk=data.house_id)
+    house = get_or_404(
+        registry_queries.houses(request.user).filter(community_id=person.community_id), pk=data.house_id
+    )
     credential, pin = services.do_issue_pin(actor=request.user, person=person, house=house)
     credential.pin = pin
     return Status(201, credential)
@@ -308,9 +309,7 @@ def issue_pin(request, person_id: int, data: PinIn):
 
 @router.post("/access/credentials/{credential_id}/revoke", response=CredentialOut)
 def revoke_credential(request, credential_id: int):
-    credential = get_or_404(
-        Credential.objects.select_related("person"), pk=credential_id, revoked_at__isnull=True
-    )
+    credential = get_or_404(queries.live_credentials(), pk=credential_id)
     if not may_act_for(request.user, credential.person):
         raise Http404
     return services.do_revoke_credential(actor=request.user, credential=credential)
@@ -389,13 +388,16 @@ def list_passes(request, community_id: int, filters: Query[PageQuery]):
 def register_walk_in(request, community_id: int, data: WalkInIn):
     _community(request, community_id, Action.VISITOR_REGISTER)
     house = get_or_404(
-        House.objects.filter(community_id=community_id).select_related("building"), pk=data.house_id
+        registry_queries.houses(request.user).filter(community_id=community_id), pk=data.house_id
     )
     visitor_pass = services.do_register_walk_in(
         actor=request.user, house=house, **data.dict(exclude={"house_id", "open_point"})
     )
     if data.open_point is not None:
-        point = get_or_404(AccessPoint.objects.filter(community_id=community_id), pk=data.open_point)
+        point = get_or_404(
+            queries.points(request.user, Action.VISITOR_REGISTER).filter(community_id=community_id),
+            pk=data.open_point,
+        )
         decision = services.do_manual_open(actor=request.user, point=point, visitor_pass=visitor_pass)
         if not decision.allowed:
             raise ServiceError(decision.reason, decision.message, fields={"open_point": decision.reason})
@@ -450,10 +452,7 @@ def list_care_alerts(request, community_id: int, status: AlertStatus = "open"):
 
 @router.post("/access/care-alerts/{alert_id}/ack", response=CareAlertOut)
 def ack_care_alert(request, alert_id: int, data: AckIn):
-    visible = queries.care_alerts(request.user) | queries.my_care_alerts(request.user)
-    alert = get_or_404(
-        CareAlert.objects.filter(pk__in=visible.values("pk")).select_related("person"), pk=alert_id
-    )
+    alert = get_or_404(queries.care_alerts_visible(request.user), pk=alert_id)
     return services.do_acknowledge_care_alert(actor=request.user, alert=alert, note=data.note)
 
 
@@ -503,10 +502,7 @@ def create_pass(request, house_id: int, data: PassIn):
 
 
 def _my_or_staff_pass(request, pass_id: int) -> VisitorPass:
-    visible = queries.passes(request.user) | queries.my_passes(request.user)
-    return get_or_404(
-        VisitorPass.objects.filter(pk__in=visible.values("pk")).select_related("house"), pk=pass_id
-    )
+    return get_or_404(queries.passes_visible(request.user), pk=pass_id)
 
 
 @router.get("/access/passes/{pass_id}", response=PassCreated)
@@ -570,7 +566,7 @@ def plate_event(request, data: PlateIn):
 def start_call(request, data: CallIn):
     """A terminal calls a house (same path as the household's GET, hence on this router)."""
     terminal: Terminal = request.auth
-    house = get_or_404(House.objects.filter(community_id=terminal.community_id), pk=data.house)
+    house = get_or_404(queries.houses_callable(terminal), pk=data.house)
     return Status(201, services.do_start_call(terminal=terminal, house=house))
 
 
@@ -578,7 +574,7 @@ def start_call(request, data: CallIn):
 def get_call(request, call_id: int):
     """Polled by the calling terminal (or a household app) until the call is answered."""
     if isinstance(request.auth, Terminal):
-        call = get_or_404(IntercomCall.objects.filter(terminal=request.auth), pk=call_id)
+        call = get_or_404(queries.calls_of_terminal(request.auth), pk=call_id)
     else:
         call = _my_call(request, call_id)
     call.status = effective_status(call, timezone.now())

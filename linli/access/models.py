@@ -27,6 +27,7 @@ from linli.access.choices import (
 from linli.core.crypto import EncryptedTextField
 from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
+from linli.registry.models import living_in
 
 
 class AccessPoint(Timestamped):
@@ -169,7 +170,7 @@ class Grant(Timestamped):
     revoke_reason = models.CharField(max_length=40, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_paths = ScopePaths(community="community", building="house__building")
+    scope_paths = ScopePaths(community="community", building="house__building", resident="house")
 
     class Meta:
         verbose_name = _("门禁授权")
@@ -476,6 +477,11 @@ class CareRule(Timestamped):
             models.CheckConstraint(condition=Q(hours__gte=1), name="care_rule_hours_positive"),
         ]
 
+    @classmethod
+    def building_scope_q(cls, building_ids):
+        """Staff narrowed to buildings (a grid worker) see the care of the people living there."""
+        return Q(person_id__in=living_in(building_ids))
+
 
 class CareAlert(models.Model):
     """One raised condition. `condition_at` (the last exit, or the rule's start) identifies the
@@ -504,6 +510,11 @@ class CareAlert(models.Model):
             models.UniqueConstraint(fields=["rule"], condition=Q(status="open"), name="care_alert_one_open"),
             models.UniqueConstraint(fields=["rule", "condition_at"], name="care_alert_once_per_condition"),
         ]
+
+    @classmethod
+    def building_scope_q(cls, building_ids):
+        """Staff narrowed to buildings (a grid worker) see the care of the people living there."""
+        return Q(person_id__in=living_in(building_ids))
 
 
 class SyncCursor(models.Model):

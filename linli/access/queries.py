@@ -1,5 +1,6 @@
-"""Access reads. Staff reads start from restrict(user, action); a resident's reads are built
-from their own scope (their houses and person ids), like registry.queries.my_households."""
+"""Access reads. Staff reads start from restrict(user, action); a resident's reads start from
+own(user) (what their homes cover) or their own person ids, like registry.queries.my_households.
+Views and routers read only through here."""
 
 from datetime import datetime
 
@@ -21,9 +22,10 @@ from linli.access.models import (
     VisitorPass,
     Zone,
 )
+from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.registry.models import Person
+from linli.registry.models import House, Person
 from linli.registry.queries import natural
 
 
@@ -33,8 +35,7 @@ def points(user, action: str = Action.ACCESS_VIEW):
 
 def points_reachable(user):
     """Points a user may address at all: staff's, and those of the communities they live in."""
-    scope = scope_of(user)
-    mine = AccessPoint.objects.filter(community_id__in=scope.resident_community_ids)
+    mine = AccessPoint.objects.filter(community__in=Community.objects.own(user))
     return (points(user) | mine).distinct()
 
 
@@ -93,12 +94,8 @@ def people(user):
     nanny has no occupancy, but the family that hired her manages her PIN)."""
     from linli.registry.queries import people as registry_people
 
-    helpers = Person.objects.filter(
-        access_grants__house_id__in=scope_of(user).house_ids,
-        access_grants__source=GrantSource.HOUSEHOLD,
-        access_grants__revoked_at__isnull=True,
-        erased_at__isnull=True,
-    )
+    let_in = Grant.objects.own(user).filter(source=GrantSource.HOUSEHOLD, revoked_at__isnull=True)
+    helpers = Person.objects.filter(pk__in=let_in.values("person_id"), erased_at__isnull=True)
     return Person.objects.filter(
         Q(pk__in=registry_people(user).values("pk")) | Q(pk__in=helpers.values("pk"))
     )
@@ -128,10 +125,9 @@ def my_points(user, now: datetime | None = None):
 
 def household_grants(user, house_id: int):
     """The grants of a house the user lives in: its residents' and the helpers it let in."""
-    if house_id not in scope_of(user).house_ids:
-        return Grant.objects.none()
     return (
-        Grant.objects.filter(house_id=house_id, revoked_at__isnull=True)
+        Grant.objects.own(user)
+        .filter(house_id=house_id, revoked_at__isnull=True)
         .exclude(valid_until__lte=timezone.now())
         .select_related("person", "zone")
         .order_by("source", "id")
@@ -139,9 +135,8 @@ def household_grants(user, house_id: int):
 
 
 def my_passes(user):
-    scope = scope_of(user)
     return (
-        VisitorPass.objects.filter(Q(created_by=user) | Q(house_id__in=scope.house_ids))
+        (VisitorPass.objects.filter(created_by=user) | VisitorPass.objects.own(user))
         .select_related("house__building", "house__unit")
         .order_by("-id")
     )
@@ -158,9 +153,11 @@ def with_pass_state(passes_qs, now: datetime | None = None):
 
 def my_calls(user, now: datetime | None = None):
     now = now or timezone.now()
-    return IntercomCall.objects.filter(
-        house_id__in=scope_of(user).house_ids, status=CallStatus.RINGING, expires_at__gt=now
-    ).select_related("point", "house__building", "house__unit")
+    return (
+        IntercomCall.objects.own(user)
+        .filter(status=CallStatus.RINGING, expires_at__gt=now)
+        .select_related("point", "house__building", "house__unit")
+    )
 
 
 def calls_that_rang(user):
@@ -170,7 +167,7 @@ def calls_that_rang(user):
 
     scope = scope_of(user)
     lived = Occupancy.objects.filter(person_id__in=scope.person_ids).values("house_id")
-    return IntercomCall.objects.filter(Q(house_id__in=scope.house_ids) | Q(house_id__in=lived))
+    return IntercomCall.objects.own(user) | IntercomCall.objects.filter(house_id__in=lived)
 
 
 def rang_me(user, call: IntercomCall) -> bool:
@@ -189,8 +186,8 @@ def rang_me(user, call: IntercomCall) -> bool:
 
 def my_care_alerts(user):
     """Alerts about people who share a home with the user (family), open first."""
-    scope = scope_of(user)
-    family = Person.objects.filter(occupancies__house_id__in=scope.house_ids).exclude(pk__in=scope.person_ids)
+    homes = House.objects.own(user).values("pk")
+    family = Person.objects.filter(occupancies__house__in=homes).exclude(pk__in=scope_of(user).person_ids)
     return (
         CareAlert.objects.filter(person__in=family)
         .select_related("person")
@@ -202,3 +199,55 @@ def my_credentials(user):
     return Credential.objects.filter(
         person_id__in=scope_of(user).person_ids, revoked_at__isnull=True
     ).select_related("house__building", "house__unit")
+
+
+# --- one object, for a view or an operation ----------------------------------------------------
+
+
+def grants_of_my_houses(user):
+    """Every grant of a house the user lives in (a household head revokes a helper's)."""
+    return Grant.objects.own(user)
+
+
+def calls_to_my_houses(user):
+    return IntercomCall.objects.own(user).select_related("point")
+
+
+def care_alerts_visible(user):
+    """Alerts staff may see, and those about the user's family."""
+    visible = care_alerts(user) | my_care_alerts(user)
+    return CareAlert.objects.filter(pk__in=visible.values("pk")).select_related("person")
+
+
+def passes_visible(user):
+    """Passes staff may see, and the user's own (issued by them or to their house)."""
+    visible = passes(user) | my_passes(user)
+    return VisitorPass.objects.filter(pk__in=visible.values("pk")).select_related("house")
+
+
+def shared_pass(pass_id: int, jti: str) -> VisitorPass | None:
+    """The pass a signed link names (public by design: the token is the permission)."""
+    return (
+        VisitorPass.objects.select_related("house__building", "house__unit")
+        .filter(pk=pass_id, jti=jti)
+        .first()
+    )
+
+
+def face_of(person: Person) -> Credential | None:
+    return Credential.objects.filter(person=person, kind="face").first()
+
+
+def live_credentials():
+    """Unrevoked credentials; the caller decides who may act for their person (may_act_for)."""
+    return Credential.objects.filter(revoked_at__isnull=True).select_related("person")
+
+
+def calls_of_terminal(terminal: Terminal):
+    """What a terminal (authenticated by its token, not a user) may poll: its own calls."""
+    return IntercomCall.objects.filter(terminal=terminal)
+
+
+def houses_callable(terminal: Terminal):
+    """The houses of the terminal's community; the service decides which its door may call."""
+    return House.objects.filter(community_id=terminal.community_id)

@@ -27,6 +27,7 @@ class Site:
 
 
 def install(world) -> Site:
+    from linli.registry.models import Building
     from linli.testing import factories as f
 
     admin = world.admin
@@ -44,7 +45,8 @@ def install(world) -> Site:
     gate = point("东门", PointKind.COMMUNITY_GATE, direction=Direction.IN)
     gate_out = point("东门出口", PointKind.COMMUNITY_GATE, direction=Direction.OUT)
     door = point("1号楼大堂门", PointKind.BUILDING_DOOR, world.building)
-    other_door = point("2号楼大堂门", PointKind.BUILDING_DOOR, f.building(world.a, "2号楼"))
+    other = Building.objects.filter(community=world.a, name="2号楼").first() or f.building(world.a, "2号楼")
+    other_door = point("2号楼大堂门", PointKind.BUILDING_DOOR, other)
     barrier = point("车库入口", PointKind.GARAGE_BARRIER, direction=Direction.IN)
     barrier_out = point("车库出口", PointKind.GARAGE_BARRIER, direction=Direction.OUT)
     gate_b = point("和平苑南门", PointKind.COMMUNITY_GATE, community=world.b, actor=world.outsider)
@@ -105,6 +107,50 @@ def outsider_probe_ids(world) -> dict[str, int]:
         "grant_id": grant.id,
         "credential_id": card.id,
         "event_id": SecurityEvent.objects.get(point=site.door).id,
+        "rule_id": rule.id,
+        "alert_id": alert.id,
+        "pass_id": visitor_pass.id,
+        "call_id": call.id,
+    }
+
+
+def narrowed_probe_ids(world, narrowed) -> dict[str, int]:
+    """One of each access object of 2号楼 (built by personas.build_narrowed), for
+    linli/core/tests/test_narrowed_staff_everywhere.py: staff of 1号楼 must reach none of them."""
+    from django.utils import timezone
+
+    from linli.access.models import AccessEvent, Grant, Zone
+    from linli.registry.services import do_add_care_tag
+
+    site = install(world)  # its 2号楼 door is the narrowed world's other building
+    admin, person, house = world.admin, narrowed.other_person, narrowed.other_house
+    services.consume_registry_changes()  # the resident grants of 钱二楼
+    card = services.do_issue_card(actor=admin, person=person, number="0B5E0009")
+    door = site.terminal("other_door")
+    services.do_decide(terminal=door, method="card", card="0B5E0009")  # a passage at 2号楼
+    services.do_decide(terminal=door, method="card", card="0B5E0008")  # an unknown card: security
+    do_add_care_tag(actor=admin, person=person, kind="elderly", consent_by="本人", consent_method="书面")
+    rule = services.do_set_care_rule(actor=admin, person=person, kind="no_exit", hours=24)
+    alert = CareAlert.objects.create(
+        community=world.a,
+        rule=rule,
+        person=person,
+        kind=rule.kind,
+        condition_at=timezone.now(),
+        raised_at=timezone.now(),
+    )
+    visitor_pass = services.do_register_walk_in(
+        actor=admin, house=house, visitor_name="钱二楼的客人", id_number="11010519491231002X"
+    )
+    call = services.do_start_call(terminal=door, house=house)
+    assert AccessEvent.objects.filter(point=site.other_door, person=person).exists()
+    return {
+        "point_id": site.other_door.id,
+        "zone_id": Zone.objects.get(building=site.other_door.building_id).id,
+        "terminal_id": door.id,
+        "grant_id": Grant.objects.filter(person=person, house=house).first().id,
+        "credential_id": card.id,
+        "event_id": SecurityEvent.objects.get(point=site.other_door).id,
         "rule_id": rule.id,
         "alert_id": alert.id,
         "pass_id": visitor_pass.id,

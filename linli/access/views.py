@@ -26,15 +26,14 @@ from linli.access.forms import (
     WalkInForm,
 )
 from linli.access.household import own_occupancy
-from linli.access.models import CareAlert, Credential, Grant, IntercomCall, Terminal, VisitorPass
+from linli.access.models import VisitorPass
 from linli.access.schedule import describe
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
-from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry import queries as registry_queries
-from linli.registry.models import CareTag, House, Person
+from linli.registry.models import House, Person
 from linli.web.tables import Cell, Column, Filter, Table, cells
 from linli.web.views.common import Console, page_of, resident_view, show_service_error, staff_view
 
@@ -71,11 +70,7 @@ def _partial(request) -> bool:
 
 
 def _my_houses(user) -> list[House]:
-    return list(
-        House.objects.filter(pk__in=scope_of(user).house_ids)
-        .select_related("building", "unit")
-        .order_by(*registry_queries.house_order())
-    )
+    return list(registry_queries.my_houses(user))
 
 
 def _my_person_in(user, house: House) -> Person | None:
@@ -150,10 +145,7 @@ def calls(request):
 @require_POST
 @resident_view
 def answer_call(request, call_id: int, verb: str):
-    call = get_or_404(
-        IntercomCall.objects.filter(house_id__in=scope_of(request.user).house_ids).select_related("point"),
-        pk=call_id,
-    )
+    call = get_or_404(queries.calls_to_my_houses(request.user), pk=call_id)
     try:
         services.do_answer_call(actor=request.user, call=call, open_door=verb == "open")
         messages.success(request, _("已为访客开门") if verb == "open" else _("已拒绝"))
@@ -263,11 +255,11 @@ def shared_pass(request, token: str):
     Only what the signed token says is shown, plus whether it was revoked or used up."""
     try:
         _header, claims = jws.peek(token)
-        visitor_pass = VisitorPass.objects.select_related("house__building", "house__unit").get(
-            pk=int(claims["sub"]), jti=claims.get("jti", "")
-        )
-    except (jws.JwsError, KeyError, ValueError, VisitorPass.DoesNotExist):
+        visitor_pass = queries.shared_pass(int(claims["sub"]), claims.get("jti", ""))
+    except (jws.JwsError, KeyError, ValueError):
         raise Http404 from None
+    if visitor_pass is None:
+        raise Http404
     status = passes.status(visitor_pass)
     context = {
         "p": visitor_pass,
@@ -302,7 +294,7 @@ def face(request):
             show_service_error(form, exc)
     context = {
         "form": form,
-        "enrolled": Credential.objects.filter(person=person, kind="face").first(),
+        "enrolled": queries.face_of(person),
         "back": reverse("access:home"),
     }
     return render(request, "access/resident/face.html", context)
@@ -324,7 +316,7 @@ def delete_face(request):
 
 @resident_view
 def household(request, house_id: int):
-    house = get_or_404(House.objects.filter(pk__in=scope_of(request.user).house_ids), pk=house_id)
+    house = get_or_404(registry_queries.my_houses(request.user), pk=house_id)
     is_head = own_occupancy(request.user, house.pk, heads_only=True) is not None
     form = HelperForm(request.POST or None)
     if request.method == "POST" and is_head and form.is_valid():
@@ -356,7 +348,7 @@ def household(request, house_id: int):
 @require_POST
 @resident_view
 def revoke_grant(request, grant_id: int):
-    grant = get_or_404(Grant.objects.filter(house_id__in=scope_of(request.user).house_ids), pk=grant_id)
+    grant = get_or_404(queries.grants_of_my_houses(request.user), pk=grant_id)
     try:
         services.do_revoke_grant(actor=request.user, grant=grant)
         messages.success(request, _("授权已撤销"))
@@ -368,10 +360,7 @@ def revoke_grant(request, grant_id: int):
 @require_POST
 @resident_view
 def ack_alert(request, alert_id: int):
-    visible = queries.care_alerts(request.user) | queries.my_care_alerts(request.user)
-    alert = get_or_404(
-        CareAlert.objects.filter(pk__in=visible.values("pk")).select_related("person"), pk=alert_id
-    )
+    alert = get_or_404(queries.care_alerts_visible(request.user), pk=alert_id)
     try:
         services.do_acknowledge_care_alert(actor=request.user, alert=alert, note=request.POST.get("note", ""))
         messages.success(request, _("已确认"))
@@ -546,7 +535,7 @@ def console_visitors(request, console: Console):
     created = None
     if request.method == "POST" and console.may(Action.VISITOR_REGISTER) and form.is_valid():
         data = form.cleaned_data
-        house = _house_by_label(console, data["house"])
+        house = _house_by_label(user, console, data["house"])
         if house is None:
             form.add_error("house", _("找不到该房屋，格式如 1号楼-1单元-301"))
         else:
@@ -599,16 +588,14 @@ def console_visitors(request, console: Console):
     return console.render(request, "access/console/visitors.html", context)
 
 
-def _house_by_label(console: Console, label: str) -> House | None:
+def _house_by_label(user, console: Console, label: str) -> House | None:
     parts = [p.strip() for p in label.replace("－", "-").split("-")]
     if len(parts) != 3:
         return None
     building, unit, number = parts
     return (
-        House.objects.filter(
-            community=console.community, building__name=building, unit__name=unit, number=number
-        )
-        .select_related("building")
+        registry_queries.houses(user)
+        .filter(community=console.community, building__name=building, unit__name=unit, number=number)
         .first()
     )
 
@@ -638,11 +625,7 @@ def console_parking(request, console: Console):
 @staff_view(Action.CARE_VIEW, "access_care")
 def console_care(request, console: Console):
     user = request.user
-    tagged = Person.objects.filter(
-        pk__in=CareTag.objects.filter(community=console.community, revoked_at__isnull=True).values(
-            "person_id"
-        )
-    )
+    tagged = registry_queries.care_tagged_people(user, console.community.id)
     form = CareRuleForm(request.POST or None, people=tagged)
     if request.method == "POST" and form.is_valid():
         person = get_or_404(tagged, pk=form.cleaned_data["person"])
@@ -677,9 +660,7 @@ def gate_screen(request, console: Console, point_id: int):
     form = SimulateForm(request.POST or None)
     decision = None
     if request.method == "POST" and console.may(Action.ACCESS_ADMIN) and form.is_valid():
-        terminal = (
-            Terminal.objects.filter(point=point, revoked_at__isnull=True).select_related("point").first()
-        )
+        terminal = queries.terminals(request.user).filter(point=point, revoked_at__isnull=True).first()
         if terminal is None:
             form.add_error(None, _("该门禁点还没有终端"))
         else:

@@ -1,9 +1,8 @@
 """Staff accounts of a community over the API (a thin router over linli.accounts.services.staff)."""
 
-from django.db.models import Q
-from django.utils import timezone
 from ninja import Router, Status
 
+from linli.accounts import queries
 from linli.accounts.models import User
 from linli.accounts.services import staff
 from linli.accounts.staff_schemas import (
@@ -14,8 +13,9 @@ from linli.accounts.staff_schemas import (
     StaffIn,
     StaffOut,
 )
+from linli.core import queries as core_queries
 from linli.core.http import get_or_404
-from linli.core.models import Community, Membership
+from linli.core.models import Community
 from linli.core.roles import Action
 from linli.registry.services import do_create_community
 
@@ -23,7 +23,7 @@ router = Router(tags=["staff"])
 
 
 def _community(request, community_id: int) -> Community:
-    return get_or_404(Community.objects.restrict(request.user, Action.MEMBERS_CHANGE), pk=community_id)
+    return get_or_404(core_queries.communities(request.user, Action.MEMBERS_CHANGE), pk=community_id)
 
 
 def _created(account: staff.StaffAccount) -> dict:
@@ -47,24 +47,15 @@ def open_community(request, data: CommunityOpenIn) -> dict:
     return community
 
 
-def _live_roles(community_id: int):
-    today = timezone.localdate()
-    return (
-        Membership.objects.filter(community_id=community_id)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .order_by("id")
-    )
-
-
 @router.get("/communities/{community_id}/staff", response=list[StaffOut])
 def list_staff(request, community_id: int):
     community = _community(request, community_id)
     roles: dict[int, list[dict]] = {}
-    for m in _live_roles(community.id):
+    for m in queries.live_memberships(request.user, community.id).order_by("id"):
         roles.setdefault(m.user_id, []).append(
             {"membership_id": m.pk, "role": m.role, "building_id": m.building_id, "grid_id": m.grid_id}
         )
-    users = User.objects.filter(pk__in=roles).order_by("username")
+    users = queries.staff_members(request.user, community.id).order_by("username")
     return [
         {
             "id": u.pk,
@@ -101,19 +92,19 @@ def create_staff(request, community_id: int, data: StaffIn):
     return Status(201, _created(account))
 
 
-def _staff_member(community: Community, user_id: int) -> User:
-    return get_or_404(User.objects.filter(pk__in=_live_roles(community.id).values("user_id")), pk=user_id)
+def _staff_member(request, community: Community, user_id: int) -> User:
+    return get_or_404(queries.staff_members(request.user, community.id), pk=user_id)
 
 
 @router.post("/communities/{community_id}/staff/{user_id}/invite", response=InviteOut)
 def reinvite_staff(request, community_id: int, user_id: int):
     community = _community(request, community_id)
-    user = _staff_member(community, user_id)
+    user = _staff_member(request, community, user_id)
     return {"invite_url": staff.do_reinvite_staff(actor=request.user, community=community, user=user)}
 
 
 @router.post("/communities/{community_id}/staff/{user_id}/disable", response=DisabledOut)
 def disable_staff(request, community_id: int, user_id: int):
     community = _community(request, community_id)
-    user = _staff_member(community, user_id)
+    user = _staff_member(request, community, user_id)
     return {"deactivated": staff.do_disable_staff_account(actor=request.user, community=community, user=user)}

@@ -3,13 +3,27 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from linli.accounts.models import ApiToken
+from linli.accounts.models import ApiToken, User
 from linli.core.masking import mask_phone
 from linli.core.models import Membership
 from linli.core.restrict import scope_of
-from linli.core.roles import Role
+from linli.core.roles import Action, Role
 
 TOKEN_VIEW = "token.view"
+
+
+def live_memberships(user, community_id: int):
+    """The community's current roles, as those who manage its team see them."""
+    return (
+        Membership.objects.restrict(user, Action.MEMBERS_CHANGE)
+        .filter(community_id=community_id)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+    )
+
+
+def staff_members(user, community_id: int):
+    """The accounts holding a current role in the community."""
+    return User.objects.filter(pk__in=live_memberships(user, community_id).values("user_id"))
 
 
 def own_memberships(user) -> list[dict]:

@@ -1,10 +1,10 @@
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from linli.core import queries
 from linli.core.http import get_or_404
-from linli.core.models import AuditEntry, Community, Membership, PiiAccess
+from linli.core.models import Community
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schemas import AuditFilter, AuditOut, HealthOut, MembershipIn, MembershipOut, PiiAccessOut
@@ -21,13 +21,13 @@ def health(request):
 
 
 def _community(request, community_id: int, action: str) -> Community:
-    return get_or_404(Community.objects.restrict(request.user, action), pk=community_id)
+    return get_or_404(queries.communities(request.user, action), pk=community_id)
 
 
 @router.get("/communities/{community_id}/audit", response=dict)
 def list_audit(request, community_id: int, filters: Query[AuditFilter]):
     _community(request, community_id, Action.AUDIT_VIEW)
-    qs = AuditEntry.objects.restrict(request.user, Action.AUDIT_VIEW).filter(community_id=community_id)
+    qs = queries.audit_entries(request.user).filter(community_id=community_id)
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type)
     if filters.object_id:
@@ -39,7 +39,7 @@ def list_audit(request, community_id: int, filters: Query[AuditFilter]):
 @router.get("/communities/{community_id}/pii-access", response=dict)
 def list_pii_access(request, community_id: int, filters: Query[AuditFilter]):
     _community(request, community_id, Action.AUDIT_VIEW)
-    qs = PiiAccess.objects.restrict(request.user, Action.AUDIT_VIEW).filter(community_id=community_id)
+    qs = queries.pii_accesses(request.user).filter(community_id=community_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return {"items": [PiiAccessOut.model_validate(r).model_dump() for r in rows], "next_cursor": nxt}
 
@@ -47,15 +47,13 @@ def list_pii_access(request, community_id: int, filters: Query[AuditFilter]):
 @router.get("/communities/{community_id}/memberships", response=list[MembershipOut])
 def list_memberships(request, community_id: int):
     _community(request, community_id, Action.MEMBERS_CHANGE)
-    return list(
-        Membership.objects.restrict(request.user, Action.MEMBERS_CHANGE).filter(community_id=community_id)
-    )
+    return list(queries.memberships(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/memberships", response={201: MembershipOut})
 def add_membership(request, community_id: int, data: MembershipIn):
     community = _community(request, community_id, Action.MEMBERS_CHANGE)
-    user = get_or_404(get_user_model().objects.filter(is_active=True), pk=data.user_id)
+    user = get_or_404(queries.active_users(), pk=data.user_id)
     building = get_or_404(community.buildings.all(), pk=data.building_id) if data.building_id else None
     grid = get_or_404(community.grids.all(), pk=data.grid_id) if data.grid_id else None
     return Status(
@@ -74,8 +72,6 @@ def add_membership(request, community_id: int, data: MembershipIn):
 
 @router.delete("/memberships/{membership_id}", response={204: None})
 def end_membership(request, membership_id: int):
-    membership = get_or_404(
-        Membership.objects.restrict(request.user, Action.MEMBERS_CHANGE), pk=membership_id
-    )
+    membership = get_or_404(queries.memberships(request.user), pk=membership_id)
     do_end_membership(actor=request.user, membership=membership)
     return Status(204, None)

@@ -1,8 +1,10 @@
 """`Model.objects.restrict(user, action)`: the only way a query reaches a user (netbox style).
 
-Staff see what their memberships cover (whole community, or one building/grid); residents see
-what their active occupancies cover, through the model's `resident_scope_q`. Everything else is
-filtered out, so a detail lookup of someone else's object is a 404, not a 403.
+Staff see what their memberships cover (whole community, or one building/grid: models without a
+building path say what a building covers with `building_scope_q`); residents see what their active
+occupancies cover, through the model's resident path or `resident_scope_q`. Everything else is
+filtered out, so a detail lookup of someone else's object is a 404, not a 403. `own(user)` is the
+resident half alone: a resident's screens show their home, whatever roles they also hold.
 """
 
 from dataclasses import dataclass, field
@@ -45,6 +47,10 @@ class UserScope:
         return self.is_operator or any(
             c == community_id and role_allows(role, action) for role, c, _b in self.memberships
         )
+
+    def covers_community(self, action: str, community_id: int) -> bool:
+        """True when `action` reaches the whole community, not only some of its buildings."""
+        return self.is_operator or community_id in self.communities_for(action)
 
     def is_staff_somewhere(self) -> bool:
         return self.is_operator or bool(self.memberships)
@@ -99,6 +105,16 @@ def forget_scope(user) -> None:
 
 
 class RestrictedQuerySet(models.QuerySet):
+    def own(self, user):
+        """Only what the user's own homes cover (their houses and what hangs off them)."""
+        scope = scope_of(user)
+        if not scope.house_ids:
+            return self.none()
+        paths: ScopePaths = self.model.scope_paths
+        if paths.resident:
+            return self.filter(**{f"{paths.resident}__in": scope.house_ids})
+        return self.filter(self.model.resident_scope_q(scope))
+
     def restrict(self, user, action: str):
         scope = scope_of(user)
         if scope.is_operator:

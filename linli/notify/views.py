@@ -15,14 +15,13 @@ import time
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Max, Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from linli.accounts.auth import token_row
-from linli.core.models import OutboxEvent
-from linli.core.restrict import scope_of
+from linli.core import queries as core_queries
+from linli.notify import queries
 
 BATCH = 200
 RETRY_MS = 3000
@@ -84,12 +83,8 @@ async def _user(request):
     return user if user.is_authenticated else None
 
 
-def _staff_communities(user) -> frozenset[int]:
-    return frozenset(community_id for _role, community_id, _b in scope_of(user).memberships)
-
-
 def _latest_id() -> int:
-    return OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    return queries.latest_event_id()
 
 
 def _resume_from(request) -> int | None:
@@ -100,15 +95,8 @@ def _resume_from(request) -> int | None:
 
 
 def _fetch(user_id: int, community_ids: frozenset[int], after: int) -> list[tuple]:
-    wanted = Q(user_id=user_id)
-    if community_ids:
-        wanted |= Q(user_id__isnull=True, community_id__in=community_ids)
     try:
-        return list(
-            OutboxEvent.objects.filter(wanted, id__gt=after)
-            .order_by("id")
-            .values_list("id", "topic", "payload")[:BATCH]
-        )
+        return list(queries.stream_events(user_id, community_ids, after)[:BATCH])
     except DatabaseError:
         # Polls run on a small shared thread pool; a broken connection must not be reused.
         connection.close()
@@ -179,7 +167,7 @@ async def stream(request):
         response["Retry-After"] = str(BUSY_RETRY_SECONDS)
         return response
     try:
-        community_ids = await sync_to_async(_staff_communities)(user)
+        community_ids = await sync_to_async(core_queries.staff_community_ids)(user)
         after = _resume_from(request)
         if after is None:
             after = await sync_to_async(_latest_id)()

@@ -5,13 +5,13 @@ from ninja import Query, Router, Status
 
 from linli.accounts.api_staff import open_community
 from linli.accounts.staff_schemas import CommunityOpenIn, CommunityOpenOut
+from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import etag_of, get_or_404
 from linli.core.models import Community
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.registry import privacy, queries, services
-from linli.registry.models import CareTag, Occupancy, Organization, ParkingSpace, Vehicle
 from linli.registry.schemas import (
     BuildingIn,
     BuildingOut,
@@ -53,7 +53,7 @@ def paged(rows, next_cursor, convert=lambda x: x):
 
 
 def community_for(request, community_id: int, action: str = Action.PROPERTY_VIEW) -> Community:
-    return get_or_404(Community.objects.restrict(request.user, action), pk=community_id)
+    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
 
 # --- communities ----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def community_for(request, community_id: int, action: str = Action.PROPERTY_VIEW
 
 @router.get("/communities", response=list[CommunityOut])
 def list_communities(request):
-    return list(Community.objects.restrict(request.user, Action.PROPERTY_VIEW))
+    return list(core_queries.communities(request.user, Action.PROPERTY_VIEW))
 
 
 @router.post("/communities", response={201: CommunityOpenOut})
@@ -79,7 +79,8 @@ def get_community(request, community_id: int):
 @router.get("/communities/{community_id}/population", response=PopulationOut)
 def get_population(request, community_id: int):
     community = community_for(request, community_id, Action.STATS_VIEW)
-    return {**queries.population(community.id), "by_building": queries.population_by_building(community.id)}
+    totals, by_building = queries.population_seen_by(request.user, community.id)
+    return {**totals, "by_building": by_building}
 
 
 # --- buildings, units, houses ---------------------------------------------------------------
@@ -229,7 +230,7 @@ def add_occupancy(request, house_id: int, data: OccupancyIn):
     person = get_or_404(queries.people(request.user), pk=data.person_id)
     sponsor = None
     if data.sponsor_id:
-        sponsor = get_or_404(Occupancy.objects.filter(house=house), pk=data.sponsor_id)
+        sponsor = get_or_404(queries.occupancies_of(house), pk=data.sponsor_id)
     occupancy = services.do_add_occupancy(
         actor=request.user,
         house=house,
@@ -246,7 +247,7 @@ def add_occupancy(request, house_id: int, data: OccupancyIn):
 @router.post("/occupancies/{occupancy_id}/end", response=OccupancyOut)
 def end_occupancy(request, occupancy_id: int, data: OccupancyEnd):
     occupancy = get_or_404(
-        Occupancy.objects.restrict(request.user, Action.PEOPLE_VIEW).select_related("house", "person"),
+        queries.occupancies(request.user).select_related("house", "person"),
         pk=occupancy_id,
     )
     occupancy = services.do_end_occupancy(
@@ -264,7 +265,7 @@ def list_vehicles(request, filters: Query[VehicleFilter]):
     if filters.plate:
         qs = queries.vehicles_by_plate(request.user, filters.community, filters.plate)
     else:
-        qs = Vehicle.objects.restrict(request.user, Action.PEOPLE_VIEW).filter(community_id=filters.community)
+        qs = queries.vehicles(request.user).filter(community_id=filters.community)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit)
     return paged(rows, nxt, lambda v: VehicleOut.of(v, full=bool(filters.plate)).model_dump())
 
@@ -282,20 +283,14 @@ def add_vehicle(request, person_id: int, data: VehicleIn):
 @router.get("/communities/{community_id}/parking-spaces", response=list[ParkingSpaceOut])
 def list_spaces(request, community_id: int):
     community_for(request, community_id)
-    return list(
-        ParkingSpace.objects.restrict(request.user, Action.PROPERTY_VIEW).filter(community_id=community_id)
-    )
+    return list(queries.parking_spaces(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/parking-spaces", response={201: ParkingSpaceOut})
 def create_space(request, community_id: int, data: ParkingSpaceIn):
     community = community_for(request, community_id)
     house = get_or_404(queries.houses(request.user), pk=data.house_id) if data.house_id else None
-    vehicle = (
-        get_or_404(Vehicle.objects.restrict(request.user, Action.PEOPLE_VIEW), pk=data.vehicle_id)
-        if data.vehicle_id
-        else None
-    )
+    vehicle = get_or_404(queries.vehicles(request.user), pk=data.vehicle_id) if data.vehicle_id else None
     fields = data.dict(exclude={"house_id", "vehicle_id"})
     return Status(
         201,
@@ -308,9 +303,7 @@ def create_space(request, community_id: int, data: ParkingSpaceIn):
 @router.get("/communities/{community_id}/organizations", response=list[OrganizationOut])
 def list_organizations(request, community_id: int):
     community_for(request, community_id)
-    return list(
-        Organization.objects.restrict(request.user, Action.PROPERTY_VIEW).filter(community_id=community_id)
-    )
+    return list(queries.organizations(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/organizations", response={201: OrganizationOut})
@@ -324,7 +317,7 @@ def create_organization(request, community_id: int, data: OrganizationIn):
 @router.get("/communities/{community_id}/care-tags", response=list[CareTagOut])
 def list_care_tags(request, community_id: int, include_revoked: bool = False):
     community_for(request, community_id, Action.CARE_VIEW)
-    qs = CareTag.objects.restrict(request.user, Action.CARE_VIEW).filter(community_id=community_id)
+    qs = queries.care_tags(request.user).filter(community_id=community_id)
     if not include_revoked:
         qs = qs.filter(revoked_at__isnull=True)
     return [CareTagOut.of(t) for t in qs.select_related("person").order_by("id")]

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from linli.core import queries as core_queries
 from linli.core.http import get_or_404
 from linli.core.models import Community
 from linli.core.permissions import require
@@ -45,7 +46,7 @@ class ImportReportOut(Schema):
 
 def _community(request, community_id: int) -> Community:
     # Anyone who can see the community gets a 403 below rather than a 404; others a 404.
-    return get_or_404(Community.objects.restrict(request.user, Action.PROPERTY_VIEW), pk=community_id)
+    return get_or_404(core_queries.communities(request.user, Action.PROPERTY_VIEW), pk=community_id)
 
 
 def _download(sheet: SheetFile) -> HttpResponse:

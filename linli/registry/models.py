@@ -141,8 +141,13 @@ class Person(Timestamped):
 
     @classmethod
     def building_scope_q(cls, building_ids):
-        living = Occupancy.objects.active().filter(house__building_id__in=building_ids).values("person_id")
-        return Q(pk__in=living)
+        return Q(pk__in=living_in(building_ids))
+
+
+def living_in(building_ids):
+    """Ids of the people living today in these buildings: what staff narrowed to buildings (a
+    grid, a building) see of records that hang off a person (care tags, rules, alerts)."""
+    return Occupancy.objects.active().filter(house__building_id__in=building_ids).values("person_id")
 
 
 class OccupancyQuerySet(RestrictedQuerySet):
@@ -294,3 +299,7 @@ class CareTag(Timestamped):
                 name="care_tag_unique_active",
             )
         ]
+
+    @classmethod
+    def building_scope_q(cls, building_ids):
+        return Q(person_id__in=living_in(building_ids))

@@ -10,7 +10,17 @@ from linli.core.crypto import blind_index, normalize
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry.choices import HouseType, Relation
-from linli.registry.models import Building, CareTag, House, Occupancy, Person, Unit, Vehicle
+from linli.registry.models import (
+    Building,
+    CareTag,
+    House,
+    Occupancy,
+    Organization,
+    ParkingSpace,
+    Person,
+    Unit,
+    Vehicle,
+)
 
 
 def natural(field: str) -> list:
@@ -91,20 +101,13 @@ def vehicles_by_plate(user, community_id: int, plate: str):
     )
 
 
-def population(community_id: int, building_id: int | None = None) -> dict:
+def population(community_id: int, building_ids=None) -> dict:
     """Real population: distinct people actually living here today (any relation).
-    Floating population: those of them whose 户籍 is elsewhere. Aggregates only, no names."""
-    living = Occupancy.objects.active(timezone.localdate()).filter(
-        lives_here=True,
-        house__community_id=community_id,
-        house__type=HouseType.RESIDENTIAL,
-        person__erased_at__isnull=True,
-    )
-    if building_id is not None:
-        living = living.filter(house__building_id=building_id)
+    Floating population: those of them whose 户籍 is elsewhere. Aggregates only, no names.
+    `building_ids` narrows it to some buildings (None: the whole community)."""
     # One pass over the living occupancies joined to their people: no IN (subquery), whose plan
     # depends on table statistics.
-    return living.aggregate(
+    return _living(community_id, building_ids).aggregate(
         real=Count("person_id", distinct=True),
         floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
         tenants=Count("person_id", distinct=True, filter=Q(relation=Relation.TENANT)),
@@ -112,15 +115,10 @@ def population(community_id: int, building_id: int | None = None) -> dict:
     )
 
 
-def population_by_building(community_id: int) -> list[dict]:
-    living = Occupancy.objects.active().filter(
-        lives_here=True,
-        house__community_id=community_id,
-        house__type=HouseType.RESIDENTIAL,
-        person__erased_at__isnull=True,
-    )
+def population_by_building(community_id: int, building_ids=None) -> list[dict]:
     rows = (
-        living.values("house__building_id", "house__building__name")
+        _living(community_id, building_ids)
+        .values("house__building_id", "house__building__name")
         .annotate(
             real=Count("person_id", distinct=True),
             floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
@@ -138,6 +136,56 @@ def population_by_building(community_id: int) -> list[dict]:
     ]
 
 
+def _living(community_id: int, building_ids=None):
+    living = Occupancy.objects.active(timezone.localdate()).filter(
+        lives_here=True,
+        house__community_id=community_id,
+        house__type=HouseType.RESIDENTIAL,
+        person__erased_at__isnull=True,
+    )
+    return living if building_ids is None else living.filter(house__building_id__in=building_ids)
+
+
+def statistics_buildings(user, community_id: int) -> list[int] | None:
+    """The buildings whose statistics the user may see: None when their role covers the whole
+    community (so its figures keep their plain plan), else the ones they are narrowed to."""
+    if scope_of(user).covers_community(Action.STATS_VIEW, community_id):
+        return None
+    visible = Building.objects.restrict(user, Action.STATS_VIEW).filter(community_id=community_id)
+    return list(visible.values_list("id", flat=True))
+
+
+def population_seen_by(user, community_id: int) -> tuple[dict, list[dict]]:
+    """The population figures (totals, by building) of the part of the community the user sees."""
+    buildings = statistics_buildings(user, community_id)
+    return population(community_id, buildings), population_by_building(community_id, buildings)
+
+
+def occupancies(user):
+    return Occupancy.objects.restrict(user, Action.PEOPLE_VIEW)
+
+
+def occupancies_of(house: House):
+    """Every occupancy of a house the caller already reached through houses(user)."""
+    return Occupancy.objects.filter(house=house)
+
+
+def vehicles(user):
+    return Vehicle.objects.restrict(user, Action.PEOPLE_VIEW)
+
+
+def parking_spaces(user):
+    return ParkingSpace.objects.restrict(user, Action.PROPERTY_VIEW)
+
+
+def organizations(user):
+    return Organization.objects.restrict(user, Action.PROPERTY_VIEW)
+
+
+def care_tags(user):
+    return CareTag.objects.restrict(user, Action.CARE_VIEW)
+
+
 def buildings_any(user):
     return Building.objects.restrict(user, Action.PROPERTY_VIEW)
 
@@ -148,17 +196,36 @@ def units_any(user):
 
 def care_tags_visible(user):
     own = CareTag.objects.filter(person_id__in=scope_of(user).person_ids)
-    return CareTag.objects.restrict(user, Action.CARE_VIEW) | own
+    return care_tags(user) | own
+
+
+def care_tagged_people(user, community_id: int):
+    """The people of a community with a live care tag whom the user may care for: all of them
+    for community-wide care roles, those living in their buildings for a grid worker."""
+    tagged = CareTag.objects.restrict(user, Action.CARE_VIEW).filter(
+        community_id=community_id, revoked_at__isnull=True
+    )
+    return (
+        Person.objects.restrict(user, Action.CARE_VIEW)
+        .filter(community_id=community_id, erased_at__isnull=True, pk__in=tagged.values("person_id"))
+        .order_by("id")
+    )
+
+
+def my_houses(user):
+    """The houses the user lives in (their own homes, whatever roles they also hold)."""
+    return House.objects.own(user).select_related("building", "unit").order_by(*house_order())
+
+
+def lives_in(user, house_id: int) -> bool:
+    return House.objects.own(user).filter(pk=house_id).exists()
 
 
 def my_households(user) -> Sequence[House]:
     scope = scope_of(user)
     active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
     rows = list(
-        House.objects.filter(pk__in=scope.house_ids)
-        .select_related("building", "unit")
-        .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-        .order_by(*house_order())
+        my_houses(user).prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
     )
     for house in rows:
         house.my_relation = next(  # type: ignore[attr-defined]  # read by the home page's template

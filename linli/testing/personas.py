@@ -83,3 +83,48 @@ def build_world() -> World:
         outsider=outsider,
         operator=operator,
     )
+
+
+@dataclass
+class Narrowed:
+    """Staff of community A narrowed to the world's 1号楼, and 2号楼 of the same community with
+    a resident whom they must never see (the narrowed-staff test and the care-page leak)."""
+
+    front_desk: object  # front desk of 1号楼 only
+    technician: object  # technician of 1号楼 only
+    grid_worker: object  # grid worker of 一网格 (1号楼 only)
+    grid: object
+    other_grid: object  # 二网格: 2号楼
+    other_building: Building
+    other_house: House
+    other_person: Person  # 钱二楼, lives in 2号楼
+    other_occupancy: Occupancy
+    other_user: object
+
+
+def build_narrowed(world: World) -> Narrowed:
+    from linli.grid.models import Grid
+
+    other_building = Building.objects.filter(community=world.a, name="2号楼").first() or f.building(
+        world.a, "2号楼"
+    )
+    other_house = f.house(f.unit(other_building), "201", floor=2)
+    other_user = f.user("qian", phone="13900000009", display_name="钱二楼")
+    other_person = f.person(world.a, "钱二楼", phone="13900000009", login=other_user)
+    other_occupancy = f.occupy(other_house, other_person, "owner")
+    grid = Grid.objects.create(community=world.a, name="一网格")
+    grid.buildings.add(world.building)
+    other_grid = Grid.objects.create(community=world.a, name="二网格")
+    other_grid.buildings.add(other_building)
+    return Narrowed(
+        front_desk=f.staff(world.a, "front_desk", "desk_1", building=world.building),
+        technician=f.staff(world.a, "technician", "tech_1", building=world.building),
+        grid_worker=f.staff(world.a, "grid_worker", "grid_1", grid=grid),
+        grid=grid,
+        other_grid=other_grid,
+        other_building=other_building,
+        other_house=other_house,
+        other_person=other_person,
+        other_occupancy=other_occupancy,
+        other_user=other_user,
+    )

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.models import Community
@@ -25,14 +26,6 @@ SWITCHER_SIZE = 100
 
 def is_staff(user) -> bool:
     return user.is_authenticated and scope_of(user).is_staff_somewhere()
-
-
-def staff_communities(user):
-    """The communities the console offers: where the user holds a role (any scope), or all for an operator."""
-    scope = scope_of(user)
-    if scope.is_operator:
-        return Community.objects.restrict(user, Action.PROPERTY_VIEW)
-    return Community.objects.filter(pk__in={community for _role, community, _b in scope.memberships})
 
 
 @dataclass(frozen=True)
@@ -164,7 +157,7 @@ def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
                 return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
             if not is_staff(request.user):
                 return redirect("web:home")
-            offered = staff_communities(request.user)
+            offered = core_queries.staff_communities(request.user)
             community = get_or_404(offered, pk=cid)
             communities = list(offered.order_by("id")[:SWITCHER_SIZE])
             if community not in communities:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import queries as core_queries
 from linli.core.context import on_behalf_of
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
@@ -17,7 +18,7 @@ from linli.core.roles import Action
 from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
-from linli.registry.models import House, Occupancy
+from linli.registry.models import House
 from linli.web import queries
 from linli.web.formatting import area, day_label
 from linli.web.forms import CounterEndForm, CounterResidentForm
@@ -28,7 +29,6 @@ from linli.web.views.common import (
     is_staff,
     page_of,
     show_service_error,
-    staff_communities,
     staff_view,
 )
 
@@ -38,7 +38,7 @@ def staff_home(request):
         return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
     if not is_staff(request.user):
         return redirect("web:home")
-    first = staff_communities(request.user).order_by("id").first()
+    first = core_queries.staff_communities(request.user).order_by("id").first()
     if first is None and scope_of(request.user).is_operator:
         return redirect("web:staff_new_community")  # the first day: nothing to run yet
     if first is None:
@@ -57,8 +57,9 @@ def switch_community(request):
 def overview(request, console: Console):
     cid = console.community.id
     buildings = queries.building_summaries(request.user, cid)
-    population = registry.population(cid) if console.can["stats"] else None
-    by_building = {row["building_id"]: row for row in registry.population_by_building(cid)}
+    population, rows = registry.population_seen_by(request.user, cid)
+    population = population if console.can["stats"] else None
+    by_building = {row["building_id"]: row for row in rows}
     columns = [Column(_("楼栋")), Column(_("单元"), True), Column(_("房屋"), True)]
     if population is not None:
         columns += [Column(_("实有人口"), True), Column(_("流动人口"), True)]
@@ -177,7 +178,7 @@ def _house_page(request, console: Console, h: House, form=None):
         form = CounterResidentForm(household=household, initial={"relation": Relation.TENANT})
     history = []
     if console.can["audit"]:
-        occupancy_ids = Occupancy.objects.restrict(request.user, Action.PEOPLE_VIEW).filter(house=h)
+        occupancy_ids = registry.occupancies(request.user).filter(house=h)
         history = [
             describe(e)
             for e in queries.object_history(
@@ -244,7 +245,7 @@ def register_at_counter(request, console: Console, house_id: int):
 @staff_view(Action.PEOPLE_CHANGE, section="buildings")
 def end_occupancy(request, console: Console, occupancy_id: int):
     occupancy = get_or_404(
-        Occupancy.objects.restrict(request.user, Action.PEOPLE_VIEW)
+        registry.occupancies(request.user)
         .filter(house__community_id=console.community.id)
         .select_related("house", "person"),
         pk=occupancy_id,

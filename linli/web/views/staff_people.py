@@ -11,7 +11,7 @@ from linli.core.masking import mask_phone, mask_plate
 from linli.core.roles import Action
 from linli.registry import privacy
 from linli.registry import queries as registry
-from linli.registry.models import Occupancy, Person
+from linli.registry.models import Person
 from linli.registry.validators import clean_plate
 from linli.web import queries
 from linli.web.formatting import moment_label
@@ -73,7 +73,7 @@ def _person_page(request, console: Console, person: Person, contact: dict):
     vehicles = queries.person_vehicles(request.user, person.pk)
     history = []
     if console.can["audit"]:
-        occupancy_ids = Occupancy.objects.restrict(request.user, Action.PEOPLE_VIEW).filter(person=person)
+        occupancy_ids = registry.occupancies(request.user).filter(person=person)
         history = [
             describe(e)
             for e in queries.object_history(

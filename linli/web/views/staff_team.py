@@ -4,14 +4,13 @@ public page where an invited person sets their password."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.accounts import queries as accounts_queries
 from linli.accounts.models import User
 from linli.accounts.services import staff
 from linli.core.errors import ServiceError
@@ -24,11 +23,9 @@ from linli.web.tables import Cell, Column, Table, cells
 from linli.web.views.common import Console, show_service_error, staff_view
 
 
-def _live_memberships(community_id: int):
-    today = timezone.localdate()
+def _live_memberships(user, community_id: int):
     return (
-        Membership.objects.filter(community_id=community_id)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        accounts_queries.live_memberships(user, community_id)
         .select_related("user", "building", "grid")
         .order_by("user__username", "id")
     )
@@ -42,7 +39,7 @@ def _role_label(m: Membership) -> str:
 @staff_view(Action.MEMBERS_CHANGE, section="team")
 def team(request, console: Console):
     by_user: dict[int, list[Membership]] = {}
-    for m in _live_memberships(console.community.id):
+    for m in _live_memberships(request.user, console.community.id):
         by_user.setdefault(m.user_id, []).append(m)
     table = Table(
         [Column(_("登录名")), Column(_("姓名")), Column(_("岗位")), Column(_("状态")), Column("")],
@@ -115,22 +112,21 @@ def new_member(request, console: Console):
     )
 
 
-def _member(console: Console, user_id: int) -> User:
-    live = _live_memberships(console.community.id).values("user_id")
-    return get_or_404(User.objects.filter(pk__in=live), pk=user_id)
+def _member(request, console: Console, user_id: int) -> User:
+    return get_or_404(accounts_queries.staff_members(request.user, console.community.id), pk=user_id)
 
 
 @staff_view(Action.MEMBERS_CHANGE, section="team")
 def member(request, console: Console, user_id: int):
-    user = _member(console, user_id)
-    roles = [_role_label(m) for m in _live_memberships(console.community.id).filter(user=user)]
+    user = _member(request, console, user_id)
+    roles = [_role_label(m) for m in _live_memberships(request.user, console.community.id).filter(user=user)]
     return console.render(request, "linli/staff/staff_member.html", {"member": user, "roles": roles})
 
 
 @require_POST
 @staff_view(Action.MEMBERS_CHANGE, section="team")
 def reinvite_member(request, console: Console, user_id: int):
-    user = _member(console, user_id)
+    user = _member(request, console, user_id)
     try:
         url = staff.do_reinvite_staff(actor=request.user, community=console.community, user=user)
     except ServiceError as exc:
@@ -143,7 +139,7 @@ def reinvite_member(request, console: Console, user_id: int):
 @require_POST
 @staff_view(Action.MEMBERS_CHANGE, section="team")
 def disable_member(request, console: Console, user_id: int):
-    user = _member(console, user_id)
+    user = _member(request, console, user_id)
     try:
         staff.do_disable_staff_account(actor=request.user, community=console.community, user=user)
     except ServiceError as exc:
