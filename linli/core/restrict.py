@@ -110,10 +110,11 @@ class RestrictedQuerySet(models.QuerySet):
         scope = scope_of(user)
         if not scope.house_ids:
             return self.none()
-        paths: ScopePaths = self.model.scope_paths
+        model: Any = self.model  # see restrict()
+        paths: ScopePaths = model.scope_paths
         if paths.resident:
             return self.filter(**{f"{paths.resident}__in": scope.house_ids})
-        return self.filter(self.model.resident_scope_q(scope))
+        return self.filter(model.resident_scope_q(scope))
 
     def restrict(self, user, action: str):
         scope = scope_of(user)

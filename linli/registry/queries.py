@@ -228,7 +228,7 @@ def my_households(user) -> Sequence[House]:
         my_houses(user).prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
     )
     for house in rows:
-        house.my_relation = next(  # type: ignore[attr-defined]  # read by the home page's template
+        house.my_relation = next(  # read by the home page's template
             (o.relation for o in house.household if o.person_id in scope.person_ids), None
         )
     return rows
