@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run e2e tests")
     from playwright.sync_api import sync_playwright
@@ -28,6 +28,15 @@ def chromium():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(browser, transactional_db, live_server):
+    """The browser for one test: its pages are closed when the test ends, before the database is
+    emptied, so a page still polling cannot query the live server during (or after) the flush."""
+    yield browser
+    for context in browser.contexts:
+        context.close()
 
 
 def signed_in(chromium, live_server, user=None, *, phone=True):
