@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.restrict import RestrictedQuerySet, ScopePaths
+from linli.core.restrict import RestrictedQuerySet, ScopePaths, providers
 from linli.core.roles import Role
 
 
@@ -35,9 +35,9 @@ class Community(models.Model):
     @classmethod
     def building_scope_q(cls, building_ids):
         """Staff narrowed to a building still work in (and see) its community."""
-        from linli.registry.models import Building
-
-        return models.Q(pk__in=Building.objects.filter(pk__in=building_ids).values("community_id"))
+        if providers.building_communities is None:
+            return models.Q(pk__in=[])
+        return models.Q(pk__in=providers.building_communities(building_ids))
 
 
 class Membership(models.Model):
