@@ -14,16 +14,7 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.registry import queries as registry
-from linli.registry import services
-from linli.registry.choices import Relation
-from linli.registry.models import House, Occupancy
-from linli.web import queries
-from linli.web.formatting import area, day_label
-from linli.web.forms import CounterEndForm, CounterResidentForm
-from linli.web.tables import Cell, Column, Table, cells
-from linli.web.timeline import describe
-from linli.web.views.common import (
+from linli.core.shell.common import (
     Console,
     is_staff,
     page_of,
@@ -31,6 +22,15 @@ from linli.web.views.common import (
     staff_communities,
     staff_view,
 )
+from linli.core.shell.tables import Cell, Column, Table, cells
+from linli.registry import queries as registry
+from linli.registry import services
+from linli.registry.choices import Relation
+from linli.registry.models import House, Occupancy
+from linli.web import queries
+from linli.web.formatting import area, day_label
+from linli.web.forms import CounterEndForm, CounterResidentForm
+from linli.web.timeline import describe
 
 
 def staff_home(request):
