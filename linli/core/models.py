@@ -54,6 +54,9 @@ class Membership(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
+    # Columns that narrow the role to a set of buildings; the app that owns each registers how
+    # (linli.core.restrict.register_narrowing, in its AppConfig.ready).
+    NARROWING_COLUMNS = ("grid_id",)
 
     class Meta:
         verbose_name = _("岗位")

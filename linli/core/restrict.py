@@ -92,17 +92,18 @@ def register_building_communities(provider: Callable[[Iterable[int]], models.Que
     providers.building_communities = provider
 
 
-def _narrowed_buildings(rows) -> list[set[int] | None]:
-    """Each membership's buildings: a registered narrowing first, then its own building, else None
-    (the whole community). A narrowing column without a registered resolver grants no building."""
-    resolved = {
-        column: resolver({v for m in rows if (v := getattr(m, column))})
-        for column, resolver in providers.narrowings.items()
-        if any(getattr(m, column) for m in rows)
-    }
+def _narrowed_buildings(rows, columns: tuple[str, ...]) -> list[set[int] | None]:
+    """Each membership's buildings: a narrowing column's (resolved by the app that registered
+    it) first, then its own building, else None (the whole community). A narrowing column set
+    on a row but without a registered resolver grants no building: it narrows, never widens."""
+    resolved = {}
+    for column in columns:
+        ids = {v for m in rows if (v := getattr(m, column))}
+        resolver = providers.narrowings.get(column)
+        resolved[column] = resolver(ids) if ids and resolver else {}
     found: list[set[int] | None] = []
     for m in rows:
-        column = next((c for c in providers.narrowings if getattr(m, c)), None)
+        column = next((c for c in columns if getattr(m, c)), None)
         if column is not None:
             found.append(resolved[column].get(getattr(m, column), set()))
         elif m.building_id:
@@ -127,7 +128,7 @@ def scope_of(user) -> UserScope:
     )
     memberships = [
         (m.role, m.community_id, buildings)
-        for m, buildings in zip(rows, _narrowed_buildings(rows), strict=True)
+        for m, buildings in zip(rows, _narrowed_buildings(rows, Membership.NARROWING_COLUMNS), strict=True)
     ]
     residency = providers.residency(user, today) if providers.residency else Residency()
     scope = UserScope(
