@@ -45,10 +45,11 @@ run: install ## set up, migrate, load the demo community and serve http://127.0.
 test: install ## run the whole suite in parallel; ARGS="linli/registry -x" narrows it, DATABASE_URL=postgres://... for PostgreSQL
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
-lint: install ## ruff check, ruff format --check, and mypy on services, queries and core
+lint: install ## ruff check, ruff format --check, mypy (services, queries, core) and the layer contracts (import-linter)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 bench: install ## run every bench/*.py, one JSON line per figure; ONLY=registry runs bench/registry*.py, ARGS="--scale 0.01" is passed to each
 	@set -- bench/$(or $(ONLY),[!_])*.py; \

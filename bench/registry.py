@@ -70,9 +70,9 @@ def community_rows(job: dict) -> dict:
     """People, occupancies and vehicles of one community, with ids fixed in advance so that
     workers need no database and the parent can insert in any order."""
     from linli.core import crypto
+    from linli.demo import names
+    from linli.demo.identifiers import make_id_number
     from linli.registry.models import Person, Vehicle
-    from linli.testing import names
-    from linli.testing.factories import make_id_number
 
     rng = random.Random(job["community_id"])
     now, today = job["now"], job["today"]

@@ -60,7 +60,7 @@ def houses_file(keys, rng: random.Random) -> bytes:
 
 def residents_file(keys, rng: random.Random) -> tuple[bytes, int]:
     """An owner per house; 20% let to a tenant with 0-2 family, the rest with 0-3 family."""
-    from linli.testing.factories import make_id_number, make_phone
+    from linli.demo.identifiers import make_id_number, make_phone
 
     used: set[str] = set()
 

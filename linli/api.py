@@ -6,9 +6,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from linli.accounts.api import router as accounts_router
+from linli.accounts.api_staff import router as staff_router
 from linli.accounts.auth import TokenAuth
+from linli.core.api import router as core_router
 from linli.core.errors import MalformedBody, ServiceError, field_errors
 from linli.core.parser import EdgeParser
+from linli.notify.api import router as notify_router
+from linli.registry.api import router as registry_router
 
 # Every operation may answer these, always with the error shape (docs/api.md lists the codes).
 ERROR_STATUSES = {
@@ -118,15 +123,10 @@ def on_http_error(request, exc: HttpError):
 
 
 def _mount() -> None:
-    from linli.accounts.api import router as accounts_router
-    from linli.core.api import router as core_router
-    from linli.notify.api import router as notify_router
-    from linli.registry.api import router as registry_router
-
     api.add_router("", core_router)
-    api.add_router("", registry_router)
+    api.add_router("", registry_router)  # with accounts' POST /communities (api_staff, imported above)
     api.add_router("", accounts_router)
-    api.add_router("", "linli.accounts.api_staff.router")
+    api.add_router("", staff_router)
     api.add_router("", notify_router)
     api.add_router("", "linli.registry.api_io.router")
     api.add_router("", "linli.access.api.api_router")

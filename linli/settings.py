@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "linli.grid",
     "linli.notify",
     "linli.web",
+    "linli.demo",
 ]
 
 MIDDLEWARE = [

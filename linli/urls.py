@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from linli.accounts.auth import token_user
 from linli.api import api
 from linli.notify import views as notify_views
 
@@ -8,7 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
-    path("events/stream", notify_views.stream),
+    # notify sits below accounts: the stream is handed accounts' bearer-token lookup here.
+    path("events/stream", notify_views.stream, {"bearer_user": token_user}),
     path("access/", include("linli.access.urls")),
     path("", include("linli.web.urls")),
 ]

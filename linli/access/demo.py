@@ -22,6 +22,7 @@ from django.utils import timezone
 from linli.access import services
 from linli.access.choices import CareRuleKind, Direction, PointKind
 from linli.access.models import AccessPoint, Terminal
+from linli.access.passes import pass_token
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
 from linli.registry.choices import Relation
@@ -180,7 +181,6 @@ def seed_access_demo(community: Community, *, seed: int = 42) -> dict:
             actor=owner.person.user, house=owner.house, visitor_name="顺丰快递", kind="courier"
         )
         gate = Terminal.objects.select_related("point").get(pk=terminals["南门"]["terminal"])
-        from linli.access.passes import pass_token
 
         # 张阿姨 arrives just after the invitation: the pass shows one use
         services.do_decide(terminal=gate, method="qr", qr=pass_token(visitor), now=timezone.now())

@@ -20,6 +20,8 @@ from linli.access.choices import CredentialKind, Reason
 from linli.access.face.engine import get_engine
 from linli.access.face.errors import FaceEngineUnavailable, FaceQualityError
 from linli.access.models import AccessPoint, ChangeLog, Credential
+from linli.access.rights import ENDED_MEMORY
+from linli.access.services.decisions import grants_at_point
 from linli.core.errors import ServiceError
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -105,9 +107,7 @@ def _version(community_id: int) -> int:
 
 def _candidates(point: AccessPoint, now: datetime):
     """A FaceIndex of the people with a face and a grant reaching the point (live or lately ended)."""
-    from linli.access.face.matcher import FaceIndex
-    from linli.access.rights import ENDED_MEMORY
-    from linli.access.services.decisions import grants_at_point
+    from linli.access.face.matcher import FaceIndex  # numpy: the face extra, optional
 
     # Grants that ended lately stay in: a former tenant's face is then recognised and refused
     # with the reason (grant_expired, source_ended), not reported as a stranger's.

@@ -14,10 +14,12 @@ import json
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 from linli.access.models import AccessEvent, AccessPoint, Credential, Grant, Terminal, VisitorPass, Zone
+from linli.access.rights import VISITOR_ROLES
 from linli.core.models import Membership
 from linli.registry.models import Occupancy, Person
 
@@ -49,10 +51,6 @@ def _pass_source_live_sql() -> tuple[str, int]:
     """The SQL twin of rights.pass_source_live, on the outer row `vp`: its host still lives in
     its house, or (no host) its issuer still holds a visitor-registering role or is an active
     operator. Returns the condition and how many `today` parameters it takes."""
-    from django.contrib.auth import get_user_model
-
-    from linli.access.rights import VISITOR_ROLES
-
     roles = ", ".join(f"'{role}'" for role in VISITOR_ROLES)  # our own constants, not input
     condition = f"""(
         (vp.host_id IS NOT NULL AND EXISTS (

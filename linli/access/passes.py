@@ -13,7 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from linli.access import jws, keys
+from django.utils import timezone
+
+from linli.access import jws, keys, rights
 from linli.access.models import VisitorPass
 from linli.access.services import signing_keys
 
@@ -28,10 +30,6 @@ def _ts(at: datetime) -> int:
 def source_ended(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
     """Why the pass ended with its source (pass_host_left, pass_issuer_left), or "". Read from
     the row once materialised, from the `ended_now` annotation of list queries, else asked."""
-    from django.utils import timezone
-
-    from linli.access import rights
-
     if visitor_pass.revoke_reason:
         return visitor_pass.revoke_reason
     if visitor_pass.revoked_at is not None:
@@ -51,8 +49,6 @@ def source_ended(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
 def status(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
     """valid | not_yet_valid | expired | used_up | revoked | ended (its host moved out or its
     issuer left: see source_ended for which), for lists and the share page."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     if visitor_pass.revoked_at and not visitor_pass.revoke_reason:
         return "revoked"

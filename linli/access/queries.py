@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Case, Q, When
 from django.utils import timezone
 
+from linli.access import rights
 from linli.access.choices import AlertStatus, CallStatus, GrantSource
 from linli.access.models import (
     AccessEvent,
@@ -25,8 +26,9 @@ from linli.access.models import (
 from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.registry.models import House, Person
+from linli.registry.models import House, Occupancy, Person
 from linli.registry.queries import natural
+from linli.registry.queries import people as registry_people
 
 
 def points(user, action: str = Action.ACCESS_VIEW):
@@ -92,8 +94,6 @@ def credentials_of(person_id: int):
 def people(user):
     """The registry's people the user may see, plus the helpers their households let in (a
     nanny has no occupancy, but the family that hired her manages her PIN)."""
-    from linli.registry.queries import people as registry_people
-
     let_in = Grant.objects.own(user).filter(source=GrantSource.HOUSEHOLD, revoked_at__isnull=True)
     helpers = Person.objects.filter(pk__in=let_in.values("person_id"), erased_at__isnull=True)
     return Person.objects.filter(
@@ -145,8 +145,6 @@ def my_passes(user):
 def with_pass_state(passes_qs, now: datetime | None = None):
     """Annotates `ended_now` (pass_host_left, pass_issuer_left or ""), so that a list says why a
     pass ended with its source without one query per row."""
-    from linli.access import rights
-
     today = timezone.localdate(now or timezone.now())
     return passes_qs.annotate(ended_now=rights.pass_ended(today))
 
@@ -163,8 +161,6 @@ def my_calls(user, now: datetime | None = None):
 def calls_that_rang(user):
     """Calls to the houses the user lives in or once lived in; `rang_me` tells which of the
     latter rang while they still lived there."""
-    from linli.registry.models import Occupancy
-
     scope = scope_of(user)
     lived = Occupancy.objects.filter(person_id__in=scope.person_ids).values("house_id")
     return IntercomCall.objects.own(user) | IntercomCall.objects.filter(house_id__in=lived)
@@ -172,8 +168,6 @@ def calls_that_rang(user):
 
 def rang_me(user, call: IntercomCall) -> bool:
     """The call is to the user's house, or rang it while the user lived there."""
-    from linli.registry.models import Occupancy
-
     scope = scope_of(user)
     if call.house_id in scope.house_ids:
         return True

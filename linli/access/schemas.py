@@ -6,7 +6,7 @@ from datetime import datetime
 from ninja import Schema
 
 from linli.access import schedule as schedules
-from linli.access.choices import Direction
+from linli.access.choices import Direction, Reason
 from linli.access.models import (
     AccessEvent,
     AccessPoint,
@@ -20,6 +20,7 @@ from linli.access.models import (
     VisitorPass,
     Zone,
 )
+from linli.access.passes import source_ended, status
 from linli.core.masking import mask_name, mask_plate
 from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Text, column, optional
 from linli.core.schemas import PageQuery
@@ -289,21 +290,14 @@ class PassOut(Schema):
 
     @staticmethod
     def resolve_status(p):
-        from linli.access.passes import status
-
         return status(p)
 
     @staticmethod
     def resolve_ended_reason(p):
-        from linli.access.passes import source_ended
-
         return source_ended(p)
 
     @staticmethod
     def resolve_ended_message(p):
-        from linli.access.choices import Reason
-        from linli.access.passes import source_ended
-
         reason = source_ended(p)
         return str(dict(Reason.choices).get(reason, reason)) if reason else ""
 

@@ -21,6 +21,7 @@ from ninja.security.http import HttpAuthBase
 from linli.access import hotpath, jws
 from linli.access.choices import SecurityKind
 from linli.access.models import Terminal
+from linli.access.services.decisions import raise_security
 from linli.accounts.models import hash_token
 from linli.core.errors import ServiceError
 
@@ -66,8 +67,6 @@ def _accept(terminal: Terminal | None) -> Terminal | None:
         return None
     now = timezone.now()
     if terminal.revoked_at is not None:
-        from linli.access.services.decisions import raise_security
-
         raise_security(terminal.community_id, terminal.point_id, SecurityKind.REVOKED_TERMINAL, "", now)
         raise ServiceError("terminal_revoked", _("该终端已注销，请联系物业"), status=401)
     if (

@@ -32,10 +32,10 @@ from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
 from linli.core.roles import Action
+from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
+from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.registry.models import House, Person
-from linli.web.tables import Cell, Column, Filter, Table, cells
-from linli.web.views.common import Console, page_of, resident_view, show_service_error, staff_view
 
 # Labels for the codes stored on events and passes (module level, so lazy: each request's language).
 REASON_LABELS = dict(Reason.choices)
@@ -370,7 +370,7 @@ def ack_alert(request, alert_id: int):
 
 
 # --- console --------------------------------------------------------------------------------
-# The 门禁与访客 entries of the console's navigation come from linli.web.views.common.Console.
+# The 门禁与访客 entries of the console's navigation come from linli.core.shell.common.Console.
 
 
 def _points(console: Console, user):

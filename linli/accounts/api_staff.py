@@ -7,6 +7,7 @@ from linli.accounts.models import User
 from linli.accounts.services import staff
 from linli.accounts.staff_schemas import (
     CommunityOpenIn,
+    CommunityOpenOut,
     DisabledOut,
     InviteOut,
     StaffCreatedOut,
@@ -17,6 +18,7 @@ from linli.core import queries as core_queries
 from linli.core.http import get_or_404
 from linli.core.models import Community
 from linli.core.roles import Action
+from linli.registry.api import router as registry_router
 from linli.registry.services import do_create_community
 
 router = Router(tags=["staff"])
@@ -30,8 +32,15 @@ def _created(account: staff.StaffAccount) -> dict:
     return {"id": account.user.pk, "username": account.user.username, "invite_url": account.invite_url}
 
 
+# On the registry's router: Ninja serves a path from the one router that has it, and `GET
+# /communities` is the registry's. linli.api imports this module before it mounts that router.
+@registry_router.post("/communities", response={201: CommunityOpenOut})
+def create_community(request, data: CommunityOpenIn):
+    """The community, with its first admin if given, in one request."""
+    return Status(201, open_community(request, data))
+
+
 def open_community(request, data: CommunityOpenIn) -> dict:
-    """`POST /communities` (routed in linli.registry.api): the community, with its admin if given."""
     details = data.dict(exclude={"admin"})
     if data.admin is None:
         return do_create_community(actor=request.user, **details)

@@ -28,6 +28,12 @@ def token_row(raw: str) -> ApiToken | None:
     return row
 
 
+def token_user(raw: str):
+    """The user of a live bearer token, or None (for the event stream, outside Ninja)."""
+    row = token_row(raw)
+    return row.user if row else None
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         row = token_row(token.strip())

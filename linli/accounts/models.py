@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.owned import OwnedQuerySet
 from linli.core.crypto import EncryptedTextField, blind_index
+from linli.core.owned import OwnedQuerySet
 
 
 class User(AbstractUser):

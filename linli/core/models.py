@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.restrict import RestrictedQuerySet, ScopePaths
+from linli.core.restrict import RestrictedQuerySet, ScopePaths, providers
 from linli.core.roles import Role
 
 
@@ -43,9 +43,9 @@ class Community(Timestamped):
     @classmethod
     def building_scope_q(cls, building_ids):
         """Staff narrowed to a building still work in (and see) its community."""
-        from linli.registry.models import Building
-
-        return models.Q(pk__in=Building.objects.filter(pk__in=building_ids).values("community_id"))
+        if providers.building_communities is None:
+            return models.Q(pk__in=[])
+        return models.Q(pk__in=providers.building_communities(building_ids))
 
 
 class Membership(Timestamped):
@@ -60,6 +60,9 @@ class Membership(Timestamped):
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
+    # Columns that narrow the role to a set of buildings; the app that owns each registers how
+    # (linli.core.restrict.register_narrowing, in its AppConfig.ready).
+    NARROWING_COLUMNS = ("grid_id",)
 
     class Meta:
         verbose_name = _("岗位")

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from linli.core.dbstats import refresh_planner_statistics as refresh
 from linli.core.models import PeriodicJob
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,4 @@ def run_due(now: datetime | None = None, worker: str | None = None) -> list[str]
 
 @periodic(every=timedelta(days=1), name="core.refresh_planner_statistics")
 def refresh_planner_statistics(now: datetime) -> None:
-    from linli.core.dbstats import refresh_planner_statistics as refresh
-
     refresh()

@@ -5,9 +5,16 @@ building path say what a building covers with `building_scope_q`); residents see
 occupancies cover, through the model's resident path or `resident_scope_q`. Everything else is
 filtered out, so a detail lookup of someone else's object is a 404, not a 403. `own(user)` is the
 resident half alone: a resident's screens show their home, whatever roles they also hold.
+
+Core imports no app above it. What only those apps know reaches it through registration at
+start-up (their `AppConfig.ready`): a resident's people and houses (registry), the buildings
+of a grid that narrows a membership (grid), the communities of buildings (registry).
+See docs/decisions/0002-scope-registration.md.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -56,6 +63,63 @@ class UserScope:
         return self.is_operator or bool(self.memberships)
 
 
+@dataclass(frozen=True)
+class Residency:
+    """Whom a user is in the registry, and the houses and communities where they live today."""
+
+    person_ids: frozenset[int] = frozenset()
+    house_ids: frozenset[int] = frozenset()
+    community_ids: frozenset[int] = frozenset()
+
+
+@dataclass
+class ScopeProviders:
+    """The registered answers; each app registers its own in `AppConfig.ready`."""
+
+    residency: Callable[[object, date], Residency] | None = None
+    # Membership column (e.g. "grid_id") -> resolver of its ids to {id: building ids}.
+    narrowings: dict[str, Callable[[set[int]], dict[int, set[int]]]] = field(default_factory=dict)
+    building_communities: Callable[[Iterable[int]], models.QuerySet] | None = None
+
+
+providers = ScopeProviders()
+
+
+def register_residency(provider: Callable[[object, date], Residency]) -> None:
+    providers.residency = provider
+
+
+def register_narrowing(column: str, resolver: Callable[[set[int]], dict[int, set[int]]]) -> None:
+    """A membership column that narrows a role to a set of buildings (a grid, say)."""
+    providers.narrowings[column] = resolver
+
+
+def register_building_communities(provider: Callable[[Iterable[int]], models.QuerySet]) -> None:
+    """A query of the community ids of the given buildings (a subquery for building-scoped staff)."""
+    providers.building_communities = provider
+
+
+def _narrowed_buildings(rows, columns: tuple[str, ...]) -> list[set[int] | None]:
+    """Each membership's buildings: a narrowing column's (resolved by the app that registered
+    it) first, then its own building, else None (the whole community). A narrowing column set
+    on a row but without a registered resolver grants no building: it narrows, never widens."""
+    resolved = {}
+    for column in columns:
+        ids = {v for m in rows if (v := getattr(m, column))}
+        resolver = providers.narrowings.get(column)
+        resolved[column] = resolver(ids) if ids and resolver else {}
+    found: list[set[int] | None] = []
+    for m in rows:
+        narrowing = next((c for c in columns if getattr(m, c)), None)
+        if narrowing is not None:
+            found.append(resolved[narrowing].get(getattr(m, narrowing), set()))
+        elif m.building_id:
+            found.append({m.building_id})
+        else:
+            found.append(None)
+    return found
+
+
 def scope_of(user) -> UserScope:
     """Computed once per user object (one request), from memberships and occupancies."""
     if not getattr(user, "is_authenticated", False):
@@ -63,38 +127,23 @@ def scope_of(user) -> UserScope:
     cached = getattr(user, "_linli_scope", None)
     if cached is not None:
         return cached
-    from linli.core.models import Membership
-    from linli.registry.models import Occupancy, Person
+    from linli.core.models import Membership  # models.py imports this module for its managers
 
     today = timezone.localdate()
-    memberships = []
-    rows = (
-        Membership.objects.filter(user=user)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .select_related("grid")
-        .prefetch_related("grid__buildings")
+    rows = list(
+        Membership.objects.filter(user=user).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     )
-    for m in rows:
-        if m.grid is not None:
-            buildings = {b.id for b in m.grid.buildings.all()}
-        elif m.building_id:
-            buildings = {m.building_id}
-        else:
-            buildings = None
-        memberships.append((m.role, m.community_id, buildings))
-    person_ids = frozenset(Person.objects.filter(user=user).values_list("id", flat=True))
-    occupancies = Occupancy.objects.active(today).filter(person_id__in=person_ids)
-    houses = set()
-    communities = set()
-    for house_id, community_id in occupancies.values_list("house_id", "house__building__community_id"):
-        houses.add(house_id)
-        communities.add(community_id)
+    memberships = [
+        (m.role, m.community_id, buildings)
+        for m, buildings in zip(rows, _narrowed_buildings(rows, Membership.NARROWING_COLUMNS), strict=True)
+    ]
+    residency = providers.residency(user, today) if providers.residency else Residency()
     scope = UserScope(
         is_operator=bool(getattr(user, "is_operator", False)),
         memberships=memberships,
-        person_ids=person_ids,
-        house_ids=frozenset(houses),
-        resident_community_ids=frozenset(communities),
+        person_ids=residency.person_ids,
+        house_ids=residency.house_ids,
+        resident_community_ids=residency.community_ids,
     )
     user._linli_scope = scope
     return scope

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.owned import OwnedQuerySet
+from linli.core.owned import OwnedQuerySet
 
 
 class Notification(models.Model):

@@ -3,8 +3,6 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from linli.accounts.api_staff import open_community
-from linli.accounts.staff_schemas import CommunityOpenIn, CommunityOpenOut
 from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import etag_of, get_or_404
@@ -64,11 +62,8 @@ def list_communities(request):
     return list(core_queries.communities(request.user, Action.PROPERTY_VIEW))
 
 
-@router.post("/communities", response={201: CommunityOpenOut})
-def create_community(request, data: CommunityOpenIn):
-    # The first admin's account is made by linli.accounts, one layer up: the one place the
-    # registry's router reaches upwards, so that the community and its admin are one request.
-    return Status(201, open_community(request, data))
+# `POST /communities` (a community with its first admin) is linli.accounts's, one layer up; it
+# adds itself to this router (linli.accounts.api_staff.create_community).
 
 
 @router.get("/communities/{community_id}", response=CommunityOut)

@@ -7,7 +7,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from linli.core.crypto import blind_index, normalize
-from linli.core.restrict import scope_of
+from linli.core.restrict import Residency, scope_of
 from linli.core.roles import Action
 from linli.registry.choices import HouseType, Relation
 from linli.registry.models import (
@@ -236,3 +236,22 @@ def my_households(user) -> Sequence[House]:
 
 def my_vehicles(user):
     return Vehicle.objects.filter(person_id__in=scope_of(user).person_ids)
+
+
+# --- what core's restrict() learns from the registry (registered in RegistryConfig.ready) -----
+
+
+def residency_of(user, today) -> Residency:
+    """The user's people in the registry and the houses (and their communities) they live in today."""
+    person_ids = frozenset(Person.objects.filter(user=user).values_list("id", flat=True))
+    occupancies = Occupancy.objects.active(today).filter(person_id__in=person_ids)
+    houses = set()
+    communities = set()
+    for house_id, community_id in occupancies.values_list("house_id", "house__building__community_id"):
+        houses.add(house_id)
+        communities.add(community_id)
+    return Residency(person_ids=person_ids, house_ids=frozenset(houses), community_ids=frozenset(communities))
+
+
+def communities_of_buildings(building_ids):
+    return Building.objects.filter(pk__in=building_ids).values("community_id")

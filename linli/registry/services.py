@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -218,9 +219,7 @@ def _link_user_by_phone(person: Person) -> None:
     """A resident who already signed in with this phone sees their new registration at once."""
     if not person.phone_bidx or person.user_id:
         return
-    from linli.accounts.models import User
-
-    user = User.objects.filter(phone_bidx=person.phone_bidx).first()
+    user = get_user_model().objects.filter(phone_bidx=person.phone_bidx).first()
     if user:
         Person.objects.filter(pk=person.pk).update(user=user)
         person.user = user

@@ -1,8 +1,7 @@
-"""Test and demo builders. They write through the ORM directly: they set up the world a test
+"""Test builders. They write through the ORM directly: they set up the world a test
 starts from, they are not product code paths."""
 
 import itertools
-import random
 from datetime import date
 from decimal import Decimal
 
@@ -10,32 +9,10 @@ from django.contrib.auth import get_user_model
 
 from linli.core.crypto import blind_index
 from linli.core.models import Community, Membership
+from linli.demo.identifiers import make_id_number, make_phone
 from linli.registry.models import Building, House, Occupancy, Person, Unit
-from linli.registry.validators import id_check_char
 
 _seq = itertools.count(1)
-
-
-def make_id_number(
-    rng: random.Random | None = None,
-    *,
-    born: date | None = None,
-    male: bool | None = None,
-    area: str = "110105",
-) -> str:
-    rng = rng or random.Random()
-    born = born or date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
-    order = rng.randint(0, 99)
-    sex_digit = rng.choice(
-        [1, 3, 5, 7, 9] if (male if male is not None else rng.random() < 0.5) else [0, 2, 4, 6, 8]
-    )
-    first17 = f"{area}{born:%Y%m%d}{order:02d}{sex_digit}"
-    return first17 + id_check_char(first17)
-
-
-def make_phone(rng: random.Random | None = None) -> str:
-    rng = rng or random.Random()
-    return f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"
 
 
 def user(username: str | None = None, *, password: str | None = None, phone: str = "", **extra):

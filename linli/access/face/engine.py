@@ -66,7 +66,7 @@ def get_engine() -> FaceEngine:
     with _engine_lock:
         if _engine is None:
             try:
-                from linli.access.face.dlib_engine import DlibFaceEngine
+                from linli.access.face.dlib_engine import DlibFaceEngine  # dlib: the face extra, optional
             except ImportError as exc:
                 raise FaceEngineUnavailable() from exc
             _engine = DlibFaceEngine()

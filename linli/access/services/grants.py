@@ -29,6 +29,8 @@ from linli.core.permissions import may, require
 from linli.core.roles import Action, Role
 from linli.registry.choices import Relation
 from linli.registry.models import House, Occupancy, Person
+from linli.registry.services import do_register_person_for_house
+from linli.registry.validators import clean_phone
 
 SOURCE_OF_RELATION: dict[str, str] = {
     Relation.OWNER: GrantSource.OWNERSHIP,
@@ -88,7 +90,9 @@ class SyncResult:
 def sync_grants_for_house(house_id: int, *, now: datetime | None = None) -> SyncResult:
     """Makes the house's registry-derived grants match its current and future occupancies, and
     revokes household grants whose giver moved out. Idempotent; audited when it changes anything."""
-    from linli.access.services.credentials import forget_faces_of_people_without_home
+    from linli.access.services.credentials import (  # a cycle: credentials imports grants
+        forget_faces_of_people_without_home,
+    )
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -458,9 +462,6 @@ def do_add_household_helper(
 ) -> Grant:
     """Registers a helper (保姆, 钟点工, 护工) in the registry if new, and grants them the house's
     building on a schedule, in one step from the resident's phone."""
-    from linli.registry.services import do_register_person_for_house
-    from linli.registry.validators import clean_phone
-
     if own_occupancy(actor, house.pk, heads_only=True) is None:
         raise Forbidden(_("只有业主或租客本人可以为家里添加通行授权"))
     person = do_register_person_for_house(

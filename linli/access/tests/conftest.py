@@ -3,7 +3,7 @@ grants synced once (as the scheduler would have done)."""
 
 import pytest
 
-from linli.access.testing import install
+from linli.testing.access import install
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from linli.access.models import (
     VisitorPass,
 )
 from linli.core.models import Community
-from linli.testing.demo import seed_demo
+from linli.demo.builder import seed_demo
 
 
 def test_it_seeds_a_demo_that_works_through_the_real_services(db, settings, tmp_path):

@@ -17,6 +17,7 @@ from linli.access.choices import Reason
 from linli.access.tests.conftest import local
 from linli.access.tests.test_terminal_sim import age_changes
 from linli.core.models import Membership
+from linli.demo.identifiers import make_id_number
 from linli.testing import factories as f
 
 EMBEDDING = base64.b64encode(struct.pack("<128f", *([0.05] * 128))).decode()
@@ -165,7 +166,7 @@ def visitor_pass(case: Case) -> Probe:
     else:  # a walk-in visitor the guard registered at the gate
         r = case.api(holder.user).post(
             f"/communities/{case.world.a.id}/access/walk-ins",
-            {"house_id": case.world.house.id, "visitor_name": "李师傅", "id_number": f.make_id_number()},
+            {"house_id": case.world.house.id, "visitor_name": "李师傅", "id_number": make_id_number()},
         )
     assert r.status_code == 201, r.content
     issued = r.json()

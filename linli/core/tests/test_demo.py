@@ -14,12 +14,13 @@ from django.utils import timezone
 from linli.core.crypto import blind_index
 from linli.core.models import AuditEntry, Community, Membership
 from linli.core.roles import Role
+from linli.demo import builder as demo
+from linli.demo import names
+from linli.demo.identifiers import credit_check_char, make_credit_code, make_plate
 from linli.registry.choices import CareKind, HouseType, Relation
 from linli.registry.models import CareTag, House, Occupancy, Organization, ParkingSpace, Person, Vehicle
 from linli.registry.queries import population
 from linli.registry.validators import clean_plate, parse_id_number
-from linli.testing import demo, names
-from linli.testing.identifiers import credit_check_char, make_credit_code, make_plate
 
 TABLES = (Community, House, Person, Occupancy, Vehicle, ParkingSpace, Organization, CareTag, Membership)
 

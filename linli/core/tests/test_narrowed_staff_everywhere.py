@@ -32,10 +32,10 @@ def narrowed(world):
 def _ids(world, narrowed) -> dict:
     from django.db import transaction
 
-    from linli.access.testing import narrowed_probe_ids
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
+    from linli.testing.access import narrowed_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
         community=world.a, kind="disabled", consent_at="2024-01-01T00:00:00Z", consent_by="本人"

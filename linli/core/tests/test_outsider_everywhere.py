@@ -12,10 +12,10 @@ SECRETS_OF_A = ("幸福里", "王建国", "李小梅", "13800000001", "138000000
 def _ids(world) -> dict[str, int | str]:
     from django.db import transaction
 
-    from linli.access.testing import outsider_probe_ids
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
+    from linli.testing.access import outsider_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,

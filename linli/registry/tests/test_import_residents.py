@@ -5,6 +5,7 @@ import pytest
 
 from linli.core.crypto import blind_index
 from linli.core.models import AuditEntry, OutboxEvent
+from linli.demo.identifiers import make_id_number
 from linli.registry.models import Occupancy, Person
 from linli.registry.tests.test_import_support import (
     RESIDENT_HEADER,
@@ -16,9 +17,9 @@ from linli.registry.tests.test_import_support import (
 from linli.testing import factories as f
 
 rng = random.Random(7)
-ID_ZHOU = f.make_id_number(rng, born=date(1980, 5, 17), male=True)
-ID_WU = f.make_id_number(rng, born=date(1985, 2, 3), male=False)
-ID_CHILD = f.make_id_number(rng, born=date(2015, 9, 1))
+ID_ZHOU = make_id_number(rng, born=date(1980, 5, 17), male=True)
+ID_WU = make_id_number(rng, born=date(1985, 2, 3), male=False)
+ID_CHILD = make_id_number(rng, born=date(2015, 9, 1))
 
 
 @pytest.fixture

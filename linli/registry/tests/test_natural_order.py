@@ -39,7 +39,7 @@ def test_it_lists_buildings_and_units_in_natural_order(world, api):
 
 
 def test_it_lists_a_residents_houses_and_doors_in_natural_order(world):
-    from linli.access.testing import install
+    from linli.testing.access import install
 
     tenth = f.building(world.a, "10号楼")  # built before the 2号楼 that install() adds
     install(world)  # doors of 1号楼 and 2号楼, a gate, a garage

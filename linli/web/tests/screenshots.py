@@ -173,8 +173,8 @@ def main() -> None:
 
         from linli.access.demo import seed_access_demo
         from linli.core.models import Community
+        from linli.demo.builder import DEMO_PASSWORD, OWNER_PHONE, seed_demo
         from linli.registry.models import House, Occupancy
-        from linli.testing.demo import DEMO_PASSWORD, OWNER_PHONE, seed_demo
 
         call_command("migrate", verbosity=0)
         seed_demo(seed=42, small=True)

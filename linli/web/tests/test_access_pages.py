@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from linli.access import services
-from linli.access.testing import install
+from linli.testing.access import install
 from linli.web.tests.conftest import text_of
 
 ACCESS_TEMPLATES = Path(__file__).resolve().parents[2] / "access" / "templates"

@@ -184,7 +184,7 @@ def access_tiles(page: str) -> dict[str, str]:
 
 
 def test_it_links_the_services_to_the_access_pages(world, browser):
-    from linli.access.testing import install
+    from linli.testing.access import install
 
     install(world)
     client = browser(world.owner)
@@ -206,7 +206,7 @@ def test_it_offers_a_user_without_a_home_only_the_door_page(world, browser):
 
 
 def test_it_opens_the_outsiders_own_doors_not_community_as(world, browser):
-    from linli.access.testing import install
+    from linli.testing.access import install
 
     install(world)
     client = browser(world.outsider)

@@ -11,9 +11,9 @@ from linli.accounts import services as accounts
 from linli.accounts.sessions import client_ip, end_session, start_session
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
+from linli.core.shell.common import is_staff, safe_next, show_service_error
 from linli.web.forms import PhoneForm, SmsCodeForm, StaffLoginForm
 from linli.web.prefs import elderly_mode
-from linli.web.views.common import is_staff, safe_next, show_service_error
 
 
 def _signed_in(request, user, fallback: str):

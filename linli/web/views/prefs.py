@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from linli.accounts.services import do_update_profile
+from linli.core.shell.common import safe_next
 from linli.web.prefs import COOKIE_MAX_AGE, ELDERLY_COOKIE
-from linli.web.views.common import safe_next
 
 
 @require_POST

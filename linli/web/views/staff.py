@@ -15,6 +15,14 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.shell.common import (
+    Console,
+    is_staff,
+    page_of,
+    show_service_error,
+    staff_view,
+)
+from linli.core.shell.tables import Cell, Column, Table, cells
 from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
@@ -22,15 +30,7 @@ from linli.registry.models import House
 from linli.web import queries
 from linli.web.formatting import area, day_label
 from linli.web.forms import CounterEndForm, CounterResidentForm
-from linli.web.tables import Cell, Column, Table, cells
 from linli.web.timeline import describe
-from linli.web.views.common import (
-    Console,
-    is_staff,
-    page_of,
-    show_service_error,
-    staff_view,
-)
 
 
 def staff_home(request):

@@ -4,12 +4,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.core.roles import Action
+from linli.core.shell.common import Console, page_of, staff_view
+from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.web import queries
 from linli.web.formatting import moment_label
 from linli.web.forms import RevealForm
-from linli.web.tables import Cell, Column, Filter, Table, cells
 from linli.web.timeline import describe
-from linli.web.views.common import Console, page_of, staff_view
 
 OBJECT_TYPES = [
     ("", gettext_lazy("全部对象")),

@@ -9,6 +9,8 @@ from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone, mask_plate
 from linli.core.roles import Action
+from linli.core.shell.common import Console, page_of, staff_view
+from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import privacy
 from linli.registry import queries as registry
 from linli.registry.models import Person
@@ -16,9 +18,7 @@ from linli.registry.validators import clean_plate
 from linli.web import queries
 from linli.web.formatting import moment_label
 from linli.web.forms import RevealForm
-from linli.web.tables import Cell, Column, Filter, Table, cells
 from linli.web.timeline import describe
-from linli.web.views.common import Console, page_of, staff_view
 
 SEARCH_LIMIT = 50
 

@@ -18,9 +18,9 @@ from linli.core.http import get_or_404
 from linli.core.models import Membership
 from linli.core.restrict import scope_of
 from linli.core.roles import Action, Role
+from linli.core.shell.common import Console, show_service_error, staff_view
+from linli.core.shell.tables import Cell, Column, Table, cells
 from linli.web.staff_forms import NewCommunityForm, SetPasswordForm, StaffAccountForm
-from linli.web.tables import Cell, Column, Table, cells
-from linli.web.views.common import Console, show_service_error, staff_view
 
 
 def _live_memberships(user, community_id: int):

@@ -9,7 +9,6 @@ A child that dies unexpectedly is restarted with exponential backoff; one that k
 
 import ctypes
 import hashlib
-import importlib.util
 import logging
 import os
 import signal
@@ -19,7 +18,9 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
@@ -173,11 +174,10 @@ def _port_open(host: str, port: int) -> bool:
 
 def _demo_logins() -> list[dict]:
     """The demo accounts, if this installation has them: production ones have none to print."""
-    if importlib.util.find_spec("linli.testing.demo") is None:
+    if not apps.is_installed("linli.demo"):
         return []  # the demo seeder is optional; production installs may leave it out
-    from linli.testing.demo import demo_logins
-
-    rows = demo_logins()
+    demo: Any = apps.get_app_config("demo")  # linli.demo.apps.DemoConfig
+    rows = demo.logins()
     try:
         seeded = get_user_model().objects.filter(username__in=[row["login"] for row in rows]).exists()
     finally:

@@ -1,4 +1,5 @@
-"""The demo world behind `linli seed_demo`: two communities with a realistic population.
+"""The demo world behind `linli seed_demo`: two communities with a realistic population. It is
+part of the product (linli.demo), not of the tests (linli.testing).
 
 Set-up code like the factories: it writes through the ORM in bulk, not through services, so
 3,000 households take seconds. Everything is drawn from a `random.Random` seeded per community,
@@ -25,6 +26,8 @@ from linli.core.crypto import blind_index
 from linli.core.dbstats import refresh_planner_statistics
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
+from linli.demo import names
+from linli.demo.identifiers import make_credit_code, make_id_number, make_phone, make_plate
 from linli.grid.models import Grid
 from linli.registry.choices import (
     CareKind,
@@ -46,9 +49,10 @@ from linli.registry.models import (
     Unit,
     Vehicle,
 )
-from linli.testing import names
-from linli.testing.factories import make_id_number, make_phone
-from linli.testing.identifiers import make_credit_code, make_plate
+
+# Each domain app's part of the demo (its `<app>/demo.py`), in layer order, run once the
+# community's registry is built: (summary key, part(community, *, seed) -> summary).
+APP_PARTS = (("access", seed_access_demo),)  # points, terminals, grants, passes
 
 DEMO_PASSWORD = "linli-demo"
 SMS_LOGIN_HINT = "短信验证码（控制台显示）"
@@ -230,7 +234,8 @@ def seed_demo(*, seed: int = 42, small: bool = False) -> list[dict]:
                 audit.record(
                     actor=None, action="seed_demo", obj=community, community_id=community.pk, after=summary
                 )
-        summary["access"] = seed_access_demo(community, seed=seed)  # points, terminals, grants, passes
+        for key, part in APP_PARTS:
+            summary[key] = part(community, seed=seed)
         report.append(summary)
     with transaction.atomic():
         _ensure_user(OPERATOR_LOGIN, display_name="平台运营", is_operator=True, password=password)

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,7 +31,7 @@ def is_staff(user) -> bool:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # lazy: each request\'s language
     url: str = ""
     key: str = ""
 
@@ -43,7 +44,7 @@ class NavItem:
 class NavGroup:
     """One domain of the left navigation: its heading and the pages the user may open there."""
 
-    label: str
+    label: str | Promise
     items: list[NavItem]
 
 

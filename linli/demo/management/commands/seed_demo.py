@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from linli.testing.demo import demo_logins, seed_demo
+from linli.demo.builder import demo_logins, seed_demo
 
 
 class Command(BaseCommand):

@@ -8,6 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from linli.accounts.models import User
+from linli.accounts.services.staff import do_create_operator
 from linli.core.errors import ServiceError
 
 
@@ -37,9 +39,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, name, password_from_env, password_stdin, exists_ok, **options):
-        from linli.accounts.models import User
-        from linli.accounts.services.staff import do_create_operator
-
         existing = User.objects.filter(username__iexact=username.strip()).first()
         if existing is not None:
             if exists_ok and existing.is_operator:

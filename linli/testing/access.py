@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 from linli.access import services
 from linli.access.choices import Direction, PointKind
-from linli.access.models import AccessPoint, CareAlert, SecurityEvent, Terminal
+from linli.access.models import AccessPoint, CareAlert, SecurityEvent, Terminal, Zone
+from linli.registry.models import Building, CareTag
+from linli.registry.services import do_add_care_tag
+from linli.testing import factories as f
 
 
 @dataclass
@@ -27,9 +30,6 @@ class Site:
 
 
 def install(world) -> Site:
-    from linli.registry.models import Building
-    from linli.testing import factories as f
-
     admin = world.admin
 
     def point(name, kind, building=None, direction=Direction.BOTH, community=None, actor=admin):
@@ -68,10 +68,6 @@ def install(world) -> Site:
 def outsider_probe_ids(world) -> dict[str, int]:
     """One of each access object of community A, for linli/core/tests/test_outsider_everywhere.py."""
     from django.utils import timezone
-
-    from linli.access.models import Zone
-    from linli.registry.models import CareTag
-    from linli.registry.services import do_add_care_tag
 
     site = install(world)
     grant = services.do_grant_household_access(

@@ -1,7 +1,10 @@
-"""Valid-looking Chinese identifiers for demo and benchmark data: licence plates and unified
-social credit codes. ID numbers and phones are in `linli.testing.factories`."""
+"""Valid-looking Chinese identifiers for demo, test and benchmark data: ID numbers, mobile
+numbers, licence plates and unified social credit codes."""
 
 import random
+from datetime import date
+
+from linli.registry.validators import id_check_char
 
 # Plate letters never include I or O (they read as 1 and 0).
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -34,3 +37,25 @@ def make_credit_code(rng: random.Random, *, area: str, kind: str = "91") -> str:
     organisation = "".join(rng.choices(_CREDIT_ALPHABET, k=9))
     first17 = kind + area + organisation
     return first17 + credit_check_char(first17)
+
+
+def make_id_number(
+    rng: random.Random | None = None,
+    *,
+    born: date | None = None,
+    male: bool | None = None,
+    area: str = "110105",
+) -> str:
+    rng = rng or random.Random()
+    born = born or date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
+    order = rng.randint(0, 99)
+    sex_digit = rng.choice(
+        [1, 3, 5, 7, 9] if (male if male is not None else rng.random() < 0.5) else [0, 2, 4, 6, 8]
+    )
+    first17 = f"{area}{born:%Y%m%d}{order:02d}{sex_digit}"
+    return first17 + id_check_char(first17)
+
+
+def make_phone(rng: random.Random | None = None) -> str:
+    rng = rng or random.Random()
+    return f"1{rng.choice('3456789')}{rng.randint(0, 999_999_999):09d}"

@@ -5,6 +5,8 @@ Same call shape as the community-scoped `RestrictedQuerySet`, so every read stil
 personal rows through it: another user's row is a 404.
 """
 
+from typing import Any
+
 from django.db import models
 
 
@@ -12,4 +14,5 @@ class OwnedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = ""):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(**{self.model.owner_field: user.pk})
+        model: Any = self.model  # each owned model declares `owner_field`
+        return self.filter(**{model.owner_field: user.pk})

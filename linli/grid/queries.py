@@ -1,0 +1,13 @@
+"""Reads of grids."""
+
+from linli.grid.models import Grid
+
+
+def buildings_of_grids(grid_ids: set[int]) -> dict[int, set[int]]:
+    """{grid id: the ids of its buildings}; a grid without buildings maps to an empty set."""
+    found: dict[int, set[int]] = {grid_id: set() for grid_id in grid_ids}
+    for grid_id, building_id in Grid.buildings.through.objects.filter(grid_id__in=grid_ids).values_list(
+        "grid_id", "building_id"
+    ):
+        found[grid_id].add(building_id)
+    return found
