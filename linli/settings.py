@@ -121,7 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("LINLI_TEST_SQLITE", "") or None}
+    # Tests use a file in WAL mode, as production does: browser tests read through the live
+    # server while the test writes, and an in-memory database (shared cache, table locks, no busy
+    # timeout) fails such a pair at random with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": env("LINLI_TEST_SQLITE", "") or str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Unique constraints with nulls_distinct=False are enforced on PostgreSQL; on SQLite the services
