@@ -400,7 +400,7 @@ def console_points(request, console: Console):
                         direction=data["direction"],
                     )
                     messages.success(request, _("门禁点已添加"))
-                    return redirect(console.url_access("console_points"))
+                    return redirect(console.reverse("access:console_points"))
                 except ServiceError as exc:
                     show_service_error(point_form, exc)
         else:
@@ -437,7 +437,7 @@ def console_revoke_terminal(request, console: Console, terminal_id: int):
         messages.success(request, _("终端已注销"))
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(console.url_access("console_points"))
+    return redirect(console.reverse("access:console_points"))
 
 
 def _event_rows(events) -> list:
@@ -488,7 +488,7 @@ def console_ack_security(request, console: Console, event_id: int):
         services.do_acknowledge_security_event(actor=request.user, event=event)
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(console.url_access("console_events"))
+    return redirect(console.reverse("access:console_events"))
 
 
 @staff_view(Action.ACCESS_VIEW, "access_grants")
@@ -553,7 +553,7 @@ def console_visitors(request, console: Console):
                     point = get_or_404(gates, pk=data["open_point"])
                     services.do_manual_open(actor=user, point=point, visitor_pass=created)
                 messages.success(request, _("访客已登记"))
-                return redirect(console.url_access("console_visitors"))
+                return redirect(console.reverse("access:console_visitors"))
             except ServiceError as exc:
                 show_service_error(form, exc)
     rows, next_url, first_url = page_of(
@@ -634,7 +634,7 @@ def console_care(request, console: Console):
                 actor=user, person=person, kind=form.cleaned_data["kind"], hours=form.cleaned_data["hours"]
             )
             messages.success(request, _("提醒规则已保存"))
-            return redirect(console.url_access("console_care"))
+            return redirect(console.reverse("access:console_care"))
         except ServiceError as exc:
             show_service_error(form, exc)
     context = {

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
@@ -19,6 +18,7 @@ from linli.core.models import Community
 from linli.core.pagination import keyset_page
 from linli.core.restrict import UserScope, scope_of
 from linli.core.roles import Action
+from linli.core.shell import nav
 
 PAGE_SIZE = 50
 # An operator may host thousands of communities: the switcher lists the first ones and the current.
@@ -82,63 +82,26 @@ class Console:
     def url(self, name: str, *args) -> str:
         return reverse(f"web:{name}", args=[self.community.id, *args])
 
-    def url_access(self, name: str, *args) -> str:
-        return reverse(f"access:{name}", args=[self.community.id, *args])
+    def reverse(self, url_name: str, *args) -> str:
+        """A page of this community by its namespaced URL name (an app's own pages name their app)."""
+        return reverse(url_name, args=[self.community.id, *args])
 
     @property
     def nav(self) -> list[NavGroup]:
-        """The domains the user may open something in (a domain with no page for the role is left out)."""
-        groups = [
-            NavGroup(_("住户与房屋"), self.registry_nav),
-            NavGroup(_("门禁与访客"), self.access_nav),
-        ]
-        return [group for group in groups if group.items]
+        """The domains the user may open something in (a domain with no page for the role is left out).
 
-    @property
-    def registry_nav(self) -> list[NavItem]:
-        registry = [
-            NavItem(_("概览"), self.url("staff_overview"), "overview"),
-            NavItem(_("楼栋与房屋"), self.url("staff_buildings"), "buildings"),
-        ]
-        if self.can["people"]:
-            registry += [
-                NavItem(pgettext_lazy("plural", "人员"), self.url("staff_people"), "people"),
-                NavItem(pgettext_lazy("plural", "车辆"), self.url("staff_vehicles"), "vehicles"),
+        Apps register the entries (linli.core.shell.nav); each page checks the same action again.
+        """
+        groups = []
+        for group, specs in nav.nav_groups():
+            items = [
+                NavItem(spec.label, self.reverse(spec.url_name), spec.key)
+                for spec in specs
+                if spec.action is None or self.may(spec.action)
             ]
-        if self.can["care"]:
-            registry.append(NavItem(_("关爱对象"), self.url("staff_care"), "care"))
-        if self.can["import"]:
-            registry.append(NavItem(_("批量导入"), self.url("staff_import"), "import"))
-        if self.can["audit"]:
-            registry += [
-                NavItem(_("操作记录"), self.url("staff_audit"), "audit"),
-                NavItem(_("个人信息查看记录"), self.url("staff_pii"), "pii"),
-            ]
-        if self.can["members"]:
-            registry.append(NavItem(_("工作人员"), self.url("staff_team"), "team"))
-        return registry
-
-    @property
-    def access_nav(self) -> list[NavItem]:
-        """The access console (linli.access.views); each page checks the same action again."""
-        items = []
-        if self.can["access"]:
-            items += [
-                NavItem(_("门禁点与终端"), self.url_access("console_points"), "access_points"),
-                NavItem(
-                    pgettext_lazy("plural", "通行记录"), self.url_access("console_events"), "access_events"
-                ),
-                NavItem(
-                    pgettext_lazy("plural", "门禁授权"), self.url_access("console_grants"), "access_grants"
-                ),
-                NavItem(_("访客登记"), self.url_access("console_visitors"), "access_visitors"),
-                NavItem(_("临时停车"), self.url_access("console_parking"), "access_parking"),
-            ]
-        if self.can["care"]:
-            items.append(
-                NavItem(pgettext_lazy("plural", "关爱提醒"), self.url_access("console_care"), "access_care")
-            )
-        return items
+            if items:
+                groups.append(NavGroup(group.label, items))
+        return groups
 
     @property
     def coming(self) -> tuple:

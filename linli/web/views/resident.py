@@ -16,6 +16,7 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
 from linli.core.restrict import scope_of
 from linli.core.shell.common import is_staff, page_of, resident_view, show_service_error
+from linli.core.shell.nav import home_cards
 from linli.notify import services as notify
 from linli.notify.queries import inbox
 from linli.registry import queries, services
@@ -203,7 +204,8 @@ def services_page(request):
     # Inviting a visitor, passes, codes and face enrolment need a home here; opening a door explains
     # itself (its page says to register with the property office).
     has_home = bool(scope_of(request.user).house_ids)
-    return render(request, "linli/resident/services.html", {"tab": "services", "has_home": has_home})
+    cards = home_cards(has_home=has_home)
+    return render(request, "linli/resident/services.html", {"tab": "services", "cards": cards})
 
 
 @resident_view

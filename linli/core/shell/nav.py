@@ -1,0 +1,84 @@
+"""Where apps put their screens into the shell: console navigation entries and the resident home's cards.
+
+The shell sits below the domain apps and never imports them, so it cannot name their pages. Each app
+registers its entries from its `AppConfig.ready()`; the shell renders whatever is registered, ordered
+by explicit weights (not by app start-up order), keeping only what the user may open.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+Label = str | Promise  # lazy: each request's language
+
+
+@dataclass(frozen=True)
+class NavSpec:
+    """One console page an app offers: `url_name` is reversed with the community id."""
+
+    group: str
+    label: Label
+    url_name: str
+    key: str
+    weight: int
+    action: str | None = None  # shown only to users who may do this in the community
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    key: str
+    label: Label
+    weight: int
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """One tile of the resident's services page; no `url_name` means not built yet (即将上线)."""
+
+    key: str
+    label: Label
+    icon: str
+    weight: int
+    url_name: str = ""
+    fragment: str = ""
+    needs_home: bool = False  # only residents with a registered home can use it
+    tile: str = ""  # data-tile marker the page scripts and tests find the tile by
+
+    @property
+    def url(self) -> str:
+        return f"{reverse(self.url_name)}{self.fragment}" if self.url_name else ""
+
+
+# Keyed so that registering again (ready() run twice) replaces instead of duplicating.
+_groups: dict[str, GroupSpec] = {}
+_items: dict[str, NavSpec] = {}
+_cards: dict[str, HomeCard] = {}
+
+
+def register_nav_group(key: str, label: Label, *, weight: int) -> None:
+    _groups[key] = GroupSpec(key, label, weight)
+
+
+def register_nav(
+    group: str, label: Label, url_name: str, *, key: str, weight: int, action: str | None = None
+) -> None:
+    _items[key] = NavSpec(group, label, url_name, key, weight, action)
+
+
+def register_home_card(card: HomeCard) -> None:
+    _cards[card.key] = card
+
+
+def nav_groups() -> list[tuple[GroupSpec, list[NavSpec]]]:
+    """Every registered group with its entries, both in weight order."""
+    items = sorted(_items.values(), key=lambda item: item.weight)
+    return [
+        (group, [item for item in items if item.group == group.key])
+        for group in sorted(_groups.values(), key=lambda group: group.weight)
+    ]
+
+
+def home_cards(*, has_home: bool) -> list[HomeCard]:
+    cards = sorted(_cards.values(), key=lambda card: card.weight)
+    return [card for card in cards if has_home or not card.needs_home]
