@@ -319,7 +319,7 @@ def build(grants: int) -> dict:
 def in_process(world: dict, samples: int) -> None:
     from django.test import Client
 
-    from linli.access import passes, services
+    from linli.access import pass_tokens, services
 
     terminal = world["terminals"]["gate"][0]
     rng = random.Random(7)
@@ -345,7 +345,7 @@ def in_process(world: dict, samples: int) -> None:
 
     house = world["community"].houses.first()
     tokens = [
-        passes.pass_token(
+        pass_tokens.pass_token(
             services.do_create_pass(
                 actor=world["operator"], house=house, visitor_name=f"访客{i}", max_uses=50
             )
@@ -536,7 +536,8 @@ def over_http(world: dict, args, app: str, name: str) -> None:
 def snapshots(world: dict) -> None:
     from django.utils import timezone
 
-    from linli.access import services, snapshot
+    from linli.access import services
+    from linli.access.decide import snapshot
     from linli.access.models import ChangeLog, Credential
 
     terminal = world["terminals"]["door"][0]

@@ -8,6 +8,6 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 django_application = get_asgi_application()
 
-from linli.access.fastpath import TerminalFastPath  # noqa: E402  (needs the apps loaded above)
+from linli.access.decide.asgi import TerminalFastPath  # noqa: E402  (needs the apps loaded above)
 
 application = TerminalFastPath(django_application)

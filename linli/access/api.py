@@ -11,7 +11,8 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from linli.access import decide_edge, faces, keys, passes, queries, services
+from linli.access import faces, keys, pass_tokens, queries, services
+from linli.access.decide import edge
 from linli.access.models import AccessPoint, Grant, IntercomCall, Terminal, VisitorPass
 from linli.access.schemas import (
     AckIn,
@@ -93,7 +94,7 @@ def _person(request, person_id: int):
 
 def _pass_out(visitor_pass: VisitorPass) -> VisitorPass:
     """The pass with its (re-derivable) token and share link attached for PassCreated."""
-    visitor_pass.token = passes.pass_token(visitor_pass)
+    visitor_pass.token = pass_tokens.pass_token(visitor_pass)
     visitor_pass.link = f"{settings.LINLI_PUBLIC_URL.rstrip('/')}/access/p/{visitor_pass.token}"
     return visitor_pass
 
@@ -487,7 +488,7 @@ def my_qr(request, community: Id | None = None):
     person = queries.my_people(request.user, community).order_by("id").first()
     if person is None:
         raise Http404
-    token, expires = passes.resident_token(person.community_id, person.pk, timezone.now())
+    token, expires = pass_tokens.resident_token(person.community_id, person.pk, timezone.now())
     return {"token": token, "expires_at": expires}
 
 
@@ -549,8 +550,8 @@ def answer_decline(request, call_id: int):
 
 @terminal_router.post("/access/decide", response=DecisionOut)
 def decide(request, data: DecideIn, response: HttpResponse):
-    """Also served by the ASGI fast path (linli.access.fastpath), same code and answers."""
-    answer, took_ms = decide_edge.decide(request.auth, data)
+    """Also served by the ASGI fast path (linli.access.decide.asgi), same code and answers."""
+    answer, took_ms = edge.decide(request.auth, data)
     response["Server-Timing"] = f"decide;dur={took_ms:.2f}"
     return answer
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from linli.access import services
 from linli.access.choices import CareRuleKind, Direction, PointKind
 from linli.access.models import AccessPoint, Terminal
-from linli.access.passes import pass_token
+from linli.access.pass_tokens import pass_token
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
 from linli.registry.choices import Relation

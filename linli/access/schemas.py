@@ -20,7 +20,7 @@ from linli.access.models import (
     VisitorPass,
     Zone,
 )
-from linli.access.passes import source_ended, status
+from linli.access.pass_tokens import source_ended, status
 from linli.core.masking import mask_name, mask_plate
 from linli.core.schema_types import Bool, Cursor, DateTime, Id, InputSchema, Text, column, optional
 from linli.core.schemas import PageQuery

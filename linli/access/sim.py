@@ -22,7 +22,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
-from linli.access import jws, passes, schedule
+from linli.access import jws, pass_tokens, schedule
 from linli.access.digests import clean_card, clean_pin
 from linli.access.terminal_auth import signing_string
 from linli.core.errors import ServiceError
@@ -301,7 +301,7 @@ class TerminalSimulator:
     def _by_qr(self, token: str, now: datetime) -> Outcome:
         try:
             _header, claims = jws.verify(token, jws.keys_from_jwks(self.state.jwks))
-            verified = passes.check_claims(claims, self.state.iss, now)
+            verified = pass_tokens.check_claims(claims, self.state.iss, now)
         except jws.JwsError as exc:
             return Outcome(False, exc.code, offline=True)
         if verified.kind == "resident":

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja.security.http import HttpAuthBase
 
-from linli.access import hotpath, jws
+from linli.access import jws
 from linli.access.choices import SecurityKind
+from linli.access.decide import sql
 from linli.access.models import Terminal
 from linli.access.services.decisions import raise_security
 from linli.accounts.models import hash_token
@@ -40,7 +41,7 @@ def authenticate(header: Callable[[str], str], method: str, full_path: str, body
     scheme, _sep, token = header("Authorization").partition(" ")
     if scheme.lower() != "bearer" or not token.startswith("lnt_") or len(token) > 100:
         return None
-    return _accept(hotpath.terminal("token_hash", hash_token(token)))
+    return _accept(sql.terminal("token_hash", hash_token(token)))
 
 
 def _signed(header, method: str, full_path: str, body: bytes) -> Terminal | None:
@@ -49,7 +50,7 @@ def _signed(header, method: str, full_path: str, body: bytes) -> Terminal | None
         return None
     if abs(time.time() - int(stamp)) > MAX_CLOCK_SKEW_SECONDS:
         raise ServiceError("clock_skew", _("终端时钟偏差过大，请校时"), status=401)
-    terminal = hotpath.terminal("id", int(terminal_id))
+    terminal = sql.terminal("id", int(terminal_id))
     if terminal is None or not terminal.public_key:
         return None
     try:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from linli.access import faces, jws, passes, queries, services
+from linli.access import faces, jws, pass_tokens, queries, services
 from linli.access.choices import PASS_PRESETS, AlertStatus, GrantSource, Reason, SecurityStatus
 from linli.access.forms import (
     CareRuleForm,
@@ -50,7 +50,7 @@ PASS_STATUS = {
 
 
 def _pass_status_cell(visitor_pass: VisitorPass) -> Cell:
-    label, tone = PASS_STATUS[passes.status(visitor_pass)]
+    label, tone = PASS_STATUS[pass_tokens.status(visitor_pass)]
     return Cell(label, badge=tone)
 
 
@@ -115,7 +115,7 @@ def my_qr(request):
     person = queries.my_people(request.user).order_by("id").first()
     if person is None:
         raise Http404
-    token, expires = passes.resident_token(person.community_id, person.pk, timezone.now())
+    token, expires = pass_tokens.resident_token(person.community_id, person.pk, timezone.now())
     return render(request, "access/resident/_qr.html", {"svg": qr_svg(token), "expires": expires})
 
 
@@ -191,8 +191,8 @@ def invite(request):
 def _pass_view(visitor_pass: VisitorPass) -> dict:
     """A pass as the resident's screens show it: its status badge, and why it ended when its
     source did (the host moved out, the issuer left)."""
-    status = passes.status(visitor_pass)
-    ended = passes.source_ended(visitor_pass) if status == "ended" else ""
+    status = pass_tokens.status(visitor_pass)
+    ended = pass_tokens.source_ended(visitor_pass) if status == "ended" else ""
     return {
         "p": visitor_pass,
         "status": status,
@@ -221,7 +221,7 @@ def my_passes(request):
 @resident_view
 def pass_detail(request, pass_id: int):
     visitor_pass = get_or_404(queries.my_passes(request.user), pk=pass_id)
-    token = passes.pass_token(visitor_pass)
+    token = pass_tokens.pass_token(visitor_pass)
     shown = _pass_view(visitor_pass)
     status = shown["status"]
     link = request.build_absolute_uri(reverse("access:shared_pass", args=[token]))
@@ -260,7 +260,7 @@ def shared_pass(request, token: str):
         raise Http404 from None
     if visitor_pass is None:
         raise Http404
-    status = passes.status(visitor_pass)
+    status = pass_tokens.status(visitor_pass)
     context = {
         "p": visitor_pass,
         "name": mask_name(visitor_pass.visitor_name),

@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import digests, hotpath, jws, passes, rights, schedule
+from linli.access import digests, jws, pass_tokens, rights, schedule
 from linli.access.choices import (
     OCCUPANCY_SOURCES,
     ChangeKind,
@@ -25,6 +25,7 @@ from linli.access.choices import (
     SecurityKind,
     SecurityStatus,
 )
+from linli.access.decide import sql
 from linli.access.models import (
     AccessEvent,
     AccessPoint,
@@ -126,7 +127,7 @@ def judge(source, valid_from, valid_until, sched, occupancy_ok, membership_ok, n
 def evaluate_people(person_ids, point_id: int, now: datetime) -> tuple[str, int | None, str]:
     """(reason, person id, name) of the best outcome among these people at the point."""
     best: tuple[str, int | None, str] = (Reason.NO_GRANT, None, "")
-    rows = hotpath.grant_rows(list(person_ids), point_id, timezone.localdate(now))
+    rows = sql.grant_rows(list(person_ids), point_id, timezone.localdate(now))
     for person_id, name, source, valid_from, valid_until, sched, occ_ok, mem_ok in rows:
         reason = judge(source, valid_from, valid_until, sched, occ_ok, mem_ok, now)
         if _RANK[reason] < _RANK[best[0]]:
@@ -187,13 +188,13 @@ def record_event(
         detail=decision.detail,
     )
     if decision.allowed and not transaction.get_connection().in_atomic_block:
-        decision.event_id = hotpath.insert_event(**values)  # autocommit: no BEGIN/COMMIT round trips
+        decision.event_id = sql.insert_event(**values)  # autocommit: no BEGIN/COMMIT round trips
     elif decision.allowed:
         with transaction.atomic():  # a savepoint, so that a duplicate event id leaves the caller usable
-            decision.event_id = hotpath.insert_event(**values)
+            decision.event_id = sql.insert_event(**values)
     else:
         with transaction.atomic():
-            decision.event_id = hotpath.insert_event(**values)
+            decision.event_id = sql.insert_event(**values)
             _after_denial(point, decision.reason, now)
     return decision
 
@@ -233,7 +234,7 @@ def raise_security(
 def _after_denial(point: AccessPoint, reason: str, now: datetime) -> None:
     kind = SecurityKind.UNKNOWN_FACE if reason == Reason.FACE_NO_MATCH else SecurityKind.DENIED
     raise_security(point.community_id, point.pk, kind, reason, now)
-    if hotpath.recent_denials(point.pk, now - REPEATED_WINDOW, cap=REPEATED_FAILURES) >= REPEATED_FAILURES:
+    if sql.recent_denials(point.pk, now - REPEATED_WINDOW, cap=REPEATED_FAILURES) >= REPEATED_FAILURES:
         raise_security(point.community_id, point.pk, SecurityKind.REPEATED_FAILURES, reason, now)
 
 
@@ -275,7 +276,7 @@ def open_command(point: AccessPoint, method: str, event_id: int | None, now: dat
 
 
 def _by_credential(point: AccessPoint, kind: str, lookup: str, now: datetime) -> Decision:
-    row = hotpath.credential_row(point.community_id, kind, lookup)
+    row = sql.credential_row(point.community_id, kind, lookup)
     if row is None:
         return Decision(False, Reason.UNKNOWN_CREDENTIAL)
     person_id, name, revoked_at = row
@@ -292,7 +293,7 @@ def _by_person(person_ids, point: AccessPoint, now: datetime, default=(None, "")
 
 
 def _pin_locked(point: AccessPoint, now: datetime) -> bool:
-    failures = hotpath.recent_denials(point.pk, now - PIN_WINDOW, method=Method.PIN, cap=PIN_MAX_FAILURES)
+    failures = sql.recent_denials(point.pk, now - PIN_WINDOW, method=Method.PIN, cap=PIN_MAX_FAILURES)
     return failures >= PIN_MAX_FAILURES
 
 
@@ -318,7 +319,7 @@ def _by_card(point: AccessPoint, card: str, now: datetime) -> Decision:
     return _by_credential(point, CredentialKind.CARD, digests.card_digest(point.community_id, number), now)
 
 
-def _use_pass(point: AccessPoint, verified: passes.Verified, now: datetime) -> Decision:
+def _use_pass(point: AccessPoint, verified: pass_tokens.Verified, now: datetime) -> Decision:
     pass_id = verified.subject_id
     if point.pk not in verified.claims.get("gates", []):
         return Decision(False, Reason.PASS_WRONG_GATE, pass_id=None, detail={"pass": pass_id})
@@ -326,7 +327,7 @@ def _use_pass(point: AccessPoint, verified: passes.Verified, now: datetime) -> D
     # cannot both see a use left. The same statement checks that the pass's source (its host
     # living in the house, or its issuer on duty) is still there: no extra query when allowed.
     today = timezone.localdate(now)
-    last_use = hotpath.use_pass(pass_id, point.community_id, today)
+    last_use = sql.use_pass(pass_id, point.community_id, today)
     if last_use is not None:
         if last_use:
             log_change(point.community_id, ChangeKind.PASS, [pass_id])  # offline gates learn it is spent
@@ -348,7 +349,7 @@ def _use_pass(point: AccessPoint, verified: passes.Verified, now: datetime) -> D
 
 def _by_qr(point: AccessPoint, token: str, now: datetime) -> Decision:
     try:
-        verified = passes.verify_qr(token, point.community_id, now)
+        verified = pass_tokens.verify_qr(token, point.community_id, now)
     except jws.JwsError as exc:
         return Decision(False, exc.code)
     if verified.kind == "resident":
@@ -455,7 +456,7 @@ def do_manual_open(
     now = now or timezone.now()
     decision = Decision(True, Reason.REMOTE_OPEN)
     if visitor_pass is not None:
-        verified = passes.Verified(
+        verified = pass_tokens.Verified(
             "pass", visitor_pass.pk, {"gates": list(visitor_pass.gates.values_list("pk", flat=True))}
         )
         decision = _use_pass(point, verified, now)

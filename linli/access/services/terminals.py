@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import snapshot
 from linli.access.choices import Method, SecurityKind
+from linli.access.decide import snapshot
 from linli.access.models import AccessEvent, OpenCommand, Terminal, VisitorPass
 from linli.access.services.decisions import raise_security
 from linli.access.services.grants import consume_registry_changes

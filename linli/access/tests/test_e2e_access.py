@@ -110,7 +110,7 @@ def _decode_qr_on_screen(page) -> list[str]:
 
 
 def _shared_pass(world):
-    from linli.access.passes import pass_token
+    from linli.access.pass_tokens import pass_token
     from linli.access.services import do_create_pass
 
     visitor_pass = do_create_pass(actor=world.owner, house=world.house, visitor_name="王师傅")

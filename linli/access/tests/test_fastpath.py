@@ -6,7 +6,7 @@ import json
 import pytest
 
 from linli.access import services
-from linli.access.fastpath import TerminalFastPath
+from linli.access.decide.asgi import TerminalFastPath
 from linli.access.models import AccessEvent
 
 

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from linli.access import hotpath, services
+from linli.access import services
+from linli.access.decide import sql
 from linli.access.services.decisions import grants_at_point
 
 
@@ -38,18 +39,18 @@ def test_it_matches_the_orm_reference_for_grants(world, site, api):
     people += list(world.house.access_grants.filter(source="household").values_list("person_id", flat=True))
     for point in (site.gate, site.door, site.other_door):
         for ids in ([people[0]], people):
-            assert sorted(hotpath.grant_rows(ids, point.id, today)) == orm_rows(ids, point.id, today)
-    assert any(not row[6] for row in hotpath.grant_rows(people, site.door.id, today))  # the ended lease
+            assert sorted(sql.grant_rows(ids, point.id, today)) == orm_rows(ids, point.id, today)
+    assert any(not row[6] for row in sql.grant_rows(people, site.door.id, today))  # the ended lease
 
 
 def test_it_finds_the_active_credential_before_a_revoked_one(world, site):
     old = services.do_issue_card(actor=world.front_desk, person=world.tenant_person, number="00C0FFEE")
     services.do_revoke_credential(actor=world.front_desk, credential=old)
-    assert hotpath.credential_row(world.a.id, "card", old.lookup)[2] is not None
+    assert sql.credential_row(world.a.id, "card", old.lookup)[2] is not None
     services.do_issue_card(actor=world.front_desk, person=world.owner_person, number="00C0FFEE")
-    person_id, name, revoked_at = hotpath.credential_row(world.a.id, "card", old.lookup)
+    person_id, name, revoked_at = sql.credential_row(world.a.id, "card", old.lookup)
     assert (person_id, name, revoked_at) == (world.owner_person.id, "王建国", None)
-    assert hotpath.credential_row(world.b.id, "card", old.lookup) is None
+    assert sql.credential_row(world.b.id, "card", old.lookup) is None
 
 
 def test_it_matches_the_orm_reference_for_a_pass_source(world, site, api):
@@ -74,4 +75,4 @@ def test_it_matches_the_orm_reference_for_a_pass_source(world, site, api):
         .filter(rights.pass_source_live(today))
         .values_list("pk", flat=True)
     )
-    assert hotpath.live_pass_ids(ids, today) == orm == {ids[0], ids[2], ids[4]}
+    assert sql.live_pass_ids(ids, today) == orm == {ids[0], ids[2], ids[4]}

@@ -7,8 +7,8 @@ import jwt
 from django.utils import timezone
 
 from linli.access import jws, services
+from linli.access.decide.snapshot import SETTLE
 from linli.access.models import AccessEvent, ChangeLog, VisitorPass
-from linli.access.snapshot import SETTLE
 
 
 def age_changes(seconds=5):

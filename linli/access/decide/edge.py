@@ -1,5 +1,5 @@
 """The edge of POST /api/v1/access/decide, shared by the Ninja route and the ASGI fast path
-(linli.access.fastpath): check the input against the terminal, decide, shape the answer."""
+(linli.access.decide.asgi): check the input against the terminal, decide, shape the answer."""
 
 import base64
 import binascii

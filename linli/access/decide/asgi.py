@@ -5,7 +5,7 @@ starts a thread of its own and opens a new database connection (CONN_MAX_AGE=0) 
 4–5 ms of CPU before the decision's own ~0.5 ms, which caps a 2-core machine far below the
 1,000 decisions/s budget. Terminals need none of that (no session, cookie, CSRF, static
 files). This wrapper serves that one path with the same code as the Ninja route
-(terminal_auth.authenticate, decide_edge.decide, the same schemas and error shape) on a
+(terminal_auth.authenticate, edge.decide, the same schemas and error shape) on a
 small pool of long-lived threads that keep their database connection; every other request
 goes to Django untouched. The Ninja route stays the documented contract and fallback.
 
@@ -52,7 +52,7 @@ class TerminalFastPath:
         # Imported here, once Django's apps are loaded (this module is imported before that).
         from pydantic import ValidationError
 
-        from linli.access import decide_edge
+        from linli.access.decide import edge
         from linli.access.schemas import DecideIn
         from linli.access.terminal_auth import authenticate
         from linli.core.context import new_request_id, request_id_var
@@ -60,7 +60,7 @@ class TerminalFastPath:
 
         self.app = app
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="linli-decide")
-        self._decide, self._schema, self._authenticate = decide_edge.decide, DecideIn, authenticate
+        self._decide, self._schema, self._authenticate = edge.decide, DecideIn, authenticate
         self._invalid, self._service_error = ValidationError, ServiceError
         self._field_errors = field_errors  # messages in the terminal's language, as the API's
         self._request_id, self._new_request_id = request_id_var, new_request_id
