@@ -89,17 +89,6 @@ def use_pass(pass_id: int, community_id: int, today: date) -> bool | None:
     return None if row is None else bool(row[0])
 
 
-def live_pass_ids(pass_ids: list[int], today: date) -> set[int]:
-    """Which of these passes' sources are still there (the tests compare it with the ORM's)."""
-    condition, days = _pass_source_live_sql()
-    day = connection.ops.adapt_datefield_value(today)
-    marks = ", ".join(["%s"] * len(pass_ids))
-    sql = f"SELECT vp.id FROM {_table(VisitorPass)} vp WHERE vp.id IN ({marks}) AND {condition}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*pass_ids, *([day] * days)])
-        return {row[0] for row in cursor.fetchall()}
-
-
 @lru_cache(maxsize=1)
 def _credential_sql() -> str:
     return f"""
