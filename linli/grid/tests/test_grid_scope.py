@@ -21,7 +21,10 @@ def test_it_maps_each_grid_to_its_buildings_and_an_empty_grid_to_none(world):
     grid = Grid.objects.create(community=world.a, name="东网格")
     grid.buildings.add(world.building, other)
     empty = Grid.objects.create(community=world.a, name="空网格")
-    assert buildings_of_grids({grid.pk, empty.pk}) == {grid.pk: {world.building.pk, other.pk}, empty.pk: set()}
+    assert buildings_of_grids({grid.pk, empty.pk}) == {
+        grid.pk: {world.building.pk, other.pk},
+        empty.pk: set(),
+    }
 
 
 def test_it_shows_a_grid_worker_the_houses_of_the_grid_only_and_follows_changes(world):
