@@ -1,6 +1,5 @@
 """Reads only the screens need, all through restrict() like every other read (convention 3)."""
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -134,10 +133,3 @@ def pii_reads(user, community_id: int):
 
 def names_of_people(user, person_ids: set[int]) -> dict[int, str]:
     return dict(registry.people(user).filter(pk__in=person_ids).values_list("id", "name"))
-
-
-def model_of(object_type: str):
-    try:
-        return apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return None

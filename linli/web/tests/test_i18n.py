@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 
-from linli.web.formatting import day_label
+from linli.core.shell.formatting import day_label
 from linli.web.tests.conftest import text_of
 
 LOCALE = Path(settings.BASE_DIR) / "linli" / "locale" / "en" / "LC_MESSAGES"
@@ -93,7 +93,7 @@ def test_it_keeps_pages_under_100_kb_before_images(world, browser):
 def test_it_formats_money_from_integer_fen_and_times_in_shanghai():
     from datetime import UTC, datetime
 
-    from linli.web.formatting import moment_label, yuan
+    from linli.core.shell.formatting import moment_label, yuan
 
     assert yuan(123450) == "¥1,234.50"
     assert yuan(-5) == "-¥0.05"

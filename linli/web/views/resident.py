@@ -16,13 +16,13 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
 from linli.core.restrict import scope_of
 from linli.core.shell.common import is_staff, page_of, resident_view, show_service_error
+from linli.core.shell.formatting import day_label
 from linli.core.shell.nav import home_cards
 from linli.notify import services as notify
 from linli.notify.queries import inbox
 from linli.registry import queries, services
 from linli.registry.choices import OWNING, EndReason, Relation
 from linli.registry.models import House, Occupancy
-from linli.web.formatting import day_label
 from linli.web.forms import EndOccupancyForm, ResidentForm, relations_a_household_may_register
 
 

@@ -22,15 +22,15 @@ from linli.core.shell.common import (
     show_service_error,
     staff_view,
 )
+from linli.core.shell.formatting import area, day_label
 from linli.core.shell.tables import Cell, Column, Table, cells
+from linli.core.shell.timeline import describe
 from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
 from linli.registry.models import House
 from linli.web import queries
-from linli.web.formatting import area, day_label
 from linli.web.forms import CounterEndForm, CounterResidentForm
-from linli.web.timeline import describe
 
 
 def staff_home(request):

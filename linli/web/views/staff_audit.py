@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy
 
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, staff_view
+from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
+from linli.core.shell.timeline import describe
 from linli.web import queries
-from linli.web.formatting import moment_label
 from linli.web.forms import RevealForm
-from linli.web.timeline import describe
 
 OBJECT_TYPES = [
     ("", gettext_lazy("全部对象")),

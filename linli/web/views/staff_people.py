@@ -10,15 +10,15 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_phone, mask_plate
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, staff_view
+from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
+from linli.core.shell.timeline import describe
 from linli.registry import privacy
 from linli.registry import queries as registry
 from linli.registry.models import Person
 from linli.registry.validators import clean_plate
 from linli.web import queries
-from linli.web.formatting import moment_label
 from linli.web.forms import RevealForm
-from linli.web.timeline import describe
 
 SEARCH_LIMIT = 50
 

@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.core.models import AuditEntry
-from linli.web.queries import model_of
 
 ACTION_LABELS = {
     "create": pgettext_lazy("audit action", "新建"),
@@ -87,6 +87,14 @@ def _changes(model, before: dict, after: dict) -> list[Change]:
         if old != new:
             changes.append(Change(_label(model_field, key), old, new))
     return changes
+
+
+def model_of(object_type: str):
+    """The model an audit entry names ("registry.house"); None for a type no longer installed."""
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
 
 
 def describe(entry: AuditEntry) -> TimelineItem:
