@@ -2,6 +2,7 @@
 and operation), the audit trail, the team's memberships."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from linli.core.models import AuditEntry, Community, Membership, PiiAccess
 from linli.core.restrict import scope_of
@@ -31,6 +32,14 @@ def any_community():
 
 def audit_entries(user):
     return AuditEntry.objects.restrict(user, Action.AUDIT_VIEW)
+
+
+def object_history(user, community_id: int, objects: dict[str, list]) -> list[AuditEntry]:
+    """Every audit entry about these objects ({"registry.house": [id], ...}), newest first."""
+    match = Q(pk__in=[])
+    for object_type, ids in objects.items():
+        match |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    return list(audit_entries(user).filter(community_id=community_id).filter(match).order_by("-id")[:100])
 
 
 def pii_accesses(user):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from linli.core.crypto import blind_index, normalize
 from linli.core.restrict import Residency, scope_of
 from linli.core.roles import Action
-from linli.registry.choices import HouseType, Relation
+from linli.registry.choices import HouseType, OrgKind, Relation
 from linli.registry.models import (
     Building,
     CareTag,
@@ -236,6 +236,103 @@ def my_households(user) -> Sequence[House]:
 
 def my_vehicles(user):
     return Vehicle.objects.filter(person_id__in=scope_of(user).person_ids)
+
+
+# --- what the console's pages show beyond the lists above ------------------------------------
+
+
+def _active_q(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}ended_at__isnull": True, f"{prefix}valid_from__lte": today}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": today})
+    )
+
+
+def houses_with_headcount(user, unit_id: int):
+    """A unit's houses with how many people live there today, in one query."""
+    return (
+        houses(user)
+        .filter(unit_id=unit_id)
+        .annotate(headcount=Count("occupancies", filter=_active_q("occupancies__"), distinct=True))
+    )
+
+
+def building_summaries(user, community_id: int) -> list:
+    """Buildings with their unit and house counts: three grouped queries, no units × houses join."""
+    rows = list(buildings(user, community_id))
+    ids = [b.id for b in rows]
+    unit_counts = dict(
+        units_any(user).filter(building_id__in=ids).values_list("building_id").annotate(n=Count("id"))
+    )
+    house_counts = dict(
+        houses(user).filter(building_id__in=ids).values_list("building_id").annotate(n=Count("id"))
+    )
+    for b in rows:
+        b.unit_count, b.house_count = unit_counts.get(b.id, 0), house_counts.get(b.id, 0)
+    return rows
+
+
+def units_with_counts(user, building_id: int) -> list:
+    return list(units(user, building_id).annotate(house_count=Count("houses")))
+
+
+def person_houses(user, person_id: int) -> list[Occupancy]:
+    """A person's current relations to houses the viewer may see."""
+    return list(
+        occupancies(user)
+        .active()
+        .filter(person_id=person_id)
+        .select_related("house__building", "house__unit")
+    )
+
+
+def with_current_houses(user, people):
+    """People with `current` = their active occupancies the viewer may see (one extra query)."""
+    visible = occupancies(user).active().select_related("house__building", "house__unit").order_by("id")
+    return people.prefetch_related(Prefetch("occupancies", queryset=visible, to_attr="current"))
+
+
+def community_vehicles(user, community_id: int):
+    return (
+        vehicles(user)
+        .filter(community_id=community_id)
+        .select_related("person", "house__building", "house__unit")
+    )
+
+
+def person_vehicles(user, person_id: int) -> list[Vehicle]:
+    return list(vehicles(user).filter(person_id=person_id).select_related("house__building", "house__unit"))
+
+
+def community_care_tags(user, community_id: int):
+    """The live care tags of a community, with whom they are about and whom to call."""
+    return (
+        care_tags(user)
+        .filter(community_id=community_id, revoked_at__isnull=True)
+        .select_related("person", "emergency_contact")
+    )
+
+
+def houses_by_number(user, community_id: int, number: str):
+    return houses(user).filter(community_id=community_id, number=number.strip())[:20]
+
+
+def names_of_people(user, person_ids: set[int]) -> dict[int, str]:
+    return dict(people(user).filter(pk__in=person_ids).values_list("id", "name"))
+
+
+def property_contact(user) -> str:
+    """The property company's public line in the user's community, for the 联系物业 button."""
+    if not user.is_authenticated:
+        return ""
+    org = (
+        organizations(user)
+        .filter(kind=OrgKind.PROPERTY_COMPANY)
+        .exclude(contact_phone="")
+        .order_by("id")
+        .first()
+    )
+    return org.contact_phone if org else ""
 
 
 # --- what core's restrict() learns from the registry (registered in RegistryConfig.ready) -----

@@ -5,8 +5,8 @@ from django import template
 from linli.core.masking import mask_plate
 from linli.core.shell import formatting
 from linli.notify.queries import unread_count
+from linli.registry.queries import property_contact
 from linli.web.prefs import elderly_mode
-from linli.web.queries import property_contact
 
 register = template.Library()
 

@@ -29,7 +29,6 @@ from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
 from linli.registry.models import House
-from linli.web import queries
 from linli.web.forms import CounterEndForm, CounterResidentForm
 
 
@@ -56,7 +55,7 @@ def switch_community(request):
 @staff_view(section="overview")
 def overview(request, console: Console):
     cid = console.community.id
-    buildings = queries.building_summaries(request.user, cid)
+    buildings = registry.building_summaries(request.user, cid)
     population, rows = registry.population_seen_by(request.user, cid)
     population = population if console.can["stats"] else None
     by_building = {row["building_id"]: row for row in rows}
@@ -88,7 +87,7 @@ def buildings(request, console: Console):
         [Column(_("楼栋")), Column(_("层数"), True), Column(_("单元"), True), Column(_("房屋"), True)],
         empty_text=_("还没有楼栋"),
     )
-    for b in queries.building_summaries(request.user, console.community.id):
+    for b in registry.building_summaries(request.user, console.community.id):
         table.rows.append(
             cells(
                 Cell(b.name, href=console.url("staff_building", b.id)), b.floors, b.unit_count, b.house_count
@@ -101,7 +100,7 @@ def buildings(request, console: Console):
 def building(request, console: Console, building_id: int):
     b = get_or_404(registry.buildings(request.user, console.community.id), pk=building_id)
     table = Table([Column(_("单元")), Column(_("房屋"), True)], empty_text=_("该楼栋还没有单元"))
-    for u in queries.units_with_counts(request.user, b.id):
+    for u in registry.units_with_counts(request.user, b.id):
         table.rows.append(cells(Cell(u.name, href=console.url("staff_unit", u.id)), u.house_count))
     return console.render(
         request,
@@ -120,7 +119,7 @@ def unit(request, console: Console, unit_id: int):
     u = get_or_404(
         registry.units_any(request.user).filter(building__community_id=console.community.id), pk=unit_id
     )
-    rows, next_url, first_url = page_of(request, queries.houses_with_headcount(request.user, u.id))
+    rows, next_url, first_url = page_of(request, registry.houses_with_headcount(request.user, u.id))
     table = Table(
         [
             Column(_("房号")),
@@ -181,7 +180,7 @@ def _house_page(request, console: Console, h: House, form=None):
         occupancy_ids = registry.occupancies(request.user).filter(house=h)
         history = [
             describe(e)
-            for e in queries.object_history(
+            for e in core_queries.object_history(
                 request.user,
                 console.community.id,
                 {

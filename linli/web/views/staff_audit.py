@@ -3,12 +3,13 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.core import queries as core_queries
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, staff_view
 from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.core.shell.timeline import describe
-from linli.web import queries
+from linli.registry import queries as registry
 from linli.web.forms import RevealForm
 
 OBJECT_TYPES = [
@@ -31,7 +32,7 @@ PII_FIELDS = {
 @staff_view(Action.AUDIT_VIEW, section="audit")
 def audit(request, console: Console):
     object_type = request.GET.get("type", "")
-    qs = queries.audit_entries(request.user, console.community.id)
+    qs = core_queries.audit_entries(request.user).filter(community_id=console.community.id)
     if object_type:
         qs = qs.filter(object_type=object_type)
     rows, next_url, first_url = page_of(request, qs, newest_first=True)
@@ -49,10 +50,9 @@ def audit(request, console: Console):
 
 @staff_view(Action.AUDIT_VIEW, section="pii")
 def pii_log(request, console: Console):
-    rows, next_url, first_url = page_of(
-        request, queries.pii_reads(request.user, console.community.id), newest_first=True
-    )
-    names = queries.names_of_people(request.user, {r.person_id for r in rows})
+    reads = core_queries.pii_accesses(request.user).filter(community_id=console.community.id)
+    rows, next_url, first_url = page_of(request, reads.select_related("actor"), newest_first=True)
+    names = registry.names_of_people(request.user, {r.person_id for r in rows})
     purposes = dict(RevealForm.PURPOSES)
     table = Table(
         [

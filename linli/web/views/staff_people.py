@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone, mask_plate
@@ -17,7 +18,6 @@ from linli.registry import privacy
 from linli.registry import queries as registry
 from linli.registry.models import Person
 from linli.registry.validators import clean_plate
-from linli.web import queries
 from linli.web.forms import RevealForm
 
 SEARCH_LIMIT = 50
@@ -50,7 +50,7 @@ def people(request, console: Console):
         if q
         else registry.people(request.user).filter(community_id=cid)
     )
-    rows, next_url, first_url = page_of(request, queries.with_current_houses(request.user, qs))
+    rows, next_url, first_url = page_of(request, registry.with_current_houses(request.user, qs))
     table = Table(
         _people_columns(),
         rows=[_person_cells(console, p) for p in rows],
@@ -69,14 +69,14 @@ def _person(request, console: Console, person_id: int) -> Person:
 
 
 def _person_page(request, console: Console, person: Person, contact: dict):
-    occupancies = queries.person_houses(request.user, person.pk)
-    vehicles = queries.person_vehicles(request.user, person.pk)
+    occupancies = registry.person_houses(request.user, person.pk)
+    vehicles = registry.person_vehicles(request.user, person.pk)
     history = []
     if console.can["audit"]:
         occupancy_ids = registry.occupancies(request.user).filter(person=person)
         history = [
             describe(e)
-            for e in queries.object_history(
+            for e in core_queries.object_history(
                 request.user,
                 console.community.id,
                 {
@@ -152,13 +152,13 @@ def search(request, console: Console):
     found_people, found_vehicles, found_houses = [], [], []
     if q:
         found_people = list(
-            queries.with_current_houses(request.user, registry.search_people(request.user, cid, q))[
+            registry.with_current_houses(request.user, registry.search_people(request.user, cid, q))[
                 :SEARCH_LIMIT
             ]
         )
         if _looks_like_plate(q):
             found_vehicles = list(registry.vehicles_by_plate(request.user, cid, q))
-        found_houses = list(queries.houses_by_number(request.user, cid, q))
+        found_houses = list(registry.houses_by_number(request.user, cid, q))
     people_table = Table(_people_columns(), rows=[_person_cells(console, p) for p in found_people])
     vehicle_table = Table(
         [Column(_("车牌号")), Column(_("车主")), Column(_("房屋"))],
@@ -198,7 +198,7 @@ def vehicles(request, console: Console):
     qs = (
         registry.vehicles_by_plate(request.user, cid, plate)
         if plate
-        else queries.community_vehicles(request.user, cid)
+        else registry.community_vehicles(request.user, cid)
     )
     rows, next_url, first_url = page_of(request, qs)
     table = Table(
@@ -225,7 +225,9 @@ def vehicles(request, console: Console):
 
 @staff_view(Action.CARE_VIEW, section="care")
 def care(request, console: Console):
-    rows, next_url, first_url = page_of(request, queries.care_tags(request.user, console.community.id))
+    rows, next_url, first_url = page_of(
+        request, registry.community_care_tags(request.user, console.community.id)
+    )
     table = Table(
         [
             Column(_("姓名")),
