@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.common import Console, show_service_error, staff_view
+from linli.registry.forms import ImportForm
 from linli.registry.io.columns import KINDS
 from linli.registry.io.reader import check_size
 from linli.registry.io.services import ImportRejected, do_import_registry
-from linli.web.forms import ImportForm
 
 SESSION_KEY = "linli_import"
 STAGED_FOR = 24 * 3600  # seconds an unconfirmed upload is kept

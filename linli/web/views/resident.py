@@ -22,8 +22,8 @@ from linli.notify import services as notify
 from linli.notify.queries import inbox
 from linli.registry import queries, services
 from linli.registry.choices import OWNING, EndReason, Relation
+from linli.registry.forms import EndOccupancyForm, ResidentForm, relations_a_household_may_register
 from linli.registry.models import House, Occupancy
-from linli.web.forms import EndOccupancyForm, ResidentForm, relations_a_household_may_register
 
 
 @dataclass

@@ -28,8 +28,8 @@ from linli.core.shell.timeline import describe
 from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
+from linli.registry.forms import CounterEndForm, CounterResidentForm
 from linli.registry.models import House
-from linli.web.forms import CounterEndForm, CounterResidentForm
 
 
 def staff_home(request):

@@ -10,7 +10,7 @@ from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.core.shell.timeline import describe
 from linli.registry import queries as registry
-from linli.web.forms import RevealForm
+from linli.registry.forms import RevealForm
 
 OBJECT_TYPES = [
     ("", gettext_lazy("全部对象")),

@@ -16,9 +16,9 @@ from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.core.shell.timeline import describe
 from linli.registry import privacy
 from linli.registry import queries as registry
+from linli.registry.forms import RevealForm
 from linli.registry.models import Person
 from linli.registry.validators import clean_plate
-from linli.web.forms import RevealForm
 
 SEARCH_LIMIT = 50
 

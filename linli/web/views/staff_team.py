@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import queries as accounts_queries
+from linli.accounts.forms import NewCommunityForm, SetPasswordForm, StaffAccountForm
 from linli.accounts.models import User
 from linli.accounts.services import staff
 from linli.core.errors import ServiceError
@@ -20,7 +21,6 @@ from linli.core.restrict import scope_of
 from linli.core.roles import Action, Role
 from linli.core.shell.common import Console, show_service_error, staff_view
 from linli.core.shell.tables import Cell, Column, Table, cells
-from linli.web.staff_forms import NewCommunityForm, SetPasswordForm, StaffAccountForm
 
 
 def _live_memberships(user, community_id: int):

@@ -1,4 +1,5 @@
-"""Forms of the staff-account and new-community pages: shapes only, rules in linli.accounts.services.staff."""
+"""Forms of the staff-account, new-community and invitation pages: shapes only, rules in
+linli.accounts.services.staff."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
