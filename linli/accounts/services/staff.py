@@ -138,7 +138,7 @@ def invite_url(user: User) -> str:
     """A one-time link: the token covers the password hash and last login, so it stops working
     once the password is set (or the person has signed in), and after PASSWORD_RESET_TIMEOUT."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    path = reverse("web:staff_invite", args=[uid, default_token_generator.make_token(user)])
+    path = reverse("accounts:invite", args=[uid, default_token_generator.make_token(user)])
     return settings.LINLI_PUBLIC_URL.rstrip("/") + path
 
 

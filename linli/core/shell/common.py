@@ -48,6 +48,12 @@ class NavGroup:
     items: list[NavItem]
 
 
+@dataclass(frozen=True)
+class SearchBox:
+    url: str
+    placeholder: str | Promise
+
+
 # The console's domains not built yet, in the order ux.md lists them; they show as 即将上线.
 COMING_DOMAINS = (_("收费"), _("工单"), _("设备与告警"), _("议事与投票"), _("报表"))
 
@@ -79,9 +85,6 @@ class Console:
     def may(self, action: str) -> bool:
         return self.scope.may_in_community(action, self.community.id)
 
-    def url(self, name: str, *args) -> str:
-        return reverse(f"web:{name}", args=[self.community.id, *args])
-
     def reverse(self, url_name: str, *args) -> str:
         """A page of this community by its namespaced URL name (an app's own pages name their app)."""
         return reverse(url_name, args=[self.community.id, *args])
@@ -104,11 +107,24 @@ class Console:
         return groups
 
     @property
+    def search(self) -> SearchBox | None:
+        """The top bar's search box; None (no box) for a user who may not search."""
+        spec = nav.search()
+        if spec is None or not self.may(spec.action):
+            return None
+        return SearchBox(self.reverse(spec.url_name), spec.placeholder)
+
+    @property
     def coming(self) -> tuple:
         return COMING_DOMAINS
 
     def render(self, request, template: str, context: dict | None = None, status: int = 200):
         return render(request, template, {"console": self, **(context or {})}, status=status)
+
+
+def to_staff_sign_in(request):
+    """The staff sign-in page, which comes back to this page after."""
+    return redirect_to_login(request.get_full_path(), nav.entrance("staff_login"))
 
 
 def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
@@ -118,9 +134,9 @@ def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
         @wraps(view)
         def wrapper(request, cid: int, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
+                return to_staff_sign_in(request)
             if not is_staff(request.user):
-                return redirect("web:home")
+                return redirect(nav.entrance("home"))
             offered = core_queries.staff_communities(request.user)
             community = get_or_404(offered, pk=cid)
             communities = list(offered.order_by("id")[:SWITCHER_SIZE])
@@ -142,7 +158,7 @@ def resident_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("web:login"))
+            return redirect_to_login(request.get_full_path(), nav.entrance("login"))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,6 +1,7 @@
-"""Where apps put their screens into the shell: console navigation entries and the resident home's cards.
+"""Where apps put their screens into the shell: console navigation entries, the console's search
+box, the resident home's cards, and the site's entrances (sign-in pages, the resident's home).
 
-The shell sits below the domain apps and never imports them, so it cannot name their pages. Each app
+The shell sits below the apps and never imports them, so it cannot name their pages. Each app
 registers its entries from its `AppConfig.ready()`; the shell renders whatever is registered, ordered
 by explicit weights (not by app start-up order), keeping only what the user may open.
 """
@@ -23,6 +24,15 @@ class NavSpec:
     key: str
     weight: int
     action: str | None = None  # shown only to users who may do this in the community
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """The console's one search box: the page it submits to (reversed with the community id)."""
+
+    url_name: str
+    placeholder: Label  # what one may search for
+    action: str  # the box shows only to users who may do this in the community
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,10 @@ class HomeCard:
 _groups: dict[str, GroupSpec] = {}
 _items: dict[str, NavSpec] = {}
 _cards: dict[str, HomeCard] = {}
+_search: dict[str, SearchSpec] = {}  # one box: the key is always "console"
+# Where the shell sends a visitor: "login" (resident sign-in), "staff_login", "home" (resident's).
+ENTRANCES = ("login", "staff_login", "home")
+_entrances: dict[str, str] = {}
 
 
 def register_nav_group(key: str, label: Label, *, weight: int) -> None:
@@ -70,6 +84,16 @@ def register_home_card(card: HomeCard) -> None:
     _cards[card.key] = card
 
 
+def register_search(url_name: str, placeholder: Label, *, action: str) -> None:
+    _search["console"] = SearchSpec(url_name, placeholder, action)
+
+
+def register_entrance(name: str, url_name: str) -> None:
+    if name not in ENTRANCES:
+        raise ValueError(f"unknown entrance {name!r}; the shell knows {ENTRANCES}")
+    _entrances[name] = url_name
+
+
 def nav_groups() -> list[tuple[GroupSpec, list[NavSpec]]]:
     """Every registered group with its entries, both in weight order."""
     items = sorted(_items.values(), key=lambda item: item.weight)
@@ -82,3 +106,12 @@ def nav_groups() -> list[tuple[GroupSpec, list[NavSpec]]]:
 def home_cards(*, has_home: bool) -> list[HomeCard]:
     cards = sorted(_cards.values(), key=lambda card: card.weight)
     return [card for card in cards if has_home or not card.needs_home]
+
+
+def search() -> SearchSpec | None:
+    return _search.get("console")
+
+
+def entrance(name: str) -> str:
+    """The URL of an entrance; the app serving it registered it at start-up."""
+    return reverse(_entrances[name])

@@ -12,13 +12,40 @@ from linli.testing import factories as f
 from linli.web.tests.conftest import text_of
 
 SHELL = Path(nav.__file__).parent
-APPS = ("access", "registry", "accounts", "notify", "grid", "demo")
+LINLI = SHELL.parents[1]
+# Every app, web included: the sign-in pages and the resident's home are registered entrances too.
+APPS = ("access", "registry", "accounts", "notify", "grid", "demo", "web")
 
 
 def test_it_names_no_app_page_in_the_shell():
     for source in SHELL.glob("*.py"):
         named = re.findall(rf"\b(?:{'|'.join(APPS)}):[a-z_{{]", source.read_text())
         assert not named, (source.name, named)
+
+
+def test_it_keeps_each_apps_screens_in_the_app():
+    """The console's and the resident's pages of an app are in its own urls.py (docs/architecture.md)."""
+    from django.urls import resolve
+
+    for path, app in (
+        ("/staff/c/1/buildings/", "registry"),
+        ("/staff/c/1/audit/", "registry"),
+        ("/staff/c/1/import/", "registry"),
+        ("/staff/c/1/team/", "accounts"),
+        ("/staff/communities/new/", "accounts"),
+        ("/staff/invite/x/y/", "accounts"),
+        ("/access/c/1/points/", "access"),
+        ("/staff/", "web"),
+    ):
+        match = resolve(path)
+        assert (match.namespace, match.func.__module__.split(".")[1]) == (app, app), path
+
+
+def test_it_keeps_inline_styles_out_of_every_apps_templates():
+    templates = sorted(LINLI.glob("*/templates/**/*.html"))
+    assert {t.relative_to(LINLI).parts[0] for t in templates} >= {"web", "access", "registry", "accounts"}
+    for template in templates:
+        assert not re.search(r"\sstyle=", template.read_text()), template
 
 
 @pytest.fixture
@@ -28,7 +55,7 @@ def registered(monkeypatch):
         monkeypatch.setattr(nav, name, dict(getattr(nav, name)))
     nav.register_nav_group("demo_app", "新业务", weight=15)
     nav.register_nav(
-        "demo_app", "新页面", "web:staff_audit", key="demo_page", weight=0, action=Action.AUDIT_VIEW
+        "demo_app", "新页面", "registry:audit", key="demo_page", weight=0, action=Action.AUDIT_VIEW
     )
     nav.register_home_card(nav.HomeCard("demo_card", "新服务", "grid", 35, "web:contact", needs_home=True))
 
@@ -51,3 +78,25 @@ def test_it_shows_a_registered_card_by_weight_to_residents_with_a_home(world, br
     homeless = f.user("stranger", phone="13900000077")
     page = text_of(browser(homeless).get("/services/"))
     assert "新服务" not in page and "联系物业" in page
+
+
+def test_it_shows_the_registered_search_box_to_those_who_may_search(world, browser, monkeypatch):
+    page = text_of(browser(world.staff).get(f"/staff/c/{world.a.id}/"))
+    assert f'action="/staff/c/{world.a.id}/search/"' in page and "完整手机号" in page
+    # A technician may not look people up: no box.
+    page = text_of(browser(world.technician).get(f"/staff/c/{world.a.id}/"))
+    assert 'role="search"' not in page
+    # The box is whatever the app registered, not a page the shell knows.
+    monkeypatch.setattr(nav, "_search", {})
+    nav.register_search("registry:vehicles", "车牌号", action=Action.PEOPLE_VIEW)
+    page = text_of(browser(world.staff).get(f"/staff/c/{world.a.id}/"))
+    assert f'action="/staff/c/{world.a.id}/vehicles/"' in page and 'placeholder="车牌号"' in page
+
+
+def test_it_sends_visitors_to_the_registered_entrances(world, browser, monkeypatch):
+    assert browser().get(f"/staff/c/{world.a.id}/")["Location"].startswith("/staff/login/?next=")
+    monkeypatch.setattr(nav, "_entrances", {**nav._entrances, "staff_login": "web:login"})
+    assert browser().get(f"/staff/c/{world.a.id}/")["Location"].startswith("/login/?next=")
+    # A resident opening the console goes to the registered home.
+    monkeypatch.setattr(nav, "_entrances", {**nav._entrances, "home": "web:services"})
+    assert browser(world.owner).get(f"/staff/c/{world.a.id}/")["Location"] == "/services/"

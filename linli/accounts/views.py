@@ -1,12 +1,10 @@
-"""Staff console, people who work here: the community's staff accounts, adding and inviting one,
-disabling one who leaves; the operator's page that opens a new community with its admin; and the
+"""Accounts' screens: the community's staff accounts in the console (adding and inviting one,
+disabling one who leaves), the operator's page that opens a new community with its admin, and the
 public page where an invited person sets their password."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +17,8 @@ from linli.core.http import get_or_404
 from linli.core.models import Membership
 from linli.core.restrict import scope_of
 from linli.core.roles import Action, Role
-from linli.core.shell.common import Console, show_service_error, staff_view
+from linli.core.shell import nav
+from linli.core.shell.common import Console, show_service_error, staff_view, to_staff_sign_in
 from linli.core.shell.tables import Cell, Column, Table, cells
 
 
@@ -54,7 +53,7 @@ def team(request, console: Console):
                 user.display_name,
                 "、".join(_role_label(m) for m in rows),
                 state,
-                Cell(_("管理"), href=console.url("staff_member", user.pk)),
+                Cell(_("管理"), href=console.reverse("accounts:member", user.pk)),
             )
         )
     return console.render(
@@ -64,7 +63,11 @@ def team(request, console: Console):
             "title": _("工作人员"),
             "sub": _("本社区的员工账户与岗位"),
             "actions": [
-                {"label": _("添加工作人员"), "href": console.url("staff_team_new"), "variant": "primary"}
+                {
+                    "label": _("添加工作人员"),
+                    "href": console.reverse("accounts:team_new"),
+                    "variant": "primary",
+                }
             ],
             "table": table,
         },
@@ -103,10 +106,10 @@ def new_member(request, console: Console):
             show_service_error(form, exc)
         else:
             # Rendered, not redirected: the link is shown once and never stored in a message.
-            return console.render(request, "linli/staff/staff_created.html", {"account": account})
+            return console.render(request, "accounts/staff_created.html", {"account": account})
     return console.render(
         request,
-        "linli/staff/staff_form.html",
+        "accounts/staff_form.html",
         {"form": form, "title": _("添加工作人员")},
         status=422 if form.errors else 200,
     )
@@ -120,7 +123,7 @@ def _member(request, console: Console, user_id: int) -> User:
 def member(request, console: Console, user_id: int):
     user = _member(request, console, user_id)
     roles = [_role_label(m) for m in _live_memberships(request.user, console.community.id).filter(user=user)]
-    return console.render(request, "linli/staff/staff_member.html", {"member": user, "roles": roles})
+    return console.render(request, "accounts/staff_member.html", {"member": user, "roles": roles})
 
 
 @require_POST
@@ -131,9 +134,9 @@ def reinvite_member(request, console: Console, user_id: int):
         url = staff.do_reinvite_staff(actor=request.user, community=console.community, user=user)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
-        return redirect(console.url("staff_member", user.pk))
+        return redirect(console.reverse("accounts:member", user.pk))
     account = staff.StaffAccount(user, url)
-    return console.render(request, "linli/staff/staff_created.html", {"account": account})
+    return console.render(request, "accounts/staff_created.html", {"account": account})
 
 
 @require_POST
@@ -144,15 +147,15 @@ def disable_member(request, console: Console, user_id: int):
         staff.do_disable_staff_account(actor=request.user, community=console.community, user=user)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
-        return redirect(console.url("staff_member", user.pk))
+        return redirect(console.reverse("accounts:member", user.pk))
     messages.success(request, _("%(name)s 已离职：岗位已结束，无法再登录本社区") % {"name": user})
-    return redirect(console.url("staff_team"))
+    return redirect(console.reverse("accounts:team"))
 
 
 def new_community(request):
     """The operator opens a community; works with no community yet (the first day)."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("web:staff_login"))
+        return to_staff_sign_in(request)
     if not scope_of(request.user).is_operator:
         raise Http404
     form = NewCommunityForm(request.POST or None)
@@ -164,11 +167,9 @@ def new_community(request):
             show_service_error(form, exc)
         else:
             return render(
-                request, "linli/staff/community_created.html", {"community": community, "account": account}
+                request, "accounts/community_created.html", {"community": community, "account": account}
             )
-    return render(
-        request, "linli/staff/community_form.html", {"form": form}, status=422 if form.errors else 200
-    )
+    return render(request, "accounts/community_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def accept_invitation(request, uidb64: str, token: str):
@@ -176,7 +177,7 @@ def accept_invitation(request, uidb64: str, token: str):
     try:
         invited = staff.check_invitation(uidb64, token)
     except ServiceError as exc:
-        return render(request, "linli/auth/invite.html", {"invalid": exc.message}, status=404)
+        return render(request, "accounts/invite.html", {"invalid": exc.message}, status=404)
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,10 +186,10 @@ def accept_invitation(request, uidb64: str, token: str):
             show_service_error(form, exc)
         else:
             messages.success(request, _("密码已设置，请登录"))
-            return redirect("web:staff_login")
+            return redirect(nav.entrance("staff_login"))
     return render(
         request,
-        "linli/auth/invite.html",
+        "accounts/invite.html",
         {"form": form, "invited": invited},
         status=422 if form.errors else 200,
     )

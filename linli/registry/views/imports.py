@@ -78,7 +78,7 @@ def _page(request, console: Console, form, report=None, staged=None, status: int
         context["counts"] = [(COUNT_LABELS.get(k, k), n) for k, n in report.counts.items()]
         context["errors"] = sorted(report.errors, key=lambda e: e.row)[:SHOWN_ERRORS]
         context["more_errors"] = max(report.error_count - SHOWN_ERRORS, 0)
-    return console.render(request, "linli/staff/import.html", context, status=status)
+    return console.render(request, "registry/console/import.html", context, status=status)
 
 
 @staff_view(Action.IMPORT_RUN, section="import")
@@ -132,7 +132,7 @@ def import_commit(request, console: Console):
     path = _staging_dir() / staged["token"]
     if not path.exists():
         messages.error(request, _("上传的文件已过期，请重新上传"))
-        return redirect(console.url("staff_import"))
+        return redirect(console.reverse("registry:import"))
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != staged["sha256"]:
         raise Http404

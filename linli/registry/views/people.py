@@ -25,7 +25,7 @@ SEARCH_LIMIT = 50
 
 def _person_cells(console: Console, p: Person) -> list[Cell]:
     return cells(
-        Cell(p.name, href=console.url("staff_person", p.id)),
+        Cell(p.name, href=console.reverse("registry:person", p.id)),
         p.get_gender_display() if p.gender else "—",
         Cell(mask_phone(p.phone) or "—", mono=True),
         Cell(_("本地户籍") if p.hukou_local else _("流动人口"), badge="muted" if p.hukou_local else "info"),
@@ -88,7 +88,7 @@ def _person_page(request, console: Console, person: Person, contact: dict):
         ]
     return console.render(
         request,
-        "linli/staff/person.html",
+        "registry/console/person.html",
         {
             "person": person,
             "contact": contact,
@@ -101,7 +101,7 @@ def _person_page(request, console: Console, person: Person, contact: dict):
             if console.can["care"]
             else [],
             "history": history,
-            "crumbs": [(pgettext("plural", "人员"), console.url("staff_people"))],
+            "crumbs": [(pgettext("plural", "人员"), console.reverse("registry:people"))],
         },
     )
 
@@ -127,7 +127,7 @@ def reveal(request, console: Console, person_id: int):
             {
                 **contact,
                 "revealed": not contact["masked"],
-                "reveal_url": console.url("staff_reveal", p.pk)
+                "reveal_url": console.reverse("registry:reveal", p.pk)
                 if privacy.may_see_full(request.user, p)
                 else "",
                 "purposes": form,
@@ -165,8 +165,8 @@ def search(request, console: Console):
         rows=[
             cells(
                 Cell(v.plate, mono=True),
-                Cell(v.person.name, href=console.url("staff_person", v.person_id)),
-                Cell(v.house.label, href=console.url("staff_house", v.house_id)) if v.house else "—",
+                Cell(v.person.name, href=console.reverse("registry:person", v.person_id)),
+                Cell(v.house.label, href=console.reverse("registry:house", v.house_id)) if v.house else "—",
             )
             for v in found_vehicles
         ],
@@ -174,13 +174,13 @@ def search(request, console: Console):
     house_table = Table(
         [Column(_("房屋")), Column(_("类型"))],
         rows=[
-            cells(Cell(h.label, href=console.url("staff_house", h.id)), h.get_type_display())
+            cells(Cell(h.label, href=console.reverse("registry:house", h.id)), h.get_type_display())
             for h in found_houses
         ],
     )
     return console.render(
         request,
-        "linli/staff/search.html",
+        "registry/console/search.html",
         {
             "q": q,
             "people_table": people_table,
@@ -214,8 +214,8 @@ def vehicles(request, console: Console):
                 # A plate searched for in full is shown in full; a browsing list stays masked.
                 Cell(v.plate if plate else mask_plate(v.plate), mono=True),
                 v.get_kind_display(),
-                Cell(v.person.name, href=console.url("staff_person", v.person_id)),
-                Cell(v.house.label, href=console.url("staff_house", v.house_id)) if v.house else "—",
+                Cell(v.person.name, href=console.reverse("registry:person", v.person_id)),
+                Cell(v.house.label, href=console.reverse("registry:house", v.house_id)) if v.house else "—",
             )
         )
     return console.render(
@@ -245,7 +245,7 @@ def care(request, console: Console):
     for t in rows:
         table.rows.append(
             cells(
-                Cell(t.person.name, href=console.url("staff_person", t.person_id)),
+                Cell(t.person.name, href=console.reverse("registry:person", t.person_id)),
                 Cell(t.get_kind_display(), badge="warn"),
                 t.note or "—",
                 t.consent_by,

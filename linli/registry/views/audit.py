@@ -38,7 +38,7 @@ def audit(request, console: Console):
     rows, next_url, first_url = page_of(request, qs, newest_first=True)
     return console.render(
         request,
-        "linli/staff/audit.html",
+        "registry/console/audit.html",
         {
             "items": [describe(e) for e in rows],
             "filters": [Filter("type", _("对象"), object_type, tuple(OBJECT_TYPES))],
@@ -73,7 +73,9 @@ def pii_log(request, console: Console):
             cells(
                 moment_label(r.at),
                 str(r.actor),
-                Cell(name, href=console.url("staff_person", r.person_id)) if name else f"#{r.person_id}",
+                Cell(name, href=console.reverse("registry:person", r.person_id))
+                if name
+                else f"#{r.person_id}",
                 " · ".join(str(PII_FIELDS.get(f, f)) for f in r.fields.split(",")),
                 purposes.get(r.purpose, r.purpose) or "—",
                 Cell(r.request_id, mono=True),
