@@ -1,20 +1,6 @@
 import pytest
-from django.test import Client
 
 from linli.notify.fakes import sms_outbox  # noqa: F401  (the recording SMS gateway fixture)
-
-
-@pytest.fixture
-def browser():
-    """A Django test client signed in as `user` (or anonymous), the way a browser holds a session."""
-
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.core.models import AuditEntry
 from linli.registry.models import House
-from linli.web.tests.conftest import text_of
+from linli.testing.walk import text_of
 
 HEADER = "楼栋,单元,房号,楼层,类型,建筑面积\n"
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from linli.accounts.models import User
 from linli.core.models import AuditEntry, Community, Membership
-from linli.web.tests.conftest import text_of
+from linli.testing.walk import text_of
 
 PASSWORD = "Zhao-Liu-Gate-2025!"
 
