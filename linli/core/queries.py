@@ -1,6 +1,8 @@
 """Core reads: communities as the user may reach them (the start of every community-level page
 and operation), the audit trail, the team's memberships."""
 
+from collections.abc import Iterable, Mapping
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -34,7 +36,7 @@ def audit_entries(user):
     return AuditEntry.objects.restrict(user, Action.AUDIT_VIEW)
 
 
-def object_history(user, community_id: int, objects: dict[str, list]) -> list[AuditEntry]:
+def object_history(user, community_id: int, objects: Mapping[str, Iterable[int]]) -> list[AuditEntry]:
     """Every audit entry about these objects ({"registry.house": [id], ...}), newest first."""
     match = Q(pk__in=[])
     for object_type, ids in objects.items():

@@ -1,5 +1,6 @@
 """Audit entries as a readable timeline: who did what to which object, and what changed."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -7,7 +8,10 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core import queries as core_queries
 from linli.core.models import AuditEntry
+from linli.core.roles import Action
+from linli.core.shell.common import Console
 
 ACTION_LABELS = {
     "create": pgettext_lazy("audit action", "新建"),
@@ -112,3 +116,11 @@ def describe(entry: AuditEntry) -> TimelineItem:
         object_id=entry.object_id,
         changes=changes,
     )
+
+
+def history(user, console: Console, objects: Mapping[str, Iterable[int]]) -> list[TimelineItem]:
+    """The timeline of these objects ({"registry.house": ids, ...}; ids may be a lazy queryset)
+    on a console page: empty, and not queried, for a user who may not read the audit trail."""
+    if not console.may(Action.AUDIT_VIEW):
+        return []
+    return [describe(e) for e in core_queries.object_history(user, console.community.id, objects)]

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone, mask_plate
@@ -13,7 +12,7 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, staff_view
 from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
-from linli.core.shell.timeline import describe
+from linli.core.shell.timeline import history
 from linli.registry import privacy
 from linli.registry import queries as registry
 from linli.registry.forms import RevealForm
@@ -71,21 +70,12 @@ def _person(request, console: Console, person_id: int) -> Person:
 def _person_page(request, console: Console, person: Person, contact: dict):
     occupancies = registry.person_houses(request.user, person.pk)
     vehicles = registry.person_vehicles(request.user, person.pk)
-    history = []
-    if console.can["audit"]:
-        occupancy_ids = registry.occupancies(request.user).filter(person=person)
-        history = [
-            describe(e)
-            for e in core_queries.object_history(
-                request.user,
-                console.community.id,
-                {
-                    "registry.person": [person.pk],
-                    "registry.occupancy": list(occupancy_ids.values_list("id", flat=True)),
-                    "registry.vehicle": [v.pk for v in vehicles],
-                },
-            )
-        ]
+    occupancy_ids = registry.occupancies(request.user).filter(person=person).values_list("id", flat=True)
+    objects = {
+        "registry.person": [person.pk],
+        "registry.occupancy": occupancy_ids,
+        "registry.vehicle": [v.pk for v in vehicles],
+    }
     return console.render(
         request,
         "registry/console/person.html",
@@ -100,7 +90,7 @@ def _person_page(request, console: Console, person: Person, contact: dict):
             "care_tags": list(person.care_tags.filter(revoked_at__isnull=True))
             if console.can["care"]
             else [],
-            "history": history,
+            "history": history(request.user, console, objects),
             "crumbs": [(pgettext("plural", "人员"), console.reverse("registry:people"))],
         },
     )

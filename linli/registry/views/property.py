@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core import queries as core_queries
 from linli.core.context import on_behalf_of
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
@@ -20,7 +19,7 @@ from linli.core.shell.common import (
 )
 from linli.core.shell.formatting import area, day_label
 from linli.core.shell.tables import Cell, Column, Table, cells
-from linli.core.shell.timeline import describe
+from linli.core.shell.timeline import history
 from linli.registry import queries as registry
 from linli.registry import services
 from linli.registry.choices import Relation
@@ -156,20 +155,7 @@ def _house_page(request, console: Console, h: House, form=None):
     household = h.household if console.can["people"] else []
     if form is None and console.can["people_change"]:
         form = CounterResidentForm(household=household, initial={"relation": Relation.TENANT})
-    history = []
-    if console.can["audit"]:
-        occupancy_ids = registry.occupancies(request.user).filter(house=h)
-        history = [
-            describe(e)
-            for e in core_queries.object_history(
-                request.user,
-                console.community.id,
-                {
-                    "registry.house": [h.pk],
-                    "registry.occupancy": list(occupancy_ids.values_list("id", flat=True)),
-                },
-            )
-        ]
+    occupancy_ids = registry.occupancies(request.user).filter(house=h).values_list("id", flat=True)
     return console.render(
         request,
         "registry/console/house.html",
@@ -185,7 +171,9 @@ def _house_page(request, console: Console, h: House, form=None):
             ],
             "form": form,
             "end_form": CounterEndForm(),
-            "history": history,
+            "history": history(
+                request.user, console, {"registry.house": [h.pk], "registry.occupancy": occupancy_ids}
+            ),
             "crumbs": [
                 (_("楼栋与房屋"), console.reverse("registry:buildings")),
                 (h.building.name, console.reverse("registry:building", h.building_id)),
