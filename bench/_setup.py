@@ -20,14 +20,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def setup_django(bench: str, *, keep: bool = False) -> Path:
-    """A fresh LINLI_VAR_DIR (database, keys) under /tmp, removed at exit unless `keep`."""
+def setup_django(
+    bench: str, *, keep: bool = False, database_url: str | None = None, tasks: str | None = "immediate"
+) -> Path:
+    """A fresh LINLI_VAR_DIR (database, keys) under /tmp, removed at exit unless `keep`.
+    `database_url` replaces the SQLite file in it (the caller owns that database's clean-up);
+    `tasks=None` keeps linli's own task backend (tasks wait in the database for a worker)."""
     var_dir = Path(tempfile.mkdtemp(prefix=f"linli-bench-{bench}-"))
     os.environ["LINLI_VAR_DIR"] = str(var_dir)
-    # Always SQLite in the temp dir: a DATABASE_URL from the caller's shell must never be touched.
-    os.environ["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    # SQLite in the temp dir unless told otherwise: a DATABASE_URL from the caller's shell must
+    # never be touched by accident.
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{var_dir / 'bench.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "linli.settings"
-    os.environ["LINLI_TASKS_BACKEND"] = "immediate"
+    if tasks:
+        os.environ["LINLI_TASKS_BACKEND"] = tasks
+    else:
+        os.environ.pop("LINLI_TASKS_BACKEND", None)
     os.environ.setdefault("LINLI_LOG_LEVEL", "ERROR")  # 404s of outsider probes are not news
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
