@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.access.choices import CredentialKind, Reason
+from linli.access.decide.grants import grants_at_point
 from linli.access.face.engine import get_engine
 from linli.access.face.errors import FaceEngineUnavailable, FaceQualityError
 from linli.access.models import AccessPoint, ChangeLog, Credential
 from linli.access.rights import ENDED_MEMORY
-from linli.access.services.decisions import grants_at_point
 from linli.core.errors import ServiceError
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024

@@ -4,6 +4,8 @@
   pass or resident code, face); checks the input against the terminal and shapes the answer.
   The Ninja route POST /api/v1/access/decide and the ASGI fast path both call it.
 - `asgi`: the fast path, a thin ASGI adapter in front of Django for that one route.
+- `grants`: which grants reach a point and what they say now (read-only, shared by the decision,
+  faces, vehicles and the snapshot).
 - `sql`: the hand-written SQL of the hot path (terminal, credential, grants, pass use, event).
 - `snapshot`: what a terminal needs to decide offline, signed.
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from linli.access import digests, keys, rights
 from linli.access.choices import ChangeKind, CredentialKind, GrantSource, Reason
+from linli.access.decide.grants import grants_at_point, judge
 from linli.access.models import ChangeLog, Credential, Grant, Terminal, VisitorPass
 from linli.access.schedule import day_start
 from linli.access.services import signing_keys
-from linli.access.services.decisions import grants_at_point, judge
 from linli.core.masking import mask_name
 from linli.registry.models import House, Occupancy
 

@@ -5,7 +5,7 @@ Why not the ORM here: building and compiling a queryset costs about 0.5–1 ms o
 machine — more than the indexed lookup itself, and with four of them most of a decision's
 budget. The SQL is plain (joins, EXISTS, INSERT … RETURNING) and runs unchanged on SQLite and
 PostgreSQL; table and column names come from the models and values are adapted by the models'
-own fields. The ORM versions of the grants query (`decisions.grants_at_point`) and of a pass's
+own fields. The ORM versions of the grants query (`grants.grants_at_point`) and of a pass's
 source check (`rights.pass_source_live`) stay the reference for snapshots and lists and are
 checked against these in the tests.
 """

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.access import rights
 from linli.access.choices import Direction, Method, PointKind, Reason
+from linli.access.decide.grants import evaluate_people
 from linli.access.models import ParkingRecord, Terminal, VisitorPass
-from linli.access.services.decisions import Decision, evaluate_people, record_event, replayed_decision
+from linli.access.services.decisions import Decision, record_event, replayed_decision
 from linli.core.crypto import blind_index
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_name, mask_plate

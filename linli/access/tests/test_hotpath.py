@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from linli.access import services
 from linli.access.decide import sql
-from linli.access.services.decisions import grants_at_point
+from linli.access.decide.grants import grants_at_point
 
 
 def orm_rows(person_ids, point_id, today):
