@@ -5,6 +5,8 @@ grants at this point with their registry sources checked in the same statement, 
 insert. Denials add the security bookkeeping; passes add the atomic use count.
 """
 
+from __future__ import annotations  # pass_tokens imports services: its names are read at call time
+
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
