@@ -1,13 +1,20 @@
-"""The platform's ASGI application: Django, with the terminals' decision fast path in front
-(POST /api/v1/access/decide skips the browser-oriented middleware; see docs/terminals.md)."""
+"""The application `linli serve` runs (docs/decisions/0005-serving.md).
+
+Request/response views run on Django's WSGI handler in a pool of threads that keep their
+database connections; async views (the event stream) on Django's ASGI handler; the edge in front
+refuses what must not reach either (linli.core.edge). The terminals' door decisions take the
+fast path in front of that (linli.access.decide.asgi, docs/decisions/0003-decision-fast-path.md).
+"""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-django_application = get_asgi_application()
 
-from linli.access.decide.asgi import TerminalFastPath  # noqa: E402  (needs the apps loaded above)
+from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
 
-application = TerminalFastPath(django_application)
+from linli.access.decide.asgi import TerminalFastPath
+from linli.core.edge import Edge
+
+# Both handlers set Django up; the fast path and the edge read the settings and apps after that.
+application = TerminalFastPath(Edge(wsgi=get_wsgi_application(), asgi=get_asgi_application()))

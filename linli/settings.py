@@ -88,6 +88,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "linli.urls"
+# Each web process serves request/response views on this many threads (each keeps a database
+# connection), and refuses new requests with 503 once this many wait for or hold one.
+LINLI_WEB_THREADS = int(env("LINLI_WEB_THREADS", "8"))
+LINLI_WEB_QUEUE = int(env("LINLI_WEB_QUEUE", "256"))
+LINLI_BODY_TIMEOUT_SECONDS = float(env("LINLI_BODY_TIMEOUT_SECONDS", "30"))
 ASGI_APPLICATION = "linli.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
@@ -109,7 +114,15 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'linli.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Persistent connections: opening one (and, on SQLite, its PRAGMAs) cost more than a whole
+# read. Each web thread keeps its own; a broken one is noticed before reuse (health checks).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(env("LINLI_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
     # instead of one failing with "database is locked" halfway through.
@@ -166,6 +179,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINLI_HSTS_INCLUDE_SUBDOMAINS", False
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINLI_MAX_UPLOAD_BYTES = int(env("LINLI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# The largest request body the server accepts (an import sheet or a photo, plus the form around it);
+# a larger one is refused from its Content-Length before it is read (linli.core.edge).
+LINLI_MAX_REQUEST_BYTES = int(env("LINLI_MAX_REQUEST_BYTES", str(LINLI_MAX_UPLOAD_BYTES + 1024 * 1024)))
 LINLI_IMPORT_MAX_ROWS = int(env("LINLI_IMPORT_MAX_ROWS", "200000"))
 
 TASKS = {

@@ -1,28 +1,25 @@
 """An ASGI fast path for POST /api/v1/access/decide, in front of the Django application.
 
-Why: under ASGI every request through Django's stack hops threads once per sync middleware,
-starts a thread of its own and opens a new database connection (CONN_MAX_AGE=0) — about
-4–5 ms of CPU before the decision's own ~0.5 ms, which caps a 2-core machine far below the
-1,000 decisions/s budget. Terminals need none of that (no session, cookie, CSRF, static
-files). This wrapper serves that one path with the same code as the Ninja route
-(terminal_auth.authenticate, edge.decide, the same schemas and error shape) on a
-small pool of long-lived threads that keep their database connection; every other request
-goes to Django untouched. The Ninja route stays the documented contract and fallback.
-
-Serve it with `uvicorn linli.asgi:application` (see docs/terminals.md).
+Why: the door decision's budget is 1,000 decisions/s on 2 cores, and through the ordinary
+route (Django's middleware and Ninja, on the WSGI thread pool of linli.core.edge) it reached
+773/s; this path reached 1,418/s on the same server in the same run (docs/benchmarks.md,
+docs/decisions/0003-decision-fast-path.md). Terminals need none of the browser layers (session,
+cookie, CSRF, static files). This wrapper serves that one path with the same code as the Ninja
+route (terminal_auth.authenticate, edge.decide, the same schemas and error shape) on a small
+pool of long-lived threads that keep their database connection; every other request goes to
+the edge untouched. The Ninja route stays the documented contract and fallback.
 """
 
 import asyncio
 import json
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
+
+from linli.core.edge import close_pool, language_of
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +33,6 @@ def _json(status: int, payload: dict, extra: list | None = None) -> tuple[int, b
 
 def _error(status: int, code: str, message: str, fields: dict | None = None):
     return _json(status, {"code": code, "message": message, "fields": fields or {}})
-
-
-def _language(accept: str) -> str:
-    for code, _quality in parse_accept_lang_header(accept):
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
 
 
 class TerminalFastPath:
@@ -67,18 +55,7 @@ class TerminalFastPath:
 
     def close(self) -> None:
         """Closes the pool threads' database connections and stops them (tests, shutdown)."""
-        from django.db import connections
-
-        threads = self.pool._max_workers
-        barrier = threading.Barrier(threads)
-
-        def close_mine():
-            connections.close_all()
-            barrier.wait(timeout=10)  # keeps this thread busy so that every thread gets one
-
-        for future in [self.pool.submit(close_mine) for _thread in range(threads)]:
-            future.result()
-        self.pool.shutdown(wait=True)
+        close_pool(self.pool)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
@@ -120,7 +97,7 @@ class TerminalFastPath:
         token = self._request_id.set(request_id)
         extra = [(b"x-request-id", request_id.encode())]
         try:
-            with translation.override(_language(headers.get("accept-language", ""))):
+            with translation.override(language_of(headers.get("accept-language", ""))):
                 status, payload, more = self._answer(headers, full_path, body)
                 return status, payload, more + extra
         except DatabaseError:

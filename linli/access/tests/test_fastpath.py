@@ -1,6 +1,5 @@
 """The ASGI fast path answers POST /access/decide exactly as the Ninja route does."""
 
-import asyncio
 import json
 
 import pytest
@@ -8,53 +7,15 @@ import pytest
 from linli.access import services
 from linli.access.decide.asgi import TerminalFastPath
 from linli.access.models import AccessEvent
-
-
-def call(app, path, body=b"", headers=(), method="POST"):
-    async def run():
-        sent = []
-        done = False
-
-        async def receive():
-            nonlocal done
-            if not done:
-                done = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await asyncio.sleep(30)
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"testserver"), *[(k.encode(), v.encode()) for k, v in headers]],
-            "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-        }
-        await app(scope, receive, send)
-        return sent
-
-    sent = asyncio.run(run())
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
+from linli.testing.asgi import call, served_edge
 
 
 @pytest.fixture
 def fast():
-    from linli.asgi import application
-
-    app = TerminalFastPath(application, threads=1)
-    yield app
-    app.close()
+    with served_edge() as edge:
+        app = TerminalFastPath(edge, threads=1)  # around the edge, as linli.asgi puts it
+        yield app
+        app.close()
 
 
 def decide(app, token, payload, **headers):

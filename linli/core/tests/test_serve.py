@@ -3,6 +3,7 @@
 The served instance gets its own var/ (SQLite, keys) so it never touches the test database.
 """
 
+import http.client
 import json
 import os
 import signal
@@ -85,7 +86,7 @@ def children_of(pid: int) -> dict[int, str]:
 
 def wait_for_parts(serve: subprocess.Popen, what: str, accept) -> dict[str, int]:
     """Waits until serve's children, keyed web/worker/scheduler, satisfy accept."""
-    markers = {"uvicorn": "web", "db_worker": "worker", "scheduler": "scheduler"}
+    markers = {"granian": "web", "db_worker": "worker", "scheduler": "scheduler"}
 
     def parts():
         children = children_of(serve.pid)
@@ -101,6 +102,20 @@ def healthy(port: int) -> bool:
             return json.load(response)["status"] == "ok"
     except OSError:
         return False
+
+
+def answer(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, str]:
+    """(status, error code) of a request whose body, if announced, is never sent."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest(method, path)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}").get("code", "")
+    finally:
+        conn.close()
 
 
 @contextmanager
@@ -129,6 +144,9 @@ def test_it_serves_then_stops_every_part_on_ctrl_c(var_dir, tmp_path):
     with serving(var_dir, log_path) as (serve, port):
         parts = wait_for_parts(serve, "web, worker and scheduler to start", lambda found: len(found) == 3)
         wait_for(lambda: f"http://127.0.0.1:{port}" in log_path.read_text(), "the banner with the URL")
+        assert answer(port, "GET", "/events/stream")[0] == 401  # the async view, through Django's ASGI
+        huge = {"Content-Type": "application/json", "Content-Length": str(10**9)}
+        assert answer(port, "POST", "/api/v1/me", huge) == (413, "request_too_large")
 
         os.killpg(serve.pid, signal.SIGINT)  # what the terminal sends to the foreground job on Ctrl-C
 

@@ -11,6 +11,7 @@ import ctypes
 import hashlib
 import logging
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -36,6 +37,7 @@ RESTARTS_PER_MINUTE = 5
 STOP_GRACE_SECONDS = 20
 TICK_SECONDS = 0.2
 STATIC_STAMP = ".linli-collected"
+WEB_MAX_OPEN_PER_PROCESS = 20000
 
 
 @dataclass
@@ -115,7 +117,7 @@ class Supervisor:
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         killed = False
         while alive := [(c, proc) for c, proc in running if proc.poll() is None]:
-            # A second Ctrl-C means "now", as it does for uvicorn itself.
+            # A second Ctrl-C means "now".
             if not killed and (time.monotonic() > deadline or self.stop_signals > 1):
                 for child, proc in alive:
                     log.warning("serve: killing %s (pid %s)", child.name, proc.pid)
@@ -127,7 +129,7 @@ class Supervisor:
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    """Signal the child's whole group: uvicorn or a worker may have children of its own."""
+    """Signal the child's whole group: the web server and a worker have children of their own."""
     try:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
@@ -154,7 +156,7 @@ def collect_static_if_changed() -> None:
 
 
 def _check_port_free(host: str, port: int) -> None:
-    """Fail now with a clear message rather than after a minute of uvicorn restarts."""
+    """Fail now with a clear message rather than after a minute of web server restarts."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -192,20 +194,43 @@ def export_address(host: str, port: int) -> None:
     os.environ["LINLI_PORT"] = str(port)
 
 
+def web_command(host: str, port: int, workers: int) -> list[str]:
+    """granian running linli.asgi (docs/decisions/0005-serving.md): one process per core, each
+    with its event loop for the streams and its thread pool for the views."""
+    return [
+        *[sys.executable, "-m", "granian", "--interface", "asginl", "linli.asgi:application"],
+        *["--host", host, "--port", str(port), "--workers", str(workers), "--no-ws"],
+        # A client must finish its headers within 10 s (slowloris); bodies have their own
+        # deadline in linli.core.edge.
+        *["--http1-header-read-timeout", "10000"],
+        # Open event streams count as requests in flight: let thousands of them in per process;
+        # linli.core.edge refuses the excess of the other requests with 503.
+        *["--backlog", "2048", "--backpressure", str(WEB_MAX_OPEN_PER_PROCESS)],
+        # Streams never end by themselves: give open connections 5 s on shutdown.
+        *["--workers-kill-timeout", "5", "--log-level", "warning"],
+    ]
+
+
 def _children(host: str, port: int) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
-    # uvicorn waits for open connections on shutdown; server-sent event streams never close
-    # by themselves, hence the short graceful timeout.
-    web = [sys.executable, "-m", "uvicorn", "linli.asgi:application", "--host", host, "--port", str(port)]
-    web += ["--lifespan", "off", "--timeout-graceful-shutdown", "5"]
-    children = [Child("web", web), Child("scheduler", [*linli, "scheduler"])]
+    workers = int(os.environ.get("LINLI_WEB_WORKERS") or os.cpu_count() or 1)
+    children = [Child("web", web_command(host, port, workers)), Child("scheduler", [*linli, "scheduler"])]
     if isinstance(task_backends["default"], DatabaseBackend):
         children.insert(1, Child("worker", [*linli, "db_worker", "--queue-name", "*", "--no-reload"]))
     return children
 
 
+def raise_open_files_limit() -> None:
+    """Each open connection is a file descriptor; many systems start processes at 1,024 while
+    allowing far more. The children inherit the raised limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 class Command(BaseCommand):
-    help = "Serve the platform: web server (uvicorn), task worker and scheduler, supervised."
+    help = "Serve the platform: web server (granian), task worker and scheduler, supervised."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("LINLI_HOST", "127.0.0.1"))
@@ -214,6 +239,7 @@ class Command(BaseCommand):
     def handle(self, *, host: str, port: int, **options):
         _check_port_free(host, port)
         export_address(host, port)
+        raise_open_files_limit()
         collect_static_if_changed()
         local = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{f'[{local}]' if ':' in local else local}:{port}"
