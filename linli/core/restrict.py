@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.core import rawsql
 from linli.core.roles import RESIDENT_ACTIONS, role_allows
 
 
@@ -120,6 +121,18 @@ def _narrowed_buildings(rows, columns: tuple[str, ...]) -> list[set[int] | None]
     return found
 
 
+def _live_memberships(membership: type[models.Model], user_id: int, today: date) -> list:
+    """The user's memberships that have not lapsed, in hand-written SQL (linli.core.rawsql):
+    every request of a signed-in user asks it first."""
+    sql = f"""
+        SELECT {rawsql.columns(membership, "m")} FROM {rawsql.table(membership)} m
+        WHERE m.user_id = %s AND (m.valid_until IS NULL OR m.valid_until >= %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, today])
+        return [rawsql.instance(membership, row) for row in cursor.fetchall()]
+
+
 def scope_of(user) -> UserScope:
     """Computed once per user object (one request), from memberships and occupancies."""
     if not getattr(user, "is_authenticated", False):
@@ -130,9 +143,7 @@ def scope_of(user) -> UserScope:
     from linli.core.models import Membership  # models.py imports this module for its managers
 
     today = timezone.localdate()
-    rows = list(
-        Membership.objects.filter(user=user).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    )
+    rows = _live_memberships(Membership, user.pk, today)
     memberships = [
         (m.role, m.community_id, buildings)
         for m, buildings in zip(rows, _narrowed_buildings(rows, Membership.NARROWING_COLUMNS), strict=True)
