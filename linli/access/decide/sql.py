@@ -21,11 +21,8 @@ from django.utils.dateparse import parse_datetime
 from linli.access.models import AccessEvent, AccessPoint, Credential, Grant, Terminal, VisitorPass, Zone
 from linli.access.rights import VISITOR_ROLES
 from linli.core.models import Membership
+from linli.core.rawsql import table
 from linli.registry.models import Occupancy, Person
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 @lru_cache(maxsize=16)
@@ -34,14 +31,14 @@ def _grants_sql(people: int) -> str:
     marks = ", ".join(["%s"] * people)
     return f"""
         SELECT g.person_id, p.name, g.source, g.valid_from, g.valid_until, g.schedule,
-               EXISTS (SELECT 1 FROM {_table(Occupancy)} o
+               EXISTS (SELECT 1 FROM {table(Occupancy)} o
                        WHERE o.id = g.source_id AND o.ended_at IS NULL AND o.valid_from <= %s
                          AND (o.valid_to IS NULL OR o.valid_to >= %s)),
-               EXISTS (SELECT 1 FROM {_table(Membership)} m
+               EXISTS (SELECT 1 FROM {table(Membership)} m
                        WHERE m.id = g.source_id AND (m.valid_until IS NULL OR m.valid_until >= %s))
-        FROM {_table(Grant)} g
+        FROM {table(Grant)} g
         JOIN {zone_points} zp ON zp.zone_id = g.zone_id
-        JOIN {_table(Person)} p ON p.id = g.person_id
+        JOIN {table(Person)} p ON p.id = g.person_id
         WHERE g.person_id IN ({marks}) AND g.revoked_at IS NULL AND zp.accesspoint_id = %s
     """
 
@@ -54,14 +51,14 @@ def _pass_source_live_sql() -> tuple[str, int]:
     roles = ", ".join(f"'{role}'" for role in VISITOR_ROLES)  # our own constants, not input
     condition = f"""(
         (vp.host_id IS NOT NULL AND EXISTS (
-            SELECT 1 FROM {_table(Occupancy)} o
+            SELECT 1 FROM {table(Occupancy)} o
             WHERE o.person_id = vp.host_id AND o.house_id = vp.house_id AND o.ended_at IS NULL
               AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)))
         OR (vp.host_id IS NULL AND (
-            EXISTS (SELECT 1 FROM {_table(Membership)} m
+            EXISTS (SELECT 1 FROM {table(Membership)} m
                     WHERE m.user_id = vp.created_by_id AND m.community_id = vp.community_id
                       AND m.role IN ({roles}) AND (m.valid_until IS NULL OR m.valid_until >= %s))
-            OR EXISTS (SELECT 1 FROM {_table(get_user_model())} u
+            OR EXISTS (SELECT 1 FROM {table(get_user_model())} u
                        WHERE u.id = vp.created_by_id AND u.is_active AND u.is_operator))))"""
     return condition, 3
 
@@ -70,7 +67,7 @@ def _pass_source_live_sql() -> tuple[str, int]:
 def _use_pass_sql() -> str:
     condition, _days = _pass_source_live_sql()
     return f"""
-        UPDATE {_table(VisitorPass)} AS vp SET uses = uses + 1
+        UPDATE {table(VisitorPass)} AS vp SET uses = uses + 1
         WHERE vp.id = %s AND vp.community_id = %s AND vp.revoked_at IS NULL AND vp.uses < vp.max_uses
           AND {condition}
         RETURNING uses >= max_uses
@@ -93,7 +90,7 @@ def use_pass(pass_id: int, community_id: int, today: date) -> bool | None:
 def _credential_sql() -> str:
     return f"""
         SELECT c.person_id, p.name, c.revoked_at
-        FROM {_table(Credential)} c JOIN {_table(Person)} p ON p.id = c.person_id
+        FROM {table(Credential)} c JOIN {table(Person)} p ON p.id = c.person_id
         WHERE c.community_id = %s AND c.kind = %s AND c.lookup = %s
         ORDER BY c.revoked_at IS NOT NULL, c.id DESC
         LIMIT 1
@@ -160,7 +157,7 @@ _POINT_FIELDS = (
 def _terminal_sql(by: str) -> str:
     columns = ", ".join([f"t.{c}" for c in _TERMINAL_FIELDS] + [f"p.{c}" for c in _POINT_FIELDS])
     return f"""
-        SELECT {columns} FROM {_table(Terminal)} t JOIN {_table(AccessPoint)} p ON p.id = t.point_id
+        SELECT {columns} FROM {table(Terminal)} t JOIN {table(AccessPoint)} p ON p.id = t.point_id
         WHERE t.{by} = %s
     """
 
@@ -209,7 +206,7 @@ def _event_sql() -> tuple[str, list]:
     fields = [AccessEvent._meta.get_field(name) for name in _EVENT_COLUMNS]
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {_table(AccessEvent)} ({names}) VALUES ({marks}) RETURNING id", fields
+    return f"INSERT INTO {table(AccessEvent)} ({names}) VALUES ({marks}) RETURNING id", fields
 
 
 def insert_event(**values) -> int:
@@ -226,7 +223,7 @@ def _denials_sql(by_method: bool) -> str:
     method = "AND method = %s" if by_method else ""
     return f"""
         SELECT COUNT(*) FROM (
-            SELECT 1 FROM {_table(AccessEvent)}
+            SELECT 1 FROM {table(AccessEvent)}
             WHERE point_id = %s AND at >= %s AND allowed = %s {method}
             LIMIT %s
         ) AS recent
