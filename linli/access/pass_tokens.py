@@ -43,6 +43,7 @@ def source_ended(visitor_pass: VisitorPass, now: datetime | None = None) -> str:
             .values_list("ended", flat=True)
             .first()
         )
+        visitor_pass.ended_now = ended  # status, reason and message of one answer ask it once
     return ended or ""
 
 
