@@ -92,3 +92,16 @@ def timed():
         yield elapsed
     finally:
         end = time.perf_counter()
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of pid (a server's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

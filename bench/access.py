@@ -12,7 +12,7 @@ verifier (scrypt for 10,000 PINs would only measure scrypt).
 Figures (one JSON line each on stdout):
 - decision latency in-process through the service (card, PIN, QR pass) and through the full
   Django stack with the test client (middleware, auth, parsing, event insert): the server time;
-- sustained decisions/s over HTTP: uvicorn with 2 workers and an asyncio keep-alive client on
+- sustained decisions/s over HTTP: the web server as `linli serve` runs it, 2 workers, and an asyncio keep-alive client on
   127.0.0.1 (client and server share the machine's 2 cores), with client-observed latency and
   the decision's own time from the Server-Timing header;
 - snapshot: full snapshot of a building door (build time, size), a delta after one
@@ -28,12 +28,11 @@ import os
 import random
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
 
-from _setup import emit, log, percentiles, setup_django, time_calls, timed
+from _setup import children, emit, log, percentiles, setup_django, time_calls, timed
 
 BENCH = "access"
 BUILDINGS = 50
@@ -46,7 +45,7 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=15.0, help="HTTP load duration")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rate", type=float, default=1000.0, help="offered decisions/s for the paced run")
-    parser.add_argument("--processes", type=int, default=2, help="uvicorn processes (one per core)")
+    parser.add_argument("--processes", type=int, default=2, help="web server processes (one per core)")
     return parser.parse_args()
 
 
@@ -383,26 +382,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(app: str) -> tuple[subprocess.Popen, int]:
-    """One single-worker uvicorn process. Several of them, not `--workers N`: uvicorn's
-    multi-worker mode shares a socket created without IPPROTO_TCP, so asyncio never sets
-    TCP_NODELAY on its connections and every response waits ~40 ms for a delayed ACK."""
+def start_server(app: str, processes: int) -> tuple[subprocess.Popen, int]:
+    """The web server as `linli serve` runs it (its own command line), with `app` swapped in."""
+    from linli.core.management.commands.serve import web_command
+
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, "LINLI_LOG_LEVEL": "ERROR"},
+        web_command("127.0.0.1", port, processes, app), env={**os.environ, "LINLI_LOG_LEVEL": "ERROR"}
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -414,12 +400,16 @@ def start_server(app: str) -> tuple[subprocess.Popen, int]:
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    raise RuntimeError("uvicorn did not come up in 60 s")
+    raise RuntimeError("the web server did not come up in 60 s")
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of the server and its workers (children's own time, not waited-for totals)."""
+    total = 0.0
+    for each in [pid, *children(pid)]:
+        fields = open(f"/proc/{each}/stat").read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def load(
@@ -479,7 +469,7 @@ def over_http(world: dict, args, app: str, name: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    servers = [start_server(app) for _ in range(args.processes)]
+    servers = [start_server(app, args.processes)]
     ports = [port for _server, port in servers]
     token = world["terminals"]["door"][1]
     # The residents of 1号楼, whose door this terminal is: the load is the everyday allowed passage.
@@ -653,10 +643,10 @@ def main() -> None:
     world = build(args.grants)
     log("in-process decisions …")
     in_process(world, args.samples)
-    log(f"HTTP load for {args.seconds:.0f} s on {args.processes} uvicorn processes, fast path …")
+    log(f"HTTP load for {args.seconds:.0f} s on {args.processes} web processes, fast path …")
     over_http(world, args, "linli.asgi:application", "http_fastpath")
-    log("… and through the Django route alone (linli.asgi) for comparison")
-    over_http(world, args, "linli.asgi:django_application", "http_django_route")
+    log("… and through the ordinary route (linli.asgi:ordinary_route) for comparison")
+    over_http(world, args, "linli.asgi:ordinary_route", "http_django_route")
     log("snapshots …")
     snapshots(world)
     log("faces …")

@@ -10,11 +10,19 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
 
 from linli.access.decide.asgi import TerminalFastPath
 from linli.core.edge import Edge
 
 # Both handlers set Django up; the fast path and the edge read the settings and apps after that.
-application = TerminalFastPath(Edge(wsgi=get_wsgi_application(), asgi=get_asgi_application()))
+# `ordinary_route` is everything but the fast path: bench/access.py serves it to measure the
+# decision through Django, the figure that decides whether the fast path still has a reason.
+ordinary_route = Edge(wsgi=get_wsgi_application(), asgi=get_asgi_application())
+platform = TerminalFastPath(ordinary_route)
+# Behind a reverse proxy on a trusted address, the client's address and scheme are the ones it
+# forwards (X-Forwarded-For, X-Forwarded-Proto): sign-in limits count per client, not per proxy.
+application = wrap_asgi_with_proxy_headers(platform, settings.LINLI_FORWARDED_ALLOW_IPS)

@@ -93,6 +93,8 @@ ROOT_URLCONF = "linli.urls"
 LINLI_WEB_THREADS = int(env("LINLI_WEB_THREADS", "8"))
 LINLI_WEB_QUEUE = int(env("LINLI_WEB_QUEUE", "256"))
 LINLI_BODY_TIMEOUT_SECONDS = float(env("LINLI_BODY_TIMEOUT_SECONDS", "30"))
+# Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy), comma-separated.
+LINLI_FORWARDED_ALLOW_IPS = env("LINLI_FORWARDED_ALLOW_IPS", "127.0.0.1")
 ASGI_APPLICATION = "linli.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"

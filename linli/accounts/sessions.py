@@ -10,8 +10,8 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def client_ip(request) -> str:
-    """The peer address. Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. uvicorn
-    --proxy-headers --forwarded-allow-ips=...); X-Forwarded-For is not trusted here."""
+    """The peer address. Behind a reverse proxy, linli.asgi sets REMOTE_ADDR from X-Forwarded-For
+    when the proxy's address is in LINLI_FORWARDED_ALLOW_IPS; the header is not read here."""
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -194,11 +194,11 @@ def export_address(host: str, port: int) -> None:
     os.environ["LINLI_PORT"] = str(port)
 
 
-def web_command(host: str, port: int, workers: int) -> list[str]:
+def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:application") -> list[str]:
     """granian running linli.asgi (docs/decisions/0005-serving.md): one process per core, each
     with its event loop for the streams and its thread pool for the views."""
     return [
-        *[sys.executable, "-m", "granian", "--interface", "asginl", "linli.asgi:application"],
+        *[sys.executable, "-m", "granian", "--interface", "asginl", app],
         *["--host", host, "--port", str(port), "--workers", str(workers), "--no-ws"],
         # A client must finish its headers within 10 s (slowloris); bodies have their own
         # deadline in linli.core.edge.
