@@ -80,6 +80,22 @@ def language_of(accept_language: str) -> str:
     return settings.LANGUAGE_CODE
 
 
+async def send_json(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    """One whole JSON answer over ASGI."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def close_pool(pool: ThreadPoolExecutor) -> None:
     """Closes the database connection each thread of the pool keeps, and stops the pool: tests
     end with no connection left open (PostgreSQL drops the test database only then)."""
@@ -157,16 +173,5 @@ class Edge:
             message = str(MESSAGES[code]) % {"mb": settings.LINLI_MAX_REQUEST_BYTES // (1024 * 1024)}
             body = json.dumps({"code": code, "message": message, "fields": {}}, ensure_ascii=False).encode()
         extra = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())] if status == 503 else []
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),  # an unread body must not be taken for the next request
-                    *extra,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        # Connection: close, as an unread body must not be taken for the next request.
+        await send_json(send, status, body, [(b"connection", b"close"), *extra])

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from linli.core.edge import close_pool, language_of
+from linli.core.edge import close_pool, language_of, send_json
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +78,7 @@ class TerminalFastPath:
                     self.pool, self.handle, headers, full_path, bytes(body)
                 )
                 break
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(payload)).encode()),
-                    *extra,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await send_json(send, status, payload, extra)
 
     def handle(self, headers: dict, full_path: str, body: bytes) -> tuple[int, bytes, list]:
         incoming = headers.get("x-request-id", "")[:40]
