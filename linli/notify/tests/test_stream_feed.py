@@ -10,7 +10,7 @@ import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.backends import utils as db_utils
 from django.test import AsyncClient
 
@@ -143,6 +143,8 @@ def test_it_reads_the_outbox_once_per_interval_however_many_streams_are_open(wor
             client = await signed_in(user)
             streams += [await Stream.open(client) for _ in range(5)]
         await until(lambda: all(s.idle() for s in streams))
+        # The requests' thread (here the test's own) gave its database connection back.
+        held = await sync_to_async(lambda: connection.connection is not None)()
         start = len(queries.sql)
         await asyncio.sleep(window)
         while_idle = queries.sql[start:]
@@ -151,10 +153,11 @@ def test_it_reads_the_outbox_once_per_interval_however_many_streams_are_open(wor
         await asyncio.sleep(3 * POLL)  # the poller notices and ends
         closed = len(queries.sql)
         await asyncio.sleep(window / 2)
-        return len(streams), before_any, while_idle, queries.sql[closed:]
+        return len(streams), held, before_any, while_idle, queries.sql[closed:]
 
-    opened, before_any, while_idle, after_close = async_to_sync(scenario)()
+    opened, held, before_any, while_idle, after_close = async_to_sync(scenario)()
     assert opened == 50
+    assert not held
     assert before_any == 0  # no stream, no poller
     reads = [s for s in while_idle if outbox_read(s)]
     assert reads == while_idle  # idle streams run no query of their own, not even a session check
