@@ -259,6 +259,13 @@ def health_times(port: int, samples: int) -> list[float]:
     return times
 
 
+async def health(port: int, samples: int, label: str, **extra) -> None:
+    times = await asyncio.get_running_loop().run_in_executor(None, health_times, port, samples)
+    for cut, value in percentiles(times).items():
+        if cut != "p95":
+            emit(BENCH, f"health_{cut}_{label}", value, "ms", n=len(times), **extra)
+
+
 def server_counts(port: int) -> dict[str, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -284,9 +291,7 @@ def fitting_streams(wanted: int) -> int:
 async def measure(args, port: int, server: Server, community_id: int, tokens, user_ids, count: int) -> None:
     loop = asyncio.get_running_loop()
     pid = server.proc.pid
-    health = await loop.run_in_executor(None, health_times, port, args.health)
-    emit(BENCH, "health_p50_no_streams", percentiles(health)["p50"], "ms", n=len(health))
-    emit(BENCH, "health_p99_no_streams", percentiles(health)["p99"], "ms", n=len(health))
+    await health(port, args.health, "no_streams")
     before = proc_status(pid)
 
     received: dict[int, int] = {}
@@ -322,23 +327,7 @@ async def measure(args, port: int, server: Server, community_id: int, tokens, us
         seconds=round(seconds, 1),
     )
 
-    health = await loop.run_in_executor(None, health_times, port, args.health)
-    emit(
-        BENCH,
-        "health_p50_streams_open",
-        percentiles(health)["p50"],
-        "ms",
-        n=len(health),
-        streams=len(streams),
-    )
-    emit(
-        BENCH,
-        "health_p99_streams_open",
-        percentiles(health)["p99"],
-        "ms",
-        n=len(health),
-        streams=len(streams),
-    )
+    await health(port, args.health, "streams_open", streams=len(streams))
 
     seq, jitter = 0, random.Random(8)
     for kind, audience in (("broadcast", None), ("per_user", user_ids)):
