@@ -36,7 +36,6 @@ import random
 import re
 import resource
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -364,13 +363,13 @@ def main() -> None:
     count = fitting_streams(args.streams)
     url, drop_schema = database_url()
     try:
-        setup_django(BENCH, database_url=url)
+        var_dir = setup_django(BENCH, database_url=url)
         users = -(-count // STREAMS_PER_USER)
         community_id, tokens, user_ids = prepare(users)
         log(f"{users} users with a token each; starting uvicorn")
         port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "LINLI_SSE_MAX_SECONDS": "3600"}
-        logfile = Path(tempfile.mkdtemp(prefix="linli-bench-sse-log-")) / "server.log"
+        logfile = var_dir / "server.log"  # removed at exit with the rest of the run
         server = Server(server_command(port), env, port, logfile)
         try:
             server.wait_until_up(HEALTH)
@@ -381,7 +380,7 @@ def main() -> None:
                 line for line in logfile.read_text().splitlines() if "Error" in line or "Traceback" in line
             ]
             if errors:
-                log(f"server log ({logfile}): {len(errors)} error lines, first: {errors[0]}")
+                log(f"the server logged {len(errors)} error lines, the first: {errors[0]}")
     finally:
         drop_schema()
 
