@@ -1,6 +1,7 @@
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from linli.core.models import OutboxEvent
+from linli.notify.audience import ADDRESS_COLUMNS, Audience, addressed_to
 from linli.notify.models import Notification
 
 INBOX_VIEW = "inbox.view"
@@ -19,12 +20,15 @@ def latest_event_id() -> int:
     return OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
 
 
-def stream_events(user_id: int, community_ids: frozenset[int], after: int):
-    """The event stream's next rows: the user's own events, and the broadcasts of the communities
-    where they hold a role. (id, topic, payload), oldest first."""
-    wanted = Q(user_id=user_id)
-    if community_ids:
-        wanted |= Q(user_id__isnull=True, community_id__in=community_ids)
-    return (
-        OutboxEvent.objects.filter(wanted, id__gt=after).order_by("id").values_list("id", "topic", "payload")
-    )
+def stream_events(audience: Audience, after: int, upto: int, limit: int) -> list[tuple]:
+    """A stream's catch-up: its rows with `after < id <= upto`, (id, topic, payload), oldest first,
+    at most `limit`. Both columns the filter may use are indexed with the id."""
+    rows = OutboxEvent.objects.filter(addressed_to(audience.addresses()), id__gt=after, id__lte=upto)
+    return list(rows.order_by("id").values_list("id", "topic", "payload")[:limit])
+
+
+def outbox_after(after: int, limit: int) -> list[dict]:
+    """The shared poller's read: every row after `after`, whoever it is for, oldest first, at
+    most `limit`; with the columns that say whom it is for (audience.address)."""
+    rows = OutboxEvent.objects.filter(id__gt=after).order_by("id")
+    return list(rows.values("id", "topic", "payload", *ADDRESS_COLUMNS)[:limit])

@@ -1,35 +1,35 @@
 """GET /events/stream: live updates as server-sent events, fed from the outbox (core.OutboxEvent).
 
 Who gets what: every user gets the events addressed to them; staff also get the events
-addressed to a whole community they hold a role in. The stream polls the outbox (no Redis),
+addressed to a whole community they hold a role in. One poller per server process reads the
+outbox for all open streams and hands each its rows (linli/notify/feed.py; no Redis). A stream
 sends `id:`/`event:`/`data:` frames, a comment line as heartbeat, and ends after a while so that
 the browser reconnects with Last-Event-ID and a revoked session or token stops streaming.
 The protocol is in docs/notifications.md.
 """
 
-import asyncio
 import json
 import threading
 import time
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from linli.core import queries as core_queries
-from linli.notify import queries
+from linli.notify import feed, queries
+from linli.notify.audience import Audience
 
-BATCH = 200
 RETRY_MS = 3000
 BUSY_RETRY_SECONDS = 30
 
 
 class StreamSlots:
     """How many streams each user holds open in this process. Each open stream holds a socket and
-    a poll loop: one resident held 500 and cost the server 216 MB. Beyond
+    a request in the server (about 140 KB; once 430 KB, when one resident held 500). Beyond
     LINLI_SSE_MAX_STREAMS_PER_USER a new stream is refused (429 `too_many_streams`); the
     browser's EventSource retries later, by when a closed tab has freed its slot."""
 
@@ -77,8 +77,8 @@ async def _user(request, bearer_user):
     return user if user.is_authenticated else None
 
 
-def _latest_id() -> int:
-    return queries.latest_event_id()
+def _close_connection() -> None:
+    connection.close()  # the connection of the thread this runs on
 
 
 def _resume_from(request) -> int | None:
@@ -88,54 +88,39 @@ def _resume_from(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _fetch(user_id: int, community_ids: frozenset[int], after: int) -> list[tuple]:
-    try:
-        return list(queries.stream_events(user_id, community_ids, after)[:BATCH])
-    except DatabaseError:
-        # Polls run on a small shared thread pool; a broken connection must not be reused.
-        connection.close()
-        raise
-
-
 def frame(event_id: int, topic: str, data) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return f"id: {event_id}\nevent: {topic}\ndata: {payload}\n\n"
 
 
-async def frames(user_id: int, community_ids: frozenset[int], after: int, release=None):
+async def frames(audience: Audience, after: int, release=None):
     """The stream body: a `ready` frame carrying the resume point, then events as they come.
     `release` frees the user's stream slot however the stream ends (lifetime, hang-up, error)."""
     try:
-        async for chunk in _frames(user_id, community_ids, after):
+        async for chunk in _frames(audience, after):
             yield chunk
     finally:
         if release is not None:
             release()
 
 
-async def _frames(user_id: int, community_ids: frozenset[int], after: int):
-    poll = settings.LINLI_SSE_POLL_SECONDS
+async def _frames(audience: Audience, after: int):
     heartbeat = settings.LINLI_SSE_HEARTBEAT_SECONDS
-    lifetime = settings.LINLI_SSE_MAX_SECONDS
-    # Not thread-sensitive: polls share the default executor's few threads (and their DB
-    # connections) instead of holding one thread and one connection per open stream.
-    fetch = sync_to_async(_fetch, thread_sensitive=False)
+    ends = time.monotonic() + settings.LINLI_SSE_MAX_SECONDS
     yield f"retry: {RETRY_MS}\n\n"
     yield frame(after, "ready", {"last_event_id": after})
-    started = last_sent = time.monotonic()
-    while time.monotonic() - started < lifetime:
-        rows = await fetch(user_id, community_ids, after)
-        for event_id, topic, payload in rows:
-            yield frame(event_id, topic, payload)
-            after = event_id
-        now = time.monotonic()
-        if rows:
-            last_sent = now
-        elif now - last_sent >= heartbeat:
-            yield ": keep-alive\n\n"
-            last_sent = now
-        if len(rows) < BATCH:
-            await asyncio.sleep(poll)
+    with feed.subscribe(audience, after) as events:
+        last_sent = time.monotonic()
+        while (now := time.monotonic()) < ends:
+            batch = await events.next(timeout=min(last_sent + heartbeat, ends) - now)
+            for event_id, topic, payload in batch:
+                yield frame(event_id, topic, payload)
+            now = time.monotonic()
+            if batch:
+                last_sent = now
+            elif now - last_sent >= heartbeat:
+                yield ": keep-alive\n\n"
+                last_sent = now
 
 
 @require_GET
@@ -166,12 +151,16 @@ async def stream(request, bearer_user):
         community_ids = await sync_to_async(core_queries.staff_community_ids)(user)
         after = _resume_from(request)
         if after is None:
-            after = await sync_to_async(_latest_id)()
+            after = await sync_to_async(queries.latest_event_id)()
+        # The request's own thread is done with the database for the stream's whole life: its
+        # connection would otherwise stay open, one per stream (the feed reads on its own threads).
+        await sync_to_async(_close_connection)()
     except BaseException:
         release()
         raise
     response = StreamingHttpResponse(
-        frames(user.pk, community_ids, after, release), content_type="text/event-stream; charset=utf-8"
+        frames(Audience(user.pk, community_ids), after, release),
+        content_type="text/event-stream; charset=utf-8",
     )
     # A stream never iterated (the client left before the first byte) is still closed by Django.
     response._resource_closers.append(release)
