@@ -6,8 +6,9 @@
 Figures:
 - notify() to 1,000 recipients in one transaction (inbox rows + outbox rows), in-app only;
 - GET /api/v1/inbox for a user with 10,000 messages (first page and a deep page), in-process;
-- one SSE poll (`linli.notify.views._fetch`) for a staff member against a large outbox where
-  almost every row is someone else's: the cost each open stream pays per second;
+- the event stream's reads against a large outbox where almost every row is someone else's: a
+  staff member's catch-up when a stream opens, and the shared poller's batch (once per process
+  per poll, whatever the number of open streams);
 - the throttle: taking three limits at once, and a whole SMS code request.
 """
 
@@ -71,7 +72,9 @@ def main() -> None:
     from linli.accounts import limits, throttle
     from linli.accounts.services import do_request_sms_code
     from linli.core.models import Community, Membership, OutboxEvent
-    from linli.notify import views
+    from linli.core.queries import staff_community_ids
+    from linli.notify import queries
+    from linli.notify.audience import Audience
     from linli.notify.models import Notification
     from linli.notify.services import notify
 
@@ -116,13 +119,18 @@ def main() -> None:
         emit(BENCH, f"inbox_page_{label}_p50", percentiles(times)["p50"], "ms", n=10_000)
         emit(BENCH, f"inbox_page_{label}_p95", percentiles(times)["p95"], "ms", n=10_000)
 
-    # One SSE poll for a staff member near the head of a large outbox.
+    # The event stream's reads near the head of a large outbox: a staff member's catch-up over the
+    # last 1,000 rows, and the shared poller's read of the next batch (one per process per poll).
     total = OutboxEvent.objects.count()
     head = OutboxEvent.objects.order_by("-id").values_list("id", flat=True)[1_000]
-    staff_communities = views._staff_communities(staff)
-    times = time_calls(lambda i: views._fetch(staff.id, staff_communities, head), samples=500)
-    emit(BENCH, "sse_poll_p50", percentiles(times)["p50"], "ms", n=total)
-    emit(BENCH, "sse_poll_p95", percentiles(times)["p95"], "ms", n=total)
+    audience = Audience(staff.id, staff_community_ids(staff))
+    top = head + 1_000
+    times = time_calls(lambda i: queries.stream_events(audience, head, top, 200), samples=500)
+    emit(BENCH, "sse_catch_up_p50", percentiles(times)["p50"], "ms", n=total)
+    emit(BENCH, "sse_catch_up_p95", percentiles(times)["p95"], "ms", n=total)
+    times = time_calls(lambda i: queries.outbox_after(head, 200), samples=500)
+    emit(BENCH, "sse_shared_poll_p50", percentiles(times)["p50"], "ms", n=total)
+    emit(BENCH, "sse_shared_poll_p95", percentiles(times)["p95"], "ms", n=total)
 
     # The throttle and a whole SMS code request (with a silent gateway).
     checks = [

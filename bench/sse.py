@@ -1,5 +1,5 @@
 """Event stream under many idle connections: K streams held open against linli served by one
-uvicorn process, driven by an asyncio raw-socket client.
+web server process (serve's own command), driven by an asyncio raw-socket client.
 
     make bench ONLY=sse [ARGS="--streams 2000 --idle 5"]
     .venv/bin/python bench/sse.py [--streams 10000] [--idle 10] [--events 5]
@@ -7,7 +7,7 @@ uvicorn process, driven by an asyncio raw-socket client.
 Set-up in-process, in a throwaway SQLite database (or, when DATABASE_URL names a PostgreSQL
 database, a schema of its own in it, as bench/api.py does): one community and a user for every 5
 streams (the per-user cap is 6), each a property manager of the community with a bearer token.
-The server is `python -m uvicorn` serving this module's `counted_app`: linli's ASGI application
+The server is serve's web command (granian, one process) serving this module's `counted_app`: linli's ASGI application
 plus GET /_bench/queries, the number of SQL statements the server process has run on any
 connection and thread (the benchmark's own counter; linli serves no such route).
 
@@ -35,13 +35,12 @@ import os
 import random
 import re
 import resource
-import sys
 import threading
 import time
 import weakref
 from pathlib import Path
 
-from _setup import emit, log, percentiles, setup_django
+from _setup import children, emit, log, percentiles, setup_django
 from api import HEALTH, Server, database_url, free_port
 
 BENCH = "sse"
@@ -65,7 +64,7 @@ def parse_args():
 
 
 def counted_app():
-    """The ASGI application the bench serves (uvicorn --factory): linli's, plus
+    """The ASGI application the bench serves (granian --factory): linli's, plus
     GET /_bench/queries -> {"statements": every SQL statement of this process so far,
     "connections": its database connections open now}."""
     from django.db.backends.signals import connection_created
@@ -107,15 +106,20 @@ def counted_app():
 
 
 def server_command(port: int) -> list[str]:
+    """`linli serve`'s web command with one process and this module's counting application."""
+    from linli.core.management.commands.serve import web_command
+
     return [
-        sys.executable, "-m", "uvicorn", "--factory", "sse:counted_app", "--app-dir", str(BENCH_DIR),
-        "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--no-access-log",
-        "--log-level", "warning", "--backlog", "4096",
-    ]  # fmt: skip
+        *web_command("127.0.0.1", port, 1, app="sse:counted_app"),
+        "--factory",
+        "--working-dir",
+        str(BENCH_DIR),
+    ]
 
 
 def proc_status(pid: int) -> dict[str, int]:
-    """VmRSS (kB) and Threads of a process."""
+    """VmRSS (kB) and Threads of the server: its worker process (granian's child), or itself."""
+    pid = (children(pid) or [pid])[0]
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _sep, value = line.partition(":")
@@ -366,7 +370,7 @@ def main() -> None:
         var_dir = setup_django(BENCH, database_url=url)
         users = -(-count // STREAMS_PER_USER)
         community_id, tokens, user_ids = prepare(users)
-        log(f"{users} users with a token each; starting uvicorn")
+        log(f"{users} users with a token each; starting the web server")
         port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "LINLI_SSE_MAX_SECONDS": "3600"}
         logfile = var_dir / "server.log"  # removed at exit with the rest of the run
