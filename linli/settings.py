@@ -93,6 +93,9 @@ ROOT_URLCONF = "linli.urls"
 LINLI_WEB_THREADS = int(env("LINLI_WEB_THREADS", "8"))
 LINLI_WEB_QUEUE = int(env("LINLI_WEB_QUEUE", "256"))
 LINLI_BODY_TIMEOUT_SECONDS = float(env("LINLI_BODY_TIMEOUT_SECONDS", "30"))
+# A client must finish sending its request line and headers within this time (slow clients);
+# the web server closes the connection otherwise.
+LINLI_HEADER_TIMEOUT_SECONDS = float(env("LINLI_HEADER_TIMEOUT_SECONDS", "10"))
 # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy), comma-separated.
 LINLI_FORWARDED_ALLOW_IPS = env("LINLI_FORWARDED_ALLOW_IPS", "127.0.0.1")
 ASGI_APPLICATION = "linli.asgi.application"

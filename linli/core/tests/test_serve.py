@@ -118,14 +118,28 @@ def answer(port: int, method: str, path: str, headers: dict | None = None) -> tu
         conn.close()
 
 
+def hung_up_on_slow_headers(port: int) -> bool:
+    """A client that starts its headers and never finishes them is let go after the header
+    timeout (1 s in the test), instead of holding its connection for good."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        started = time.monotonic()
+        try:
+            while sock.recv(4096):  # a 408, if the server sends one, then the end of the stream
+                pass
+        except ConnectionResetError:
+            pass
+        return time.monotonic() - started < 5
+
+
 @contextmanager
-def serving(var_dir: Path, log_path: Path):
+def serving(var_dir: Path, log_path: Path, **env):
     """Starts `linli serve` in its own process group, as a shell starts a foreground job."""
     port = free_port()
     with open(log_path, "wb") as log:
         serve = subprocess.Popen(
             [sys.executable, "-m", "linli", "serve", "--port", str(port)],
-            env=linli_env(var_dir),
+            env={**linli_env(var_dir), **env},
             stdout=log,
             stderr=subprocess.STDOUT,
             process_group=0,
@@ -141,12 +155,13 @@ def serving(var_dir: Path, log_path: Path):
 
 def test_it_serves_then_stops_every_part_on_ctrl_c(var_dir, tmp_path):
     log_path = tmp_path / "serve.log"
-    with serving(var_dir, log_path) as (serve, port):
+    with serving(var_dir, log_path, LINLI_HEADER_TIMEOUT_SECONDS="1") as (serve, port):
         parts = wait_for_parts(serve, "web, worker and scheduler to start", lambda found: len(found) == 3)
         wait_for(lambda: f"http://127.0.0.1:{port}" in log_path.read_text(), "the banner with the URL")
         assert answer(port, "GET", "/events/stream")[0] == 401  # the async view, through Django's ASGI
         huge = {"Content-Type": "application/json", "Content-Length": str(10**9)}
         assert answer(port, "POST", "/api/v1/me", huge) == (413, "request_too_large")
+        assert hung_up_on_slow_headers(port) and healthy(port)
 
         os.killpg(serve.pid, signal.SIGINT)  # what the terminal sends to the foreground job on Ctrl-C
 

@@ -200,9 +200,9 @@ def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:appli
     return [
         *[sys.executable, "-m", "granian", "--interface", "asginl", app],
         *["--host", host, "--port", str(port), "--workers", str(workers), "--no-ws"],
-        # A client must finish its headers within 10 s (slowloris); bodies have their own
-        # deadline in linli.core.edge.
-        *["--http1-header-read-timeout", "10000"],
+        # A client must finish its headers in time (slowloris); bodies have their own deadline
+        # in linli.core.edge.
+        *["--http1-header-read-timeout", str(int(settings.LINLI_HEADER_TIMEOUT_SECONDS * 1000))],
         # Open event streams count as requests in flight: let thousands of them in per process;
         # linli.core.edge refuses the excess of the other requests with 503.
         *["--backlog", "2048", "--backpressure", str(WEB_MAX_OPEN_PER_PROCESS)],
