@@ -118,7 +118,7 @@ def _create(
         jti=secrets.token_hex(16),
         **fields,
     )
-    visitor_pass.gates.set(gates)
+    visitor_pass.gates.add(*gates)  # a new pass has none: no need to read them first (set)
     signing_keys.ensure_signing_key(house.community_id)
     audit.record(
         actor=actor,
