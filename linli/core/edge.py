@@ -130,12 +130,14 @@ class Edge:
         if refusal := self._refusal(scope, headers):
             await self._refuse(send, headers, *refusal)
             return
+        body = await self._body(receive)
+        if body is None:
+            await self._refuse(send, headers, 408, "request_timeout")
+            return
+        # Counted from here only: clients still sending their bodies hold no thread, and slow
+        # senders must not fill the queue that keeps the others' requests moving.
         self.in_flight += 1
         try:
-            body = await self._body(receive)
-            if body is None:
-                await self._refuse(send, headers, 408, "request_timeout")
-                return
             await self.wsgi(scope, _replay(body, receive), send)
         finally:
             self.in_flight -= 1
