@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.access",
     "linli.grid",
+    "linli.billing",
     "linli.notify",
     "linli.web",
     "linli.demo",

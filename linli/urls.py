@@ -12,6 +12,7 @@ urlpatterns = [
     # notify sits below accounts: the stream is handed accounts' bearer-token lookup here.
     path("events/stream", notify_views.stream, {"bearer_user": token_user}),
     path("access/", include("linli.access.urls")),
+    path("billing/", include("linli.billing.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),

@@ -34,6 +34,12 @@ class Action:
     ACCESS_CHANGE = "access.change"
     ACCESS_ADMIN = "access.admin"
     VISITOR_REGISTER = "visitor.register"
+    # Fees (issue 9): see bills and payments; set up fee items, standards, readings and runs;
+    # take payments at the counter; approve waivers and refunds (managers only).
+    BILLING_VIEW = "billing.view"
+    BILLING_SETUP = "billing.setup"
+    BILLING_COLLECT = "billing.collect"
+    BILLING_APPROVE = "billing.approve"
 
 
 A = Action
@@ -55,6 +61,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ACCESS_CHANGE,
             A.ACCESS_ADMIN,
             A.VISITOR_REGISTER,
+            A.BILLING_VIEW,
+            A.BILLING_SETUP,
+            A.BILLING_COLLECT,
+            A.BILLING_APPROVE,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -67,6 +77,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ACCESS_VIEW,
             A.ACCESS_CHANGE,
             A.VISITOR_REGISTER,
+            A.BILLING_VIEW,
+            A.BILLING_COLLECT,
         }
     ),
     Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW}),
@@ -83,12 +95,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.STATS_VIEW,
         }
     ),
-    Role.COMMITTEE_MEMBER: frozenset({A.PROPERTY_VIEW, A.STATS_VIEW}),
+    # The committee oversees the property company's accounts: it reads them, it does not post.
+    Role.COMMITTEE_MEMBER: frozenset({A.PROPERTY_VIEW, A.STATS_VIEW, A.BILLING_VIEW}),
     Role.GOV_VIEWER: frozenset({A.STATS_VIEW, A.PROPERTY_VIEW}),
 }
 
 # What a resident may do on their own household's records (derived from occupancy, not a role).
-RESIDENT_ACTIONS = frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW})
+RESIDENT_ACTIONS = frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW, A.BILLING_VIEW})
 
 
 def role_allows(role: str, action: str) -> bool:

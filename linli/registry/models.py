@@ -169,6 +169,8 @@ class Occupancy(Timestamped):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="occupancies")
     relation = models.CharField(_("关系"), max_length=20, choices=Relation.choices)
     lives_here = models.BooleanField(_("在此居住"), default=True)
+    # A lease term: the tenant, not the owner, pays the fees billed to the occupant (billing).
+    tenant_pays_fees = models.BooleanField(_("租客缴纳物业费"), default=False)
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("截止日期"), null=True, blank=True)
     # The occupancy this one depends on: a tenant's family ends with the tenant's lease.

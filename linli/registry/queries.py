@@ -369,3 +369,13 @@ def residency_of(user, today) -> Residency:
 
 def communities_of_buildings(building_ids):
     return Building.objects.filter(pk__in=building_ids).values("community_id")
+
+
+def household_user_ids(house_id: int) -> list[int]:
+    """Accounts of the people living in a house today: whom a house's events are told to."""
+    return list(
+        Occupancy.objects.active()
+        .filter(house_id=house_id, person__user_id__isnull=False)
+        .values_list("person__user_id", flat=True)
+        .distinct()
+    )
