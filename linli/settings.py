@@ -132,6 +132,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
     # instead of one failing with "database is locked" halfway through.
+    # linli.core.sqlite: the threads of a process queue for the write lock (see its docstring).
+    DATABASES["default"]["ENGINE"] = "linli.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
