@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from linli.billing import ledger
+from linli.billing.services import ledger
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, Payment, Receipt
 from linli.core.events import publish
