@@ -63,7 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 if not _take(fd, deadline):
                     raise OperationalError("database is locked")
                 self.writer_fd = fd
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in the stubs
         except BaseException:
             self._release_writer()
             raise
@@ -78,18 +78,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private in the stubs
         finally:
             self._release_writer()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private in the stubs
         finally:
             self._release_writer()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private in the stubs
         finally:
             self._release_writer()
