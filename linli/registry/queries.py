@@ -1,5 +1,6 @@
 """Registry reads. Every one starts from restrict(user, action) (convention 3)."""
 
+import itertools
 from collections.abc import Sequence
 
 from django.db import connection
@@ -65,13 +66,46 @@ def houses(user):
 
 
 def house_with_household(user, house_id: int) -> House:
-    """One house and its current household in three queries, however large the registry."""
-    active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
-    return (
-        houses(user)
-        .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-        .get(pk=house_id)
-    )
+    """One house (with its building and unit) and its current household (`household`, with each
+    occupancy's person), in one statement of hand-written SQL (linli.core.rawsql): a resident's
+    home screen asks it on every visit. Its ORM reference is in registry/tests/test_house_read.py."""
+    today = timezone.localdate()
+    sql = f"""
+        SELECT {rawsql.columns(House, "h")}, {rawsql.columns(Building, "b")}, {rawsql.columns(Unit, "u")},
+               {rawsql.columns(Occupancy, "o")}, {rawsql.columns(Person, "p")}
+        FROM {rawsql.table(House)} h
+        JOIN {rawsql.table(Building)} b ON b.id = h.building_id
+        JOIN {rawsql.table(Unit)} u ON u.id = h.unit_id
+        LEFT JOIN {rawsql.table(Occupancy)} o ON o.house_id = h.id AND o.ended_at IS NULL
+             AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
+        LEFT JOIN {rawsql.table(Person)} p ON p.id = o.person_id
+        WHERE h.id = %s
+        ORDER BY o.relation, o.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, today, house_id])
+        rows = cursor.fetchall()
+    if not rows:
+        raise House.DoesNotExist
+    ends = list(itertools.accumulate(rawsql.width(m) for m in (House, Building, Unit, Occupancy, Person)))
+    house = rawsql.instance(House, rows[0][: ends[0]])
+    if not scope_of(user).sees(
+        Action.PROPERTY_VIEW,
+        community_id=house.community_id,
+        building_id=house.building_id,
+        house_id=house.pk,
+    ):
+        raise House.DoesNotExist
+    house.building = rawsql.instance(Building, rows[0][ends[0] : ends[1]])
+    house.unit = rawsql.instance(Unit, rows[0][ends[1] : ends[2]])
+    house.household = []  # type: ignore[attr-defined]  # as the reference's to_attr
+    for row in rows:
+        if row[ends[2]] is None:
+            continue  # nobody lives there today
+        occupancy = rawsql.instance(Occupancy, row[ends[2] : ends[3]])
+        occupancy.person = rawsql.instance(Person, row[ends[3] : ends[4]])
+        house.household.append(occupancy)  # type: ignore[attr-defined]
+    return house
 
 
 def people(user):
