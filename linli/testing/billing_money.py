@@ -53,7 +53,11 @@ def bill(house, item: FeeItem, amount_fen: int, *, due_on: date | None = None, p
 
 def pay(b: Bill, fen: int, channel=Channel.CASH) -> Payment:
     p = Payment.objects.create(
-        community_id=b.community_id, house=b.house, channel=channel, amount_fen=fen, out_trade_no=new_trade_no()
+        community_id=b.community_id,
+        house=b.house,
+        channel=channel,
+        amount_fen=fen,
+        out_trade_no=new_trade_no(),
     )
     PaymentAllocation.objects.create(payment=p, bill=b, amount_fen=fen)
     settle(p.pk)

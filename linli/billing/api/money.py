@@ -184,7 +184,8 @@ def _waiver(request, waiver_id: int) -> Waiver:
 def my_prepaid(request):
     """The signed-in resident's prepaid balance (预存余额) for each house they live in."""
     return [
-        {"house_id": h.pk, "house": h.label, "prepaid_fen": fen} for h, fen in queries.my_prepaid(request.user)
+        {"house_id": h.pk, "house": h.label, "prepaid_fen": fen}
+        for h, fen in queries.my_prepaid(request.user)
     ]
 
 
@@ -298,7 +299,11 @@ def refund_deposit(request, bill_id: int, data: DepositRefundIn):
     """Give a paid deposit back (in full, or less deductions kept as revenue, with a reason)."""
     bill = _bill(request, bill_id)
     refunds = charges.do_refund_deposit(
-        actor=request.user, bill=bill, refund_fen=data.refund_fen, deduct_fen=data.deduct_fen, reason=data.reason
+        actor=request.user,
+        bill=bill,
+        refund_fen=data.refund_fen,
+        deduct_fen=data.deduct_fen,
+        reason=data.reason,
     )
     bill.refresh_from_db()
     return {"bill": bill_out(bill), "refunds": refunds}

@@ -54,7 +54,9 @@ def _standard_for(item: FeeItem, house: House) -> FeeStandard:
         .first()
     )
     if standard is None:
-        raise ServiceError("no_fee_standard", _("该收费项目当前没有适用的收费标准"), fields={"fee_item": item.pk})
+        raise ServiceError(
+            "no_fee_standard", _("该收费项目当前没有适用的收费标准"), fields={"fee_item": item.pk}
+        )
     return standard
 
 
@@ -162,7 +164,9 @@ def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Re
             community_id=bill.community_id,
             kind="deposit_refund",
             legs=[
-                ledger.debit(Account.DEPOSITS, give, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk),
+                ledger.debit(
+                    Account.DEPOSITS, give, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk
+                ),
                 ledger.credit(account, give, sub=sub),
             ],
             bill=bill,
@@ -179,7 +183,9 @@ def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Re
 
 
 @transaction.atomic
-def do_refund_deposit(*, actor: Actor, bill: Bill, refund_fen, deduct_fen=0, reason: str = "") -> list[Refund]:
+def do_refund_deposit(
+    *, actor: Actor, bill: Bill, refund_fen, deduct_fen=0, reason: str = ""
+) -> list[Refund]:
     """Gives back `refund_fen` of a paid deposit and keeps `deduct_fen` as revenue (with a reason)."""
     require(actor, Action.BILLING_APPROVE, bill.community_id, bill.building_id)
     if bill.fee_item.kind != FeeKind.DEPOSIT or bill.status == BillStatus.VOID:
@@ -191,9 +197,9 @@ def do_refund_deposit(*, actor: Actor, bill: Bill, refund_fen, deduct_fen=0, rea
         raise ServiceError("invalid_amount", _("退还金额与扣除金额不能都为零"), fields={"refund_fen": 0})
     if deduct and not reason:
         raise ServiceError("reason_required", _("扣除押金时请填写原因"), fields={"reason": _("必填")})
-    released = Bill.objects.filter(pk=bill.pk, deposit_released_fen__lte=F("paid_fen") - (refund + deduct)).update(
-        deposit_released_fen=F("deposit_released_fen") + refund + deduct, version=F("version") + 1
-    )
+    released = Bill.objects.filter(
+        pk=bill.pk, deposit_released_fen__lte=F("paid_fen") - (refund + deduct)
+    ).update(deposit_released_fen=F("deposit_released_fen") + refund + deduct, version=F("version") + 1)
     if not released:
         bill.refresh_from_db()
         raise ServiceError(
@@ -206,7 +212,9 @@ def do_refund_deposit(*, actor: Actor, bill: Bill, refund_fen, deduct_fen=0, rea
             community_id=bill.community_id,
             kind="deposit_deduction",
             legs=[
-                ledger.debit(Account.DEPOSITS, deduct, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk),
+                ledger.debit(
+                    Account.DEPOSITS, deduct, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk
+                ),
                 ledger.credit(Account.REVENUE, deduct, sub="deposit_deduction"),
             ],
             bill=bill,

@@ -46,8 +46,13 @@ def charge_late_fees(today: date) -> int:
         .filter(due_on__lt=today, fee_item__late_fee_daily_bp__gt=0)
         .exclude(fee_item__kind=FeeKind.DEPOSIT)
         .values_list(
-            "id", "community_id", "amount_fen", "late_fee_fen", "due_on",
-            "fee_item__late_fee_daily_bp", "fee_item__late_fee_cap_bp",
+            "id",
+            "community_id",
+            "amount_fen",
+            "late_fee_fen",
+            "due_on",
+            "fee_item__late_fee_daily_bp",
+            "fee_item__late_fee_cap_bp",
         )
         .order_by("id")
     )

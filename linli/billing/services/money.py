@@ -51,4 +51,6 @@ def require_open(bill: Bill) -> None:
 
 def open_bills():
     """Bills that still owe something (the receivable of each is what `owed_fen` says)."""
-    return Bill.objects.filter(status__in=OPEN, paid_fen__lt=F("amount_fen") - F("discount_fen") + F("late_fee_fen"))
+    return Bill.objects.filter(
+        status__in=OPEN, paid_fen__lt=F("amount_fen") - F("discount_fen") + F("late_fee_fen")
+    )

@@ -45,15 +45,15 @@ def _balance(house_id: int) -> int:
     return HouseAccount.objects.filter(house_id=house_id).values_list("prepaid_fen", flat=True).first() or 0
 
 
-def _spend_on(bill: Bill, actor) -> int:
+def _spend_on(bill: Bill, house_id: int, actor) -> int:
     """Moves what it can from the house's balance to one bill; returns the fen moved."""
     for _attempt in range(3):  # a concurrent apply changed the balance: read it again
         with transaction.atomic():
             fresh = Bill.objects.get(pk=bill.pk)
-            take = min(_balance(bill.house_id), fresh.owed_fen)
+            take = min(_balance(house_id), fresh.owed_fen)
             if take <= 0 or fresh.status not in OPEN:
                 return 0
-            spent = HouseAccount.objects.filter(house_id=bill.house_id, prepaid_fen__gte=take).update(
+            spent = HouseAccount.objects.filter(house_id=house_id, prepaid_fen__gte=take).update(
                 prepaid_fen=F("prepaid_fen") - take
             )
             if not spent:
@@ -65,7 +65,7 @@ def _spend_on(bill: Bill, actor) -> int:
                 community_id=bill.community_id,
                 kind="prepay_applied",
                 legs=[
-                    ledger.debit(Account.PREPAYMENT, take, house_id=bill.house_id),
+                    ledger.debit(Account.PREPAYMENT, take, house_id=house_id),
                     ledger.credit(Account.RECEIVABLE, take, bill_id=bill.pk),
                 ],
                 bill=fresh,
@@ -82,7 +82,7 @@ def apply_prepayment(house_id: int, *, actor=None) -> int:
     for bill in _spendable_bills(house_id).only("id", "house_id", "community_id"):
         if _balance(house_id) <= 0:
             break
-        applied += _spend_on(bill, actor)
+        applied += _spend_on(bill, house_id, actor)
     if applied:
         community_id = House.objects.filter(pk=house_id).values_list("community_id", flat=True).get()
         with transaction.atomic():

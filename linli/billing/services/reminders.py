@@ -80,7 +80,9 @@ def _remind(house_id: int, now: datetime) -> int:
             channels=channels,
         )
         Reminder.objects.bulk_create(
-            Reminder(house_id=house_id, community_id=house.community_id, channel=c, owed_fen=owed, sent_at=now)
+            Reminder(
+                house_id=house_id, community_id=house.community_id, channel=c, owed_fen=owed, sent_at=now
+            )
             for c in channels
         )
         return len(channels)

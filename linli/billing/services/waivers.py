@@ -48,7 +48,9 @@ def do_request_waiver(*, actor: Actor, bill: Bill, amount_fen, reason: str) -> W
         bill=bill, community_id=bill.community_id, amount_fen=amount, reason=reason[:200], requested_by=actor
     )
     audit.record(actor=actor, action="waiver_requested", obj=waiver, community_id=bill.community_id)
-    publish("billing.waiver_requested", {"waiver": waiver.pk, "bill": bill.pk}, community_id=bill.community_id)
+    publish(
+        "billing.waiver_requested", {"waiver": waiver.pk, "bill": bill.pk}, community_id=bill.community_id
+    )
     return waiver
 
 
@@ -74,13 +76,10 @@ def do_approve_waiver(*, actor: Actor, waiver: Waiver) -> Waiver:
     bill, amount = waiver.bill, waiver.amount_fen
     # Upper bound of what may have been paid for the discount to fit (pre-update values).
     limit = F("amount_fen") - F("discount_fen") - amount + F("late_fee_fen")
-    applied = (
-        Bill.objects.filter(pk=bill.pk, status__in=OPEN, paid_fen__lte=limit)
-        .update(
-            discount_fen=F("discount_fen") + amount,
-            status=Case(When(paid_fen__gte=limit, then=Value(BillStatus.PAID)), default=F("status")),
-            version=F("version") + 1,
-        )
+    applied = Bill.objects.filter(pk=bill.pk, status__in=OPEN, paid_fen__lte=limit).update(
+        discount_fen=F("discount_fen") + amount,
+        status=Case(When(paid_fen__gte=limit, then=Value(BillStatus.PAID)), default=F("status")),
+        version=F("version") + 1,
     )
     if not applied:
         bill.refresh_from_db()
@@ -90,7 +89,10 @@ def do_approve_waiver(*, actor: Actor, waiver: Waiver) -> Waiver:
     ledger.post(
         community_id=bill.community_id,
         kind="waiver",
-        legs=[ledger.debit(Account.DISCOUNT, amount), ledger.credit(Account.RECEIVABLE, amount, bill_id=bill.pk)],
+        legs=[
+            ledger.debit(Account.DISCOUNT, amount),
+            ledger.credit(Account.RECEIVABLE, amount, bill_id=bill.pk),
+        ],
         bill=bill,
         actor=actor,
         memo=waiver.reason,

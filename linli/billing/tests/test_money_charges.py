@@ -79,7 +79,9 @@ def test_only_one_off_and_deposit_items_with_a_standard(world, api, deposit_item
     r = issue(api, world.front_desk, world.house, m.fee_item(world.a), note="x")
     assert r.json()["code"] == "not_a_charge_item"
     FeeStandard.objects.filter(fee_item=deposit_item).update(effective_to="2020-12-31")
-    assert issue(api, world.front_desk, world.house, deposit_item, note="x").json()["code"] == "no_fee_standard"
+    assert (
+        issue(api, world.front_desk, world.house, deposit_item, note="x").json()["code"] == "no_fee_standard"
+    )
     assert issue(api, world.owner, world.house, deposit_item, note="x").status_code == 403
 
 
@@ -93,7 +95,9 @@ def refund(api, user, bill, **body):
     return api(user).post(f"/billing/bills/{bill.pk}/deposit-refund", body)
 
 
-def test_a_partial_refund_keeps_deductions_as_revenue_and_pays_the_rest_back_in_cash(world, api, deposit_item):
+def test_a_partial_refund_keeps_deductions_as_revenue_and_pays_the_rest_back_in_cash(
+    world, api, deposit_item
+):
     bill = paid_deposit(world, deposit_item)
     r = refund(api, world.staff, bill, refund_fen=250000, deduct_fen=50000, reason="损坏公共墙面")
     assert r.status_code == 200, r.json()

@@ -54,7 +54,9 @@ def test_it_pays_oldest_due_first(world, bills, prepaid, paid_after, left):
     assert balance(world.house) == left
     for b, paid in zip(created, paid_after, strict=True):
         status = Bill.objects.get(pk=b.pk).status
-        assert status == (BillStatus.PAID if paid == b.amount_fen else BillStatus.PARTLY_PAID if paid else BillStatus.UNPAID)
+        assert status == (
+            BillStatus.PAID if paid == b.amount_fen else BillStatus.PARTLY_PAID if paid else BillStatus.UNPAID
+        )
     assert_ledger_ok()
 
 

@@ -30,14 +30,26 @@ def owing(world):
 
 @pytest.mark.parametrize(
     ("hour", "minute", "quiet"),
-    [(20, 59, False), (21, 0, True), (23, 30, True), (0, 0, True), (7, 59, True), (8, 0, False), (12, 0, False)],
+    [
+        (20, 59, False),
+        (21, 0, True),
+        (23, 30, True),
+        (0, 0, True),
+        (7, 59, True),
+        (8, 0, False),
+        (12, 0, False),
+    ],
 )
 def test_quiet_hours_cross_midnight(hour, minute, quiet):
     assert is_quiet(at(2026, 12, 10, hour, minute)) is quiet
 
 
 def test_the_household_is_reminded_in_the_app_and_by_sms_at_most_twice_a_month(
-    world, owing, sms_outbox, inline_tasks, django_capture_on_commit_callbacks  # noqa: F811
+    world,
+    owing,
+    sms_outbox,  # noqa: F811  (the fixture imported above)
+    inline_tasks,
+    django_capture_on_commit_callbacks,
 ):
     def run(moment):
         with django_capture_on_commit_callbacks(execute=True):
