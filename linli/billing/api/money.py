@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from linli.billing import queries
 from linli.billing.choices import ApprovalStatus
@@ -23,7 +24,11 @@ router = Router(tags=["billing-money"])
 
 # An amount typed by a person; whole, non-negative fen is checked by the service (invalid_amount),
 # so that 12.5 or -1 get the stable code rather than a type error.
-Amount = Annotated[Decimal, Field(max_digits=20, allow_inf_nan=False)]
+Amount = Annotated[
+    Decimal,
+    Field(max_digits=20, allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": -(10**15), "maximum": 10**15}),
+]
 
 
 class WaiverIn(InputSchema):
