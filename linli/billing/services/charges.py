@@ -60,15 +60,10 @@ def _standard_for(item: FeeItem, house: House) -> FeeStandard:
     return standard
 
 
-def _payer_of(house: House):
-    owner = (
-        Occupancy.objects.active()
-        .filter(house=house, relation__in=OWNING)
-        .order_by("relation", "id")
-        .values_list("person_id", flat=True)
-        .first()
-    )
-    return owner
+def _payer_of(house: House) -> int | None:
+    """The owner pays a one-off charge or a deposit (the first registered owner, if several)."""
+    owners = Occupancy.objects.active().filter(house=house, relation__in=OWNING)
+    return owners.order_by("relation", "id").values_list("person_id", flat=True).first()
 
 
 @transaction.atomic
@@ -125,6 +120,10 @@ def held_fen(bill: Bill) -> int:
     return bill.paid_fen - bill.deposit_released_fen
 
 
+def _out_of_deposit(bill: Bill, fen: int) -> ledger.Leg:
+    return ledger.debit(Account.DEPOSITS, fen, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk)
+
+
 def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Refund]:
     """Pays `refund` back through the payments that paid the deposit, newest first."""
     done: list[Refund] = []
@@ -164,9 +163,7 @@ def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Re
             community_id=bill.community_id,
             kind="deposit_refund",
             legs=[
-                ledger.debit(
-                    Account.DEPOSITS, give, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk
-                ),
+                _out_of_deposit(bill, give),
                 ledger.credit(account, give, sub=sub),
             ],
             bill=bill,
@@ -212,9 +209,7 @@ def do_refund_deposit(
             community_id=bill.community_id,
             kind="deposit_deduction",
             legs=[
-                ledger.debit(
-                    Account.DEPOSITS, deduct, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk
-                ),
+                _out_of_deposit(bill, deduct),
                 ledger.credit(Account.REVENUE, deduct, sub="deposit_deduction"),
             ],
             bill=bill,

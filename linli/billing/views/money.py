@@ -4,6 +4,7 @@ a refused service call reads as a form error or a message. People type yuan; ser
 (a fraction of a fen is refused by the service with its stable code)."""
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +22,7 @@ from linli.core.http import get_or_404
 from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, show_service_error, staff_view
 from linli.core.text import Form
-from linli.registry.models import House
+from linli.registry.queries import house_by_label
 
 YUAN = {"max_digits": 12, "widget": forms.NumberInput(attrs={"class": "input", "step": "0.01"})}
 
@@ -97,13 +98,18 @@ def waiver_queue(request, console: Console):
     return console.render(request, "billing/money_waivers.html", context)
 
 
-def _decide(request, console: Console, waiver_id: int, decide, done: str):
-    waiver = get_or_404(queries.waivers(request.user).filter(community=console.community), pk=waiver_id)
+def _act(request, call, done: str) -> None:
+    """Runs the service call of a one-button form; a refusal becomes the page's message."""
     try:
-        decide(actor=request.user, waiver=waiver)
+        call()
         messages.success(request, done)
     except ServiceError as exc:
         messages.error(request, exc.message)
+
+
+def _decide(request, console: Console, waiver_id: int, decide, done: str):
+    waiver = get_or_404(queries.waivers(request.user).filter(community=console.community), pk=waiver_id)
+    _act(request, lambda: decide(actor=request.user, waiver=waiver), done)
     return redirect(console.reverse("billing:money_waivers"))
 
 
@@ -119,25 +125,13 @@ def waiver_reject(request, console: Console, waiver_id: int):
     return _decide(request, console, waiver_id, waivers.do_reject_waiver, _("已驳回"))
 
 
-def _house_by_label(user, console: Console, label: str) -> House | None:
-    parts = [p.strip() for p in label.replace("－", "-").split("-")]
-    if len(parts) != 3:
-        return None
-    building, unit, number = parts
-    return (
-        queries.money_houses(user)
-        .filter(community=console.community, building__name=building, unit__name=unit, number=number)
-        .first()
-    )
-
-
 def _charges_page(request, console: Console, kind: str):
     user = request.user
     items = queries.money_fee_items(user, console.community.id).filter(kind=kind, active=True)
     form = ChargeForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        house = _house_by_label(user, console, data["house"])
+        house = house_by_label(queries.money_houses(user), console.community.id, data["house"])
         if house is None:
             form.add_error("house", _("找不到该房屋，格式如 1号楼-1单元-301"))
         else:
@@ -187,17 +181,15 @@ def deposit_refund(request, console: Console, bill_id: int):
         messages.error(request, _("请填写退还金额"))
     else:
         data = form.cleaned_data
-        try:
-            charges.do_refund_deposit(
-                actor=request.user,
-                bill=bill,
-                refund_fen=_fen(data["refund"]),
-                deduct_fen=_fen(data["deduct"]) or 0,
-                reason=data["reason"],
-            )
-            messages.success(request, _("押金已退还"))
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        refund = partial(
+            charges.do_refund_deposit,
+            actor=request.user,
+            bill=bill,
+            refund_fen=_fen(data["refund"]),
+            deduct_fen=_fen(data["deduct"]) or 0,
+            reason=data["reason"],
+        )
+        _act(request, refund, _("押金已退还"))
     return redirect(console.reverse("billing:money_deposits"))
 
 
@@ -216,16 +208,15 @@ def late_fee_policy(request, console: Console, fee_item_id: int):
     if not form.is_valid():
         messages.error(request, _("费率和上限应为整数"))
     else:
-        try:
-            late_fees.do_set_late_fee_policy(
-                actor=request.user,
-                fee_item=item,
-                daily_bp=form.cleaned_data["daily_bp"],
-                cap_bp=form.cleaned_data["cap_bp"],
-            )
-            messages.success(request, _("滞纳金规则已保存"))
-        except ServiceError as exc:
-            messages.error(request, exc.message)
+        data = form.cleaned_data
+        policy = partial(
+            late_fees.do_set_late_fee_policy,
+            actor=request.user,
+            fee_item=item,
+            daily_bp=data["daily_bp"],
+            cap_bp=data["cap_bp"],
+        )
+        _act(request, policy, _("滞纳金规则已保存"))
     return redirect(console.reverse("billing:money_late_fees"))
 
 
