@@ -26,12 +26,8 @@ from linli.registry.queries import household_user_ids
 CHANNELS = ("inapp", "sms")
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def quiet_hours() -> tuple[time, time]:
-    start, end = _setting("LINLI_BILLING_REMINDER_QUIET_HOURS", "21:00-08:00").split("-")
+    start, end = settings.LINLI_BILLING_REMINDER_QUIET_HOURS.split("-")
     return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
 
 
@@ -50,8 +46,8 @@ def _remind(house_id: int, now: datetime) -> int:
     """Reminds one house if it may be reminded now; returns the number of channels used."""
     local = timezone.localtime(now)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    cap = int(_setting("LINLI_BILLING_REMINDERS_PER_MONTH", 2))
-    gap = timedelta(days=int(_setting("LINLI_BILLING_REMINDER_GAP_DAYS", 7)))
+    cap = settings.LINLI_BILLING_REMINDERS_PER_MONTH
+    gap = timedelta(days=settings.LINLI_BILLING_REMINDER_GAP_DAYS)
     with transaction.atomic():
         sent = Reminder.objects.filter(house_id=house_id, sent_at__gte=month_start)
         last = sent.aggregate(last=Max("sent_at"))["last"]
