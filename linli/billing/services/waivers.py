@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.billing import ledger
-from linli.billing.choices import Account, ApprovalStatus, BillStatus
+from linli.billing.choices import Account, ApprovalStatus, BillStatus, FeeKind
 from linli.billing.models import Bill, Waiver
 from linli.billing.services.money import OPEN, checked_fen, require_any, require_open
 from linli.core import audit
@@ -42,6 +42,9 @@ def do_request_waiver(*, actor: Actor, bill: Bill, amount_fen, reason: str) -> W
     if not reason:
         raise ServiceError("reason_required", _("请填写减免原因"), fields={"reason": _("必填")})
     require_open(bill)
+    if bill.fee_item.kind == FeeKind.DEPOSIT:
+        # A deposit is held money, not revenue to forgo: one not wanted is voided, one paid refunded.
+        raise ServiceError("deposit_not_waivable", _("押金不能减免"), fields={"bill": bill.pk})
     if amount > bill.owed_fen:
         raise _exceeds_owed(bill, amount)
     waiver = Waiver.objects.create(

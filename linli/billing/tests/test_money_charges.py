@@ -139,6 +139,7 @@ def test_only_managers_refund_and_only_deposits(world, api, deposit_item):
     fee = m.bill(world.house, m.fee_item(world.a), 1000)
     m.pay(fee, 1000)
     assert refund(api, world.staff, fee, refund_fen=100).json()["code"] == "not_a_deposit"
+    assert_ledger_ok()
 
 
 def test_an_online_deposit_goes_back_through_the_provider_seam(world, api, deposit_item, monkeypatch):
@@ -166,3 +167,4 @@ def test_deposits_list_shows_what_is_held(world, api, deposit_item):
     listed = api(world.front_desk).get(f"/billing/communities/{world.a.pk}/deposits").json()
     assert [(d["id"], d["deposit_held_fen"], d["owed_fen"]) for d in listed] == [(bill.pk, 100000, 200000)]
     assert api(world.outsider).get(f"/billing/communities/{world.a.pk}/deposits").status_code == 404
+    assert_ledger_ok()

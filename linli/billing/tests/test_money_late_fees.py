@@ -72,6 +72,7 @@ def test_off_by_default_and_never_on_paid_bills_or_deposits(world, item):
     assert FeeItem._meta.get_field("late_fee_daily_bp").default == 0
     assert charge_late_fees(DUE + timedelta(days=10)) == 0
     assert [late_fee_of(b) for b in (plain, paid, deposit)] == [0, 0, 0]
+    assert_ledger_ok()
 
 
 def test_a_late_fee_is_paid_and_waived_like_the_rest_of_the_bill(world, api, item):

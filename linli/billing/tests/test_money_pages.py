@@ -81,3 +81,4 @@ def test_the_resident_sees_the_prepaid_balance_of_each_house(world, browser):
     assert world.house.label in page and "¥40.00" in page
     other = browser(world.neighbour).get("/billing/my/prepaid/").content.decode()
     assert world.neighbour_house.label in other and "¥0.00" in other and world.house.label not in other
+    assert ledger.verify().ok

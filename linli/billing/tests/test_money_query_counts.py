@@ -3,6 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from linli.billing import ledger
 from linli.billing.choices import FeeKind
 from linli.billing.services.waivers import do_request_waiver
 from linli.testing import billing_money as m
@@ -40,3 +41,4 @@ def test_the_lists_do_not_grow_with_their_rows(world, api):
     few = [_queries(client, p) for p in paths]
     _grow(world, 8)
     assert [_queries(client, p) for p in paths] == few
+    assert ledger.verify().ok

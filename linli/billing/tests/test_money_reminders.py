@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from linli.billing import ledger
 from linli.billing.models import Reminder
 from linli.billing.services.reminders import is_quiet, send_due_reminders
 from linli.notify.fakes import sms_outbox  # noqa: F401  (the recording SMS gateway fixture)
@@ -70,6 +71,7 @@ def test_the_household_is_reminded_in_the_app_and_by_sms_at_most_twice_a_month(
     assert run(at(2027, 1, 20, 9)) == 0  # owes nothing: never again
     assert Reminder.objects.count() == 6
     assert len(sms_outbox) == 6
+    assert ledger.verify().ok
 
 
 def test_the_monthly_cap_is_a_setting_and_bills_not_yet_due_are_not_reminded(world, owing, settings):

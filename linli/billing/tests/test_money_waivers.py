@@ -3,7 +3,7 @@
 import pytest
 
 from linli.billing import ledger
-from linli.billing.choices import BillStatus
+from linli.billing.choices import BillStatus, FeeKind
 from linli.billing.models import Bill, LedgerTransaction, Waiver
 from linli.core.models import AuditEntry
 from linli.testing import billing_money as m
@@ -85,6 +85,12 @@ def test_only_a_manager_other_than_the_asker_decides_and_only_once(world, api, b
     assert Bill.objects.get(pk=bill.pk).discount_fen == 1000  # once
     assert LedgerTransaction.objects.filter(kind="waiver").count() == 1
     assert_ledger_ok()
+
+
+def test_a_deposit_is_not_waived(world, api):
+    deposit = m.bill(world.house, m.fee_item(world.a, FeeKind.DEPOSIT, "装修押金"), 300000)
+    r = ask(api, world.front_desk, deposit, 1000)
+    assert (r.status_code, r.json()["code"]) == (400, "deposit_not_waivable")
 
 
 def test_residents_and_the_committee_may_not_ask(world, api, bill):
