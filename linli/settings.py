@@ -203,6 +203,11 @@ TASKS = {
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LINLI_SMS_PROVIDER = env("LINLI_SMS_PROVIDER", "linli.notify.sms.ConsoleSmsProvider")
+# Fee reminders (FEE-4): no reminder in quiet hours (local time), at most N per household and
+# channel a calendar month, at least so many days apart (linli/billing/services/reminders.py).
+LINLI_BILLING_REMINDER_QUIET_HOURS = env("LINLI_BILLING_REMINDER_QUIET_HOURS", "21:00-08:00")
+LINLI_BILLING_REMINDERS_PER_MONTH = int(env("LINLI_BILLING_REMINDERS_PER_MONTH", "2"))
+LINLI_BILLING_REMINDER_GAP_DAYS = int(env("LINLI_BILLING_REMINDER_GAP_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -353,6 +353,18 @@ def houses_by_number(user, community_id: int, number: str):
     return houses(user).filter(community_id=community_id, number=number.strip())[:20]
 
 
+def house_by_label(houses, community_id: int, label: str) -> House | None:
+    """The house among `houses` (a queryset the caller restricted) that a person typed as
+    楼栋-单元-房号, the way `House.label` writes it; None when there is none."""
+    parts = [p.strip() for p in label.replace("－", "-").split("-")]
+    if len(parts) != 3:
+        return None
+    building, unit, number = parts
+    return houses.filter(
+        community_id=community_id, building__name=building, unit__name=unit, number=number
+    ).first()
+
+
 def names_of_people(user, person_ids: set[int]) -> dict[int, str]:
     return dict(people(user).filter(pk__in=person_ids).values_list("id", "name"))
 
