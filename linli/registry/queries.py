@@ -2,6 +2,7 @@
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
@@ -65,10 +66,14 @@ def houses(user):
     return House.objects.restrict(user, Action.PROPERTY_VIEW).select_related("building", "unit")
 
 
-def house_with_household(user, house_id: int) -> House:
-    """One house (with its building and unit) and its current household (`household`, with each
-    occupancy's person), in one statement of hand-written SQL (linli.core.rawsql): a resident's
-    home screen asks it on every visit. Its ORM reference is in registry/tests/test_house_read.py."""
+def households(house_ids) -> list[House]:
+    """Houses (with building and unit) and their current households (`household`: occupancies
+    with their person, by relation then id), in one statement of hand-written SQL
+    (linli.core.rawsql), in `house_order()`'s order. No scope check: the callers below decide
+    which ids may be read. The ORM references are in registry/tests/test_house_read.py."""
+    house_ids = list(house_ids)
+    if not house_ids:
+        return []
     today = timezone.localdate()
     sql = f"""
         SELECT {rawsql.columns(House, "h")}, {rawsql.columns(Building, "b")}, {rawsql.columns(Unit, "u")},
@@ -79,33 +84,45 @@ def house_with_household(user, house_id: int) -> House:
         LEFT JOIN {rawsql.table(Occupancy)} o ON o.house_id = h.id AND o.ended_at IS NULL
              AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
         LEFT JOIN {rawsql.table(Person)} p ON p.id = o.person_id
-        WHERE h.id = %s
-        ORDER BY o.relation, o.id
+        WHERE h.id IN ({", ".join(["%s"] * len(house_ids))})
+        ORDER BY h.id, o.relation, o.id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, today, house_id])
+        cursor.execute(sql, [today, today, *house_ids])
         rows = cursor.fetchall()
-    if not rows:
-        raise House.DoesNotExist
     ends = list(itertools.accumulate(rawsql.width(m) for m in (House, Building, Unit, Occupancy, Person)))
-    house = rawsql.instance(House, rows[0][: ends[0]])
-    if not scope_of(user).sees(
+    found: dict[int, House] = {}
+    for row in rows:
+        house = found.get(row[0])
+        if house is None:
+            house = found[row[0]] = rawsql.instance(House, row[: ends[0]])
+            house.building = rawsql.instance(Building, row[ends[0] : ends[1]])
+            house.unit = rawsql.instance(Unit, row[ends[1] : ends[2]])
+            house.household = []  # type: ignore[attr-defined]  # as the references' to_attr
+        if row[ends[2]] is not None:  # somebody lives there today
+            occupancy = rawsql.instance(Occupancy, row[ends[2] : ends[3]])
+            occupancy.person = rawsql.instance(Person, row[ends[3] : ends[4]])
+            house.household.append(occupancy)  # type: ignore[attr-defined]
+
+    def natural_key(h: House) -> tuple:
+        b, u = h.building.name, h.unit.name
+        return (len(b), b, len(u), u, h.floor, len(h.number), h.number, h.pk)
+
+    return sorted(found.values(), key=natural_key)
+
+
+def house_with_household(user, house_id: int) -> House:
+    """One house with its household (see `households`), if the user may see it: a resident's
+    home screen asks it on every visit."""
+    found = households([house_id])
+    if not found or not scope_of(user).sees(
         Action.PROPERTY_VIEW,
-        community_id=house.community_id,
-        building_id=house.building_id,
-        house_id=house.pk,
+        community_id=found[0].community_id,
+        building_id=found[0].building_id,
+        house_id=house_id,
     ):
         raise House.DoesNotExist
-    house.building = rawsql.instance(Building, rows[0][ends[0] : ends[1]])
-    house.unit = rawsql.instance(Unit, rows[0][ends[1] : ends[2]])
-    house.household = []  # type: ignore[attr-defined]  # as the reference's to_attr
-    for row in rows:
-        if row[ends[2]] is None:
-            continue  # nobody lives there today
-        occupancy = rawsql.instance(Occupancy, row[ends[2] : ends[3]])
-        occupancy.person = rawsql.instance(Person, row[ends[3] : ends[4]])
-        house.household.append(occupancy)  # type: ignore[attr-defined]
-    return house
+    return found[0]
 
 
 def people(user):
@@ -258,11 +275,9 @@ def lives_in(user, house_id: int) -> bool:
 
 
 def my_households(user) -> Sequence[House]:
+    """The user's own homes with their households (see `households`)."""
     scope = scope_of(user)
-    active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
-    rows = list(
-        my_houses(user).prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-    )
+    rows: list[Any] = households(scope.house_ids)
     for house in rows:
         house.my_relation = next(  # read by the home page's template
             (o.relation for o in house.household if o.person_id in scope.person_ids), None

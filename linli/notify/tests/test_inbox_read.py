@@ -49,4 +49,6 @@ def test_every_page_is_the_orm_reference(seed):
     for user in (me, other, nobody):
         for unread_only in (False, True):
             limit = rng.randrange(1, 25)
-            assert pages(by_hand, user, unread_only, limit) == pages(reference, user, unread_only, limit), seed
+            assert pages(by_hand, user, unread_only, limit) == pages(reference, user, unread_only, limit), (
+                seed
+            )

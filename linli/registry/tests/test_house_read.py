@@ -71,3 +71,26 @@ def test_every_persona_sees_each_house_as_the_orm_reference_does(world):
         o.person.name for o in reference(world.staff, world.house.pk).household
     ]
     assert len(household) >= 2  # owner and tenant, not the one moving in later
+
+
+def my_households_reference(user) -> list:
+    active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
+    homes = queries.my_houses(user).prefetch_related(
+        Prefetch("occupancies", queryset=active, to_attr="household")
+    )
+    return [(fields(h), [(fields(o), fields(o.person)) for o in h.household], h.label) for h in homes]
+
+
+@pytest.mark.django_db
+def test_a_residents_homes_come_in_the_orm_references_order_with_their_households(world):
+    second = f.house(f.unit(f.building(world.a, "10号楼"), "2单元"), "1201", floor=12)
+    third = f.house(f.unit(world.building, "10单元"), "301")
+    for house in (second, third):
+        f.occupy(house, world.owner_person, "owner")
+    for user in (world.owner, world.tenant, world.staff, world.outsider):
+        mine = [
+            (fields(h), [(fields(o), fields(o.person)) for o in h.household], h.label)
+            for h in queries.my_households(user)
+        ]
+        assert mine == my_households_reference(user), user
+    assert len(queries.my_households(world.owner)) == 3
