@@ -3,3 +3,7 @@
 from ninja import Router
 
 router = Router(tags=["billing"])
+
+from linli.billing.api import counter  # noqa: E402  (each area's router after the root's)
+
+router.add_router("", counter.router)

@@ -16,6 +16,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing.access import outsider_probe_ids
+    from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -46,6 +47,7 @@ def _ids(world) -> dict[str, int | str]:
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
         **outsider_probe_ids(world),
+        **counter_outsider_probe_ids(world),
     }
 
 
