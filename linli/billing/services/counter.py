@@ -258,6 +258,8 @@ def do_close_desk(
     counted = {str(channel): whole_fen_or_zero(counted.get(channel, 0)) for channel in COUNTER}
     note = (note or "").strip()
     with transaction.atomic():
+        if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
+            raise Conflict("desk_already_closed", _("该日已日结，不能重复日结"))
         payments = queries.unclosed_counter_payments(actor, community.pk, day)
         ids = list(payments.values_list("pk", flat=True))
         expected = expected_by_channel(Payment.objects.filter(pk__in=ids))
@@ -268,8 +270,6 @@ def do_close_desk(
                 _("实收与系统应收不一致，请填写差异说明"),
                 fields={"note": _("请说明差异原因")},
             )
-        if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
-            raise Conflict("desk_already_closed", _("该日已日结，不能重复日结"))
         try:
             with transaction.atomic():
                 close = CashDeskClose.objects.create(

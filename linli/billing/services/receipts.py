@@ -53,7 +53,7 @@ def receipt_view(receipt: Receipt) -> ReceiptView:
             transaction__payment=payment, transaction__kind="payment", credit_fen__gt=0
         )
         .select_related("bill__fee_item")
-        .order_by("bill__period_start", "id")
+        .order_by("id")
     )
     lines = []
     for entry in entries:
@@ -65,6 +65,8 @@ def receipt_view(receipt: Receipt) -> ReceiptView:
         elif entry.account == Account.PREPAYMENT:
             label = _("预存款") if payment.purpose == PaymentPurpose.PREPAY else _("余额转预存")
             lines.append(ReceiptLine(label, None, None, entry.credit_fen))
+    # Bills by period, then what went to the prepayment (None sorts first on some databases).
+    lines.sort(key=lambda line: (line.period_start is None, line.period_start or date.min))
     house = payment.house
     payer = payment.on_behalf_of or payment.payer
     return ReceiptView(
