@@ -88,7 +88,16 @@ def test_the_pdf_is_chinese_with_the_number_code_and_qr(world, receipt):
     dark = sum(sum(row) for row in segno.make(url, error="m").matrix)
     assert text.count(" re f") >= dark
     chinese = cjk_strings(text)
-    for words in ("缴费收据", "幸福里小区", "王*国（柜台代办）", "物业费", "水费", "余额转预存", "300.01 元", "1.00 元"):
+    for words in (
+        "缴费收据",
+        "幸福里小区",
+        "王*国（柜台代办）",
+        "物业费",
+        "水费",
+        "余额转预存",
+        "300.01 元",
+        "1.00 元",
+    ):
         assert words in chinese, words
 
 
