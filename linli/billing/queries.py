@@ -3,7 +3,6 @@
 from datetime import date, datetime, time
 
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.billing.choices import COUNTER, BillStatus, PaymentStatus
@@ -70,6 +69,16 @@ def open_bills(user, house_id: int) -> list[Bill]:
 def prepaid_fen(user, house_id: int) -> int:
     account = HouseAccount.objects.restrict(user, Action.BILLING_VIEW).filter(house_id=house_id).first()
     return account.prepaid_fen if account else 0
+
+
+def counter_payment(user, house_id: int, out_trade_no: str) -> Payment | None:
+    """The counter payment this user already took under an order number, if any."""
+    return (
+        payments(user)
+        .filter(house_id=house_id, created_by=user, out_trade_no=out_trade_no, status=PaymentStatus.PAID)
+        .select_related("receipt")
+        .first()
+    )
 
 
 def receipts(user) -> QuerySet[Receipt]:
@@ -161,15 +170,17 @@ def arrears_houses(user, community_id: int, building_id: int | None = None) -> l
 
 
 def collection_by_month(user, community_id: int, start: date, end: date) -> list[dict]:
-    """Billed and collected per building and month of the bills' periods (void bills left out)."""
+    """Billed and collected per building and period start (void bills left out), summed in SQL.
+    Grouped by the start date itself, not by a truncated month: SQLite truncates dates through a
+    Python function called per row, and a community's bills start on few distinct days (the 1st,
+    and the odd pro-rated move-in); the caller folds the days into months."""
     return list(
         bills(user)
         .filter(community_id=community_id, period_start__gte=start, period_start__lte=end)
         .exclude(status=BillStatus.VOID)
-        .annotate(month=TruncMonth("period_start"))
-        .values("building_id", "building__name", "month")
+        .values("building_id", "building__name", "period_start")
         .annotate(due=Sum(DUE), paid=Sum("paid_fen"))
-        .order_by("month", "building__name")
+        .order_by("period_start", "building__name")
     )
 
 

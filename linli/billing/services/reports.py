@@ -149,10 +149,6 @@ class Collection:
     total: tuple[int, int] = (0, 0)
 
 
-def _month(value) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
 def collection(rows: list[dict]) -> Collection:
     cells: dict[tuple[int, date], tuple[int, int]] = {}
     months: set[date] = set()
@@ -161,9 +157,10 @@ def collection(rows: list[dict]) -> Collection:
     by_building: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     total = [0, 0]
     for r in rows:
-        month, building = _month(r["month"]), r["building_id"]
+        month, building = r["period_start"].replace(day=1), r["building_id"]
         due, paid = r["due"] or 0, r["paid"] or 0
-        cells[(building, month)] = (due, paid)
+        before = cells.get((building, month), (0, 0))
+        cells[(building, month)] = (before[0] + due, before[1] + paid)
         months.add(month)
         buildings[building] = r["building__name"] or ""
         for acc in (by_month[month], by_building[building], total):

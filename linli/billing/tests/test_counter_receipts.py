@@ -50,7 +50,7 @@ def pdf_text(content: bytes) -> str:
 def cjk_strings(text: str) -> list[str]:
     """The strings drawn in the CID font: UCS-2 big-endian inside PDF literal strings."""
     found = []
-    for font, literal in re.findall(r"/(F\d+) [\d.]+ Tf [\d.]+ TL \((.*?)\) Tj", text, re.S):
+    for literal in re.findall(r"/F\d+ [\d.]+ Tf [\d.]+ TL \((.*?)\) Tj", text, re.S):
         raw = re.sub(r"\\([0-7]{1,3}|.)", lambda m: chr(int(m[1], 8)) if m[1].isdigit() else m[1], literal)
         try:
             found.append(raw.encode("latin-1").decode("utf-16-be"))

@@ -122,6 +122,15 @@ def counter_house(request, console: Console, house_id: int):
         raise Http404 from None
     if house.community_id != console.community.id:
         raise Http404
+    if request.method == "POST":
+        # A double click after the first submit went through: its bills are paid and no longer
+        # choices of the form; answer with the first payment's receipt, as the API does.
+        key = request.POST.get("key", "")
+        taken = key and queries.counter_payment(
+            request.user, house.pk, services.trade_no_of(request.user, key)
+        )
+        if taken:
+            return redirect(console.reverse("billing:counter_receipt", taken.receipt.pk))
     bills = queries.open_bills(request.user, house.pk)
     form = PaymentForm(request.POST or None, house=house, bills=bills)
     if request.method == "POST" and form.is_valid():
