@@ -40,8 +40,8 @@ def build(houses: int, months: int):
     from linli.testing import factories as f
 
     rng = random.Random(9)
-    community = f.community("bench", "十万户花园")
-    manager = f.staff(community, "property_manager", "manager")
+    community = f.community(None, "十万户花园")
+    manager = f.staff(community, "property_manager", f"bench-manager-{community.pk}")
     item = FeeItem.objects.create(community=community, name="物业费", kind="property")
     standard = FeeStandard.objects.create(
         fee_item=item, community=community, version=1, effective_from=date(2025, 1, 1), unit_price_fen=250
@@ -107,9 +107,8 @@ def main() -> None:
     with timed() as t:
         community, manager = build(args.houses, args.months)
     log(f"… {Bill.objects.count():,} bills in {t():.1f} s on {connection.vendor}")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # planner statistics, as a live database has them
+        cursor.execute("ANALYZE")
     client = Client()
     client.force_login(manager)
     cid = community.pk
@@ -140,9 +139,10 @@ def main() -> None:
             database=connection.vendor,
             budget_ms=BUDGET_MS if metric == "arrears_api" else None,
         )
-    if args.database_url:
+    if args.database_url:  # leave the caller's database as it was
         Bill.objects.filter(community_id=cid).delete()
         community.delete()
+        manager.delete()
 
 
 if __name__ == "__main__":
