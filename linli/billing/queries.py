@@ -10,7 +10,7 @@ from linli.billing.models import Bill, CashDeskClose, HouseAccount, Payment, Rec
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry import queries as registry_queries
-from linli.registry.models import Building, House
+from linli.registry.models import House
 
 # --- counter ---
 
@@ -103,13 +103,6 @@ def receipt_by_code(verify_code: str) -> Receipt | None:
     )
 
 
-def receipt_lines(receipt: Receipt) -> list:
-    """The bills a receipt's payment went to, with their fee items (for the PDF and pages)."""
-    return list(
-        receipt.payment.allocations.select_related("bill__fee_item").order_by("bill__period_start", "bill_id")
-    )
-
-
 def desk_closes(user, community_id: int) -> QuerySet[CashDeskClose]:
     """A manager (billing.approve) sees every close of the community; a cashier their own."""
     scope = scope_of(user)
@@ -138,7 +131,7 @@ def unclosed_counter_payments(user, community_id: int, day: date) -> QuerySet[Pa
 # --- reports: aggregated in SQL, one query each, whatever the community's size ---
 
 
-def arrears_by_building(user, community_id: int) -> list[dict]:
+def arrears_by_building(user, community_id: int) -> list:
     """Per building: how many houses owe, how much, since when (oldest period first)."""
     return list(
         bills(user)
@@ -150,7 +143,7 @@ def arrears_by_building(user, community_id: int) -> list[dict]:
     )
 
 
-def arrears_houses(user, community_id: int, building_id: int | None = None) -> list[dict]:
+def arrears_houses(user, community_id: int, building_id: int | None = None) -> list:
     """Who owes what: one row per house with its total owed, bill count and oldest unpaid
     period, oldest first. One grouped query, no per-house reads."""
     qs = bills(user).filter(community_id=community_id, status__in=OPEN)
@@ -169,7 +162,7 @@ def arrears_houses(user, community_id: int, building_id: int | None = None) -> l
     )
 
 
-def collection_by_month(user, community_id: int, start: date, end: date) -> list[dict]:
+def collection_by_month(user, community_id: int, start: date, end: date) -> list:
     """Billed and collected per building and period start (void bills left out), summed in SQL.
     Grouped by the start date itself, not by a truncated month: SQLite truncates dates through a
     Python function called per row, and a community's bills start on few distinct days (the 1st,
@@ -182,10 +175,6 @@ def collection_by_month(user, community_id: int, start: date, end: date) -> list
         .annotate(due=Sum(DUE), paid=Sum("paid_fen"))
         .order_by("period_start", "building__name")
     )
-
-
-def building_of(user, community_id: int, building_id: int) -> Building:
-    return registry_queries.buildings(user, community_id).get(pk=building_id)
 
 
 def statement_bills(base: QuerySet[Bill], house_id: int, start: date, end: date) -> list[Bill]:
@@ -211,15 +200,3 @@ def statement_payments(base: QuerySet[Payment], house_id: int, start: date, end:
 
 def owed_now(base: QuerySet[Bill], house_id: int) -> int:
     return base.filter(house_id=house_id, status__in=OPEN).aggregate(s=Sum(OWED))["s"] or 0
-
-
-def my_bills(user) -> QuerySet[Bill]:
-    return Bill.objects.own(user)
-
-
-def my_payments(user) -> QuerySet[Payment]:
-    return Payment.objects.own(user)
-
-
-def is_my_house(user, house_id: int) -> bool:
-    return registry_queries.lives_in(user, house_id)
