@@ -9,53 +9,23 @@ the public page that confirms it.
 import io
 import os
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.test import Client
 
+from linli.access.tests.test_e2e_access import browser, chromium, signed_in
 from linli.billing import ledger
 from linli.billing.models import Payment
 from linli.testing.billing_counter import issue_bill
-from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run e2e tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def chromium(chromium_browser, transactional_db, live_server):
-    yield chromium_browser
-    for context in chromium_browser.contexts:
-        context.close()
-
-
-def new_page(chromium, live_server, user=None, *, phone=False):
-    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = chromium.new_context(viewport=size, is_mobile=phone, locale="zh-CN")
-    context.set_default_timeout(10_000)
-    context.route("**/events/stream", lambda route: route.abort())
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-    return context.new_page()
+# The access app's browser set-up (Debian's chromium, one context per test, the event stream
+# cut so pages poll): the same fixtures, not a copy.
+__all__ = ["browser", "chromium"]
 
 
 def qr_texts(page, selector: str) -> list[str]:
+    """What a phone's scanner reads off the visible viewport."""
     import zxingcpp
     from PIL import Image
 
@@ -70,7 +40,7 @@ def test_a_counter_payment_ends_with_a_receipt_the_public_page_confirms(
     issue_bill(world.house, 22375, date(2026, 1, 1), payer=world.owner_person)
     issue_bill(world.house, 22375, date(2026, 2, 1), payer=world.owner_person, name="水费")
 
-    desk = new_page(chromium, live_server, world.front_desk)
+    desk = signed_in(chromium, live_server, world.front_desk, phone=False)
     desk.goto(f"{live_server.url}/billing/c/{world.a.pk}/counter/")
     desk.get_by_placeholder("房号、姓名或完整手机号").fill("13800000001")
     desk.get_by_role("button", name="筛选").click()
@@ -92,7 +62,7 @@ def test_a_counter_payment_ends_with_a_receipt_the_public_page_confirms(
     verify_url = f"{live_server.url}/billing/r/{payment.receipt.verify_code}"
     assert qr_texts(desk, "#receipt .qr svg") == [verify_url]
 
-    phone = new_page(chromium, live_server, phone=True)  # anyone holding the receipt
+    phone = signed_in(chromium, live_server)  # anyone holding the receipt
     phone.goto(verify_url)
     verified = phone.locator("#verified").inner_text()
     assert "此收据真实有效" in verified and "¥447.50" in verified and "王*国" in verified
