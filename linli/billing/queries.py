@@ -83,7 +83,11 @@ def counter_payment(user, house_id: int, out_trade_no: str) -> Payment | None:
 
 def receipts(user) -> QuerySet[Receipt]:
     return Receipt.objects.restrict(user, Action.BILLING_VIEW).select_related(
-        "payment__house__building", "payment__house__unit", "community"
+        "payment__house__building",
+        "payment__house__unit",
+        "payment__payer",
+        "payment__on_behalf_of",
+        "community",
     )
 
 
@@ -98,7 +102,13 @@ def receipt_by_code(verify_code: str) -> Receipt | None:
     """The public verification page's read: the code is the capability (no sign-in)."""
     return (
         Receipt.objects.filter(verify_code=verify_code)
-        .select_related("payment__payer", "payment__house__building", "community")
+        .select_related(
+            "payment__payer",
+            "payment__on_behalf_of",
+            "payment__house__building",
+            "payment__house__unit",
+            "community",
+        )
         .first()
     )
 

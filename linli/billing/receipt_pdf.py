@@ -46,9 +46,8 @@ def _qr(pdf: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
 
 
 def render(view: ReceiptView, verify_url: str) -> bytes:
-    out = io.BytesIO()
     width, height = A5
-    pdf = canvas.Canvas(out, pagesize=A5, pageCompression=0)
+    pdf = canvas.Canvas(io.BytesIO(), pagesize=A5, pageCompression=0)
     pdf.setTitle(f"{_('缴费收据')} {view.number}")
     pdf.setAuthor(view.community)
     left, right = 14 * mm, width - 14 * mm
@@ -112,5 +111,4 @@ def render(view: ReceiptView, verify_url: str) -> bytes:
     pdf.setFont(MONO, 7)
     pdf.drawString(left, qr_y - 5 * mm, verify_url)
     pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    return pdf.getpdfdata()

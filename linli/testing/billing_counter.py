@@ -5,6 +5,8 @@ so that they reach the counter's operations with real objects."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from linli.billing import ledger
 from linli.billing.choices import Account, FeeKind
 from linli.billing.models import Bill, FeeItem, FeeStandard, Receipt
@@ -52,6 +54,29 @@ def issue_bill(house, amount_fen: int, month: date, *, name: str = "物业费", 
         ],
     )
     return bill
+
+
+def void_bill(bill: Bill) -> None:
+    """Void an unpaid bill and post its reversal, as the void service does."""
+    Bill.objects.filter(pk=bill.pk).update(status="void")
+    ledger.post(
+        community_id=bill.community_id,
+        kind="void",
+        bill=bill,
+        legs=[
+            ledger.debit(Account.REVENUE, bill.amount_fen, sub=bill.fee_item.kind),
+            ledger.credit(Account.RECEIVABLE, bill.amount_fen, bill_id=bill.pk),
+        ],
+    )
+
+
+@pytest.fixture(autouse=True)
+def ledger_proved(db):
+    """Imported into a test module, proves the ledger after each of its tests (every test that
+    posts must leave it balanced, each bill and each prepaid balance in step)."""
+    yield
+    report = ledger.verify()
+    assert report.ok, report.problems
 
 
 def paid_receipt(actor, house, fen: int = 10000, key: str = "probe-receipt-1") -> Receipt:

@@ -57,14 +57,13 @@ class FindQuery(InputSchema):
 class HouseHit(Schema):
     id: int
     label: str
-    household: list[str]  # masked names
 
 
 @router.get("/counter/houses", response=list[HouseHit])
 def find_houses(request, filters: Query[FindQuery]):
     staff_community(request, filters.community, Action.BILLING_COLLECT)
     houses = queries.counter_houses(request.user, filters.community, filters.q)
-    return [{"id": h.pk, "label": h.label, "household": []} for h in houses]
+    return [{"id": h.pk, "label": h.label} for h in houses]
 
 
 class BillOut(Schema):

@@ -11,7 +11,10 @@ from linli.billing import ledger
 from linli.billing.models import CashDeskClose, Payment
 from linli.core.models import AuditEntry
 from linli.testing import factories as f
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+)
 
 
 def take(api, user, house, fen, channel, key):

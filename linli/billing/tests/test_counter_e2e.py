@@ -15,7 +15,10 @@ import pytest
 from linli.access.tests.test_e2e_access import browser, chromium, signed_in
 from linli.billing import ledger
 from linli.billing.models import Payment
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+)
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from linli.billing import ledger
 from linli.billing.models import Bill, CashDeskClose, Payment
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+)
 
 
 @pytest.fixture

@@ -13,7 +13,11 @@ from linli.billing.choices import BillStatus, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, LedgerTransaction, Payment, Receipt
 from linli.billing.services import counter
 from linli.core.models import AuditEntry
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+    void_bill,
+)
 
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 
@@ -234,7 +238,7 @@ def test_a_prepayment_goes_to_the_house_account(world, api):
 
 def test_it_refuses_bills_of_another_house_paid_or_void_ones_and_none(world, api, bills):
     jan, feb, other = bills
-    Bill.objects.filter(pk=feb.pk).update(status=BillStatus.VOID)
+    void_bill(feb)
     for bill_ids in ([other.pk], [feb.pk], [jan.pk, other.pk]):
         r = pay(api, world.front_desk, world.house, amount_fen=5000, bill_ids=bill_ids)
         assert (r.status_code, r.json()["code"]) == (400, "bill_not_payable"), bill_ids

@@ -12,7 +12,10 @@ from django.test import Client
 from linli.billing import ledger
 from linli.billing.models import Receipt
 from linli.billing.services.receipts import receipt_view, yuan_text
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+)
 
 
 @pytest.fixture

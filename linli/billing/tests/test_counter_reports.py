@@ -13,10 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from linli.billing import ledger
-from linli.billing.choices import Account
-from linli.billing.models import Bill
 from linli.testing import factories as f
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import (
+    issue_bill,
+    ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
+    void_bill,
+)
 
 QUERIES: list = []
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
@@ -40,18 +42,7 @@ def books(world, api):
     issue_bill(world.neighbour_house, 12000, JAN)
     o_mar = issue_bill(other, 8000, MAR)
     issue_bill(other, 4000, FEB)
-    void = issue_bill(other, 99900, JAN)
-    Bill.objects.filter(pk=void.pk).update(status="void", amount_fen=99900)
-    # voiding posts its reversal as the void service would
-    ledger.post(
-        community_id=world.a.pk,
-        kind="void",
-        bill=void,
-        legs=[
-            ledger.debit(Account.REVENUE, 99900),
-            ledger.credit(Account.RECEIVABLE, 99900, bill_id=void.pk),
-        ],
-    )
+    void_bill(issue_bill(other, 99900, JAN))
     pay(api, world.front_desk, world.house, 15000, h301[:2], "books-0001")  # Jan full, Feb 50.00
     pay(api, world.front_desk, other, 8000, [o_mar], "books-0002")
     assert ledger.verify().ok, ledger.verify().problems
