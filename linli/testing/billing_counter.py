@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from linli.billing import ledger
 from linli.billing.choices import Account, FeeKind
 from linli.billing.models import Bill, FeeItem, FeeStandard, Receipt
+from linli.billing.services import ledger
 from linli.billing.services.counter import do_take_counter_payment
 
 

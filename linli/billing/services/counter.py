@@ -21,7 +21,7 @@ from linli.accounts.models import User
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation
-from linli.billing.settle import settle
+from linli.billing.services.settle import settle
 from linli.core import audit
 from linli.core.context import on_behalf_of as acting_for
 from linli.core.errors import Conflict, Forbidden, ServiceError

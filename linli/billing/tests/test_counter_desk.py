@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from linli.billing import ledger
 from linli.billing.models import CashDeskClose, Payment
+from linli.billing.services import ledger
 from linli.core.models import AuditEntry
 from linli.testing import factories as f
 from linli.testing.billing_counter import (

@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 
 from linli.access.tests.test_e2e_access import browser, chromium, signed_in
-from linli.billing import ledger
 from linli.billing.models import Payment
+from linli.billing.services import ledger
 from linli.testing.billing_counter import (
     issue_bill,
     ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from linli.billing import ledger
 from linli.billing.models import Bill, CashDeskClose, Payment
+from linli.billing.services import ledger
 from linli.testing.billing_counter import (
     issue_bill,
     ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)

@@ -8,10 +8,9 @@ from unittest import mock
 
 import pytest
 
-from linli.billing import ledger
 from linli.billing.choices import BillStatus, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, LedgerTransaction, Payment, Receipt
-from linli.billing.services import counter
+from linli.billing.services import counter, ledger
 from linli.core.models import AuditEntry
 from linli.testing.billing_counter import (
     issue_bill,

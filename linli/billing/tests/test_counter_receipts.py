@@ -9,8 +9,8 @@ import pytest
 import segno
 from django.test import Client
 
-from linli.billing import ledger
 from linli.billing.models import Receipt
+from linli.billing.services import ledger
 from linli.billing.services.receipts import receipt_view, yuan_text
 from linli.testing.billing_counter import (
     issue_bill,

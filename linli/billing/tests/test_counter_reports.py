@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from linli.billing import ledger
+from linli.billing.services import ledger
 from linli.testing import factories as f
 from linli.testing.billing_counter import (
     issue_bill,
