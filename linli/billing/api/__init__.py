@@ -3,4 +3,5 @@
 from ninja import Router
 
 router = Router(tags=["billing"])
-router.add_router("", "linli.billing.api.money.router")
+for area in ("money", "counter"):
+    router.add_router("", f"linli.billing.api.{area}.router")

@@ -200,7 +200,11 @@ def my_prepaid(request):
 @router.get("/houses/{house_id}/prepaid", response=PrepaidOut)
 def house_prepaid(request, house_id: int):
     house = _house(request, house_id)
-    return {"house_id": house.pk, "house": house.label, "prepaid_fen": queries.prepaid_fen(house.pk)}
+    return {
+        "house_id": house.pk,
+        "house": house.label,
+        "prepaid_fen": queries.prepaid_fen(request.user, house.pk),
+    }
 
 
 @router.get("/houses/{house_id}/ledger", response=dict)

@@ -37,6 +37,7 @@ def _ids(world, narrowed) -> dict:
     from linli.notify.services import notify
     from linli.testing import billing_money
     from linli.testing.access import narrowed_probe_ids
+    from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
         community=world.a, kind="disabled", consent_at="2024-01-01T00:00:00Z", consent_by="本人"
@@ -65,6 +66,7 @@ def _ids(world, narrowed) -> dict:
         "uidb64": "x",
         **narrowed_probe_ids(world, narrowed),
         **billing_money.narrowed_probe_ids(world, narrowed),
+        **counter_narrowed_probe_ids(world, narrowed),
     }
 
 

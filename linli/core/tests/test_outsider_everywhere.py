@@ -17,6 +17,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.notify.services import notify
     from linli.testing import billing_money
     from linli.testing.access import outsider_probe_ids
+    from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -48,6 +49,7 @@ def _ids(world) -> dict[str, int | str]:
         "kind": "houses",
         **outsider_probe_ids(world),
         **billing_money.outsider_probe_ids(world),
+        **counter_outsider_probe_ids(world),
     }
 
 
