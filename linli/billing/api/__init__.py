@@ -3,3 +3,4 @@
 from ninja import Router
 
 router = Router(tags=["billing"])
+router.add_router("", "linli.billing.api.pay.router")
