@@ -13,7 +13,7 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.billing import queries
@@ -177,7 +177,7 @@ def create_order(request, data: OrderIn):
         notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[data.channel])),
     )
     p, s = started.payment, started.start
-    return 201, {
+    return Status(201, {
         "out_trade_no": p.out_trade_no,
         "amount_fen": p.amount_fen,
         "status": p.status,
@@ -185,7 +185,7 @@ def create_order(request, data: OrderIn):
         "code_url": s.code_url,
         "redirect_url": s.redirect_url,
         "jsapi": s.jsapi,
-    }
+    })
 
 
 @router.get("/my/orders/{out_trade_no}", response=OrderStateOut)
@@ -248,7 +248,7 @@ def request_refund(request, data: RefundIn):
     refund = refunds.do_request_refund(
         actor=request.user, payment_id=data.payment, amount_fen=data.amount_fen, reason=data.reason
     )
-    return 201, _refund(refund)
+    return Status(201, _refund(refund))
 
 
 @router.post("/refunds/{refund_id}/approve", response=RefundOut)
