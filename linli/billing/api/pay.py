@@ -9,12 +9,13 @@
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field, StrictInt
 
 from linli.billing import queries
 from linli.billing.choices import PaymentPurpose
@@ -24,10 +25,13 @@ from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
-from linli.core.schema_types import Date, Id, InputSchema, Int, Text
+from linli.core.schema_types import Date, Id, InputSchema, Text
 from linli.core.schemas import PageQuery
 
 router = Router(tags=["billing-pay"])
+
+# Money typed by a user: whole fen only, as a JSON integer ("12" or 12.5 are refused, not read).
+Fen = Annotated[StrictInt, Field(ge=1, le=100_000_000)]
 
 Channel = Literal["wechat", "alipay", "sandbox"]
 Provider = Literal["wechat", "alipay", "sandbox"]
@@ -57,7 +61,7 @@ class OrderIn(InputSchema):
     channel: Channel
     purpose: Literal["bills", "prepay"] = "bills"
     bills: list[Id] = []
-    amount_fen: Int(1, 100_000_000) | None = None
+    amount_fen: Fen | None = None
     openid: Text(64) = ""  # JSAPI inside WeChat
 
 
@@ -93,7 +97,7 @@ class PaymentOut(Schema):
 
 class RefundIn(InputSchema):
     payment: Id
-    amount_fen: Int(1, 100_000_000)
+    amount_fen: Fen
     reason: Text(200, min_length=1)
 
 
