@@ -289,7 +289,7 @@ class UploadForm(forms.Form):
 def console_reconcile(request, console: Console):
     cid = console.community.id
     choices = _channels()
-    download = DownloadForm(request.POST if "day" in request.POST else None, prefix="d")
+    download = DownloadForm(request.POST if "d-day" in request.POST else None, prefix="d")
     upload = UploadForm(request.POST if "u-provider" in request.POST else None, request.FILES or None, prefix="u")
     download.fields["provider"].choices = upload.fields["provider"].choices = choices
     try:
