@@ -25,4 +25,6 @@ class BillingConfig(AppConfig):
             register_nav("billing", label, f"billing:{url_name}", key=key, weight=50 + weight, action=action)
 
         # The resident's services page: paying comes right after opening the door.
-        register_home_card(HomeCard("billing_pay", _("缴费"), "yen", 15, "billing:home", needs_home=True, tile="pay"))
+        register_home_card(
+            HomeCard("billing_pay", _("缴费"), "yen", 15, "billing:home", needs_home=True, tile="pay")
+        )

@@ -21,7 +21,9 @@ def my_open_bills_by_house(user) -> list:
         .order_by("due_on", "id")
     )
     houses = list(
-        registry_queries.my_houses(user).prefetch_related(Prefetch("bills", queryset=open_bills, to_attr="open_bills"))
+        registry_queries.my_houses(user).prefetch_related(
+            Prefetch("bills", queryset=open_bills, to_attr="open_bills")
+        )
     )
     for house in houses:
         house.owed_fen = sum(b.owed_fen for b in house.open_bills)
@@ -69,7 +71,7 @@ def flagged_notifications(user, community_id: int):
     return ProviderNotification.objects.filter(flagged=True).exclude(out_trade_no__in=theirs)
 
 
-def statement_days(user, community_id: int) -> list[dict]:
+def statement_days(user, community_id: int) -> list:
     """A report per day and provider: how many lines and how much money in each result."""
     return list(
         StatementLine.objects.filter(_statement_scope(user, community_id))
@@ -80,4 +82,6 @@ def statement_days(user, community_id: int) -> list[dict]:
 
 
 def statement_lines(user, community_id: int, day):
-    return StatementLine.objects.filter(_statement_scope(user, community_id), day=day).order_by("result", "id")
+    return StatementLine.objects.filter(_statement_scope(user, community_id), day=day).order_by(
+        "result", "id"
+    )

@@ -19,6 +19,10 @@ urlpatterns += [
     path("sandbox/pay/<str:no>", pay.sandbox_pay, name="sandbox_pay"),
     path("c/<int:cid>/payments/", pay.console_payments, name="console_payments"),
     path("c/<int:cid>/refunds/", pay.console_refunds, name="console_refunds"),
-    path("c/<int:cid>/refunds/<int:refund_id>/<str:verb>/", pay.console_decide_refund, name="console_decide_refund"),
+    path(
+        "c/<int:cid>/refunds/<int:refund_id>/<str:verb>/",
+        pay.console_decide_refund,
+        name="console_decide_refund",
+    ),
     path("c/<int:cid>/reconciliation/", pay.console_reconcile, name="console_reconcile"),
 ]

@@ -148,7 +148,10 @@ def _community(request, community_id: int, action: str):
 
 
 def _paged(rows, nxt, schema):
-    return {"items": [schema.model_validate(r, from_attributes=True).model_dump() for r in rows], "next_cursor": nxt}
+    return {
+        "items": [schema.model_validate(r, from_attributes=True).model_dump() for r in rows],
+        "next_cursor": nxt,
+    }
 
 
 # --- the resident's ----------------------------------------------------------------------
@@ -181,15 +184,18 @@ def create_order(request, data: OrderIn):
         notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[data.channel])),
     )
     p, s = started.payment, started.start
-    return Status(201, {
-        "out_trade_no": p.out_trade_no,
-        "amount_fen": p.amount_fen,
-        "status": p.status,
-        "kind": s.kind,
-        "code_url": s.code_url,
-        "redirect_url": s.redirect_url,
-        "jsapi": s.jsapi,
-    })
+    return Status(
+        201,
+        {
+            "out_trade_no": p.out_trade_no,
+            "amount_fen": p.amount_fen,
+            "status": p.status,
+            "kind": s.kind,
+            "code_url": s.code_url,
+            "redirect_url": s.redirect_url,
+            "jsapi": s.jsapi,
+        },
+    )
 
 
 @router.get("/my/orders/{out_trade_no}", response=OrderStateOut)
@@ -202,7 +208,9 @@ def order_state(request, out_trade_no: str):
 
 @router.get("/my/payments", response=dict)
 def my_payments(request, filters: Query[PageQuery]):
-    rows, nxt = keyset_page(queries.my_payments(request.user), cursor=filters.cursor, limit=filters.limit, newest_first=True)
+    rows, nxt = keyset_page(
+        queries.my_payments(request.user), cursor=filters.cursor, limit=filters.limit, newest_first=True
+    )
     return _paged(rows, nxt, PaymentOut)
 
 

@@ -49,7 +49,9 @@ class AlipayConfig:
 
 def signing_string(params: dict[str, str]) -> bytes:
     return "&".join(
-        f"{k}={v}" for k, v in sorted(params.items()) if k not in ("sign", "sign_type") and v not in ("", None)
+        f"{k}={v}"
+        for k, v in sorted(params.items())
+        if k not in ("sign", "sign_type") and v not in ("", None)
     ).encode()
 
 
@@ -202,7 +204,8 @@ class Alipay:
 
     def statement(self, day: date) -> list[StatementRow]:
         answer = self.call(
-            "alipay.data.dataservice.bill.downloadurl.query", {"bill_type": "trade", "bill_date": day.isoformat()}
+            "alipay.data.dataservice.bill.downloadurl.query",
+            {"bill_type": "trade", "bill_date": day.isoformat()},
         )
         if answer.get("code") != "10000":
             if answer.get("sub_code") == "isp.bill_not_exist":

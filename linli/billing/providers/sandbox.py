@@ -59,7 +59,9 @@ class Sandbox(WeChatPay):
         super().__init__(sandbox_config(str(settings.VAR_DIR)))
 
     def start(self, order: Order) -> OrderStart:
-        return OrderStart(kind="redirect", redirect_url=reverse("billing:sandbox_pay", args=[order.out_trade_no]))
+        return OrderStart(
+            kind="redirect", redirect_url=reverse("billing:sandbox_pay", args=[order.out_trade_no])
+        )
 
     def pay(self, out_trade_no: str, amount_fen: int) -> tuple[dict[str, str], bytes]:
         """The payer confirmed on the sandbox page: book it and write WeChat's notification."""
@@ -80,7 +82,9 @@ class Sandbox(WeChatPay):
             },
         )
 
-    def notification(self, event_type: str, original_type: str, payload: dict) -> tuple[dict[str, str], bytes]:
+    def notification(
+        self, event_type: str, original_type: str, payload: dict
+    ) -> tuple[dict[str, str], bytes]:
         body = json.dumps(
             {
                 "id": secrets.token_hex(16),

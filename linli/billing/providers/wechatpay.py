@@ -236,7 +236,8 @@ class WeChatPay:
 
     def query(self, out_trade_no: str) -> OrderState:
         answer = self.call(
-            "GET", f"/v3/pay/transactions/out-trade-no/{out_trade_no}?{urlencode({'mchid': self.config.mchid})}"
+            "GET",
+            f"/v3/pay/transactions/out-trade-no/{out_trade_no}?{urlencode({'mchid': self.config.mchid})}",
         )
         if answer.get("_status") == 404:
             return OrderState(out_trade_no=out_trade_no, paid=False, amount_fen=0)
@@ -249,7 +250,9 @@ class WeChatPay:
         )
 
     def close(self, out_trade_no: str) -> None:
-        self.call("POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.config.mchid})
+        self.call(
+            "POST", f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close", {"mchid": self.config.mchid}
+        )
 
     def refund(
         self, *, out_trade_no: str, out_refund_no: str, refund_fen: int, total_fen: int, reason: str
@@ -265,13 +268,17 @@ class WeChatPay:
         return self._refund_result(out_refund_no, self.call("POST", "/v3/refund/domestic/refunds", body))
 
     def refund_query(self, out_refund_no: str) -> RefundResult:
-        return self._refund_result(out_refund_no, self.call("GET", f"/v3/refund/domestic/refunds/{out_refund_no}"))
+        return self._refund_result(
+            out_refund_no, self.call("GET", f"/v3/refund/domestic/refunds/{out_refund_no}")
+        )
 
     @staticmethod
     def _refund_result(out_refund_no: str, answer: dict) -> RefundResult:
         status = _refund_status(answer.get("status", ""))
         if "_status" in answer:
-            return RefundResult(out_refund_no, accepted=False, done=False, message=str(answer.get("message", "")))
+            return RefundResult(
+                out_refund_no, accepted=False, done=False, message=str(answer.get("message", ""))
+            )
         return RefundResult(out_refund_no, accepted=status != "failed", done=status == "done", message=status)
 
     def statement(self, day: date) -> list[StatementRow]:
@@ -288,7 +295,7 @@ class WeChatPay:
         if got.status != 200:
             raise ProviderUnavailable(f"wechat bill download {got.status}")
         if answer.get("hash_type", "SHA1") == "SHA1" and answer.get("hash_value"):
-            if hashlib.sha1(got.body).hexdigest() != answer["hash_value"].lower():  # noqa: S324 (WeChat's)
+            if hashlib.sha1(got.body).hexdigest() != answer["hash_value"].lower():
                 raise ProviderUnavailable("wechat bill download: hash differs")
         return self.parse_statement(got.body)
 

@@ -54,7 +54,9 @@ def _open_bills(house: House, bill_ids: list[int]) -> list[Bill]:
     for bill_id in bill_ids:
         bill = bills.get(bill_id)
         if bill is None:  # another house's, or nobody's: the same answer, nothing leaks
-            raise ServiceError("bill_not_found", _("账单不存在或不属于该房屋"), fields={"bills": bill_id}, status=404)
+            raise ServiceError(
+                "bill_not_found", _("账单不存在或不属于该房屋"), fields={"bills": bill_id}, status=404
+            )
         if bill.status == BillStatus.VOID:
             raise ServiceError("bill_void", _("账单已作废"), fields={"bills": bill_id})
         if bill.owed_fen <= 0:
@@ -67,7 +69,11 @@ def _reusable(house: House, channel: str, purpose: str, allocation: dict[int, in
     rather than open a second one the payer might also pay."""
     fresh = timezone.now() - timedelta(minutes=settings.LINLI_PAY_ORDER_MINUTES - 5)
     for payment in Payment.objects.filter(
-        house=house, channel=channel, purpose=purpose, status=PaymentStatus.PENDING, amount_fen=amount,
+        house=house,
+        channel=channel,
+        purpose=purpose,
+        status=PaymentStatus.PENDING,
+        amount_fen=amount,
         created_at__gt=fresh,
     ).prefetch_related("allocations"):
         if {a.bill_id: a.amount_fen for a in payment.allocations.all()} == allocation:
@@ -117,7 +123,9 @@ def do_create_order(
         if payment is None:
             closed = _close_competing(list(allocation)) if allocation else []
             person_ids = scope_of(actor).person_ids
-            payer = house.occupancies.filter(person_id__in=person_ids).values_list("person_id", flat=True).first()
+            payer = (
+                house.occupancies.filter(person_id__in=person_ids).values_list("person_id", flat=True).first()
+            )
             payment = Payment.objects.create(
                 community_id=house.community_id,
                 house=house,
@@ -156,7 +164,9 @@ def do_create_order(
         return Started(payment, provider.start(order))
     except ProviderUnavailable as error:
         log.warning("order %s not started at %s: %s", payment.out_trade_no, channel, error)
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(status=PaymentStatus.CLOSED)
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.CLOSED
+        )
         raise ServiceError("provider_unavailable", _("支付渠道暂时不可用，请稍后重试"), status=503) from error
 
 
@@ -189,13 +199,17 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
         notice = provider.verify_notification(headers, body)
     except BadNotification as error:
         reason = error.args[0] if error.args else "bad_notification"
-        _record(channel, None, verified=False, outcome=reason, flagged=True, body=body.decode("utf-8", "replace"))
+        _record(
+            channel, None, verified=False, outcome=reason, flagged=True, body=body.decode("utf-8", "replace")
+        )
         log.warning("refused a %s notification: %s", channel, reason)
         return Received(reason, ok=False)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                note = _record(channel, notice, verified=True, outcome="received", flagged=False, body=notice.raw)
+                note = _record(
+                    channel, notice, verified=True, outcome="received", flagged=False, body=notice.raw
+                )
         except IntegrityError:  # the same notification again (a retry, a replay, another worker)
             return Received("duplicate", ok=True)
         outcome, ok, flagged = _apply(channel, notice)
@@ -219,7 +233,9 @@ def _apply(channel: str, notice: Notice) -> tuple[str, bool, bool]:
 
 def _settle_reported(payment: Payment, txn_id: str, paid_at: datetime | None) -> tuple[str, bool, bool]:
     reopened = bool(
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CLOSED).update(status=PaymentStatus.PENDING)
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CLOSED).update(
+            status=PaymentStatus.PENDING
+        )
     )
     settled = settle(payment.pk, paid_at=paid_at, provider_txn_id=txn_id)
     if not settled.newly_paid:
@@ -261,8 +277,13 @@ def query_pending_orders(now: datetime | None = None, limit: int = 200) -> dict[
             continue
         if state.paid and state.amount_fen != payment.amount_fen:
             counts["mismatch"] = counts.get("mismatch", 0) + 1  # never settled, never closed: staff look
-            log.error("order %s paid %s at %s, expected %s", payment.out_trade_no, state.amount_fen,
-                      payment.channel, payment.amount_fen)
+            log.error(
+                "order %s paid %s at %s, expected %s",
+                payment.out_trade_no,
+                state.amount_fen,
+                payment.channel,
+                payment.amount_fen,
+            )
         elif state.paid:
             with transaction.atomic():
                 outcome, _ack, _flag = _settle_reported(payment, state.provider_txn_id, state.paid_at)

@@ -55,12 +55,12 @@ def reconcile_day(provider: str, day: date, rows: list[StatementRow]) -> DayResu
     for r in rows:
         if r.kind == "refund":
             refunds_in[r.out_trade_no] += r.amount_fen
-    known = Payment.objects.in_bulk(
-        set(payments_in) | set(refunds_in), field_name="out_trade_no"
-    )
+    known = Payment.objects.in_bulk(set(payments_in) | set(refunds_in), field_name="out_trade_no")
     start, end = _day_range(day)
     refunded = dict(
-        Refund.objects.filter(status=RefundStatus.DONE, done_at__range=(start, end), payment__channel=provider)
+        Refund.objects.filter(
+            status=RefundStatus.DONE, done_at__range=(start, end), payment__channel=provider
+        )
         .values("payment__out_trade_no")
         .annotate(fen=Sum("amount_fen"))
         .values_list("payment__out_trade_no", "fen")
@@ -94,13 +94,21 @@ def reconcile_day(provider: str, day: date, rows: list[StatementRow]) -> DayResu
         line(no, row.amount_fen, "payment", result, row.provider_txn_id)
     for no, fen in refunds_in.items():
         ours = refunded.get(no)
-        result = MatchResult.EXTRA if ours is None else MatchResult.MATCHED if ours == fen else MatchResult.DIFFERENT
+        result = (
+            MatchResult.EXTRA
+            if ours is None
+            else MatchResult.MATCHED
+            if ours == fen
+            else MatchResult.DIFFERENT
+        )
         line(no, fen, "refund", result)
     for payment in Payment.objects.filter(
         channel=provider, status=PaymentStatus.PAID, paid_at__range=(start, end)
     ).exclude(out_trade_no__in=list(payments_in)):
         known[payment.out_trade_no] = payment
-        line(payment.out_trade_no, payment.amount_fen, "payment", MatchResult.MISSING, payment.provider_txn_id)
+        line(
+            payment.out_trade_no, payment.amount_fen, "payment", MatchResult.MISSING, payment.provider_txn_id
+        )
     for no, fen in refunded.items():
         if no not in refunds_in:
             known.setdefault(no, Payment.objects.get(out_trade_no=no))
@@ -118,7 +126,9 @@ def do_import_statement(*, actor: User, community_id: int, provider: str, data: 
     try:
         rows = provider_for(provider).parse_statement(data)
     except (ValueError, KeyError, UnicodeDecodeError) as error:
-        raise ServiceError("bad_statement", _("无法识别的对账单文件"), fields={"file": str(error)[:200]}) from error
+        raise ServiceError(
+            "bad_statement", _("无法识别的对账单文件"), fields={"file": str(error)[:200]}
+        ) from error
     by_day: dict[date, list[StatementRow]] = defaultdict(list)
     for row in rows:
         by_day[row.day].append(row)

@@ -141,7 +141,9 @@ def refund_online(payment: Payment, fen: int, reason: str, *, actor: User | None
             decided_at=timezone.now(),
         )
         _reserve(refund)
-        audit.record(actor=actor, action="billing.refund_online", obj=refund, community_id=payment.community_id)
+        audit.record(
+            actor=actor, action="billing.refund_online", obj=refund, community_id=payment.community_id
+        )
     _ask_provider(refund)
     refund.refresh_from_db()
     return refund
@@ -172,7 +174,9 @@ def _what_is_left(payment: Payment) -> tuple[int, dict[int, int]]:
     bills: dict[int, int] = defaultdict(int)
     for row in entries.values("account", "bill_id").annotate(d=Sum("debit_fen"), c=Sum("credit_fen")):
         net = row["c"] - row["d"]
-        if row["account"] == Account.PREPAYMENT or (row["account"] == Account.REFUND and row["bill_id"] is None):
+        if row["account"] == Account.PREPAYMENT or (
+            row["account"] == Account.REFUND and row["bill_id"] is None
+        ):
             prepaid += net
         elif row["account"] in (Account.RECEIVABLE, Account.REFUND):
             bills[row["bill_id"]] += net
@@ -186,7 +190,9 @@ def _reopen_bill(bill_id: int, fen: int) -> bool:
         .exclude(status=BillStatus.VOID)
         .update(
             paid_fen=F("paid_fen") - fen,
-            status=Case(When(paid_fen=fen, then=Value(BillStatus.UNPAID)), default=Value(BillStatus.PARTLY_PAID)),
+            status=Case(
+                When(paid_fen=fen, then=Value(BillStatus.UNPAID)), default=Value(BillStatus.PARTLY_PAID)
+            ),
             version=F("version") + 1,
         )
     )
@@ -206,7 +212,7 @@ def finish_refund(refund_id: int, *, actor: User | None = None) -> bool:
     left = refund.amount_fen
     prepaid, bills = _what_is_left(payment)
     take = min(left, prepaid)
-    if take:
+    if take and payment.house_id is not None:  # only a house's payment has a prepaid part
         spent = not HouseAccount.objects.filter(house_id=payment.house_id, prepaid_fen__gte=take).update(
             prepaid_fen=F("prepaid_fen") - take
         )

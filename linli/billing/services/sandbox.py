@@ -28,7 +28,9 @@ def record_sandbox_payment(out_trade_no: str, amount_fen: int) -> SandboxTrade:
 def record_sandbox_refund(out_trade_no: str, out_refund_no: str, amount_fen: int) -> bool:
     """A refund of at most what the sandbox collected and has not refunded yet."""
     with transaction.atomic():
-        paid = SandboxTrade.objects.select_for_update().filter(kind="payment", out_trade_no=out_trade_no).first()
+        paid = (
+            SandboxTrade.objects.select_for_update().filter(kind="payment", out_trade_no=out_trade_no).first()
+        )
         if paid is None:
             return False
         done = SandboxTrade.objects.filter(kind="refund", out_trade_no=out_trade_no)

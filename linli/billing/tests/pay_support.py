@@ -2,12 +2,10 @@
 Alipay servers at the transport boundary (the only fake) that check our signatures and sign
 their answers and notifications to each provider's published spec."""
 
-import base64
 import hashlib
 import io
 import json
 import secrets
-import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +23,12 @@ from linli.billing.providers.alipay import signing_string
 from linli.billing.providers.amounts import yuan_of
 from linli.billing.providers.wechatpay import encrypt_resource, signed_headers
 
-MCHID, APPID, SERIAL, PLATFORM_ID = "1900000109", "wxd678efh567hg6787", "5157F09EFDC096DE15EBE81A47057A72", "PUB_KEY_ID_0114232134912410000"
+MCHID, APPID, SERIAL, PLATFORM_ID = (
+    "1900000109",
+    "wxd678efh567hg6787",
+    "5157F09EFDC096DE15EBE81A47057A72",
+    "PUB_KEY_ID_0114232134912410000",
+)
 APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 ALIPAY_APP = "2021000000000001"
 
@@ -66,9 +69,19 @@ def merchant(settings, tmp_path):
 # --- what WeChat's servers send ---------------------------------------------------------------
 
 
-def wechat_notification(out_trade_no: str, total: int, *, event="TRANSACTION.SUCCESS", state="SUCCESS",
-                        notification_id: str | None = None, extra: dict | None = None, key=None,
-                        apiv3: str = APIV3, serial: str = PLATFORM_ID, at: int | None = None) -> tuple[dict, bytes]:
+def wechat_notification(
+    out_trade_no: str,
+    total: int,
+    *,
+    event="TRANSACTION.SUCCESS",
+    state="SUCCESS",
+    notification_id: str | None = None,
+    extra: dict | None = None,
+    key=None,
+    apiv3: str = APIV3,
+    serial: str = PLATFORM_ID,
+    at: int | None = None,
+) -> tuple[dict, bytes]:
     """A payment (or refund) notification built to WeChat Pay APIv3's published format."""
     refund = event.startswith("REFUND.")
     payload = {
@@ -79,18 +92,24 @@ def wechat_notification(out_trade_no: str, total: int, *, event="TRANSACTION.SUC
         "trade_type": "NATIVE",
         "trade_state": state,
         "success_time": "2026-12-05T10:00:00+08:00",
-        "amount": {"refund": total, "total": total} if refund else {"total": total, "payer_total": total, "currency": "CNY"},
+        "amount": {"refund": total, "total": total}
+        if refund
+        else {"total": total, "payer_total": total, "currency": "CNY"},
         **(extra or {}),
     }
-    body = json.dumps({
-        "id": notification_id or secrets.token_hex(18),
-        "create_time": "2026-12-05T10:00:01+08:00",
-        "event_type": event,
-        "resource_type": "encrypt-resource",
-        "summary": "支付成功",
-        "resource": encrypt_resource(apiv3.encode(), json.dumps(payload).encode(), "refund" if refund else "transaction")
-        | {"original_type": "refund" if refund else "transaction"},
-    }).encode()
+    body = json.dumps(
+        {
+            "id": notification_id or secrets.token_hex(18),
+            "create_time": "2026-12-05T10:00:01+08:00",
+            "event_type": event,
+            "resource_type": "encrypt-resource",
+            "summary": "支付成功",
+            "resource": encrypt_resource(
+                apiv3.encode(), json.dumps(payload).encode(), "refund" if refund else "transaction"
+            )
+            | {"original_type": "refund" if refund else "transaction"},
+        }
+    ).encode()
     return signed_headers(key or keys()["platform"], serial, body, now=at), body
 
 
@@ -101,7 +120,9 @@ def post_notification(provider: str, headers: dict, body: bytes, client: Client 
     return client.post(f"/api/v1/billing/notify/{provider}", data=body, content_type=content_type, **meta)
 
 
-def alipay_notification(out_trade_no: str, total: int, *, status="TRADE_SUCCESS", key=None, extra: dict | None = None) -> bytes:
+def alipay_notification(
+    out_trade_no: str, total: int, *, status="TRADE_SUCCESS", key=None, extra: dict | None = None
+) -> bytes:
     params = {
         "notify_time": "2026-12-05 10:00:01",
         "notify_type": "trade_status_sync",
@@ -142,14 +163,24 @@ class FakeWeChat:
         if url.netloc == "download.example":
             return self._answer(200, self.bill, raw=True)
         auth = request.headers.get("Authorization", "")
-        fields = dict(part.split("=", 1) for part in auth.removeprefix("WECHATPAY2-SHA256-RSA2048 ").split(","))
+        fields = dict(
+            part.split("=", 1) for part in auth.removeprefix("WECHATPAY2-SHA256-RSA2048 ").split(",")
+        )
         fields = {k: v.strip('"') for k, v in fields.items()}
-        message = f"{request.method}\n{path}\n{fields['timestamp']}\n{fields['nonce_str']}\n".encode() + request.body + b"\n"
+        message = (
+            f"{request.method}\n{path}\n{fields['timestamp']}\n{fields['nonce_str']}\n".encode()
+            + request.body
+            + b"\n"
+        )
         rsa.verify(keys()["merchant"].public_key(), message, fields["signature"])  # raises: a test fails
         assert fields["mchid"] == MCHID and fields["serial_no"] == SERIAL
         body = json.loads(request.body) if request.body else {}
         if url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/jsapi"):
-            self.orders[body["out_trade_no"]] = {"total": body["amount"]["total"], "state": "NOTPAY", "txn": ""}
+            self.orders[body["out_trade_no"]] = {
+                "total": body["amount"]["total"],
+                "state": "NOTPAY",
+                "txn": "",
+            }
             if "jsapi" in url.path:
                 return self._answer(200, {"prepay_id": "wx2016" + body["out_trade_no"]})
             return self._answer(200, {"code_url": f"weixin://wxpay/bizpayurl?pr={body['out_trade_no'][-8:]}"})
@@ -163,16 +194,37 @@ class FakeWeChat:
             order = self.orders.get(no)
             if order is None:
                 return self._answer(404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"})
-            return self._answer(200, {"out_trade_no": no, "trade_state": order["state"], "transaction_id": order["txn"],
-                                      "success_time": "2026-12-05T10:00:00+08:00", "amount": {"total": order["total"]}})
+            return self._answer(
+                200,
+                {
+                    "out_trade_no": no,
+                    "trade_state": order["state"],
+                    "transaction_id": order["txn"],
+                    "success_time": "2026-12-05T10:00:00+08:00",
+                    "amount": {"total": order["total"]},
+                },
+            )
         if url.path == "/v3/refund/domestic/refunds":
             self.refunds[body["out_refund_no"]] = body
-            return self._answer(200, {"refund_id": "5030" + secrets.token_hex(6), "out_refund_no": body["out_refund_no"], "status": "PROCESSING"})
+            return self._answer(
+                200,
+                {
+                    "refund_id": "5030" + secrets.token_hex(6),
+                    "out_refund_no": body["out_refund_no"],
+                    "status": "PROCESSING",
+                },
+            )
         if url.path.startswith("/v3/refund/domestic/refunds/"):
             return self._answer(200, {"status": "SUCCESS"})
         if url.path == "/v3/bill/tradebill":
-            return self._answer(200, {"download_url": "https://download.example/bill", "hash_type": "SHA1",
-                                      "hash_value": hashlib.sha1(self.bill).hexdigest()})  # noqa: S324
+            return self._answer(
+                200,
+                {
+                    "download_url": "https://download.example/bill",
+                    "hash_type": "SHA1",
+                    "hash_value": hashlib.sha1(self.bill).hexdigest(),
+                },
+            )
         return self._answer(404, {"code": "NOT_FOUND", "message": path})
 
     def pay(self, no: str) -> None:
@@ -203,13 +255,33 @@ class FakeAlipay:
         method = params["method"]
         if method == "alipay.trade.precreate":
             self.trades[biz["out_trade_no"]] = {"total": biz["total_amount"], "status": "WAIT_BUYER_PAY"}
-            content = {"code": "10000", "msg": "Success", "out_trade_no": biz["out_trade_no"], "qr_code": "https://qr.alipay.com/bax0" + biz["out_trade_no"][-6:]}
+            content = {
+                "code": "10000",
+                "msg": "Success",
+                "out_trade_no": biz["out_trade_no"],
+                "qr_code": "https://qr.alipay.com/bax0" + biz["out_trade_no"][-6:],
+            }
         elif method == "alipay.trade.query":
             t = self.trades.get(biz["out_trade_no"])
-            content = ({"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"} if t is None else
-                       {"code": "10000", "msg": "Success", "trade_status": t["status"], "total_amount": t["total"], "trade_no": "2026x", "send_pay_date": "2026-12-05 10:00:00"})
+            content = (
+                {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST"}
+                if t is None
+                else {
+                    "code": "10000",
+                    "msg": "Success",
+                    "trade_status": t["status"],
+                    "total_amount": t["total"],
+                    "trade_no": "2026x",
+                    "send_pay_date": "2026-12-05 10:00:00",
+                }
+            )
         elif method == "alipay.trade.refund":
-            content = {"code": "10000", "msg": "Success", "fund_change": "Y", "refund_fee": biz["refund_amount"]}
+            content = {
+                "code": "10000",
+                "msg": "Success",
+                "fund_change": "Y",
+                "refund_fee": biz["refund_amount"],
+            }
         elif method == "alipay.trade.close":
             content = {"code": "10000", "msg": "Success"}
         elif method == "alipay.data.dataservice.bill.downloadurl.query":
@@ -243,18 +315,37 @@ def alipay_server():
 
 def make_bill(house, amount_fen: int, *, month: int = 12, name: str = "物业费") -> Bill:
     """An issued bill, posted to the ledger as the billing run posts it (Dr receivable / Cr revenue)."""
-    item, _ = FeeItem.objects.get_or_create(community_id=house.community_id, name=name, defaults={"kind": FeeKind.PROPERTY})
+    item, _ = FeeItem.objects.get_or_create(
+        community_id=house.community_id, name=name, defaults={"kind": FeeKind.PROPERTY}
+    )
     std = FeeStandard.objects.filter(fee_item=item).first() or FeeStandard.objects.create(
-        fee_item=item, community_id=house.community_id, version=1, effective_from=date(2026, 1, 1), unit_price_fen=Decimal("250")
+        fee_item=item,
+        community_id=house.community_id,
+        version=1,
+        effective_from=date(2026, 1, 1),
+        unit_price_fen=Decimal("250"),
     )
     bill = Bill.objects.create(
-        community_id=house.community_id, building=house.building, house=house, fee_item=item, standard=std,
-        period_start=date(2026, month, 1), period_end=date(2026, month, 28), quantity=Decimal("89.5"),
-        amount_fen=amount_fen, due_on=date(2026, month, 28),
+        community_id=house.community_id,
+        building=house.building,
+        house=house,
+        fee_item=item,
+        standard=std,
+        period_start=date(2026, month, 1),
+        period_end=date(2026, month, 28),
+        quantity=Decimal("89.5"),
+        amount_fen=amount_fen,
+        due_on=date(2026, month, 28),
         lines=[{"label": "89.50㎡ × 2.50元/㎡·月", "amount_fen": amount_fen}],
     )
-    ledger.post(community_id=house.community_id, kind="bill_issued",
-                legs=[ledger.debit(Account.RECEIVABLE, amount_fen, bill_id=bill.pk), ledger.credit(Account.REVENUE, amount_fen)])
+    ledger.post(
+        community_id=house.community_id,
+        kind="bill_issued",
+        legs=[
+            ledger.debit(Account.RECEIVABLE, amount_fen, bill_id=bill.pk),
+            ledger.credit(Account.REVENUE, amount_fen),
+        ],
+    )
     return bill
 
 
@@ -269,25 +360,91 @@ def wechat_trade_bill(rows: list[tuple[str, str, int, str]]) -> bytes:
     lines = [head]
     for at, no, fen, state in rows:
         refund = state == "REFUND"
-        cells = [at, APPID, MCHID, "0", "", "4200000" + no[-6:], no, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "NATIVE", state,
-                 "OTHERS", "CNY", "0.00" if refund else yuan_of(fen), "0.00", "5030" if refund else "0",
-                 ("RF" + no[2:]) if refund else "0", yuan_of(fen) if refund else "0.00", "0.00", "ORIGINAL" if refund else "",
-                 "SUCCESS" if refund else "", "物业缴费", "", "0.00", "0.60%", yuan_of(fen), "0.00", ""]
+        cells = [
+            at,
+            APPID,
+            MCHID,
+            "0",
+            "",
+            "4200000" + no[-6:],
+            no,
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+            "NATIVE",
+            state,
+            "OTHERS",
+            "CNY",
+            "0.00" if refund else yuan_of(fen),
+            "0.00",
+            "5030" if refund else "0",
+            ("RF" + no[2:]) if refund else "0",
+            yuan_of(fen) if refund else "0.00",
+            "0.00",
+            "ORIGINAL" if refund else "",
+            "SUCCESS" if refund else "",
+            "物业缴费",
+            "",
+            "0.00",
+            "0.60%",
+            yuan_of(fen),
+            "0.00",
+            "",
+        ]
         lines.append(",".join("`" + c for c in cells))
-    lines.append("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额")
-    lines.append("`%d,`0.00,`0.00,`0.00,`0.00,`0.00,`0.00" % len(rows))
+    lines.append(
+        "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
+    )
+    lines.append(f"`{len(rows)},`0.00,`0.00,`0.00,`0.00,`0.00,`0.00")
     return ("\n".join(lines) + "\n").encode()
 
 
 def alipay_trade_bill(rows: list[tuple[str, str, int, str]]) -> bytes:
     """Alipay's bill zip: a GBK detail CSV (…_业务明细.csv) with its # comment block."""
     head = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注"
-    out = ["#支付宝业务明细查询", "#账号：[20880000000000000156]", "#起始日期：[2026年12月05日 00:00:00]   终止日期：[2026年12月06日 00:00:00]", "#-----------------------------------------业务明细列表----------------------------------------", head]
+    out = [
+        "#支付宝业务明细查询",
+        "#账号：[20880000000000000156]",
+        "#起始日期：[2026年12月05日 00:00:00]   终止日期：[2026年12月06日 00:00:00]",
+        "#-----------------------------------------业务明细列表----------------------------------------",
+        head,
+    ]
     for at, no, fen, kind in rows:
         refund = kind == "退款"
         amount = ("-" if refund else "") + yuan_of(fen)
-        out.append(",".join(["2026120522001" + no[-6:], no, kind, "物业缴费", at, at, "", "", "", "", "buyer@example.cn", amount, amount, "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00", "0.00", ("RF" + no[2:]) if refund else "", "0.00", "0.00", ""]))
-    out += ["#-----------------------------------------业务明细列表结束------------------------------------", "#交易合计：1笔，退款合计：0笔"]
+        out.append(
+            ",".join(
+                [
+                    "2026120522001" + no[-6:],
+                    no,
+                    kind,
+                    "物业缴费",
+                    at,
+                    at,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "buyer@example.cn",
+                    amount,
+                    amount,
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "0.00",
+                    "",
+                    "0.00",
+                    "0.00",
+                    ("RF" + no[2:]) if refund else "",
+                    "0.00",
+                    "0.00",
+                    "",
+                ]
+            )
+        )
+    out += [
+        "#-----------------------------------------业务明细列表结束------------------------------------",
+        "#交易合计：1笔，退款合计：0笔",
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("20880000000000000156_20261205_业务明细.csv", "\n".join(out).encode("gbk"))
@@ -296,6 +453,15 @@ def alipay_trade_bill(rows: list[tuple[str, str, int, str]]) -> bytes:
 
 
 __all__ = [
-    "alipay_notification", "alipay_server", "alipay_trade_bill", "assert_ledger_ok", "keys", "make_bill",
-    "merchant", "post_notification", "wechat_notification", "wechat_server", "wechat_trade_bill",
+    "alipay_notification",
+    "alipay_server",
+    "alipay_trade_bill",
+    "assert_ledger_ok",
+    "keys",
+    "make_bill",
+    "merchant",
+    "post_notification",
+    "wechat_notification",
+    "wechat_server",
+    "wechat_trade_bill",
 ]

@@ -25,7 +25,9 @@ __all__ = ["alipay_server", "merchant", "wechat_server"]  # fixtures
 
 
 def open_order(api, world, bills, channel="wechat"):
-    r = api(world.owner).post("/billing/my/orders", {"house": world.house.pk, "channel": channel, "bills": [b.pk for b in bills]})
+    r = api(world.owner).post(
+        "/billing/my/orders", {"house": world.house.pk, "channel": channel, "bills": [b.pk for b in bills]}
+    )
     assert r.status_code == 201, r.content
     return r.json()
 
@@ -63,7 +65,10 @@ def test_the_same_notification_five_times_pays_once_and_posts_once(order):
 def test_two_different_notices_of_one_payment_post_once(order):
     placed, _bill = order
     for _ in range(2):
-        assert post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375)).status_code == 204
+        assert (
+            post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375)).status_code
+            == 204
+        )
     assert LedgerTransaction.objects.filter(kind="payment").count() == 1
     assert sorted(ProviderNotification.objects.values_list("outcome", flat=True)) == ["already_paid", "paid"]
     assert_ledger_ok()
@@ -110,7 +115,7 @@ def test_a_forged_or_altered_notification_is_refused_and_pays_nothing(order, for
 
 
 def test_a_notification_signed_with_another_key_is_refused(order, merchant):
-    placed, bill = order
+    placed, _bill = order
     r = post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375, key=merchant["app"]))
     assert r.status_code == 400
     assert Payment.objects.get(out_trade_no=placed["out_trade_no"]).status == PaymentStatus.PENDING
@@ -148,7 +153,9 @@ def test_an_order_paid_after_we_closed_it_is_kept_and_flagged(order, world, api)
     placed, bill = order
     second = open_order(api, world, [bill], channel="sandbox")  # the payer switched: the first closes
     assert Payment.objects.get(out_trade_no=placed["out_trade_no"]).status == PaymentStatus.CLOSED
-    post_notification("wechat", *wechat_notification(second["out_trade_no"], 22375)) # wrong provider: unknown
+    post_notification(
+        "wechat", *wechat_notification(second["out_trade_no"], 22375)
+    )  # wrong provider: unknown
     assert post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375)).status_code == 204
     payment = Payment.objects.get(out_trade_no=placed["out_trade_no"])
     assert payment.status == PaymentStatus.PAID

@@ -15,7 +15,9 @@ __all__ = ["merchant", "wechat_server"]  # fixtures
 
 
 def order(api, user, house, bills, channel="sandbox", **extra):
-    return api(user).post("/billing/my/orders", {"house": house.pk, "channel": channel, "bills": [b.pk for b in bills], **extra})
+    return api(user).post(
+        "/billing/my/orders", {"house": house.pk, "channel": channel, "bills": [b.pk for b in bills], **extra}
+    )
 
 
 def test_my_bills_are_grouped_by_house_with_what_is_owed(world, api):
@@ -43,7 +45,11 @@ def test_an_order_asks_for_what_is_owed_now(world, api):
     ("prepare", "code", "status"),
     [
         (lambda b: Bill.objects.filter(pk=b.pk).update(status=BillStatus.VOID), "bill_void", 400),
-        (lambda b: Bill.objects.filter(pk=b.pk).update(paid_fen=22375, status=BillStatus.PAID), "bill_already_paid", 400),
+        (
+            lambda b: Bill.objects.filter(pk=b.pk).update(paid_fen=22375, status=BillStatus.PAID),
+            "bill_already_paid",
+            400,
+        ),
     ],
 )
 def test_a_void_or_paid_bill_is_refused(world, api, prepare, code, status):
@@ -66,7 +72,9 @@ def test_someone_elses_bill_or_house_is_not_found(world, api):
 def test_no_bills_or_a_disabled_channel_is_refused(world, api):
     bill = make_bill(world.house, 100)
     assert order(api, world.owner, world.house, []).json()["code"] == "no_bills"
-    assert order(api, world.owner, world.house, [bill], channel="wechat").json()["code"] == "channel_unavailable"
+    assert (
+        order(api, world.owner, world.house, [bill], channel="wechat").json()["code"] == "channel_unavailable"
+    )
 
 
 def test_asking_again_reuses_the_open_order_and_a_new_selection_closes_it(world, api):
@@ -82,13 +90,19 @@ def test_asking_again_reuses_the_open_order_and_a_new_selection_closes_it(world,
 
 @pytest.mark.parametrize("amount", [0, -100, 1.5, "12", 100_000_001, True])
 def test_a_prepayment_must_be_whole_positive_fen(world, api, amount):
-    r = api(world.owner).post("/billing/my/orders", {"house": world.house.pk, "channel": "sandbox", "purpose": "prepay", "amount_fen": amount})
+    r = api(world.owner).post(
+        "/billing/my/orders",
+        {"house": world.house.pk, "channel": "sandbox", "purpose": "prepay", "amount_fen": amount},
+    )
     assert r.status_code in (400, 422)
     assert not Payment.objects.exists()
 
 
 def test_a_prepayment_paid_through_the_sandbox_credits_the_house(world, api, browser):
-    r = api(world.owner).post("/billing/my/orders", {"house": world.house.pk, "channel": "sandbox", "purpose": "prepay", "amount_fen": 50000})
+    r = api(world.owner).post(
+        "/billing/my/orders",
+        {"house": world.house.pk, "channel": "sandbox", "purpose": "prepay", "amount_fen": 50000},
+    )
     assert r.status_code == 201
     browser(world.owner).post(r.json()["redirect_url"])
     assert HouseAccount.objects.get(house=world.house).prepaid_fen == 50000
@@ -99,13 +113,19 @@ def test_the_order_query_settles_a_payment_whose_notification_never_came(merchan
     bill = make_bill(world.house, 22375)
     paid = order(api, world.owner, world.house, [bill], channel="wechat").json()["out_trade_no"]
     other = make_bill(world.neighbour_house, 500)
-    unpaid = order(api, world.neighbour, world.neighbour_house, [other], channel="wechat").json()["out_trade_no"]
+    unpaid = order(api, world.neighbour, world.neighbour_house, [other], channel="wechat").json()[
+        "out_trade_no"
+    ]
     wechat_server.pay(paid)
     assert query_pending_orders() == {"settled": 0, "closed": 0, "waiting": 0}  # too fresh to ask
     later = timezone.now() + timedelta(minutes=4)
     assert query_pending_orders(later) == {"settled": 1, "closed": 0, "waiting": 1}
     assert Bill.objects.get(pk=bill.pk).status == BillStatus.PAID
-    assert query_pending_orders(timezone.now() + timedelta(minutes=31)) == {"settled": 0, "closed": 1, "waiting": 0}
+    assert query_pending_orders(timezone.now() + timedelta(minutes=31)) == {
+        "settled": 0,
+        "closed": 1,
+        "waiting": 0,
+    }
     assert Payment.objects.get(out_trade_no=unpaid).status == PaymentStatus.CLOSED
     assert wechat_server.orders[unpaid]["state"] == "CLOSED"
     assert_ledger_ok()

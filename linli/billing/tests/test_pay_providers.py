@@ -28,7 +28,13 @@ __all__ = ["alipay_server", "merchant", "wechat_server"]  # fixtures
 
 
 def order(no="LL2026120510000000000001", fen=22375, openid=""):
-    return Order(out_trade_no=no, amount_fen=fen, description="物业缴费", notify_url="https://x.example/n", payer_openid=openid)
+    return Order(
+        out_trade_no=no,
+        amount_fen=fen,
+        description="物业缴费",
+        notify_url="https://x.example/n",
+        payer_openid=openid,
+    )
 
 
 def test_wechat_native_and_jsapi_orders_are_signed_by_the_merchant(merchant, wechat_server):
@@ -78,12 +84,26 @@ def test_a_wechat_notification_signed_by_another_key_or_too_old_is_refused(merch
 
 
 def test_a_wechat_notification_is_decrypted_to_its_transaction(merchant):
-    notice = providers.get("wechat").verify_notification(*wechat_notification("LL9", 22375, notification_id="EV-1"))
-    assert (notice.notification_id, notice.out_trade_no, notice.amount_fen, notice.paid) == ("EV-1", "LL9", 22375, True)
-    refund = providers.get("wechat").verify_notification(
-        *wechat_notification("LL9", 500, event="REFUND.SUCCESS", extra={"out_refund_no": "RF9", "refund_status": "SUCCESS"})
+    notice = providers.get("wechat").verify_notification(
+        *wechat_notification("LL9", 22375, notification_id="EV-1")
     )
-    assert (refund.paid, refund.out_refund_no, refund.refund_status, refund.amount_fen) == (False, "RF9", "done", 500)
+    assert (notice.notification_id, notice.out_trade_no, notice.amount_fen, notice.paid) == (
+        "EV-1",
+        "LL9",
+        22375,
+        True,
+    )
+    refund = providers.get("wechat").verify_notification(
+        *wechat_notification(
+            "LL9", 500, event="REFUND.SUCCESS", extra={"out_refund_no": "RF9", "refund_status": "SUCCESS"}
+        )
+    )
+    assert (refund.paid, refund.out_refund_no, refund.refund_status, refund.amount_fen) == (
+        False,
+        "RF9",
+        "done",
+        500,
+    )
 
 
 def test_aes_gcm_resource_round_trip_and_associated_data_is_bound():
@@ -101,14 +121,19 @@ def test_wechat_query_refund_and_trade_bill(merchant, wechat_server):
     state = wechat.query("LLQ1")
     assert state.paid and state.amount_fen == 22375 and state.provider_txn_id.startswith("4200000")
     assert wechat.query("LLNONE").paid is False
-    result = wechat.refund(out_trade_no="LLQ1", out_refund_no="RFQ1", refund_fen=1000, total_fen=22375, reason="多缴")
+    result = wechat.refund(
+        out_trade_no="LLQ1", out_refund_no="RFQ1", refund_fen=1000, total_fen=22375, reason="多缴"
+    )
     assert result.accepted and not result.done
     assert wechat_server.refunds["RFQ1"]["amount"] == {"refund": 1000, "total": 22375, "currency": "CNY"}
     assert wechat.refund_query("RFQ1").done
-    wechat_server.bill = wechat_trade_bill([("2026-12-05 10:00:00", "LLQ1", 22375, "SUCCESS"), ("2026-12-05 11:00:00", "LLQ1", 1000, "REFUND")])
+    wechat_server.bill = wechat_trade_bill(
+        [("2026-12-05 10:00:00", "LLQ1", 22375, "SUCCESS"), ("2026-12-05 11:00:00", "LLQ1", 1000, "REFUND")]
+    )
     rows = wechat.statement(date(2026, 12, 5))
     assert [(r.out_trade_no, r.amount_fen, r.kind, r.out_refund_no) for r in rows] == [
-        ("LLQ1", 22375, "payment", ""), ("LLQ1", 1000, "refund", "RFQ1")
+        ("LLQ1", 22375, "payment", ""),
+        ("LLQ1", 1000, "refund", "RFQ1"),
     ]
 
 
@@ -123,8 +148,13 @@ def test_a_wechat_platform_certificate_names_itself_by_its_serial(tmp_path):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(0x5157F09EFDC096DE15EBE81A47057A72).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(0x5157F09EFDC096DE15EBE81A47057A72)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
         .sign(key, hashes.SHA256())
     )
     path = tmp_path / "wechatpay_cert.pem"
@@ -141,12 +171,22 @@ def test_alipay_precreate_query_refund_and_bill(merchant, alipay_server):
     assert not alipay.query("LLA1").paid
     alipay_server.trades["LLA1"]["status"] = "TRADE_SUCCESS"
     assert alipay.query("LLA1").amount_fen == 22375
-    assert alipay.refund(out_trade_no="LLA1", out_refund_no="RFA1", refund_fen=75, total_fen=22375, reason="x").done
-    alipay_server.bill = alipay_trade_bill([("2026-12-05 10:00:00", "LLA1", 22375, "交易"), ("2026-12-05 12:00:00", "LLA1", 75, "退款")])
+    assert alipay.refund(
+        out_trade_no="LLA1", out_refund_no="RFA1", refund_fen=75, total_fen=22375, reason="x"
+    ).done
+    alipay_server.bill = alipay_trade_bill(
+        [("2026-12-05 10:00:00", "LLA1", 22375, "交易"), ("2026-12-05 12:00:00", "LLA1", 75, "退款")]
+    )
     rows = alipay.statement(date(2026, 12, 5))
-    assert [(r.out_trade_no, r.amount_fen, r.kind) for r in rows] == [("LLA1", 22375, "payment"), ("LLA1", 75, "refund")]
+    assert [(r.out_trade_no, r.amount_fen, r.kind) for r in rows] == [
+        ("LLA1", 22375, "payment"),
+        ("LLA1", 75, "refund"),
+    ]
     page = alipay.page_pay_url(order("LLA2"))
-    assert page.redirect_url.startswith("https://openapi.alipay.com/gateway.do?") and "sign=" in page.redirect_url
+    assert (
+        page.redirect_url.startswith("https://openapi.alipay.com/gateway.do?")
+        and "sign=" in page.redirect_url
+    )
 
 
 def test_an_alipay_answer_with_a_bad_signature_is_not_believed(merchant, alipay_server):
@@ -175,7 +215,9 @@ def test_alipay_notifications_verify_sorted_params_without_sign(merchant):
     assert alipay.acknowledgement(True) == (200, "text/plain", "success")
 
 
-@pytest.mark.parametrize(("yuan", "fen"), [("223.75", 22375), ("0.01", 1), ("-1.50", -150), ("`12.3", 1230), ("1,000.00", 100000)])
+@pytest.mark.parametrize(
+    ("yuan", "fen"), [("223.75", 22375), ("0.01", 1), ("-1.50", -150), ("`12.3", 1230), ("1,000.00", 100000)]
+)
 def test_yuan_strings_become_exact_fen(yuan, fen):
     assert fen_of(yuan) == fen
 

@@ -27,8 +27,11 @@ def paid(bills, channel=Channel.SANDBOX, extra_fen=0):
     """A payment for `bills` (plus `extra_fen` that goes to the prepayment), settled."""
     house = bills[0].house
     p = Payment.objects.create(
-        community_id=house.community_id, house=house, channel=channel,
-        amount_fen=sum(b.owed_fen for b in bills) + extra_fen, out_trade_no=new_trade_no(),
+        community_id=house.community_id,
+        house=house,
+        channel=channel,
+        amount_fen=sum(b.owed_fen for b in bills) + extra_fen,
+        out_trade_no=new_trade_no(),
     )
     for b in bills:
         PaymentAllocation.objects.create(payment=p, bill=b, amount_fen=b.owed_fen)
@@ -141,7 +144,9 @@ def test_the_prepaid_part_of_a_payment_is_refunded_first(world, api):
 def test_a_refund_of_a_bill_voided_since_is_an_expense_not_a_receivable(world, api):
     bill = make_bill(world.house, 10000)
     payment = paid([bill])
-    Bill.objects.filter(pk=bill.pk).update(status=BillStatus.VOID)  # voided after payment: paid part stays revenue
+    Bill.objects.filter(pk=bill.pk).update(
+        status=BillStatus.VOID
+    )  # voided after payment: paid part stays revenue
     approve(api, world.staff, request(api, world.front_desk, payment, 10000).json()["id"])
     assert LedgerEntry.objects.get(transaction__kind="refund", account=Account.REFUND).debit_fen == 10000
     assert ledger.verify().ok
@@ -149,7 +154,11 @@ def test_a_refund_of_a_bill_voided_since_is_an_expense_not_a_receivable(world, a
 
 def test_a_wechat_refund_finishes_on_its_notification_once(merchant, wechat_server, world, api):
     bill = make_bill(world.house, 22375)
-    placed = api(world.owner).post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]}).json()
+    placed = (
+        api(world.owner)
+        .post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]})
+        .json()
+    )
     post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375))
     payment = Payment.objects.get(out_trade_no=placed["out_trade_no"])
     refund_id = request(api, world.front_desk, payment, 375).json()["id"]
@@ -157,7 +166,9 @@ def test_a_wechat_refund_finishes_on_its_notification_once(merchant, wechat_serv
     refund = Refund.objects.get(pk=refund_id)
     assert wechat_server.refunds[refund.out_refund_no]["amount"]["refund"] == 375
     notice = wechat_notification(
-        placed["out_trade_no"], 375, event="REFUND.SUCCESS",
+        placed["out_trade_no"],
+        375,
+        event="REFUND.SUCCESS",
         extra={"out_refund_no": refund.out_refund_no, "refund_status": "SUCCESS"},
     )
     for _ in range(3):
@@ -170,7 +181,11 @@ def test_a_wechat_refund_finishes_on_its_notification_once(merchant, wechat_serv
 
 def test_a_refund_without_notification_finishes_by_query(merchant, wechat_server, world, api):
     bill = make_bill(world.house, 22375)
-    placed = api(world.owner).post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]}).json()
+    placed = (
+        api(world.owner)
+        .post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]})
+        .json()
+    )
     post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375))
     payment = Payment.objects.get(out_trade_no=placed["out_trade_no"])
     refund = refund_online(payment, 22375, "退租")

@@ -40,7 +40,12 @@ def test_nobody_else_pays_or_sees_my_order(world, browser):
     no = order_url.rstrip("/").rsplit("/", 1)[1]
     assert browser(world.neighbour).get(order_url).status_code == 404
     assert browser(world.neighbour).post(f"/billing/sandbox/pay/{no}").status_code == 404
-    assert browser(world.outsider).post("/billing/pay/", {"house": world.house.pk, "bill": [bill.pk]}).status_code == 404
+    assert (
+        browser(world.outsider)
+        .post("/billing/pay/", {"house": world.house.pk, "bill": [bill.pk]})
+        .status_code
+        == 404
+    )
     assert browser().get("/billing/").status_code == 302  # sign in first
     assert Payment.objects.get().status == PaymentStatus.PENDING
 
@@ -50,7 +55,9 @@ def test_a_prepayment_from_the_page(world, browser):
     assert "预存物业费" in phone.get("/billing/prepay/").content.decode()
     r = phone.post("/billing/pay/", {"house": world.house.pk, "purpose": "prepay", "amount": "100.5"})
     assert Payment.objects.get().amount_fen == 10050
-    bad = phone.post("/billing/pay/", {"house": world.house.pk, "purpose": "prepay", "amount": "1.005"}, follow=True)
+    bad = phone.post(
+        "/billing/pay/", {"house": world.house.pk, "purpose": "prepay", "amount": "1.005"}, follow=True
+    )
     assert "金额应为正的整数分" in bad.content.decode()
     assert r.status_code == 302
 
@@ -63,13 +70,19 @@ def test_staff_see_payments_request_and_approve_a_refund(world, browser):
     owner.post(f"/billing/sandbox/pay/{no}")
     desk = browser(world.front_desk)
     assert no in desk.get(f"/billing/c/{world.a.pk}/payments/").content.decode()
-    r = desk.post(f"/billing/c/{world.a.pk}/refunds/", {"out_trade_no": no, "amount": "23.75", "reason": "面积核减"})
+    r = desk.post(
+        f"/billing/c/{world.a.pk}/refunds/", {"out_trade_no": no, "amount": "23.75", "reason": "面积核减"}
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     refund = Refund.objects.get()
     assert refund.amount_fen == 2375
-    too_much = desk.post(f"/billing/c/{world.a.pk}/refunds/", {"out_trade_no": no, "amount": "300", "reason": "x"})
+    too_much = desk.post(
+        f"/billing/c/{world.a.pk}/refunds/", {"out_trade_no": no, "amount": "300", "reason": "x"}
+    )
     assert "退款金额超过可退金额" in too_much.content.decode()
-    assert desk.post(f"/billing/c/{world.a.pk}/refunds/{refund.pk}/approve/").status_code == 404  # not a manager
+    assert (
+        desk.post(f"/billing/c/{world.a.pk}/refunds/{refund.pk}/approve/").status_code == 404
+    )  # not a manager
     manager = browser(world.staff)
     assert "批准" in manager.get(f"/billing/c/{world.a.pk}/refunds/").content.decode()
     manager.post(f"/billing/c/{world.a.pk}/refunds/{refund.pk}/approve/")
@@ -81,7 +94,11 @@ def test_staff_see_payments_request_and_approve_a_refund(world, browser):
 def test_a_manager_reconciles_a_day_on_the_console(world, browser):
     bill = make_bill(world.house, 500)
     owner = browser(world.owner)
-    no = owner.post("/billing/pay/", {"house": world.house.pk, "bill": [bill.pk]})["Location"].rstrip("/").rsplit("/", 1)[1]
+    no = (
+        owner.post("/billing/pay/", {"house": world.house.pk, "bill": [bill.pk]})["Location"]
+        .rstrip("/")
+        .rsplit("/", 1)[1]
+    )
     owner.post(f"/billing/sandbox/pay/{no}")
     manager = browser(world.staff)
     page = f"/billing/c/{world.a.pk}/reconciliation/"

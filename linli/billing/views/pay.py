@@ -191,8 +191,15 @@ def console_payments(request, console: Console):
         request, queries.payments(request.user, console.community.id), newest_first=True
     )
     table = Table(
-        [Column(_("订单号")), Column(_("房屋")), Column(_("渠道")), Column(_("金额")), Column(_("已退")),
-         Column(_("状态")), Column(_("支付时间"))],
+        [
+            Column(_("订单号")),
+            Column(_("房屋")),
+            Column(_("渠道")),
+            Column(_("金额")),
+            Column(_("已退")),
+            Column(_("状态")),
+            Column(_("支付时间")),
+        ],
         [
             cells(
                 Cell(p.out_trade_no, mono=True),
@@ -210,7 +217,9 @@ def console_payments(request, console: Console):
     )
     flagged = list(queries.flagged_notifications(request.user, console.community.id)[:20])
     return console.render(
-        request, "billing/pay_console_payments.html", {"title": _("收款记录"), "table": table, "flagged": flagged}
+        request,
+        "billing/pay_console_payments.html",
+        {"title": _("收款记录"), "table": table, "flagged": flagged},
     )
 
 
@@ -231,13 +240,20 @@ def console_refunds(request, console: Console):
     form = RefundForm(request.POST or None, initial={"out_trade_no": request.GET.get("no", "")})
     if request.method == "POST" and console.may(Action.BILLING_COLLECT) and form.is_valid():
         data = form.cleaned_data
-        payment = queries.payments(request.user, console.community.id).filter(out_trade_no=data["out_trade_no"]).first()
+        payment = (
+            queries.payments(request.user, console.community.id)
+            .filter(out_trade_no=data["out_trade_no"])
+            .first()
+        )
         if payment is None:
             form.add_error("out_trade_no", _("找不到该订单"))
         else:
             try:
                 refunds.do_request_refund(
-                    actor=request.user, payment_id=payment.pk, amount_fen=data["amount"], reason=data["reason"]
+                    actor=request.user,
+                    payment_id=payment.pk,
+                    amount_fen=data["amount"],
+                    reason=data["reason"],
                 )
                 messages.success(request, _("退款申请已提交，待经理审批"))
                 return redirect(console.reverse("billing:console_refunds"))
@@ -265,7 +281,10 @@ def console_refunds(request, console: Console):
 @staff_view(Action.BILLING_APPROVE, "billing_refunds")
 def console_decide_refund(request, console: Console, refund_id: int, verb: str):
     decide = {"approve": refunds.do_approve_refund, "reject": refunds.do_reject_refund}.get(verb)
-    if decide is None or not queries.refunds(request.user, console.community.id).filter(pk=refund_id).exists():
+    if (
+        decide is None
+        or not queries.refunds(request.user, console.community.id).filter(pk=refund_id).exists()
+    ):
         raise Http404
     try:
         refund = decide(actor=request.user, refund_id=refund_id)
@@ -290,12 +309,16 @@ def console_reconcile(request, console: Console):
     cid = console.community.id
     choices = _channels()
     download = DownloadForm(request.POST if "d-day" in request.POST else None, prefix="d")
-    upload = UploadForm(request.POST if "u-provider" in request.POST else None, request.FILES or None, prefix="u")
+    upload = UploadForm(
+        request.POST if "u-provider" in request.POST else None, request.FILES or None, prefix="u"
+    )
     download.fields["provider"].choices = upload.fields["provider"].choices = choices
     try:
         if download.is_bound and download.is_valid():
             data = download.cleaned_data
-            reconcile.do_download_statement(actor=request.user, community_id=cid, provider=data["provider"], day=data["day"])
+            reconcile.do_download_statement(
+                actor=request.user, community_id=cid, provider=data["provider"], day=data["day"]
+            )
             return redirect(console.reverse("billing:console_reconcile") + f"?day={data['day']}")
         if upload.is_bound and upload.is_valid():
             data = upload.cleaned_data
@@ -325,8 +348,12 @@ def console_reconcile(request, console: Console):
         ],
     )
     report = [
-        {**row, "label": results.get(row["result"], row["result"]), "tone": STATUS_TONE.get(row["result"], "muted"),
-         "channel": CHANNEL_LABELS.get(row["provider"], row["provider"])}
+        {
+            **row,
+            "label": results.get(row["result"], row["result"]),
+            "tone": STATUS_TONE.get(row["result"], "muted"),
+            "channel": CHANNEL_LABELS.get(row["provider"], row["provider"]),
+        }
         for row in queries.statement_days(request.user, cid)[:200]
     ]
     return console.render(
