@@ -8,20 +8,17 @@ import json
 import secrets
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 
 from linli.billing import ledger
-from linli.billing.choices import Account, FeeKind
-from linli.billing.models import Bill, FeeItem, FeeStandard
 from linli.billing.providers import rsa, transport
 from linli.billing.providers.alipay import signing_string
 from linli.billing.providers.amounts import yuan_of
 from linli.billing.providers.wechatpay import encrypt_resource, signed_headers
+from linli.testing.billing_pay import make_bill
 
 MCHID, APPID, SERIAL, PLATFORM_ID = (
     "1900000109",
@@ -311,42 +308,6 @@ def alipay_server():
 
 
 # --- bills ------------------------------------------------------------------------------------
-
-
-def make_bill(house, amount_fen: int, *, month: int = 12, name: str = "物业费") -> Bill:
-    """An issued bill, posted to the ledger as the billing run posts it (Dr receivable / Cr revenue)."""
-    item, _ = FeeItem.objects.get_or_create(
-        community_id=house.community_id, name=name, defaults={"kind": FeeKind.PROPERTY}
-    )
-    std = FeeStandard.objects.filter(fee_item=item).first() or FeeStandard.objects.create(
-        fee_item=item,
-        community_id=house.community_id,
-        version=1,
-        effective_from=date(2026, 1, 1),
-        unit_price_fen=Decimal("250"),
-    )
-    bill = Bill.objects.create(
-        community_id=house.community_id,
-        building=house.building,
-        house=house,
-        fee_item=item,
-        standard=std,
-        period_start=date(2026, month, 1),
-        period_end=date(2026, month, 28),
-        quantity=Decimal("89.5"),
-        amount_fen=amount_fen,
-        due_on=date(2026, month, 28),
-        lines=[{"label": "89.50㎡ × 2.50元/㎡·月", "amount_fen": amount_fen}],
-    )
-    ledger.post(
-        community_id=house.community_id,
-        kind="bill_issued",
-        legs=[
-            ledger.debit(Account.RECEIVABLE, amount_fen, bill_id=bill.pk),
-            ledger.credit(Account.REVENUE, amount_fen),
-        ],
-    )
-    return bill
 
 
 def assert_ledger_ok():

@@ -36,6 +36,7 @@ def _ids(world, narrowed) -> dict:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing.access import narrowed_probe_ids
+    from linli.testing.billing_pay import pay_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
         community=world.a, kind="disabled", consent_at="2024-01-01T00:00:00Z", consent_by="本人"
@@ -63,6 +64,7 @@ def _ids(world, narrowed) -> dict:
         "token": "x",
         "uidb64": "x",
         **narrowed_probe_ids(world, narrowed),
+        **pay_probe_ids(narrowed.other_house, world.staff),
     }
 
 

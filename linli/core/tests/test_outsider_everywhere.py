@@ -16,6 +16,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing.access import outsider_probe_ids
+    from linli.testing.billing_pay import pay_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -46,6 +47,7 @@ def _ids(world) -> dict[str, int | str]:
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
         **outsider_probe_ids(world),
+        **pay_probe_ids(world.house, world.staff),
     }
 
 
