@@ -19,7 +19,9 @@ pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def test_a_resident_pays_a_bill_through_the_sandbox_in_three_taps(transactional_db, live_server, world, chromium):
+def test_a_resident_pays_a_bill_through_the_sandbox_in_three_taps(
+    transactional_db, live_server, world, chromium
+):
     bill = make_bill(world.house, 22375)
     page = signed_in(chromium, live_server, world.owner)
     page.goto(f"{live_server.url}/services/")
