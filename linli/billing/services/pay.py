@@ -232,7 +232,7 @@ def _apply(channel: str, notice: Notice) -> tuple[str, bool, bool]:
 
 
 def _settle_reported(payment: Payment, txn_id: str, paid_at: datetime | None) -> tuple[str, bool, bool]:
-    reopened = bool(
+    reopened = payment.status == PaymentStatus.CLOSED and bool(
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CLOSED).update(
             status=PaymentStatus.PENDING
         )
