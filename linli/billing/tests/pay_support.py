@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from linli.billing import ledger
+from linli.billing.models import Payment
 from linli.billing.providers import rsa, transport
 from linli.billing.providers.alipay import signing_string
 from linli.billing.providers.amounts import yuan_of
@@ -308,6 +309,16 @@ def alipay_server():
 
 
 # --- bills ------------------------------------------------------------------------------------
+
+
+def paid_by_wechat(api, user, bill):
+    """The resident orders `bill` through WeChat Pay and WeChat notifies that it was paid."""
+    answer = api(user).post(
+        "/billing/my/orders", {"house": bill.house_id, "channel": "wechat", "bills": [bill.pk]}
+    )
+    no = answer.json()["out_trade_no"]
+    post_notification("wechat", *wechat_notification(no, bill.owed_fen))
+    return Payment.objects.get(out_trade_no=no)
 
 
 def assert_ledger_ok():

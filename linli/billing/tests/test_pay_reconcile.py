@@ -6,13 +6,12 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from linli.billing.models import Payment, StatementLine
+from linli.billing.models import StatementLine
 from linli.billing.tests.pay_support import (
     alipay_trade_bill,
     make_bill,
     merchant,
-    post_notification,
-    wechat_notification,
+    paid_by_wechat,
     wechat_server,
     wechat_trade_bill,
 )
@@ -20,16 +19,8 @@ from linli.billing.tests.pay_support import (
 __all__ = ["merchant", "wechat_server"]  # fixtures
 
 
-def paid_online(api, world, fen, channel="wechat", house=None, user=None):
-    house, user = house or world.house, user or world.owner
-    bill = make_bill(house, fen, month=fen % 12 + 1)
-    no = (
-        api(user)
-        .post("/billing/my/orders", {"house": house.pk, "channel": channel, "bills": [bill.pk]})
-        .json()["out_trade_no"]
-    )
-    post_notification("wechat", *wechat_notification(no, fen))
-    return Payment.objects.get(out_trade_no=no)
+def paid_online(api, world, fen):
+    return paid_by_wechat(api, world.owner, make_bill(world.house, fen, month=fen % 12 + 1))
 
 
 def results():

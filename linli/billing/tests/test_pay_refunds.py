@@ -15,6 +15,7 @@ from linli.billing.tests.pay_support import (
     assert_ledger_ok,
     make_bill,
     merchant,
+    paid_by_wechat,
     post_notification,
     wechat_notification,
     wechat_server,
@@ -154,19 +155,13 @@ def test_a_refund_of_a_bill_voided_since_is_an_expense_not_a_receivable(world, a
 
 def test_a_wechat_refund_finishes_on_its_notification_once(merchant, wechat_server, world, api):
     bill = make_bill(world.house, 22375)
-    placed = (
-        api(world.owner)
-        .post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]})
-        .json()
-    )
-    post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375))
-    payment = Payment.objects.get(out_trade_no=placed["out_trade_no"])
+    payment = paid_by_wechat(api, world.owner, bill)
     refund_id = request(api, world.front_desk, payment, 375).json()["id"]
     assert approve(api, world.staff, refund_id).json()["status"] == "pending"  # WeChat: PROCESSING
     refund = Refund.objects.get(pk=refund_id)
     assert wechat_server.refunds[refund.out_refund_no]["amount"]["refund"] == 375
     notice = wechat_notification(
-        placed["out_trade_no"],
+        payment.out_trade_no,
         375,
         event="REFUND.SUCCESS",
         extra={"out_refund_no": refund.out_refund_no, "refund_status": "SUCCESS"},
@@ -181,13 +176,7 @@ def test_a_wechat_refund_finishes_on_its_notification_once(merchant, wechat_serv
 
 def test_a_refund_without_notification_finishes_by_query(merchant, wechat_server, world, api):
     bill = make_bill(world.house, 22375)
-    placed = (
-        api(world.owner)
-        .post("/billing/my/orders", {"house": world.house.pk, "channel": "wechat", "bills": [bill.pk]})
-        .json()
-    )
-    post_notification("wechat", *wechat_notification(placed["out_trade_no"], 22375))
-    payment = Payment.objects.get(out_trade_no=placed["out_trade_no"])
+    payment = paid_by_wechat(api, world.owner, bill)
     refund = refund_online(payment, 22375, "退租")
     assert refund.status == RefundStatus.PENDING
     assert query_pending_refunds(timezone.now() + timedelta(minutes=2)) == 1
