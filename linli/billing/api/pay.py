@@ -21,7 +21,7 @@ from linli.billing import queries
 from linli.billing.choices import PaymentPurpose
 from linli.billing.services import pay, reconcile, refunds
 from linli.core import queries as core_queries
-from linli.core.errors import ServiceError
+from linli.core.errors import NotFound
 from linli.core.http import get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
@@ -202,7 +202,7 @@ def create_order(request, data: OrderIn):
 def order_state(request, out_trade_no: str):
     payment = queries.my_order(request.user, out_trade_no[:32])
     if payment is None:
-        raise ServiceError("not_found", "", status=404) from None
+        raise NotFound()
     return payment
 
 
