@@ -204,16 +204,19 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
         )
         log.warning("refused a %s notification: %s", channel, reason)
         return Received(reason, ok=False)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                note = _record(
-                    channel, notice, verified=True, outcome="received", flagged=False, body=notice.raw
-                )
-        except IntegrityError:  # the same notification again (a retry, a replay, another worker)
-            return Received("duplicate", ok=True)
-        outcome, ok, flagged = _apply(channel, notice)
-        ProviderNotification.objects.filter(pk=note.pk).update(outcome=outcome, flagged=flagged)
+    # The record is written last, with its outcome: its unique (provider, notification id) makes
+    # a replay, or the same notification racing in from another worker, roll back whole — by
+    # then settle() has already refused to pay twice.
+    try:
+        with transaction.atomic():
+            outcome, ok, flagged = _apply(channel, notice)
+            _record(channel, notice, verified=True, outcome=outcome, flagged=flagged, body=notice.raw)
+    except IntegrityError:
+        if not ProviderNotification.objects.filter(
+            provider=channel, notification_id=notice.notification_id[:80], verified=True
+        ).exists():
+            raise
+        return Received("duplicate", ok=True)
     return Received(outcome, ok=ok)
 
 
