@@ -224,3 +224,19 @@ LINLI_SSE_HEARTBEAT_SECONDS = float(env("LINLI_SSE_HEARTBEAT_SECONDS", "15"))
 LINLI_SSE_MAX_SECONDS = float(env("LINLI_SSE_MAX_SECONDS", "300"))
 # Open streams one user may hold per server process (a phone, a desktop and a few tabs).
 LINLI_SSE_MAX_STREAMS_PER_USER = int(env("LINLI_SSE_MAX_STREAMS_PER_USER", "6"))
+
+# Online payment (docs/billing.md, "Online payment …"): which providers this installation offers,
+# and each merchant account. The sandbox needs nothing: its keys are generated into var/.
+LINLI_PAY_PROVIDERS = env_list("LINLI_PAY_PROVIDERS", "sandbox")
+LINLI_PAY_ORDER_MINUTES = int(env("LINLI_PAY_ORDER_MINUTES", "30"))
+LINLI_WECHATPAY_MCHID = env("LINLI_WECHATPAY_MCHID")
+LINLI_WECHATPAY_APPID = env("LINLI_WECHATPAY_APPID")
+LINLI_WECHATPAY_SERIAL = env("LINLI_WECHATPAY_SERIAL")
+LINLI_WECHATPAY_KEY_FILE = env("LINLI_WECHATPAY_KEY_FILE")
+LINLI_WECHATPAY_APIV3_KEY = env("LINLI_WECHATPAY_APIV3_KEY")
+LINLI_WECHATPAY_PLATFORM_KEYS = env_list("LINLI_WECHATPAY_PLATFORM_KEYS", "")
+LINLI_WECHATPAY_BASE_URL = env("LINLI_WECHATPAY_BASE_URL", "https://api.mch.weixin.qq.com")
+LINLI_ALIPAY_APP_ID = env("LINLI_ALIPAY_APP_ID")
+LINLI_ALIPAY_KEY_FILE = env("LINLI_ALIPAY_KEY_FILE")
+LINLI_ALIPAY_PUBLIC_KEY_FILE = env("LINLI_ALIPAY_PUBLIC_KEY_FILE")
+LINLI_ALIPAY_GATEWAY = env("LINLI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")

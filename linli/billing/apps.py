@@ -20,6 +20,9 @@ class BillingConfig(AppConfig):
             (31, _("押金"), "money_deposits", "billing_deposits", Action.BILLING_VIEW),
             (32, _("一次性收费"), "money_charges", "billing_charges", Action.BILLING_VIEW),
             (33, _("滞纳金规则"), "money_late_fees", "billing_late_fees", Action.BILLING_VIEW),
+            (50, _("收款记录"), "console_payments", "billing_payments", Action.BILLING_VIEW),
+            (51, _("退款"), "console_refunds", "billing_refunds", Action.BILLING_VIEW),
+            (52, _("对账"), "console_reconcile", "billing_reconcile", Action.BILLING_APPROVE),
             (70, _("柜台收费"), "counter", "billing_counter", Action.BILLING_COLLECT),
             (71, _("收银日结"), "desk", "billing_desk", Action.BILLING_COLLECT),
             (72, _("欠费统计"), "arrears", "billing_arrears", Action.BILLING_VIEW),
@@ -29,6 +32,8 @@ class BillingConfig(AppConfig):
             register_nav("billing", label, f"billing:{url_name}", key=key, weight=weight, action=action)
 
         for card in (
+            # Paying comes right after opening the door on the resident's services page.
+            HomeCard("billing_pay", _("缴费"), "yen", 15, "billing:home", needs_home=True, tile="pay"),
             HomeCard("billing_receipts", _("我的收据"), "yen", 70, "billing:my_receipts", needs_home=True),
             HomeCard("billing_statement", _("对账单"), "yen", 71, "billing:my_statement", needs_home=True),
             HomeCard(

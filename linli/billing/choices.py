@@ -90,6 +90,8 @@ class ApprovalStatus(models.TextChoices):
 
 
 class RefundStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    REJECTED = "rejected", _("已驳回")
     PENDING = "pending", _("退款中")
     DONE = "done", _("已退款")
     FAILED = "failed", _("退款失败")

@@ -359,6 +359,10 @@ class Refund(Timestamped):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -510,4 +514,27 @@ class StatementLine(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "day", "out_trade_no", "kind"], name="statement_line_once"
             )
+        ]
+
+
+class SandboxTrade(models.Model):
+    """The sandbox provider's own books: what its pay page collected and what it refunded, so
+    its order query, refund and trade bill answer from records as a real provider's do."""
+
+    kind = models.CharField(max_length=20, default="payment")  # payment, refund
+    out_trade_no = models.CharField(max_length=32)
+    out_refund_no = models.CharField(max_length=32, blank=True)
+    transaction_id = models.CharField(max_length=64)
+    amount_fen = models.BigIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["out_trade_no"], condition=Q(kind="payment"), name="sandbox_paid_once"
+            ),
+            models.UniqueConstraint(
+                fields=["out_refund_no"], condition=Q(kind="refund"), name="sandbox_refund_once"
+            ),
         ]

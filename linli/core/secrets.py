@@ -50,3 +50,15 @@ def ensure_local_secrets(var_dir: Path) -> LocalSecrets:
 def new_keyring() -> dict:
     kid = new_key_id()
     return {"active": kid, "keys": {kid: new_key_b64()}, "index_key": new_key_b64()}
+
+
+def ensure_secret_file(path: Path, make) -> str:
+    """A secret generated once into var/ (mode 600) and read back: the sandbox payment
+    provider's keys (linli.billing.providers.sandbox) live here like the key ring."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        try:
+            _write_private(path, make())
+        except FileExistsError:
+            pass  # another process created it first; use theirs
+    return path.read_text()

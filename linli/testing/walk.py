@@ -16,7 +16,7 @@ _PARAM = re.compile(r"\{(\w+)\}")
 # Operations any signed-in user may call about themselves, or that are public by design.
 SELF_OR_PUBLIC = re.compile(
     r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
-    r"|access/me.*|access/intercom/calls|billing/me/.*)$"
+    r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments))$"
 )
 
 
@@ -181,4 +181,21 @@ def fingerprint(community_id: int) -> dict[str, int]:
         "bills": Bill.objects.filter(**mine).count(),
         "waivers_open": Waiver.objects.filter(**mine, status="requested").count(),
         "late_fee_policies": FeeItem.objects.filter(**mine, late_fee_daily_bp__gt=0).count(),
+        **billing_fingerprint(community_id),
+    }
+
+
+def billing_fingerprint(community_id: int) -> dict[str, int]:
+    """Money a walk must not move: orders, what was paid and refunded, refund decisions."""
+    from django.db.models import Sum
+
+    from linli.billing.models import Payment, Refund
+
+    payments = Payment.objects.filter(community_id=community_id)
+    return {
+        "orders": payments.count(),
+        "orders_pending": payments.filter(status="pending").count(),
+        "paid_fen": payments.filter(status="paid").aggregate(s=Sum("amount_fen"))["s"] or 0,
+        "refunded_fen": payments.aggregate(s=Sum("refunded_fen"))["s"] or 0,
+        "refunds_undecided": Refund.objects.filter(community_id=community_id, status="requested").count(),
     }

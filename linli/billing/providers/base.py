@@ -50,6 +50,9 @@ class Notice:
     paid: bool
     paid_at: datetime | None
     raw: str  # the decrypted/decoded payload, kept on the notification record
+    # A refund's notice (WeChat's REFUND.*): which refund, and "done", "failed" or "pending".
+    out_refund_no: str = ""
+    refund_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class StatementRow:
     provider_txn_id: str
     amount_fen: int
     kind: str = "payment"  # or "refund"
+    out_refund_no: str = ""  # a refund's our number (商户退款单号)
 
 
 class Provider(Protocol):
@@ -95,4 +99,14 @@ class Provider(Protocol):
         self, *, out_trade_no: str, out_refund_no: str, refund_fen: int, total_fen: int, reason: str
     ) -> RefundResult: ...
 
+    def refund_query(self, out_refund_no: str) -> RefundResult: ...
+
+    def close(self, out_trade_no: str) -> None:
+        """Close an unpaid order at the provider, so it can no longer be paid."""
+        ...
+
     def statement(self, day: date) -> list[StatementRow]: ...
+
+    def parse_statement(self, data: bytes) -> list[StatementRow]:
+        """A trade bill file as the provider's console downloads it (for an upload)."""
+        ...

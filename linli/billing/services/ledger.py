@@ -11,7 +11,9 @@ Accounts and their normal sides are in `choices.Account`. What each business eve
 | prepayment applied | prepayment | receivable |
 | waiver approved | discount | receivable |
 | bill voided (unpaid part) | revenue (deposits) | receivable |
-| refund | refund | clearing/<provider> or cash/<channel> |
+| refund, the part that paid a bill (owed again) | receivable (the bill) | clearing/<provider> or cash/<channel> |
+| refund, the part that went to the prepayment | prepayment | clearing/<provider> or cash/<channel> |
+| refund of a bill voided since, or of prepayment already spent | refund | clearing/<provider> or cash/<channel> |
 
 `verify()` proves the whole ledger: each transaction balances, the trial balance is zero, each bill's receivable equals what the bill still says is owed, and each house's
 prepayment equals its `HouseAccount`.

@@ -38,6 +38,7 @@ def _ids(world, narrowed) -> dict:
     from linli.testing import billing_money
     from linli.testing.access import narrowed_probe_ids
     from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
+    from linli.testing.billing_pay import pay_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
         community=world.a, kind="disabled", consent_at="2024-01-01T00:00:00Z", consent_by="本人"
@@ -67,6 +68,7 @@ def _ids(world, narrowed) -> dict:
         **narrowed_probe_ids(world, narrowed),
         **billing_money.narrowed_probe_ids(world, narrowed),
         **counter_narrowed_probe_ids(world, narrowed),
+        **pay_probe_ids(narrowed.other_house, world.staff),
     }
 
 

@@ -18,6 +18,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.testing import billing_money
     from linli.testing.access import outsider_probe_ids
     from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
+    from linli.testing.billing_pay import pay_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -50,6 +51,7 @@ def _ids(world) -> dict[str, int | str]:
         **outsider_probe_ids(world),
         **billing_money.outsider_probe_ids(world),
         **counter_outsider_probe_ids(world),
+        **pay_probe_ids(world.house, world.staff),
     }
 
 
