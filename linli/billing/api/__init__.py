@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from linli.billing.api import setup
+
 router = Router(tags=["billing"])
+router.add_router("", setup.router)
