@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def fee_item(client, world, **extra):
-    r = client.post(f"/billing/communities/{world.a.id}/fee-items", {"name": "物业费", "kind": "property", **extra})
+    r = client.post(
+        f"/billing/communities/{world.a.id}/fee-items", {"name": "物业费", "kind": "property", **extra}
+    )
     assert r.status_code == 201, r.json()
     return r.json()
 
@@ -28,7 +30,9 @@ def test_a_manager_creates_a_fee_item_and_a_name_is_taken_once(world, api):
     assert (again.status_code, again.json()["code"]) == (409, "fee_item_name_taken")
     r = client.patch(f"/billing/fee-items/{item['id']}", {"name": "物业服务费", "due_days": 20})
     assert (r.json()["name"], r.json()["due_days"]) == ("物业服务费", 20)
-    assert [i["name"] for i in client.get(f"/billing/communities/{world.a.id}/fee-items").json()] == ["物业服务费"]
+    assert [i["name"] for i in client.get(f"/billing/communities/{world.a.id}/fee-items").json()] == [
+        "物业服务费"
+    ]
 
 
 def test_the_front_desk_may_not_set_up_fees(world, api):
@@ -42,7 +46,9 @@ def test_a_new_version_closes_the_open_one_and_an_overlap_is_refused(world, api)
     client = api(world.staff)
     item = fee_item(client, world)
     v1 = standard(client, item["id"], effective_from="2026-01-01", house_type="residential").json()
-    v2 = standard(client, item["id"], effective_from="2027-01-01", house_type="residential", unit_price_fen=280)
+    v2 = standard(
+        client, item["id"], effective_from="2027-01-01", house_type="residential", unit_price_fen=280
+    )
     assert v2.status_code == 201 and v2.json()["version"] == 2
     assert FeeStandard.objects.get(pk=v1["id"]).effective_to == date(2026, 12, 31)
     overlap = standard(
