@@ -35,6 +35,7 @@ def _ids(world, narrowed) -> dict:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
+    from linli.testing import billing_setup
     from linli.testing.access import narrowed_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
@@ -63,6 +64,7 @@ def _ids(world, narrowed) -> dict:
         "token": "x",
         "uidb64": "x",
         **narrowed_probe_ids(world, narrowed),
+        **billing_setup.narrowed_probe_ids(world, narrowed),
     }
 
 

@@ -15,6 +15,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
+    from linli.testing import billing_setup
     from linli.testing.access import outsider_probe_ids
 
     tag = world.owner_person.care_tags.create(
@@ -46,6 +47,7 @@ def _ids(world) -> dict[str, int | str]:
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
         **outsider_probe_ids(world),
+        **billing_setup.outsider_probe_ids(world),
     }
 
 
