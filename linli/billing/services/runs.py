@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -60,6 +61,7 @@ class Computed:
     period_end: date
     bills: list[Bill] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)
+    versions: dict[int, int] = field(default_factory=dict)  # standard id → its version
     skipped: list[Skipped] = field(default_factory=list)
 
     @property
@@ -76,7 +78,7 @@ class Computed:
                 "house": self.labels[b.house_id],
                 "amount_fen": b.amount_fen,
                 "lines": b.lines,
-                "standard_version": b.standard.version,
+                "standard_version": self.versions[b.standard_id],
             }
             for b in self.bills[:SAMPLES]
         ]
@@ -173,6 +175,7 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     start, end = period_of(fee_item, start)
     result = Computed(start, end)
     standards = _standards(fee_item, start)
+    result.versions = {s.pk: s.version for s in standards.values()}
     houses = House.objects.filter(community_id=fee_item.community_id)
     if house_ids is not None:
         houses = houses.filter(pk__in=house_ids)
@@ -216,40 +219,38 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
         shares = pricing.allocate(total_fen, {h: area for h, _b, area, _s in eligible}) if eligible else {}
         whole_area = sum((area for _h, _b, area, _s in eligible), Decimal(0))
 
+    label = _t("公摊总额 %(total)s 分按面积分摊（最大余数法）") % {"total": total_fen}
+
+    def price(house_id: int, since: date, area: Decimal, standard: FeeStandard) -> pricing.Priced:
+        kind = fee_item.kind
+        if kind == FeeKind.PROPERTY:
+            return pricing.per_month(
+                start=since, end=end, price_fen=standard.unit_price_fen, quantity=area, unit="㎡"
+            )
+        if kind == FeeKind.PARKING_MONTHLY:
+            return pricing.per_month(start=since, end=end, price_fen=standard.unit_price_fen)
+        if kind in METERED:
+            usage = cast(Decimal, usages[house_id])  # a house without usage was skipped
+            return pricing.tiered(
+                usage=usage, tiers=standard.tiers, price_fen=standard.unit_price_fen, unit=METER_UNITS[kind]
+            )
+        if kind == FeeKind.SHARED_AREA:
+            share = shares[house_id]
+            line = {"label": label, "quantity": str(area), "unit": "㎡", "total_area": str(whole_area)}
+            return pricing.Priced(share, area, [{**line, "amount_fen": share}])
+        return pricing.fixed(price_fen=standard.unit_price_fen, label=fee_item.name)  # one-off, deposit
+
+    # Houses of one floor plan (area), move-in day and usage cost the same: priced once.
+    priced_by: dict[tuple, pricing.Priced] = {}
     for house_id, building_id, area, standard in eligible:
         payer = payers.get(house_id, Payer())
         since = max(start, payer.since) if payer.since else start
-        kind = fee_item.kind
-        if kind == FeeKind.PROPERTY:
-            priced = pricing.per_month(
-                start=since, end=end, price_fen=standard.unit_price_fen, quantity=area, unit="㎡"
-            )
-        elif kind == FeeKind.PARKING_MONTHLY:
-            priced = pricing.per_month(start=since, end=end, price_fen=standard.unit_price_fen)
-        elif kind in METERED:
-            priced = pricing.tiered(
-                usage=usages[house_id],
-                tiers=standard.tiers,
-                price_fen=standard.unit_price_fen,
-                unit=METER_UNITS[kind],
-            )
-        elif kind == FeeKind.SHARED_AREA:
-            share = shares[house_id]
-            priced = pricing.Priced(
-                share,
-                area,
-                [
-                    {
-                        "label": _t("公摊总额 %(total)s 分按面积分摊（最大余数法）") % {"total": total_fen},
-                        "quantity": str(area),
-                        "unit": "㎡",
-                        "total_area": str(whole_area),
-                        "amount_fen": share,
-                    }
-                ],
-            )
-        else:  # one-off charges and deposits
-            priced = pricing.fixed(price_fen=standard.unit_price_fen, label=fee_item.name)
+        key = (
+            (house_id,)
+            if fee_item.kind == FeeKind.SHARED_AREA
+            else (standard.pk, since, area, usages.get(house_id))
+        )
+        priced = priced_by.get(key) or priced_by.setdefault(key, price(house_id, since, area, standard))
         if priced.amount_fen == 0:
             result.skipped.append(Skipped(house_id, result.labels[house_id], _t("本期金额为0")))
             continue
@@ -259,8 +260,8 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
                 building_id=building_id,
                 house_id=house_id,
                 payer_id=payer.person_id,
-                fee_item=fee_item,
-                standard=standard,
+                fee_item_id=fee_item.pk,
+                standard_id=standard.pk,
                 period_start=start,
                 period_end=end,
                 quantity=priced.quantity,
@@ -309,12 +310,20 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
     return Preview(run, computed)
 
 
-def write_bills(bills: list[Bill], *, community_id: int, kind: str, memo: str, actor=None) -> list[Bill]:
+def write_bills(
+    bills: list[Bill], *, community_id: int, kind: str, memo: str, actor=None, run=None
+) -> list[Bill]:
     """Insert bills in bulk and post them as one balanced transaction: Dr receivable per bill,
     Cr revenue (deposits for a deposit) with the fee kind as its sub-account."""
     if not bills:
         return bills
-    Bill.objects.bulk_create(bills, batch_size=BATCH)
+    if run is None:
+        Bill.objects.bulk_create(bills, batch_size=BATCH)
+    else:  # a run's bills, in bulk: their ids are read back by house (one live bill per house)
+        ledger.insert_rows(Bill, bills)
+        ids = dict(Bill.objects.filter(run=run).values_list("house_id", "id").iterator(chunk_size=BATCH))
+        for bill in bills:
+            bill.pk = ids[bill.house_id]
     total = sum(b.amount_fen for b in bills)
     credit_account = Account.DEPOSITS if kind == FeeKind.DEPOSIT else Account.REVENUE
     ledger.post(
@@ -355,6 +364,7 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
                 kind=fee_item.kind,
                 memo=f"run {run.pk}",
                 actor=actor,
+                run=run,
             )
             BillingRun.objects.filter(pk=run.pk).update(
                 bill_count=len(computed.bills), total_fen=computed.total_fen
