@@ -78,28 +78,28 @@ def post(
     insert_rows(
         LedgerEntry,
         [
-            LedgerEntry(
-                transaction=txn,
-                community_id=community_id,
-                account=leg.account,
-                sub=leg.sub,
-                house_id=leg.house_id,
-                bill_id=leg.bill_id,
-                debit_fen=leg.debit_fen,
-                credit_fen=leg.credit_fen,
-            )
+            {
+                "transaction_id": txn.pk,
+                "community_id": community_id,
+                "account": leg.account,
+                "sub": leg.sub,
+                "house_id": leg.house_id,
+                "bill_id": leg.bill_id,
+                "debit_fen": leg.debit_fen,
+                "credit_fen": leg.credit_fen,
+            }
             for leg in legs
         ],
     )
     return txn
 
 
-def insert_rows(model, objs: list) -> None:
-    """INSERT unsaved instances with one executemany, without reading their ids back. A billing
-    run posts 100,001 entries at once: the ORM's bulk_create compiles every value through its
-    SQL compiler, which took most of the run's time (bench/billing.py); this adapts each value
-    with the backend's own adapters and nothing else."""
-    if not objs:
+def insert_rows(model, rows: list) -> None:
+    """INSERT rows (unsaved instances, or dicts by attname) with one executemany, without reading
+    their ids back. A billing run posts 100,001 entries at once: the ORM's bulk_create compiles
+    every value through its SQL compiler, which took most of the run's time (bench/billing.py);
+    this adapts each value with the backend's own adapters and nothing else."""
+    if not rows:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     ops, now = connection.ops, timezone.now()
@@ -121,13 +121,12 @@ def insert_rows(model, objs: list) -> None:
     adapters = [(f.attname, adapter(f)) for f in fields]
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    rows = [
-        [getattr(obj, name) if adapt is None else adapt(getattr(obj, name)) for name, adapt in adapters]
-        for obj in objs
-    ]
+    if not isinstance(rows[0], dict):
+        rows = [vars(obj) for obj in rows]
+    values = [[row[name] if adapt is None else adapt(row[name]) for name, adapt in adapters] for row in rows]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
+        for start in range(0, len(values), INSERT_BATCH):
+            cursor.executemany(sql, values[start : start + INSERT_BATCH])
 
 
 @dataclass

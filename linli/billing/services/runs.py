@@ -118,9 +118,9 @@ class Payer:
     since: date | None = None  # the first owner's move-in, for pro-rating
 
 
-def _payers(fee_item: FeeItem, house_ids, start: date, end: date) -> dict[int, Payer]:
+def _payers(fee_item: FeeItem, houses, start: date, end: date) -> dict[int, Payer]:
     occupancies = (
-        Occupancy.objects.filter(house_id__in=house_ids, ended_at__isnull=True, valid_from__lte=end)
+        Occupancy.objects.filter(house_id__in=houses.values("pk"), ended_at__isnull=True, valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         .filter(Q(relation__in=OWNING) | Q(relation=Relation.TENANT, tenant_pays_fees=True))
         .order_by("id")
@@ -139,10 +139,12 @@ def _payers(fee_item: FeeItem, house_ids, start: date, end: date) -> dict[int, P
     return payers
 
 
-def _usages(fee_item: FeeItem, house_ids, start: date, end: date) -> dict[int, Decimal | str]:
+def _usages(
+    fee_item: FeeItem, houses, house_ids: list[int], start: date, end: date
+) -> dict[int, Decimal | str]:
     """Each house's usage over the period: from its last reading before the period to its last
     reading in it; a reason (str) where that cannot be known."""
-    readings = MeterReading.objects.filter(house_id__in=house_ids, kind=fee_item.kind)
+    readings = MeterReading.objects.filter(house_id__in=houses.values("pk"), kind=fee_item.kind)
     baseline = readings.filter(
         read_on=Subquery(
             MeterReading.objects.filter(house_id=OuterRef("house_id"), kind=fee_item.kind, read_on__lt=start)
@@ -187,12 +189,12 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     result.labels = {r[0]: f"{r[4]}-{r[5]}-{r[6]}" for r in rows}
     ids = [r[0] for r in rows]
     billed = set(
-        Bill.objects.filter(fee_item=fee_item, period_start=start, house_id__in=ids)
+        Bill.objects.filter(fee_item=fee_item, period_start=start, house_id__in=houses.values("pk"))
         .exclude(status=BillStatus.VOID)
         .values_list("house_id", flat=True)
     )
-    payers = _payers(fee_item, ids, start, end)
-    usages = _usages(fee_item, ids, start, end) if fee_item.kind in METERED else {}
+    payers = _payers(fee_item, houses, start, end)
+    usages = _usages(fee_item, houses, ids, start, end) if fee_item.kind in METERED else {}
     due_on = start + timedelta(days=fee_item.due_days)
 
     eligible = []
