@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -140,25 +140,31 @@ def _payers(fee_item: FeeItem, houses, start: date, end: date) -> dict[int, Paye
 
 
 def _usages(
-    fee_item: FeeItem, houses, house_ids: list[int], start: date, end: date
+    fee_item: FeeItem, house_ids: list[int], start: date, end: date, *, whole: bool
 ) -> dict[int, Decimal | str]:
     """Each house's usage over the period: from its last reading before the period to its last
     reading in it; a reason (str) where that cannot be known."""
-    readings = MeterReading.objects.filter(house_id__in=houses.values("pk"), kind=fee_item.kind)
-    baseline = readings.filter(
-        read_on=Subquery(
-            MeterReading.objects.filter(house_id=OuterRef("house_id"), kind=fee_item.kind, read_on__lt=start)
-            .order_by("-read_on")
-            .values("read_on")[:1]
-        )
+    readings = MeterReading.objects.filter(community_id=fee_item.community_id, kind=fee_item.kind)
+    if not whole:
+        readings = readings.filter(house_id__in=house_ids)
+    # Each meter's last reading before the period: readings are taken in rounds, so the last
+    # dates are few, and the rows of those dates are read once (a correlated subquery per
+    # reading was most of a 100,000-house run).
+    last_of = dict(
+        readings.filter(read_on__lt=start)
+        .values("house_id")
+        .annotate(last=Max("read_on"))
+        .values_list("house_id", "last")
     )
     chains: dict[int, list[pricing.Reading]] = defaultdict(list)
-    columns = ("house_id", "value", "meter_replaced", "old_meter_final")
-    for house_id, value, replaced, final in baseline.values_list(*columns).iterator(chunk_size=BATCH):
-        chains[house_id].append(pricing.Reading(value, replaced, final))
+    columns = ("house_id", "read_on", "value", "meter_replaced", "old_meter_final")
+    baseline = readings.filter(read_on__in=set(last_of.values())).values_list(*columns)
+    for house_id, read_on, value, replaced, final in baseline.iterator(chunk_size=BATCH):
+        if last_of.get(house_id) == read_on:
+            chains[house_id].append(pricing.Reading(value, replaced, final))
     in_period = readings.filter(read_on__gte=start, read_on__lte=end).order_by("house_id", "read_on")
     latest: dict[int, bool] = {}
-    for house_id, value, replaced, final in in_period.values_list(*columns).iterator(chunk_size=BATCH):
+    for house_id, _day, value, replaced, final in in_period.values_list(*columns).iterator(chunk_size=BATCH):
         if house_id not in chains:
             chains[house_id].append(pricing.Reading(value))  # a first reading is the starting point
             continue
@@ -194,7 +200,7 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
         .values_list("house_id", flat=True)
     )
     payers = _payers(fee_item, houses, start, end)
-    usages = _usages(fee_item, houses, ids, start, end) if fee_item.kind in METERED else {}
+    usages = _usages(fee_item, ids, start, end, whole=house_ids is None) if fee_item.kind in METERED else {}
     due_on = start + timedelta(days=fee_item.due_days)
 
     eligible = []

@@ -1,0 +1,134 @@
+"""Console pages of fee setup: fee items and their standards, billing runs (preview, then post)."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from linli.billing import queries
+from linli.billing.choices import Cycle, FeeKind, PayerRule, RunStatus
+from linli.billing.services import runs, setup
+from linli.core.errors import ServiceError
+from linli.core.http import get_or_404
+from linli.core.roles import Action
+from linli.core.shell.common import Console, show_service_error, staff_view
+from linli.registry.choices import HouseType
+
+
+class FeeItemForm(forms.Form):
+    name = forms.CharField(label=_("收费项目"), max_length=60)
+    kind = forms.ChoiceField(label=_("类型"), choices=FeeKind.choices)
+    cycle = forms.ChoiceField(label=_("周期"), choices=Cycle.choices)
+    payer_rule = forms.ChoiceField(label=_("缴费人"), choices=PayerRule.choices)
+    due_days = forms.IntegerField(label=_("缴费期限(天)"), min_value=0, max_value=366, initial=30)
+
+
+class StandardForm(forms.Form):
+    house_type = forms.ChoiceField(
+        label=_("房屋类型"), choices=[("", _("全部房屋")), *HouseType.choices], required=False
+    )
+    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    unit_price_fen = forms.DecimalField(label=_("单价(分)"), min_value=0, max_digits=14, decimal_places=4)
+    basis = forms.CharField(label=_("测算依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RunForm(forms.Form):
+    period_start = forms.DateField(
+        label=_("账期开始（某月1日）"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    total_fen = forms.IntegerField(label=_("公摊总额(分)"), min_value=0, required=False)
+
+
+@staff_view(Action.BILLING_SETUP, "billing_setup")
+def setup_items(request, console: Console):
+    form = FeeItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = setup.do_create_fee_item(
+                actor=request.user, community=console.community, **form.cleaned_data
+            )
+            messages.success(request, _("收费项目已创建"))
+            return redirect(console.reverse("billing:setup_item", item.pk))
+        except ServiceError as exc:
+            show_service_error(form, exc)
+    context = {
+        "form": form,
+        "items": queries.fee_items(request.user, Action.BILLING_SETUP).filter(community=console.community),
+        "runs": queries.billing_runs(request.user, Action.BILLING_SETUP).filter(community=console.community)[
+            :30
+        ],
+    }
+    return console.render(request, "billing/setup_items.html", context)
+
+
+@staff_view(Action.BILLING_SETUP, "billing_setup")
+def setup_item(request, console: Console, fee_item_id: int):
+    item = get_or_404(
+        queries.fee_items(request.user, Action.BILLING_SETUP).filter(community=console.community),
+        pk=fee_item_id,
+    )
+    form, run_form = StandardForm(prefix="std"), RunForm(prefix="run")
+    if request.method == "POST" and "std-effective_from" in request.POST:
+        form = StandardForm(request.POST, prefix="std")
+        if form.is_valid():
+            try:
+                setup.do_create_standard(actor=request.user, fee_item=item, **form.cleaned_data)
+                messages.success(request, _("新版本已保存，公布后才会用于出账"))
+                return redirect(console.reverse("billing:setup_item", item.pk))
+            except ServiceError as exc:
+                show_service_error(form, exc)
+    elif request.method == "POST" and "run-period_start" in request.POST:
+        run_form = RunForm(request.POST, prefix="run")
+        if run_form.is_valid():
+            try:
+                preview = runs.do_preview_run(actor=request.user, fee_item=item, **run_form.cleaned_data)
+                return redirect(console.reverse("billing:setup_run", preview.run.pk))
+            except ServiceError as exc:
+                show_service_error(run_form, exc)
+    context = {
+        "item": item,
+        "standards": queries.fee_standards(request.user, Action.BILLING_SETUP).filter(fee_item=item),
+        "form": form,
+        "run_form": run_form,
+    }
+    return console.render(request, "billing/setup_item.html", context)
+
+
+@require_POST
+@staff_view(Action.BILLING_SETUP, "billing_setup")
+def setup_publish(request, console: Console, standard_id: int):
+    standard = get_or_404(
+        queries.fee_standards(request.user, Action.BILLING_SETUP).filter(community=console.community),
+        pk=standard_id,
+    )
+    try:
+        setup.do_publish_standard(actor=request.user, standard=standard)
+        messages.success(request, _("已公布，已通知业主"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(console.reverse("billing:setup_item", standard.fee_item_id))
+
+
+@staff_view(Action.BILLING_SETUP, "billing_setup")
+def setup_run(request, console: Console, run_id: int):
+    """A preview shows what posting would bill (computed again now); a posted run its totals."""
+    run = get_or_404(
+        queries.billing_runs(request.user, Action.BILLING_SETUP).filter(community=console.community),
+        pk=run_id,
+    )
+    if request.method == "POST" and run.status == RunStatus.PREVIEW:
+        try:
+            if request.POST.get("action") == "discard":
+                runs.do_discard_run(actor=request.user, run=run)
+            else:
+                computed = runs.do_post_run(actor=request.user, run=run)
+                messages.success(request, _("已出账 %(n)d 张账单") % {"n": len(computed.bills)})
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect(console.reverse("billing:setup_run", run.pk))
+    computed = None
+    if run.status == RunStatus.PREVIEW:
+        total = run.total_fen if run.fee_item.kind == FeeKind.SHARED_AREA else None
+        computed = runs.compute(run.fee_item, run.period_start, total_fen=total)
+    return console.render(request, "billing/setup_run.html", {"run": run, "computed": computed})
