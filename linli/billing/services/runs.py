@@ -40,8 +40,8 @@ from linli.core.roles import Action
 from linli.registry.choices import OWNING, Relation
 from linli.registry.models import House, Occupancy
 
-CYCLE_MONTHS = {Cycle.MONTHLY: 1, Cycle.QUARTERLY: 3, Cycle.YEARLY: 12}
-METER_UNITS = {FeeKind.WATER: "m³", FeeKind.GAS: "m³", FeeKind.ELECTRICITY: "kWh"}
+CYCLE_MONTHS: dict[str, int] = {Cycle.MONTHLY: 1, Cycle.QUARTERLY: 3, Cycle.YEARLY: 12}
+METER_UNITS: dict[str, str] = {FeeKind.WATER: "m³", FeeKind.GAS: "m³", FeeKind.ELECTRICITY: "kWh"}
 SAMPLES = 5
 BATCH = 5000
 
@@ -75,7 +75,7 @@ class Computed:
     def samples(self) -> list[dict]:
         return [
             {
-                "house": self.labels[b.house_id],
+                "house": self.labels.get(b.house_id or 0, ""),
                 "amount_fen": b.amount_fen,
                 "lines": b.lines,
                 "standard_version": self.versions[b.standard_id],
@@ -203,20 +203,20 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     usages = _usages(fee_item, ids, start, end, whole=house_ids is None) if fee_item.kind in METERED else {}
     due_on = start + timedelta(days=fee_item.due_days)
 
-    eligible = []
+    eligible: list[tuple[int, int, Decimal, FeeStandard]] = []
     for house_id, building_id, house_type, area, *_label in rows:
         standard = standards.get(house_type) or standards.get("")
-        reason = None
+        usage = usages.get(house_id)
         if house_id in billed:
             reason = _t("本期已有账单")
         elif standard is None:
             reason = _t("没有适用于该房屋类型的已公布收费标准")
-        elif isinstance(usages.get(house_id), str):
-            reason = usages[house_id]
-        if reason:
-            result.skipped.append(Skipped(house_id, result.labels[house_id], reason))
+        elif isinstance(usage, str):
+            reason = usage
         else:
             eligible.append((house_id, building_id, area, standard))
+            continue
+        result.skipped.append(Skipped(house_id, result.labels[house_id], reason))
 
     shares = {}
     if fee_item.kind == FeeKind.SHARED_AREA:
@@ -331,7 +331,7 @@ def write_bills(
         ledger.insert_rows(Bill, bills)
         ids = dict(Bill.objects.filter(run=run).values_list("house_id", "id").iterator(chunk_size=BATCH))
         for bill in bills:
-            bill.pk = ids[bill.house_id]
+            bill.pk = ids[bill.house_id or 0]  # a run bills houses
     total = sum(b.amount_fen for b in bills)
     credit_account = Account.DEPOSITS if kind == FeeKind.DEPOSIT else Account.REVENUE
     ledger.post(
@@ -443,7 +443,7 @@ def do_void_bill(*, actor: User, bill: Bill, reason: str, reissue: bool = False)
     if not updated:
         raise Conflict("bill_changed", _("账单已被他人修改，请刷新后重试"))
     kind = current.fee_item.kind
-    if current.paid_fen:
+    if current.paid_fen and current.house_id is not None:
         credit_prepayment(house_id=current.house_id, community_id=current.community_id, fen=current.paid_fen)
     ledger.post(
         community_id=current.community_id,

@@ -213,7 +213,9 @@ def _clean_standard(item: FeeItem, values: dict) -> dict:
 
 def _overlap(item: FeeItem, house_type: str, start: date, end: date | None, exclude: int | None = None):
     """The version of the item and house type whose dates meet [start, end], if any."""
-    others = FeeStandard.objects.filter(fee_item=item, house_type=house_type).exclude(pk=exclude)
+    others = FeeStandard.objects.filter(fee_item=item, house_type=house_type)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     meets = Q(effective_to__isnull=True) | Q(effective_to__gte=start)
     if end is not None:
         meets &= Q(effective_from__lte=end)
@@ -334,14 +336,15 @@ def do_update_standard(*, actor: User, standard: FeeStandard, **changes) -> FeeS
 
 def price_text(kind: str, price_fen: Decimal, tiers: list) -> str:
     """The price as an owner reads it: 2.50 元/㎡·月, tiers one by one."""
-    unit = {
+    units: dict[str, str] = {
         FeeKind.PROPERTY: _t("元/㎡·月"),
         FeeKind.PARKING_MONTHLY: _t("元/月"),
         FeeKind.PARKING_TEMPORARY: _t("元/时段"),
         FeeKind.WATER: _t("元/m³"),
         FeeKind.GAS: _t("元/m³"),
         FeeKind.ELECTRICITY: _t("元/kWh"),
-    }.get(kind, _t("元"))
+    }
+    unit = units.get(kind, _t("元"))
 
     def yuan(fen) -> str:
         return f"{(Decimal(str(fen)) / 100).normalize():f}"
