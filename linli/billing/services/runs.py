@@ -32,6 +32,7 @@ from linli.accounts.models import User
 from linli.billing import ledger, pricing
 from linli.billing.choices import METERED, Account, BillStatus, Cycle, FeeKind, PayerRule, RunStatus
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from linli.billing.services.setup import clean_fen
 from linli.billing.settle import credit_prepayment
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
@@ -281,17 +282,6 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     return result
 
 
-def _clean_total(total_fen) -> int | None:
-    if total_fen is None:
-        return None
-    value = Decimal(str(total_fen))
-    if value < 0 or value != value.to_integral_value():
-        raise ServiceError(
-            "invalid_amount", _("金额应为不小于0的整数（单位：分）"), fields={"total_fen": _("金额不正确")}
-        )
-    return int(value)
-
-
 @dataclass
 class Preview:
     run: BillingRun
@@ -305,7 +295,7 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
     start, end = period_of(fee_item, period_start)
     if BillingRun.objects.filter(fee_item=fee_item, period_start=start, status=RunStatus.POSTED).exists():
         raise _already_billed(fee_item, start, end)
-    computed = compute(fee_item, start, total_fen=_clean_total(total_fen))
+    computed = compute(fee_item, start, total_fen=clean_fen(total_fen, "total_fen"))
     run = BillingRun.objects.create(
         community_id=fee_item.community_id,
         fee_item=fee_item,

@@ -155,6 +155,21 @@ def clean_price(value, field: str = "unit_price_fen") -> Decimal:
     return price
 
 
+def clean_fen(value, field: str) -> int | None:
+    """An amount in whole fen (a cap, a total): never negative, never a fraction of a fen."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value() or amount >= MAX_PRICE:
+        raise ServiceError(
+            "invalid_amount", _("金额应为不小于0的整数（单位：分）"), fields={field: _("金额不正确")}
+        )
+    return int(amount)
+
+
 def clean_tiers(tiers) -> list:
     """[[up_to, price], …, [None, price]]: tops rising, the last tier open."""
     bad = ServiceError(
@@ -205,8 +220,7 @@ def _clean_standard(item: FeeItem, values: dict) -> dict:
         raise ServiceError(
             "invalid_period_minutes", _("计费时段应为1到1440分钟"), fields={"period_minutes": ""}
         )
-    if values["daily_cap_fen"] is not None and values["daily_cap_fen"] < 0:
-        raise ServiceError("invalid_amount", _("金额不能为负数"), fields={"daily_cap_fen": ""})
+    values["daily_cap_fen"] = clean_fen(values["daily_cap_fen"], "daily_cap_fen")
     values["basis"] = (values.get("basis") or "").strip()
     return values
 

@@ -67,6 +67,8 @@ def test_a_new_version_closes_the_open_one_and_an_overlap_is_refused(world, api)
         ({"unit_price_fen": "2.50001"}, "invalid_price"),  # finer than 4 places of a fen
         ({"effective_to": "2025-12-31"}, "invalid_dates"),
         ({"tiers": [[180, 500], [None, 700]]}, "invalid_tiers"),  # a property fee has no tiers
+        ({"daily_cap_fen": "100.5"}, "invalid_amount"),  # a fraction of a fen
+        ({"daily_cap_fen": -1}, "invalid_amount"),
     ],
 )
 def test_bad_standards_are_refused_with_a_stable_code(world, api, values, code):

@@ -303,3 +303,34 @@ def test_closed_parking_stays_are_billed_once(world, api):
     again = client.post(f"/billing/fee-items/{item['id']}/bill-parking").json()
     assert again["bill_count"] == 0 and Bill.objects.count() == 1
     assert verified()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_posting_the_same_period_at_once_bill_each_house_once(world, api):
+    import threading
+
+    from django.db import connection
+
+    from linli.billing.services.runs import do_post_run
+    from linli.core.errors import Conflict
+
+    client = api(world.staff)
+    item = item_with_price(client, world)
+    previews = [BillingRun.objects.get(pk=preview(client, item).json()["run"]["id"]) for _ in range(2)]
+    outcomes = []
+
+    def post(run):
+        try:
+            do_post_run(actor=world.staff, run=run)
+            outcomes.append("posted")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(run,)) for run in previews]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(outcomes) == ["period_already_billed", "posted"]
+    assert Bill.objects.count() == 2  # the world's two houses, once
+    assert verified()
