@@ -99,6 +99,7 @@ def test_it_shows_and_changes_nothing_of_another_building_through_the_api(world,
             if _names_an_object(call) and not SELF_OR_PUBLIC.match(call.path):
                 assert r.status_code in REFUSED, f"{who}: {call} → {r.status_code}"
             seen_own |= own in text_of(r)
+            client.client.force_login(user)  # POST /auth/logout signs out: walk the rest signed in
         assert seen_own, f"{who} saw nothing of 1号楼 either ({own}): the walk proves nothing"
     assert fingerprint(world.a.id) == before
 

@@ -63,5 +63,8 @@ def test_it_reveals_nothing_of_community_a_to_the_outsider(world, api):
         assert not leaked(r, SECRETS_OF_A), f"{call} leaked {leaked(r, SECRETS_OF_A)}: {r.status_code}"
         if not SELF_OR_PUBLIC.match(call.path):
             assert r.status_code in REFUSED, f"{call} → {r.status_code}"
+        client.client.force_login(
+            world.outsider
+        )  # POST /auth/logout signs out: the rest must not walk as anonymous
     assert len(operations) > 20
     assert fingerprint(world.a.id) == before
