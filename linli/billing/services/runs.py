@@ -292,6 +292,8 @@ class Preview:
 def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_fen=None) -> Preview:
     """Compute a period's bills without writing any; keeps a preview run to post."""
     require(actor, Action.BILLING_SETUP, fee_item.community_id)
+    if not fee_item.active:
+        raise ServiceError("fee_item_inactive", _("该收费项目已停用，不能出账"))
     start, end = period_of(fee_item, period_start)
     if BillingRun.objects.filter(fee_item=fee_item, period_start=start, status=RunStatus.POSTED).exists():
         raise _already_billed(fee_item, start, end)
@@ -348,7 +350,7 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
     try:
         with transaction.atomic():
             posted = BillingRun.objects.filter(pk=run.pk, status=RunStatus.PREVIEW).update(
-                status=RunStatus.POSTED, posted_at=timezone.now(), created_by=actor
+                status=RunStatus.POSTED, posted_at=timezone.now()
             )
             if not posted:
                 raise Conflict("run_not_preview", _("该批次已出账或已放弃，请重新预览"))

@@ -262,11 +262,15 @@ def test_the_front_desk_may_neither_run_nor_void(world, api):
     assert desk.post(f"/billing/bills/{Bill.objects.first().pk}/void", {"reason": "x"}).status_code == 404
 
 
-def test_a_period_must_start_on_the_first(world, api):
+def test_a_period_must_start_on_the_first_and_the_item_be_active(world, api):
     client = api(world.staff)
     item = item_with_price(client, world)
     r = preview(client, item, "2026-03-17")
     assert (r.status_code, r.json()["code"]) == (400, "invalid_period")
+    client.patch(f"/billing/fee-items/{item['id']}", {"active": False})
+    off = preview(client, item)
+    assert (off.status_code, off.json()["code"]) == (400, "fee_item_inactive")
+    assert not BillingRun.objects.exists()
 
 
 def test_closed_parking_stays_are_billed_once(world, api):
