@@ -68,3 +68,29 @@ def test_the_front_desk_and_other_communities_do_not_see_fee_setup(world, browse
     outsider = browser(world.outsider)
     assert outsider.get(f"/billing/c/{world.a.id}/fee-items/").status_code == 404
     assert outsider.get(f"/billing/c/{world.b.id}/fee-items/{item.id}/").status_code == 404
+
+
+def test_readings_are_entered_and_imported_from_the_console(world, browser):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.billing.models import MeterReading
+    from linli.billing.tests.test_setup_readings import xlsx
+
+    client = browser(world.staff)
+    url = f"/billing/c/{world.a.id}/readings/"
+    one = {"one-building": "1号楼", "one-unit": "1单元", "one-number": "301", "one-kind": "water"}
+    r = client.post(url, {**one, "one-read_on": "2026-02-28", "one-value": "120.5"})
+    assert r.status_code == 302 and MeterReading.objects.count() == 1
+    lower = client.post(url, {**one, "one-read_on": "2026-03-31", "one-value": "20"})
+    assert "低于上次读数" in lower.content.decode() and MeterReading.objects.count() == 1
+
+    rows = [["1号楼", "1单元", "301", "水表", "2026-03-31", 20, "", ""]]  # lower, no meter change
+    bad = client.post(url, {"form": "file", "file-file": SimpleUploadedFile("r.xlsx", xlsx(rows))})
+    assert "未导入任何数据" in bad.content.decode() and MeterReading.objects.count() == 1
+    rows = [["1号楼", "1单元", "301", "水表", "2026-03-31", 20, "是", 130]]
+    checked = client.post(
+        url, {"form": "file", "file-dry_run": "on", "file-file": SimpleUploadedFile("r.xlsx", xlsx(rows))}
+    )
+    assert "检查通过" in checked.content.decode() and MeterReading.objects.count() == 1
+    done = client.post(url, {"form": "file", "file-file": SimpleUploadedFile("r.xlsx", xlsx(rows))})
+    assert "已导入 1 行读数" in done.content.decode() and MeterReading.objects.count() == 2

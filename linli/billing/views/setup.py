@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from linli.billing import queries
-from linli.billing.choices import Cycle, FeeKind, PayerRule, RunStatus
-from linli.billing.services import runs, setup
+from linli.billing.choices import METERED, Cycle, FeeKind, PayerRule, RunStatus
+from linli.billing.services import readings, runs, setup
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.roles import Action
 from linli.core.shell.common import Console, show_service_error, staff_view
+from linli.registry import queries as registry_queries
 from linli.registry.choices import HouseType
+from linli.registry.io.reader import check_size
+from linli.registry.io.services import ImportRejected
 
 
 class FeeItemForm(forms.Form):
@@ -132,3 +135,74 @@ def setup_run(request, console: Console, run_id: int):
         total = run.total_fen if run.fee_item.kind == FeeKind.SHARED_AREA else None
         computed = runs.compute(run.fee_item, run.period_start, total_fen=total)
     return console.render(request, "billing/setup_run.html", {"run": run, "computed": computed})
+
+
+class ReadingsImportForm(forms.Form):
+    file = forms.FileField(label=_("抄表文件（.xlsx 或 .csv）"))
+    dry_run = forms.BooleanField(label=_("只检查，不写入"), required=False, initial=True)
+
+
+class ReadingForm(forms.Form):
+    building = forms.CharField(label=_("楼栋"), max_length=40)
+    unit = forms.CharField(label=_("单元"), max_length=40)
+    number = forms.CharField(label=_("房号"), max_length=20)
+    kind = forms.ChoiceField(label=_("表类型"), choices=[(k.value, k.label) for k in METERED])
+    read_on = forms.DateField(label=_("抄表日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label=_("读数"), min_value=0, max_digits=14, decimal_places=3)
+    meter_replaced = forms.BooleanField(label=_("换表"), required=False)
+    old_meter_final = forms.DecimalField(
+        label=_("旧表止码"), required=False, min_value=0, max_digits=14, decimal_places=3
+    )
+
+
+@staff_view(Action.BILLING_SETUP, "billing_readings")
+def setup_readings(request, console: Console):
+    """Enter one reading, or import a file: checked first, then all rows or none."""
+    form, upload, report = ReadingForm(prefix="one"), ReadingsImportForm(prefix="file"), None
+    if request.method == "POST" and request.POST.get("form") == "file":
+        upload = ReadingsImportForm(request.POST, request.FILES, prefix="file")
+        if upload.is_valid():
+            file = upload.cleaned_data["file"]
+            try:
+                check_size(file.size)
+                report = readings.do_import_readings(
+                    actor=request.user,
+                    community=console.community,
+                    filename=file.name,
+                    data=file.read(),
+                    dry_run=upload.cleaned_data["dry_run"],
+                )
+            except ImportRejected as exc:
+                report = exc.report
+            except ServiceError as exc:
+                show_service_error(upload, exc)
+    elif request.method == "POST":
+        form = ReadingForm(request.POST, prefix="one")
+        if form.is_valid():
+            data = form.cleaned_data
+            house = (
+                registry_queries.houses(request.user)
+                .filter(
+                    community=console.community,
+                    building__name=data.pop("building").strip(),
+                    unit__name=data.pop("unit").strip(),
+                    number=data.pop("number").strip(),
+                )
+                .first()
+            )
+            if house is None:
+                form.add_error("number", _("系统中没有这套房屋"))
+            else:
+                try:
+                    readings.do_record_reading(actor=request.user, house=house, **data)
+                    messages.success(request, _("读数已保存"))
+                    return redirect(console.reverse("billing:setup_readings"))
+                except ServiceError as exc:
+                    show_service_error(form, exc)
+    context = {
+        "form": form,
+        "upload": upload,
+        "report": report,
+        "errors": report.errors[:500] if report else [],
+    }
+    return console.render(request, "billing/setup_readings.html", context)
