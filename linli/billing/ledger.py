@@ -114,8 +114,11 @@ def insert_rows(model, rows: list) -> None:
             return ops.adapt_datefield_value
         if isinstance(f, DecimalField):
             return lambda value: ops.adapt_decimalfield_value(value, f.max_digits, f.decimal_places)
-        if isinstance(f, JSONField):
-            return lambda value: f.get_db_prep_save(value, connection)
+        if isinstance(f, JSONField):  # bills of one floor plan share their lines: serialised once
+            done: dict[int, object] = {}
+            return lambda value: (
+                done.get(id(value)) or done.setdefault(id(value), f.get_db_prep_save(value, connection))
+            )
         return None
 
     adapters = [(f.attname, adapter(f)) for f in fields]
