@@ -6,6 +6,7 @@ from typing import Annotated
 
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import WithJsonSchema
 
 from linli.billing import queries
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
@@ -23,7 +24,12 @@ router = Router(tags=["billing setup"])
 
 # Amounts and prices arrive as numbers; the services refuse negatives and fractions of a fen with
 # stable codes (invalid_amount, invalid_price), so they are not cut short at the edge.
-Number = Annotated[Decimal, Field(max_digits=20, decimal_places=6)]
+LIMIT = 10**14
+Number = Annotated[
+    Decimal,
+    Field(ge=-LIMIT, le=LIMIT, max_digits=20, decimal_places=6),
+    WithJsonSchema({"type": "number", "minimum": -LIMIT, "maximum": LIMIT}),  # a number, never text
+]
 Tiers = Annotated[list[Annotated[list[Number | None], Field(max_length=2)]], Field(max_length=10)]
 
 
