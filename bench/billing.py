@@ -131,8 +131,7 @@ def main() -> None:
         setup_django(BENCH, keep=args.keep, database_url=url)
         from django.db import connection
 
-        from linli.billing import ledger
-        from linli.billing.services import runs
+        from linli.billing.services import ledger, runs
 
         houses = max(10, int(HOUSES_AT_SCALE_1 * args.scale))
         engine = connection.vendor

@@ -132,6 +132,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
     # instead of one failing with "database is locked" halfway through.
+    # linli.core.sqlite: the threads of a process queue for the write lock (see its docstring).
+    DATABASES["default"]["ENGINE"] = "linli.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -201,6 +203,11 @@ TASKS = {
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LINLI_SMS_PROVIDER = env("LINLI_SMS_PROVIDER", "linli.notify.sms.ConsoleSmsProvider")
+# Fee reminders (FEE-4): no reminder in quiet hours (local time), at most N per household and
+# channel a calendar month, at least so many days apart (linli/billing/services/reminders.py).
+LINLI_BILLING_REMINDER_QUIET_HOURS = env("LINLI_BILLING_REMINDER_QUIET_HOURS", "21:00-08:00")
+LINLI_BILLING_REMINDERS_PER_MONTH = int(env("LINLI_BILLING_REMINDERS_PER_MONTH", "2"))
+LINLI_BILLING_REMINDER_GAP_DAYS = int(env("LINLI_BILLING_REMINDER_GAP_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -467,8 +467,7 @@ def my_access(request):
         "points": [PointOut.model_validate(p).model_dump() for p in queries.my_points(user)],
         "credentials": [CredentialOut.model_validate(c).model_dump() for c in queries.my_credentials(user)],
         "passes": [
-            PassOut.model_validate(p).model_dump()
-            for p in queries.with_pass_state(queries.my_passes(user))[:20]
+            PassOut.model_validate(p).model_dump() for p in queries.my_passes_with_state(user, limit=20)
         ],
         "calls": [CallOut.model_validate(c).model_dump() for c in queries.my_calls(user)],
         "care_alerts": [
@@ -513,7 +512,7 @@ def get_pass(request, pass_id: int):
 
 @router.get("/access/me/passes", response=list[PassOut])
 def my_passes(request):
-    return list(queries.with_pass_state(queries.my_passes(request.user))[:100])
+    return queries.my_passes_with_state(request.user)
 
 
 @router.post("/access/passes/{pass_id}/revoke", response=PassOut)

@@ -535,7 +535,9 @@ def console_visitors(request, console: Console):
     created = None
     if request.method == "POST" and console.may(Action.VISITOR_REGISTER) and form.is_valid():
         data = form.cleaned_data
-        house = _house_by_label(user, console, data["house"])
+        house = registry_queries.house_by_label(
+            registry_queries.houses(user), console.community.id, data["house"]
+        )
         if house is None:
             form.add_error("house", _("找不到该房屋，格式如 1号楼-1单元-301"))
         else:
@@ -586,18 +588,6 @@ def console_visitors(request, console: Console):
     )
     context = {"form": form, "table": table, "may_register": console.may(Action.VISITOR_REGISTER)}
     return console.render(request, "access/console/visitors.html", context)
-
-
-def _house_by_label(user, console: Console, label: str) -> House | None:
-    parts = [p.strip() for p in label.replace("－", "-").split("-")]
-    if len(parts) != 3:
-        return None
-    building, unit, number = parts
-    return (
-        registry_queries.houses(user)
-        .filter(community=console.community, building__name=building, unit__name=unit, number=number)
-        .first()
-    )
 
 
 @staff_view(Action.ACCESS_VIEW, "access_parking")

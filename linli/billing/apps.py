@@ -10,15 +10,31 @@ class BillingConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from linli.core.roles import Action
-        from linli.core.shell.nav import register_nav, register_nav_group
+        from linli.core.shell.nav import HomeCard, register_home_card, register_nav, register_nav_group
 
-        # The console's 收费 domain, after 住户与房屋 (10) and 门禁与访客 (20).
+        # The console's 收费 domain, after 门禁与访客 (20); entries by area: setup 10s, money 30s,
+        # pay 50s, counter 70s.
         register_nav_group("billing", _("收费"), weight=30)
-        register_nav(
-            "billing",
-            _("收费设置"),
-            "billing:setup_items",
-            key="billing_setup",
-            weight=10,
-            action=Action.BILLING_SETUP,
-        )
+        entries = [
+            (10, _("收费设置"), "setup_items", "billing_setup", Action.BILLING_SETUP),
+            (11, _("抄表读数"), "setup_readings", "billing_readings", Action.BILLING_SETUP),
+            (30, _("减免审批"), "money_waivers", "billing_waivers", Action.BILLING_VIEW),
+            (31, _("押金"), "money_deposits", "billing_deposits", Action.BILLING_VIEW),
+            (32, _("一次性收费"), "money_charges", "billing_charges", Action.BILLING_VIEW),
+            (33, _("滞纳金规则"), "money_late_fees", "billing_late_fees", Action.BILLING_VIEW),
+            (70, _("柜台收费"), "counter", "billing_counter", Action.BILLING_COLLECT),
+            (71, _("收银日结"), "desk", "billing_desk", Action.BILLING_COLLECT),
+            (72, _("欠费统计"), "arrears", "billing_arrears", Action.BILLING_VIEW),
+            (73, _("收缴率"), "reports", "billing_reports", Action.BILLING_VIEW),
+        ]
+        for weight, label, url_name, key, action in entries:
+            register_nav("billing", label, f"billing:{url_name}", key=key, weight=weight, action=action)
+
+        for card in (
+            HomeCard("billing_receipts", _("我的收据"), "yen", 70, "billing:my_receipts", needs_home=True),
+            HomeCard("billing_statement", _("对账单"), "yen", 71, "billing:my_statement", needs_home=True),
+            HomeCard(
+                "billing_prepaid", _("预存余额"), "yen", 85, "billing:money_my_prepaid", needs_home=True
+            ),
+        ):
+            register_home_card(card)

@@ -200,6 +200,9 @@ class Bill(Timestamped):
     discount_fen = models.BigIntegerField(default=0)
     late_fee_fen = models.BigIntegerField(default=0)
     paid_fen = models.BigIntegerField(default=0)
+    # A deposit bill (装修押金): how much of what was paid has left the deposit since, refunded
+    # or kept as deductions; what is still held is paid − released (migration 0002_money_…).
+    deposit_released_fen = models.BigIntegerField(default=0)
     status = models.CharField(max_length=20, choices=BillStatus.choices, default=BillStatus.UNPAID)
     due_on = models.DateField()
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -236,6 +239,10 @@ class Bill(Timestamped):
                     paid_fen__lte=models.F("amount_fen") - models.F("discount_fen") + models.F("late_fee_fen")
                 ),
                 name="bill_never_overpaid",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_released_fen__gte=0) & Q(deposit_released_fen__lte=models.F("paid_fen")),
+                name="bill_deposit_released_within_paid",
             ),
         ]
 

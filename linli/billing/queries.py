@@ -1,7 +1,289 @@
-"""Billing reads. Every one starts from restrict(user, action) (convention 2)."""
+"""Every read of billing data that reaches a user, on `restrict()` (or `.own()` for a
+resident's own houses). Each area appends its functions under its own header."""
 
-from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from datetime import date, datetime, time
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from linli.billing.choices import COUNTER, BillStatus, FeeKind, PaymentStatus
+from linli.billing.models import (
+    Bill,
+    BillingRun,
+    CashDeskClose,
+    FeeItem,
+    FeeStandard,
+    HouseAccount,
+    LedgerEntry,
+    MeterReading,
+    Payment,
+    Receipt,
+    Reminder,
+    Waiver,
+)
+from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.registry import queries as registry_queries
+from linli.registry.models import House
+from linli.registry.queries import my_houses
+
+# --- money ---
+
+
+def money_bills(user, action: str = Action.BILLING_VIEW):
+    return Bill.objects.restrict(user, action).select_related("house__building", "house__unit", "fee_item")
+
+
+def money_houses(user):
+    """Houses whose bills the user may see: staff in scope, a resident their own homes."""
+    return House.objects.restrict(user, Action.BILLING_VIEW).select_related("building", "unit")
+
+
+def money_fee_items(user, community_id: int):
+    return FeeItem.objects.restrict(user, Action.BILLING_VIEW).filter(community_id=community_id)
+
+
+def waivers(user):
+    return Waiver.objects.restrict(user, Action.BILLING_VIEW).select_related(
+        "bill__house__building", "bill__house__unit", "bill__fee_item", "requested_by", "decided_by"
+    )
+
+
+def deposits(user, community_id: int):
+    return money_bills(user).filter(community_id=community_id, fee_item__kind=FeeKind.DEPOSIT)
+
+
+def one_off_charges(user, community_id: int):
+    return money_bills(user).filter(community_id=community_id, fee_item__kind=FeeKind.ONE_OFF)
+
+
+def my_prepaid(user) -> list[tuple]:
+    """(house, balance in fen) for each of the resident's own houses, none left out."""
+    houses = list(my_houses(user))
+    balances = dict(
+        HouseAccount.objects.own(user).filter(house__in=houses).values_list("house_id", "prepaid_fen")
+    )
+    return [(house, balances.get(house.pk, 0)) for house in houses]
+
+
+def house_ledger(house_id: int):
+    """The ledger entries of one house, newest first: its bills' receivable and its prepayment.
+    Call only for a house the user may see (via a restricted lookup)."""
+    return (
+        LedgerEntry.objects.filter(Q(bill__house_id=house_id) | Q(house_id=house_id))
+        .select_related("transaction")
+        .order_by("-id")
+    )
+
+
+def reminders(user, community_id: int):
+    # Reminders are no user-facing object of their own: whoever sees the community's bills sees them.
+    bills_seen = money_bills(user).filter(community_id=community_id).values("house_id")
+    return Reminder.objects.filter(community_id=community_id, house_id__in=bills_seen).order_by("-id")
+
+
+"""Billing reads. Every one starts from restrict(user, action) or own(user) (convention 2)."""
+
+
+# --- counter ---
+
+OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
+# What a bill still asks for, as SQL: the same sum as Bill.owed_fen.
+OWED = F("amount_fen") - F("discount_fen") + F("late_fee_fen") - F("paid_fen")
+DUE = F("amount_fen") - F("discount_fen") + F("late_fee_fen")
+SEARCH_LIMIT = 20
+
+
+def bills(user) -> QuerySet[Bill]:
+    return Bill.objects.restrict(user, Action.BILLING_VIEW)
+
+
+def payments(user) -> QuerySet[Payment]:
+    return Payment.objects.restrict(user, Action.BILLING_VIEW)
+
+
+def counter_houses(user, community_id: int, q: str) -> list[House]:
+    """The counter's one search box: a house number, or a resident's name prefix or full phone
+    (the registry's blind index), each answer a house with its current household."""
+    q = q.strip()
+    if not q:
+        return []
+    found = {h.pk: h for h in registry_queries.houses_by_number(user, community_id, q)}
+    people = registry_queries.with_current_houses(
+        user, registry_queries.search_people(user, community_id, q)
+    )[:SEARCH_LIMIT]
+    for person in people:
+        for occupancy in person.current:
+            found.setdefault(occupancy.house_id, occupancy.house)
+    return list(found.values())[:SEARCH_LIMIT]
+
+
+def billing_houses(user) -> QuerySet[House]:
+    """Houses whose bills the user may see: staff in scope, or the people living there."""
+    return House.objects.restrict(user, Action.BILLING_VIEW).select_related("building", "unit")
+
+
+def counter_house(user, house_id: int) -> House:
+    """A house with its current household, if the user may see its bills (else DoesNotExist)."""
+    if not billing_houses(user).filter(pk=house_id).exists():
+        raise House.DoesNotExist
+    return registry_queries.house_with_household(user, house_id)
+
+
+def open_bills(user, house_id: int) -> list[Bill]:
+    return list(
+        bills(user)
+        .filter(house_id=house_id, status__in=OPEN)
+        .select_related("fee_item")
+        .order_by("period_start", "id")
+    )
+
+
+def prepaid_fen(user, house_id: int) -> int:
+    account = HouseAccount.objects.restrict(user, Action.BILLING_VIEW).filter(house_id=house_id).first()
+    return account.prepaid_fen if account else 0
+
+
+def counter_payment(user, house_id: int, out_trade_no: str) -> Payment | None:
+    """The counter payment this user already took under an order number, if any."""
+    return (
+        payments(user)
+        .filter(house_id=house_id, created_by=user, out_trade_no=out_trade_no, status=PaymentStatus.PAID)
+        .select_related("receipt")
+        .first()
+    )
+
+
+def receipts(user) -> QuerySet[Receipt]:
+    return Receipt.objects.restrict(user, Action.BILLING_VIEW).select_related(
+        "payment__house__building",
+        "payment__house__unit",
+        "payment__payer",
+        "payment__on_behalf_of",
+        "community",
+    )
+
+
+def my_receipts(user) -> QuerySet[Receipt]:
+    """The receipts of the houses the user lives in (whatever roles they also hold)."""
+    return Receipt.objects.own(user).select_related(
+        "payment__house__building", "payment__house__unit", "community"
+    )
+
+
+def receipt_by_code(verify_code: str) -> Receipt | None:
+    """The public verification page's read: the code is the capability (no sign-in)."""
+    return (
+        Receipt.objects.filter(verify_code=verify_code)
+        .select_related(
+            "payment__payer",
+            "payment__on_behalf_of",
+            "payment__house__building",
+            "payment__house__unit",
+            "community",
+        )
+        .first()
+    )
+
+
+def desk_closes(user, community_id: int) -> QuerySet[CashDeskClose]:
+    """A manager (billing.approve) sees every close of the community; a cashier their own."""
+    scope = scope_of(user)
+    mine = CashDeskClose.objects.filter(community_id=community_id, staff=user)
+    if scope.covers_community(Action.BILLING_APPROVE, community_id):
+        return (CashDeskClose.objects.restrict(user, Action.BILLING_VIEW) | mine).filter(
+            community_id=community_id
+        )
+    return mine
+
+
+def unclosed_counter_payments(user, community_id: int, day: date) -> QuerySet[Payment]:
+    """What this staff member took at the counter up to the end of `day` and has not closed
+    yet: a payment taken after yesterday's close rolls into today's."""
+    until = timezone.make_aware(datetime.combine(day, time.max))
+    return Payment.objects.filter(
+        community_id=community_id,
+        created_by=user,
+        channel__in=COUNTER,
+        status=PaymentStatus.PAID,
+        desk_close__isnull=True,
+        paid_at__lte=until,
+    )
+
+
+# --- reports: aggregated in SQL, one query each, whatever the community's size ---
+
+
+def arrears_by_building(user, community_id: int) -> list:
+    """Per building: how many houses owe, how much, since when (oldest period first)."""
+    return list(
+        bills(user)
+        .filter(community_id=community_id, status__in=OPEN)
+        .values("building_id", "building__name")
+        .annotate(houses=Count("house_id", distinct=True), owed=Sum(OWED), oldest=Min("period_start"))
+        .filter(owed__gt=0)
+        .order_by("oldest", "building__name")
+    )
+
+
+def arrears_houses(user, community_id: int, building_id: int | None = None) -> list:
+    """Who owes what: one row per house with its total owed, bill count and oldest unpaid
+    period, oldest first. One grouped query, no per-house reads."""
+    qs = bills(user).filter(community_id=community_id, status__in=OPEN)
+    if building_id is not None:
+        qs = qs.filter(building_id=building_id)
+    return list(
+        qs.values("house_id", "house__building__name", "house__unit__name", "house__number")
+        .annotate(
+            owed=Sum(OWED),
+            count=Count("id"),
+            oldest=Min("period_start"),
+            payer=Max("payer__name"),
+        )
+        .filter(owed__gt=0)
+        .order_by("oldest", "house_id")
+    )
+
+
+def collection_by_month(user, community_id: int, start: date, end: date) -> list:
+    """Billed and collected per building and period start (void bills left out), summed in SQL.
+    Grouped by the start date itself, not by a truncated month: SQLite truncates dates through a
+    Python function called per row, and a community's bills start on few distinct days (the 1st,
+    and the odd pro-rated move-in); the caller folds the days into months."""
+    return list(
+        bills(user)
+        .filter(community_id=community_id, period_start__gte=start, period_start__lte=end)
+        .exclude(status=BillStatus.VOID)
+        .values("building_id", "building__name", "period_start")
+        .annotate(due=Sum(DUE), paid=Sum("paid_fen"))
+        .order_by("period_start", "building__name")
+    )
+
+
+def statement_bills(base: QuerySet[Bill], house_id: int, start: date, end: date) -> list[Bill]:
+    return list(
+        base.filter(house_id=house_id, period_start__lte=end, period_end__gte=start)
+        .select_related("fee_item")
+        .order_by("period_start", "id")
+    )
+
+
+def statement_payments(base: QuerySet[Payment], house_id: int, start: date, end: date) -> list[Payment]:
+    return list(
+        base.filter(
+            house_id=house_id,
+            status=PaymentStatus.PAID,
+            paid_at__date__gte=start,
+            paid_at__date__lte=end,
+        )
+        .select_related("receipt")
+        .order_by("paid_at", "id")
+    )
+
+
+def owed_now(base: QuerySet[Bill], house_id: int) -> int:
+    return base.filter(house_id=house_id, status__in=OPEN).aggregate(s=Sum(OWED))["s"] or 0
+
 
 # --- setup ---
 

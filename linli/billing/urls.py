@@ -2,11 +2,35 @@
 
 from django.urls import path
 
-from linli.billing.views import setup
+from linli.billing.views import counter, money, setup
 
 app_name = "billing"
 
-urlpatterns: list = [
+urlpatterns = [
+    # --- money ---
+    path("my/prepaid/", money.my_prepaid, name="money_my_prepaid"),
+    path("c/<int:cid>/waivers/", money.waiver_queue, name="money_waivers"),
+    path("c/<int:cid>/waivers/<int:waiver_id>/approve/", money.waiver_approve, name="money_waiver_approve"),
+    path("c/<int:cid>/waivers/<int:waiver_id>/reject/", money.waiver_reject, name="money_waiver_reject"),
+    path("c/<int:cid>/deposits/", money.deposits, name="money_deposits"),
+    path("c/<int:cid>/deposits/<int:bill_id>/refund/", money.deposit_refund, name="money_deposit_refund"),
+    path("c/<int:cid>/charges/", money.one_off_charges, name="money_charges"),
+    path("c/<int:cid>/late-fees/", money.late_fee_policies, name="money_late_fees"),
+    path("c/<int:cid>/late-fees/<int:fee_item_id>/", money.late_fee_policy, name="money_late_fee_policy"),
+    # --- counter: the console's counter, desk close and reports; the resident's receipts and
+    # statement; the public receipt verification page ---
+    path("c/<int:cid>/counter/", counter.counter, name="counter"),
+    path("c/<int:cid>/counter/<int:house_id>/", counter.counter_house, name="counter_house"),
+    path("c/<int:cid>/receipts/<int:receipt_id>/", counter.counter_receipt, name="counter_receipt"),
+    path("c/<int:cid>/desk/", counter.desk, name="desk"),
+    path("c/<int:cid>/arrears/", counter.arrears, name="arrears"),
+    path("c/<int:cid>/reports/", counter.collection, name="reports"),
+    path("c/<int:cid>/houses/<int:house_id>/statement/", counter.counter_statement, name="counter_statement"),
+    path("receipts/", counter.my_receipts, name="my_receipts"),
+    path("receipts/<int:receipt_id>.pdf", counter.receipt_pdf, name="receipt_pdf"),
+    path("statement/", counter.my_statement, name="my_statement"),
+    path("r/<str:verify_code>", counter.verify, name="verify"),
+    # --- setup: fee items and standards, billing runs, meter readings ---
     path("c/<int:cid>/fee-items/", setup.setup_items, name="setup_items"),
     path("c/<int:cid>/fee-items/<int:fee_item_id>/", setup.setup_item, name="setup_item"),
     path("c/<int:cid>/standards/<int:standard_id>/publish/", setup.setup_publish, name="setup_publish"),

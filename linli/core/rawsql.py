@@ -11,9 +11,12 @@ queryset would have given. Each such read has a test against its ORM reference.
 """
 
 from functools import cache
+from typing import TypeVar
 
 from django.db import connection, models
 from django.db.models.expressions import Col
+
+M = TypeVar("M", bound=models.Model)
 
 
 def table(model: type[models.Model]) -> str:
@@ -38,7 +41,7 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list,
     return found
 
 
-def instance(model: type[models.Model], values) -> models.Model:
+def instance(model: type[M], values) -> M:
     """A model instance from its columns' raw values (in field order), as a queryset builds it."""
     values = list(values)
     for index, converters, col in _converters(model, connection.vendor):

@@ -60,6 +60,17 @@ class UserScope:
         """True when `action` reaches the whole community, not only some of its buildings."""
         return self.is_operator or community_id in self.communities_for(action)
 
+    def sees(
+        self, action: str, *, community_id: int, building_id: int | None = None, house_id: int | None = None
+    ) -> bool:
+        """`restrict(user, action)`'s rule for one row of a model whose scope paths are plain
+        columns (community, building, house), for reads written by hand (linli.core.rawsql)."""
+        if self.is_operator or community_id in self.communities_for(action):
+            return True
+        if building_id is not None and building_id in self.buildings_for(action):
+            return True
+        return action in RESIDENT_ACTIONS and house_id is not None and house_id in self.house_ids
+
     def is_staff_somewhere(self) -> bool:
         return self.is_operator or bool(self.memberships)
 

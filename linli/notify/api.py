@@ -1,7 +1,6 @@
 from ninja import Query, Router
 
 from linli.core.http import get_or_404
-from linli.core.pagination import keyset_page
 from linli.notify import queries, services
 from linli.notify.schemas import InboxPage, InboxQuery, MarkedOut, NotificationOut
 
@@ -10,13 +9,10 @@ router = Router(tags=["notify"])
 
 @router.get("/inbox", response=InboxPage)
 def list_inbox(request, filters: Query[InboxQuery]):
-    rows, next_cursor = keyset_page(
-        queries.inbox(request.user, unread_only=filters.unread),
-        cursor=filters.cursor,
-        limit=filters.limit,
-        newest_first=True,
+    rows, next_cursor, unread = queries.inbox_page(
+        request.user, unread_only=filters.unread, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": rows, "next_cursor": next_cursor, "unread_count": queries.unread_count(request.user)}
+    return {"items": rows, "next_cursor": next_cursor, "unread_count": unread}
 
 
 @router.post("/inbox/read-all", response=MarkedOut)

@@ -1,6 +1,8 @@
 """Registry reads. Every one starts from restrict(user, action) (convention 3)."""
 
+import itertools
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
@@ -64,14 +66,63 @@ def houses(user):
     return House.objects.restrict(user, Action.PROPERTY_VIEW).select_related("building", "unit")
 
 
+def households(house_ids) -> list[House]:
+    """Houses (with building and unit) and their current households (`household`: occupancies
+    with their person, by relation then id), in one statement of hand-written SQL
+    (linli.core.rawsql), in `house_order()`'s order. No scope check: the callers below decide
+    which ids may be read. The ORM references are in registry/tests/test_house_read.py."""
+    house_ids = list(house_ids)
+    if not house_ids:
+        return []
+    today = timezone.localdate()
+    sql = f"""
+        SELECT {rawsql.columns(House, "h")}, {rawsql.columns(Building, "b")}, {rawsql.columns(Unit, "u")},
+               {rawsql.columns(Occupancy, "o")}, {rawsql.columns(Person, "p")}
+        FROM {rawsql.table(House)} h
+        JOIN {rawsql.table(Building)} b ON b.id = h.building_id
+        JOIN {rawsql.table(Unit)} u ON u.id = h.unit_id
+        LEFT JOIN {rawsql.table(Occupancy)} o ON o.house_id = h.id AND o.ended_at IS NULL
+             AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
+        LEFT JOIN {rawsql.table(Person)} p ON p.id = o.person_id
+        WHERE h.id IN ({", ".join(["%s"] * len(house_ids))})
+        ORDER BY h.id, o.relation, o.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, today, *house_ids])
+        rows = cursor.fetchall()
+    ends = list(itertools.accumulate(rawsql.width(m) for m in (House, Building, Unit, Occupancy, Person)))
+    found: dict[int, House] = {}
+    for row in rows:
+        house = found.get(row[0])
+        if house is None:
+            house = found[row[0]] = rawsql.instance(House, row[: ends[0]])
+            house.building = rawsql.instance(Building, row[ends[0] : ends[1]])
+            house.unit = rawsql.instance(Unit, row[ends[1] : ends[2]])
+            house.household = []  # type: ignore[attr-defined]  # as the references' to_attr
+        if row[ends[2]] is not None:  # somebody lives there today
+            occupancy = rawsql.instance(Occupancy, row[ends[2] : ends[3]])
+            occupancy.person = rawsql.instance(Person, row[ends[3] : ends[4]])
+            house.household.append(occupancy)  # type: ignore[attr-defined]
+
+    def natural_key(h: House) -> tuple:
+        b, u = h.building.name, h.unit.name
+        return (len(b), b, len(u), u, h.floor, len(h.number), h.number, h.pk)
+
+    return sorted(found.values(), key=natural_key)
+
+
 def house_with_household(user, house_id: int) -> House:
-    """One house and its current household in three queries, however large the registry."""
-    active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
-    return (
-        houses(user)
-        .prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-        .get(pk=house_id)
-    )
+    """One house with its household (see `households`), if the user may see it: a resident's
+    home screen asks it on every visit."""
+    found = households([house_id])
+    if not found or not scope_of(user).sees(
+        Action.PROPERTY_VIEW,
+        community_id=found[0].community_id,
+        building_id=found[0].building_id,
+        house_id=house_id,
+    ):
+        raise House.DoesNotExist
+    return found[0]
 
 
 def people(user):
@@ -224,11 +275,9 @@ def lives_in(user, house_id: int) -> bool:
 
 
 def my_households(user) -> Sequence[House]:
+    """The user's own homes with their households (see `households`)."""
     scope = scope_of(user)
-    active = Occupancy.objects.active().select_related("person").order_by("relation", "id")
-    rows = list(
-        my_houses(user).prefetch_related(Prefetch("occupancies", queryset=active, to_attr="household"))
-    )
+    rows: list[Any] = households(scope.house_ids)
     for house in rows:
         house.my_relation = next(  # read by the home page's template
             (o.relation for o in house.household if o.person_id in scope.person_ids), None
@@ -317,6 +366,18 @@ def community_care_tags(user, community_id: int):
 
 def houses_by_number(user, community_id: int, number: str):
     return houses(user).filter(community_id=community_id, number=number.strip())[:20]
+
+
+def house_by_label(houses, community_id: int, label: str) -> House | None:
+    """The house among `houses` (a queryset the caller restricted) that a person typed as
+    楼栋-单元-房号, the way `House.label` writes it; None when there is none."""
+    parts = [p.strip() for p in label.replace("－", "-").split("-")]
+    if len(parts) != 3:
+        return None
+    building, unit, number = parts
+    return houses.filter(
+        community_id=community_id, building__name=building, unit__name=unit, number=number
+    ).first()
 
 
 def names_of_people(user, person_ids: set[int]) -> dict[int, str]:

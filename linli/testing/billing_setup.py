@@ -9,7 +9,7 @@ from linli.billing.services import readings, runs, setup
 def _probe_ids(world, house) -> dict[str, int]:
     """Community A's fee setup, with the bill and a reading of `house`."""
     actor = world.admin
-    item = setup.do_create_fee_item(actor=actor, community=world.a, name="物业费", kind="property")
+    item = setup.do_create_fee_item(actor=actor, community=world.a, name="物业服务费", kind="property")
     standard = setup.do_create_standard(
         actor=actor, fee_item=item, effective_from=date(2026, 1, 1), unit_price_fen=250
     )

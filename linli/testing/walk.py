@@ -16,7 +16,7 @@ _PARAM = re.compile(r"\{(\w+)\}")
 # Operations any signed-in user may call about themselves, or that are public by design.
 SELF_OR_PUBLIC = re.compile(
     r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
-    r"|access/me.*|access/intercom/calls)$"
+    r"|access/me.*|access/intercom/calls|billing/me/.*)$"
 )
 
 
@@ -155,7 +155,16 @@ def fingerprint(community_id: int) -> dict[str, int]:
         Terminal,
         VisitorPass,
     )
-    from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, LedgerEntry, MeterReading
+    from linli.billing.models import (
+        Bill,
+        BillingRun,
+        FeeItem,
+        FeeStandard,
+        LedgerEntry,
+        LedgerTransaction,
+        MeterReading,
+        Waiver,
+    )
     from linli.core.models import AuditEntry, Membership
     from linli.registry.models import CareTag, Occupancy, Person, Vehicle
 
@@ -177,6 +186,10 @@ def fingerprint(community_id: int) -> dict[str, int]:
         "security_open": SecurityEvent.objects.filter(**mine, status="open").count(),
         "terminals": Terminal.objects.filter(**mine, **live).count(),
         "memberships": Membership.objects.filter(**mine).count(),
+        "ledger": LedgerTransaction.objects.filter(**mine).count(),
+        "bills": Bill.objects.filter(**mine).count(),
+        "waivers_open": Waiver.objects.filter(**mine, status="requested").count(),
+        "late_fee_policies": FeeItem.objects.filter(**mine, late_fee_daily_bp__gt=0).count(),
         "fee_items": FeeItem.objects.filter(**mine).count(),
         "fee_standards_published": FeeStandard.objects.filter(**mine, published_at__isnull=False).count(),
         "billing_runs_posted": BillingRun.objects.filter(**mine, status="posted").count(),

@@ -119,6 +119,9 @@ def _create(
         **fields,
     )
     visitor_pass.gates.add(*gates)  # a new pass has none: no need to read them first (set)
+    # Its source was checked just now, in this transaction (the host lives here, or the issuer is
+    # on duty): the answer need not ask the database whether it has ended.
+    visitor_pass.ended_now = ""  # type: ignore[attr-defined]  # the memo source_ended reads
     signing_keys.ensure_signing_key(house.community_id)
     audit.record(
         actor=actor,

@@ -2,7 +2,6 @@
 
 from ninja import Router
 
-from linli.billing.api import setup
-
 router = Router(tags=["billing"])
-router.add_router("", setup.router)
+for area in ("setup", "money", "counter"):
+    router.add_router("", f"linli.billing.api.{area}.router")

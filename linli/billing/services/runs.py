@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.access.queries import closed_parking_stays
 from linli.accounts.models import User
-from linli.billing import ledger, pricing
+from linli.billing import pricing
 from linli.billing.choices import METERED, Account, BillStatus, Cycle, FeeKind, PayerRule, RunStatus
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from linli.billing.services import ledger
+from linli.billing.services.settle import credit_prepayment
 from linli.billing.services.setup import clean_fen
-from linli.billing.settle import credit_prepayment
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from linli.billing import ledger
 from linli.billing.choices import Account, BillStatus, Channel, FeeKind, PaymentStatus
 from linli.billing.models import Bill, FeeItem, FeeStandard, HouseAccount, Payment, PaymentAllocation
-from linli.billing.settle import new_trade_no, settle
+from linli.billing.services import ledger
+from linli.billing.services.settle import new_trade_no, settle
 from linli.testing import factories as f
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from linli.billing import ledger
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard
+from linli.billing.services import ledger
 from linli.testing import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from linli.billing import ledger
 from linli.billing.choices import Account, BillStatus, Channel
 from linli.billing.models import (
     Bill,
@@ -18,7 +17,8 @@ from linli.billing.models import (
     Payment,
     PaymentAllocation,
 )
-from linli.billing.settle import new_trade_no, settle
+from linli.billing.services import ledger
+from linli.billing.services.settle import new_trade_no, settle
 from linli.testing import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -35,8 +35,9 @@ def _ids(world, narrowed) -> dict:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_setup
+    from linli.testing import billing_money, billing_setup
     from linli.testing.access import narrowed_probe_ids
+    from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
 
     tag_id = narrowed.other_person.care_tags.create(
         community=world.a, kind="disabled", consent_at="2024-01-01T00:00:00Z", consent_by="本人"
@@ -64,6 +65,8 @@ def _ids(world, narrowed) -> dict:
         "token": "x",
         "uidb64": "x",
         **narrowed_probe_ids(world, narrowed),
+        **billing_money.narrowed_probe_ids(world, narrowed),
+        **counter_narrowed_probe_ids(world, narrowed),
         **billing_setup.narrowed_probe_ids(world, narrowed),
     }
 

@@ -15,8 +15,9 @@ def _ids(world) -> dict[str, int | str]:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_setup
+    from linli.testing import billing_money, billing_setup
     from linli.testing.access import outsider_probe_ids
+    from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
 
     tag = world.owner_person.care_tags.create(
         community=world.a,
@@ -47,6 +48,8 @@ def _ids(world) -> dict[str, int | str]:
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
         **outsider_probe_ids(world),
+        **billing_money.outsider_probe_ids(world),
+        **counter_outsider_probe_ids(world),
         **billing_setup.outsider_probe_ids(world),
     }
 

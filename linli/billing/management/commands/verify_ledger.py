@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from linli.billing.ledger import verify
+from linli.billing.services.ledger import verify
 
 # Exit codes as verify_audit's (docs/operations.md): cron tells a broken ledger from a check that
 # never ran. 1 is what Python answers on any crash, 2 a wrong command line.

@@ -3,7 +3,8 @@ counter) goes through, so a payment is applied and posted once whoever reports i
 
 Money that can no longer go to its bill (the bill was paid at the counter or voided while the
 online order was open) is not refused — it was received — but credited to the house's
-prepayment, where the next bill takes it.
+prepayment, where the next bill takes it (or, for a payment without a house, held there until
+it is refunded).
 """
 
 import secrets
@@ -14,9 +15,9 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from linli.billing import ledger
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, Payment, Receipt
+from linli.billing.services import ledger
 from linli.core.events import publish
 from linli.registry.queries import household_user_ids
 
@@ -57,7 +58,11 @@ def add_to_bill(bill_id: int, fen: int) -> bool:
     )
 
 
-def credit_prepayment(*, house_id: int, community_id: int, fen: int) -> None:
+def credit_prepayment(*, house_id: int | None, community_id: int, fen: int) -> None:
+    """A house's balance grows; money of a payment without a house (a temporary parking fee) is
+    held on the prepayment account without one, until it is refunded."""
+    if house_id is None:
+        return
     HouseAccount.objects.get_or_create(house_id=house_id, defaults={"community_id": community_id})
     HouseAccount.objects.filter(house_id=house_id).update(prepaid_fen=F("prepaid_fen") + fen)
 

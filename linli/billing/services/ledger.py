@@ -124,6 +124,10 @@ def insert_rows(model, rows: list) -> None:
     adapters = [(f.attname, adapter(f)) for f in fields]
     if not isinstance(rows[0], dict):
         rows = [vars(obj) for obj in rows]
+    # A column the rows do not name (one added since they were written) takes its default.
+    missing = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
+    if missing:
+        rows = [{**missing, **row} for row in rows]
     values = [[row[name] if adapt is None else adapt(row[name]) for name, adapt in adapters] for row in rows]
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
@@ -203,5 +207,6 @@ def verify(community_id: int | None = None) -> VerifyReport:
     for account in accounts.only("house_id", "prepaid_fen").iterator():
         if prepaid.pop(account.house_id, 0) != account.prepaid_fen:
             report.problems.append(f"house {account.house_id}: prepaid balance differs from the ledger")
-    report.problems += [f"house {h}: prepayment without an account" for h, v in prepaid.items() if v]
+    # Prepayment without a house is money held for a refund (settle.credit_prepayment).
+    report.problems += [f"house {h}: prepayment without an account" for h, v in prepaid.items() if v and h]
     return report

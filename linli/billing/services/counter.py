@@ -1,0 +1,309 @@
+"""The counter (FEE-3): front-desk staff take cash, card or transfer for a house's bills or as a
+prepayment, possibly for a resident who is not there or cannot manage (代办), and close their
+cash desk at the end of the day (日结).
+
+Money goes through `settle()` like every channel. Amounts come from people typing, so they are
+checked here (`whole_fen`, `fen_from_yuan`): never negative, never finer than one fen. An amount
+above what the chosen bills owe is refused unless the staff member says the rest goes to the
+house's prepayment (`extra_to_prepayment`): an overpayment is then deliberate, never a typo.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.models import User
+from linli.billing import queries
+from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
+from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation
+from linli.billing.services.settle import settle
+from linli.core import audit
+from linli.core.context import on_behalf_of as acting_for
+from linli.core.errors import Conflict, Forbidden, ServiceError
+from linli.core.models import Community
+from linli.core.permissions import require
+from linli.core.restrict import scope_of
+from linli.core.roles import Action
+from linli.registry.models import House, Occupancy, Person
+
+# One counter payment at most: 1,000,000 元 (a typo of three zeros is refused, not taken).
+MAX_FEN = 100_000_000
+
+
+def _amount_error(code: str, message) -> ServiceError:
+    return ServiceError(code, message, fields={"amount": message})
+
+
+def whole_fen(value) -> int:
+    """An amount in fen as sent to the API: a positive whole number of fen."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise _amount_error("invalid_amount", _("金额格式不正确")) from None
+    if not amount.is_finite():
+        raise _amount_error("invalid_amount", _("金额格式不正确"))
+    if amount != amount.to_integral_value():
+        raise _amount_error("fractional_fen", _("金额不能小于一分"))
+    return _in_range(int(amount))
+
+
+def fen_from_yuan(text: str) -> int:
+    """An amount in 元 as typed at the counter ("223.75"): at most two decimals."""
+    try:
+        amount = Decimal((text or "").strip().replace(",", "").replace("¥", ""))
+    except InvalidOperation:
+        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75")) from None
+    if not amount.is_finite():
+        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75"))
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise _amount_error("fractional_fen", _("金额最多两位小数（精确到分）"))
+    return _in_range(int(fen))
+
+
+def _in_range(fen: int) -> int:
+    if fen <= 0:
+        raise _amount_error("invalid_amount", _("金额必须大于零"))
+    if fen > MAX_FEN:
+        raise _amount_error("invalid_amount", _("单笔金额不能超过 100 万元"))
+    return fen
+
+
+@dataclass(frozen=True)
+class CounterPayment:
+    payment: Payment
+    replayed: bool  # the same form sent twice: the first payment, nothing taken again
+    to_prepayment_fen: int
+
+
+def trade_no_of(actor: User, key: str) -> str:
+    """The order number a form's idempotency key stands for: per staff member, so two desks
+    can never collide, and within Receipt.number's length once prefixed."""
+    return "CT" + hashlib.sha256(f"{actor.pk}:{key}".encode()).hexdigest()[:26]
+
+
+def _resident_of(house: House, person: Person | None) -> Person | None:
+    if person is None:
+        return None
+    lives_here = Occupancy.objects.active().filter(house=house, person=person).exists()
+    if not lives_here:
+        raise ServiceError(
+            "not_a_resident",
+            _("代办对象须是该房屋的现住人员"),
+            fields={"on_behalf_of": _("请选择该房屋的住户")},
+        )
+    return person
+
+
+def _allocate(bills: list[Bill], amount: int) -> list[tuple[int, int]]:
+    """Oldest first: each bill takes what it owes until the money runs out."""
+    out, left = [], amount
+    for bill in bills:
+        take = min(bill.owed_fen, left)
+        if take > 0:
+            out.append((bill.pk, take))
+            left -= take
+    return out
+
+
+def _payable_bills(house: House, bill_ids: list[int]) -> list[Bill]:
+    if not bill_ids:
+        raise ServiceError("no_bills", _("请选择要缴的账单"), fields={"bills": _("至少选择一张账单")})
+    bills = list(
+        Bill.objects.filter(pk__in=set(bill_ids), house=house)
+        .filter(status__in=[BillStatus.UNPAID, BillStatus.PARTLY_PAID])
+        .order_by("period_start", "id")
+    )
+    if len(bills) != len(set(bill_ids)) or any(b.owed_fen <= 0 for b in bills):
+        raise ServiceError(
+            "bill_not_payable",
+            _("所选账单不属于该房屋，或已缴清、已作废"),
+            fields={"bills": _("请刷新后重新选择")},
+        )
+    return bills
+
+
+def _replay(existing: Payment, *, actor: User, house: House, channel: str, amount: int) -> CounterPayment:
+    same = (existing.created_by_id, existing.house_id, existing.channel, existing.amount_fen) == (
+        actor.pk,
+        house.pk,
+        channel,
+        amount,
+    )
+    if not same or existing.status != PaymentStatus.PAID:
+        raise Conflict("idempotency_key_reused", _("该收款单已提交过，内容不同：请刷新页面重新填写"))
+    return CounterPayment(existing, replayed=True, to_prepayment_fen=0)
+
+
+def do_take_counter_payment(
+    *,
+    actor: User,
+    house: House,
+    channel: str,
+    amount_fen: int,
+    idempotency_key: str,
+    purpose: str = PaymentPurpose.BILLS,
+    bill_ids: list[int] | None = None,
+    extra_to_prepayment: bool = False,
+    on_behalf_of: Person | None = None,
+) -> CounterPayment:
+    """Take money at the counter for some of a house's bills (oldest first) or as a prepayment.
+    All or nothing: the payment, its allocations, the bills, the ledger, the receipt and the
+    audit entry commit together. The same idempotency key again returns the first payment."""
+    require(actor, Action.BILLING_COLLECT, house.community_id, house.building_id)
+    if channel not in COUNTER:
+        raise ServiceError("invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"channel": channel})
+    amount = whole_fen(amount_fen)
+    trade_no = trade_no_of(actor, idempotency_key)
+    existing = Payment.objects.filter(out_trade_no=trade_no).first()
+    if existing is not None:
+        return _replay(existing, actor=actor, house=house, channel=channel, amount=amount)
+    person = _resident_of(house, on_behalf_of)
+
+    extra, allocations, payer_id = amount, [], person.pk if person else None
+    if purpose == PaymentPurpose.BILLS:
+        bills = _payable_bills(house, bill_ids or [])
+        owed = sum(b.owed_fen for b in bills)
+        if amount > owed and not extra_to_prepayment:
+            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s 元") % {"owed": _yuan(owed)})
+        allocations = _allocate(bills, amount)
+        extra = max(amount - owed, 0)
+        payer_id = payer_id or bills[0].payer_id
+    elif purpose != PaymentPurpose.PREPAY:
+        raise ServiceError("invalid_purpose", _("收款用途不正确"), fields={"purpose": purpose})
+
+    try:
+        with transaction.atomic():
+            payment = _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, allocations)
+            outcome = settle(payment.pk, actor=actor)
+            if purpose == PaymentPurpose.BILLS and outcome.to_prepayment_fen != extra:
+                # A bill was paid elsewhere between reading it and now: take nothing, ask again.
+                raise Conflict("bill_changed", _("账单刚刚发生变化（可能已在别处缴纳），请刷新后重试"))
+    except IntegrityError:
+        # The same form arrived twice at once: the other request took it; answer with that one.
+        existing = Payment.objects.filter(out_trade_no=trade_no).first()
+        if existing is None:
+            raise
+        return _replay(existing, actor=actor, house=house, channel=channel, amount=amount)
+    return CounterPayment(outcome.payment, replayed=False, to_prepayment_fen=extra)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+@transaction.atomic
+def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, allocations) -> Payment:
+    payment = Payment.objects.create(
+        community_id=house.community_id,
+        house=house,
+        payer_id=payer_id,
+        purpose=purpose,
+        channel=channel,
+        amount_fen=amount,
+        out_trade_no=trade_no,
+        created_by=actor,
+        on_behalf_of=person,
+    )
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(payment=payment, bill_id=bill_id, amount_fen=fen) for bill_id, fen in allocations
+    )
+    with acting_for(f"{person.name}#{person.pk}" if person else ""):
+        audit.record(
+            actor=actor,
+            action="billing.counter_payment",
+            obj=payment,
+            community_id=house.community_id,
+            after={
+                "house": house.pk,
+                "channel": channel,
+                "purpose": purpose,
+                "amount_fen": amount,
+                "bills": dict(allocations),
+                "on_behalf_of": person.pk if person else None,
+            },
+        )
+    return payment
+
+
+# --- the daily close (日结) ----------------------------------------------------------------------
+
+
+def expected_by_channel(payments) -> dict[str, int]:
+    totals = {str(channel): 0 for channel in COUNTER}
+    for channel, fen in payments.values_list("channel", "amount_fen"):
+        totals[channel] += fen
+    return totals
+
+
+def do_close_desk(
+    *, actor: User, community: Community, day: date, counted: dict[str, int], note: str = ""
+) -> CashDeskClose:
+    """Close the actor's cash desk for `day`: what they counted per channel against what the
+    system says they took. A difference needs a note; a day closes once."""
+    if not scope_of(actor).may_in_community(Action.BILLING_COLLECT, community.pk):
+        raise Forbidden()
+    if day > timezone.localdate():
+        raise ServiceError("invalid_day", _("不能为未来的日期日结"), fields={"day": str(day)})
+    unknown = set(counted) - set(COUNTER)
+    if unknown:
+        raise ServiceError(
+            "invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"counted": ",".join(unknown)}
+        )
+    counted = {str(channel): whole_fen_or_zero(counted.get(channel, 0)) for channel in COUNTER}
+    note = (note or "").strip()
+    with transaction.atomic():
+        if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
+            raise Conflict("desk_already_closed", _("该日已日结，不能重复日结"))
+        payments = queries.unclosed_counter_payments(actor, community.pk, day)
+        ids = list(payments.values_list("pk", flat=True))
+        expected = expected_by_channel(Payment.objects.filter(pk__in=ids))
+        differs = any(counted[c] != expected[c] for c in expected)
+        if differs and not note:
+            raise ServiceError(
+                "note_required",
+                _("实收与系统应收不一致，请填写差异说明"),
+                fields={"note": _("请说明差异原因")},
+            )
+        try:
+            with transaction.atomic():
+                close = CashDeskClose.objects.create(
+                    community=community,
+                    staff=actor,
+                    day=day,
+                    expected=expected,
+                    counted=counted,
+                    difference_fen=sum(counted.values()) - sum(expected.values()),
+                    note=note,
+                )
+        except IntegrityError:
+            raise Conflict("desk_already_closed", _("该日已日结，不能重复日结")) from None
+        linked = Payment.objects.filter(pk__in=ids, desk_close__isnull=True).update(desk_close=close)
+        if linked != len(ids):
+            raise Conflict("desk_changed", _("收款记录刚刚发生变化，请刷新后重新日结"))
+        audit.record(
+            actor=actor,
+            action="billing.desk_close",
+            obj=close,
+            community_id=community.pk,
+            after={
+                "day": day,
+                "expected": expected,
+                "counted": counted,
+                "payments": len(ids),
+                "note": note,
+            },
+        )
+    return close
+
+
+def whole_fen_or_zero(value) -> int:
+    """A counted amount: zero is a fine count (nothing in the drawer), negative or sub-fen is not."""
+    if value in (0, "0", None, ""):
+        return 0
+    return whole_fen(value)

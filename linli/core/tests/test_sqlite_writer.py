@@ -1,0 +1,67 @@
+"""SQLite's writers queue on the process lock and the file lock, and never leak them."""
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from linli.core.models import Community
+from linli.core.sqlite import base
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend's own lock"),
+]
+
+
+def write_in_thread(results: list, *, timeout: float | None = None, code: str = "t"):
+    def run():
+        if timeout is not None:
+            connections["default"].settings_dict["OPTIONS"]["timeout"] = timeout
+        try:
+            with transaction.atomic():
+                Community.objects.create(name="线程", code=code)
+            results.append("ok")
+        except OperationalError as exc:
+            results.append(str(exc))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_second_writer_waits_for_the_first_and_then_writes():
+    results: list = []
+    with transaction.atomic():
+        Community.objects.create(name="主线程", code="main")
+        waiting = write_in_thread(results)
+        waiting.join(0.3)
+        assert waiting.is_alive() and not results  # queued behind the open transaction
+    waiting.join(10)
+    assert results == ["ok"]
+    assert Community.objects.filter(code__in=["main", "t"]).count() == 2
+
+
+def test_a_writer_that_waits_too_long_gets_database_is_locked():
+    results: list = []
+    with transaction.atomic():
+        write_in_thread(results, timeout=0.2).join(10)
+    assert results == ["database is locked"]
+
+
+def test_the_locks_are_released_when_the_transaction_rolls_back():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Community.objects.create(name="回滚", code="rb")
+        raise RuntimeError("abandon the transaction")
+    results: list = []
+    write_in_thread(results, timeout=1).join(10)
+    assert results == ["ok"]
+
+
+def test_a_forked_child_opens_its_own_lock_file(monkeypatch):
+    name = str(connection.settings_dict["NAME"])
+    parent = base._lock_file(name)
+    monkeypatch.setattr(base.os, "getpid", lambda: -1)
+    assert base._lock_file(name) not in (None, parent)
