@@ -304,3 +304,9 @@ def calls_of_terminal(terminal: Terminal):
 def houses_callable(terminal: Terminal):
     """The houses of the terminal's community; the service decides which its door may call."""
     return House.objects.filter(community_id=terminal.community_id)
+
+
+def closed_parking_stays(community_id: int):
+    """Temporary parking stays of a community that have ended (entry and exit known): what
+    billing charges. System read for a service that has checked its actor."""
+    return ParkingRecord.objects.filter(community_id=community_id, exited_at__isnull=False).order_by("id")

@@ -16,6 +16,8 @@ class BillingConfig(AppConfig):
         # pay 50s, counter 70s.
         register_nav_group("billing", _("收费"), weight=30)
         entries = [
+            (10, _("收费设置"), "setup_items", "billing_setup", Action.BILLING_SETUP),
+            (11, _("抄表读数"), "setup_readings", "billing_readings", Action.BILLING_SETUP),
             (30, _("减免审批"), "money_waivers", "billing_waivers", Action.BILLING_VIEW),
             (31, _("押金"), "money_deposits", "billing_deposits", Action.BILLING_VIEW),
             (32, _("一次性收费"), "money_charges", "billing_charges", Action.BILLING_VIEW),

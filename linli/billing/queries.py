@@ -9,10 +9,13 @@ from django.utils import timezone
 from linli.billing.choices import COUNTER, BillStatus, FeeKind, PaymentStatus
 from linli.billing.models import (
     Bill,
+    BillingRun,
     CashDeskClose,
     FeeItem,
+    FeeStandard,
     HouseAccount,
     LedgerEntry,
+    MeterReading,
     Payment,
     ProviderNotification,
     Receipt,
@@ -363,3 +366,31 @@ def statement_lines(user, community_id: int, day):
     return StatementLine.objects.filter(_statement_scope(user, community_id), day=day).order_by(
         "result", "id"
     )
+
+
+# --- setup ---
+
+
+def fee_items(user, action: str = Action.BILLING_VIEW):
+    return FeeItem.objects.restrict(user, action)
+
+
+def fee_standards(user, action: str = Action.BILLING_VIEW):
+    return FeeStandard.objects.restrict(user, action).select_related("fee_item")
+
+
+def meter_readings(user, house_id: int):
+    return (
+        MeterReading.objects.restrict(user, Action.BILLING_VIEW)
+        .filter(house_id=house_id)
+        .order_by("kind", "-read_on")
+    )
+
+
+def billing_runs(user, action: str = Action.BILLING_VIEW):
+    return BillingRun.objects.restrict(user, action).select_related("fee_item")
+
+
+def bills_to_correct(user):
+    """Bills a user may void and re-issue (billing setup in their community)."""
+    return Bill.objects.restrict(user, Action.BILLING_SETUP).select_related("fee_item", "standard")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.billing.views import counter, money, pay
+from linli.billing.views import counter, money, pay, setup
 
 app_name = "billing"
 
@@ -46,4 +46,10 @@ urlpatterns = [
         name="console_decide_refund",
     ),
     path("c/<int:cid>/reconciliation/", pay.console_reconcile, name="console_reconcile"),
+    # --- setup: fee items and standards, billing runs, meter readings ---
+    path("c/<int:cid>/fee-items/", setup.setup_items, name="setup_items"),
+    path("c/<int:cid>/fee-items/<int:fee_item_id>/", setup.setup_item, name="setup_item"),
+    path("c/<int:cid>/standards/<int:standard_id>/publish/", setup.setup_publish, name="setup_publish"),
+    path("c/<int:cid>/runs/<int:run_id>/", setup.setup_run, name="setup_run"),
+    path("c/<int:cid>/readings/", setup.setup_readings, name="setup_readings"),
 ]

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.access.demo import seed_access_demo
+from linli.billing.demo import seed_billing_demo
 from linli.core import audit
 from linli.core.crypto import blind_index
 from linli.core.dbstats import refresh_planner_statistics
@@ -52,7 +53,8 @@ from linli.registry.models import (
 
 # Each domain app's part of the demo (its `<app>/demo.py`), in layer order, run once the
 # community's registry is built: (summary key, part(community, *, seed) -> summary).
-APP_PARTS = (("access", seed_access_demo),)  # points, terminals, grants, passes
+# Points, terminals, grants, passes; then a year of fees.
+APP_PARTS = (("access", seed_access_demo), ("billing", seed_billing_demo))
 
 DEMO_PASSWORD = "linli-demo"
 SMS_LOGIN_HINT = "短信验证码（控制台显示）"

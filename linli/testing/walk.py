@@ -145,7 +145,7 @@ def leaked(response, secrets) -> list[str]:
 
 def fingerprint(community_id: int) -> dict[str, int]:
     """What a walk must leave as it found it in a community: audit trail, residents, grants,
-    credentials, passes, care, installation, team."""
+    credentials, passes, care, installation, team, fee setup, bills and the ledger."""
     from linli.access.models import (
         CareAlert,
         CareRule,
@@ -155,7 +155,16 @@ def fingerprint(community_id: int) -> dict[str, int]:
         Terminal,
         VisitorPass,
     )
-    from linli.billing.models import Bill, FeeItem, LedgerTransaction, Waiver
+    from linli.billing.models import (
+        Bill,
+        BillingRun,
+        FeeItem,
+        FeeStandard,
+        LedgerEntry,
+        LedgerTransaction,
+        MeterReading,
+        Waiver,
+    )
     from linli.core.models import AuditEntry, Membership
     from linli.registry.models import CareTag, Occupancy, Person, Vehicle
 
@@ -181,6 +190,12 @@ def fingerprint(community_id: int) -> dict[str, int]:
         "bills": Bill.objects.filter(**mine).count(),
         "waivers_open": Waiver.objects.filter(**mine, status="requested").count(),
         "late_fee_policies": FeeItem.objects.filter(**mine, late_fee_daily_bp__gt=0).count(),
+        "fee_items": FeeItem.objects.filter(**mine).count(),
+        "fee_standards_published": FeeStandard.objects.filter(**mine, published_at__isnull=False).count(),
+        "billing_runs_posted": BillingRun.objects.filter(**mine, status="posted").count(),
+        "bills_live": Bill.objects.filter(**mine).exclude(status="void").count(),
+        "meter_readings": MeterReading.objects.filter(**mine).count(),
+        "ledger_entries": LedgerEntry.objects.filter(**mine).count(),
         **billing_fingerprint(community_id),
     }
 

@@ -3,5 +3,5 @@
 from ninja import Router
 
 router = Router(tags=["billing"])
-for area in ("money", "pay", "counter"):
+for area in ("setup", "money", "pay", "counter"):
     router.add_router("", f"linli.billing.api.{area}.router")

@@ -35,7 +35,7 @@ def _ids(world, narrowed) -> dict:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money
+    from linli.testing import billing_money, billing_setup
     from linli.testing.access import narrowed_probe_ids
     from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -69,6 +69,7 @@ def _ids(world, narrowed) -> dict:
         **billing_money.narrowed_probe_ids(world, narrowed),
         **counter_narrowed_probe_ids(world, narrowed),
         **pay_probe_ids(narrowed.other_house, world.staff),
+        **billing_setup.narrowed_probe_ids(world, narrowed),
     }
 
 
@@ -103,6 +104,7 @@ def test_it_shows_and_changes_nothing_of_another_building_through_the_api(world,
             if _names_an_object(call) and not SELF_OR_PUBLIC.match(call.path):
                 assert r.status_code in REFUSED, f"{who}: {call} → {r.status_code}"
             seen_own |= own in text_of(r)
+            client.client.force_login(user)  # POST /auth/logout signs out: walk the rest signed in
         assert seen_own, f"{who} saw nothing of 1号楼 either ({own}): the walk proves nothing"
     assert fingerprint(world.a.id) == before
 

@@ -15,7 +15,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money
+    from linli.testing import billing_money, billing_setup
     from linli.testing.access import outsider_probe_ids
     from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -52,6 +52,7 @@ def _ids(world) -> dict[str, int | str]:
         **billing_money.outsider_probe_ids(world),
         **counter_outsider_probe_ids(world),
         **pay_probe_ids(world.house, world.staff),
+        **billing_setup.outsider_probe_ids(world),
     }
 
 
@@ -67,5 +68,8 @@ def test_it_reveals_nothing_of_community_a_to_the_outsider(world, api):
         assert not leaked(r, SECRETS_OF_A), f"{call} leaked {leaked(r, SECRETS_OF_A)}: {r.status_code}"
         if not SELF_OR_PUBLIC.match(call.path):
             assert r.status_code in REFUSED, f"{call} → {r.status_code}"
+        client.client.force_login(
+            world.outsider
+        )  # POST /auth/logout signs out: the rest must not walk as anonymous
     assert len(operations) > 20
     assert fingerprint(world.a.id) == before
