@@ -31,8 +31,9 @@ from linli.access.queries import closed_parking_stays
 from linli.accounts.models import User
 from linli.billing import pricing
 from linli.billing.choices import METERED, Account, BillStatus, Cycle, FeeKind, PayerRule, RunStatus
-from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, HouseAccount, MeterReading
 from linli.billing.services import ledger
+from linli.billing.services.prepayment import apply_prepayment_to_houses
 from linli.billing.services.settle import credit_prepayment
 from linli.billing.services.setup import clean_fen
 from linli.core import audit
@@ -421,6 +422,10 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
         # Another run of this period was posted meanwhile (the unique constraints said so).
         raise _already_billed(fee_item, run.period_start, run.period_end) from None
     run.refresh_from_db()
+    # Houses that prepaid settle their new bills at once (not at the next minute's job).
+    with_balance = HouseAccount.objects.filter(community_id=run.community_id, prepaid_fen__gt=0)
+    billed = {b.house_id for b in computed.bills}
+    apply_prepayment_to_houses(set(with_balance.values_list("house_id", flat=True)) & billed)
     return computed
 
 

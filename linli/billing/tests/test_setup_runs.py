@@ -338,3 +338,23 @@ def test_two_clerks_posting_the_same_period_at_once_bill_each_house_once(world, 
     assert sorted(outcomes) == ["period_already_billed", "posted"]
     assert Bill.objects.count() == 2  # the world's two houses, once
     assert verified()
+
+
+def test_a_house_that_prepaid_has_its_new_bill_settled_when_the_run_posts(world, api):
+    client = api(world.staff)
+    item = item_with_price(client, world)
+    prepay = Payment.objects.create(
+        community=world.a,
+        house=world.house,
+        channel=Channel.CASH,
+        purpose="prepay",
+        amount_fen=30000,
+        out_trade_no=new_trade_no(),
+    )
+    settle(prepay.pk)
+    run(client, item)
+    bill = Bill.objects.get(house=world.house)
+    assert (bill.status, bill.paid_fen) == (BillStatus.PAID, 22375)  # 89.50 × 2.50 元, at once
+    assert HouseAccount.objects.get(house=world.house).prepaid_fen == 30000 - 22375
+    assert Bill.objects.get(house=world.neighbour_house).status == BillStatus.UNPAID
+    assert verified()
