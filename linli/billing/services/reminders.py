@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,7 @@ def _remind(house_id: int, now: datetime) -> int:
             title=_("缴费提醒"),
             body=_("您的房屋 %(house)s 有费用已过缴费期限，共 %(amount)s 待缴，请及时缴纳。")
             % {"house": house.label, "amount": yuan(owed)},
+            link=reverse("billing:home"),  # the resident's bills, ready to pay
             community_id=house.community_id,
             channels=channels,
         )

@@ -61,6 +61,7 @@ def test_the_household_is_reminded_in_the_app_and_by_sms_at_most_twice_a_month(
     inbox = Notification.objects.filter(kind="billing.reminder")
     assert sorted(inbox.values_list("recipient__username", flat=True)) == ["owner", "tenant"]
     assert "¥223.75" in inbox.first().body and world.house.label in inbox.first().body
+    assert inbox.first().link == "/billing/"  # a tap opens the bills, ready to pay
     assert sorted(s.phone for s in sms_outbox) == ["13800000001", "13800000002"]
     assert run(at(2026, 12, 11, 10)) == 0  # too soon after the last
     assert run(at(2026, 12, 18, 9)) == 1
