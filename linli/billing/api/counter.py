@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER
+from linli.billing.schemas import BillOut, bill_out
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
@@ -66,18 +67,6 @@ def find_houses(request, filters: Query[FindQuery]):
     return [{"id": h.pk, "label": h.label} for h in houses]
 
 
-class BillOut(Schema):
-    id: int
-    fee_item: str
-    period_start: date
-    period_end: date
-    due_on: date
-    amount_fen: int
-    paid_fen: int
-    owed_fen: int
-    status: str
-
-
 class CounterHouseOut(Schema):
     id: int
     label: str
@@ -85,20 +74,6 @@ class CounterHouseOut(Schema):
     open_bills: list[BillOut]
     owed_fen: int
     prepaid_fen: int
-
-
-def _bill_out(b) -> dict:
-    return {
-        "id": b.pk,
-        "fee_item": b.fee_item.name,
-        "period_start": b.period_start,
-        "period_end": b.period_end,
-        "due_on": b.due_on,
-        "amount_fen": b.amount_fen,
-        "paid_fen": b.paid_fen,
-        "owed_fen": b.owed_fen,
-        "status": b.status,
-    }
 
 
 def _house_for_counter(request, house_id: int) -> House:
@@ -122,7 +97,7 @@ def counter_house(request, house_id: int):
             {"person_id": o.person_id, "name": mask_name(o.person.name), "relation": o.relation}
             for o in house.household
         ],
-        "open_bills": [_bill_out(b) for b in bills],
+        "open_bills": [bill_out(b) for b in bills],
         "owed_fen": sum(b.owed_fen for b in bills),
         "prepaid_fen": queries.prepaid_fen(request.user, house.pk),
     }
@@ -449,7 +424,7 @@ def statement(request, house_id: int, filters: Query[StatementQuery]):
         "house": s.house.label,
         "start": s.start,
         "end": s.end,
-        "bills": [_bill_out(b) for b in s.bills],
+        "bills": [bill_out(b) for b in s.bills],
         "payments": [
             {
                 "id": p.pk,

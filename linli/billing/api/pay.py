@@ -19,6 +19,7 @@ from pydantic import Field, StrictInt
 
 from linli.billing import queries
 from linli.billing.choices import PaymentPurpose
+from linli.billing.schemas import BillOut, bill_out
 from linli.billing.services import pay, reconcile, refunds
 from linli.core import queries as core_queries
 from linli.core.errors import NotFound
@@ -35,18 +36,6 @@ Fen = Annotated[StrictInt, Field(ge=1, le=100_000_000)]
 
 Channel = Literal["wechat", "alipay", "sandbox"]
 Provider = Literal["wechat", "alipay", "sandbox"]
-
-
-class BillOut(Schema):
-    id: int
-    fee_item: str
-    period_start: date
-    period_end: date
-    due_on: date
-    amount_fen: int
-    owed_fen: int
-    status: str
-    lines: list
 
 
 class HouseBillsOut(Schema):
@@ -129,20 +118,6 @@ class LineOut(Schema):
     result: str
 
 
-def _bill(bill) -> dict:
-    return {
-        "id": bill.pk,
-        "fee_item": bill.fee_item.name,
-        "period_start": bill.period_start,
-        "period_end": bill.period_end,
-        "due_on": bill.due_on,
-        "amount_fen": bill.amount_fen,
-        "owed_fen": bill.owed_fen,
-        "status": bill.status,
-        "lines": bill.lines,
-    }
-
-
 def _community(request, community_id: int, action: str):
     return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
@@ -164,7 +139,7 @@ def my_bills(request):
             "house": h.pk,
             "label": str(h),
             "owed_fen": h.owed_fen,
-            "bills": [_bill(b) for b in h.open_bills],
+            "bills": [bill_out(b) for b in h.open_bills],
         }
         for h in queries.my_open_bills_by_house(request.user)
     ]
