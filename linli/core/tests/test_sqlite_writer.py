@@ -1,9 +1,11 @@
 """SQLite's writers queue on the process lock and the file lock, and never leak them."""
 
+import fcntl
+import os
 import threading
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
+from django.db import DatabaseError, OperationalError, connection, connections, transaction
 
 from linli.core.models import Community
 from linli.core.sqlite import base
@@ -17,7 +19,13 @@ pytestmark = [
 def write_in_thread(results: list, *, timeout: float | None = None, code: str = "t"):
     def run():
         if timeout is not None:
-            connections["default"].settings_dict["OPTIONS"]["timeout"] = timeout
+            # This thread's connection only: the settings dict is shared by every connection
+            # of the process, and the next tests' would inherit the short timeout.
+            db = connections["default"]
+            db.settings_dict = {
+                **db.settings_dict,
+                "OPTIONS": {**db.settings_dict["OPTIONS"], "timeout": timeout},
+            }
         try:
             with transaction.atomic():
                 Community.objects.create(name="线程", code=code)
@@ -30,6 +38,36 @@ def write_in_thread(results: list, *, timeout: float | None = None, code: str = 
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def locks_held() -> tuple[bool, bool]:
+    """(the process's writer lock, the file lock another process would wait on)."""
+    fd = os.open(f"{connection.settings_dict['NAME']}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        file_held = False
+    except BlockingIOError:
+        file_held = True
+    finally:
+        os.close(fd)  # closing the descriptor drops a lock taken through it
+    return base._writer.locked(), file_held
+
+
+def test_a_transaction_holds_both_locks_until_it_commits():
+    assert locks_held() == (False, False)
+    with transaction.atomic():
+        Community.objects.create(name="写", code="w")
+        assert locks_held() == (True, True)
+    assert locks_held() == (False, False)
+
+
+def test_the_locks_are_released_when_the_connection_closes_inside_a_transaction():
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Community.objects.create(name="关闭", code="c")
+        connection.close()
+        assert locks_held() == (False, False)
+        Community.objects.create(name="关闭后", code="c2")  # the closed connection refuses
+    assert locks_held() == (False, False)
 
 
 def test_a_second_writer_waits_for_the_first_and_then_writes():
