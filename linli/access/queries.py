@@ -2,15 +2,16 @@
 own(user) (what their homes cover) or their own person ids, like registry.queries.my_households.
 Views and routers read only through here."""
 
+import itertools
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from linli.access import rights
 from linli.access.choices import AlertStatus, CallStatus, GrantSource, Reason
+from linli.access.decide.sql import pass_source_live_sql
 from linli.access.models import (
     AccessEvent,
     AccessPoint,
@@ -26,7 +27,7 @@ from linli.access.models import (
     Zone,
 )
 from linli.core import rawsql
-from linli.core.models import Community, Membership
+from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry.models import Building, House, Occupancy, Person, Unit
@@ -148,54 +149,39 @@ def my_passes(user):
 def my_passes_with_state(user, now: datetime | None = None, limit: int = 100) -> list[VisitorPass]:
     """`with_pass_state(my_passes(user))[:limit]` in one statement of hand-written SQL
     (linli.core.rawsql): the passes a resident made or that are for their homes, newest first,
-    with their house, building and unit, and `ended_now` as `rights.pass_ended` says it."""
+    with their house, building and unit, and `ended_now` as `rights.pass_ended` says it (from
+    the gate's own SQL twin of the rule: a pass whose source is gone ended with its host if it
+    has one, else with its issuer)."""
     today = timezone.localdate(now or timezone.now())
     house_ids = sorted(scope_of(user).house_ids)
-    roles = rights.VISITOR_ROLES
-    mine = "v.created_by_id = %s"
+    live, days = pass_source_live_sql()
+    mine = "vp.created_by_id = %s"
     if house_ids:
-        mine += f" OR v.house_id IN ({', '.join(['%s'] * len(house_ids))})"
+        mine += f" OR vp.house_id IN ({', '.join(['%s'] * len(house_ids))})"
     sql = f"""
-        SELECT {rawsql.columns(VisitorPass, "v")},
-            CASE
-              WHEN v.host_id IS NULL AND NOT (
-                EXISTS (SELECT 1 FROM {rawsql.table(Membership)} m
-                        WHERE m.user_id = v.created_by_id AND m.community_id = v.community_id
-                          AND m.role IN ({", ".join(["%s"] * len(roles))})
-                          AND (m.valid_until IS NULL OR m.valid_until >= %s))
-                OR EXISTS (SELECT 1 FROM {rawsql.table(get_user_model())} u
-                           WHERE u.id = v.created_by_id AND u.is_operator AND u.is_active))
-                THEN %s
-              WHEN v.host_id IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM {rawsql.table(Occupancy)} o
-                WHERE o.person_id = v.host_id AND o.house_id = v.house_id AND o.ended_at IS NULL
-                  AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s))
-                THEN %s
-              ELSE '' END,
+        SELECT CASE WHEN {live} THEN '' WHEN vp.host_id IS NULL THEN %s ELSE %s END,
+            {rawsql.columns(VisitorPass, "vp")},
             {rawsql.columns(House, "h")}, {rawsql.columns(Building, "b")}, {rawsql.columns(Unit, "un")}
-        FROM {rawsql.table(VisitorPass)} v
-        LEFT JOIN {rawsql.table(House)} h ON h.id = v.house_id
+        FROM {rawsql.table(VisitorPass)} vp
+        LEFT JOIN {rawsql.table(House)} h ON h.id = vp.house_id
         LEFT JOIN {rawsql.table(Building)} b ON b.id = h.building_id
         LEFT JOIN {rawsql.table(Unit)} un ON un.id = h.unit_id
         WHERE {mine}
-        ORDER BY v.id DESC LIMIT %s
+        ORDER BY vp.id DESC LIMIT %s
     """
-    params: list = [*roles, today, Reason.PASS_ISSUER_LEFT.value, today, today]
-    params += [Reason.PASS_HOST_LEFT.value, user.pk, *house_ids, limit]
+    params = [*([today] * days), Reason.PASS_ISSUER_LEFT.value, Reason.PASS_HOST_LEFT.value]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, user.pk, *house_ids, limit])
         rows = cursor.fetchall()
-    widths = [rawsql.width(m) for m in (VisitorPass, House, Building, Unit)]
+    ends = list(itertools.accumulate(rawsql.width(m) for m in (VisitorPass, House, Building, Unit)))
     found = []
-    for row in rows:
-        at = widths[0]
-        visitor_pass = rawsql.instance(VisitorPass, row[:at])
-        visitor_pass.ended_now = row[at]  # type: ignore[attr-defined]  # as with_pass_state annotates
-        at += 1
+    for ended_now, *row in rows:
+        visitor_pass = rawsql.instance(VisitorPass, row[: ends[0]])
+        visitor_pass.ended_now = ended_now  # type: ignore[attr-defined]  # as with_pass_state annotates
         if visitor_pass.house_id is not None:
-            house = rawsql.instance(House, row[at : at + widths[1]])
-            house.building = rawsql.instance(Building, row[at + widths[1] : at + widths[1] + widths[2]])
-            house.unit = rawsql.instance(Unit, row[at + widths[1] + widths[2] :])
+            house = rawsql.instance(House, row[ends[0] : ends[1]])
+            house.building = rawsql.instance(Building, row[ends[1] : ends[2]])
+            house.unit = rawsql.instance(Unit, row[ends[2] : ends[3]])
             visitor_pass.house = house
         found.append(visitor_pass)
     return found

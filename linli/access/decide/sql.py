@@ -44,7 +44,7 @@ def _grants_sql(people: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def _pass_source_live_sql() -> tuple[str, int]:
+def pass_source_live_sql() -> tuple[str, int]:
     """The SQL twin of rights.pass_source_live, on the outer row `vp`: its host still lives in
     its house, or (no host) its issuer still holds a visitor-registering role or is an active
     operator. Returns the condition and how many `today` parameters it takes."""
@@ -65,7 +65,7 @@ def _pass_source_live_sql() -> tuple[str, int]:
 
 @lru_cache(maxsize=1)
 def _use_pass_sql() -> str:
-    condition, _days = _pass_source_live_sql()
+    condition, _days = pass_source_live_sql()
     return f"""
         UPDATE {table(VisitorPass)} AS vp SET uses = uses + 1
         WHERE vp.id = %s AND vp.community_id = %s AND vp.revoked_at IS NULL AND vp.uses < vp.max_uses
@@ -79,7 +79,7 @@ def use_pass(pass_id: int, community_id: int, today: date) -> bool | None:
     there, in one conditional UPDATE (two gates racing on a one-time pass cannot both get it).
     None if it could not be used; else whether that was its last use."""
     day = connection.ops.adapt_datefield_value(today)
-    _condition, days = _pass_source_live_sql()
+    _condition, days = pass_source_live_sql()
     with connection.cursor() as cursor:
         cursor.execute(_use_pass_sql(), [pass_id, community_id, *([day] * days)])
         row = cursor.fetchone()
