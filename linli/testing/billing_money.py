@@ -21,6 +21,7 @@ def fee_item(community, kind=FeeKind.PROPERTY, name=None, price="250", **policy)
         version=1,
         effective_from=date(2020, 1, 1),
         unit_price_fen=Decimal(price),
+        published_at=timezone.now(),  # owners were told: a bill may use it
     )
     return item
 

@@ -11,7 +11,7 @@ the provider by `refund_online`, the seam the payment providers plug into.
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from linli.billing.providers.base import RefundResult
 from linli.billing.services import ledger
 from linli.billing.services.money import checked_fen, require_any
 from linli.billing.services.settle import money_account, new_trade_no
+from linli.billing.services.setup import standards_in_force
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, ServiceError
@@ -45,14 +46,9 @@ def refund_online(payment: Payment, fen: int, reason: str) -> RefundResult:
 
 
 def _standard_for(item: FeeItem, house: House) -> FeeStandard:
-    today = timezone.localdate()
-    standard = (
-        FeeStandard.objects.filter(fee_item=item, effective_from__lte=today)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-        .filter(Q(house_type=house.type) | Q(house_type=""))
-        .order_by("-house_type", "-effective_from")  # the house type's own price before the general one
-        .first()
-    )
+    """The house type's own published price before the item's all-types one."""
+    standards = standards_in_force(item, timezone.localdate())
+    standard = standards.get(house.type) or standards.get("")
     if standard is None:
         raise ServiceError(
             "no_fee_standard", _("该收费项目当前没有适用的收费标准"), fields={"fee_item": item.pk}

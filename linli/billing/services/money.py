@@ -15,8 +15,10 @@ from linli.core.permissions import may
 # 10 million 元: far above any fee, deposit or waiver, far below what a BigInteger holds.
 MAX_FEN = 10**9
 OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
-# What a bill still owes, as a database expression for conditional updates.
-OWED = F("amount_fen") - F("discount_fen") + F("late_fee_fen") - F("paid_fen")
+# What a bill comes to, and what it still owes, as database expressions for conditional
+# updates and sums (`Bill.owed_fen` in Python).
+DUE = F("amount_fen") - F("discount_fen") + F("late_fee_fen")
+OWED = DUE - F("paid_fen")
 
 
 def checked_fen(value, *, field: str = "amount_fen", allow_zero: bool = False) -> int:
@@ -51,6 +53,4 @@ def require_open(bill: Bill) -> None:
 
 def open_bills():
     """Bills that still owe something (the receivable of each is what `owed_fen` says)."""
-    return Bill.objects.filter(
-        status__in=OPEN, paid_fen__lt=F("amount_fen") - F("discount_fen") + F("late_fee_fen")
-    )
+    return Bill.objects.filter(status__in=OPEN, paid_fen__lt=DUE)

@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.billing.models import Reminder
-from linli.billing.services.money import open_bills
+from linli.billing.services.money import OWED, open_bills
 from linli.core.shell.formatting import yuan
 from linli.notify.services import notify
 from linli.registry.models import House
@@ -57,9 +57,7 @@ def _remind(house_id: int, now: datetime) -> int:
         used = dict(sent.values_list("channel").annotate(n=Count("id")))
         channels = [c for c in CHANNELS if used.get(c, 0) < cap]
         overdue = _overdue(house_id, local.date())
-        owed = overdue.aggregate(
-            owed=Sum(F("amount_fen") - F("discount_fen") + F("late_fee_fen") - F("paid_fen"))
-        )["owed"]
+        owed = overdue.aggregate(owed=Sum(OWED))["owed"]
         if not channels or not owed:
             return 0  # capped, or paid meanwhile: checked here, at send time
         payers = {u for u in overdue.values_list("payer__user_id", flat=True) if u}

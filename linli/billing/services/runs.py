@@ -35,7 +35,7 @@ from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, HouseAc
 from linli.billing.services import ledger
 from linli.billing.services.prepayment import apply_prepayment_to_houses
 from linli.billing.services.settle import credit_prepayment
-from linli.billing.services.setup import clean_fen
+from linli.billing.services.setup import clean_fen, standards_in_force
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require
@@ -142,14 +142,6 @@ def _already_billed(fee_item: FeeItem, start: date, end: date) -> Conflict:
     )
 
 
-def _standards(fee_item: FeeItem, on: date) -> dict[str, FeeStandard]:
-    """Published versions in force on `on`, by house type ("" for all types)."""
-    rows = FeeStandard.objects.filter(
-        fee_item=fee_item, published_at__isnull=False, effective_from__lte=on
-    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-    return {s.house_type: s for s in rows}
-
-
 @dataclass
 class Payer:
     person_id: int | None = None
@@ -220,7 +212,7 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     """The bills of one period (unsaved), for every house of the community or the given ones."""
     start, end = period_of(fee_item, start)
     result = Computed(start, end)
-    standards = _standards(fee_item, start)
+    standards = standards_in_force(fee_item, start)
     result.versions = {s.pk: s.version for s in standards.values()}
     houses = House.objects.filter(community_id=fee_item.community_id)
     if house_ids is not None:
@@ -567,7 +559,7 @@ def do_bill_parking(*, actor: User, fee_item: FeeItem) -> ParkingBilled:
     ):
         day = timezone.localtime(exited_at).date()
         if day not in standards:
-            standards[day] = _standards(fee_item, day).get("")
+            standards[day] = standards_in_force(fee_item, day).get("")
         standard = standards[day]
         if standard is None:
             result.without_standard += 1

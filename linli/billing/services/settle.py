@@ -18,6 +18,7 @@ from django.utils import timezone
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, Payment, Receipt
 from linli.billing.services import ledger
+from linli.billing.services.money import DUE
 from linli.core.events import publish
 from linli.registry.queries import household_user_ids
 
@@ -42,14 +43,13 @@ def money_account(channel: str) -> tuple[str, str]:
 
 def add_to_bill(bill_id: int, fen: int) -> bool:
     """Conditionally add a payment to a bill: never past what is owed, never to a void bill."""
-    owed = F("amount_fen") - F("discount_fen") + F("late_fee_fen")
     return bool(
-        Bill.objects.filter(pk=bill_id, paid_fen__lte=owed - fen)
+        Bill.objects.filter(pk=bill_id, paid_fen__lte=DUE - fen)
         .exclude(status=BillStatus.VOID)
         .update(
             paid_fen=F("paid_fen") + fen,
             status=Case(
-                When(paid_fen__gte=owed - fen, then=Value(BillStatus.PAID)),
+                When(paid_fen__gte=DUE - fen, then=Value(BillStatus.PAID)),
                 default=Value(BillStatus.PARTLY_PAID),
             ),
             paid_at=timezone.now(),

@@ -236,6 +236,15 @@ def _overlap(item: FeeItem, house_type: str, start: date, end: date | None, excl
     return others.filter(meets).order_by("effective_from").first()
 
 
+def standards_in_force(fee_item: FeeItem, on: date) -> dict[str, FeeStandard]:
+    """Published versions in force on `on`, by house type ("" for all types): what a bill may
+    use, whether a billing run's or a one-off charge's."""
+    rows = FeeStandard.objects.filter(
+        fee_item=fee_item, published_at__isnull=False, effective_from__lte=on
+    ).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+    return {s.house_type: s for s in rows}
+
+
 def _overlap_error(other: FeeStandard) -> Conflict:
     until = other.effective_to.isoformat() if other.effective_to else _t("长期")
     return Conflict(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.billing.choices import Account, ApprovalStatus, BillStatus, FeeKind
 from linli.billing.models import Bill, Waiver
 from linli.billing.services import ledger
-from linli.billing.services.money import OPEN, checked_fen, require_any, require_open
+from linli.billing.services.money import DUE, OPEN, checked_fen, require_any, require_open
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, Forbidden, ServiceError
@@ -78,7 +78,7 @@ def do_approve_waiver(*, actor: Actor, waiver: Waiver) -> Waiver:
     waiver = _decide(actor, waiver, ApprovalStatus.APPROVED)
     bill, amount = waiver.bill, waiver.amount_fen
     # Upper bound of what may have been paid for the discount to fit (pre-update values).
-    limit = F("amount_fen") - F("discount_fen") - amount + F("late_fee_fen")
+    limit = DUE - amount
     applied = Bill.objects.filter(pk=bill.pk, status__in=OPEN, paid_fen__lte=limit).update(
         discount_fen=F("discount_fen") + amount,
         status=Case(When(paid_fen__gte=limit, then=Value(BillStatus.PAID)), default=F("status")),

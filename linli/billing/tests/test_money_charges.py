@@ -167,3 +167,11 @@ def test_deposits_list_shows_what_is_held(world, api, deposit_item):
     assert [(d["id"], d["deposit_held_fen"], d["owed_fen"]) for d in listed] == [(bill.pk, 100000, 200000)]
     assert api(world.outsider).get(f"/billing/communities/{world.a.pk}/deposits").status_code == 404
     assert_ledger_ok()
+
+
+def test_a_charge_uses_only_a_published_standard(world, api, deposit_item):
+    # Owners hear of a price before a bill carries it: an unpublished version bills no one.
+    FeeStandard.objects.filter(fee_item=deposit_item).update(published_at=None)
+    r = issue(api, world.front_desk, world.house, deposit_item, note="301 装修押金")
+    assert (r.status_code, r.json()["code"]) == (400, "no_fee_standard")
+    assert not Bill.objects.exists()
