@@ -21,6 +21,7 @@ from linli.accounts.models import User
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation
+from linli.billing.providers.amounts import yuan_of
 from linli.billing.services.settle import settle
 from linli.core import audit
 from linli.core.context import on_behalf_of as acting_for
@@ -170,7 +171,7 @@ def do_take_counter_payment(
         bills = _payable_bills(house, bill_ids or [])
         owed = sum(b.owed_fen for b in bills)
         if amount > owed and not extra_to_prepayment:
-            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s 元") % {"owed": _yuan(owed)})
+            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s 元") % {"owed": yuan_of(owed)})
         allocations = _allocate(bills, amount)
         extra = max(amount - owed, 0)
         payer_id = payer_id or bills[0].payer_id
@@ -191,10 +192,6 @@ def do_take_counter_payment(
             raise
         return _replay(existing, actor=actor, house=house, channel=channel, amount=amount)
     return CounterPayment(outcome.payment, replayed=False, to_prepayment_fen=extra)
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 @transaction.atomic

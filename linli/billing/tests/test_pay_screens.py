@@ -19,6 +19,8 @@ def test_a_resident_pays_a_bill_in_three_taps_through_the_sandbox(world, browser
     assert r.status_code == 302
     order_page = phone.get(r["Location"]).content.decode()
     assert "等待支付" in order_page and "<svg" in order_page  # a QR for another phone, too
+    qr = re.search(r"<svg[^>]*>", order_page).group(0)
+    assert "viewBox" in qr and "width=" not in qr  # scales to a narrow phone's width
     go = re.search(r'href="(/billing/sandbox/pay/[^"]+)"', order_page).group(1)
     # tap 2: 去支付; tap 3: 确认支付 on the sandbox's cashier
     assert "确认支付" in phone.get(go).content.decode()

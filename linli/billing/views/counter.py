@@ -6,7 +6,6 @@ verifies a receipt from its QR code. Reads through queries, writes through servi
 import secrets
 from datetime import date
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -22,6 +21,7 @@ from linli.billing.receipt_pdf import render as render_pdf
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
+from linli.billing.views.common import qr_svg
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
@@ -34,10 +34,6 @@ from linli.registry.io.sheets import XLSX
 from linli.registry.models import House
 
 BILL_STATUS = dict(BillStatus.choices)
-
-
-def qr_svg(data: str) -> str:
-    return segno.make(data, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff")
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

@@ -4,7 +4,6 @@ the event stream, payment history; the console's payments, refunds and reconcili
 
 from datetime import date
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.http import Http404
@@ -18,6 +17,7 @@ from linli.billing import providers, queries
 from linli.billing.choices import Channel, MatchResult, PaymentPurpose, PaymentStatus, RefundStatus
 from linli.billing.providers.amounts import fen_of
 from linli.billing.services import pay, reconcile, refunds
+from linli.billing.views.common import qr_svg
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell import nav
@@ -37,10 +37,6 @@ def _remember_start(request, no: str, start) -> None:
     starts = dict(list(request.session.get(START_KEY, {}).items())[-9:])
     starts[no] = {"kind": start.kind, "code_url": start.code_url, "redirect_url": start.redirect_url}
     request.session[START_KEY] = starts
-
-
-def qr_svg(data: str) -> str:
-    return segno.make(data, error="m").svg_inline(scale=5, dark="#111", light="#fff")
 
 
 # --- the resident's ----------------------------------------------------------------------
