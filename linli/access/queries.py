@@ -169,7 +169,7 @@ def my_passes_with_state(user, now: datetime | None = None, limit: int = 100) ->
         WHERE {mine}
         ORDER BY vp.id DESC LIMIT %s
     """
-    params = [*([today] * days), Reason.PASS_ISSUER_LEFT.value, Reason.PASS_HOST_LEFT.value]
+    params: list = [*([today] * days), Reason.PASS_ISSUER_LEFT.value, Reason.PASS_HOST_LEFT.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, user.pk, *house_ids, limit])
         rows = cursor.fetchall()

@@ -251,6 +251,13 @@ class Bill(Timestamped):
         return self.amount_fen - self.discount_fen + self.late_fee_fen - self.paid_fen
 
 
+# What a bill comes to, and what it still owes, as database expressions for conditional updates
+# and sums (`Bill.owed_fen` in Python); bills still open.
+DUE = models.F("amount_fen") - models.F("discount_fen") + models.F("late_fee_fen")
+OWED = DUE - models.F("paid_fen")
+OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
+
+
 class HouseAccount(models.Model):
     """A house's prepaid balance (预存), kept in step with the ledger's prepayment account and
     changed only by conditional updates, so two payments never spend the same balance."""

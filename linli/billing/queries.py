@@ -3,11 +3,14 @@ resident's own houses). Each area appends its functions under its own header."""
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.billing.choices import COUNTER, BillStatus, FeeKind, PaymentStatus
 from linli.billing.models import (
+    DUE,
+    OPEN,
+    OWED,
     Bill,
     BillingRun,
     CashDeskClose,
@@ -91,10 +94,6 @@ def reminders(user, community_id: int):
 
 # --- counter ---
 
-OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
-# What a bill still asks for, as SQL: the same sum as Bill.owed_fen.
-OWED = F("amount_fen") - F("discount_fen") + F("late_fee_fen") - F("paid_fen")
-DUE = F("amount_fen") - F("discount_fen") + F("late_fee_fen")
 SEARCH_LIMIT = 20
 
 

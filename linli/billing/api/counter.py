@@ -26,7 +26,8 @@ from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.core.schema_types import Bool, Date, Id, InputSchema, Int, Text
-from linli.registry.models import House, Person
+from linli.registry import queries as registry_queries
+from linli.registry.models import House
 
 router = Router(tags=["billing-counter"])
 
@@ -150,9 +151,11 @@ def take_payment(request, house_id: int, data: CounterPaymentIn):
     house = _house_for_counter(request, house_id)
     person = None
     if data.on_behalf_of is not None:
-        person = Person.objects.filter(pk=data.on_behalf_of, community_id=house.community_id).first()
-        if person is None:
-            raise Http404
+        # Whom the payment is for is read through the registry's scope, like every person.
+        person = get_or_404(
+            registry_queries.people(request.user).filter(community_id=house.community_id),
+            pk=data.on_behalf_of,
+        )
     result = services.do_take_counter_payment(
         actor=request.user,
         house=house,

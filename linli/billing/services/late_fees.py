@@ -16,9 +16,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from linli.billing.choices import Account, FeeKind
-from linli.billing.models import Bill, FeeItem
+from linli.billing.models import OPEN, Bill, FeeItem
 from linli.billing.services import ledger
-from linli.billing.services.money import OPEN, open_bills
+from linli.billing.services.money import open_bills
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import ServiceError

@@ -3,22 +3,15 @@ reminders): amounts from people checked once, the same way, and who may act on a
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from linli.billing.choices import BillStatus
-from linli.billing.models import Bill
+from linli.billing.models import DUE, OPEN, Bill
 from linli.core.actor import Actor
 from linli.core.errors import Forbidden, ServiceError
 from linli.core.permissions import may
 
 # 10 million 元: far above any fee, deposit or waiver, far below what a BigInteger holds.
 MAX_FEN = 10**9
-OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
-# What a bill comes to, and what it still owes, as database expressions for conditional
-# updates and sums (`Bill.owed_fen` in Python).
-DUE = F("amount_fen") - F("discount_fen") + F("late_fee_fen")
-OWED = DUE - F("paid_fen")
 
 
 def checked_fen(value, *, field: str = "amount_fen", allow_zero: bool = False) -> int:

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import F
 
 from linli.billing.choices import Account, FeeKind
-from linli.billing.models import Bill, HouseAccount
+from linli.billing.models import OPEN, Bill, HouseAccount
 from linli.billing.services import ledger
-from linli.billing.services.money import OPEN, open_bills
+from linli.billing.services.money import open_bills
 from linli.billing.services.settle import add_to_bill
 from linli.core import audit
 from linli.core.actor import Actor

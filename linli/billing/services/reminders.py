@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.billing.models import Reminder
-from linli.billing.services.money import OWED, open_bills
+from linli.billing.models import OWED, Reminder
+from linli.billing.services.money import open_bills
 from linli.core.shell.formatting import yuan
 from linli.notify.services import notify
 from linli.registry.models import House

@@ -16,9 +16,8 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
-from linli.billing.models import Bill, HouseAccount, Payment, Receipt
+from linli.billing.models import DUE, Bill, HouseAccount, Payment, Receipt
 from linli.billing.services import ledger
-from linli.billing.services.money import DUE
 from linli.core.events import publish
 from linli.registry.queries import household_user_ids
 

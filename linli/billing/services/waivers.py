@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.billing.choices import Account, ApprovalStatus, BillStatus, FeeKind
-from linli.billing.models import Bill, Waiver
+from linli.billing.models import DUE, OPEN, Bill, Waiver
 from linli.billing.services import ledger
-from linli.billing.services.money import DUE, OPEN, checked_fen, require_any, require_open
+from linli.billing.services.money import checked_fen, require_any, require_open
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, Forbidden, ServiceError
