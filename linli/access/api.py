@@ -67,8 +67,7 @@ from linli.access.terminal_auth import TerminalAuth
 from linli.accounts.auth import TokenAuth
 from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
-from linli.core.http import get_or_404
-from linli.core.models import Community
+from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id
@@ -82,10 +81,6 @@ public_router = Router(tags=["access-public"])
 
 def _paged(rows, next_cursor, schema):
     return {"items": [schema.model_validate(r).model_dump() for r in rows], "next_cursor": next_cursor}
-
-
-def _community(request, community_id: int, action: str) -> Community:
-    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
 
 def _person(request, person_id: int):
@@ -114,13 +109,13 @@ def jwks(request, community_id: int):
 
 @router.get("/communities/{community_id}/access/points", response=list[PointOut])
 def list_points(request, community_id: int):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     return list(queries.points(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/access/points", response={201: PointOut})
 def create_point(request, community_id: int, data: PointIn):
-    community = _community(request, community_id, Action.ACCESS_VIEW)
+    community = community_for(request, community_id, Action.ACCESS_VIEW)
     building = (
         get_or_404(registry_queries.buildings(request.user, community_id), pk=data.building_id)
         if data.building_id
@@ -148,7 +143,7 @@ def update_point(request, point_id: int, data: PointPatch):
 
 @router.get("/communities/{community_id}/access/zones", response=list[ZoneOut])
 def list_zones(request, community_id: int):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     return list(queries.zones(request.user).filter(community_id=community_id).prefetch_related("points"))
 
 
@@ -161,7 +156,7 @@ def _points_by_id(request, community_id: int, ids: list[int]) -> list[AccessPoin
 
 @router.post("/communities/{community_id}/access/zones", response={201: ZoneOut})
 def create_zone(request, community_id: int, data: ZoneIn):
-    community = _community(request, community_id, Action.ACCESS_VIEW)
+    community = community_for(request, community_id, Action.ACCESS_VIEW)
     points = _points_by_id(request, community_id, data.point_ids)
     return Status(
         201, services.do_create_zone(actor=request.user, community=community, name=data.name, points=points)
@@ -177,13 +172,13 @@ def set_zone_points(request, zone_id: int, data: ZonePointsIn):
 
 @router.get("/communities/{community_id}/access/terminals", response=list[TerminalOut])
 def list_terminals(request, community_id: int):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     return list(queries.terminals(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/access/terminals", response={201: TerminalCreated})
 def register_terminal(request, community_id: int, data: TerminalIn):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     point = get_or_404(queries.points(request.user).filter(community_id=community_id), pk=data.point_id)
     terminal, token = services.do_register_terminal(
         actor=request.user, point=point, name=data.name, serial=data.serial, public_key=data.public_key
@@ -211,7 +206,7 @@ def revoke_terminal(request, terminal_id: int):
 
 @router.post("/communities/{community_id}/access/keys/rotate", response=dict)
 def rotate_keys(request, community_id: int):
-    community = _community(request, community_id, Action.ACCESS_VIEW)
+    community = community_for(request, community_id, Action.ACCESS_VIEW)
     key = services.do_rotate_signing_key(actor=request.user, community=community)
     return {"kid": key.kid, "jwks": keys.jwks(community.id)}
 
@@ -221,7 +216,7 @@ def rotate_keys(request, community_id: int):
 
 @router.get("/communities/{community_id}/access/grants", response=dict)
 def list_grants(request, community_id: int, filters: Query[GrantFilter]):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     qs = queries.grants(request.user).filter(community_id=community_id, revoked_at__isnull=True)
     for key in ("person", "zone", "source"):
         value = getattr(filters, key)
@@ -351,7 +346,7 @@ def delete_face(request, person_id: int):
 
 @router.get("/communities/{community_id}/access/events", response=dict)
 def list_events(request, community_id: int, filters: Query[EventFilter]):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     qs = queries.events(request.user).filter(community_id=community_id)
     for key in ("point", "person"):
         if getattr(filters, key) is not None:
@@ -367,7 +362,7 @@ def list_events(request, community_id: int, filters: Query[EventFilter]):
 
 @router.get("/communities/{community_id}/access/security-events", response=list[SecurityEventOut])
 def list_security_events(request, community_id: int, status: SecurityStatus = "open"):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     return list(queries.security_events(request.user).filter(community_id=community_id, status=status)[:200])
 
 
@@ -379,7 +374,7 @@ def ack_security_event(request, event_id: int):
 
 @router.get("/communities/{community_id}/access/passes", response=dict)
 def list_passes(request, community_id: int, filters: Query[PageQuery]):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     qs = queries.with_pass_state(queries.passes(request.user).filter(community_id=community_id))
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return _paged(rows, nxt, PassOut)
@@ -387,7 +382,7 @@ def list_passes(request, community_id: int, filters: Query[PageQuery]):
 
 @router.post("/communities/{community_id}/access/walk-ins", response={201: PassCreated})
 def register_walk_in(request, community_id: int, data: WalkInIn):
-    _community(request, community_id, Action.VISITOR_REGISTER)
+    community_for(request, community_id, Action.VISITOR_REGISTER)
     house = get_or_404(
         registry_queries.houses(request.user).filter(community_id=community_id), pk=data.house_id
     )
@@ -414,7 +409,7 @@ def manual_open(request, point_id: int):
 
 @router.get("/communities/{community_id}/access/parking", response=dict)
 def list_parking(request, community_id: int, filters: Query[PageQuery], open_only: bool = False):
-    _community(request, community_id, Action.ACCESS_VIEW)
+    community_for(request, community_id, Action.ACCESS_VIEW)
     qs = queries.parking(request.user).filter(community_id=community_id)
     if open_only:
         qs = qs.filter(exited_at__isnull=True)
@@ -427,7 +422,7 @@ def list_parking(request, community_id: int, filters: Query[PageQuery], open_onl
 
 @router.get("/communities/{community_id}/access/care-rules", response=list[CareRuleOut])
 def list_care_rules(request, community_id: int):
-    _community(request, community_id, Action.CARE_VIEW)
+    community_for(request, community_id, Action.CARE_VIEW)
     return list(queries.care_rules(request.user).filter(community_id=community_id, is_active=True))
 
 
@@ -447,7 +442,7 @@ def disable_care_rule(request, rule_id: int):
 
 @router.get("/communities/{community_id}/access/care-alerts", response=list[CareAlertOut])
 def list_care_alerts(request, community_id: int, status: AlertStatus = "open"):
-    _community(request, community_id, Action.CARE_VIEW)
+    community_for(request, community_id, Action.CARE_VIEW)
     return list(queries.care_alerts(request.user).filter(community_id=community_id, status=status)[:200])
 
 

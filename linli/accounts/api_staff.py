@@ -14,18 +14,13 @@ from linli.accounts.staff_schemas import (
     StaffIn,
     StaffOut,
 )
-from linli.core import queries as core_queries
-from linli.core.http import get_or_404
+from linli.core.http import community_for, get_or_404
 from linli.core.models import Community
 from linli.core.roles import Action
 from linli.registry.api import router as registry_router
 from linli.registry.services import do_create_community
 
 router = Router(tags=["staff"])
-
-
-def _community(request, community_id: int) -> Community:
-    return get_or_404(core_queries.communities(request.user, Action.MEMBERS_CHANGE), pk=community_id)
 
 
 def _created(account: staff.StaffAccount) -> dict:
@@ -58,7 +53,7 @@ def open_community(request, data: CommunityOpenIn) -> dict:
 
 @router.get("/communities/{community_id}/staff", response=list[StaffOut])
 def list_staff(request, community_id: int):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.MEMBERS_CHANGE)
     roles: dict[int, list[dict]] = {}
     for m in queries.live_memberships(request.user, community.id).order_by("id"):
         roles.setdefault(m.user_id, []).append(
@@ -80,7 +75,7 @@ def list_staff(request, community_id: int):
 
 @router.post("/communities/{community_id}/staff", response={201: StaffCreatedOut})
 def create_staff(request, community_id: int, data: StaffIn):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.MEMBERS_CHANGE)
     grants = [
         staff.RoleGrant(
             role=r.role,
@@ -107,13 +102,13 @@ def _staff_member(request, community: Community, user_id: int) -> User:
 
 @router.post("/communities/{community_id}/staff/{user_id}/invite", response=InviteOut)
 def reinvite_staff(request, community_id: int, user_id: int):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.MEMBERS_CHANGE)
     user = _staff_member(request, community, user_id)
     return {"invite_url": staff.do_reinvite_staff(actor=request.user, community=community, user=user)}
 
 
 @router.post("/communities/{community_id}/staff/{user_id}/disable", response=DisabledOut)
 def disable_staff(request, community_id: int, user_id: int):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.MEMBERS_CHANGE)
     user = _staff_member(request, community, user_id)
     return {"deactivated": staff.do_disable_staff_account(actor=request.user, community=community, user=user)}

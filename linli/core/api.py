@@ -3,8 +3,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from linli.core import queries
-from linli.core.http import get_or_404
-from linli.core.models import Community
+from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schemas import AuditFilter, AuditOut, HealthOut, MembershipIn, MembershipOut, PiiAccessOut
@@ -20,13 +19,9 @@ def health(request):
     return {"status": "ok", "version": "0.1.0", "database": connection.vendor, "time": timezone.now()}
 
 
-def _community(request, community_id: int, action: str) -> Community:
-    return get_or_404(queries.communities(request.user, action), pk=community_id)
-
-
 @router.get("/communities/{community_id}/audit", response=dict)
 def list_audit(request, community_id: int, filters: Query[AuditFilter]):
-    _community(request, community_id, Action.AUDIT_VIEW)
+    community_for(request, community_id, Action.AUDIT_VIEW)
     qs = queries.audit_entries(request.user).filter(community_id=community_id)
     if filters.object_type:
         qs = qs.filter(object_type=filters.object_type)
@@ -38,7 +33,7 @@ def list_audit(request, community_id: int, filters: Query[AuditFilter]):
 
 @router.get("/communities/{community_id}/pii-access", response=dict)
 def list_pii_access(request, community_id: int, filters: Query[AuditFilter]):
-    _community(request, community_id, Action.AUDIT_VIEW)
+    community_for(request, community_id, Action.AUDIT_VIEW)
     qs = queries.pii_accesses(request.user).filter(community_id=community_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return {"items": [PiiAccessOut.model_validate(r).model_dump() for r in rows], "next_cursor": nxt}
@@ -46,13 +41,13 @@ def list_pii_access(request, community_id: int, filters: Query[AuditFilter]):
 
 @router.get("/communities/{community_id}/memberships", response=list[MembershipOut])
 def list_memberships(request, community_id: int):
-    _community(request, community_id, Action.MEMBERS_CHANGE)
+    community_for(request, community_id, Action.MEMBERS_CHANGE)
     return list(queries.memberships(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/memberships", response={201: MembershipOut})
 def add_membership(request, community_id: int, data: MembershipIn):
-    community = _community(request, community_id, Action.MEMBERS_CHANGE)
+    community = community_for(request, community_id, Action.MEMBERS_CHANGE)
     user = get_or_404(queries.active_users(), pk=data.user_id)
     building = get_or_404(community.buildings.all(), pk=data.building_id) if data.building_id else None
     grid = get_or_404(community.grids.all(), pk=data.grid_id) if data.grid_id else None

@@ -2,6 +2,9 @@
 
 from django.http import Http404
 
+from linli.core import queries as core_queries
+from linli.core.roles import Action
+
 
 def get_or_404(queryset, **lookup):
     """A restricted lookup: another community's object is indistinguishable from a missing one."""
@@ -9,6 +12,11 @@ def get_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+def community_for(request, community_id: int, action: str = Action.PROPERTY_VIEW):
+    """The community a staff route names, if the user holds `action` there (else 404)."""
+    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
 
 def etag_of(obj) -> str:

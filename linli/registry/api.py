@@ -5,8 +5,7 @@ from ninja import Query, Router, Status
 
 from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
-from linli.core.http import etag_of, get_or_404
-from linli.core.models import Community
+from linli.core.http import community_for, etag_of, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.registry import privacy, queries, services
@@ -48,10 +47,6 @@ router = Router(tags=["registry"])
 
 def paged(rows, next_cursor, convert=lambda x: x):
     return {"items": [convert(r) for r in rows], "next_cursor": next_cursor}
-
-
-def community_for(request, community_id: int, action: str = Action.PROPERTY_VIEW) -> Community:
-    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
 
 
 # --- communities ----------------------------------------------------------------------------

@@ -6,9 +6,7 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from linli.core import queries as core_queries
-from linli.core.http import get_or_404
-from linli.core.models import Community
+from linli.core.http import community_for
 from linli.core.permissions import require
 from linli.core.roles import Action
 from linli.registry.io.export import export_registry
@@ -44,11 +42,6 @@ class ImportReportOut(Schema):
     counts: dict[str, int]
 
 
-def _community(request, community_id: int) -> Community:
-    # Anyone who can see the community gets a 403 below rather than a 404; others a 404.
-    return get_or_404(core_queries.communities(request.user, Action.PROPERTY_VIEW), pk=community_id)
-
-
 def _download(sheet: SheetFile) -> HttpResponse:
     response = HttpResponse(sheet.content, content_type=sheet.content_type)
     response["Content-Disposition"] = f'attachment; filename="{sheet.filename}"'
@@ -57,7 +50,7 @@ def _download(sheet: SheetFile) -> HttpResponse:
 
 @router.get("/communities/{community_id}/imports/template")
 def import_template(request, community_id: int, kind: KindParam, format: FormatParam = "xlsx"):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.PROPERTY_VIEW)
     require(request.user, Action.IMPORT_RUN, community.id)
     return _download(template_file(kind, format))
 
@@ -65,7 +58,7 @@ def import_template(request, community_id: int, kind: KindParam, format: FormatP
 @router.post("/communities/{community_id}/imports", response={200: ImportReportOut, 201: ImportReportOut})
 def run_import(request, community_id: int, kind: KindParam, file: File[UploadedFile], dry_run: bool = True):
     """Dry run (default) reports every bad row; dry_run=false imports all rows or none (422)."""
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.PROPERTY_VIEW)
     require(request.user, Action.IMPORT_RUN, community.id)
     check_size(file.size)
     report = do_import_registry(
@@ -89,7 +82,7 @@ def export(
     purpose: Purpose = "",
 ):
     """`full=true` (numbers unmasked) needs `pii.view` and a `purpose`, logged for every person."""
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.PROPERTY_VIEW)
     return _download(
         export_registry(
             actor=request.user, community=community, kind=kind, fmt=format, full=full, purpose=purpose

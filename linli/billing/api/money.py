@@ -13,8 +13,7 @@ from linli.billing import queries
 from linli.billing.choices import ApprovalStatus
 from linli.billing.models import Bill, FeeItem, Refund, Waiver
 from linli.billing.services import charges, late_fees, prepayment, waivers
-from linli.core import queries as core_queries
-from linli.core.http import get_or_404
+from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id, InputSchema, Text, column
@@ -165,10 +164,6 @@ def waiver_out(waiver: Waiver) -> dict:
     }
 
 
-def _community(request, community_id: int):
-    return get_or_404(core_queries.communities(request.user, Action.BILLING_VIEW), pk=community_id)
-
-
 def _house(request, house_id: int):
     # A house whose bills the user may see: staff in scope, or a resident of it.
     return get_or_404(queries.money_houses(request.user), pk=house_id)
@@ -241,7 +236,7 @@ def apply_prepaid(request, house_id: int):
 
 @router.get("/communities/{community_id}/waivers", response=list[WaiverOut])
 def list_waivers(request, community_id: int, filters: Query[WaiverFilter]):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     rows = queries.waivers(request.user).filter(community_id=community_id)
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -293,13 +288,13 @@ def issue_charge(request, house_id: int, data: ChargeIn):
 
 @router.get("/communities/{community_id}/deposits", response=list[MoneyBillOut])
 def list_deposits(request, community_id: int):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     return [bill_out(b) for b in queries.deposits(request.user, community_id).order_by("-id")[:200]]
 
 
 @router.get("/communities/{community_id}/charges", response=list[MoneyBillOut])
 def list_charges(request, community_id: int):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     return [bill_out(b) for b in queries.one_off_charges(request.user, community_id).order_by("-id")[:200]]
 
 
@@ -323,5 +318,5 @@ def refund_deposit(request, bill_id: int, data: DepositRefundIn):
 
 @router.get("/communities/{community_id}/reminders", response=list[ReminderOut])
 def list_reminders(request, community_id: int):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     return list(queries.reminders(request.user, community_id)[:200])

@@ -21,9 +21,8 @@ from linli.billing import queries
 from linli.billing.choices import PaymentPurpose
 from linli.billing.schemas import BillOut, bill_out
 from linli.billing.services import pay, reconcile, refunds
-from linli.core import queries as core_queries
 from linli.core.errors import NotFound
-from linli.core.http import get_or_404
+from linli.core.http import community_for
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Date, Id, InputSchema, Text
@@ -118,10 +117,6 @@ class LineOut(Schema):
     result: str
 
 
-def _community(request, community_id: int, action: str):
-    return get_or_404(core_queries.communities(request.user, action), pk=community_id)
-
-
 def _paged(rows, nxt, schema):
     return {
         "items": [schema.model_validate(r, from_attributes=True).model_dump() for r in rows],
@@ -205,7 +200,7 @@ def notify(request: HttpRequest, provider: Provider):
 
 @router.get("/communities/{community_id}/payments", response=dict)
 def list_payments(request, community_id: int, filters: Query[PageQuery]):
-    _community(request, community_id, Action.BILLING_VIEW)
+    community_for(request, community_id, Action.BILLING_VIEW)
     qs = queries.community_payments(request.user, community_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return _paged(rows, nxt, PaymentOut)
@@ -213,7 +208,7 @@ def list_payments(request, community_id: int, filters: Query[PageQuery]):
 
 @router.get("/communities/{community_id}/refunds", response=dict)
 def list_refunds(request, community_id: int, filters: Query[PageQuery]):
-    _community(request, community_id, Action.BILLING_VIEW)
+    community_for(request, community_id, Action.BILLING_VIEW)
     qs = queries.refunds(request.user, community_id)
     rows, nxt = keyset_page(qs, cursor=filters.cursor, limit=filters.limit, newest_first=True)
     return _paged([_refund(r) for r in rows], nxt, RefundOut)
@@ -250,7 +245,7 @@ def reject_refund(request, refund_id: int):
 
 @router.post("/communities/{community_id}/reconciliation/download", response=DayOut)
 def download_statement(request, community_id: int, data: DownloadIn):
-    _community(request, community_id, Action.BILLING_APPROVE)
+    community_for(request, community_id, Action.BILLING_APPROVE)
     result = reconcile.do_download_statement(
         actor=request.user, community_id=community_id, provider=data.provider, day=data.day
     )
@@ -259,7 +254,7 @@ def download_statement(request, community_id: int, data: DownloadIn):
 
 @router.post("/communities/{community_id}/reconciliation/import", response=list[DayOut])
 def import_statement(request, community_id: int, provider: Form[Provider], file: File[UploadedFile]):
-    _community(request, community_id, Action.BILLING_APPROVE)
+    community_for(request, community_id, Action.BILLING_APPROVE)
     results = reconcile.do_import_statement(
         actor=request.user, community_id=community_id, provider=provider, data=file.read()
     )
@@ -268,5 +263,5 @@ def import_statement(request, community_id: int, provider: Form[Provider], file:
 
 @router.get("/communities/{community_id}/reconciliation/{day}", response=list[LineOut])
 def statement_day(request, community_id: int, day: date):
-    _community(request, community_id, Action.BILLING_APPROVE)
+    community_for(request, community_id, Action.BILLING_APPROVE)
     return list(queries.statement_lines(request.user, community_id, day))

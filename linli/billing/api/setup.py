@@ -11,9 +11,7 @@ from pydantic import WithJsonSchema
 from linli.billing import queries
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
 from linli.billing.services import readings, runs, setup
-from linli.core import queries as core_queries
-from linli.core.http import get_or_404
-from linli.core.models import Community
+from linli.core.http import community_for, get_or_404
 from linli.core.roles import Action
 from linli.core.schema_types import Bool, Date, InputSchema, Int, Text, column, optional
 from linli.registry import queries as registry_queries
@@ -181,10 +179,6 @@ class ParkingOut(Schema):
     without_standard: int
 
 
-def _community(request, community_id: int) -> Community:
-    return get_or_404(core_queries.communities(request.user, Action.BILLING_VIEW), pk=community_id)
-
-
 def _fee_item(request, fee_item_id: int) -> FeeItem:
     return get_or_404(queries.fee_items(request.user), pk=fee_item_id)
 
@@ -206,13 +200,13 @@ def _preview_out(preview: runs.Preview) -> dict:
 
 @router.get("/communities/{community_id}/fee-items", response=list[FeeItemOut])
 def list_fee_items(request, community_id: int):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     return list(queries.fee_items(request.user).filter(community_id=community_id))
 
 
 @router.post("/communities/{community_id}/fee-items", response={201: FeeItemOut})
 def create_fee_item(request, community_id: int, data: FeeItemIn):
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.BILLING_VIEW)
     return Status(201, setup.do_create_fee_item(actor=request.user, community=community, **data.dict()))
 
 
@@ -271,7 +265,7 @@ def record_reading(request, house_id: int, data: ReadingIn):
 )
 def import_readings(request, community_id: int, file: File[UploadedFile], dry_run: bool = True):
     """Dry run (default) lists every bad row; dry_run=false imports all rows or none (422)."""
-    community = _community(request, community_id)
+    community = community_for(request, community_id, Action.BILLING_VIEW)
     check_size(file.size)
     report = readings.do_import_readings(
         actor=request.user, community=community, filename=file.name or "", data=file.read(), dry_run=dry_run
@@ -284,7 +278,7 @@ def import_readings(request, community_id: int, file: File[UploadedFile], dry_ru
 
 @router.get("/communities/{community_id}/runs", response=list[RunOut])
 def list_runs(request, community_id: int):
-    _community(request, community_id)
+    community_for(request, community_id, Action.BILLING_VIEW)
     return list(queries.billing_runs(request.user).filter(community_id=community_id)[:100])
 
 
