@@ -371,6 +371,11 @@ class Refund(Timestamped):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # A deposit (装修押金) given back: finishing it takes the money out of the deposit held for
+    # this bill (Dr deposits), and the bill stays paid; a failed one holds the deposit again.
+    deposit_bill = models.ForeignKey(
+        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="deposit_refunds"
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(
