@@ -376,6 +376,11 @@ class Refund(Timestamped):
     deposit_bill = models.ForeignKey(
         Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="deposit_refunds"
     )
+    # Money handed back at the counter (cash, card, transfer) counts in the close (日结) of whoever
+    # handed it back (`decided_by`): that desk expects that much less in that channel.
+    desk_close = models.ForeignKey(
+        "billing.CashDeskClose", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(
