@@ -22,6 +22,7 @@ from linli.billing.models import Bill, FeeItem, FeeStandard, PaymentAllocation, 
 from linli.billing.services import ledger, refunds
 from linli.billing.services.common import provider_for
 from linli.billing.services.money import checked_fen, require_any
+from linli.billing.services.runs import write_bills
 from linli.billing.services.setup import standards_in_force
 from linli.core import audit
 from linli.core.actor import Actor
@@ -66,38 +67,27 @@ def do_issue_charge(*, actor: Actor, house: House, fee_item: FeeItem, note: str,
     standard = _standard_for(fee_item, house)
     amount = checked_fen(standard.unit_price_fen if amount_fen is None else amount_fen)
     today = timezone.localdate()
+    bill = Bill(
+        community_id=house.community_id,
+        building_id=house.building_id,
+        house=house,
+        payer_id=_payer_of(house),
+        fee_item=fee_item,
+        standard=standard,
+        period_start=today,
+        period_end=today,
+        quantity=1,
+        lines=[{"label": fee_item.name, "note": note[:200], "amount_fen": amount}],
+        amount_fen=amount,
+        due_on=today + timedelta(days=fee_item.due_days),
+    )
     try:
         with transaction.atomic():
-            bill = Bill.objects.create(
-                community_id=house.community_id,
-                building_id=house.building_id,
-                house=house,
-                payer_id=_payer_of(house),
-                fee_item=fee_item,
-                standard=standard,
-                period_start=today,
-                period_end=today,
-                quantity=1,
-                lines=[{"label": fee_item.name, "note": note[:200], "amount_fen": amount}],
-                amount_fen=amount,
-                due_on=today + timedelta(days=fee_item.due_days),
-            )
+            write_bills([bill], community_id=house.community_id, kind=fee_item.kind, memo=note, actor=actor)
     except IntegrityError:
         raise Conflict(
             "charge_already_issued", _("今天已向该房屋开具过此项收费"), fields={"fee_item": fee_item.pk}
         ) from None
-    credit_account = Account.DEPOSITS if fee_item.kind == FeeKind.DEPOSIT else Account.REVENUE
-    ledger.post(
-        community_id=house.community_id,
-        kind="bill_issued",
-        legs=[
-            ledger.debit(Account.RECEIVABLE, amount, bill_id=bill.pk),
-            ledger.credit(credit_account, amount, sub=fee_item.kind, house_id=house.pk, bill_id=bill.pk),
-        ],
-        bill=bill,
-        actor=actor,
-        memo=note,
-    )
     audit.record(actor=actor, action="charge_issued", obj=bill, community_id=house.community_id)
     return bill
 

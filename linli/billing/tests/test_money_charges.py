@@ -7,7 +7,15 @@ import pytest
 from django.utils import timezone
 
 from linli.billing.choices import BillStatus, Channel, FeeKind, RefundStatus
-from linli.billing.models import Bill, FeeStandard, LedgerEntry, Payment, Refund, SandboxTrade
+from linli.billing.models import (
+    Bill,
+    FeeStandard,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Refund,
+    SandboxTrade,
+)
 from linli.billing.services import charges, ledger
 from linli.billing.services.refunds import query_pending_refunds
 from linli.billing.tests.pay_support import (
@@ -56,6 +64,21 @@ def test_a_deposit_is_issued_at_the_standard_amount_and_held_as_a_deposit(world,
     )
     assert Bill.objects.get(pk=bill["id"]).payer == world.owner_person
     assert balances() == {"receivable": 300000, "deposits": -300000}
+    assert_ledger_ok()
+
+
+def test_a_charge_is_posted_as_every_bill_is_issued(world, api, deposit_item):
+    """One way into the ledger (runs.write_bills): Dr receivable naming the bill and its house,
+    Cr deposits by fee kind, here also naming the bill whose deposit it holds; the note is the
+    memo and the issuer the actor."""
+    bill = issue(api, world.front_desk, world.house, deposit_item, note="301 装修押金").json()
+    txn = LedgerTransaction.objects.get(kind="bill_issued")
+    assert (txn.bill_id, txn.memo, txn.actor) == (bill["id"], "301 装修押金", world.front_desk)
+    legs = sorted(txn.entries.values_list("account", "debit_fen", "credit_fen", "sub", "bill_id", "house_id"))
+    assert legs == [
+        ("deposits", 0, 300000, "deposit", bill["id"], world.house.pk),
+        ("receivable", 300000, 0, "", bill["id"], world.house.pk),
+    ]
     assert_ledger_ok()
 
 
