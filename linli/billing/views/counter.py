@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, Channel, PaymentPurpose
@@ -282,9 +282,9 @@ def _desk_summary(totals: services.DeskTotals, labels: dict) -> Table:
     return Table(
         [Column(""), *[Column(labels[c], numeric=True) for c in channels], Column(_("合计"), numeric=True)],
         [
-            row(_("收款"), totals.taken),
-            row(_("退款"), totals.handed_back, sign=-1),
-            row(_("应有"), totals.expected),
+            row(pgettext("desk close", "收款"), totals.taken),
+            row(pgettext("desk close", "退款"), totals.handed_back, sign=-1),
+            row(pgettext("desk close", "应有"), totals.expected),
         ],
     )
 
