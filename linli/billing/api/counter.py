@@ -205,6 +205,7 @@ class DeskCloseOut(Schema):
     difference_fen: int
     note: str
     payments: int
+    refunds: int
 
 
 class DeskQuery(InputSchema):
@@ -214,19 +215,27 @@ class DeskQuery(InputSchema):
 
 class ExpectedOut(Schema):
     day: date
-    expected: dict
+    expected: dict  # per channel: taken − handed back
+    handed_back: dict  # per channel: the refunds paid out of this desk
     payments: int
+    refunds: int
 
 
 @router.get("/desk/expected", response=ExpectedOut)
 def desk_expected(request, filters: Query[DeskQuery]):
     staff_community(request, filters.community, Action.BILLING_COLLECT)
     day = filters.day or timezone.localdate()
-    payments = queries.unclosed_counter_payments(request.user, filters.community, day)
-    return {"day": day, "expected": services.expected_by_channel(payments), "payments": payments.count()}
+    totals = services.desk_totals(request.user, filters.community, day)
+    return {
+        "day": day,
+        "expected": totals.expected,
+        "handed_back": totals.handed_back,
+        "payments": len(totals.payment_ids),
+        "refunds": len(totals.refund_ids),
+    }
 
 
-def _close_out(close, count: int | None = None) -> dict:
+def _close_out(close, count: int | None = None, refunds: int | None = None) -> dict:
     return {
         "id": close.pk,
         "staff": str(close.staff),
@@ -236,6 +245,7 @@ def _close_out(close, count: int | None = None) -> dict:
         "difference_fen": close.difference_fen,
         "note": close.note,
         "payments": close.payments.count() if count is None else count,
+        "refunds": close.refunds.count() if refunds is None else refunds,
     }
 
 
@@ -263,10 +273,10 @@ def list_closes(request, filters: Query[ClosesQuery]):
     rows = (
         queries.desk_closes(request.user, filters.community)
         .select_related("staff")
-        .annotate(n=Count("payments"))
+        .annotate(n=Count("payments", distinct=True), n_refunds=Count("refunds", distinct=True))
         .order_by("-day", "-id")[: filters.limit]
     )
-    return [_close_out(c, c.n) for c in rows]
+    return [_close_out(c, c.n, c.n_refunds) for c in rows]
 
 
 # --- receipts -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The counter (FEE-3): front-desk staff take cash, card or transfer for a house's bills or as a
 prepayment, possibly for a resident who is not there or cannot manage (代办), and close their
-cash desk at the end of the day (日结).
+cash desk at the end of the day (日结): what they took less what they handed back.
 
 Money goes through `settle()` like every channel. Amounts come from people typing, so they are
 checked here (`whole_fen`, `fen_from_yuan`): never negative, never finer than one fen. An amount
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.models import User
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
-from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation
+from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation, Refund
 from linli.billing.providers.amounts import yuan_of
 from linli.billing.services.settle import settle
 from linli.core import audit
@@ -231,18 +231,52 @@ def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, a
 # --- the daily close (日结) ----------------------------------------------------------------------
 
 
-def expected_by_channel(payments) -> dict[str, int]:
+@dataclass(frozen=True)
+class DeskTotals:
+    """A staff member's counter money not closed yet, per channel: what they took and what they
+    handed back (refunds), so what their drawer and accounts should show."""
+
+    taken: dict[str, int]
+    handed_back: dict[str, int]
+    payment_ids: list[int]
+    refund_ids: list[int]
+
+    @property
+    def expected(self) -> dict[str, int]:
+        return {channel: fen - self.handed_back[channel] for channel, fen in self.taken.items()}
+
+
+def _by_channel(rows: list[tuple[int, str, int]]) -> dict[str, int]:
     totals = {str(channel): 0 for channel in COUNTER}
-    for channel, fen in payments.values_list("channel", "amount_fen"):
+    for _pk, channel, fen in rows:
         totals[channel] += fen
     return totals
+
+
+def desk_totals(actor: User, community_id: int, day: date) -> DeskTotals:
+    """What the close of `day` would hold: the payments and refunds up to its end."""
+    payments = list(
+        queries.unclosed_counter_payments(actor, community_id, day).values_list("pk", "channel", "amount_fen")
+    )
+    refunds = list(
+        queries.unclosed_counter_refunds(actor, community_id, day).values_list(
+            "pk", "payment__channel", "amount_fen"
+        )
+    )
+    return DeskTotals(
+        taken=_by_channel(payments),
+        handed_back=_by_channel(refunds),
+        payment_ids=[row[0] for row in payments],
+        refund_ids=[row[0] for row in refunds],
+    )
 
 
 def do_close_desk(
     *, actor: User, community: Community, day: date, counted: dict[str, int], note: str = ""
 ) -> CashDeskClose:
     """Close the actor's cash desk for `day`: what they counted per channel against what the
-    system says they took. A difference needs a note; a day closes once."""
+    system says they took less what they handed back. A difference needs a note; a day closes
+    once."""
     if not scope_of(actor).may_in_community(Action.BILLING_COLLECT, community.pk):
         raise Forbidden()
     if day > timezone.localdate():
@@ -257,9 +291,8 @@ def do_close_desk(
     with transaction.atomic():
         if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
             raise Conflict("desk_already_closed", _("该日已日结，不能重复日结"))
-        payments = queries.unclosed_counter_payments(actor, community.pk, day)
-        ids = list(payments.values_list("pk", flat=True))
-        expected = expected_by_channel(Payment.objects.filter(pk__in=ids))
+        totals = desk_totals(actor, community.pk, day)
+        expected = totals.expected
         differs = any(counted[c] != expected[c] for c in expected)
         if differs and not note:
             raise ServiceError(
@@ -280,8 +313,12 @@ def do_close_desk(
                 )
         except IntegrityError:
             raise Conflict("desk_already_closed", _("该日已日结，不能重复日结")) from None
-        linked = Payment.objects.filter(pk__in=ids, desk_close__isnull=True).update(desk_close=close)
-        if linked != len(ids):
+        payments = Payment.objects.filter(pk__in=totals.payment_ids, desk_close__isnull=True)
+        refunds = Refund.objects.filter(pk__in=totals.refund_ids, desk_close__isnull=True)
+        if (payments.update(desk_close=close), refunds.update(desk_close=close)) != (
+            len(totals.payment_ids),
+            len(totals.refund_ids),
+        ):
             raise Conflict("desk_changed", _("收款记录刚刚发生变化，请刷新后重新日结"))
         audit.record(
             actor=actor,
@@ -292,7 +329,9 @@ def do_close_desk(
                 "day": day,
                 "expected": expected,
                 "counted": counted,
-                "payments": len(ids),
+                "handed_back": totals.handed_back,
+                "payments": len(totals.payment_ids),
+                "refunds": len(totals.refund_ids),
                 "note": note,
             },
         )

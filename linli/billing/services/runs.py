@@ -341,9 +341,11 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
 
 def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=None, run=None) -> list:
     """Insert bills in bulk and post them as one balanced transaction: Dr receivable per bill,
-    Cr revenue (deposits for a deposit) with the fee kind as its sub-account. A run's bills
-    (NewBill) go in with ledger.insert_rows and their ids are read back by house (one live bill
-    per house); other bills (Bill) with bulk_create."""
+    Cr revenue (deposits for a deposit) with the fee kind as its sub-account. The one way a bill
+    enters the ledger: a run's bills, a re-issue, temporary parking, a one-off charge or a
+    deposit (charges.py). A run's bills (NewBill) go in with ledger.insert_rows and their ids
+    are read back by house (one live bill per house); other bills (Bill) with bulk_create, and
+    one such bill is named on the whole posting (a deposit is then held for its bill)."""
     if not bills:
         return bills
     if run is None:
@@ -355,6 +357,7 @@ def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=N
             bill.pk = ids[bill.house_id]
     total = sum(b.amount_fen for b in bills)
     credit_account = Account.DEPOSITS if kind == FeeKind.DEPOSIT else Account.REVENUE
+    one = bills[0] if len(bills) == 1 and isinstance(bills[0], Bill) else None
     ledger.post(
         community_id=community_id,
         kind="bill_issued",
@@ -363,9 +366,15 @@ def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=N
                 ledger.debit(Account.RECEIVABLE, b.amount_fen, bill_id=b.pk, house_id=b.house_id)
                 for b in bills
             ),
-            ledger.credit(credit_account, total, sub=kind),
+            ledger.credit(
+                credit_account,
+                total,
+                sub=kind,
+                house_id=one.house_id if one else None,
+                bill_id=one.pk if one else None,
+            ),
         ],
-        bill=bills[0] if len(bills) == 1 and isinstance(bills[0], Bill) else None,
+        bill=one,
         actor=actor,
         memo=memo,
     )

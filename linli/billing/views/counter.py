@@ -8,12 +8,13 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, Channel, PaymentPurpose
@@ -224,15 +225,19 @@ def desk(request, console: Console):
         else:
             messages.success(request, _("日结完成"))
             return redirect(console.reverse("billing:desk"))
-    pending = queries.unclosed_counter_payments(request.user, cid, day)
-    expected = services.expected_by_channel(pending)
-    closes = queries.desk_closes(request.user, cid).select_related("staff")
+    totals = services.desk_totals(request.user, cid, day)
+    closes = (
+        queries.desk_closes(request.user, cid)
+        .select_related("staff")
+        .annotate(handed_back=Sum("refunds__amount_fen"))
+    )
     rows, next_url, first_url = page_of(request, closes, newest_first=True)
     labels = dict(Channel.choices)
     table = Table(
         [
             Column(_("日期")),
             Column(_("收银员")),
+            Column(_("其中退款"), numeric=True),
             Column(_("系统应收"), numeric=True),
             Column(_("实点"), numeric=True),
             Column(_("差额"), numeric=True),
@@ -242,6 +247,7 @@ def desk(request, console: Console):
             cells(
                 f"{c.day:%Y-%m-%d}",
                 str(c.staff),
+                Cell(yuan(-c.handed_back) if c.handed_back else "—", numeric=True),
                 Cell(yuan(sum(c.expected.values())), numeric=True),
                 Cell(yuan(sum(c.counted.values())), numeric=True),
                 Cell(yuan(c.difference_fen), numeric=True, badge="danger" if c.difference_fen else ""),
@@ -256,13 +262,31 @@ def desk(request, console: Console):
     context = {
         "form": form,
         "day": day,
-        "expected": [(labels[c], yuan(expected[c])) for c in expected],
-        "expected_total": yuan(sum(expected.values())),
-        "pending_count": pending.count(),
+        "summary": _desk_summary(totals, labels),
+        "pending_count": len(totals.payment_ids),
+        "refund_count": len(totals.refund_ids),
         "table": table,
         "status": 422 if request.method == "POST" else 200,
     }
     return console.render(request, "billing/counter_desk.html", context, status=context["status"])
+
+
+def _desk_summary(totals: services.DeskTotals, labels: dict) -> Table:
+    """Taken, handed back (refunds, their own line) and so expected, per channel and in all."""
+    channels = list(totals.taken)
+
+    def row(label: str, by_channel: dict[str, int], sign: int = 1):
+        amounts = [sign * by_channel[c] for c in channels]
+        return cells(label, *[Cell(yuan(fen), numeric=True) for fen in [*amounts, sum(amounts)]])
+
+    return Table(
+        [Column(""), *[Column(labels[c], numeric=True) for c in channels], Column(_("合计"), numeric=True)],
+        [
+            row(pgettext("desk close", "收款"), totals.taken),
+            row(pgettext("desk close", "退款"), totals.handed_back, sign=-1),
+            row(pgettext("desk close", "应有"), totals.expected),
+        ],
+    )
 
 
 def _day(text: str | None) -> date | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.billing import queries
-from linli.billing.choices import ApprovalStatus, FeeKind
+from linli.billing.choices import ApprovalStatus, FeeKind, RefundStatus
 from linli.billing.services import charges, late_fees, waivers
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
@@ -181,16 +181,30 @@ def deposit_refund(request, console: Console, bill_id: int):
         messages.error(request, _("请填写退还金额"))
     else:
         data = form.cleaned_data
-        refund = partial(
-            charges.do_refund_deposit,
-            actor=request.user,
-            bill=bill,
-            refund_fen=_fen(data["refund"]),
-            deduct_fen=_fen(data["deduct"]) or 0,
-            reason=data["reason"],
-        )
-        _act(request, refund, _("押金已退还"))
+        try:
+            started = charges.do_refund_deposit(
+                actor=request.user,
+                bill=bill,
+                refund_fen=_fen(data["refund"]),
+                deduct_fen=_fen(data["deduct"]) or 0,
+                reason=data["reason"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            _tell_refund_outcome(request, {r.status for r in started})
     return redirect(console.reverse("billing:money_deposits"))
+
+
+def _tell_refund_outcome(request, statuses: set[str]) -> None:
+    """An online refund may still be on its way, or refused by the provider (the deposit then
+    holds the money again): the message says which."""
+    if RefundStatus.FAILED in statuses:
+        messages.error(request, _("支付渠道拒绝了原路退款，押金余额已恢复，请稍后重试"))
+    elif RefundStatus.PENDING in statuses:
+        messages.success(request, _("已提交原路退款，支付渠道确认后完成"))
+    else:
+        messages.success(request, _("押金已退还"))
 
 
 @staff_view(Action.BILLING_VIEW, "billing_late_fees")
