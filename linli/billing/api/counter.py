@@ -3,19 +3,18 @@ receipts; the statement and reports (arrears, collection rate). Thin: validate a
 read through queries, write through services."""
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER
-from linli.billing.schemas import BillOut, bill_out
+from linli.billing.schemas import BillOut, Fen, bill_out
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
@@ -31,11 +30,6 @@ from linli.registry.models import House
 
 router = Router(tags=["billing-counter"])
 
-# An amount as a JSON number: whole fen expected, but a fractional or negative one reaches the
-# service, which refuses it with its own code (`fractional_fen`, `invalid_amount`).
-Amount = Annotated[
-    Decimal, Field(max_digits=20, decimal_places=6), WithJsonSchema({"type": "number", "maximum": 1e12})
-]
 IdempotencyKey = Text(64, min_length=8, pattern=r"^[A-Za-z0-9_-]+$")
 CounterChannel = Literal[tuple(str(c) for c in COUNTER)]  # type: ignore[valid-type]
 
@@ -109,7 +103,7 @@ def counter_house(request, house_id: int):
 
 class CounterPaymentIn(InputSchema):
     channel: CounterChannel
-    amount_fen: Amount
+    amount_fen: Fen()
     idempotency_key: IdempotencyKey
     purpose: Literal["bills", "prepay"] = "bills"
     bill_ids: list[Id] = Field(default_factory=list, max_length=100)
@@ -185,9 +179,9 @@ def take_payment(request, house_id: int, data: CounterPaymentIn):
 
 
 class Counted(InputSchema):
-    cash: Amount = Decimal(0)
-    card: Amount = Decimal(0)
-    transfer: Amount = Decimal(0)
+    cash: Fen(allow_zero=True) = 0
+    card: Fen(allow_zero=True) = 0
+    transfer: Fen(allow_zero=True) = 0
 
 
 class DeskCloseIn(InputSchema):

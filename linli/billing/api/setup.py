@@ -10,6 +10,7 @@ from pydantic import WithJsonSchema
 
 from linli.billing import queries
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from linli.billing.schemas import Fen
 from linli.billing.services import readings, runs, setup
 from linli.core.http import community_for, get_or_404
 from linli.core.roles import Action
@@ -20,8 +21,8 @@ from linli.registry.io.reader import check_size
 
 router = Router(tags=["billing setup"])
 
-# Amounts and prices arrive as numbers; the services refuse negatives and fractions of a fen with
-# stable codes (invalid_amount, invalid_price), so they are not cut short at the edge.
+# Prices and readings arrive as numbers; the services refuse negatives and too many decimals with
+# stable codes (invalid_price, …), so they are not cut short at the edge. Amounts are `Fen`.
 LIMIT = 10**14
 Number = Annotated[
     Decimal,
@@ -65,7 +66,7 @@ class StandardIn(InputSchema):
     tiers: Tiers = []
     free_minutes: Int(0, 24 * 60) = 0
     period_minutes: Int(1, 24 * 60) = 60
-    daily_cap_fen: Number | None = None
+    daily_cap_fen: Fen(allow_zero=True) | None = None
     basis: Text(2000, multiline=True) = ""
 
 
@@ -76,7 +77,7 @@ class StandardPatch(InputSchema):
     tiers: Tiers = optional()
     free_minutes: Int(0, 24 * 60) = optional()
     period_minutes: Int(1, 24 * 60) = optional()
-    daily_cap_fen: Number | None = optional()
+    daily_cap_fen: Fen(allow_zero=True) | None = optional()
     basis: Text(2000, multiline=True) = optional()
 
 
@@ -117,7 +118,7 @@ class ReadingOut(Schema):
 
 class RunIn(InputSchema):
     period_start: Date
-    total_fen: Number | None = None  # shared-area items: the period's total to allocate
+    total_fen: Fen(allow_zero=True) | None = None  # shared-area items: the period's total to allocate
 
 
 class SkippedOut(Schema):

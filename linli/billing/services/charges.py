@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.billing.choices import COUNTER, Account, BillStatus, FeeKind, PaymentStatus
 from linli.billing.models import Bill, FeeItem, FeeStandard, PaymentAllocation, Refund
-from linli.billing.services import ledger, refunds
+from linli.billing.services import amounts, ledger, refunds
 from linli.billing.services.common import provider_for
-from linli.billing.services.money import checked_fen, require_any
+from linli.billing.services.money import require_any
 from linli.billing.services.runs import write_bills
 from linli.billing.services.setup import standards_in_force
 from linli.core import audit
@@ -65,7 +65,7 @@ def do_issue_charge(*, actor: Actor, house: House, fee_item: FeeItem, note: str,
     if not note:
         raise ServiceError("note_required", _("请填写收费说明"), fields={"note": _("必填")})
     standard = _standard_for(fee_item, house)
-    amount = checked_fen(standard.unit_price_fen if amount_fen is None else amount_fen)
+    amount = amounts.fen(standard.unit_price_fen if amount_fen is None else amount_fen)
     today = timezone.localdate()
     bill = Bill(
         community_id=house.community_id,
@@ -148,8 +148,8 @@ def _release_deposit(actor: Actor, bill: Bill, refund_fen, deduct_fen, reason: s
     require(actor, Action.BILLING_APPROVE, bill.community_id, bill.building_id)
     if bill.fee_item.kind != FeeKind.DEPOSIT or bill.status == BillStatus.VOID:
         raise ServiceError("not_a_deposit", _("该账单不是押金"), fields={"bill": bill.pk})
-    refund = checked_fen(refund_fen, field="refund_fen", allow_zero=True)
-    deduct = checked_fen(deduct_fen, field="deduct_fen", allow_zero=True)
+    refund = amounts.fen(refund_fen, field="refund_fen", allow_zero=True)
+    deduct = amounts.fen(deduct_fen, field="deduct_fen", allow_zero=True)
     reason = (reason or "").strip()
     if not refund + deduct:
         raise ServiceError("invalid_amount", _("退还金额与扣除金额不能都为零"), fields={"refund_fen": 0})

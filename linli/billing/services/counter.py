@@ -3,7 +3,7 @@ prepayment, possibly for a resident who is not there or cannot manage (代办), 
 cash desk at the end of the day (日结): what they took less what they handed back.
 
 Money goes through `settle()` like every channel. Amounts come from people typing, so they are
-checked here (`whole_fen`, `fen_from_yuan`): never negative, never finer than one fen. An amount
+read by `amounts` like every amount: never negative, never finer than one fen. An amount
 above what the chosen bills owe is refused unless the staff member says the rest goes to the
 house's prepayment (`extra_to_prepayment`): an overpayment is then deliberate, never a typo.
 """
@@ -11,7 +11,6 @@ house's prepayment (`extra_to_prepayment`): an overpayment is then deliberate, n
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +20,7 @@ from linli.accounts.models import User
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation, Refund
-from linli.billing.providers.amounts import yuan_of
+from linli.billing.services import amounts
 from linli.billing.services.settle import settle
 from linli.core import audit
 from linli.core.context import on_behalf_of as acting_for
@@ -30,49 +29,12 @@ from linli.core.models import Community
 from linli.core.permissions import require
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.shell.formatting import yuan
 from linli.registry.models import House, Occupancy, Person
-
-# One counter payment at most: 1,000,000 元 (a typo of three zeros is refused, not taken).
-MAX_FEN = 100_000_000
 
 
 def _amount_error(code: str, message) -> ServiceError:
     return ServiceError(code, message, fields={"amount": message})
-
-
-def whole_fen(value) -> int:
-    """An amount in fen as sent to the API: a positive whole number of fen."""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _amount_error("invalid_amount", _("金额格式不正确")) from None
-    if not amount.is_finite():
-        raise _amount_error("invalid_amount", _("金额格式不正确"))
-    if amount != amount.to_integral_value():
-        raise _amount_error("fractional_fen", _("金额不能小于一分"))
-    return _in_range(int(amount))
-
-
-def fen_from_yuan(text: str) -> int:
-    """An amount in 元 as typed at the counter ("223.75"): at most two decimals."""
-    try:
-        amount = Decimal((text or "").strip().replace(",", "").replace("¥", ""))
-    except InvalidOperation:
-        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75")) from None
-    if not amount.is_finite():
-        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75"))
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise _amount_error("fractional_fen", _("金额最多两位小数（精确到分）"))
-    return _in_range(int(fen))
-
-
-def _in_range(fen: int) -> int:
-    if fen <= 0:
-        raise _amount_error("invalid_amount", _("金额必须大于零"))
-    if fen > MAX_FEN:
-        raise _amount_error("invalid_amount", _("单笔金额不能超过 100 万元"))
-    return fen
 
 
 @dataclass(frozen=True)
@@ -159,7 +121,7 @@ def do_take_counter_payment(
     require(actor, Action.BILLING_COLLECT, house.community_id, house.building_id)
     if channel not in COUNTER:
         raise ServiceError("invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"channel": channel})
-    amount = whole_fen(amount_fen)
+    amount = amounts.fen(amount_fen)
     trade_no = trade_no_of(actor, idempotency_key)
     existing = Payment.objects.filter(out_trade_no=trade_no).first()
     if existing is not None:
@@ -171,7 +133,7 @@ def do_take_counter_payment(
         bills = _payable_bills(house, bill_ids or [])
         owed = sum(b.owed_fen for b in bills)
         if amount > owed and not extra_to_prepayment:
-            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s 元") % {"owed": yuan_of(owed)})
+            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s") % {"owed": yuan(owed)})
         allocations = _allocate(bills, amount)
         extra = max(amount - owed, 0)
         payer_id = payer_id or bills[0].payer_id
@@ -286,7 +248,10 @@ def do_close_desk(
         raise ServiceError(
             "invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"counted": ",".join(unknown)}
         )
-    counted = {str(channel): whole_fen_or_zero(counted.get(channel, 0)) for channel in COUNTER}
+    counted = {
+        str(channel): amounts.fen(counted.get(channel, 0), field=f"counted.{channel}", allow_zero=True)
+        for channel in COUNTER
+    }
     note = (note or "").strip()
     with transaction.atomic():
         if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
@@ -336,10 +301,3 @@ def do_close_desk(
             },
         )
     return close
-
-
-def whole_fen_or_zero(value) -> int:
-    """A counted amount: zero is a fine count (nothing in the drawer), negative or sub-fen is not."""
-    if value in (0, "0", None, ""):
-        return 0
-    return whole_fen(value)

@@ -27,8 +27,8 @@ from linli.accounts.models import User
 from linli.billing.choices import COUNTER, ONLINE, Account, BillStatus, FeeKind, PaymentStatus, RefundStatus
 from linli.billing.models import Bill, HouseAccount, LedgerEntry, Payment, Refund
 from linli.billing.providers.base import Notice, ProviderUnavailable
-from linli.billing.services import ledger
-from linli.billing.services.common import check_amount, provider_for
+from linli.billing.services import amounts, ledger
+from linli.billing.services.common import provider_for
 from linli.billing.services.settle import money_account, new_trade_no
 from linli.core import audit
 from linli.core.errors import Conflict, NotFound, ServiceError
@@ -53,7 +53,7 @@ def _too_large(fen: int, payment: Payment) -> ServiceError:
 
 
 def do_request_refund(*, actor: User, payment_id: int, amount_fen: int, reason: str) -> Refund:
-    fen = check_amount(amount_fen)
+    fen = amounts.fen(amount_fen)
     with transaction.atomic():
         payment = Payment.objects.restrict(actor, Action.BILLING_COLLECT).filter(pk=payment_id).first()
         if payment is None:
@@ -155,7 +155,7 @@ def refund_online(payment: Payment, fen: int, reason: str, *, actor: User | None
     that made their own decision). Raises refund_too_large."""
     if payment.channel not in ONLINE:
         raise ServiceError("not_online", _("该笔收款不是线上支付"))
-    check_amount(fen)
+    amounts.fen(fen)
     with transaction.atomic():
         refund = start_refund(payment, fen, reason, actor=actor)
         if refund is None:

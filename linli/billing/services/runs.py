@@ -32,10 +32,10 @@ from linli.accounts.models import User
 from linli.billing import pricing
 from linli.billing.choices import METERED, Account, BillStatus, Cycle, FeeKind, PayerRule, RunStatus
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, HouseAccount, MeterReading
-from linli.billing.services import ledger
+from linli.billing.services import amounts, ledger
 from linli.billing.services.prepayment import apply_prepayment_to_houses
 from linli.billing.services.settle import credit_prepayment
-from linli.billing.services.setup import clean_fen, standards_in_force
+from linli.billing.services.setup import standards_in_force
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require
@@ -326,7 +326,9 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
     start, end = period_of(fee_item, period_start)
     if BillingRun.objects.filter(fee_item=fee_item, period_start=start, status=RunStatus.POSTED).exists():
         raise _already_billed(fee_item, start, end)
-    computed = compute(fee_item, start, total_fen=clean_fen(total_fen, "total_fen"))
+    if total_fen is not None:
+        total_fen = amounts.fen(total_fen, field="total_fen")
+    computed = compute(fee_item, start, total_fen=total_fen)
     run = BillingRun.objects.create(
         community_id=fee_item.community_id,
         fee_item=fee_item,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.models import User
 from linli.billing.choices import METERED, Cycle, FeeKind, PayerRule
 from linli.billing.models import Bill, FeeItem, FeeStandard
+from linli.billing.services import amounts
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community
@@ -155,21 +156,6 @@ def clean_price(value, field: str = "unit_price_fen") -> Decimal:
     return price
 
 
-def clean_fen(value, field: str) -> int | None:
-    """An amount in whole fen (a cap, a total): never negative, never a fraction of a fen."""
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value() or amount >= MAX_PRICE:
-        raise ServiceError(
-            "invalid_amount", _("金额应为不小于0的整数（单位：分）"), fields={field: _("金额不正确")}
-        )
-    return int(amount)
-
-
 def clean_tiers(tiers) -> list:
     """[[up_to, price], …, [None, price]]: tops rising, the last tier open."""
     bad = ServiceError(
@@ -220,7 +206,10 @@ def _clean_standard(item: FeeItem, values: dict) -> dict:
         raise ServiceError(
             "invalid_period_minutes", _("计费时段应为1到1440分钟"), fields={"period_minutes": ""}
         )
-    values["daily_cap_fen"] = clean_fen(values["daily_cap_fen"], "daily_cap_fen")
+    cap = values["daily_cap_fen"]  # a cap of 0: parking past the free minutes costs nothing
+    values["daily_cap_fen"] = (
+        None if cap is None else amounts.fen(cap, field="daily_cap_fen", allow_zero=True)
+    )
     values["basis"] = (values.get("basis") or "").strip()
     return values
 

@@ -98,7 +98,7 @@ def test_a_payment_after_the_close_rolls_into_the_next_close(world, api, takings
 
 @pytest.mark.parametrize(
     ("counted", "code"),
-    [({"cash": -1}, "invalid_amount"), ({"cash": 100.5}, "fractional_fen")],
+    [({"cash": -1}, "invalid_amount"), ({"cash": 100.5}, "invalid_amount")],
 )
 def test_it_refuses_negative_or_fractional_counts(world, api, takings, counted, code):
     r = close(api, world.front_desk, world.a, timezone.localdate(), note="x", **counted)

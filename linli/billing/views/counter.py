@@ -22,13 +22,13 @@ from linli.billing.receipt_pdf import render as render_pdf
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
-from linli.billing.views.common import qr_svg
+from linli.billing.views.common import YuanField, qr_svg
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
-from linli.core.shell.formatting import yuan
+from linli.core.shell.formatting import yuan, yuan_to_type
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.registry.io.sheets import XLSX
@@ -84,7 +84,7 @@ class PaymentForm(forms.Form):
         choices=[(c.value, c.label) for c in Channel if c in COUNTER],
         widget=forms.RadioSelect,
     )
-    amount = forms.CharField(label=gettext_lazy("实收金额（元）"), max_length=16)
+    amount = YuanField(label=gettext_lazy("实收金额（元）"))
     extra_to_prepayment = forms.BooleanField(label=gettext_lazy("多收部分转入预存"), required=False)
     on_behalf_of = forms.TypedChoiceField(
         label=gettext_lazy("代办：为哪位住户缴费"), coerce=int, required=False, empty_value=None
@@ -108,7 +108,7 @@ class PaymentForm(forms.Form):
         if not self.is_bound:
             self.initial["key"] = secrets.token_urlsafe(16)
             self.initial["bills"] = [b.pk for b in bills]
-            self.initial["amount"] = f"{sum(b.owed_fen for b in bills) / 100:.2f}" if bills else ""
+            self.initial["amount"] = yuan_to_type(sum(b.owed_fen for b in bills)) if bills else ""
 
 
 @staff_view(Action.BILLING_COLLECT, section="billing_counter")
@@ -138,7 +138,7 @@ def counter_house(request, console: Console, house_id: int):
                 actor=request.user,
                 house=house,
                 channel=data["channel"],
-                amount_fen=services.fen_from_yuan(data["amount"]),
+                amount_fen=data["amount"],
                 idempotency_key=data["key"],
                 purpose=data["purpose"],
                 bill_ids=data["bills"],
@@ -189,21 +189,10 @@ def counter_receipt(request, console: Console, receipt_id: int):
 
 class CloseForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("日结日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    cash = forms.CharField(label=gettext_lazy("现金实点（元）"), max_length=16, initial="0.00")
-    card = forms.CharField(label=gettext_lazy("刷卡实收（元）"), max_length=16, initial="0.00")
-    transfer = forms.CharField(label=gettext_lazy("转账实收（元）"), max_length=16, initial="0.00")
+    cash = YuanField(label=gettext_lazy("现金实点（元）"), allow_zero=True, initial="0.00")
+    card = YuanField(label=gettext_lazy("刷卡实收（元）"), allow_zero=True, initial="0.00")
+    transfer = YuanField(label=gettext_lazy("转账实收（元）"), allow_zero=True, initial="0.00")
     note = forms.CharField(label=gettext_lazy("差异说明"), max_length=200, required=False)
-
-
-def _counted(data: dict) -> dict[str, int]:
-    out = {}
-    for channel in ("cash", "card", "transfer"):
-        text = (data[channel] or "").strip()
-        try:
-            out[channel] = 0 if text in ("", "0", "0.0", "0.00") else services.fen_from_yuan(text)
-        except ServiceError as exc:
-            raise ServiceError(exc.code, exc.message, fields={channel: exc.message}) from None
-    return out
 
 
 @staff_view(Action.BILLING_COLLECT, section="billing_desk")
@@ -217,7 +206,7 @@ def desk(request, console: Console):
                 actor=request.user,
                 community=console.community,
                 day=form.cleaned_data["day"],
-                counted=_counted(form.cleaned_data),
+                counted={channel: form.cleaned_data[channel] for channel in COUNTER},
                 note=form.cleaned_data["note"],
             )
         except ServiceError as exc:
