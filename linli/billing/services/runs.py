@@ -439,7 +439,8 @@ def _write_run_bills(bills: list[NewBill], *, run: BillingRun, kind: str, actor:
     first bill goes in with the bulk, and the few that follow it (a payer who took over in the
     period) after it, as models, in a second balanced posting."""
     seen: set[int] = set()
-    firsts, takeovers = [], []
+    firsts: list[NewBill] = []
+    takeovers: list[NewBill] = []
     for bill in bills:
         bill.run_id = run.pk
         (takeovers if bill.house_id in seen else firsts).append(bill)
