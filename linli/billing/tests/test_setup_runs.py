@@ -381,6 +381,25 @@ def test_water_is_billed_from_readings_at_tiered_prices_across_a_meter_change(wo
     assert verified()
 
 
+def test_water_of_a_house_sold_in_the_period_is_one_bill_to_the_owner_of_its_last_day(world, api):
+    client = api(world.staff)
+    water = item_with_price(client, world, kind="water", price=350)
+    house = f.house(f.unit(world.building), "501", area="89.50")
+    people = hold(world, house, SOLD_ON_THE_15TH)
+    readings = f"/billing/houses/{house.id}/readings"
+    client.post(readings, {"kind": "water", "read_on": "2026-02-28", "value": "100"})
+    client.post(readings, {"kind": "water", "read_on": "2026-03-31", "value": "112"})
+    run(client, water)
+    bill = Bill.objects.get(house=house)  # 12 m³ × 3.50 元 = 42 元: usage is the period's, not a day's
+    assert (bill.payer_id, bill.period_start, bill.period_end, bill.amount_fen) == (
+        people["买家"],
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+        4200,
+    )
+    assert verified()
+
+
 def test_shared_area_is_allocated_to_the_fen(world, api):
     client = api(world.staff)
     item = item_with_price(client, world, kind="shared_area", price=0, cycle="monthly")
