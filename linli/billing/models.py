@@ -224,7 +224,8 @@ class Bill(Timestamped):
             models.Index(fields=["building", "status"]),
         ]
         constraints = [
-            # A second run of the same period creates nothing: one live bill per house, item, period.
+            # One live bill per house, item and first day: a run's bill per payer starts on that
+            # payer's first day (services/runs.py); a second run is refused by billing_run_posted_once.
             models.UniqueConstraint(
                 fields=["house", "fee_item", "period_start"],
                 condition=~Q(status="void"),

@@ -138,13 +138,21 @@ class RunOut(Schema):
     posted_at: datetime | None
 
 
+class UnownedOut(Schema):
+    house_id: int
+    label: str
+    first: date
+    last: date
+
+
 class PreviewOut(Schema):
     run: RunOut
     bill_count: int
     total_fen: int
     samples: list[dict]
     skipped: list[SkippedOut]
-    without_payer: list[str]
+    without_payer: list[str]  # houses billed without a payer (a metered, shared-area or fixed fee)
+    unowned: list[UnownedOut]  # days nobody owned: a daily fee (property, monthly parking) bills none
 
 
 class VoidIn(InputSchema):
@@ -170,7 +178,8 @@ class BillOut(Schema):
 class VoidOut(Schema):
     bill: BillOut
     to_prepayment_fen: int
-    reissued: BillOut | None
+    reissued: BillOut | None  # the bill that replaces it: the first of reissued_bills
+    reissued_bills: list[BillOut]  # one per payer of the voided bill's days, in day order
 
 
 class ParkingOut(Schema):
@@ -193,6 +202,7 @@ def _preview_out(preview: runs.Preview) -> dict:
         "samples": computed.samples(),
         "skipped": computed.skipped,
         "without_payer": computed.without_payer,
+        "unowned": computed.unowned,
     }
 
 
@@ -316,7 +326,12 @@ def void_bill(request, bill_id: int, data: VoidIn):
     """Void with a reason (and re-issue); what was paid moves to the house's prepayment."""
     bill = get_or_404(queries.bills_to_correct(request.user), pk=bill_id)
     voided = runs.do_void_bill(actor=request.user, bill=bill, **data.dict())
-    return {"bill": voided.bill, "to_prepayment_fen": voided.to_prepayment_fen, "reissued": voided.reissued}
+    return {
+        "bill": voided.bill,
+        "to_prepayment_fen": voided.to_prepayment_fen,
+        "reissued": voided.reissued[0] if voided.reissued else None,
+        "reissued_bills": voided.reissued,
+    }
 
 
 @router.post("/fee-items/{fee_item_id}/bill-parking", response=ParkingOut)
