@@ -255,6 +255,7 @@ class Bill(Timestamped):
 # What a bill comes to, and what it still owes, as database expressions for conditional updates
 # and sums (`Bill.owed_fen` in Python); bills still open.
 DUE = models.F("amount_fen") - models.F("discount_fen") + models.F("late_fee_fen")
+DUE_SQL = "(amount_fen - discount_fen + late_fee_fen)"  # DUE in hand-written SQL (test_settle_sql.py)
 OWED = DUE - models.F("paid_fen")
 OPEN = (BillStatus.UNPAID, BillStatus.PARTLY_PAID)
 

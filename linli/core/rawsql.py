@@ -23,10 +23,10 @@ def table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def columns(model: type[models.Model], alias: str) -> str:
-    """The model's concrete columns, in field order, for a SELECT list."""
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(str(f.column))}" for f in model._meta.concrete_fields)
+def columns(model: type[models.Model], alias: str = "") -> str:
+    """The model's concrete columns, in field order, for a SELECT (or RETURNING) list."""
+    quote, prefix = connection.ops.quote_name, f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{quote(str(f.column))}" for f in model._meta.concrete_fields)
 
 
 @cache

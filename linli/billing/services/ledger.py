@@ -32,6 +32,7 @@ from linli.billing.choices import Account, BillStatus
 from linli.billing.models import Bill, HouseAccount, LedgerEntry, LedgerTransaction
 from linli.core.errors import ServiceError
 
+COPY_FROM = 50  # rows; below it an INSERT of them all is the faster
 INSERT_BATCH = 10_000
 
 
@@ -136,10 +137,15 @@ def insert_rows(model, rows: list) -> None:
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: the rows stream in one command
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
+        if connection.vendor == "postgresql":
+            if len(values) > COPY_FROM:  # COPY: the rows stream in one command
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+            else:  # a few rows (a payment's legs): one statement, one round trip where COPY takes two
+                one = f"({', '.join(['%s'] * len(fields))})"
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(values))}"
+                cursor.execute(sql, [value for row in values for value in row])
             return
         # executemany reuses one prepared statement (SQLite runs in-process: no round trips)
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"

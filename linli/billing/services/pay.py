@@ -208,9 +208,12 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
     # The record is written last, with its outcome: its unique (provider, notification id) makes
     # a replay, or the same notification racing in from another worker, roll back whole — by
     # then settle() has already refused to pay twice.
+    # The order is read before the transaction: on SQLite that opens the write lock, and an
+    # order's number, channel and amount never change.
+    payment = Payment.objects.filter(out_trade_no=notice.out_trade_no, channel=channel).first()
     try:
         with transaction.atomic():
-            outcome, ok, flagged = _apply(channel, notice)
+            outcome, ok, flagged = _apply(channel, notice, payment)
             _record(channel, notice, verified=True, outcome=outcome, flagged=flagged, body=notice.raw)
     except IntegrityError:
         if not ProviderNotification.objects.filter(
@@ -221,11 +224,10 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
     return Received(outcome, ok=ok)
 
 
-def _apply(channel: str, notice: Notice) -> tuple[str, bool, bool]:
-    """(outcome, acknowledge, flag) for a verified notice."""
+def _apply(channel: str, notice: Notice, payment: Payment | None) -> tuple[str, bool, bool]:
+    """(outcome, acknowledge, flag) for a verified notice about `payment` (None: no such order)."""
     if notice.out_refund_no or notice.refund_status:
         return refund_notice(notice)
-    payment = Payment.objects.filter(out_trade_no=notice.out_trade_no, channel=channel).first()
     if payment is None:
         return "unknown_order", True, True
     if not notice.paid:
@@ -236,15 +238,19 @@ def _apply(channel: str, notice: Notice) -> tuple[str, bool, bool]:
 
 
 def _settle_reported(payment: Payment, txn_id: str, paid_at: datetime | None) -> tuple[str, bool, bool]:
-    reopened = payment.status == PaymentStatus.CLOSED and bool(
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CLOSED).update(
-            status=PaymentStatus.PENDING
-        )
-    )
     settled = settle(payment.pk, paid_at=paid_at, provider_txn_id=txn_id)
+    reopened = False
+    if not settled.newly_paid and settled.payment.status == PaymentStatus.CLOSED:
+        # Paid after we closed it (the payer kept the old QR): kept, but staff should look. The
+        # status is read here, under the transaction's lock, not from the caller's earlier read.
+        reopened = bool(
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CLOSED).update(
+                status=PaymentStatus.PENDING
+            )
+        )
+        settled = settle(payment.pk, paid_at=paid_at, provider_txn_id=txn_id)
     if not settled.newly_paid:
         return "already_paid", True, False
-    # Paid after we closed it (the payer kept the old QR): kept, but staff should look.
     return ("paid_after_close" if reopened else "paid"), True, reopened or bool(settled.to_prepayment_fen)
 
 

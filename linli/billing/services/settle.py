@@ -5,19 +5,25 @@ Money that can no longer go to its bill (the bill was paid at the counter or voi
 online order was open) is not refused — it was received — but credited to the house's
 prepayment, where the next bill takes it (or, for a payment without a house, held there until
 it is refunded).
+
+Its three hot statements (claim the payment, read its allocations, add to a bill) are hand-written
+SQL (linli.core.rawsql): a payment notification runs them inside a transaction that, on SQLite,
+holds the single write lock, and compiling them as querysets took most of that time. Their tests
+against the ORM's meaning are in billing/tests/test_settle_sql.py.
 """
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
-from linli.billing.models import DUE, Bill, HouseAccount, Payment, Receipt
+from linli.billing.models import DUE_SQL, Bill, HouseAccount, Payment, PaymentAllocation, Receipt
 from linli.billing.services import ledger
+from linli.core import rawsql
 from linli.core.events import publish
 from linli.registry.queries import household_user_ids
 
@@ -42,19 +48,18 @@ def money_account(channel: str) -> tuple[str, str]:
 
 def add_to_bill(bill_id: int, fen: int) -> bool:
     """Conditionally add a payment to a bill: never past what is owed, never to a void bill."""
-    return bool(
-        Bill.objects.filter(pk=bill_id, paid_fen__lte=DUE - fen)
-        .exclude(status=BillStatus.VOID)
-        .update(
-            paid_fen=F("paid_fen") + fen,
-            status=Case(
-                When(paid_fen__gte=DUE - fen, then=Value(BillStatus.PAID)),
-                default=Value(BillStatus.PARTLY_PAID),
-            ),
-            paid_at=timezone.now(),
-            version=F("version") + 1,
-        )
-    )
+    sql = f"""
+        UPDATE {rawsql.table(Bill)}
+        SET paid_fen = paid_fen + %s,
+            status = CASE WHEN paid_fen >= {DUE_SQL} - %s THEN %s ELSE %s END,
+            paid_at = %s, version = version + 1
+        WHERE id = %s AND paid_fen <= {DUE_SQL} - %s AND status <> %s
+    """
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [fen, fen, BillStatus.PAID, BillStatus.PARTLY_PAID, now, bill_id, fen, BillStatus.VOID]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
 
 
 def credit_prepayment(*, house_id: int | None, community_id: int, fen: int) -> None:
@@ -66,30 +71,50 @@ def credit_prepayment(*, house_id: int | None, community_id: int, fen: int) -> N
     HouseAccount.objects.filter(house_id=house_id).update(prepaid_fen=F("prepaid_fen") + fen)
 
 
-@transaction.atomic
+def _claim(payment_id: int, paid_at: datetime, provider_txn_id: str) -> Payment | None:
+    """Pending → paid, once (a conditional update), returning the payment as it now is — one
+    statement where the ORM needs an update and a read. None: someone else claimed it first."""
+    sql = f"""
+        UPDATE {rawsql.table(Payment)}
+        SET status = %s, paid_at = %s, provider_txn_id = %s, version = version + 1
+        WHERE id = %s AND status = %s
+        RETURNING {rawsql.columns(Payment)}
+    """
+    at = connection.ops.adapt_datetimefield_value(paid_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PaymentStatus.PAID, at, provider_txn_id, payment_id, PaymentStatus.PENDING])
+        rows = cursor.fetchall()
+    return rawsql.instance(Payment, rows[0]) if rows else None
+
+
+def _allocations(payment_id: int) -> list[tuple[int, int]]:
+    """(bill, fen) of a payment, by bill."""
+    sql = f"SELECT bill_id, amount_fen FROM {rawsql.table(PaymentAllocation)} WHERE payment_id = %s ORDER BY bill_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [payment_id])
+        return cursor.fetchall()
+
+
+# No savepoint: every caller lets an error end its own transaction (a savepoint is two more
+# statements inside the write lock).
+@transaction.atomic(savepoint=False)
 def settle(
     payment_id: int, *, paid_at: datetime | None = None, provider_txn_id: str = "", actor=None
 ) -> Settled:
     """Mark a pending payment paid, apply it to its bills and post it. Idempotent: the second
     caller finds it paid and changes nothing. The caller has checked the amount."""
-    paid_at = paid_at or timezone.now()
-    won = Payment.objects.filter(pk=payment_id, status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.PAID, paid_at=paid_at, provider_txn_id=provider_txn_id, version=F("version") + 1
-    )
-    payment = Payment.objects.get(pk=payment_id)
-    if not won:
-        return Settled(payment, newly_paid=False)
+    payment = _claim(payment_id, paid_at or timezone.now(), provider_txn_id)
+    if payment is None:
+        return Settled(Payment.objects.get(pk=payment_id), newly_paid=False)
 
     account, sub = money_account(payment.channel)
     legs = [ledger.debit(account, payment.amount_fen, sub=sub)]
     leftover = payment.amount_fen
     if payment.purpose == PaymentPurpose.BILLS:
-        for allocation in payment.allocations.order_by("bill_id"):
-            if add_to_bill(allocation.bill_id, allocation.amount_fen):
-                legs.append(
-                    ledger.credit(Account.RECEIVABLE, allocation.amount_fen, bill_id=allocation.bill_id)
-                )
-                leftover -= allocation.amount_fen
+        for bill_id, fen in _allocations(payment_id):
+            if add_to_bill(bill_id, fen):
+                legs.append(ledger.credit(Account.RECEIVABLE, fen, bill_id=bill_id))
+                leftover -= fen
     if leftover:
         credit_prepayment(house_id=payment.house_id, community_id=payment.community_id, fen=leftover)
         legs.append(ledger.credit(Account.PREPAYMENT, leftover, house_id=payment.house_id))
