@@ -69,6 +69,7 @@ class OrderStateOut(Schema):
     status: str
     channel: str
     paid_at: datetime | None
+    code_url: str = ""  # the QR to pay it by: for the one who placed it, while it is payable
 
 
 class PaymentOut(Schema):
@@ -173,7 +174,14 @@ def order_state(request, out_trade_no: str):
     payment = queries.my_order(request.user, out_trade_no[:32])
     if payment is None:
         raise NotFound()
-    return payment
+    return {
+        "out_trade_no": payment.out_trade_no,
+        "amount_fen": payment.amount_fen,
+        "status": payment.status,
+        "channel": payment.channel,
+        "paid_at": payment.paid_at,
+        "code_url": payment.code_url_for(request.user),
+    }
 
 
 @router.get("/my/payments", response=dict)

@@ -91,7 +91,7 @@ def _close_competing(bill_ids: list[int]) -> list[Payment]:
         ).distinct()
     )
     Payment.objects.filter(pk__in=[p.pk for p in stale], status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.CLOSED, version=F("version") + 1
+        status=PaymentStatus.CLOSED, code_url="", version=F("version") + 1
     )
     return stale
 
@@ -158,16 +158,19 @@ def do_create_order(
         notify_url=notify_url,
         client_ip=client_ip,
         payer_openid=payer_openid,
-        expires_at=payment.created_at + timedelta(minutes=settings.LINLI_PAY_ORDER_MINUTES),
+        expires_at=payment.expires_at,
     )
     try:
-        return Started(payment, provider.start(order))
+        start = provider.start(order)
     except ProviderUnavailable as error:
         log.warning("order %s not started at %s: %s", payment.out_trade_no, channel, error)
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
-            status=PaymentStatus.CLOSED
+            status=PaymentStatus.CLOSED, code_url=""
         )
         raise ServiceError("provider_unavailable", _("支付渠道暂时不可用，请稍后重试"), status=503) from error
+    if start.code_url:  # kept with the order: a lost session must not lose the way to pay it
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(code_url=start.code_url)
+    return Started(payment, start)
 
 
 # --- notifications ---------------------------------------------------------------------------
@@ -241,6 +244,7 @@ def _settle_reported(payment: Payment, txn_id: str, paid_at: datetime | None) ->
         )
     )
     settled = settle(payment.pk, paid_at=paid_at, provider_txn_id=txn_id)
+    Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PAID).exclude(code_url="").update(code_url="")
     if not settled.newly_paid:
         return "already_paid", True, False
     # Paid after we closed it (the payer kept the old QR): kept, but staff should look.
@@ -298,7 +302,7 @@ def query_pending_orders(now: datetime | None = None, limit: int = 200) -> dict[
                 counts["waiting"] += 1
                 continue
             counts["closed"] += Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
-                status=PaymentStatus.CLOSED, version=F("version") + 1
+                status=PaymentStatus.CLOSED, code_url="", version=F("version") + 1
             )
         else:
             counts["waiting"] += 1

@@ -26,7 +26,7 @@ from linli.core.shell.formatting import moment_label, yuan
 from linli.core.shell.tables import Cell, Column, Table, cells
 
 CHANNEL_LABELS = dict(Channel.choices)
-START_KEY = "billing_starts"  # the session keeps how each open order is paid (QR, page)
+START_KEY = "billing_starts"  # the session keeps the page an open order is paid on (the QR is the order's)
 
 
 def _channels() -> list[tuple[str, str]]:
@@ -35,7 +35,7 @@ def _channels() -> list[tuple[str, str]]:
 
 def _remember_start(request, no: str, start) -> None:
     starts = dict(list(request.session.get(START_KEY, {}).items())[-9:])
-    starts[no] = {"kind": start.kind, "code_url": start.code_url, "redirect_url": start.redirect_url}
+    starts[no] = {"redirect_url": start.redirect_url}
     request.session[START_KEY] = starts
 
 
@@ -110,7 +110,7 @@ def _my_order(request, no: str):
 def order(request, no: str):
     payment = _my_order(request, no)
     start = request.session.get(START_KEY, {}).get(payment.out_trade_no, {})
-    code_url = start.get("code_url", "")
+    code_url = payment.code_url_for(request.user)
     if payment.channel == Channel.SANDBOX and payment.status == PaymentStatus.PENDING:
         # Another phone can pay it too: the sandbox page's address as a QR, like a real one.
         code_url = request.build_absolute_uri(reverse("billing:sandbox_pay", args=[payment.out_trade_no]))
