@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StrictInt
@@ -51,6 +50,8 @@ class OrderIn(InputSchema):
     bills: list[Id] = []
     amount_fen: Fen | None = None
     openid: Text(64) = ""  # JSAPI inside WeChat
+    # Where the payer is: "qr" to scan, "wap" for a phone's browser; by the User-Agent if not given.
+    scene: Literal["qr", "wap"] | None = None
 
 
 class OrderOut(Schema):
@@ -152,7 +153,8 @@ def create_order(request, data: OrderIn):
         amount_fen=data.amount_fen,
         client_ip=request.META.get("REMOTE_ADDR", ""),
         payer_openid=data.openid,
-        notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[data.channel])),
+        scene=pay.scene_for(data.scene or "", request.headers.get("User-Agent", "")),
+        **pay.callback_urls(request.build_absolute_uri, data.channel),
     )
     p, s = started.payment, started.start
     return Status(

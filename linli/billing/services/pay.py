@@ -7,20 +7,30 @@ second delivery finds the first), its amount compared with the order's, and the 
 """
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.billing import providers
-from linli.billing.choices import ONLINE, BillStatus, PaymentPurpose, PaymentStatus
+from linli.billing.choices import ONLINE, BillStatus, Channel, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, Payment, PaymentAllocation, ProviderNotification
-from linli.billing.providers.base import BadNotification, Notice, Order, OrderStart, ProviderUnavailable
+from linli.billing.providers.base import (
+    SCENES,
+    BadNotification,
+    Notice,
+    Order,
+    OrderStart,
+    ProviderUnavailable,
+)
 from linli.billing.services.common import check_amount, provider_for
 from linli.billing.services.refunds import refund_notice
 from linli.billing.services.settle import new_trade_no, settle
@@ -32,12 +42,33 @@ from linli.registry.models import House
 log = logging.getLogger(__name__)
 
 QUERY_AFTER = timedelta(minutes=3)  # a notification normally arrives within seconds
+# A phone's browser: the default when the page does not say where the payer is.
+PHONE = re.compile(r"Mobi|Android|iPhone|iPod|HarmonyOS|AlipayClient")
 
 
 @dataclass(frozen=True)
 class Started:
     payment: Payment
     start: OrderStart
+
+
+def scene_for(asked: str, user_agent: str) -> str:
+    """Where the payer is (`SCENES`): what the page or client says; failing that, a phone's
+    browser is sent to the provider's mobile cashier and anything else shown a QR."""
+    if asked in SCENES:
+        return asked
+    return "wap" if PHONE.search(user_agent) else "qr"
+
+
+def callback_urls(absolute: Callable[[str], str], channel: str) -> dict[str, str]:
+    """Where the provider notifies (notify_url) and where its cashier sends the payer back
+    (return_url) or a payer who gives up (quit_url); `absolute` is the request's
+    build_absolute_uri."""
+    return {
+        "notify_url": absolute(reverse("api:billing_notify", args=[channel])),
+        "return_url": absolute(reverse("billing:alipay_return")),
+        "quit_url": absolute(reverse("billing:home")),
+    }
 
 
 def _own_house(actor: User, house_id: int) -> House:
@@ -106,7 +137,10 @@ def do_create_order(
     amount_fen: int | None = None,
     client_ip: str = "",
     payer_openid: str = "",
+    scene: str = "qr",
     notify_url: str = "",
+    return_url: str = "",
+    quit_url: str = "",
 ) -> Started:
     provider = provider_for(channel)
     with transaction.atomic():
@@ -159,6 +193,9 @@ def do_create_order(
         client_ip=client_ip,
         payer_openid=payer_openid,
         expires_at=payment.expires_at,
+        scene=scene,
+        return_url=return_url,
+        quit_url=quit_url,
     )
     try:
         start = provider.start(order)
@@ -261,6 +298,19 @@ def do_confirm_sandbox(*, actor: User, out_trade_no: str) -> Received:
     sandbox = provider_for("sandbox")
     headers, body = sandbox.pay(out_trade_no, payment.amount_fen)  # type: ignore[attr-defined]  # the sandbox's own
     return receive_notification("sandbox", headers, body)
+
+
+def verified_return(params: dict[str, str]) -> str:
+    """The order an Alipay payer comes back from (the cashier's redirect to return_url), once
+    Alipay's signature over the parameters verifies. Nothing is marked paid here: a return only
+    says the payer left the cashier, and its parameters travel through the payer's browser;
+    the asynchronous notification or the order query settle the order."""
+    alipay = provider_for(Channel.ALIPAY)
+    try:
+        return alipay.verify_return(params)  # type: ignore[attr-defined]  # Alipay's own
+    except BadNotification as error:
+        log.warning("refused an alipay return: %s", error)
+        raise ServiceError("bad_return", _("无法确认支付结果，请以订单状态为准")) from error
 
 
 # --- the fallback: ask the provider ----------------------------------------------------------

@@ -33,6 +33,10 @@ def _channels() -> list[tuple[str, str]]:
     return [(c, CHANNEL_LABELS[c]) for c in providers.enabled()]
 
 
+def _scene(request, asked: str) -> str:
+    return pay.scene_for(asked, request.headers.get("User-Agent", ""))
+
+
 def _remember_start(request, no: str, start) -> None:
     starts = dict(list(request.session.get(START_KEY, {}).items())[-9:])
     starts[no] = {"redirect_url": start.redirect_url}
@@ -48,7 +52,13 @@ def home(request):
     return render(
         request,
         "billing/pay_home.html",
-        {"houses": houses, "channels": _channels(), "back": nav.entrance("home"), "tab": "services"},
+        {
+            "houses": houses,
+            "channels": _channels(),
+            "scene": _scene(request, request.GET.get("scene", "")),
+            "back": nav.entrance("home"),
+            "tab": "services",
+        },
     )
 
 
@@ -78,7 +88,8 @@ def start_payment(request):
             bill_ids=bill_ids,
             amount_fen=amount,
             client_ip=request.META.get("REMOTE_ADDR", ""),
-            notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[channel])),
+            scene=_scene(request, request.POST.get("scene", "")),
+            **pay.callback_urls(request.build_absolute_uri, channel),
         )
     except ServiceError as exc:
         if exc.status == 404:
@@ -86,6 +97,8 @@ def start_payment(request):
         messages.error(request, exc.message)
         return redirect("billing:prepay" if purpose == PaymentPurpose.PREPAY else "billing:home")
     _remember_start(request, started.payment.out_trade_no, started.start)
+    if started.start.kind == "wap":  # a phone goes straight to the provider's cashier
+        return redirect(started.start.redirect_url)
     return redirect("billing:order", started.payment.out_trade_no)
 
 
@@ -95,7 +108,12 @@ def prepay(request):
     return render(
         request,
         "billing/pay_prepay.html",
-        {"houses": houses, "channels": _channels(), "back": reverse("billing:home")},
+        {
+            "houses": houses,
+            "channels": _channels(),
+            "scene": _scene(request, request.GET.get("scene", "")),
+            "back": reverse("billing:home"),
+        },
     )
 
 
@@ -128,6 +146,18 @@ def order(request, no: str):
 def order_status(request, no: str):
     """The live part of the order page (htmx: on load, on `billing.paid`, and every few seconds)."""
     return render(request, "billing/pay_order_status.html", {"payment": _my_order(request, no)})
+
+
+@resident_view
+def alipay_return(request):
+    """Where Alipay's cashier sends the payer back: to their order page, which turns to 支付成功
+    once the notification (or the order query) has settled it — never because of this visit."""
+    try:
+        no = pay.verified_return(request.GET.dict())
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:home")
+    return redirect("billing:order", _my_order(request, no).out_trade_no)
 
 
 @resident_view
