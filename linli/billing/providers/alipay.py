@@ -177,19 +177,25 @@ class Alipay:
         except (UnicodeDecodeError, ValueError) as error:
             raise BadNotification("bad_body") from error
         self._verified(params)
+        if not params.get("notify_id"):  # it is what a replay is recognised by
+            raise BadNotification("bad_body")
         try:
             amount = fen_of(params.get("total_amount", "0"))
         except ValueError as error:
             raise BadNotification("bad_amount") from error
+        try:
+            paid_at = _china_time(params.get("gmt_payment"))
+        except ValueError as error:
+            raise BadNotification("bad_body") from error
         raw = {k: v for k, v in params.items() if k != "sign"}
         return Notice(
-            notification_id=params.get("notify_id", ""),
+            notification_id=params["notify_id"],
             out_trade_no=params.get("out_trade_no", ""),
             provider_txn_id=params.get("trade_no", ""),
             amount_fen=amount,
             # A refund also notifies (refund_fee set, TRADE_SUCCESS or TRADE_CLOSED): not a payment.
             paid=params.get("trade_status") in PAID_STATES and not params.get("refund_fee"),
-            paid_at=_china_time(params.get("gmt_payment")),
+            paid_at=paid_at,
             raw=json.dumps(raw, ensure_ascii=False),
             out_refund_no=params.get("out_biz_no", ""),
             refund_status="done" if params.get("refund_fee") else "",

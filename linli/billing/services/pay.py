@@ -29,6 +29,7 @@ from linli.billing.providers.base import (
     Notice,
     Order,
     OrderStart,
+    Provider,
     ProviderUnavailable,
 )
 from linli.billing.services.common import check_amount, provider_for
@@ -42,6 +43,8 @@ from linli.registry.models import House
 log = logging.getLogger(__name__)
 
 QUERY_AFTER = timedelta(minutes=3)  # a notification normally arrives within seconds
+TXN_ID_LENGTH = Payment._meta.get_field("provider_txn_id").max_length or 0
+NOTIFICATION_ID_LENGTH = ProviderNotification._meta.get_field("notification_id").max_length or 0
 # A phone's browser: the default when the page does not say where the payer is.
 PHONE = re.compile(r"Mobi|Android|iPhone|iPod|HarmonyOS|AlipayClient")
 
@@ -222,13 +225,28 @@ class Received:
 def _record(provider: str, notice: Notice | None, *, verified: bool, outcome: str, flagged: bool, body: str):
     return ProviderNotification.objects.create(
         provider=provider,
-        notification_id=(notice.notification_id if notice else "")[:80],
+        notification_id=notice.notification_id if notice else "",
         out_trade_no=(notice.out_trade_no if notice else "")[:32],
         verified=verified,
         outcome=outcome,
         flagged=flagged,
-        body=body[:4000],
+        body=body[:4000].replace("\x00", ""),  # PostgreSQL's text holds no NUL
     )
+
+
+def _verified(provider: Provider, headers: dict[str, str], body: bytes) -> Notice:
+    """The provider's verifier, then what no provider sends however it is signed: a NUL, which
+    our columns cannot hold, or ids longer than they keep (a cut notification id would make
+    two notifications one)."""
+    notice = provider.verify_notification(headers, body)
+    texts = (notice.notification_id, notice.out_trade_no, notice.provider_txn_id, notice.out_refund_no)
+    if (
+        any("\x00" in text for text in texts)
+        or len(notice.notification_id) > NOTIFICATION_ID_LENGTH
+        or len(notice.provider_txn_id) > TXN_ID_LENGTH
+    ):
+        raise BadNotification("bad_body")
+    return notice
 
 
 def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> Received:
@@ -236,7 +254,7 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
     sends: the answer says whether it should send it again."""
     provider = provider_for(channel)
     try:
-        notice = provider.verify_notification(headers, body)
+        notice = _verified(provider, headers, body)
     except BadNotification as error:
         reason = error.args[0] if error.args else "bad_notification"
         _record(
@@ -253,7 +271,7 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
             _record(channel, notice, verified=True, outcome=outcome, flagged=flagged, body=notice.raw)
     except IntegrityError:
         if not ProviderNotification.objects.filter(
-            provider=channel, notification_id=notice.notification_id[:80], verified=True
+            provider=channel, notification_id=notice.notification_id, verified=True
         ).exists():
             raise
         return Received("duplicate", ok=True)
