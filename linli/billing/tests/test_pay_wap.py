@@ -96,8 +96,11 @@ def test_a_phone_pays_through_the_cashier_and_only_the_notification_marks_it_pai
 ):
     bill = make_bill(world.house, 22375)
     phone = browser(world.owner)
-    page = phone.get("/billing/", HTTP_USER_AGENT=IPHONE).content.decode()
-    assert 'name="scene" value="wap"' in page
+    shown = phone.get("/billing/", HTTP_USER_AGENT=IPHONE)
+    assert 'name="scene" value="wap"' in shown.content.decode()
+    # The browser follows the form's redirect only to an origin the page's form-action allows.
+    for page in (shown, phone.get("/billing/prepay/")):
+        assert "form-action https://openapi.alipay.com 'self'" in page["Content-Security-Policy"]
     r = phone.post(
         "/billing/pay/", {"house": world.house.pk, "bill": [bill.pk], "channel": "alipay", "scene": "wap"}
     )
@@ -135,6 +138,12 @@ def test_a_forged_return_is_refused_and_another_households_order_is_not_found(
     genuine = cashier_pays(alipay_server, go).removeprefix("http://testserver")
     assert browser(world.neighbour).get(genuine).status_code == 404
     assert Payment.objects.get().status == PaymentStatus.PENDING
+
+
+def test_without_alipay_the_pay_pages_keep_the_sites_policy(world, browser, settings):
+    assert browser(world.owner).get("/billing/")["Content-Security-Policy"] == (
+        settings.LINLI_CONTENT_SECURITY_POLICY
+    )
 
 
 @pytest.mark.parametrize(
