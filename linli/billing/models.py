@@ -227,7 +227,8 @@ class Bill(Timestamped):
             models.Index(fields=["building", "status"]),
         ]
         constraints = [
-            # A second run of the same period creates nothing: one live bill per house, item, period.
+            # One live bill per house, item and first day: a run's bill per payer starts on that
+            # payer's first day (services/runs.py); a second run is refused by billing_run_posted_once.
             models.UniqueConstraint(
                 fields=["house", "fee_item", "period_start"],
                 condition=~Q(status="void"),
@@ -389,6 +390,16 @@ class Refund(Timestamped):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # A deposit (装修押金) given back: finishing it takes the money out of the deposit held for
+    # this bill (Dr deposits), and the bill stays paid; a failed one holds the deposit again.
+    deposit_bill = models.ForeignKey(
+        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="deposit_refunds"
+    )
+    # Money handed back at the counter (cash, card, transfer) counts in the close (日结) of whoever
+    # handed it back (`decided_by`): that desk expects that much less in that channel.
+    desk_close = models.ForeignKey(
+        "billing.CashDeskClose", null=True, blank=True, on_delete=models.SET_NULL, related_name="refunds"
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(

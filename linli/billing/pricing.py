@@ -20,6 +20,11 @@ Rules (docs/billing.md repeats them for staff; each bill's `lines` show them to 
   from entry, per started period; the periods are counted on the calendar day (local time) on
   which they start, and each day's charge is capped at the daily cap; a stay over several days
   is the sum of its days.
+- **Who pays, day by day** (`payer_segments`): on each day the owner is the first owning
+  occupancy that covers it, and the payer is the first lease covering it whose tenant pays the
+  fees, or else the owner. A day nobody owns has no payer, lease or not. The period is cut where
+  the payer changes, so a sale on the 15th makes two stretches: the seller's 1st–14th and the
+  buyer's 15th to the end.
 """
 
 import calendar
@@ -88,6 +93,54 @@ def cycle_end(start: date, months: int) -> date:
     index = start.year * 12 + start.month - 1 + months - 1
     year, month = divmod(index, 12)
     return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days one person holds a house, as owner or as a tenant who pays the fees: `first` to
+    `last` inclusive, `last` None while it lasts."""
+
+    person_id: int
+    first: date
+    last: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day and (self.last is None or day <= self.last)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Consecutive days with one payer, `first` to `last` inclusive; `payer_id` None: nobody
+    owned the house on them."""
+
+    payer_id: int | None
+    first: date
+    last: date
+
+
+def payer_segments(
+    start: date, end: date, owners: Sequence[Span], tenants: Sequence[Span] = ()
+) -> list[Segment]:
+    """[start, end] cut where who pays changes (the rule is in the module docstring); `owners` and
+    `tenants` come in occupancy order, the first that covers a day decides it."""
+    after = end + timedelta(days=1)
+    cuts = {start, after}
+    for span in (*owners, *tenants):
+        cuts.add(span.first)
+        if span.last is not None:
+            cuts.add(span.last + timedelta(days=1))
+    segments: list[Segment] = []
+    # Between two cuts nobody's span begins or ends, so the stretch's first day decides it all.
+    for first, next_cut in pairwise(sorted(cut for cut in cuts if start <= cut <= after)):
+        owner = next((span for span in owners if span.covers(first)), None)
+        tenant = next((span for span in tenants if span.covers(first)), None)
+        payer = None if owner is None else (tenant or owner).person_id
+        last = next_cut - timedelta(days=1)
+        if segments and segments[-1].payer_id == payer:
+            segments[-1] = Segment(payer, segments[-1].first, last)
+        else:
+            segments.append(Segment(payer, first, last))
+    return segments
 
 
 @dataclass(frozen=True)

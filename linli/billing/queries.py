@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from linli.billing.choices import COUNTER, BillStatus, FeeKind, PaymentStatus
+from linli.billing.choices import COUNTER, BillStatus, FeeKind, PaymentStatus, RefundStatus
 from linli.billing.models import (
     DUE,
     OPEN,
@@ -211,6 +211,21 @@ def unclosed_counter_payments(user, community_id: int, day: date) -> QuerySet[Pa
         status=PaymentStatus.PAID,
         desk_close__isnull=True,
         paid_at__lte=until,
+    )
+
+
+def unclosed_counter_refunds(user, community_id: int, day: date) -> QuerySet[Refund]:
+    """What this staff member handed back at the counter up to the end of `day` and has not
+    closed yet: refunds of cash, card or transfer payments they finished (the approver hands the
+    money back; a deposit refund is its manager's), wherever the payment was taken."""
+    until = timezone.make_aware(datetime.combine(day, time.max))
+    return Refund.objects.filter(
+        community_id=community_id,
+        decided_by=user,
+        payment__channel__in=COUNTER,
+        status=RefundStatus.DONE,
+        desk_close__isnull=True,
+        done_at__lte=until,
     )
 
 

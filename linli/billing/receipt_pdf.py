@@ -2,8 +2,8 @@
 
 Chinese text uses reportlab's built-in CID font STSong-Light (Adobe-GB1): the PDF names the font
 and the reader supplies the glyphs, so no font file ships with linli and none is downloaded.
-Numbers, the receipt number and the verification code are in Courier, so they stay legible and
-searchable in any reader. The QR code is drawn as vector squares from segno's matrix: sharp at
+Numbers, amounts (¥1,234.50, as every page writes them), the receipt number and the verification
+code are in Courier, so they stay legible and searchable in any reader. The QR code is drawn as vector squares from segno's matrix: sharp at
 any zoom and on any printer, and no image library involved.
 """
 
@@ -19,7 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from linli.billing.services.receipts import ReceiptView, yuan_text
+from linli.billing.services.receipts import ReceiptView
+from linli.core.shell.formatting import yuan
 
 CJK = "STSong-Light"
 MONO = "Courier"
@@ -86,17 +87,21 @@ def render(view: ReceiptView, verify_url: str) -> bytes:
         pdf.drawString(left, y, line.item)
         pdf.setFont(MONO, 9)
         pdf.drawString(left + 40 * mm, y, _period(line))
-        pdf.setFont(CJK, 10)
-        pdf.drawRightString(right, y, yuan_text(line.amount_fen))
+        pdf.setFont(MONO, 10)
+        pdf.drawRightString(right, y, yuan(line.amount_fen))
         y -= 6 * mm
     pdf.line(left, y + 4 * mm, right, y + 4 * mm)
     pdf.setFont(CJK, 12)
     pdf.drawString(left, y - 1 * mm, _("合计"))
-    pdf.drawRightString(right, y - 1 * mm, yuan_text(view.total_fen))
+    pdf.setFont(MONO, 12)
+    pdf.drawRightString(right, y - 1 * mm, yuan(view.total_fen))
     y -= 8 * mm
     if view.refunded_fen:
+        refunded = yuan(view.refunded_fen)
+        pdf.setFont(MONO, 10)
+        pdf.drawRightString(right, y, refunded)
         pdf.setFont(CJK, 10)
-        pdf.drawRightString(right, y, _("已退款 %(amount)s") % {"amount": yuan_text(view.refunded_fen)})
+        pdf.drawRightString(right - pdf.stringWidth(refunded, MONO, 10) - 2 * mm, y, _("已退款"))
         y -= 6 * mm
 
     size = 32 * mm

@@ -1,8 +1,29 @@
 """Shapes the billing API shares across its areas."""
 
 from datetime import date
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import WithJsonSchema
+
+from linli.billing.services import amounts
+
+
+def Fen(*, allow_zero: bool = False) -> Any:
+    """An amount of money in fen from a client: a JSON integer or a string of digits. Passed on
+    as sent: the service reads it with `amounts.fen`, so 12.5, -1, true or "abc" get
+    `invalid_amount` and the message a page shows for the same mistake, not a generic 422."""
+    published = {
+        "anyOf": [
+            {"type": "integer", "minimum": 0 if allow_zero else 1, "maximum": amounts.MAX_FEN},
+            {
+                "type": "string",
+                "pattern": f"^[0-9]{{1,{amounts.FEN_DIGITS}}}$",
+                "maxLength": amounts.FEN_DIGITS,
+            },
+        ]
+    }
+    return Annotated[Any, WithJsonSchema(published)]
 
 
 class BillOut(Schema):

@@ -25,6 +25,7 @@ from linli.registry.models import (
     Unit,
     Vehicle,
 )
+from linli.registry.sql import active_occupancy
 
 
 def natural(field: str) -> list:
@@ -75,21 +76,21 @@ def households(house_ids) -> list[House]:
     if not house_ids:
         return []
     today = timezone.localdate()
+    active, days = active_occupancy("o")
     sql = f"""
         SELECT {rawsql.columns(House, "h")}, {rawsql.columns(Building, "b")}, {rawsql.columns(Unit, "u")},
                {rawsql.columns(Occupancy, "o")}, {rawsql.columns(Person, "p")}
         FROM {rawsql.table(House)} h
         JOIN {rawsql.table(Building)} b ON b.id = h.building_id
         JOIN {rawsql.table(Unit)} u ON u.id = h.unit_id
-        LEFT JOIN {rawsql.table(Occupancy)} o ON o.house_id = h.id AND o.ended_at IS NULL
-             AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
+        LEFT JOIN {rawsql.table(Occupancy)} o ON o.house_id = h.id AND {active}
         LEFT JOIN {rawsql.table(Person)} p ON p.id = o.person_id
         WHERE h.id IN ({", ".join(["%s"] * len(house_ids))})
         ORDER BY LENGTH(b.name), b.name, LENGTH(u.name), u.name, h.floor, LENGTH(h.number), h.number,
                  h.id, o.relation, o.id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, today, *house_ids])
+        cursor.execute(sql, [*([today] * days), *house_ids])
         rows = cursor.fetchall()
     ends = list(itertools.accumulate(rawsql.width(m) for m in (House, Building, Unit, Occupancy, Person)))
     found: dict[int, House] = {}
@@ -400,18 +401,18 @@ def property_contact(user) -> str:
 def residency_of(user, today) -> Residency:
     """The user's people in the registry and the houses (and their communities) they live in
     today: one query in hand-written SQL (linli.core.rawsql), as every request of a signed-in
-    user asks it first. `Occupancy.objects.active` is the same rule in the ORM."""
+    user asks it first."""
+    active, days = active_occupancy("o")
     sql = f"""
         SELECT p.id, o.house_id, b.community_id
         FROM {rawsql.table(Person)} p
-        LEFT JOIN {rawsql.table(Occupancy)} o ON o.person_id = p.id AND o.ended_at IS NULL
-             AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)
+        LEFT JOIN {rawsql.table(Occupancy)} o ON o.person_id = p.id AND {active}
         LEFT JOIN {rawsql.table(House)} h ON h.id = o.house_id
         LEFT JOIN {rawsql.table(Building)} b ON b.id = h.building_id
         WHERE p.user_id = %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [today, today, user.pk])
+        cursor.execute(sql, [*([today] * days), user.pk])
         rows = cursor.fetchall()
     people, houses, communities = set(), set(), set()
     for person_id, house_id, community_id in rows:

@@ -23,17 +23,18 @@ from linli.access.rights import VISITOR_ROLES
 from linli.core.models import Membership
 from linli.core.rawsql import table
 from linli.registry.models import Occupancy, Person
+from linli.registry.sql import active_occupancy
 
 
 @lru_cache(maxsize=16)
-def _grants_sql(people: int) -> str:
+def _grants_sql(people: int) -> tuple[str, int]:
+    """The grants query for this many people, and how many `today` parameters it takes first."""
     zone_points = connection.ops.quote_name(Zone.points.through._meta.db_table)
     marks = ", ".join(["%s"] * people)
-    return f"""
+    lives_there, days = active_occupancy("o")
+    sql = f"""
         SELECT g.person_id, p.name, g.source, g.valid_from, g.valid_until, g.schedule,
-               EXISTS (SELECT 1 FROM {table(Occupancy)} o
-                       WHERE o.id = g.source_id AND o.ended_at IS NULL AND o.valid_from <= %s
-                         AND (o.valid_to IS NULL OR o.valid_to >= %s)),
+               EXISTS (SELECT 1 FROM {table(Occupancy)} o WHERE o.id = g.source_id AND {lives_there}),
                EXISTS (SELECT 1 FROM {table(Membership)} m
                        WHERE m.id = g.source_id AND (m.valid_until IS NULL OR m.valid_until >= %s))
         FROM {table(Grant)} g
@@ -41,6 +42,7 @@ def _grants_sql(people: int) -> str:
         JOIN {table(Person)} p ON p.id = g.person_id
         WHERE g.person_id IN ({marks}) AND g.revoked_at IS NULL AND zp.accesspoint_id = %s
     """
+    return sql, days + 1
 
 
 @lru_cache(maxsize=1)
@@ -49,18 +51,18 @@ def pass_source_live_sql() -> tuple[str, int]:
     its house, or (no host) its issuer still holds a visitor-registering role or is an active
     operator. Returns the condition and how many `today` parameters it takes."""
     roles = ", ".join(f"'{role}'" for role in VISITOR_ROLES)  # our own constants, not input
+    lives_there, days = active_occupancy("o")
     condition = f"""(
         (vp.host_id IS NOT NULL AND EXISTS (
             SELECT 1 FROM {table(Occupancy)} o
-            WHERE o.person_id = vp.host_id AND o.house_id = vp.house_id AND o.ended_at IS NULL
-              AND o.valid_from <= %s AND (o.valid_to IS NULL OR o.valid_to >= %s)))
+            WHERE o.person_id = vp.host_id AND o.house_id = vp.house_id AND {lives_there}))
         OR (vp.host_id IS NULL AND (
             EXISTS (SELECT 1 FROM {table(Membership)} m
                     WHERE m.user_id = vp.created_by_id AND m.community_id = vp.community_id
                       AND m.role IN ({roles}) AND (m.valid_until IS NULL OR m.valid_until >= %s))
             OR EXISTS (SELECT 1 FROM {table(get_user_model())} u
                        WHERE u.id = vp.created_by_id AND u.is_active AND u.is_operator))))"""
-    return condition, 3
+    return condition, days + 1
 
 
 @lru_cache(maxsize=1)
@@ -113,9 +115,10 @@ def _json(value):
 def grant_rows(person_ids: list[int], point_id: int, today: date) -> list[tuple]:
     """(person_id, name, source, valid_from, valid_until, schedule, occupancy_ok, membership_ok)
     for the live (unrevoked) grants of these people that reach the point."""
+    sql, days = _grants_sql(len(person_ids))
     day = connection.ops.adapt_datefield_value(today)
     with connection.cursor() as cursor:
-        cursor.execute(_grants_sql(len(person_ids)), [day, day, day, *person_ids, point_id])
+        cursor.execute(sql, [*([day] * days), *person_ids, point_id])
         rows = cursor.fetchall()
     return [
         (p, n, s, _aware(f), _aware(u), _json(sch), bool(o), bool(m)) for p, n, s, f, u, sch, o, m in rows

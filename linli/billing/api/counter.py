@@ -3,19 +3,18 @@ receipts; the statement and reports (arrears, collection rate). Thin: validate a
 read through queries, write through services."""
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER
-from linli.billing.schemas import BillOut, bill_out
+from linli.billing.schemas import BillOut, Fen, bill_out
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
@@ -31,11 +30,6 @@ from linli.registry.models import House
 
 router = Router(tags=["billing-counter"])
 
-# An amount as a JSON number: whole fen expected, but a fractional or negative one reaches the
-# service, which refuses it with its own code (`fractional_fen`, `invalid_amount`).
-Amount = Annotated[
-    Decimal, Field(max_digits=20, decimal_places=6), WithJsonSchema({"type": "number", "maximum": 1e12})
-]
 IdempotencyKey = Text(64, min_length=8, pattern=r"^[A-Za-z0-9_-]+$")
 CounterChannel = Literal[tuple(str(c) for c in COUNTER)]  # type: ignore[valid-type]
 
@@ -109,7 +103,7 @@ def counter_house(request, house_id: int):
 
 class CounterPaymentIn(InputSchema):
     channel: CounterChannel
-    amount_fen: Amount
+    amount_fen: Fen()
     idempotency_key: IdempotencyKey
     purpose: Literal["bills", "prepay"] = "bills"
     bill_ids: list[Id] = Field(default_factory=list, max_length=100)
@@ -185,9 +179,9 @@ def take_payment(request, house_id: int, data: CounterPaymentIn):
 
 
 class Counted(InputSchema):
-    cash: Amount = Decimal(0)
-    card: Amount = Decimal(0)
-    transfer: Amount = Decimal(0)
+    cash: Fen(allow_zero=True) = 0
+    card: Fen(allow_zero=True) = 0
+    transfer: Fen(allow_zero=True) = 0
 
 
 class DeskCloseIn(InputSchema):
@@ -205,6 +199,7 @@ class DeskCloseOut(Schema):
     difference_fen: int
     note: str
     payments: int
+    refunds: int
 
 
 class DeskQuery(InputSchema):
@@ -214,19 +209,27 @@ class DeskQuery(InputSchema):
 
 class ExpectedOut(Schema):
     day: date
-    expected: dict
+    expected: dict  # per channel: taken − handed back
+    handed_back: dict  # per channel: the refunds paid out of this desk
     payments: int
+    refunds: int
 
 
 @router.get("/desk/expected", response=ExpectedOut)
 def desk_expected(request, filters: Query[DeskQuery]):
     staff_community(request, filters.community, Action.BILLING_COLLECT)
     day = filters.day or timezone.localdate()
-    payments = queries.unclosed_counter_payments(request.user, filters.community, day)
-    return {"day": day, "expected": services.expected_by_channel(payments), "payments": payments.count()}
+    totals = services.desk_totals(request.user, filters.community, day)
+    return {
+        "day": day,
+        "expected": totals.expected,
+        "handed_back": totals.handed_back,
+        "payments": len(totals.payment_ids),
+        "refunds": len(totals.refund_ids),
+    }
 
 
-def _close_out(close, count: int | None = None) -> dict:
+def _close_out(close, count: int | None = None, refunds: int | None = None) -> dict:
     return {
         "id": close.pk,
         "staff": str(close.staff),
@@ -236,6 +239,7 @@ def _close_out(close, count: int | None = None) -> dict:
         "difference_fen": close.difference_fen,
         "note": close.note,
         "payments": close.payments.count() if count is None else count,
+        "refunds": close.refunds.count() if refunds is None else refunds,
     }
 
 
@@ -263,10 +267,10 @@ def list_closes(request, filters: Query[ClosesQuery]):
     rows = (
         queries.desk_closes(request.user, filters.community)
         .select_related("staff")
-        .annotate(n=Count("payments"))
+        .annotate(n=Count("payments", distinct=True), n_refunds=Count("refunds", distinct=True))
         .order_by("-day", "-id")[: filters.limit]
     )
-    return [_close_out(c, c.n) for c in rows]
+    return [_close_out(c, c.n, c.n_refunds) for c in rows]
 
 
 # --- receipts -------------------------------------------------------------------------------------

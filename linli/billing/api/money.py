@@ -3,15 +3,14 @@ resident's own prepaid balance and house ledger. Thin: reads through queries, wr
 services."""
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
-from pydantic import WithJsonSchema
+from ninja import Query, Router, Schema, Status
 
 from linli.billing import queries
 from linli.billing.choices import ApprovalStatus
 from linli.billing.models import Bill, FeeItem, Refund, Waiver
+from linli.billing.schemas import Fen
 from linli.billing.services import charges, late_fees, prepayment, waivers
 from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
@@ -21,17 +20,9 @@ from linli.core.schemas import PageQuery
 
 router = Router(tags=["billing-money"])
 
-# An amount typed by a person; whole, non-negative fen is checked by the service (invalid_amount),
-# so that 12.5 or -1 get the stable code rather than a type error.
-Amount = Annotated[
-    Decimal,
-    Field(max_digits=20, allow_inf_nan=False),
-    WithJsonSchema({"type": "number", "minimum": -(10**15), "maximum": 10**15}),
-]
-
 
 class WaiverIn(InputSchema):
-    amount_fen: Amount
+    amount_fen: Fen()
     reason: column(Waiver, "reason")
 
 
@@ -43,12 +34,12 @@ class PolicyIn(InputSchema):
 class ChargeIn(InputSchema):
     fee_item_id: Id
     note: Text(200)
-    amount_fen: Amount | None = None
+    amount_fen: Fen() | None = None
 
 
 class DepositRefundIn(InputSchema):
-    refund_fen: Amount
-    deduct_fen: Amount = Decimal(0)
+    refund_fen: Fen(allow_zero=True)
+    deduct_fen: Fen(allow_zero=True) = 0
     reason: column(Refund, "reason") = ""
 
 

@@ -9,17 +9,16 @@
 """
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field, StrictInt
 
 from linli.billing import queries
 from linli.billing.choices import PaymentPurpose
-from linli.billing.schemas import BillOut, bill_out
+from linli.billing.schemas import BillOut, Fen, bill_out
 from linli.billing.services import pay, reconcile, refunds
 from linli.core.errors import NotFound
 from linli.core.http import community_for
@@ -29,9 +28,6 @@ from linli.core.schema_types import Date, Id, InputSchema, Text
 from linli.core.schemas import PageQuery
 
 router = Router(tags=["billing-pay"])
-
-# Money typed by a user: whole fen only, as a JSON integer ("12" or 12.5 are refused, not read).
-Fen = Annotated[StrictInt, Field(ge=1, le=100_000_000)]
 
 Channel = Literal["wechat", "alipay", "sandbox"]
 Provider = Literal["wechat", "alipay", "sandbox"]
@@ -49,7 +45,7 @@ class OrderIn(InputSchema):
     channel: Channel
     purpose: Literal["bills", "prepay"] = "bills"
     bills: list[Id] = []
-    amount_fen: Fen | None = None
+    amount_fen: Fen() | None = None
     openid: Text(64) = ""  # JSAPI inside WeChat
     # Where the payer is: "qr" to scan, "wap" for a phone's browser; by the User-Agent if not given.
     scene: Literal["qr", "wap"] | None = None
@@ -88,7 +84,7 @@ class PaymentOut(Schema):
 
 class RefundIn(InputSchema):
     payment: Id
-    amount_fen: Fen
+    amount_fen: Fen()
     reason: Text(200, min_length=1)
 
 

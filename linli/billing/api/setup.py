@@ -10,6 +10,7 @@ from pydantic import WithJsonSchema
 
 from linli.billing import queries
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, MeterReading
+from linli.billing.schemas import Fen
 from linli.billing.services import readings, runs, setup
 from linli.core.http import community_for, get_or_404
 from linli.core.roles import Action
@@ -20,8 +21,8 @@ from linli.registry.io.reader import check_size
 
 router = Router(tags=["billing setup"])
 
-# Amounts and prices arrive as numbers; the services refuse negatives and fractions of a fen with
-# stable codes (invalid_amount, invalid_price), so they are not cut short at the edge.
+# Prices and readings arrive as numbers; the services refuse negatives and too many decimals with
+# stable codes (invalid_price, …), so they are not cut short at the edge. Amounts are `Fen`.
 LIMIT = 10**14
 Number = Annotated[
     Decimal,
@@ -65,7 +66,7 @@ class StandardIn(InputSchema):
     tiers: Tiers = []
     free_minutes: Int(0, 24 * 60) = 0
     period_minutes: Int(1, 24 * 60) = 60
-    daily_cap_fen: Number | None = None
+    daily_cap_fen: Fen(allow_zero=True) | None = None
     basis: Text(2000, multiline=True) = ""
 
 
@@ -76,7 +77,7 @@ class StandardPatch(InputSchema):
     tiers: Tiers = optional()
     free_minutes: Int(0, 24 * 60) = optional()
     period_minutes: Int(1, 24 * 60) = optional()
-    daily_cap_fen: Number | None = optional()
+    daily_cap_fen: Fen(allow_zero=True) | None = optional()
     basis: Text(2000, multiline=True) = optional()
 
 
@@ -117,7 +118,7 @@ class ReadingOut(Schema):
 
 class RunIn(InputSchema):
     period_start: Date
-    total_fen: Number | None = None  # shared-area items: the period's total to allocate
+    total_fen: Fen(allow_zero=True) | None = None  # shared-area items: the period's total to allocate
 
 
 class SkippedOut(Schema):
@@ -137,13 +138,21 @@ class RunOut(Schema):
     posted_at: datetime | None
 
 
+class UnownedOut(Schema):
+    house_id: int
+    label: str
+    first: date
+    last: date
+
+
 class PreviewOut(Schema):
     run: RunOut
     bill_count: int
     total_fen: int
     samples: list[dict]
     skipped: list[SkippedOut]
-    without_payer: list[str]
+    without_payer: list[str]  # houses billed without a payer (a metered, shared-area or fixed fee)
+    unowned: list[UnownedOut]  # days nobody owned: a daily fee (property, monthly parking) bills none
 
 
 class VoidIn(InputSchema):
@@ -169,7 +178,8 @@ class BillOut(Schema):
 class VoidOut(Schema):
     bill: BillOut
     to_prepayment_fen: int
-    reissued: BillOut | None
+    reissued: BillOut | None  # the bill that replaces it: the first of reissued_bills
+    reissued_bills: list[BillOut]  # one per payer of the voided bill's days, in day order
 
 
 class ParkingOut(Schema):
@@ -192,6 +202,7 @@ def _preview_out(preview: runs.Preview) -> dict:
         "samples": computed.samples(),
         "skipped": computed.skipped,
         "without_payer": computed.without_payer,
+        "unowned": computed.unowned,
     }
 
 
@@ -315,7 +326,12 @@ def void_bill(request, bill_id: int, data: VoidIn):
     """Void with a reason (and re-issue); what was paid moves to the house's prepayment."""
     bill = get_or_404(queries.bills_to_correct(request.user), pk=bill_id)
     voided = runs.do_void_bill(actor=request.user, bill=bill, **data.dict())
-    return {"bill": voided.bill, "to_prepayment_fen": voided.to_prepayment_fen, "reissued": voided.reissued}
+    return {
+        "bill": voided.bill,
+        "to_prepayment_fen": voided.to_prepayment_fen,
+        "reissued": voided.reissued[0] if voided.reissued else None,
+        "reissued_bills": voided.reissued,
+    }
 
 
 @router.post("/fee-items/{fee_item_id}/bill-parking", response=ParkingOut)

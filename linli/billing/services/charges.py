@@ -4,8 +4,10 @@ refund of a deposit, in full or with deductions that become revenue.
 A deposit bill is paid like any bill; what it still holds is `paid_fen − deposit_released_fen`,
 and a refund or deduction raises `deposit_released_fen` by a conditional update, so two clerks
 refunding at once never return the same fen. The money goes back through the channel it came
-in: counter channels at once (cash out of the drawer, a bank transfer), online channels through
-the provider by `refund_online`, the seam the payment providers plug into.
+in, as a `Refund` naming the deposit bill (refunds.py finishes it: Dr deposits, the bill stays
+paid): counter channels at once (cash out of the drawer, a bank transfer), online channels
+through the provider once the release has committed, pending until the provider says it is
+done. A refund the provider refuses gives its amount back to the deposit held.
 """
 
 from datetime import timedelta
@@ -15,12 +17,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.billing.choices import COUNTER, Account, BillStatus, FeeKind, PaymentStatus, RefundStatus
-from linli.billing.models import Bill, FeeItem, FeeStandard, Payment, PaymentAllocation, Refund
-from linli.billing.providers.base import RefundResult
-from linli.billing.services import ledger
-from linli.billing.services.money import checked_fen, require_any
-from linli.billing.services.settle import money_account, new_trade_no
+from linli.billing.choices import COUNTER, Account, BillStatus, FeeKind, PaymentStatus
+from linli.billing.models import Bill, FeeItem, FeeStandard, PaymentAllocation, Refund
+from linli.billing.services import amounts, ledger, refunds
+from linli.billing.services.common import provider_for
+from linli.billing.services.money import require_any
+from linli.billing.services.runs import write_bills
 from linli.billing.services.setup import standards_in_force
 from linli.core import audit
 from linli.core.actor import Actor
@@ -32,17 +34,6 @@ from linli.registry.models import House, Occupancy
 
 CHARGE_KINDS = (FeeKind.ONE_OFF, FeeKind.DEPOSIT)
 ISSUERS = (Action.BILLING_SETUP, Action.BILLING_COLLECT)
-
-
-def refund_online(payment: Payment, fen: int, reason: str) -> RefundResult:
-    """Send `fen` of an online payment back through its provider. The payment providers replace
-    this seam; until one is configured, an online refund is refused and nothing is written."""
-    raise ServiceError(
-        "refund_provider_unavailable",
-        _("该支付渠道尚未配置在线退款，暂时无法原路退回"),
-        fields={"channel": payment.channel},
-        status=503,
-    )
 
 
 def _standard_for(item: FeeItem, house: House) -> FeeStandard:
@@ -74,40 +65,29 @@ def do_issue_charge(*, actor: Actor, house: House, fee_item: FeeItem, note: str,
     if not note:
         raise ServiceError("note_required", _("请填写收费说明"), fields={"note": _("必填")})
     standard = _standard_for(fee_item, house)
-    amount = checked_fen(standard.unit_price_fen if amount_fen is None else amount_fen)
+    amount = amounts.fen(standard.unit_price_fen if amount_fen is None else amount_fen)
     today = timezone.localdate()
+    bill = Bill(
+        community_id=house.community_id,
+        building_id=house.building_id,
+        house=house,
+        payer_id=_payer_of(house),
+        fee_item=fee_item,
+        standard=standard,
+        period_start=today,
+        period_end=today,
+        quantity=1,
+        lines=[{"label": fee_item.name, "note": note[:200], "amount_fen": amount}],
+        amount_fen=amount,
+        due_on=today + timedelta(days=fee_item.due_days),
+    )
     try:
         with transaction.atomic():
-            bill = Bill.objects.create(
-                community_id=house.community_id,
-                building_id=house.building_id,
-                house=house,
-                payer_id=_payer_of(house),
-                fee_item=fee_item,
-                standard=standard,
-                period_start=today,
-                period_end=today,
-                quantity=1,
-                lines=[{"label": fee_item.name, "note": note[:200], "amount_fen": amount}],
-                amount_fen=amount,
-                due_on=today + timedelta(days=fee_item.due_days),
-            )
+            write_bills([bill], community_id=house.community_id, kind=fee_item.kind, memo=note, actor=actor)
     except IntegrityError:
         raise Conflict(
             "charge_already_issued", _("今天已向该房屋开具过此项收费"), fields={"fee_item": fee_item.pk}
         ) from None
-    credit_account = Account.DEPOSITS if fee_item.kind == FeeKind.DEPOSIT else Account.REVENUE
-    ledger.post(
-        community_id=house.community_id,
-        kind="bill_issued",
-        legs=[
-            ledger.debit(Account.RECEIVABLE, amount, bill_id=bill.pk),
-            ledger.credit(credit_account, amount, sub=fee_item.kind, house_id=house.pk, bill_id=bill.pk),
-        ],
-        bill=bill,
-        actor=actor,
-        memo=note,
-    )
     audit.record(actor=actor, action="charge_issued", obj=bill, community_id=house.community_id)
     return bill
 
@@ -116,12 +96,10 @@ def held_fen(bill: Bill) -> int:
     return bill.paid_fen - bill.deposit_released_fen
 
 
-def _out_of_deposit(bill: Bill, fen: int) -> ledger.Leg:
-    return ledger.debit(Account.DEPOSITS, fen, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk)
-
-
 def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Refund]:
-    """Pays `refund` back through the payments that paid the deposit, newest first."""
+    """Pays `refund` back through the payments that paid the deposit, newest first, each as a
+    pending Refund of the deposit: the counter's finished at once, the online ones left for the
+    provider (asked by the caller once this has committed)."""
     done: list[Refund] = []
     remaining = refund
     allocations = (
@@ -134,39 +112,14 @@ def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Re
         give = min(remaining, allocation.amount_fen, payment.amount_fen - payment.refunded_fen)
         if give <= 0:
             continue
-        taken = Payment.objects.filter(pk=payment.pk, refunded_fen__lte=F("amount_fen") - give).update(
-            refunded_fen=F("refunded_fen") + give, version=F("version") + 1
-        )
-        if not taken:
-            continue
-        status = RefundStatus.DONE
         if payment.channel not in COUNTER:
-            status = RefundStatus.DONE if refund_online(payment, give, reason).done else RefundStatus.PENDING
-        account, sub = money_account(payment.channel)
-        done.append(
-            Refund.objects.create(
-                payment=payment,
-                community_id=bill.community_id,
-                amount_fen=give,
-                reason=reason[:200],
-                out_refund_no=new_trade_no("RF"),
-                status=status,
-                requested_by=actor,
-                done_at=timezone.now() if status == RefundStatus.DONE else None,
-            )
-        )
-        ledger.post(
-            community_id=bill.community_id,
-            kind="deposit_refund",
-            legs=[
-                _out_of_deposit(bill, give),
-                ledger.credit(account, give, sub=sub),
-            ],
-            bill=bill,
-            payment=payment,
-            actor=actor,
-            memo=reason,
-        )
+            provider_for(payment.channel)  # refused before anything is written if not offered
+        started = refunds.start_refund(payment, give, reason, actor=actor, deposit_bill=bill)
+        if started is None:
+            continue
+        if payment.channel in COUNTER:  # the cash is handed back, or the transfer made, now
+            refunds.finish_refund(started.pk, actor=actor)
+        done.append(started)
         remaining -= give
         if not remaining:
             return done
@@ -175,16 +128,28 @@ def _return_money(bill: Bill, refund: int, reason: str, actor: Actor) -> list[Re
     )
 
 
-@transaction.atomic
 def do_refund_deposit(
     *, actor: Actor, bill: Bill, refund_fen, deduct_fen=0, reason: str = ""
 ) -> list[Refund]:
-    """Gives back `refund_fen` of a paid deposit and keeps `deduct_fen` as revenue (with a reason)."""
+    """Gives back `refund_fen` of a paid deposit and keeps `deduct_fen` as revenue (with a reason).
+    Online refunds are sent to their provider after the release has committed; each is then
+    done, pending (finished by the provider's notification or the periodic query) or failed
+    (its amount held again)."""
+    with transaction.atomic():
+        started = _release_deposit(actor, bill, refund_fen, deduct_fen, reason)
+    for refund in started:
+        if refund.payment.channel not in COUNTER:
+            refunds.ask_provider(refund)
+        refund.refresh_from_db()
+    return started
+
+
+def _release_deposit(actor: Actor, bill: Bill, refund_fen, deduct_fen, reason: str) -> list[Refund]:
     require(actor, Action.BILLING_APPROVE, bill.community_id, bill.building_id)
     if bill.fee_item.kind != FeeKind.DEPOSIT or bill.status == BillStatus.VOID:
         raise ServiceError("not_a_deposit", _("该账单不是押金"), fields={"bill": bill.pk})
-    refund = checked_fen(refund_fen, field="refund_fen", allow_zero=True)
-    deduct = checked_fen(deduct_fen, field="deduct_fen", allow_zero=True)
+    refund = amounts.fen(refund_fen, field="refund_fen", allow_zero=True)
+    deduct = amounts.fen(deduct_fen, field="deduct_fen", allow_zero=True)
     reason = (reason or "").strip()
     if not refund + deduct:
         raise ServiceError("invalid_amount", _("退还金额与扣除金额不能都为零"), fields={"refund_fen": 0})
@@ -205,20 +170,25 @@ def do_refund_deposit(
             community_id=bill.community_id,
             kind="deposit_deduction",
             legs=[
-                _out_of_deposit(bill, deduct),
+                refunds.out_of_deposit(bill, deduct),
                 ledger.credit(Account.REVENUE, deduct, sub="deposit_deduction"),
             ],
             bill=bill,
             actor=actor,
             memo=reason,
         )
-    refunds = _return_money(bill, refund, reason or str(_("押金退还")), actor) if refund else []
+    started = _return_money(bill, refund, reason or str(_("押金退还")), actor) if refund else []
     bill.refresh_from_db()
     audit.record(
         actor=actor,
         action="deposit_refunded",
         obj=bill,
         community_id=bill.community_id,
-        after={"refund_fen": refund, "deduct_fen": deduct, "reason": reason},
+        after={
+            "refund_fen": refund,
+            "deduct_fen": deduct,
+            "reason": reason,
+            "refunds": [r.pk for r in started],
+        },
     )
-    return refunds
+    return started

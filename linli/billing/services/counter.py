@@ -1,9 +1,9 @@
 """The counter (FEE-3): front-desk staff take cash, card or transfer for a house's bills or as a
 prepayment, possibly for a resident who is not there or cannot manage (代办), and close their
-cash desk at the end of the day (日结).
+cash desk at the end of the day (日结): what they took less what they handed back.
 
 Money goes through `settle()` like every channel. Amounts come from people typing, so they are
-checked here (`whole_fen`, `fen_from_yuan`): never negative, never finer than one fen. An amount
+read by `amounts` like every amount: never negative, never finer than one fen. An amount
 above what the chosen bills owe is refused unless the staff member says the rest goes to the
 house's prepayment (`extra_to_prepayment`): an overpayment is then deliberate, never a typo.
 """
@@ -11,7 +11,6 @@ house's prepayment (`extra_to_prepayment`): an overpayment is then deliberate, n
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.accounts.models import User
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, PaymentPurpose, PaymentStatus
-from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation
-from linli.billing.providers.amounts import yuan_of
+from linli.billing.models import Bill, CashDeskClose, Payment, PaymentAllocation, Refund
+from linli.billing.services import amounts
 from linli.billing.services.settle import settle
 from linli.core import audit
 from linli.core.context import on_behalf_of as acting_for
@@ -30,49 +29,12 @@ from linli.core.models import Community
 from linli.core.permissions import require
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.shell.formatting import yuan
 from linli.registry.models import House, Occupancy, Person
-
-# One counter payment at most: 1,000,000 元 (a typo of three zeros is refused, not taken).
-MAX_FEN = 100_000_000
 
 
 def _amount_error(code: str, message) -> ServiceError:
     return ServiceError(code, message, fields={"amount": message})
-
-
-def whole_fen(value) -> int:
-    """An amount in fen as sent to the API: a positive whole number of fen."""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _amount_error("invalid_amount", _("金额格式不正确")) from None
-    if not amount.is_finite():
-        raise _amount_error("invalid_amount", _("金额格式不正确"))
-    if amount != amount.to_integral_value():
-        raise _amount_error("fractional_fen", _("金额不能小于一分"))
-    return _in_range(int(amount))
-
-
-def fen_from_yuan(text: str) -> int:
-    """An amount in 元 as typed at the counter ("223.75"): at most two decimals."""
-    try:
-        amount = Decimal((text or "").strip().replace(",", "").replace("¥", ""))
-    except InvalidOperation:
-        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75")) from None
-    if not amount.is_finite():
-        raise _amount_error("invalid_amount", _("金额格式不正确，例如 223.75"))
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise _amount_error("fractional_fen", _("金额最多两位小数（精确到分）"))
-    return _in_range(int(fen))
-
-
-def _in_range(fen: int) -> int:
-    if fen <= 0:
-        raise _amount_error("invalid_amount", _("金额必须大于零"))
-    if fen > MAX_FEN:
-        raise _amount_error("invalid_amount", _("单笔金额不能超过 100 万元"))
-    return fen
 
 
 @dataclass(frozen=True)
@@ -159,7 +121,7 @@ def do_take_counter_payment(
     require(actor, Action.BILLING_COLLECT, house.community_id, house.building_id)
     if channel not in COUNTER:
         raise ServiceError("invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"channel": channel})
-    amount = whole_fen(amount_fen)
+    amount = amounts.fen(amount_fen)
     trade_no = trade_no_of(actor, idempotency_key)
     existing = Payment.objects.filter(out_trade_no=trade_no).first()
     if existing is not None:
@@ -171,7 +133,7 @@ def do_take_counter_payment(
         bills = _payable_bills(house, bill_ids or [])
         owed = sum(b.owed_fen for b in bills)
         if amount > owed and not extra_to_prepayment:
-            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s 元") % {"owed": yuan_of(owed)})
+            raise _amount_error("overpaid", _("金额超过所选账单应缴 %(owed)s") % {"owed": yuan(owed)})
         allocations = _allocate(bills, amount)
         extra = max(amount - owed, 0)
         payer_id = payer_id or bills[0].payer_id
@@ -231,18 +193,52 @@ def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, a
 # --- the daily close (日结) ----------------------------------------------------------------------
 
 
-def expected_by_channel(payments) -> dict[str, int]:
+@dataclass(frozen=True)
+class DeskTotals:
+    """A staff member's counter money not closed yet, per channel: what they took and what they
+    handed back (refunds), so what their drawer and accounts should show."""
+
+    taken: dict[str, int]
+    handed_back: dict[str, int]
+    payment_ids: list[int]
+    refund_ids: list[int]
+
+    @property
+    def expected(self) -> dict[str, int]:
+        return {channel: fen - self.handed_back[channel] for channel, fen in self.taken.items()}
+
+
+def _by_channel(rows: list[tuple[int, str, int]]) -> dict[str, int]:
     totals = {str(channel): 0 for channel in COUNTER}
-    for channel, fen in payments.values_list("channel", "amount_fen"):
+    for _pk, channel, fen in rows:
         totals[channel] += fen
     return totals
+
+
+def desk_totals(actor: User, community_id: int, day: date) -> DeskTotals:
+    """What the close of `day` would hold: the payments and refunds up to its end."""
+    payments = list(
+        queries.unclosed_counter_payments(actor, community_id, day).values_list("pk", "channel", "amount_fen")
+    )
+    refunds = list(
+        queries.unclosed_counter_refunds(actor, community_id, day).values_list(
+            "pk", "payment__channel", "amount_fen"
+        )
+    )
+    return DeskTotals(
+        taken=_by_channel(payments),
+        handed_back=_by_channel(refunds),
+        payment_ids=[row[0] for row in payments],
+        refund_ids=[row[0] for row in refunds],
+    )
 
 
 def do_close_desk(
     *, actor: User, community: Community, day: date, counted: dict[str, int], note: str = ""
 ) -> CashDeskClose:
     """Close the actor's cash desk for `day`: what they counted per channel against what the
-    system says they took. A difference needs a note; a day closes once."""
+    system says they took less what they handed back. A difference needs a note; a day closes
+    once."""
     if not scope_of(actor).may_in_community(Action.BILLING_COLLECT, community.pk):
         raise Forbidden()
     if day > timezone.localdate():
@@ -252,14 +248,16 @@ def do_close_desk(
         raise ServiceError(
             "invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"counted": ",".join(unknown)}
         )
-    counted = {str(channel): whole_fen_or_zero(counted.get(channel, 0)) for channel in COUNTER}
+    counted = {
+        str(channel): amounts.fen(counted.get(channel, 0), field=f"counted.{channel}", allow_zero=True)
+        for channel in COUNTER
+    }
     note = (note or "").strip()
     with transaction.atomic():
         if CashDeskClose.objects.filter(staff=actor, community=community, day=day).exists():
             raise Conflict("desk_already_closed", _("该日已日结，不能重复日结"))
-        payments = queries.unclosed_counter_payments(actor, community.pk, day)
-        ids = list(payments.values_list("pk", flat=True))
-        expected = expected_by_channel(Payment.objects.filter(pk__in=ids))
+        totals = desk_totals(actor, community.pk, day)
+        expected = totals.expected
         differs = any(counted[c] != expected[c] for c in expected)
         if differs and not note:
             raise ServiceError(
@@ -280,8 +278,12 @@ def do_close_desk(
                 )
         except IntegrityError:
             raise Conflict("desk_already_closed", _("该日已日结，不能重复日结")) from None
-        linked = Payment.objects.filter(pk__in=ids, desk_close__isnull=True).update(desk_close=close)
-        if linked != len(ids):
+        payments = Payment.objects.filter(pk__in=totals.payment_ids, desk_close__isnull=True)
+        refunds = Refund.objects.filter(pk__in=totals.refund_ids, desk_close__isnull=True)
+        if (payments.update(desk_close=close), refunds.update(desk_close=close)) != (
+            len(totals.payment_ids),
+            len(totals.refund_ids),
+        ):
             raise Conflict("desk_changed", _("收款记录刚刚发生变化，请刷新后重新日结"))
         audit.record(
             actor=actor,
@@ -292,15 +294,10 @@ def do_close_desk(
                 "day": day,
                 "expected": expected,
                 "counted": counted,
-                "payments": len(ids),
+                "handed_back": totals.handed_back,
+                "payments": len(totals.payment_ids),
+                "refunds": len(totals.refund_ids),
                 "note": note,
             },
         )
     return close
-
-
-def whole_fen_or_zero(value) -> int:
-    """A counted amount: zero is a fine count (nothing in the drawer), negative or sub-fen is not."""
-    if value in (0, "0", None, ""):
-        return 0
-    return whole_fen(value)

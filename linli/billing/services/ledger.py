@@ -14,6 +14,8 @@ Accounts and their normal sides are in `choices.Account`. What each business eve
 | refund, the part that paid a bill (owed again) | receivable (the bill) | clearing/<provider> or cash/<channel> |
 | refund, the part that went to the prepayment | prepayment | clearing/<provider> or cash/<channel> |
 | refund of a bill voided since, or of prepayment already spent | refund | clearing/<provider> or cash/<channel> |
+| deposit refunded (when the money has gone back) | deposits (the bill) | clearing/<provider> or cash/<channel> |
+| deposit deduction kept | deposits (the bill) | revenue |
 
 `verify()` proves the whole ledger: each transaction balances, the trial balance is zero, each bill's receivable equals what the bill still says is owed, and each house's
 prepayment equals its `HouseAccount`.

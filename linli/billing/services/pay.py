@@ -32,7 +32,8 @@ from linli.billing.providers.base import (
     Provider,
     ProviderUnavailable,
 )
-from linli.billing.services.common import check_amount, provider_for
+from linli.billing.services import amounts
+from linli.billing.services.common import provider_for
 from linli.billing.services.refunds import refund_notice
 from linli.billing.services.settle import new_trade_no, settle
 from linli.core import audit
@@ -149,7 +150,7 @@ def do_create_order(
     with transaction.atomic():
         house = _own_house(actor, house_id)
         if purpose == PaymentPurpose.PREPAY:
-            amount = check_amount(amount_fen)
+            amount = amounts.fen(amount_fen)
             allocation: dict[int, int] = {}
         else:
             bills = _open_bills(house, list(bill_ids or []))

@@ -39,13 +39,6 @@ class ReceiptView:
     on_behalf: bool  # 代办 at the counter
 
 
-def yuan_text(fen: int) -> str:
-    """1,234.50 元: exact to the fen, never through a float."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{cents:02d} 元"
-
-
 def receipt_view(receipt: Receipt) -> ReceiptView:
     payment = receipt.payment
     entries = (

@@ -10,7 +10,9 @@ at once.
 Finishing gives back what the payment bought, in the ledger's terms (see ledger.py): the part
 that sits in the prepayment first (Dr prepayment), then its bills, newest first — each bill is
 owed again (paid_fen down, conditional) with Dr receivable, or Dr refund for a bill voided
-since. The credit side is the channel's clearing account or the cash drawer.
+since. A deposit given back (`Refund.deposit_bill`, see charges.py) comes out of the deposit
+held instead (Dr deposits) and its bill stays paid. The credit side is the channel's clearing
+account or the cash drawer.
 """
 
 from collections import defaultdict
@@ -22,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
-from linli.billing.choices import COUNTER, ONLINE, Account, BillStatus, PaymentStatus, RefundStatus
+from linli.billing.choices import COUNTER, ONLINE, Account, BillStatus, FeeKind, PaymentStatus, RefundStatus
 from linli.billing.models import Bill, HouseAccount, LedgerEntry, Payment, Refund
 from linli.billing.providers.base import Notice, ProviderUnavailable
-from linli.billing.services import ledger
-from linli.billing.services.common import check_amount, provider_for
+from linli.billing.services import amounts, ledger
+from linli.billing.services.common import provider_for
 from linli.billing.services.settle import money_account, new_trade_no
 from linli.core import audit
 from linli.core.errors import Conflict, NotFound, ServiceError
@@ -51,7 +53,7 @@ def _too_large(fen: int, payment: Payment) -> ServiceError:
 
 
 def do_request_refund(*, actor: User, payment_id: int, amount_fen: int, reason: str) -> Refund:
-    fen = check_amount(amount_fen)
+    fen = amounts.fen(amount_fen)
     with transaction.atomic():
         payment = Payment.objects.restrict(actor, Action.BILLING_COLLECT).filter(pk=payment_id).first()
         if payment is None:
@@ -97,12 +99,13 @@ def _decide(actor: User, refund_id: int, to: str) -> Refund:
     return refund
 
 
-def _reserve(refund: Refund) -> None:
-    """Count the refund against the payment, never past what was paid."""
-    if not Payment.objects.filter(
-        pk=refund.payment_id, status=PaymentStatus.PAID, refunded_fen__lte=F("amount_fen") - refund.amount_fen
-    ).update(refunded_fen=F("refunded_fen") + refund.amount_fen, version=F("version") + 1):
-        raise _too_large(refund.amount_fen, Payment.objects.get(pk=refund.payment_id))
+def _reserve(payment_id: int, fen: int) -> bool:
+    """Count `fen` against the payment, never past what was paid."""
+    return bool(
+        Payment.objects.filter(
+            pk=payment_id, status=PaymentStatus.PAID, refunded_fen__lte=F("amount_fen") - fen
+        ).update(refunded_fen=F("refunded_fen") + fen, version=F("version") + 1)
+    )
 
 
 def do_reject_refund(*, actor: User, refund_id: int) -> Refund:
@@ -113,43 +116,60 @@ def do_reject_refund(*, actor: User, refund_id: int) -> Refund:
 def do_approve_refund(*, actor: User, refund_id: int) -> Refund:
     with transaction.atomic():
         refund = _decide(actor, refund_id, RefundStatus.PENDING)
-        _reserve(refund)
+        if not _reserve(refund.payment_id, refund.amount_fen):
+            raise _too_large(refund.amount_fen, Payment.objects.get(pk=refund.payment_id))
         if refund.payment.channel in COUNTER:  # the approver hands the cash back or transfers it
             finish_refund(refund.pk, actor=actor)
     if refund.payment.channel in ONLINE:
-        _ask_provider(refund)
+        ask_provider(refund)
     refund.refresh_from_db()
     return refund
+
+
+def start_refund(
+    payment: Payment, fen: int, reason: str, *, actor: User | None, deposit_bill: Bill | None = None
+) -> Refund | None:
+    """A refund its caller decided on (no approval step), pending and reserved on the payment,
+    in the caller's transaction; None when the payment no longer holds `fen`. Then, once that
+    transaction has committed: `finish_refund` for money handed back at the counter,
+    `ask_provider` for an online payment (never before the commit: a provider that was asked
+    must find our refund recorded)."""
+    if not _reserve(payment.pk, fen):
+        return None
+    return Refund.objects.create(
+        payment=payment,
+        community_id=payment.community_id,
+        amount_fen=fen,
+        reason=reason[:200],
+        out_refund_no=new_trade_no("RF"),
+        status=RefundStatus.PENDING,
+        requested_by=actor,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        deposit_bill=deposit_bill,
+    )
 
 
 def refund_online(payment: Payment, fen: int, reason: str, *, actor: User | None = None) -> Refund:
     """Refund an online payment through its provider without the approval step (for callers
-    that made their own decision, e.g. a deposit returned). Raises refund_too_large."""
+    that made their own decision). Raises refund_too_large."""
     if payment.channel not in ONLINE:
         raise ServiceError("not_online", _("该笔收款不是线上支付"))
-    check_amount(fen)
+    amounts.fen(fen)
     with transaction.atomic():
-        refund = Refund.objects.create(
-            payment=payment,
-            community_id=payment.community_id,
-            amount_fen=fen,
-            reason=reason[:200],
-            out_refund_no=new_trade_no("RF"),
-            status=RefundStatus.PENDING,
-            requested_by=actor,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        _reserve(refund)
+        refund = start_refund(payment, fen, reason, actor=actor)
+        if refund is None:
+            raise _too_large(fen, Payment.objects.get(pk=payment.pk))
         audit.record(
             actor=actor, action="billing.refund_online", obj=refund, community_id=payment.community_id
         )
-    _ask_provider(refund)
+    ask_provider(refund)
     refund.refresh_from_db()
     return refund
 
 
-def _ask_provider(refund: Refund) -> None:
+def ask_provider(refund: Refund) -> None:
+    """Send an online refund to its provider (same out_refund_no every time: idempotent)."""
     payment = refund.payment
     try:
         result = provider_for(payment.channel).refund(
@@ -200,16 +220,49 @@ def _reopen_bill(bill_id: int, fen: int) -> bool:
 
 @transaction.atomic
 def finish_refund(refund_id: int, *, actor: User | None = None) -> bool:
-    """The money went back: give back what the payment bought and post it. Once."""
+    """The money went back: give back what the payment bought (or, for a deposit, take it out of
+    the deposit held) and post it. Once."""
     if not Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING).update(
         status=RefundStatus.DONE, done_at=timezone.now()
     ):
         return False
-    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    refund = Refund.objects.select_related("payment", "deposit_bill").get(pk=refund_id)
     payment = refund.payment
     account, sub = money_account(payment.channel)
-    legs = [ledger.credit(account, refund.amount_fen, sub=sub)]
-    left = refund.amount_fen
+    deposit = refund.deposit_bill
+    if deposit is None:
+        legs = _bought_back(payment, refund.amount_fen)
+    else:  # the deposit held is what goes back; the bill was paid and stays paid
+        legs = [out_of_deposit(deposit, refund.amount_fen)]
+    ledger.post(
+        community_id=payment.community_id,
+        kind="refund" if deposit is None else "deposit_refund",
+        legs=[ledger.credit(account, refund.amount_fen, sub=sub), *legs],
+        bill=deposit,
+        payment=payment,
+        actor=actor,
+        memo=refund.out_refund_no,
+    )
+    if payment.house_id:
+        publish(
+            "billing.refunded",
+            {"payment": payment.pk, "refund": refund.pk, "amount_fen": refund.amount_fen},
+            users=household_user_ids(payment.house_id),
+            community_id=payment.community_id,
+        )
+    return True
+
+
+def out_of_deposit(bill: Bill, fen: int) -> ledger.Leg:
+    """Money leaving the deposit held for a deposit bill (refunded, or kept as a deduction)."""
+    return ledger.debit(Account.DEPOSITS, fen, sub=FeeKind.DEPOSIT, house_id=bill.house_id, bill_id=bill.pk)
+
+
+def _bought_back(payment: Payment, fen: int) -> list[ledger.Leg]:
+    """The debit legs of refunding `fen` of a payment: what it bought is given back, the
+    prepaid part first, then its bills newest first (owed again)."""
+    legs: list[ledger.Leg] = []
+    left = fen
     prepaid, bills = _what_is_left(payment)
     take = min(left, prepaid)
     if take and payment.house_id is not None:  # only a house's payment has a prepaid part
@@ -234,32 +287,22 @@ def finish_refund(refund_id: int, *, actor: User | None = None) -> bool:
         left -= take
     if left:  # more than the payment stands for: cannot happen while refunded_fen ≤ amount
         raise ServiceError("refund_too_large", _("退款金额超过可退金额"))
-    ledger.post(
-        community_id=payment.community_id,
-        kind="refund",
-        legs=legs,
-        payment=payment,
-        actor=actor,
-        memo=refund.out_refund_no,
-    )
-    if payment.house_id:
-        publish(
-            "billing.refunded",
-            {"payment": payment.pk, "refund": refund.pk, "amount_fen": refund.amount_fen},
-            users=household_user_ids(payment.house_id),
-            community_id=payment.community_id,
-        )
-    return True
+    return legs
 
 
 @transaction.atomic
 def fail_refund(refund_id: int) -> bool:
+    """The provider refused: the payment and, for a deposit, the deposit hold the money again."""
     refund = Refund.objects.filter(pk=refund_id).first()
     if refund is None or not Refund.objects.filter(pk=refund_id, status=RefundStatus.PENDING).update(
         status=RefundStatus.FAILED
     ):
         return False
     Payment.objects.filter(pk=refund.payment_id).update(refunded_fen=F("refunded_fen") - refund.amount_fen)
+    if refund.deposit_bill_id is not None:
+        Bill.objects.filter(pk=refund.deposit_bill_id, deposit_released_fen__gte=refund.amount_fen).update(
+            deposit_released_fen=F("deposit_released_fen") - refund.amount_fen, version=F("version") + 1
+        )
     return True
 
 

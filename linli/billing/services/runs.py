@@ -1,15 +1,34 @@
 """Billing runs (FEE-1): one fee item's bills of one period for a whole community.
 
 Preview computes everything and writes no bill (only the run row, so that it can be posted);
-post computes again and writes the bills in bulk, then ONE balanced ledger posting for the run
+post computes again and writes the bills in bulk, then a balanced ledger posting for them
 (Dr receivable per bill / Cr revenue, or deposits). A second run of a period that is posted is
-refused by the database itself (`billing_run_posted_once`, and one live bill per house, item and
-period), so two clerks posting at once cannot bill a house twice.
+refused by the database itself (`billing_run_posted_once`), so two clerks posting at once cannot
+bill a house twice.
 
-Who pays follows the registry on the period's days: the owner (the first owning occupancy by id)
-for property fees; the tenant where the item's payer rule is `occupant` and the tenant's lease has
-`tenant_pays_fees`; a house with no owner is billed with no payer and listed in the preview. The
-first owner's move-in inside the period (their occupancy's start) pro-rates the part month.
+Who pays follows the registry day by day (`pricing.payer_segments`): the owner (the first owning
+occupancy by id that covers the day), or the tenant whose lease has `tenant_pays_fees` where the
+item's payer rule is `occupant`. An ended occupancy counts for its days (a sale ends the seller's
+the day before the handover) unless it was ended as a registration mistake (`correction`).
+
+A fee charged by the day (property, monthly parking: `DAILY`) bills every day on which the house
+has an owner exactly once, to whoever pays on that day, as a property company settles fees at a
+handover (交房/过户): a house sold on the 15th gets the seller's bill for the 1st–14th and the
+buyer's for the 15th to the end, each pro-rated by its days and rounded once. Days without an
+owner are not billed; the preview lists them (`Computed.unowned`).
+
+Why a bill per payer, not one bill with a line per payer: the seller owes their days, and the
+buyer must not be billed for days before they owned the house. It needs no new constraint: each
+such bill's `period_start`/`period_end` are its payer's days, so the bills of one house differ in
+their first day, which `bill_one_live_per_period` (house, item, period_start) allows. What makes a
+second run of a period create nothing, also with two clerks at once, is `billing_run_posted_once`
+(the run, not the bills); besides, a house with a live bill of the item on any of the days is
+skipped ("本期已有账单"). A re-issue bills the voided bill's days by the same rule
+(`compute(days=...)`), one bill per payer of those days.
+
+Metered, shared-area and fixed fees are for the period as a whole: one bill per house, to the
+payer of its last owned day (a handover reading that splits the usage is not done); a house with
+no owner then gets a bill without payer, listed in the preview (`without_payer`).
 
 The standard is the published version for the house's type (or the item's all-types version) in
 force on the period's first day; the whole period uses it, and the bill records it.
@@ -24,7 +43,7 @@ from typing import cast
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.access.queries import closed_parking_stays
@@ -32,19 +51,21 @@ from linli.accounts.models import User
 from linli.billing import pricing
 from linli.billing.choices import METERED, Account, BillStatus, Cycle, FeeKind, PayerRule, RunStatus
 from linli.billing.models import Bill, BillingRun, FeeItem, FeeStandard, HouseAccount, MeterReading
-from linli.billing.services import ledger
+from linli.billing.services import amounts, ledger
 from linli.billing.services.prepayment import apply_prepayment_to_houses
 from linli.billing.services.settle import credit_prepayment
-from linli.billing.services.setup import clean_fen, standards_in_force
+from linli.billing.services.setup import standards_in_force
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require
 from linli.core.roles import Action
-from linli.registry.choices import OWNING, Relation
+from linli.registry.choices import OWNING, EndReason, Relation
 from linli.registry.models import House, Occupancy
 
 CYCLE_MONTHS: dict[str, int] = {Cycle.MONTHLY: 1, Cycle.QUARTERLY: 3, Cycle.YEARLY: 12}
 METER_UNITS: dict[str, str] = {FeeKind.WATER: "m³", FeeKind.GAS: "m³", FeeKind.ELECTRICITY: "kWh"}
+# Charged by the day (pricing.per_month): one bill per payer, for the days each of them pays.
+DAILY = (FeeKind.PROPERTY, FeeKind.PARKING_MONTHLY)
 SAMPLES = 5
 BATCH = 5000
 
@@ -54,6 +75,16 @@ class Skipped:
     house_id: int
     label: str
     reason: str
+
+
+@dataclass
+class Unowned:
+    """Days of a house that nobody owned: a daily fee bills none of them."""
+
+    house_id: int
+    label: str
+    first: date
+    last: date
 
 
 @dataclass
@@ -101,6 +132,7 @@ class Computed:
     labels: dict[int, str] = field(default_factory=dict)
     versions: dict[int, int] = field(default_factory=dict)  # standard id → its version
     skipped: list[Skipped] = field(default_factory=list)
+    unowned: list[Unowned] = field(default_factory=list)
 
     @property
     def total_fen(self) -> int:
@@ -143,30 +175,32 @@ def _already_billed(fee_item: FeeItem, start: date, end: date) -> Conflict:
 
 
 @dataclass
-class Payer:
-    person_id: int | None = None
-    since: date | None = None  # the first owner's move-in, for pro-rating
+class Holders:
+    """Who may pay for one house in the period: its owning occupancies and, where the item's
+    payer rule is `occupant`, the leases whose tenant pays the fees, each in occupancy order."""
+
+    owners: list[pricing.Span] = field(default_factory=list)
+    tenants: list[pricing.Span] = field(default_factory=list)
 
 
-def _payers(fee_item: FeeItem, houses, start: date, end: date) -> dict[int, Payer]:
-    occupancies = (
-        Occupancy.objects.filter(house_id__in=houses.values("pk"), ended_at__isnull=True, valid_from__lte=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(relation__in=OWNING) | Q(relation=Relation.TENANT, tenant_pays_fees=True))
-        .order_by("id")
-        .values_list("house_id", "person_id", "relation", "valid_from")
-    )
-    payers: dict[int, Payer] = {}
-    tenants: dict[int, int] = {}
-    for house_id, person_id, relation, valid_from in occupancies.iterator(chunk_size=BATCH):
-        if relation == Relation.TENANT:
-            tenants.setdefault(house_id, person_id)
-        elif house_id not in payers:
-            payers[house_id] = Payer(person_id, valid_from)
+def _holders(fee_item: FeeItem, houses, first: date, last: date) -> dict[int, Holders]:
+    relations = Q(relation__in=OWNING)
     if fee_item.payer_rule == PayerRule.OCCUPANT:
-        for house_id, person_id in tenants.items():
-            payers.setdefault(house_id, Payer()).person_id = person_id
-    return payers
+        relations |= Q(relation=Relation.TENANT, tenant_pays_fees=True)
+    occupancies = (
+        Occupancy.objects.filter(relations, house_id__in=houses.values("pk"), valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .exclude(end_reason=EndReason.CORRECTION)  # never held the house: entered by mistake
+        .order_by("id")
+        .values_list("house_id", "person_id", "relation", "valid_from", "valid_to")
+    )
+    holders: dict[int, Holders] = defaultdict(Holders)
+    for house_id, person_id, relation, valid_from, valid_to in occupancies.iterator(chunk_size=BATCH):
+        of_house = holders[house_id]
+        (of_house.tenants if relation == Relation.TENANT else of_house.owners).append(
+            pricing.Span(person_id, valid_from, valid_to)
+        )
+    return holders
 
 
 def _usages(
@@ -203,14 +237,23 @@ def _usages(
     return {
         house_id: pricing.usage_over(chains[house_id])
         if latest.get(house_id)
-        else _t("本期无抄表读数或缺少起始读数")
+        else gettext("本期无抄表读数或缺少起始读数")
         for house_id in house_ids
     }
 
 
-def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, house_ids=None) -> Computed:
-    """The bills of one period (unsaved), for every house of the community or the given ones."""
+def compute(
+    fee_item: FeeItem,
+    start: date,
+    *,
+    total_fen: int | None = None,
+    house_ids=None,
+    days: tuple[date, date] | None = None,
+) -> Computed:
+    """The bills of one period (unsaved), for every house of the community or the given ones;
+    `days` bills only those days of the period (a re-issue: the voided bill's days)."""
     start, end = period_of(fee_item, start)
+    first, last = days or (start, end)
     result = Computed(start, end)
     standards = standards_in_force(fee_item, start)
     result.versions = {s.pk: s.version for s in standards.values()}
@@ -225,11 +268,13 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
     result.labels = {r[0]: f"{r[4]}-{r[5]}-{r[6]}" for r in rows}
     ids = [r[0] for r in rows]
     billed = set(
-        Bill.objects.filter(fee_item=fee_item, period_start=start, house_id__in=houses.values("pk"))
+        Bill.objects.filter(
+            fee_item=fee_item, period_start__lte=last, period_end__gte=first, house_id__in=houses.values("pk")
+        )
         .exclude(status=BillStatus.VOID)
         .values_list("house_id", flat=True)
     )
-    payers = _payers(fee_item, houses, start, end)
+    holders = _holders(fee_item, houses, first, last)
     usages = _usages(fee_item, ids, start, end, whole=house_ids is None) if fee_item.kind in METERED else {}
     due_on = start + timedelta(days=fee_item.due_days)
 
@@ -238,9 +283,9 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
         standard = standards.get(house_type) or standards.get("")
         usage = usages.get(house_id)
         if house_id in billed:
-            reason = _t("本期已有账单")
+            reason = gettext("本期已有账单")
         elif standard is None:
-            reason = _t("没有适用于该房屋类型的已公布收费标准")
+            reason = gettext("没有适用于该房屋类型的已公布收费标准")
         elif isinstance(usage, str):
             reason = usage
         else:
@@ -257,16 +302,22 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
         shares = pricing.allocate(total_fen, {h: area for h, _b, area, _s in eligible}) if eligible else {}
         whole_area = sum((area for _h, _b, area, _s in eligible), Decimal(0))
 
-    label = _t("公摊总额 %(total)s 分按面积分摊（最大余数法）") % {"total": total_fen}
+    label = gettext("公摊总额 %(total)s 分按面积分摊（最大余数法）") % {"total": total_fen}
 
-    def price(house_id: int, since: date, area: Decimal, standard: FeeStandard) -> pricing.Priced:
+    def price(
+        house_id: int, segment: pricing.Segment, area: Decimal, standard: FeeStandard
+    ) -> pricing.Priced:
         kind = fee_item.kind
         if kind == FeeKind.PROPERTY:
             return pricing.per_month(
-                start=since, end=end, price_fen=standard.unit_price_fen, quantity=area, unit="㎡"
+                start=segment.first,
+                end=segment.last,
+                price_fen=standard.unit_price_fen,
+                quantity=area,
+                unit="㎡",
             )
         if kind == FeeKind.PARKING_MONTHLY:
-            return pricing.per_month(start=since, end=end, price_fen=standard.unit_price_fen)
+            return pricing.per_month(start=segment.first, end=segment.last, price_fen=standard.unit_price_fen)
         if kind in METERED:
             usage = cast(Decimal, usages[house_id])  # a house without usage was skipped
             return pricing.tiered(
@@ -278,36 +329,47 @@ def compute(fee_item: FeeItem, start: date, *, total_fen: int | None = None, hou
             return pricing.Priced(share, area, [{**line, "amount_fen": share}])
         return pricing.fixed(price_fen=standard.unit_price_fen, label=fee_item.name)  # one-off, deposit
 
-    # Houses of one floor plan (area), move-in day and usage cost the same: priced once.
+    def to_bill(house_id: int) -> list[pricing.Segment]:
+        """The stretches of days that get a bill, each with its payer."""
+        of_house = holders.get(house_id) or Holders()
+        segments = pricing.payer_segments(first, last, of_house.owners, of_house.tenants)
+        if fee_item.kind in DAILY:
+            for nobody in (s for s in segments if s.payer_id is None):
+                result.unowned.append(Unowned(house_id, result.labels[house_id], nobody.first, nobody.last))
+            return [s for s in segments if s.payer_id is not None]
+        # Usage and shares are the period's, not a day's: the payer of the last owned day.
+        payers = [s.payer_id for s in segments if s.payer_id is not None]
+        return [pricing.Segment(payers[-1] if payers else None, start, end)]
+
+    # Houses of one floor plan (area), days and usage cost the same: priced once.
     priced_by: dict[tuple, pricing.Priced] = {}
     for house_id, building_id, area, standard in eligible:
-        payer = payers.get(house_id, Payer())
-        since = max(start, payer.since) if payer.since else start
-        key = (
-            (house_id,)
-            if fee_item.kind == FeeKind.SHARED_AREA
-            else (standard.pk, since, area, usages.get(house_id))
-        )
-        priced = priced_by.get(key) or priced_by.setdefault(key, price(house_id, since, area, standard))
-        if priced.amount_fen == 0:
-            result.skipped.append(Skipped(house_id, result.labels[house_id], _t("本期金额为0")))
-            continue
-        result.bills.append(
-            NewBill(
-                community_id=fee_item.community_id,
-                building_id=building_id,
-                house_id=house_id,
-                payer_id=payer.person_id,
-                fee_item_id=fee_item.pk,
-                standard_id=standard.pk,
-                period_start=start,
-                period_end=end,
-                quantity=priced.quantity,
-                lines=priced.lines,
-                amount_fen=priced.amount_fen,
-                due_on=due_on,
+        for segment in to_bill(house_id):
+            key = (
+                (house_id,)
+                if fee_item.kind == FeeKind.SHARED_AREA
+                else (standard.pk, segment.first, segment.last, area, usages.get(house_id))
             )
-        )
+            priced = priced_by.get(key) or priced_by.setdefault(key, price(house_id, segment, area, standard))
+            if priced.amount_fen == 0:
+                result.skipped.append(Skipped(house_id, result.labels[house_id], gettext("本期金额为0")))
+                continue
+            result.bills.append(
+                NewBill(
+                    community_id=fee_item.community_id,
+                    building_id=building_id,
+                    house_id=house_id,
+                    payer_id=segment.payer_id,
+                    fee_item_id=fee_item.pk,
+                    standard_id=standard.pk,
+                    period_start=segment.first,
+                    period_end=segment.last,
+                    quantity=priced.quantity,
+                    lines=priced.lines,
+                    amount_fen=priced.amount_fen,
+                    due_on=due_on,
+                )
+            )
     return result
 
 
@@ -326,7 +388,9 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
     start, end = period_of(fee_item, period_start)
     if BillingRun.objects.filter(fee_item=fee_item, period_start=start, status=RunStatus.POSTED).exists():
         raise _already_billed(fee_item, start, end)
-    computed = compute(fee_item, start, total_fen=clean_fen(total_fen, "total_fen"))
+    if total_fen is not None:
+        total_fen = amounts.fen(total_fen, field="total_fen")
+    computed = compute(fee_item, start, total_fen=total_fen)
     run = BillingRun.objects.create(
         community_id=fee_item.community_id,
         fee_item=fee_item,
@@ -341,9 +405,11 @@ def do_preview_run(*, actor: User, fee_item: FeeItem, period_start: date, total_
 
 def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=None, run=None) -> list:
     """Insert bills in bulk and post them as one balanced transaction: Dr receivable per bill,
-    Cr revenue (deposits for a deposit) with the fee kind as its sub-account. A run's bills
-    (NewBill) go in with ledger.insert_rows and their ids are read back by house (one live bill
-    per house); other bills (Bill) with bulk_create."""
+    Cr revenue (deposits for a deposit) with the fee kind as its sub-account. The one way a bill
+    enters the ledger: a run's bills, a re-issue, temporary parking, a one-off charge or a
+    deposit (charges.py). A run's bills (NewBill) go in with ledger.insert_rows and their ids
+    are read back by house (one live bill per house); other bills (Bill) with bulk_create, and
+    one such bill is named on the whole posting (a deposit is then held for its bill)."""
     if not bills:
         return bills
     if run is None:
@@ -355,6 +421,7 @@ def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=N
             bill.pk = ids[bill.house_id]
     total = sum(b.amount_fen for b in bills)
     credit_account = Account.DEPOSITS if kind == FeeKind.DEPOSIT else Account.REVENUE
+    one = bills[0] if len(bills) == 1 and isinstance(bills[0], Bill) else None
     ledger.post(
         community_id=community_id,
         kind="bill_issued",
@@ -363,13 +430,37 @@ def write_bills(bills: list, *, community_id: int, kind: str, memo: str, actor=N
                 ledger.debit(Account.RECEIVABLE, b.amount_fen, bill_id=b.pk, house_id=b.house_id)
                 for b in bills
             ),
-            ledger.credit(credit_account, total, sub=kind),
+            ledger.credit(
+                credit_account,
+                total,
+                sub=kind,
+                house_id=one.house_id if one else None,
+                bill_id=one.pk if one else None,
+            ),
         ],
-        bill=bills[0] if len(bills) == 1 and isinstance(bills[0], Bill) else None,
+        bill=one,
         actor=actor,
         memo=memo,
     )
     return bills
+
+
+def _write_run_bills(bills: list[NewBill], *, run: BillingRun, kind: str, actor: User) -> None:
+    """A run's bills in bulk. write_bills reads a run's bill ids back by house, so each house's
+    first bill goes in with the bulk, and the few that follow it (a payer who took over in the
+    period) after it, as models, in a second balanced posting."""
+    seen: set[int] = set()
+    firsts: list[NewBill] = []
+    takeovers: list[NewBill] = []
+    for bill in bills:
+        bill.run_id = run.pk
+        (takeovers if bill.house_id in seen else firsts).append(bill)
+        seen.add(bill.house_id)
+    memo = f"run {run.pk}"
+    write_bills(firsts, community_id=run.community_id, kind=kind, memo=memo, actor=actor, run=run)
+    write_bills(
+        [bill.model() for bill in takeovers], community_id=run.community_id, kind=kind, memo=memo, actor=actor
+    )
 
 
 def do_post_run(*, actor: User, run: BillingRun) -> Computed:
@@ -385,16 +476,7 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
                 raise Conflict("run_not_preview", _("该批次已出账或已放弃，请重新预览"))
             total = run.total_fen if fee_item.kind == FeeKind.SHARED_AREA else None
             computed = compute(fee_item, run.period_start, total_fen=total)
-            for bill in computed.bills:
-                bill.run_id = run.pk
-            write_bills(
-                computed.bills,
-                community_id=run.community_id,
-                kind=fee_item.kind,
-                memo=f"run {run.pk}",
-                actor=actor,
-                run=run,
-            )
+            _write_run_bills(computed.bills, run=run, kind=fee_item.kind, actor=actor)
             BillingRun.objects.filter(pk=run.pk).update(
                 bill_count=len(computed.bills), total_fen=computed.total_fen
             )
@@ -437,13 +519,14 @@ def do_discard_run(*, actor: User, run: BillingRun) -> BillingRun:
 class Voided:
     bill: Bill
     to_prepayment_fen: int
-    reissued: Bill | None
+    reissued: list[Bill]  # in day order; the first names the bill it replaces
 
 
 @transaction.atomic
 def do_void_bill(*, actor: User, bill: Bill, reason: str, reissue: bool = False) -> Voided:
-    """Void a bill with a reason; with `reissue`, bill the same house, item and period again from
-    today's registry, readings and standards (the new bill names the one it replaces).
+    """Void a bill with a reason; with `reissue`, bill the same house, item and days again from
+    today's registry, readings and standards: one bill per payer of those days, as a run would
+    (the first names the one it replaces).
 
     The ledger reverses the bill: Cr receivable what is still owed, Dr revenue (deposits) the
     charge and late-fee income the late fee, Cr discount any waiver. What was already paid is not
@@ -496,36 +579,56 @@ def do_void_bill(*, actor: User, bill: Bill, reason: str, reissue: bool = False)
         before={"status": current.status, "amount_fen": current.amount_fen, "paid_fen": current.paid_fen},
         after={"status": BillStatus.VOID, "reason": reason, "to_prepayment_fen": current.paid_fen},
     )
-    new = _reissue(actor, current) if reissue else None
+    new = _reissue(actor, current) if reissue else []
     current.refresh_from_db()
     return Voided(current, current.paid_fen, new)
 
 
-def _reissue(actor: User, old: Bill) -> Bill:
+def _reissue(actor: User, old: Bill) -> list[Bill]:
     if old.house_id is None:
         raise ServiceError("reissue_not_possible", _("临时停车账单不能重开"))
     total = old.amount_fen if old.fee_item.kind == FeeKind.SHARED_AREA else None  # keep the house's share
-    computed = compute(old.fee_item, old.period_start, total_fen=total, house_ids=[old.house_id])
+    # A payer's bill starts on its own first day; its period is the run's.
+    period_start = old.run.period_start if old.run else old.period_start
+    computed = compute(
+        old.fee_item,
+        period_start,
+        total_fen=total,
+        house_ids=[old.house_id],
+        days=(old.period_start, old.period_end),
+    )
     if not computed.bills:
         raise ServiceError(
-            "reissue_not_possible",
-            _("无法重开账单：%(reason)s")
-            % {"reason": computed.skipped[0].reason if computed.skipped else ""},
+            "reissue_not_possible", _("无法重开账单：%(reason)s") % {"reason": _why_not_billed(computed)}
         )
-    new = computed.bills[0].model()
-    new.replaces = old
-    new.run_id = old.run_id
+    new = [bill.model() for bill in computed.bills]
+    new[0].replaces = old
+    for bill in new:
+        bill.run_id = old.run_id
     write_bills(
-        [new], community_id=old.community_id, kind=old.fee_item.kind, memo=f"reissue of {old.pk}", actor=actor
+        new, community_id=old.community_id, kind=old.fee_item.kind, memo=f"reissue of {old.pk}", actor=actor
     )
-    audit.record(
-        actor=actor,
-        action="reissue",
-        obj=new,
-        community_id=old.community_id,
-        after={"replaces": old.pk, "amount_fen": new.amount_fen},
-    )
+    for bill in new:
+        audit.record(
+            actor=actor,
+            action="reissue",
+            obj=bill,
+            community_id=old.community_id,
+            after={"replaces": old.pk, "amount_fen": bill.amount_fen, "payer": bill.payer_id},
+        )
     return new
+
+
+def _why_not_billed(computed: Computed) -> str:
+    if computed.skipped:
+        return computed.skipped[0].reason
+    if computed.unowned:
+        nobody = computed.unowned[0]
+        return gettext("%(first)s 至 %(last)s 房屋无业主，不计费") % {
+            "first": nobody.first,
+            "last": nobody.last,
+        }
+    return ""
 
 
 # --- temporary parking --------------------------------------------------------------------------

@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.billing.choices import METERED, Cycle, FeeKind, PayerRule
 from linli.billing.models import Bill, FeeItem, FeeStandard
+from linli.billing.services import amounts
 from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community
@@ -155,21 +156,6 @@ def clean_price(value, field: str = "unit_price_fen") -> Decimal:
     return price
 
 
-def clean_fen(value, field: str) -> int | None:
-    """An amount in whole fen (a cap, a total): never negative, never a fraction of a fen."""
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value() or amount >= MAX_PRICE:
-        raise ServiceError(
-            "invalid_amount", _("金额应为不小于0的整数（单位：分）"), fields={field: _("金额不正确")}
-        )
-    return int(amount)
-
-
 def clean_tiers(tiers) -> list:
     """[[up_to, price], …, [None, price]]: tops rising, the last tier open."""
     bad = ServiceError(
@@ -220,7 +206,10 @@ def _clean_standard(item: FeeItem, values: dict) -> dict:
         raise ServiceError(
             "invalid_period_minutes", _("计费时段应为1到1440分钟"), fields={"period_minutes": ""}
         )
-    values["daily_cap_fen"] = clean_fen(values["daily_cap_fen"], "daily_cap_fen")
+    cap = values["daily_cap_fen"]  # a cap of 0: parking past the free minutes costs nothing
+    values["daily_cap_fen"] = (
+        None if cap is None else amounts.fen(cap, field="daily_cap_fen", allow_zero=True)
+    )
     values["basis"] = (values.get("basis") or "").strip()
     return values
 
@@ -246,7 +235,7 @@ def standards_in_force(fee_item: FeeItem, on: date) -> dict[str, FeeStandard]:
 
 
 def _overlap_error(other: FeeStandard) -> Conflict:
-    until = other.effective_to.isoformat() if other.effective_to else _t("长期")
+    until = other.effective_to.isoformat() if other.effective_to else gettext("长期")
     return Conflict(
         "standard_overlap",
         _("与第%(v)d版标准（%(start)s 至 %(end)s）的生效期重叠")
@@ -360,14 +349,14 @@ def do_update_standard(*, actor: User, standard: FeeStandard, **changes) -> FeeS
 def price_text(kind: str, price_fen: Decimal, tiers: list) -> str:
     """The price as an owner reads it: 2.50 元/㎡·月, tiers one by one."""
     units: dict[str, str] = {
-        FeeKind.PROPERTY: _t("元/㎡·月"),
-        FeeKind.PARKING_MONTHLY: _t("元/月"),
-        FeeKind.PARKING_TEMPORARY: _t("元/时段"),
-        FeeKind.WATER: _t("元/m³"),
-        FeeKind.GAS: _t("元/m³"),
-        FeeKind.ELECTRICITY: _t("元/kWh"),
+        FeeKind.PROPERTY: gettext("元/㎡·月"),
+        FeeKind.PARKING_MONTHLY: gettext("元/月"),
+        FeeKind.PARKING_TEMPORARY: gettext("元/时段"),
+        FeeKind.WATER: gettext("元/m³"),
+        FeeKind.GAS: gettext("元/m³"),
+        FeeKind.ELECTRICITY: gettext("元/kWh"),
     }
-    unit = units.get(kind, _t("元"))
+    unit = units.get(kind, gettext("元"))
 
     def yuan(fen) -> str:
         return f"{(Decimal(str(fen)) / 100).normalize():f}"
@@ -375,9 +364,9 @@ def price_text(kind: str, price_fen: Decimal, tiers: list) -> str:
     if tiers:
         return "；".join(
             (
-                _t("%(top)s以上") % {"top": tiers[i - 1][0]}
+                gettext("%(top)s以上") % {"top": tiers[i - 1][0]}
                 if up_to is None
-                else _t("%(top)s以内") % {"top": up_to}
+                else gettext("%(top)s以内") % {"top": up_to}
             )
             + f" {yuan(p)} {unit}"
             for i, (up_to, p) in enumerate(tiers)
@@ -405,19 +394,19 @@ def do_publish_standard(*, actor: User, standard: FeeStandard) -> FeeStandard:
         raise Conflict("standard_already_published", _("该标准已公布"))
     standard.refresh_from_db()
     item = standard.fee_item
-    scope = HouseType(standard.house_type).label if standard.house_type else _t("全部房屋")
-    body = _t("%(item)s（%(scope)s）自%(day)s起按 %(price)s 收取。") % {
+    scope = HouseType(standard.house_type).label if standard.house_type else gettext("全部房屋")
+    body = gettext("%(item)s（%(scope)s）自%(day)s起按 %(price)s 收取。") % {
         "item": item.name,
         "scope": scope,
         "day": standard.effective_from.isoformat(),
         "price": price_text(item.kind, standard.unit_price_fen, standard.tiers),
     }
     if standard.basis:
-        body += _t("测算依据：%(basis)s") % {"basis": standard.basis}
+        body += gettext("测算依据：%(basis)s") % {"basis": standard.basis}
     told = notify(
         users=owner_user_ids(standard.community_id, standard.house_type),
         kind="billing.standard",
-        title=_t("收费标准公示：%(item)s") % {"item": item.name},
+        title=gettext("收费标准公示：%(item)s") % {"item": item.name},
         body=body,
         community_id=standard.community_id,
     )

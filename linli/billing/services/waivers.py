@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.billing.choices import Account, ApprovalStatus, BillStatus, FeeKind
 from linli.billing.models import DUE, OPEN, Bill, Waiver
-from linli.billing.services import ledger
-from linli.billing.services.money import checked_fen, require_any, require_open
+from linli.billing.services import amounts, ledger
+from linli.billing.services.money import require_any, require_open
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, Forbidden, ServiceError
@@ -37,7 +37,7 @@ def _exceeds_owed(bill: Bill, amount: int) -> ServiceError:
 @transaction.atomic
 def do_request_waiver(*, actor: Actor, bill: Bill, amount_fen, reason: str) -> Waiver:
     require_any(actor, ASKERS, bill.community_id, bill.building_id)
-    amount = checked_fen(amount_fen)
+    amount = amounts.fen(amount_fen)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("reason_required", _("请填写减免原因"), fields={"reason": _("必填")})

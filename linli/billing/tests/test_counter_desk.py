@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from linli.billing.models import CashDeskClose, Payment
-from linli.billing.services import ledger
+from linli.billing.choices import FeeKind
+from linli.billing.models import CashDeskClose, Payment, Refund
+from linli.billing.services import charges, ledger
 from linli.core.models import AuditEntry
+from linli.testing import billing_money as m
 from linli.testing import factories as f
 from linli.testing.billing_counter import (
     issue_bill,
@@ -96,7 +98,7 @@ def test_a_payment_after_the_close_rolls_into_the_next_close(world, api, takings
 
 @pytest.mark.parametrize(
     ("counted", "code"),
-    [({"cash": -1}, "invalid_amount"), ({"cash": 100.5}, "fractional_fen")],
+    [({"cash": -1}, "invalid_amount"), ({"cash": 100.5}, "invalid_amount")],
 )
 def test_it_refuses_negative_or_fractional_counts(world, api, takings, counted, code):
     r = close(api, world.front_desk, world.a, timezone.localdate(), note="x", **counted)
@@ -131,3 +133,50 @@ def test_the_manager_sees_every_close_a_cashier_their_own(world, api, takings):
     for user in (world.outsider, world.technician, world.owner):
         assert api(user).get("/billing/desk-closes", {"community": world.a.pk}).status_code == 404
         assert close(api, user, world.a, today).status_code in (403, 404)
+
+
+def test_a_refund_handed_back_at_the_counter_reduces_the_close(world, api, browser):
+    """300.00 taken in cash, 100.00 of it handed back (approved, so paid out of the desk): the
+    close expects 200.00, shows the refund as its own line, and balances at 200.00 counted."""
+    payment = take(api, world.staff, world.house, 30000, "cash", "c0000001")
+    asked = api(world.front_desk).post(
+        "/billing/refunds", {"payment": payment, "amount_fen": 10000, "reason": "多收退还"}
+    )
+    assert api(world.staff).post(f"/billing/refunds/{asked.json()['id']}/approve").json()["status"] == "done"
+    r = api(world.staff).get("/billing/desk/expected", {"community": world.a.pk}).json()
+    assert (r["expected"], r["handed_back"], r["payments"], r["refunds"]) == (
+        {"cash": 20000, "card": 0, "transfer": 0},
+        {"cash": 10000, "card": 0, "transfer": 0},
+        1,
+        1,
+    )
+    page = browser(world.staff).get(f"/billing/c/{world.a.pk}/desk/").content.decode()
+    assert "退款 1 笔" in page and "-¥100.00" in page and "¥300.00" in page and "¥200.00" in page
+    today = timezone.localdate()
+    closed = close(api, world.staff, world.a, today, cash=20000)
+    assert closed.status_code == 201, closed.content
+    assert (closed.json()["difference_fen"], closed.json()["refunds"]) == (0, 1)
+    assert Refund.objects.get().desk_close == CashDeskClose.objects.get()
+    listed = api(world.staff).get("/billing/desk-closes", {"community": world.a.pk}).json()
+    assert [(c["payments"], c["refunds"]) for c in listed] == [(1, 1)]
+    assert "-¥100.00" in browser(world.staff).get(f"/billing/c/{world.a.pk}/desk/").content.decode()
+    # The refund was the approver's to hand back: the front desk's own close is untouched.
+    mine = api(world.front_desk).get("/billing/desk/expected", {"community": world.a.pk}).json()
+    assert (mine["expected"]["cash"], mine["refunds"]) == (0, 0)
+    assert ledger.verify().ok
+
+
+def test_a_deposit_handed_back_in_cash_comes_out_of_the_managers_desk(world, api):
+    item = m.fee_item(world.a, FeeKind.DEPOSIT, "装修押金", price="300000")
+    bill = charges.do_issue_charge(actor=world.front_desk, house=world.house, fee_item=item, note="装修押金")
+    body = {"channel": "cash", "amount_fen": 300000, "bill_ids": [bill.pk], "idempotency_key": "deposit-1"}
+    assert (
+        api(world.front_desk).post(f"/billing/counter/houses/{world.house.pk}/payments", body).status_code
+        == 201
+    )
+    r = api(world.staff).post(f"/billing/bills/{bill.pk}/deposit-refund", {"refund_fen": 300000})
+    assert r.json()["refunds"][0]["status"] == "done"
+    taken = api(world.front_desk).get("/billing/desk/expected", {"community": world.a.pk}).json()
+    handed = api(world.staff).get("/billing/desk/expected", {"community": world.a.pk}).json()
+    assert (taken["expected"]["cash"], handed["expected"]["cash"]) == (300000, -300000)
+    assert ledger.verify().ok

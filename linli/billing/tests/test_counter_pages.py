@@ -70,8 +70,8 @@ def test_the_front_desk_finds_the_house_and_takes_the_payment(world, desk, bills
     ("amount", "message"),
     [
         ("447.505", "金额最多两位小数"),
-        ("-1", "金额必须大于零"),
-        ("abc", "金额格式不正确"),
+        ("-1", "金额不能为负数"),
+        ("abc", "金额应为数字，单位为元（例如 223.75）"),
         ("500", "金额超过所选账单应缴"),
     ],
 )

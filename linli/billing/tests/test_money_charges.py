@@ -1,13 +1,33 @@
 """One-off charges and deposits (装修押金) issued by staff; a deposit refunded in full or less
 deductions, back through the channel it was paid in."""
 
-import pytest
+from datetime import timedelta
 
-from linli.billing.choices import Channel, FeeKind
-from linli.billing.models import Bill, FeeStandard, LedgerEntry, Payment, Refund
-from linli.billing.providers.base import RefundResult
+import pytest
+from django.utils import timezone
+
+from linli.billing.choices import BillStatus, Channel, FeeKind, RefundStatus
+from linli.billing.models import (
+    Bill,
+    FeeStandard,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Refund,
+    SandboxTrade,
+)
 from linli.billing.services import charges, ledger
+from linli.billing.services.refunds import query_pending_refunds
+from linli.billing.tests.pay_support import (
+    merchant,
+    paid_by_wechat,
+    post_notification,
+    wechat_notification,
+    wechat_server,
+)
 from linli.testing import billing_money as m
+
+__all__ = ["merchant", "wechat_server"]  # fixtures
 
 
 def assert_ledger_ok():
@@ -44,6 +64,21 @@ def test_a_deposit_is_issued_at_the_standard_amount_and_held_as_a_deposit(world,
     )
     assert Bill.objects.get(pk=bill["id"]).payer == world.owner_person
     assert balances() == {"receivable": 300000, "deposits": -300000}
+    assert_ledger_ok()
+
+
+def test_a_charge_is_posted_as_every_bill_is_issued(world, api, deposit_item):
+    """One way into the ledger (runs.write_bills): Dr receivable naming the bill and its house,
+    Cr deposits by fee kind, here also naming the bill whose deposit it holds; the note is the
+    memo and the issuer the actor."""
+    bill = issue(api, world.front_desk, world.house, deposit_item, note="301 装修押金").json()
+    txn = LedgerTransaction.objects.get(kind="bill_issued")
+    assert (txn.bill_id, txn.memo, txn.actor) == (bill["id"], "301 装修押金", world.front_desk)
+    legs = sorted(txn.entries.values_list("account", "debit_fen", "credit_fen", "sub", "bill_id", "house_id"))
+    assert legs == [
+        ("deposits", 0, 300000, "deposit", bill["id"], world.house.pk),
+        ("receivable", 300000, 0, "", bill["id"], world.house.pk),
+    ]
     assert_ledger_ok()
 
 
@@ -141,23 +176,138 @@ def test_only_managers_refund_and_only_deposits(world, api, deposit_item):
     assert_ledger_ok()
 
 
-def test_an_online_deposit_goes_back_through_the_provider_seam(world, api, deposit_item, monkeypatch):
-    bill = paid_deposit(world, deposit_item, Channel.WECHAT)
-    r = refund(api, world.staff, bill, refund_fen=300000)
-    assert (r.status_code, r.json()["code"]) == (503, "refund_provider_unavailable")
+def test_a_deposit_paid_through_a_channel_no_longer_offered_is_refused_whole(world, api, deposit_item):
+    bill = paid_deposit(world, deposit_item, Channel.WECHAT)  # WeChat Pay is not configured here
+    r = refund(api, world.staff, bill, refund_fen=250000, deduct_fen=50000, reason="损坏公共墙面")
+    assert (r.status_code, r.json()["code"]) == (400, "channel_unavailable")
     assert not Refund.objects.exists() and Bill.objects.get(pk=bill.pk).deposit_released_fen == 0
-    asked = []
+    assert balances() == {"clearing": 300000, "deposits": -300000}  # no deduction either
+    assert_ledger_ok()
 
-    def provider(payment, fen, reason):
-        asked.append((payment.channel, fen))
-        return RefundResult(out_refund_no="x", accepted=True, done=False)
 
-    monkeypatch.setattr(charges, "refund_online", provider)
+# --- online deposits go back through the provider (the sandbox, a fake WeChat Pay server) ------
+
+
+def ordered(api, world, bill, channel) -> str:
+    """The owner orders the deposit bill online, as in the app: our order number."""
+    r = api(world.owner).post(
+        "/billing/my/orders", {"house": bill.house_id, "channel": channel, "bills": [bill.pk]}
+    )
+    assert r.status_code in (200, 201), r.content
+    return r.json()["out_trade_no"]
+
+
+def issued_deposit(world, item) -> Bill:
+    return charges.do_issue_charge(actor=world.front_desk, house=world.house, fee_item=item, note="装修押金")
+
+
+def deposit_refunds() -> list:
+    rows = LedgerEntry.objects.filter(transaction__kind="deposit_refund").order_by("account")
+    return list(rows.values_list("account", "debit_fen", "credit_fen", "bill_id", "sub"))
+
+
+def test_a_sandbox_deposit_is_refunded_at_once_and_its_bill_stays_paid(world, api, browser, deposit_item):
+    bill = issued_deposit(world, deposit_item)
+    no = ordered(api, world, bill, "sandbox")
+    assert browser(world.owner).post(f"/billing/sandbox/pay/{no}").status_code == 302  # 确认支付
+    r = refund(api, world.staff, bill, refund_fen=250000, deduct_fen=50000, reason="损坏公共墙面")
+    assert r.status_code == 200, r.json()
+    [done] = r.json()["refunds"]
+    assert (done["amount_fen"], done["status"]) == (250000, "done")
+    assert SandboxTrade.objects.get(kind="refund").out_refund_no == Refund.objects.get().out_refund_no
+    bill = Bill.objects.get(pk=bill.pk)
+    assert (bill.status, bill.owed_fen, charges.held_fen(bill)) == (BillStatus.PAID, 0, 0)
+    assert deposit_refunds() == [
+        ("clearing", 0, 250000, None, "sandbox"),
+        ("deposits", 250000, 0, bill.pk, "deposit"),
+    ]
+    assert balances() == {"revenue": -50000, "clearing": 50000}
+    listed = browser(world.staff).get(f"/billing/c/{world.a.pk}/refunds/").content.decode()
+    assert "押金</span> 损坏公共墙面" in listed and "已退款" in listed
+    assert_ledger_ok()
+
+
+def test_a_sandbox_refusal_holds_the_deposit_again(world, api, deposit_item):
+    # Paid through the sandbox channel, but the sandbox's books never collected it: it refuses.
+    bill = paid_deposit(world, deposit_item, Channel.SANDBOX)
     r = refund(api, world.staff, bill, refund_fen=300000)
     assert r.status_code == 200, r.json()
-    assert asked == [("wechat", 300000)]
-    assert r.json()["refunds"][0]["status"] == "pending"
-    assert balances() == {}  # clearing in and out, the deposit gone
+    assert r.json()["refunds"][0]["status"] == "failed"
+    assert r.json()["bill"]["deposit_held_fen"] == 300000
+    assert Payment.objects.get().refunded_fen == 0
+    assert not deposit_refunds()
+    assert balances() == {"clearing": 300000, "deposits": -300000}
+    assert_ledger_ok()
+
+
+@pytest.fixture
+def wechat_deposit(merchant, wechat_server, world, api, deposit_item) -> Bill:
+    bill = issued_deposit(world, deposit_item)
+    paid_by_wechat(api, world.owner, bill)
+    return Bill.objects.get(pk=bill.pk)
+
+
+def refund_notice(refund_row: Refund, state: str):
+    return wechat_notification(
+        refund_row.payment.out_trade_no,
+        refund_row.amount_fen,
+        event=f"REFUND.{state}",
+        extra={"out_refund_no": refund_row.out_refund_no, "refund_status": state},
+    )
+
+
+def test_a_wechat_deposit_refund_is_pending_until_its_notification_then_posted_once(
+    world, api, wechat_server, wechat_deposit
+):
+    r = refund(api, world.staff, wechat_deposit, refund_fen=300000)
+    assert r.status_code == 200, r.json()
+    assert r.json()["refunds"][0]["status"] == "pending"  # WeChat answered PROCESSING
+    row = Refund.objects.get()
+    assert row.deposit_bill_id == wechat_deposit.pk
+    assert wechat_server.refunds[row.out_refund_no]["amount"] == {
+        "refund": 300000,
+        "total": 300000,
+        "currency": "CNY",
+    }
+    assert r.json()["bill"]["deposit_held_fen"] == 0  # released: nobody can refund it twice
+    assert balances() == {"clearing": 300000, "deposits": -300000}  # nothing moved yet
+    for _ in range(3):
+        assert post_notification("wechat", *refund_notice(row, "SUCCESS")).status_code == 204
+    assert Refund.objects.get().status == RefundStatus.DONE
+    assert len(deposit_refunds()) == 2
+    assert Bill.objects.get(pk=wechat_deposit.pk).status == BillStatus.PAID  # not owed again
+    assert balances() == {}
+    assert_ledger_ok()
+
+
+def test_a_wechat_deposit_refund_without_notification_finishes_by_the_periodic_query(
+    world, browser, wechat_deposit
+):
+    # On the deposits page: the manager is told the refund is on its way, not that it is done.
+    page = browser(world.staff).post(
+        f"/billing/c/{world.a.pk}/deposits/{wechat_deposit.pk}/refund/", {"refund": "1000"}, follow=True
+    )
+    assert "已提交原路退款" in page.content.decode()
+    assert Refund.objects.get().status == RefundStatus.PENDING
+    assert query_pending_refunds(timezone.now() + timedelta(minutes=2)) == 1
+    assert Refund.objects.get().status == RefundStatus.DONE
+    assert balances() == {"clearing": 200000, "deposits": -200000}
+    assert charges.held_fen(Bill.objects.get(pk=wechat_deposit.pk)) == 200000
+    assert_ledger_ok()
+
+
+def test_a_failed_wechat_deposit_refund_gives_the_deposit_back_and_may_be_tried_again(
+    world, api, wechat_deposit
+):
+    refund(api, world.staff, wechat_deposit, refund_fen=300000)
+    row = Refund.objects.get()
+    assert post_notification("wechat", *refund_notice(row, "ABNORMAL")).status_code == 204
+    assert Refund.objects.get().status == RefundStatus.FAILED
+    assert charges.held_fen(Bill.objects.get(pk=wechat_deposit.pk)) == 300000
+    assert Payment.objects.get().refunded_fen == 0
+    assert balances() == {"clearing": 300000, "deposits": -300000}
+    again = refund(api, world.staff, wechat_deposit, refund_fen=300000)
+    assert again.json()["refunds"][0]["status"] == "pending"
     assert_ledger_ok()
 
 

@@ -15,7 +15,7 @@ def test_a_waiver_is_asked_and_approved_on_the_queue_page(world, browser):
     waiver = Waiver.objects.get()
     assert waiver.amount_fen == 3000
     r = desk.post(url, {"bill": bill.pk, "amount": "0.005", "reason": "x"})
-    assert "不能为负数或小数分" in r.content.decode()
+    assert "金额最多两位小数（精确到分）" in r.content.decode()
     assert desk.post(f"{url}{waiver.pk}/approve/").status_code == 404  # the counter does not approve
     manager = browser(world.staff)
     page = manager.get(url).content.decode()

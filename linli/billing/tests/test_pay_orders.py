@@ -88,13 +88,13 @@ def test_asking_again_reuses_the_open_order_and_a_new_selection_closes_it(world,
     assert api(world.neighbour).get(f"/billing/my/orders/{b['out_trade_no']}").status_code == 404
 
 
-@pytest.mark.parametrize("amount", [0, -100, 1.5, "12", 100_000_001, True])
+@pytest.mark.parametrize("amount", [0, -100, 1.5, "12.5", 1_000_000_001, True])
 def test_a_prepayment_must_be_whole_positive_fen(world, api, amount):
     r = api(world.owner).post(
         "/billing/my/orders",
         {"house": world.house.pk, "channel": "sandbox", "purpose": "prepay", "amount_fen": amount},
     )
-    assert r.status_code in (400, 422)
+    assert (r.status_code, r.json()["code"]) == (400, "invalid_amount")
     assert not Payment.objects.exists()
 
 

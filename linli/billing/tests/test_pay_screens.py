@@ -60,7 +60,7 @@ def test_a_prepayment_from_the_page(world, browser):
     bad = phone.post(
         "/billing/pay/", {"house": world.house.pk, "purpose": "prepay", "amount": "1.005"}, follow=True
     )
-    assert "金额应为正的整数分" in bad.content.decode()
+    assert "金额最多两位小数（精确到分）" in bad.content.decode()
     assert r.status_code == 302
 
 

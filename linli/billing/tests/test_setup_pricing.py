@@ -72,6 +72,64 @@ def test_the_lines_show_a_resident_how_the_bill_was_made():
     ]
 
 
+SELLER, BUYER, THIRD, TENANT = 1, 2, 3, 9
+Span = pricing.Span
+
+
+def march(day: int) -> date:
+    return date(2026, 3, day)
+
+
+@pytest.mark.parametrize(
+    ("why", "owners", "tenants", "segments"),
+    [
+        ("one owner all month", [Span(SELLER, date(2020, 1, 1))], [], [(SELLER, 1, 31)]),
+        (
+            "sold on the 15th",
+            [Span(SELLER, date(2020, 1, 1), march(14)), Span(BUYER, march(15))],
+            [],
+            [(SELLER, 1, 14), (BUYER, 15, 31)],
+        ),
+        (
+            "a co-owner with a later occupancy changes nothing",
+            [Span(SELLER, date(2020, 1, 1)), Span(BUYER, march(10))],
+            [],
+            [(SELLER, 1, 31)],
+        ),
+        (
+            "nobody owns it between two owners",
+            [Span(SELLER, date(2020, 1, 1), march(10)), Span(BUYER, march(21))],
+            [],
+            [(SELLER, 1, 10), (None, 11, 20), (BUYER, 21, 31)],
+        ),
+        ("a move-in on the last day", [Span(BUYER, march(31))], [], [(None, 1, 30), (BUYER, 31, 31)]),
+        ("a move-in on the 1st", [Span(BUYER, march(1))], [], [(BUYER, 1, 31)]),
+        (
+            "a tenant pays from the 10th to the 20th",
+            [Span(SELLER, date(2020, 1, 1))],
+            [Span(TENANT, march(10), march(20))],
+            [(SELLER, 1, 9), (TENANT, 10, 20), (SELLER, 21, 31)],
+        ),
+        (
+            "a lease without an owner pays nothing",
+            [Span(BUYER, march(15))],
+            [Span(TENANT, march(1), march(31))],
+            [(None, 1, 14), (TENANT, 15, 31)],
+        ),
+        (
+            "the same owner twice in a row is one stretch",
+            [Span(SELLER, date(2020, 1, 1), march(9)), Span(SELLER, march(10))],
+            [],
+            [(SELLER, 1, 31)],
+        ),
+        ("nobody at all", [], [Span(TENANT, march(1), march(31))], [(None, 1, 31)]),
+    ],
+)
+def test_who_pays_is_decided_day_by_day(why, owners, tenants, segments):
+    got = pricing.payer_segments(march(1), march(31), owners, tenants)
+    assert [(s.payer_id, s.first.day, s.last.day) for s in got] == segments, why
+
+
 @pytest.mark.parametrize(
     ("start", "months", "end"),
     [

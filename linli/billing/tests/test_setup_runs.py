@@ -1,5 +1,6 @@
-"""Billing runs through the API: preview, post once, who pays, pro-rating, meters, shared area,
-void and re-issue, temporary parking. The ledger proves itself after every posting."""
+"""Billing runs through the API: preview, post once, who pays day by day (sales, leases, vacant
+days), pro-rating, meters, shared area, void and re-issue, temporary parking. The ledger proves
+itself after every posting."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +20,8 @@ from linli.billing.models import (
 )
 from linli.billing.services import ledger
 from linli.billing.services.settle import new_trade_no, settle
+from linli.registry.models import Occupancy
+from linli.registry.services import do_end_occupancy
 from linli.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -57,34 +60,48 @@ def verified():
     return True
 
 
-def test_preview_writes_nothing_then_post_bills_every_house_once(world, api):
+def test_preview_writes_nothing_then_post_bills_every_owned_house_once(world, api):
     client = api(world.staff)
     item = item_with_price(client, world)
     empty = f.house(f.unit(world.building, "2单元"), "101", area="50.00")  # nobody owns it
     r = preview(client, item)
     assert r.status_code == 201
     body = r.json()
-    # 89.50 × 2.50 = 223.75 元; 120.00 × 2.50 = 300 元; 50.00 × 2.50 = 125 元
-    assert (body["bill_count"], body["total_fen"]) == (3, 22375 + 30000 + 12500)
-    assert body["without_payer"] == ["1号楼-2单元-101"]
+    # 89.50 × 2.50 = 223.75 元; 120.00 × 2.50 = 300 元; the empty house's days are not billed
+    assert (body["bill_count"], body["total_fen"]) == (2, 22375 + 30000)
+    assert body["unowned"] == [
+        {"house_id": empty.id, "label": "1号楼-2单元-101", "first": "2026-03-01", "last": "2026-03-31"}
+    ]
+    assert body["without_payer"] == []
     assert body["samples"][0]["lines"][-1]["amount_fen"] == 22375
     assert body["samples"][0]["standard_version"] == 1
     assert not Bill.objects.exists()
 
     posted = client.post(f"/billing/runs/{body['run']['id']}/post").json()
-    assert (posted["status"], posted["bill_count"], posted["total_fen"]) == ("posted", 3, 64875)
+    assert (posted["status"], posted["bill_count"], posted["total_fen"]) == ("posted", 2, 52375)
     bills = {b.house_id: b for b in Bill.objects.all()}
     assert bills[world.house.id].payer == world.owner_person
-    assert bills[empty.id].payer is None
+    assert empty.id not in bills
     assert bills[world.house.id].due_on == date(2026, 3, 31)  # 30 days after the period's start
     assert verified()
     revenue = LedgerEntry.objects.get(account=Account.REVENUE)
-    assert (revenue.credit_fen, revenue.sub) == (64875, "property")
+    assert (revenue.credit_fen, revenue.sub) == (52375, "property")
+
+
+def test_a_fee_of_the_whole_period_bills_a_house_without_owner_and_lists_it(world, api):
+    client = api(world.staff)
+    item = item_with_price(client, world, kind="one_off", cycle="once", price=5000, name="门禁卡工本费")
+    empty = f.house(f.unit(world.building, "2单元"), "101", area="50.00")
+    body = run(client, item)
+    assert (body["bill_count"], body["without_payer"], body["unowned"]) == (3, ["1号楼-2单元-101"], [])
+    assert Bill.objects.get(house=empty).payer is None
+    assert verified()
 
 
 def test_a_second_run_of_the_same_period_creates_nothing_and_says_so(world, api):
     client = api(world.staff)
     item = item_with_price(client, world)
+    hold(world, f.house(f.unit(world.building), "501", area="89.50"), SOLD_ON_THE_15TH)
     first, second = preview(client, item).json(), preview(client, item).json()
     client.post(f"/billing/runs/{first['run']['id']}/post")
     again = client.post(f"/billing/runs/{second['run']['id']}/post")
@@ -92,7 +109,8 @@ def test_a_second_run_of_the_same_period_creates_nothing_and_says_so(world, api)
     assert "不会重复生成账单" in again.json()["message"]
     once_more = preview(client, item)
     assert (once_more.status_code, once_more.json()["code"]) == (409, "period_already_billed")
-    assert Bill.objects.count() == 2 and BillingRun.objects.get(pk=second["run"]["id"]).status == "preview"
+    # the world's two houses, and the sold one once per owner
+    assert Bill.objects.count() == 4 and BillingRun.objects.get(pk=second["run"]["id"]).status == "preview"
     assert verified()
 
 
@@ -105,6 +123,186 @@ def test_a_move_in_on_the_17th_is_billed_for_15_of_31_days(world, api):
     bill = Bill.objects.get(house=house)
     assert bill.amount_fen == 10827  # 22375 × 15/31 = 10826.61
     assert bill.lines[0]["months"] == "15/31"
+    assert verified()
+
+
+def on(day: str) -> date:
+    return date.fromisoformat(day)
+
+
+OPEN = None
+SINCE_2020 = on("2020-01-01")
+# The seller's occupancy ends (sold) on 14 March, the buyer's starts on the 15th.
+SOLD_ON_THE_15TH = [
+    ("卖家", "owner", SINCE_2020, on("2026-03-14"), "sold"),
+    ("买家", "owner", on("2026-03-15"), OPEN, ""),
+]
+PARKING = {"kind": "parking_monthly", "price": 10000, "payer_rule": "occupant"}
+# (why, item, period, holdings: (who, relation, first day, last day, how it ends or lease term),
+#  bills: (payer, first day, last day, fen), days nobody owned). Property: 89.50 ㎡ × 2.50 元 =
+# 22375 fen a month; monthly parking 10000 fen. Each bill is pro-rated by its days, rounded once.
+WHO_PAYS = [
+    (
+        "sold on the 15th of a 31-day month",
+        {},
+        "2026-03-01",
+        SOLD_ON_THE_15TH,
+        # 22375 × 14/31 = 10104.84; 22375 × 17/31 = 12270.16
+        [("卖家", "2026-03-01", "2026-03-14", 10105), ("买家", "2026-03-15", "2026-03-31", 12270)],
+        [],
+    ),
+    (
+        "sold on the 15th of a 30-day month",
+        {},
+        "2026-04-01",
+        [
+            ("卖家", "owner", SINCE_2020, on("2026-04-14"), "sold"),
+            ("买家", "owner", on("2026-04-15"), OPEN, ""),
+        ],
+        # 22375 × 14/30 = 10441.67; 22375 × 16/30 = 11933.33
+        [("卖家", "2026-04-01", "2026-04-14", 10442), ("买家", "2026-04-15", "2026-04-30", 11933)],
+        [],
+    ),
+    (
+        "sold twice in a quarter",
+        {"cycle": "quarterly"},
+        "2026-01-01",
+        [
+            ("甲", "owner", SINCE_2020, on("2026-02-09"), "sold"),
+            ("乙", "owner", on("2026-02-10"), on("2026-03-04"), "sold"),
+            ("丙", "owner", on("2026-03-05"), OPEN, ""),
+        ],
+        # 22375 × (1 + 9/28) = 29566.96; 22375 × (19/28 + 4/31) = 18070.13; 22375 × 27/31 = 19487.90
+        [
+            ("甲", "2026-01-01", "2026-02-09", 29567),
+            ("乙", "2026-02-10", "2026-03-04", 18070),
+            ("丙", "2026-03-05", "2026-03-31", 19488),
+        ],
+        [],
+    ),
+    (
+        "a tenant who pays from the 10th",
+        PARKING,
+        "2026-03-01",
+        [
+            ("业主", "owner", SINCE_2020, OPEN, ""),
+            ("租客", "tenant", on("2026-03-10"), on("2026-12-31"), "pays"),
+        ],
+        # 10000 × 9/31 = 2903.23; 10000 × 22/31 = 7096.77
+        [("业主", "2026-03-01", "2026-03-09", 2903), ("租客", "2026-03-10", "2026-03-31", 7097)],
+        [],
+    ),
+    (
+        "a paying tenant's lease ends on the 20th",
+        PARKING,
+        "2026-03-01",
+        [
+            ("业主", "owner", SINCE_2020, OPEN, ""),
+            ("租客", "tenant", on("2025-09-01"), on("2026-03-20"), "pays"),
+        ],
+        # 10000 × 20/31 = 6451.61; 10000 × 11/31 = 3548.39
+        [("租客", "2026-03-01", "2026-03-20", 6452), ("业主", "2026-03-21", "2026-03-31", 3548)],
+        [],
+    ),
+    (
+        "a tenant whose lease does not say so",
+        PARKING,
+        "2026-03-01",
+        [("业主", "owner", SINCE_2020, OPEN, ""), ("租客", "tenant", on("2026-03-10"), on("2026-12-31"), "")],
+        [("业主", "2026-03-01", "2026-03-31", 10000)],
+        [],
+    ),
+    (
+        "vacant days between two owners",
+        {},
+        "2026-03-01",
+        [
+            ("卖家", "owner", SINCE_2020, on("2026-03-10"), "sold"),
+            ("买家", "owner", on("2026-03-21"), OPEN, ""),
+        ],
+        # 22375 × 10/31 = 7217.74; 22375 × 11/31 = 7939.52
+        [("卖家", "2026-03-01", "2026-03-10", 7218), ("买家", "2026-03-21", "2026-03-31", 7940)],
+        [("2026-03-11", "2026-03-20")],
+    ),
+    (
+        "a paying tenant while nobody owns the house",
+        PARKING,
+        "2026-03-01",
+        [
+            ("租客", "tenant", on("2026-01-01"), on("2026-12-31"), "pays"),
+            ("业主", "owner", on("2026-03-16"), OPEN, ""),
+        ],
+        # 10000 × 16/31 = 5161.29: the tenant pays the owned days only
+        [("租客", "2026-03-16", "2026-03-31", 5161)],
+        [("2026-03-01", "2026-03-15")],
+    ),
+    (
+        "a move-in on the 1st",
+        {},
+        "2026-03-01",
+        [("业主", "owner", on("2026-03-01"), OPEN, "")],
+        [("业主", "2026-03-01", "2026-03-31", 22375)],
+        [],
+    ),
+    (
+        "a move-in on the last day",
+        {},
+        "2026-03-01",
+        [("业主", "owner", on("2026-03-31"), OPEN, "")],
+        # 22375 × 1/31 = 721.77
+        [("业主", "2026-03-31", "2026-03-31", 722)],
+        [("2026-03-01", "2026-03-30")],
+    ),
+    (
+        "an owner entered by mistake pays nothing",
+        {},
+        "2026-03-01",
+        [
+            ("误登", "owner", SINCE_2020, on("2026-03-10"), "correction"),
+            ("业主", "owner", SINCE_2020, OPEN, ""),
+        ],
+        [("业主", "2026-03-01", "2026-03-31", 22375)],
+        [],
+    ),
+]
+
+
+def hold(world, house, holdings) -> dict[str, int]:
+    """The house's registry: owners ended the way the registry ends them, leases with their term."""
+    people = {}
+    for who, relation, first, last, how in holdings:
+        person = f.person(world.a, who)
+        people[who] = person.pk
+        if relation == "tenant":
+            lease = f.occupy(house, person, "tenant", valid_from=first, valid_to=last)
+            lease.tenant_pays_fees = how == "pays"
+            lease.save()
+            continue
+        occupancy = f.occupy(house, person, relation, valid_from=first)
+        if last is not None:
+            do_end_occupancy(actor=world.staff, occupancy=occupancy, reason=how, on=last)
+    return people
+
+
+@pytest.mark.parametrize(
+    ("why", "item", "period", "holdings", "bills", "unowned"), WHO_PAYS, ids=[case[0] for case in WHO_PAYS]
+)
+def test_every_owned_day_is_billed_once_to_whoever_pays_on_it(
+    world, api, why, item, period, holdings, bills, unowned
+):
+    client = api(world.staff)
+    fee_item = item_with_price(client, world, **item)
+    house = f.house(f.unit(world.building), "501", area="89.50")
+    people = hold(world, house, holdings)
+    body = run(client, fee_item, period)
+    got = Bill.objects.filter(house=house).order_by("period_start")
+    assert [(b.payer_id, b.period_start, b.period_end, b.amount_fen) for b in got] == [
+        (people[who], on(first), on(last), fen) for who, first, last, fen in bills
+    ], why
+    assert [(u["first"], u["last"]) for u in body["unowned"] if u["house_id"] == house.id] == unowned
+    again = preview(client, fee_item, period)
+    assert (again.status_code, again.json()["code"]) == (409, "period_already_billed")
+    assert Bill.objects.filter(house=house).count() == len(bills)
     assert verified()
 
 
@@ -183,6 +381,25 @@ def test_water_is_billed_from_readings_at_tiered_prices_across_a_meter_change(wo
     assert verified()
 
 
+def test_water_of_a_house_sold_in_the_period_is_one_bill_to_the_owner_of_its_last_day(world, api):
+    client = api(world.staff)
+    water = item_with_price(client, world, kind="water", price=350)
+    house = f.house(f.unit(world.building), "501", area="89.50")
+    people = hold(world, house, SOLD_ON_THE_15TH)
+    readings = f"/billing/houses/{house.id}/readings"
+    client.post(readings, {"kind": "water", "read_on": "2026-02-28", "value": "100"})
+    client.post(readings, {"kind": "water", "read_on": "2026-03-31", "value": "112"})
+    run(client, water)
+    bill = Bill.objects.get(house=house)  # 12 m³ × 3.50 元 = 42 元: usage is the period's, not a day's
+    assert (bill.payer_id, bill.period_start, bill.period_end, bill.amount_fen) == (
+        people["买家"],
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+        4200,
+    )
+    assert verified()
+
+
 def test_shared_area_is_allocated_to_the_fen(world, api):
     client = api(world.staff)
     item = item_with_price(client, world, kind="shared_area", price=0, cycle="monthly")
@@ -217,6 +434,52 @@ def test_void_and_reissue_after_an_area_correction(world, api):
     assert (body["reissued"]["amount_fen"], body["reissued"]["replaces_id"]) == (22500, bill.pk)
     again = client.post(f"/billing/bills/{bill.pk}/void", {"reason": "再次"})
     assert (again.status_code, again.json()["code"]) == (409, "bill_already_void")
+    assert verified()
+
+
+def test_a_reissue_after_the_handover_date_was_corrected_bills_the_voided_days_per_payer(world, api):
+    client = api(world.staff)
+    item = item_with_price(client, world)
+    house = f.house(f.unit(world.building), "501", area="89.50")
+    people = hold(
+        world,
+        house,
+        SOLD_ON_THE_15TH,
+    )
+    run(client, item)
+    sellers, buyers = Bill.objects.filter(house=house).order_by("period_start")
+    # The handover was on the 20th, not the 15th: the registry is corrected, the buyer's bill voided.
+    Occupancy.objects.filter(house=house, person_id=people["卖家"]).update(valid_to=on("2026-03-19"))
+    Occupancy.objects.filter(house=house, person_id=people["买家"]).update(valid_from=on("2026-03-20"))
+    r = client.post(f"/billing/bills/{buyers.pk}/void", {"reason": "交房日期登记有误", "reissue": True})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    # 22375 × 5/31 = 3608.87 for the seller's 15th–19th; 22375 × 12/31 = 8661.29 for the buyer's
+    assert [
+        (b["payer_id"], b["period_start"], b["period_end"], b["amount_fen"]) for b in body["reissued_bills"]
+    ] == [
+        (people["卖家"], "2026-03-15", "2026-03-19", 3609),
+        (people["买家"], "2026-03-20", "2026-03-31", 8661),
+    ]
+    assert body["reissued"]["replaces_id"] == buyers.pk
+    live = Bill.objects.filter(house=house).exclude(status=BillStatus.VOID).order_by("period_start")
+    assert [(b.period_start.day, b.period_end.day) for b in live] == [(1, 14), (15, 19), (20, 31)]
+    assert live[0].pk == sellers.pk  # the seller's first bill stays as it was
+    assert verified()
+
+
+def test_a_reissue_of_days_nobody_owns_any_more_is_refused_and_changes_nothing(world, api):
+    client = api(world.staff)
+    item = item_with_price(client, world)
+    house = f.house(f.unit(world.building), "501", area="89.50")
+    hold(world, house, [("业主", "owner", on("2026-03-17"), OPEN, "")])
+    run(client, item)
+    bill = Bill.objects.get(house=house)
+    Occupancy.objects.filter(house=house).update(valid_from=on("2026-04-01"))  # moved in later after all
+    r = client.post(f"/billing/bills/{bill.pk}/void", {"reason": "入住日期有误", "reissue": True})
+    assert (r.status_code, r.json()["code"]) == (400, "reissue_not_possible")
+    assert "2026-03-17 至 2026-03-31 房屋无业主" in r.json()["message"]
+    assert Bill.objects.get(pk=bill.pk).status == BillStatus.UNPAID
     assert verified()
 
 
@@ -320,6 +583,8 @@ def test_two_clerks_posting_the_same_period_at_once_bill_each_house_once(world, 
 
     client = api(world.staff)
     item = item_with_price(client, world)
+    sold = f.house(f.unit(world.building), "501", area="89.50")
+    hold(world, sold, SOLD_ON_THE_15TH)
     previews = [BillingRun.objects.get(pk=preview(client, item).json()["run"]["id"]) for _ in range(2)]
     outcomes = []
 
@@ -336,7 +601,7 @@ def test_two_clerks_posting_the_same_period_at_once_bill_each_house_once(world, 
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(outcomes) == ["period_already_billed", "posted"]
-    assert Bill.objects.count() == 2  # the world's two houses, once
+    assert Bill.objects.count() == 4  # the world's two houses once, the sold one once per owner
     assert verified()
 
 

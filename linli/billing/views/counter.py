@@ -8,12 +8,13 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from linli.billing import queries
 from linli.billing.choices import COUNTER, BillStatus, Channel, PaymentPurpose
@@ -21,13 +22,13 @@ from linli.billing.receipt_pdf import render as render_pdf
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
-from linli.billing.views.common import qr_svg
+from linli.billing.views.common import YuanField, qr_svg
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
-from linli.core.shell.formatting import yuan
+from linli.core.shell.formatting import yuan, yuan_to_type
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.registry.io.sheets import XLSX
@@ -83,7 +84,7 @@ class PaymentForm(forms.Form):
         choices=[(c.value, c.label) for c in Channel if c in COUNTER],
         widget=forms.RadioSelect,
     )
-    amount = forms.CharField(label=gettext_lazy("实收金额（元）"), max_length=16)
+    amount = YuanField(label=gettext_lazy("实收金额（元）"))
     extra_to_prepayment = forms.BooleanField(label=gettext_lazy("多收部分转入预存"), required=False)
     on_behalf_of = forms.TypedChoiceField(
         label=gettext_lazy("代办：为哪位住户缴费"), coerce=int, required=False, empty_value=None
@@ -107,7 +108,7 @@ class PaymentForm(forms.Form):
         if not self.is_bound:
             self.initial["key"] = secrets.token_urlsafe(16)
             self.initial["bills"] = [b.pk for b in bills]
-            self.initial["amount"] = f"{sum(b.owed_fen for b in bills) / 100:.2f}" if bills else ""
+            self.initial["amount"] = yuan_to_type(sum(b.owed_fen for b in bills)) if bills else ""
 
 
 @staff_view(Action.BILLING_COLLECT, section="billing_counter")
@@ -137,7 +138,7 @@ def counter_house(request, console: Console, house_id: int):
                 actor=request.user,
                 house=house,
                 channel=data["channel"],
-                amount_fen=services.fen_from_yuan(data["amount"]),
+                amount_fen=data["amount"],
                 idempotency_key=data["key"],
                 purpose=data["purpose"],
                 bill_ids=data["bills"],
@@ -188,21 +189,10 @@ def counter_receipt(request, console: Console, receipt_id: int):
 
 class CloseForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("日结日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    cash = forms.CharField(label=gettext_lazy("现金实点（元）"), max_length=16, initial="0.00")
-    card = forms.CharField(label=gettext_lazy("刷卡实收（元）"), max_length=16, initial="0.00")
-    transfer = forms.CharField(label=gettext_lazy("转账实收（元）"), max_length=16, initial="0.00")
+    cash = YuanField(label=gettext_lazy("现金实点（元）"), allow_zero=True, initial="0.00")
+    card = YuanField(label=gettext_lazy("刷卡实收（元）"), allow_zero=True, initial="0.00")
+    transfer = YuanField(label=gettext_lazy("转账实收（元）"), allow_zero=True, initial="0.00")
     note = forms.CharField(label=gettext_lazy("差异说明"), max_length=200, required=False)
-
-
-def _counted(data: dict) -> dict[str, int]:
-    out = {}
-    for channel in ("cash", "card", "transfer"):
-        text = (data[channel] or "").strip()
-        try:
-            out[channel] = 0 if text in ("", "0", "0.0", "0.00") else services.fen_from_yuan(text)
-        except ServiceError as exc:
-            raise ServiceError(exc.code, exc.message, fields={channel: exc.message}) from None
-    return out
 
 
 @staff_view(Action.BILLING_COLLECT, section="billing_desk")
@@ -216,7 +206,7 @@ def desk(request, console: Console):
                 actor=request.user,
                 community=console.community,
                 day=form.cleaned_data["day"],
-                counted=_counted(form.cleaned_data),
+                counted={channel: form.cleaned_data[channel] for channel in COUNTER},
                 note=form.cleaned_data["note"],
             )
         except ServiceError as exc:
@@ -224,15 +214,19 @@ def desk(request, console: Console):
         else:
             messages.success(request, _("日结完成"))
             return redirect(console.reverse("billing:desk"))
-    pending = queries.unclosed_counter_payments(request.user, cid, day)
-    expected = services.expected_by_channel(pending)
-    closes = queries.desk_closes(request.user, cid).select_related("staff")
+    totals = services.desk_totals(request.user, cid, day)
+    closes = (
+        queries.desk_closes(request.user, cid)
+        .select_related("staff")
+        .annotate(handed_back=Sum("refunds__amount_fen"))
+    )
     rows, next_url, first_url = page_of(request, closes, newest_first=True)
     labels = dict(Channel.choices)
     table = Table(
         [
             Column(_("日期")),
             Column(_("收银员")),
+            Column(_("其中退款"), numeric=True),
             Column(_("系统应收"), numeric=True),
             Column(_("实点"), numeric=True),
             Column(_("差额"), numeric=True),
@@ -242,6 +236,7 @@ def desk(request, console: Console):
             cells(
                 f"{c.day:%Y-%m-%d}",
                 str(c.staff),
+                Cell(yuan(-c.handed_back) if c.handed_back else "—", numeric=True),
                 Cell(yuan(sum(c.expected.values())), numeric=True),
                 Cell(yuan(sum(c.counted.values())), numeric=True),
                 Cell(yuan(c.difference_fen), numeric=True, badge="danger" if c.difference_fen else ""),
@@ -256,13 +251,31 @@ def desk(request, console: Console):
     context = {
         "form": form,
         "day": day,
-        "expected": [(labels[c], yuan(expected[c])) for c in expected],
-        "expected_total": yuan(sum(expected.values())),
-        "pending_count": pending.count(),
+        "summary": _desk_summary(totals, labels),
+        "pending_count": len(totals.payment_ids),
+        "refund_count": len(totals.refund_ids),
         "table": table,
         "status": 422 if request.method == "POST" else 200,
     }
     return console.render(request, "billing/counter_desk.html", context, status=context["status"])
+
+
+def _desk_summary(totals: services.DeskTotals, labels: dict) -> Table:
+    """Taken, handed back (refunds, their own line) and so expected, per channel and in all."""
+    channels = list(totals.taken)
+
+    def row(label: str, by_channel: dict[str, int], sign: int = 1):
+        amounts = [sign * by_channel[c] for c in channels]
+        return cells(label, *[Cell(yuan(fen), numeric=True) for fen in [*amounts, sum(amounts)]])
+
+    return Table(
+        [Column(""), *[Column(labels[c], numeric=True) for c in channels], Column(_("合计"), numeric=True)],
+        [
+            row(pgettext("desk close", "收款"), totals.taken),
+            row(pgettext("desk close", "退款"), totals.handed_back, sign=-1),
+            row(pgettext("desk close", "应有"), totals.expected),
+        ],
+    )
 
 
 def _day(text: str | None) -> date | None:

@@ -1,9 +1,8 @@
 """Money screens: the console's waiver queue, deposits, one-off charges and late-fee policy;
 the resident's prepaid balance per house. Reads through queries, writes through services;
-a refused service call reads as a form error or a message. People type yuan; services get fen
-(a fraction of a fen is refused by the service with its stable code)."""
+a refused service call reads as a form error or a message. People type yuan; `YuanField` reads
+it into the fen the services take."""
 
-from decimal import Decimal
 from functools import partial
 
 from django import forms
@@ -15,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.billing import queries
-from linli.billing.choices import ApprovalStatus, FeeKind
+from linli.billing.choices import ApprovalStatus, FeeKind, RefundStatus
 from linli.billing.services import charges, late_fees, waivers
+from linli.billing.views.common import YuanField
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.roles import Action
@@ -24,16 +24,10 @@ from linli.core.shell.common import Console, resident_view, show_service_error, 
 from linli.core.text import Form
 from linli.registry.queries import house_by_label
 
-YUAN = {"max_digits": 12, "widget": forms.NumberInput(attrs={"class": "input", "step": "0.01"})}
-
-
-def _fen(yuan: Decimal | None) -> Decimal | None:
-    return None if yuan is None else yuan * 100
-
 
 class WaiverForm(Form):
     bill = forms.IntegerField(label=gettext_lazy("账单号"), min_value=1, max_value=2**62)
-    amount = forms.DecimalField(label=gettext_lazy("减免金额（元）"), **YUAN)
+    amount = YuanField(label=gettext_lazy("减免金额（元）"))
     reason = forms.CharField(label=gettext_lazy("减免原因"), max_length=200)
 
 
@@ -42,11 +36,8 @@ class ChargeForm(Form):
         label=gettext_lazy("房屋"), max_length=100, help_text=gettext_lazy("格式如 1号楼-1单元-301")
     )
     fee_item = forms.TypedChoiceField(label=gettext_lazy("收费项目"), coerce=int)
-    amount = forms.DecimalField(
-        label=gettext_lazy("金额（元）"),
-        required=False,
-        help_text=gettext_lazy("不填则按收费标准"),
-        **YUAN,
+    amount = YuanField(
+        label=gettext_lazy("金额（元）"), required=False, help_text=gettext_lazy("不填则按收费标准")
     )
     note = forms.CharField(label=gettext_lazy("收费说明"), max_length=200)
 
@@ -56,8 +47,8 @@ class ChargeForm(Form):
 
 
 class RefundForm(Form):
-    refund = forms.DecimalField(label=gettext_lazy("退还金额（元）"), **YUAN)
-    deduct = forms.DecimalField(label=gettext_lazy("扣除金额（元）"), required=False, **YUAN)
+    refund = YuanField(label=gettext_lazy("退还金额（元）"), allow_zero=True)
+    deduct = YuanField(label=gettext_lazy("扣除金额（元）"), allow_zero=True, required=False)
     reason = forms.CharField(label=gettext_lazy("扣除原因"), max_length=200, required=False)
 
 
@@ -77,9 +68,7 @@ def waiver_queue(request, console: Console):
         data = form.cleaned_data
         bill = get_or_404(queries.money_bills(user).filter(community=console.community), pk=data["bill"])
         try:
-            waivers.do_request_waiver(
-                actor=user, bill=bill, amount_fen=_fen(data["amount"]), reason=data["reason"]
-            )
+            waivers.do_request_waiver(actor=user, bill=bill, amount_fen=data["amount"], reason=data["reason"])
             messages.success(request, _("减免申请已提交，等待经理审批"))
             return redirect(console.reverse("billing:money_waivers"))
         except ServiceError as exc:
@@ -141,7 +130,7 @@ def _charges_page(request, console: Console, kind: str):
                     house=house,
                     fee_item=get_or_404(items, pk=data["fee_item"]),
                     note=data["note"],
-                    amount_fen=_fen(data["amount"]),
+                    amount_fen=data["amount"],
                 )
                 messages.success(request, _("账单已开具"))
                 return redirect(request.path)
@@ -178,19 +167,33 @@ def deposit_refund(request, console: Console, bill_id: int):
     bill = get_or_404(queries.deposits(request.user, console.community.id), pk=bill_id)
     form = RefundForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写退还金额"))
+        messages.error(request, next(iter(form.errors.values()))[0])  # the amount's, said as the API does
     else:
         data = form.cleaned_data
-        refund = partial(
-            charges.do_refund_deposit,
-            actor=request.user,
-            bill=bill,
-            refund_fen=_fen(data["refund"]),
-            deduct_fen=_fen(data["deduct"]) or 0,
-            reason=data["reason"],
-        )
-        _act(request, refund, _("押金已退还"))
+        try:
+            started = charges.do_refund_deposit(
+                actor=request.user,
+                bill=bill,
+                refund_fen=data["refund"],
+                deduct_fen=data["deduct"] or 0,
+                reason=data["reason"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            _tell_refund_outcome(request, {r.status for r in started})
     return redirect(console.reverse("billing:money_deposits"))
+
+
+def _tell_refund_outcome(request, statuses: set[str]) -> None:
+    """An online refund may still be on its way, or refused by the provider (the deposit then
+    holds the money again): the message says which."""
+    if RefundStatus.FAILED in statuses:
+        messages.error(request, _("支付渠道拒绝了原路退款，押金余额已恢复，请稍后重试"))
+    elif RefundStatus.PENDING in statuses:
+        messages.success(request, _("已提交原路退款，支付渠道确认后完成"))
+    else:
+        messages.success(request, _("押金已退还"))
 
 
 @staff_view(Action.BILLING_VIEW, "billing_late_fees")

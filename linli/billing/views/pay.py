@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 
 from linli.billing import providers, queries
 from linli.billing.choices import Channel, MatchResult, PaymentPurpose, PaymentStatus, RefundStatus
-from linli.billing.providers.amounts import fen_of
-from linli.billing.services import pay, reconcile, refunds
-from linli.billing.views.common import qr_svg
+from linli.billing.services import amounts, pay, reconcile, refunds
+from linli.billing.views.common import YuanField, qr_svg
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell import nav
@@ -87,15 +86,10 @@ def start_payment(request):
         bill_ids = [int(b) for b in request.POST.getlist("bill")]
     except ValueError:
         raise Http404 from None
-    purpose = PaymentPurpose.BILLS
-    amount = None
-    if request.POST.get("purpose") == PaymentPurpose.PREPAY:
-        purpose = PaymentPurpose.PREPAY
-        try:
-            amount = fen_of(request.POST.get("amount", ""))
-        except ValueError:
-            amount = -1  # refused below with invalid_amount
+    prepay = request.POST.get("purpose") == PaymentPurpose.PREPAY
+    purpose = PaymentPurpose.PREPAY if prepay else PaymentPurpose.BILLS
     try:
+        amount = amounts.fen_from_yuan(request.POST.get("amount")) if prepay else None
         started = pay.do_create_order(
             actor=request.user,
             house_id=house_id,
@@ -111,7 +105,7 @@ def start_payment(request):
         if exc.status == 404:
             raise Http404 from None
         messages.error(request, exc.message)
-        return redirect("billing:prepay" if purpose == PaymentPurpose.PREPAY else "billing:home")
+        return redirect("billing:prepay" if prepay else "billing:home")
     _remember_start(request, started.payment.out_trade_no, started.start)
     if started.start.kind == "wap":  # a phone goes straight to the provider's cashier
         return redirect(started.start.redirect_url)
@@ -268,14 +262,8 @@ def console_payments(request, console: Console):
 
 class RefundForm(forms.Form):
     out_trade_no = forms.CharField(label=gettext_lazy("订单号"), max_length=32)
-    amount = forms.CharField(label=gettext_lazy("退款金额(元)"), max_length=14)
+    amount = YuanField(label=gettext_lazy("退款金额(元)"))
     reason = forms.CharField(label=gettext_lazy("退款原因"), max_length=200)
-
-    def clean_amount(self):
-        try:
-            return fen_of(self.cleaned_data["amount"])
-        except ValueError:
-            raise forms.ValidationError(_("金额应为正数，最多两位小数")) from None
 
 
 @staff_view(Action.BILLING_VIEW, "billing_refunds")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from linli.billing import queries
 from linli.billing.choices import METERED, Cycle, FeeKind, PayerRule, RunStatus
 from linli.billing.services import readings, runs, setup
+from linli.billing.views.common import YuanField
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.roles import Action
@@ -40,7 +41,7 @@ class RunForm(forms.Form):
     period_start = forms.DateField(
         label=_("账期开始（某月1日）"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    total_fen = forms.IntegerField(label=_("公摊总额(分)"), min_value=0, required=False)
+    total_fen = YuanField(label=_("公摊总额(元)"), required=False)
 
 
 @staff_view(Action.BILLING_SETUP, "billing_setup")

@@ -54,12 +54,17 @@ def moment_label(value: datetime | None) -> str:
 
 
 def yuan(fen: int | None) -> str:
-    """Integer fen to ¥1,234.50; money is never a float."""
+    """Integer fen to ¥1,234.50 (on pages, receipts, messages); money is never a float."""
     if fen is None:
         return ""
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(int(fen)), 100)
     return f"{sign}¥{whole:,}.{cents:02d}"
+
+
+def yuan_to_type(fen: int) -> str:
+    """Integer fen to 1234.50: what an amount field is filled with, as a person would type it."""
+    return yuan(fen).replace("¥", "").replace(",", "")
 
 
 def area(value: Decimal | None) -> str:

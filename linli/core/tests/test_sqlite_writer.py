@@ -3,6 +3,7 @@
 import fcntl
 import os
 import threading
+import time
 
 import pytest
 from django.db import DatabaseError, OperationalError, connection, connections, transaction
@@ -98,8 +99,55 @@ def test_the_locks_are_released_when_the_transaction_rolls_back():
     assert results == ["ok"]
 
 
-def test_a_forked_child_opens_its_own_lock_file(monkeypatch):
-    name = str(connection.settings_dict["NAME"])
-    parent = base._lock_file(name)
-    monkeypatch.setattr(base.os, "getpid", lambda: -1)
-    assert base._lock_file(name) not in (None, parent)
+def fork(child) -> int:
+    """Runs `child()` in a forked process, which exits with 0 if it returns True, else 1."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = 0 if child() else 1
+        finally:
+            os._exit(code)  # never the parent's pytest teardown
+    return pid
+
+
+def exit_code(pid: int) -> int:
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_a_forked_child_drops_the_parents_locks_then_waits_for_them_and_writes_on_its_own():
+    dropped_r, dropped_w = os.pipe()  # child → parent: "I dropped what I inherited"
+    go_r, go_w = os.pipe()  # parent → child: "the parent has looked, write now"
+
+    def child():
+        os.close(dropped_r)
+        os.close(go_w)
+        if base._writer.locked():  # the parent's hold on the process lock came along
+            return False
+        # A forked worker drops the connection it inherited (SQLite's own lock table came along
+        # with it), which must leave the parent's file lock alone.
+        connection.close()
+        os.write(dropped_w, b"1")
+        if os.read(go_r, 1) != b"1":
+            return False
+        results: list = []
+        write_in_thread(results, timeout=5, code="child").join(10)  # its own connection
+        return results == ["ok"]
+
+    try:
+        with transaction.atomic():
+            Community.objects.create(name="父进程", code="parent")
+            pid = fork(child)
+            os.close(dropped_w)
+            os.close(go_r)
+            assert os.read(dropped_r, 1) == b"1"
+            assert locks_held() == (True, True)  # the child released nothing of the parent's
+            os.write(go_w, b"1")
+            time.sleep(0.3)
+            assert os.waitpid(pid, os.WNOHANG) == (0, 0)  # the child waits for this transaction
+            Community.objects.create(name="父进程仍在写", code="parent2")
+    finally:
+        os.close(go_w)  # a child still waiting for the word reads the end instead
+        os.close(dropped_r)
+    assert exit_code(pid) == 0
+    assert Community.objects.filter(code__in=["parent", "parent2", "child"]).count() == 3

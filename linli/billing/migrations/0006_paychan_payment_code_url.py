@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0003_merge_money_pay'),
+        ('billing', '0005_refunds_desk_close'),
     ]
 
     operations = [
