@@ -4,9 +4,12 @@ Unit prices may be finer than a fen (0.5283 元/kWh): they are Decimal fen with 
 every amount is rounded once, half up, to a whole fen where a bill line is computed.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.billing.choices import (
@@ -293,6 +296,10 @@ class Payment(Timestamped):
     # Our order number, sent to the provider (商户订单号); unique across the installation.
     out_trade_no = models.CharField(max_length=32, unique=True)
     provider_txn_id = models.CharField(max_length=64, blank=True)
+    # What a pending online order's QR encodes (WeChat Native's code_url, Alipay precreate's
+    # qr_code), so that the payer can see it again from another device or a new session. Cleared
+    # when the order is paid or closed; never shown once it has expired (`code_url_for`).
+    code_url = models.TextField(blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -320,6 +327,17 @@ class Payment(Timestamped):
                 name="payment_refund_within_amount",
             ),
         ]
+
+    @property
+    def expires_at(self) -> datetime:
+        """When an online order stops being payable (the provider is told the same time)."""
+        return self.created_at + timedelta(minutes=settings.LINLI_PAY_ORDER_MINUTES)
+
+    def code_url_for(self, user) -> str:
+        """The order's QR for the one who placed it, while it can still be paid; "" for anyone
+        else (a household member sees the order, not the code that pays it) and afterwards."""
+        payable = self.status == PaymentStatus.PENDING and timezone.now() < self.expires_at
+        return self.code_url if payable and user.pk == self.created_by_id else ""
 
 
 class PaymentAllocation(models.Model):

@@ -38,6 +38,7 @@ urlpatterns = [
     path("orders/<str:no>/status/", pay.order_status, name="order_status"),
     path("payments/", pay.payments, name="payments"),
     path("sandbox/pay/<str:no>", pay.sandbox_pay, name="sandbox_pay"),
+    path("alipay/return/", pay.alipay_return, name="alipay_return"),
     path("c/<int:cid>/payments/", pay.console_payments, name="console_payments"),
     path("c/<int:cid>/refunds/", pay.console_refunds, name="console_refunds"),
     path(

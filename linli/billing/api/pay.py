@@ -11,8 +11,8 @@
 from datetime import date, datetime
 from typing import Literal
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -47,6 +47,8 @@ class OrderIn(InputSchema):
     bills: list[Id] = []
     amount_fen: Fen() | None = None
     openid: Text(64) = ""  # JSAPI inside WeChat
+    # Where the payer is: "qr" to scan, "wap" for a phone's browser; by the User-Agent if not given.
+    scene: Literal["qr", "wap"] | None = None
 
 
 class OrderOut(Schema):
@@ -65,6 +67,7 @@ class OrderStateOut(Schema):
     status: str
     channel: str
     paid_at: datetime | None
+    code_url: str = ""  # the QR to pay it by: for the one who placed it, while it is payable
 
 
 class PaymentOut(Schema):
@@ -147,7 +150,8 @@ def create_order(request, data: OrderIn):
         amount_fen=data.amount_fen,
         client_ip=request.META.get("REMOTE_ADDR", ""),
         payer_openid=data.openid,
-        notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[data.channel])),
+        scene=pay.scene_for(data.scene or "", request.headers.get("User-Agent", "")),
+        **pay.callback_urls(request.build_absolute_uri, data.channel),
     )
     p, s = started.payment, started.start
     return Status(
@@ -169,7 +173,14 @@ def order_state(request, out_trade_no: str):
     payment = queries.my_order(request.user, out_trade_no[:32])
     if payment is None:
         raise NotFound()
-    return payment
+    return {
+        "out_trade_no": payment.out_trade_no,
+        "amount_fen": payment.amount_fen,
+        "status": payment.status,
+        "channel": payment.channel,
+        "paid_at": payment.paid_at,
+        "code_url": payment.code_url_for(request.user),
+    }
 
 
 @router.get("/my/payments", response=dict)
@@ -186,8 +197,11 @@ def my_payments(request, filters: Query[PageQuery]):
 @router.post("/notify/{provider}", auth=None, url_name="billing_notify", include_in_schema=False)
 def notify(request: HttpRequest, provider: Provider):
     """No auth, no CSRF: the provider's signature is the authentication."""
-    received = pay.receive_notification(provider, dict(request.headers), request.body)
-    status, content_type, body = pay.provider_for(provider).acknowledgement(received.ok)
+    try:
+        ok = pay.receive_notification(provider, dict(request.headers), request.body).ok
+    except RequestDataTooBig:  # no provider sends that much: answered in its format, unread
+        ok = False
+    status, content_type, body = pay.provider_for(provider).acknowledgement(ok)
     return HttpResponse(body, status=status, content_type=content_type)
 
 

@@ -1,5 +1,6 @@
-"""Alipay (支付宝开放平台) with RSA2: precreate (当面付 QR) and page pay, asynchronous notifications,
-query, refund and the trade bill, with the `cryptography` primitives.
+"""Alipay (支付宝开放平台) with RSA2: precreate (当面付 QR), page pay (电脑网站支付) and wap pay
+(手机网站支付), asynchronous notifications and the signed return, query, refund and the trade
+bill, with the `cryptography` primitives.
 
 - A request is the common parameters plus `biz_content` (JSON), signed RSA-SHA256 with the
   app's private key over the parameters sorted by name, `k=v` joined by `&`, without `sign`
@@ -7,7 +8,10 @@ query, refund and the trade bill, with the `cryptography` primitives.
 - An answer is `{"<method>_response": {...}, "sign": "..."}`, signed by Alipay over the
   response object's exact text; it is verified with Alipay's public key before it is used.
 - A notification is a form whose parameters, minus `sign` and `sign_type`, are signed the same
-  way; it must name our app_id. The acknowledgement is the text `success`.
+  way; it must name our app_id. The acknowledgement is the text `success`. The parameters the
+  cashier appends to `return_url` when it sends the payer back are signed the same way too.
+- Page and wap pay make no server call: the payer's browser opens the gateway with the signed
+  request as its query string.
 """
 
 import csv
@@ -44,7 +48,6 @@ class AlipayConfig:
     private_key: rsa_types.RSAPrivateKey  # the app's (应用私钥)
     alipay_public_key: rsa_types.RSAPublicKey  # Alipay's (支付宝公钥)
     gateway: str = "https://openapi.alipay.com/gateway.do"
-    return_url: str = ""  # where page pay sends the payer back
 
 
 def signing_string(params: dict[str, str]) -> bytes:
@@ -65,7 +68,9 @@ class Alipay:
     def __init__(self, config: AlipayConfig):
         self.config = config
 
-    def signed_params(self, method: str, biz: dict, notify_url: str = "") -> dict[str, str]:
+    def signed_params(
+        self, method: str, biz: dict, notify_url: str = "", return_url: str = ""
+    ) -> dict[str, str]:
         params = {
             "app_id": self.config.app_id,
             "method": method,
@@ -75,10 +80,9 @@ class Alipay:
             "timestamp": datetime.now(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
             "version": "1.0",
             "notify_url": notify_url,
+            "return_url": return_url,
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
-        if method == "alipay.trade.page.pay" and self.config.return_url:
-            params["return_url"] = self.config.return_url
         params = {k: v for k, v in params.items() if v}
         params["sign"] = rsa.sign(self.config.private_key, signing_string(params))
         return params
@@ -127,40 +131,71 @@ class Alipay:
         return biz
 
     def start(self, order: Order) -> OrderStart:
+        if order.scene == "wap":
+            return self.wap_pay_url(order)
         answer = self.call("alipay.trade.precreate", self._biz(order), order.notify_url)
         if answer.get("code") != "10000":
             raise ProviderUnavailable(f"alipay precreate: {answer.get('sub_msg') or answer.get('msg')}")
         return OrderStart(kind="qr", code_url=answer["qr_code"])
 
     def page_pay_url(self, order: Order) -> OrderStart:
-        """Page pay: the browser opens the gateway with the signed parameters (no server call)."""
+        """Page pay (电脑网站支付): a computer's browser opens Alipay's cashier."""
         biz = self._biz(order) | {"product_code": "FAST_INSTANT_TRADE_PAY"}
-        params = self.signed_params("alipay.trade.page.pay", biz, order.notify_url)
-        return OrderStart(kind="redirect", redirect_url=f"{self.config.gateway}?{urlencode(params)}")
+        return OrderStart(
+            kind="redirect", redirect_url=self._cashier_url("alipay.trade.page.pay", biz, order)
+        )
+
+    def wap_pay_url(self, order: Order) -> OrderStart:
+        """Wap pay (手机网站支付): the phone's browser goes to Alipay's mobile cashier, which opens
+        the Alipay app when it is installed; `quit_url` is where a payer who gives up goes."""
+        biz = self._biz(order) | {"product_code": "QUICK_WAP_WAY"}
+        if order.quit_url:
+            biz["quit_url"] = order.quit_url
+        return OrderStart(kind="wap", redirect_url=self._cashier_url("alipay.trade.wap.pay", biz, order))
+
+    def _cashier_url(self, method: str, biz: dict, order: Order) -> str:
+        params = self.signed_params(method, biz, order.notify_url, order.return_url)
+        return f"{self.config.gateway}?{urlencode(params)}"
+
+    def _verified(self, params: dict[str, str]) -> dict[str, str]:
+        """Parameters Alipay signed (a notification, a return), once they verify and name our app."""
+        if params.get("sign_type", "RSA2") != "RSA2":
+            raise BadNotification("bad_sign_type")
+        rsa.verify(self.config.alipay_public_key, signing_string(params), params.get("sign", ""))
+        if params.get("app_id") != self.config.app_id:
+            raise BadNotification("other_app")
+        return params
+
+    def verify_return(self, params: dict[str, str]) -> str:
+        """The order a payer comes back from (the cashier's redirect to `return_url`). Only the
+        signature is checked: a return says where the payer went, never that they paid."""
+        return self._verified(params).get("out_trade_no", "")
 
     def verify_notification(self, headers: dict[str, str], body: bytes) -> Notice:
         try:
             params = dict(parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True))
         except (UnicodeDecodeError, ValueError) as error:
             raise BadNotification("bad_body") from error
-        if params.get("sign_type", "RSA2") != "RSA2":
-            raise BadNotification("bad_sign_type")
-        rsa.verify(self.config.alipay_public_key, signing_string(params), params.get("sign", ""))
-        if params.get("app_id") != self.config.app_id:
-            raise BadNotification("other_app")
+        self._verified(params)
+        if not params.get("notify_id"):  # it is what a replay is recognised by
+            raise BadNotification("bad_body")
         try:
             amount = fen_of(params.get("total_amount", "0"))
         except ValueError as error:
             raise BadNotification("bad_amount") from error
+        try:
+            paid_at = _china_time(params.get("gmt_payment"))
+        except ValueError as error:
+            raise BadNotification("bad_body") from error
         raw = {k: v for k, v in params.items() if k != "sign"}
         return Notice(
-            notification_id=params.get("notify_id", ""),
+            notification_id=params["notify_id"],
             out_trade_no=params.get("out_trade_no", ""),
             provider_txn_id=params.get("trade_no", ""),
             amount_fen=amount,
             # A refund also notifies (refund_fee set, TRADE_SUCCESS or TRADE_CLOSED): not a payment.
             paid=params.get("trade_status") in PAID_STATES and not params.get("refund_fee"),
-            paid_at=_china_time(params.get("gmt_payment")),
+            paid_at=paid_at,
             raw=json.dumps(raw, ensure_ascii=False),
             out_refund_no=params.get("out_biz_no", ""),
             refund_status="done" if params.get("refund_fee") else "",

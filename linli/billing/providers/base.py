@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+# Where the payer is: "qr" shows a code to scan from another screen (WeChat Native, Alipay
+# precreate); "wap" sends a phone's browser to the provider's own cashier (Alipay 手机网站支付).
+# A provider without a phone cashier (WeChat here, the sandbox) answers both the same way.
+SCENES = ("qr", "wap")
+
 
 class BadNotification(Exception):
     """A notification whose signature, certificate, timestamp or ciphertext does not verify."""
@@ -29,11 +34,16 @@ class Order:
     client_ip: str = ""
     payer_openid: str = ""  # JSAPI only
     expires_at: datetime | None = None
+    scene: str = "qr"
+    return_url: str = ""  # where the provider's cashier sends the payer back (page and wap pay)
+    quit_url: str = ""  # where a payer who gives up on the cashier goes (wap pay)
 
 
 @dataclass(frozen=True)
 class OrderStart:
-    kind: str  # "qr" (code_url to render), "jsapi" (params for WeixinJSBridge), "redirect" (url)
+    # "qr" (code_url to render), "jsapi" (params for WeixinJSBridge), "redirect" (a page to
+    # open: page pay, the sandbox's cashier), "wap" (send the phone's browser there now)
+    kind: str
     code_url: str = ""
     redirect_url: str = ""
     jsapi: dict = field(default_factory=dict)

@@ -66,7 +66,7 @@ def decrypt_resource(apiv3_key: bytes, resource: dict) -> bytes:
             base64.b64decode(resource["ciphertext"]),
             (resource.get("associated_data") or "").encode(),
         )
-    except (InvalidTag, KeyError, ValueError, TypeError) as error:
+    except (InvalidTag, KeyError, ValueError, TypeError, AttributeError) as error:
         raise BadNotification("bad_ciphertext") from error
 
 
@@ -103,6 +103,20 @@ def _paid_at(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _fields(data: object, **types: type) -> dict:
+    """`data`'s fields, each of its type (a missing one is that type's empty value). WeChat
+    sends each field with one type: anything else did not come from it, whoever signed it."""
+    if not isinstance(data, dict):
+        raise BadNotification("bad_body")
+    out = {}
+    for name, kind in types.items():
+        value = data.get(name, kind())
+        if type(value) is not kind:  # `is`, not isinstance: True is no amount
+            raise BadNotification("bad_body")
+        out[name] = value
+    return out
+
+
 class WeChatPay:
     channel = "wechat"
 
@@ -131,7 +145,10 @@ class WeChatPay:
             raise BadNotification("missing_signature")
         if key is None:
             raise BadNotification("unknown_serial")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit())
+            or abs(time.time() - int(timestamp)) > MAX_AGE_SECONDS
+        ):
             raise BadNotification("stale_timestamp")
         rsa.verify(key, f"{timestamp}\n{nonce}\n".encode() + body + b"\n", signature)
 
@@ -198,34 +215,50 @@ class WeChatPay:
     def verify_notification(self, headers: dict[str, str], body: bytes) -> Notice:
         self.verify_signed(headers, body)
         try:
-            envelope = json.loads(body)
+            envelope = _fields(json.loads(body), id=str, event_type=str, resource=dict)
             payload = json.loads(decrypt_resource(self.config.apiv3_key, envelope["resource"]))
-        except (ValueError, KeyError, TypeError) as error:
+        except ValueError as error:
             raise BadNotification("bad_body") from error
-        if payload.get("mchid", self.config.mchid) != self.config.mchid:
+        payload_fields = _fields(
+            payload,
+            mchid=str,
+            out_trade_no=str,
+            transaction_id=str,
+            trade_state=str,
+            success_time=str,
+            amount=dict,
+            out_refund_no=str,
+            refund_status=str,
+        )
+        amount = _fields(payload_fields["amount"], total=int, refund=int)
+        if not envelope["id"]:  # it is what a replay is recognised by
+            raise BadNotification("bad_body")
+        if payload_fields["mchid"] not in ("", self.config.mchid):
             raise BadNotification("other_merchant")
-        amount = payload.get("amount") or {}
-        event = str(envelope.get("event_type", ""))
         common = {
-            "notification_id": str(envelope.get("id", "")),
-            "out_trade_no": str(payload.get("out_trade_no", "")),
-            "provider_txn_id": str(payload.get("transaction_id", "")),
+            "notification_id": envelope["id"],
+            "out_trade_no": payload_fields["out_trade_no"],
+            "provider_txn_id": payload_fields["transaction_id"],
             "raw": json.dumps(payload, ensure_ascii=False),
         }
-        if event.startswith("REFUND."):
+        if envelope["event_type"].startswith("REFUND."):
             return Notice(
                 **common,
-                amount_fen=int(amount.get("refund", 0)),
+                amount_fen=amount["refund"],
                 paid=False,
                 paid_at=None,
-                out_refund_no=str(payload.get("out_refund_no", "")),
-                refund_status=_refund_status(payload.get("refund_status", "")),
+                out_refund_no=payload_fields["out_refund_no"],
+                refund_status=_refund_status(payload_fields["refund_status"]),
             )
+        try:
+            paid_at = _paid_at(payload_fields["success_time"])
+        except ValueError as error:
+            raise BadNotification("bad_body") from error
         return Notice(
             **common,
-            amount_fen=int(amount.get("total", 0)),
-            paid=payload.get("trade_state") in PAID_STATES,
-            paid_at=_paid_at(payload.get("success_time")),
+            amount_fen=amount["total"],
+            paid=payload_fields["trade_state"] in PAID_STATES,
+            paid_at=paid_at,
         )
 
     def acknowledgement(self, ok: bool) -> tuple[int, str, str]:

@@ -7,20 +7,31 @@ second delivery finds the first), its amount compared with the order's, and the 
 """
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.billing import providers
-from linli.billing.choices import ONLINE, BillStatus, PaymentPurpose, PaymentStatus
+from linli.billing.choices import ONLINE, BillStatus, Channel, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, Payment, PaymentAllocation, ProviderNotification
-from linli.billing.providers.base import BadNotification, Notice, Order, OrderStart, ProviderUnavailable
+from linli.billing.providers.base import (
+    SCENES,
+    BadNotification,
+    Notice,
+    Order,
+    OrderStart,
+    Provider,
+    ProviderUnavailable,
+)
 from linli.billing.services import amounts
 from linli.billing.services.common import provider_for
 from linli.billing.services.refunds import refund_notice
@@ -33,12 +44,35 @@ from linli.registry.models import House
 log = logging.getLogger(__name__)
 
 QUERY_AFTER = timedelta(minutes=3)  # a notification normally arrives within seconds
+TXN_ID_LENGTH = Payment._meta.get_field("provider_txn_id").max_length or 0
+NOTIFICATION_ID_LENGTH = ProviderNotification._meta.get_field("notification_id").max_length or 0
+# A phone's browser: the default when the page does not say where the payer is.
+PHONE = re.compile(r"Mobi|Android|iPhone|iPod|HarmonyOS|AlipayClient")
 
 
 @dataclass(frozen=True)
 class Started:
     payment: Payment
     start: OrderStart
+
+
+def scene_for(asked: str, user_agent: str) -> str:
+    """Where the payer is (`SCENES`): what the page or client says; failing that, a phone's
+    browser is sent to the provider's mobile cashier and anything else shown a QR."""
+    if asked in SCENES:
+        return asked
+    return "wap" if PHONE.search(user_agent) else "qr"
+
+
+def callback_urls(absolute: Callable[[str], str], channel: str) -> dict[str, str]:
+    """Where the provider notifies (notify_url) and where its cashier sends the payer back
+    (return_url) or a payer who gives up (quit_url); `absolute` is the request's
+    build_absolute_uri."""
+    return {
+        "notify_url": absolute(reverse("api:billing_notify", args=[channel])),
+        "return_url": absolute(reverse("billing:alipay_return")),
+        "quit_url": absolute(reverse("billing:home")),
+    }
 
 
 def _own_house(actor: User, house_id: int) -> House:
@@ -92,7 +126,7 @@ def _close_competing(bill_ids: list[int]) -> list[Payment]:
         ).distinct()
     )
     Payment.objects.filter(pk__in=[p.pk for p in stale], status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.CLOSED, version=F("version") + 1
+        status=PaymentStatus.CLOSED, code_url="", version=F("version") + 1
     )
     return stale
 
@@ -107,7 +141,10 @@ def do_create_order(
     amount_fen: int | None = None,
     client_ip: str = "",
     payer_openid: str = "",
+    scene: str = "qr",
     notify_url: str = "",
+    return_url: str = "",
+    quit_url: str = "",
 ) -> Started:
     provider = provider_for(channel)
     with transaction.atomic():
@@ -159,16 +196,22 @@ def do_create_order(
         notify_url=notify_url,
         client_ip=client_ip,
         payer_openid=payer_openid,
-        expires_at=payment.created_at + timedelta(minutes=settings.LINLI_PAY_ORDER_MINUTES),
+        expires_at=payment.expires_at,
+        scene=scene,
+        return_url=return_url,
+        quit_url=quit_url,
     )
     try:
-        return Started(payment, provider.start(order))
+        start = provider.start(order)
     except ProviderUnavailable as error:
         log.warning("order %s not started at %s: %s", payment.out_trade_no, channel, error)
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
-            status=PaymentStatus.CLOSED
+            status=PaymentStatus.CLOSED, code_url=""
         )
         raise ServiceError("provider_unavailable", _("支付渠道暂时不可用，请稍后重试"), status=503) from error
+    if start.code_url:  # kept with the order: a lost session must not lose the way to pay it
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(code_url=start.code_url)
+    return Started(payment, start)
 
 
 # --- notifications ---------------------------------------------------------------------------
@@ -183,13 +226,28 @@ class Received:
 def _record(provider: str, notice: Notice | None, *, verified: bool, outcome: str, flagged: bool, body: str):
     return ProviderNotification.objects.create(
         provider=provider,
-        notification_id=(notice.notification_id if notice else "")[:80],
+        notification_id=notice.notification_id if notice else "",
         out_trade_no=(notice.out_trade_no if notice else "")[:32],
         verified=verified,
         outcome=outcome,
         flagged=flagged,
-        body=body[:4000],
+        body=body[:4000].replace("\x00", ""),  # PostgreSQL's text holds no NUL
     )
+
+
+def _verified(provider: Provider, headers: dict[str, str], body: bytes) -> Notice:
+    """The provider's verifier, then what no provider sends however it is signed: a NUL, which
+    our columns cannot hold, or ids longer than they keep (a cut notification id would make
+    two notifications one)."""
+    notice = provider.verify_notification(headers, body)
+    texts = (notice.notification_id, notice.out_trade_no, notice.provider_txn_id, notice.out_refund_no)
+    if (
+        any("\x00" in text for text in texts)
+        or len(notice.notification_id) > NOTIFICATION_ID_LENGTH
+        or len(notice.provider_txn_id) > TXN_ID_LENGTH
+    ):
+        raise BadNotification("bad_body")
+    return notice
 
 
 def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> Received:
@@ -197,7 +255,7 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
     sends: the answer says whether it should send it again."""
     provider = provider_for(channel)
     try:
-        notice = provider.verify_notification(headers, body)
+        notice = _verified(provider, headers, body)
     except BadNotification as error:
         reason = error.args[0] if error.args else "bad_notification"
         _record(
@@ -217,7 +275,7 @@ def receive_notification(channel: str, headers: dict[str, str], body: bytes) -> 
             _record(channel, notice, verified=True, outcome=outcome, flagged=flagged, body=notice.raw)
     except IntegrityError:
         if not ProviderNotification.objects.filter(
-            provider=channel, notification_id=notice.notification_id[:80], verified=True
+            provider=channel, notification_id=notice.notification_id, verified=True
         ).exists():
             raise
         return Received("duplicate", ok=True)
@@ -266,6 +324,19 @@ def do_confirm_sandbox(*, actor: User, out_trade_no: str) -> Received:
     return receive_notification("sandbox", headers, body)
 
 
+def verified_return(params: dict[str, str]) -> str:
+    """The order an Alipay payer comes back from (the cashier's redirect to return_url), once
+    Alipay's signature over the parameters verifies. Nothing is marked paid here: a return only
+    says the payer left the cashier, and its parameters travel through the payer's browser;
+    the asynchronous notification or the order query settle the order."""
+    alipay = provider_for(Channel.ALIPAY)
+    try:
+        return alipay.verify_return(params)  # type: ignore[attr-defined]  # Alipay's own
+    except BadNotification as error:
+        log.warning("refused an alipay return: %s", error)
+        raise ServiceError("bad_return", _("无法确认支付结果，请以订单状态为准")) from error
+
+
 # --- the fallback: ask the provider ----------------------------------------------------------
 
 
@@ -305,7 +376,7 @@ def query_pending_orders(now: datetime | None = None, limit: int = 200) -> dict[
                 counts["waiting"] += 1
                 continue
             counts["closed"] += Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
-                status=PaymentStatus.CLOSED, version=F("version") + 1
+                status=PaymentStatus.CLOSED, code_url="", version=F("version") + 1
             )
         else:
             counts["waiting"] += 1

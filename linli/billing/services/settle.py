@@ -56,9 +56,10 @@ def add_to_bill(bill_id: int, fen: int) -> bool:
         WHERE id = %s AND paid_fen <= {DUE_SQL} - %s AND status <> %s
     """
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [fen, fen, BillStatus.PAID, BillStatus.PARTLY_PAID, now, bill_id, fen, BillStatus.VOID]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            sql, [fen, fen, BillStatus.PAID, BillStatus.PARTLY_PAID, now, bill_id, fen, BillStatus.VOID]
+        )
         return cursor.rowcount == 1
 
 
@@ -73,10 +74,11 @@ def credit_prepayment(*, house_id: int | None, community_id: int, fen: int) -> N
 
 def _claim(payment_id: int, paid_at: datetime, provider_txn_id: str) -> Payment | None:
     """Pending → paid, once (a conditional update), returning the payment as it now is — one
-    statement where the ORM needs an update and a read. None: someone else claimed it first."""
+    statement where the ORM needs an update and a read. A paid order's QR is never shown again.
+    None: someone else claimed it first."""
     sql = f"""
         UPDATE {rawsql.table(Payment)}
-        SET status = %s, paid_at = %s, provider_txn_id = %s, version = version + 1
+        SET status = %s, paid_at = %s, provider_txn_id = %s, code_url = '', version = version + 1
         WHERE id = %s AND status = %s
         RETURNING {rawsql.columns(Payment)}
     """

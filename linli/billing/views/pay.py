@@ -3,8 +3,10 @@
 the event stream, payment history; the console's payments, refunds and reconciliation."""
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,16 +27,33 @@ from linli.core.shell.formatting import moment_label, yuan
 from linli.core.shell.tables import Cell, Column, Table, cells
 
 CHANNEL_LABELS = dict(Channel.choices)
-START_KEY = "billing_starts"  # the session keeps how each open order is paid (QR, page)
+START_KEY = "billing_starts"  # the session keeps the page an open order is paid on (the QR is the order's)
 
 
 def _channels() -> list[tuple[str, str]]:
     return [(c, CHANNEL_LABELS[c]) for c in providers.enabled()]
 
 
+def _scene(request, asked: str) -> str:
+    return pay.scene_for(asked, request.headers.get("User-Agent", ""))
+
+
+def _form_may_reach_cashier(response):
+    """A pay form's POST is answered, on a phone, with a redirect to Alipay's cashier, and the
+    browser follows a form's redirects only to the origins its page's `form-action` allows."""
+    policy = settings.LINLI_CONTENT_SECURITY_POLICY
+    if "alipay" in providers.enabled() and "form-action" in policy:
+        gateway = urlsplit(settings.LINLI_ALIPAY_GATEWAY)
+        origin = f"{gateway.scheme}://{gateway.netloc}"
+        response.headers["Content-Security-Policy"] = policy.replace(
+            "form-action", f"form-action {origin}", 1
+        )
+    return response
+
+
 def _remember_start(request, no: str, start) -> None:
     starts = dict(list(request.session.get(START_KEY, {}).items())[-9:])
-    starts[no] = {"kind": start.kind, "code_url": start.code_url, "redirect_url": start.redirect_url}
+    starts[no] = {"redirect_url": start.redirect_url}
     request.session[START_KEY] = starts
 
 
@@ -44,11 +63,18 @@ def _remember_start(request, no: str, start) -> None:
 @resident_view
 def home(request):
     houses = queries.my_open_bills_by_house(request.user)
-    return render(
+    page = render(
         request,
         "billing/pay_home.html",
-        {"houses": houses, "channels": _channels(), "back": nav.entrance("home"), "tab": "services"},
+        {
+            "houses": houses,
+            "channels": _channels(),
+            "scene": _scene(request, request.GET.get("scene", "")),
+            "back": nav.entrance("home"),
+            "tab": "services",
+        },
     )
+    return _form_may_reach_cashier(page)
 
 
 @require_POST
@@ -72,7 +98,8 @@ def start_payment(request):
             bill_ids=bill_ids,
             amount_fen=amount,
             client_ip=request.META.get("REMOTE_ADDR", ""),
-            notify_url=request.build_absolute_uri(reverse("api:billing_notify", args=[channel])),
+            scene=_scene(request, request.POST.get("scene", "")),
+            **pay.callback_urls(request.build_absolute_uri, channel),
         )
     except ServiceError as exc:
         if exc.status == 404:
@@ -80,17 +107,25 @@ def start_payment(request):
         messages.error(request, exc.message)
         return redirect("billing:prepay" if prepay else "billing:home")
     _remember_start(request, started.payment.out_trade_no, started.start)
+    if started.start.kind == "wap":  # a phone goes straight to the provider's cashier
+        return redirect(started.start.redirect_url)
     return redirect("billing:order", started.payment.out_trade_no)
 
 
 @resident_view
 def prepay(request):
     houses = queries.my_open_bills_by_house(request.user)
-    return render(
+    page = render(
         request,
         "billing/pay_prepay.html",
-        {"houses": houses, "channels": _channels(), "back": reverse("billing:home")},
+        {
+            "houses": houses,
+            "channels": _channels(),
+            "scene": _scene(request, request.GET.get("scene", "")),
+            "back": reverse("billing:home"),
+        },
     )
+    return _form_may_reach_cashier(page)
 
 
 def _my_order(request, no: str):
@@ -104,7 +139,7 @@ def _my_order(request, no: str):
 def order(request, no: str):
     payment = _my_order(request, no)
     start = request.session.get(START_KEY, {}).get(payment.out_trade_no, {})
-    code_url = start.get("code_url", "")
+    code_url = payment.code_url_for(request.user)
     if payment.channel == Channel.SANDBOX and payment.status == PaymentStatus.PENDING:
         # Another phone can pay it too: the sandbox page's address as a QR, like a real one.
         code_url = request.build_absolute_uri(reverse("billing:sandbox_pay", args=[payment.out_trade_no]))
@@ -122,6 +157,18 @@ def order(request, no: str):
 def order_status(request, no: str):
     """The live part of the order page (htmx: on load, on `billing.paid`, and every few seconds)."""
     return render(request, "billing/pay_order_status.html", {"payment": _my_order(request, no)})
+
+
+@resident_view
+def alipay_return(request):
+    """Where Alipay's cashier sends the payer back: to their order page, which turns to 支付成功
+    once the notification (or the order query) has settled it — never because of this visit."""
+    try:
+        no = pay.verified_return(request.GET.dict())
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:home")
+    return redirect("billing:order", _my_order(request, no).out_trade_no)
 
 
 @resident_view
