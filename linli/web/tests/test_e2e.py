@@ -127,6 +127,7 @@ def test_it_lets_a_resident_sign_in_by_sms_grow_the_type_and_switch_to_english(
     page.wait_for_selector("html.elderly")
     assert body_px() >= 20
     page.get_by_role("link", name="首页").click()
+    page.wait_for_url(f"{base}/")  # evaluate() does not wait for the navigation as locators do
     assert body_px() >= 20
     assert page.locator("#call-property").is_visible()
     world.owner.refresh_from_db()
