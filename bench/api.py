@@ -189,6 +189,10 @@ def cases(world: dict, args) -> list[Case]:
              expect="<!doctype html>", budget={"p95_ms": 50}),
         Case("console_page", f"/staff/c/{world['community']}/", args.page_rate,
              headers={"Cookie": world["staff_cookie"]}, expect="<!doctype html>", budget={"p95_ms": 50}),
+        Case("my_bills", "/api/v1/billing/my/bills", args.page_rate, headers=resident, expect="owed_fen",
+             budget={"p95_ms": 50}),
+        Case("bills_page", "/billing/", args.page_rate, headers={"Cookie": world["resident_cookie"]},
+             expect="<!doctype html>", budget={"p95_ms": 50}),
     ]  # fmt: skip
 
 
