@@ -12,8 +12,8 @@ server, task worker and scheduler) and, for each case:
 
 - throughput: wrk at full speed, fixed threads and connections (`--connections`);
 - latency at a fixed offered rate: hey, `workers x -q` requests per second (`--rate`, 1000/s for
-  the API; `--write-rate`, 500/s, for the write; `--page-rate`, 10/s, for the HTML pages, below
-  what one process renders), p50/p95/p99 as the client sees them on 127.0.0.1 (for the pages
+  the API; `--write-rate`, 500/s, for the write; `--page-rate`, 10/s, for the HTML pages and the
+  resident's bills, whose budgets are a user's wait, not throughput; below what one process renders), p50/p95/p99 as the client sees them on 127.0.0.1 (for the pages
   that is the server time plus a loopback round trip);
 - every response's status: anything but 2xx is counted (`non_2xx`, `statuses`), never hidden;
 - queries per request: the same request once in-process (Django's test client, or the decision
@@ -71,7 +71,7 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (2 threads)")
     parser.add_argument("--rate", type=float, default=1000.0, help="offered requests/s for reads and decide")
     parser.add_argument("--write-rate", type=float, default=500.0, help="offered requests/s for the write")
-    parser.add_argument("--page-rate", type=float, default=10.0, help="offered requests/s for HTML pages")
+    parser.add_argument("--page-rate", type=float, default=10.0, help="offered requests/s for HTML pages and my bills")
     parser.add_argument("--only", default="", help="comma-separated cases (the floor always runs)")
     parser.add_argument("--quick", action="store_true", help="1.5 s runs: a smoke check, not figures")
     args = parser.parse_args()
