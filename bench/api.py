@@ -71,7 +71,7 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (2 threads)")
     parser.add_argument("--rate", type=float, default=1000.0, help="offered requests/s for reads and decide")
     parser.add_argument("--write-rate", type=float, default=500.0, help="offered requests/s for the write")
-    parser.add_argument("--page-rate", type=float, default=10.0, help="offered requests/s for HTML pages and my bills")
+    parser.add_argument("--page-rate", type=float, default=10.0, help="offered requests/s: pages, my bills")
     parser.add_argument("--only", default="", help="comma-separated cases (the floor always runs)")
     parser.add_argument("--quick", action="store_true", help="1.5 s runs: a smoke check, not figures")
     args = parser.parse_args()
