@@ -131,6 +131,7 @@ def _mount() -> None:
     api.add_router("", "linli.registry.api_io.router")
     api.add_router("", "linli.access.api.api_router")
     api.add_router("/billing", "linli.billing.api.router")
+    api.add_router("/workorders", "linli.workorders.api.router")
 
 
 _mount()

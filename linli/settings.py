@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "linli.access",
     "linli.grid",
     "linli.billing",
+    "linli.workorders",
     "linli.notify",
     "linli.web",
     "linli.demo",

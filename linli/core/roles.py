@@ -40,6 +40,13 @@ class Action:
     BILLING_SETUP = "billing.setup"
     BILLING_COLLECT = "billing.collect"
     BILLING_APPROVE = "billing.approve"
+    # Service requests and work orders (issue 10): see the orders in scope; take and work on
+    # orders (one's own, or grab from one's team's pool); accept, assign, transfer, check and
+    # close them; set up categories, SLAs, teams, prices, patrols and Open311 keys.
+    WORKORDER_VIEW = "workorder.view"
+    WORKORDER_HANDLE = "workorder.handle"
+    WORKORDER_DISPATCH = "workorder.dispatch"
+    WORKORDER_SETUP = "workorder.setup"
 
 
 A = Action
@@ -65,6 +72,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.BILLING_SETUP,
             A.BILLING_COLLECT,
             A.BILLING_APPROVE,
+            A.WORKORDER_VIEW,
+            A.WORKORDER_HANDLE,
+            A.WORKORDER_DISPATCH,
+            A.WORKORDER_SETUP,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -79,11 +90,24 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.VISITOR_REGISTER,
             A.BILLING_VIEW,
             A.BILLING_COLLECT,
+            # It takes reports by phone and in person (代报) and dispatches them.
+            A.WORKORDER_VIEW,
+            A.WORKORDER_DISPATCH,
         }
     ),
-    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW}),
-    # The guard at the gate sees who comes and goes and lets walk-in visitors in.
-    Role.SECURITY: frozenset({A.PROPERTY_VIEW, A.PEOPLE_VIEW, A.ACCESS_VIEW, A.VISITOR_REGISTER}),
+    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW, A.WORKORDER_VIEW, A.WORKORDER_HANDLE}),
+    # The guard at the gate sees who comes and goes and lets walk-in visitors in; guards walk
+    # the patrols and handle what they find.
+    Role.SECURITY: frozenset(
+        {
+            A.PROPERTY_VIEW,
+            A.PEOPLE_VIEW,
+            A.ACCESS_VIEW,
+            A.VISITOR_REGISTER,
+            A.WORKORDER_VIEW,
+            A.WORKORDER_HANDLE,
+        }
+    ),
     Role.GRID_WORKER: frozenset(
         {
             A.PROPERTY_VIEW,
@@ -93,6 +117,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.CARE_VIEW,
             A.CARE_CHANGE,
             A.STATS_VIEW,
+            # Incidents in their grid come to them first; they escalate to a department.
+            A.WORKORDER_VIEW,
+            A.WORKORDER_HANDLE,
+            A.WORKORDER_DISPATCH,
         }
     ),
     # The committee oversees the property company's accounts: it reads them, it does not post.

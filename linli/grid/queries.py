@@ -11,3 +11,14 @@ def buildings_of_grids(grid_ids: set[int]) -> dict[int, set[int]]:
     ):
         found[grid_id].add(building_id)
     return found
+
+
+def grids_of_building(building_id: int) -> list[int]:
+    """The ids of the grids that cover a building."""
+    return list(
+        Grid.buildings.through.objects.filter(building_id=building_id).values_list("grid_id", flat=True)
+    )
+
+
+def grid_in(community_id: int, grid_id: int) -> Grid | None:
+    return Grid.objects.filter(pk=grid_id, community_id=community_id).first()

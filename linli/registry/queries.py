@@ -444,3 +444,12 @@ def household_user_ids(house_id: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [house_id, *([timezone.localdate()] * days)])
         return [user_id for (user_id,) in cursor.fetchall()]
+
+
+def house_in(community_id: int, house_id: int) -> House | None:
+    """A house of the community, for a service that another app's caller names by id."""
+    return House.objects.filter(pk=house_id, community_id=community_id).first()
+
+
+def building_in(community_id: int, building_id: int) -> bool:
+    return Building.objects.filter(pk=building_id, community_id=community_id).exists()

@@ -1,0 +1,27 @@
+"""The app's models, one module per area: requests and their setup, patrols and plans, Open311."""
+
+from linli.workorders.models.requests import (
+    Attachment,
+    Category,
+    ChargeLine,
+    Handler,
+    PriceItem,
+    Request,
+    RequestEvent,
+    Settings,
+    SlaPolicy,
+    Team,
+)
+
+__all__ = [
+    "Attachment",
+    "Category",
+    "ChargeLine",
+    "Handler",
+    "PriceItem",
+    "Request",
+    "RequestEvent",
+    "Settings",
+    "SlaPolicy",
+    "Team",
+]

@@ -1,0 +1,155 @@
+"""Every read of work orders that reaches a user, on `restrict()` (staff) or the reporter's own."""
+
+from datetime import datetime
+
+from django.db.models import Avg, Count, Q, Sum
+
+from linli.core.roles import Action
+from linli.workorders.choices import FINISHED, OPEN, Status
+from linli.workorders.models import Category, Handler, PriceItem, Request, RequestEvent, Team
+
+LIST_COLUMNS = ("category", "building", "house", "team")
+
+
+def requests(user, action: str = Action.WORKORDER_VIEW):
+    """Requests in the staff member's scope."""
+    return Request.objects.restrict(user, action).select_related(*LIST_COLUMNS)
+
+
+def my_requests(user):
+    """What the user reported themselves, newest first."""
+    return Request.objects.filter(reporter=user).select_related("category", "building", "house")
+
+
+def my_queue(user):
+    """Orders assigned to the handler that are still theirs to work on."""
+    return requests(user, Action.WORKORDER_HANDLE).filter(assignee=user, status__in=OPEN)
+
+
+def pool(user, community_id: int):
+    """Accepted orders waiting for someone to grab them, in the handler's teams (or unteamed)."""
+    teams = Handler.objects.filter(user=user, community_id=community_id).values("team_id")
+    return (
+        requests(user, Action.WORKORDER_HANDLE)
+        .filter(community_id=community_id, status=Status.ACCEPTED, assignee__isnull=True)
+        .filter(Q(team_id__in=teams) | Q(team__isnull=True))
+    )
+
+
+def visible_request(user, request_id: int) -> Request | None:
+    """A request the user may see: staff in scope, or its reporter."""
+    found = requests(user).filter(pk=request_id).first()
+    return found or my_requests(user).filter(pk=request_id).first()
+
+
+def timeline(request: Request) -> list[RequestEvent]:
+    return list(request.events.select_related("actor").order_by("id"))
+
+
+def categories(user, community_id: int):
+    return Category.objects.restrict(user, Action.WORKORDER_VIEW).filter(community_id=community_id)
+
+
+def categories_for_residents(user, community_id: int):
+    return (
+        Category.objects.own(user)
+        .filter(community_id=community_id)
+        .exclude(kind="incident")
+        .exclude(kind="maintenance")
+    )
+
+
+def public_categories(community_id: int):
+    return Category.objects.filter(community_id=community_id, active=True, public=True).order_by("id")
+
+
+def teams(user, community_id: int):
+    return Team.objects.restrict(user, Action.WORKORDER_VIEW).filter(community_id=community_id).order_by("id")
+
+
+def handlers(user, community_id: int):
+    return (
+        Handler.objects.restrict(user, Action.WORKORDER_VIEW)
+        .filter(community_id=community_id)
+        .select_related("user", "team")
+        .order_by("team_id", "id")
+    )
+
+
+def prices(user, community_id: int):
+    found = PriceItem.objects.restrict(user, Action.WORKORDER_VIEW) | PriceItem.objects.own(user)
+    return found.filter(community_id=community_id, active=True).order_by("id")
+
+
+def board(community_id: int) -> list[dict]:
+    """Open requests per building and status, without anything about anyone (the public board)."""
+    rows = (
+        Request.objects.filter(community_id=community_id, status__in=OPEN)
+        .values("building_id", "building__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("building__name", "status")
+    )
+    found: dict = {}
+    for row in rows:
+        entry = found.setdefault(
+            row["building_id"],
+            {"building": row["building__name"] or "公共区域", "open": 0, "overdue": 0, "by_status": {}},
+        )
+        entry["by_status"][row["status"]] = row["n"]
+        entry["open"] += row["n"]
+    overdue = (
+        Request.objects.filter(community_id=community_id, status__in=OPEN)
+        .filter(Q(response_overdue=True) | Q(resolution_overdue=True))
+        .values("building_id")
+        .annotate(n=Count("id"))
+    )
+    for building_id, n in overdue.values_list("building_id", "n"):
+        if building_id in found:
+            found[building_id]["overdue"] = n
+    return list(found.values())
+
+
+def sla_summary(user, community_id: int, since: datetime) -> dict:
+    """For the SLA board: open, overdue, escalated now; on-time share of what was resolved since."""
+    scoped = requests(user).filter(community_id=community_id)
+    now_open = scoped.filter(status__in=OPEN).aggregate(
+        open=Count("id"),
+        response_overdue=Count("id", filter=Q(response_overdue=True)),
+        resolution_overdue=Count("id", filter=Q(resolution_overdue=True)),
+        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+    )
+    resolved = scoped.filter(resolved_at__gte=since).aggregate(
+        resolved=Count("id"),
+        on_time=Count("id", filter=Q(resolution_overdue=False)),
+        hops=Avg("hops"),
+        rating=Avg("rating"),
+    )
+    return {**now_open, **resolved}
+
+
+def performance(user, community_id: int, since: datetime) -> list[dict]:
+    """Per handler (the one responsible): resolved, on time, overdue marks, average rating and hops."""
+    rows = (
+        requests(user, Action.WORKORDER_DISPATCH)
+        .filter(community_id=community_id, responsible__isnull=False, created_at__gte=since)
+        .values("responsible_id", "responsible__display_name", "responsible__username")
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=Q(status__in=FINISHED, resolved_at__isnull=False)),
+            on_time=Count("id", filter=Q(resolved_at__isnull=False, resolution_overdue=False)),
+            response_overdue=Count("id", filter=Q(response_overdue=True)),
+            resolution_overdue=Count("id", filter=Q(resolution_overdue=True)),
+            rating=Avg("rating"),
+            hops=Avg("hops"),
+            charged_fen=Sum("charge_fen"),
+        )
+        .order_by("-total")
+    )
+    return list(rows)
+
+
+def hops_report(user, community_id: int, since: datetime) -> dict:
+    """How many hand-overs requests took (WO-5's measure): the distribution and the average."""
+    scoped = requests(user).filter(community_id=community_id, created_at__gte=since)
+    spread = {row["hops"]: row["n"] for row in scoped.values("hops").annotate(n=Count("id")).order_by("hops")}
+    return {"by_hops": spread, "average": scoped.aggregate(a=Avg("hops"))["a"]}
