@@ -16,7 +16,8 @@ _PARAM = re.compile(r"\{(\w+)\}")
 # Operations any signed-in user may call about themselves, or that are public by design.
 SELF_OR_PUBLIC = re.compile(
     r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
-    r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments))$"
+    r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
+    r"|workorders/(my/requests|queue|duty))$"
 )
 
 
@@ -167,6 +168,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
     )
     from linli.core.models import AuditEntry, Membership
     from linli.registry.models import CareTag, Occupancy, Person, Vehicle
+    from linli.testing import workorders
 
     live = {"revoked_at__isnull": True}
     mine = {"community_id": community_id}
@@ -197,6 +199,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
         "meter_readings": MeterReading.objects.filter(**mine).count(),
         "ledger_entries": LedgerEntry.objects.filter(**mine).count(),
         **billing_fingerprint(community_id),
+        **workorders.fingerprint(community_id),
     }
 
 

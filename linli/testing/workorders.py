@@ -72,19 +72,55 @@ def report(world, c: Crew, text: str = "厨房水管漏水", user=None) -> Reque
 
 
 def probe_ids(world) -> dict:
-    """Ids of community A's work-order objects that the outsider and narrowed staff must not reach."""
+    """Ids of community A's work-order objects that the outsider must not reach."""
     c = crew(world)
-    r = report(world, c, "王建国家厨房漏水")
+    return _ids(world, c, report(world, c, "王建国家厨房漏水"))
+
+
+def narrowed_probe_ids(world, narrowed) -> dict:
+    """The same in 2号楼, reported by its resident, for staff narrowed to 1号楼."""
+    c = crew(world)
+    report(world, c, "王建国家厨房漏水")  # 1号楼's own, which the narrowed staff do see
+    other = intake.do_report(
+        actor=narrowed.other_user,
+        community_id=world.a.id,
+        category_id=c.repair.id,
+        description="钱二楼家卫生间漏水",
+        house_id=narrowed.other_house.id,
+    )
+    return _ids(world, c, other)
+
+
+def _ids(world, c: Crew, r: Request) -> dict:
     return {
         "request_id": r.id,
         "team_id": c.team.id,
         "category_id": c.repair.id,
-        "attachment_id": _attachment(world, r),
+        "attachment_id": _attachment(r),
         "action": "accept",
     }
 
 
-def _attachment(world, r: Request) -> int:
+def fingerprint(community_id: int) -> dict[str, int]:
+    """What a walk must leave as it found it: requests, their moves, files, charges, setup."""
+    from linli.workorders.models import Attachment, ChargeLine, RequestEvent
+
+    mine = {"community_id": community_id}
+    return {
+        "wo_requests": Request.objects.filter(**mine).count(),
+        "wo_open": Request.objects.filter(**mine, status__in=("submitted", "accepted", "assigned")).count(),
+        "wo_rated": Request.objects.filter(**mine, rating__isnull=False).count(),
+        "wo_events": RequestEvent.objects.filter(**mine).count(),
+        "wo_attachments": Attachment.objects.filter(**mine).count(),
+        "wo_charges": ChargeLine.objects.filter(request__community_id=community_id).count(),
+        "wo_teams": Team.objects.filter(**mine).count(),
+        "wo_handlers": Handler.objects.filter(**mine).count(),
+        "wo_categories": Category.objects.filter(**mine).count(),
+        "wo_prices": PriceItem.objects.filter(**mine).count(),
+    }
+
+
+def _attachment(r: Request) -> int:
     import io
 
     from PIL import Image
@@ -93,4 +129,4 @@ def _attachment(world, r: Request) -> int:
 
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return do_attach(actor=world.owner, request=r, data=buffer.getvalue(), stage="report").id
+    return do_attach(actor=r.reporter, request=r, data=buffer.getvalue(), stage="report").id

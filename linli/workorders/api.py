@@ -231,12 +231,11 @@ def attachment(request, attachment_id: int):
 @router.get("/board", response=list[BoardOut])
 def board(request, community: int):
     """Open requests per building, for everyone in the community: no personal data."""
+    _of_community(request, community)
     scope = scope_of(request.user)
-    if not (
-        community in scope.resident_community_ids or scope.may_in_community(Action.WORKORDER_VIEW, community)
-    ):
-        raise Http404
-    return queries.board(community)
+    if scope.covers_community(Action.WORKORDER_VIEW, community) or community in scope.resident_community_ids:
+        return queries.board(community)
+    return queries.board(community, buildings=scope.buildings_for(Action.WORKORDER_VIEW))
 
 
 # --- handlers --------------------------------------------------------------------------------

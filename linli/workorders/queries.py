@@ -81,11 +81,14 @@ def prices(user, community_id: int):
     return found.filter(community_id=community_id, active=True).order_by("id")
 
 
-def board(community_id: int) -> list[dict]:
-    """Open requests per building and status, without anything about anyone (the public board)."""
+def board(community_id: int, buildings: set[int] | None = None) -> list[dict]:
+    """Open requests per building and status, without anything about anyone (the public board
+    of the whole community, or of the buildings of staff narrowed to them)."""
+    scoped = Request.objects.filter(community_id=community_id, status__in=OPEN)
+    if buildings is not None:
+        scoped = scoped.filter(building_id__in=buildings)
     rows = (
-        Request.objects.filter(community_id=community_id, status__in=OPEN)
-        .values("building_id", "building__name", "status")
+        scoped.values("building_id", "building__name", "status")
         .annotate(n=Count("id"))
         .order_by("building__name", "status")
     )
@@ -98,8 +101,7 @@ def board(community_id: int) -> list[dict]:
         entry["by_status"][row["status"]] = row["n"]
         entry["open"] += row["n"]
     overdue = (
-        Request.objects.filter(community_id=community_id, status__in=OPEN)
-        .filter(Q(response_overdue=True) | Q(resolution_overdue=True))
+        scoped.filter(Q(response_overdue=True) | Q(resolution_overdue=True))
         .values("building_id")
         .annotate(n=Count("id"))
     )

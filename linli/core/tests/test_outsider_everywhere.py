@@ -15,7 +15,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money, billing_setup
+    from linli.testing import billing_money, billing_setup, workorders
     from linli.testing.access import outsider_probe_ids
     from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -53,6 +53,7 @@ def _ids(world) -> dict[str, int | str]:
         **counter_outsider_probe_ids(world),
         **pay_probe_ids(world.house, world.staff),
         **billing_setup.outsider_probe_ids(world),
+        **workorders.probe_ids(world),
     }
 
 

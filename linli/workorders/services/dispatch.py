@@ -17,6 +17,7 @@ from linli.workorders.models import Handler, Request
 
 
 def candidates(request: Request):
+    """On-duty handlers who may take `request`, best first."""
     today = str(timezone.localdate().weekday())
     category = request.category
     found = Handler.objects.filter(community_id=request.community_id, on_duty=True).filter(
@@ -24,10 +25,11 @@ def candidates(request: Request):
     )
     if category.skill:
         found = found.filter(skills__contains=f",{category.skill},")
-    if request.kind == Kind.INCIDENT and not category.default_team_id:
+    team_id = request.team_id or category.default_team_id
+    if team_id:
+        found = found.filter(team_id=team_id)  # the category's team, or the one it was transferred to
+    elif request.kind == Kind.INCIDENT:
         found = found.filter(team__kind=TeamKind.GRID)  # an incident goes to the grid worker first
-    elif category.default_team_id:
-        found = found.filter(team_id=category.default_team_id)
     if request.building_id:
         grids = grid_queries.grids_of_building(request.building_id)
         found = found.filter(
@@ -40,5 +42,9 @@ def candidates(request: Request):
     return found.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "id")
 
 
-def choose(request: Request) -> Handler | None:
-    return candidates(request).select_related("team").first()
+def choose(request: Request, *, besides: int | None = None) -> Handler | None:
+    """The best candidate; `besides` (a user) is skipped, as one who just handed the order back."""
+    found = candidates(request)
+    if besides is not None:
+        found = found.exclude(user_id=besides)
+    return found.select_related("team").first()

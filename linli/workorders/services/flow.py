@@ -30,7 +30,7 @@ from linli.core.permissions import may
 from linli.core.roles import Action
 from linli.workorders.choices import OPEN, DispatchMode, Status
 from linli.workorders.models import Handler, Request, RequestEvent, Team
-from linli.workorders.services import notices, sla
+from linli.workorders.services import dispatch, notices, sla
 from linli.workorders.services.setup import settings_of
 
 S = Status
@@ -114,10 +114,12 @@ def _is(actor: Actor, role: str, request: Request) -> bool:
 
 
 def _in_pool(actor: Actor, request: Request) -> bool:
-    if settings_of(request.community_id).dispatch_mode != DispatchMode.GRAB:
-        return False
+    """A handler takes an order waiting in their own team's queue (a department's queue after a
+    transfer) in any mode; in grab mode also one that no team was named for."""
     handlers = Handler.objects.filter(user=actor, community_id=request.community_id)
-    return handlers.filter(team_id=request.team_id).exists() if request.team_id else handlers.exists()
+    if request.team_id:
+        return handlers.filter(team_id=request.team_id).exists()
+    return settings_of(request.community_id).dispatch_mode == DispatchMode.GRAB and handlers.exists()
 
 
 def _pool_team(actor: Actor, request: Request) -> int | None:
@@ -226,6 +228,13 @@ def _apply(
         community_id=request.community_id,
     )
     notices.after_transition(request, action, actor=actor, reason=reason)
+    if (
+        action in ("return", "transfer")
+        and settings_of(request.community_id).dispatch_mode == DispatchMode.AUTO
+    ):
+        handler = dispatch.choose(request, besides=held_by[0] if held_by else None)
+        if handler is not None:
+            return system_move(request, "assign", handler=handler)
     return request
 
 
