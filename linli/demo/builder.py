@@ -50,11 +50,16 @@ from linli.registry.models import (
     Unit,
     Vehicle,
 )
+from linli.workorders.demo import seed_workorders_demo
 
 # Each domain app's part of the demo (its `<app>/demo.py`), in layer order, run once the
 # community's registry is built: (summary key, part(community, *, seed) -> summary).
 # Points, terminals, grants, passes; then a year of fees.
-APP_PARTS = (("access", seed_access_demo), ("billing", seed_billing_demo))
+APP_PARTS = (
+    ("access", seed_access_demo),
+    ("billing", seed_billing_demo),
+    ("workorders", seed_workorders_demo),
+)
 
 DEMO_PASSWORD = "linli-demo"
 SMS_LOGIN_HINT = "短信验证码（控制台显示）"

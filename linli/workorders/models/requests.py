@@ -150,7 +150,7 @@ class SlaPolicy(models.Model):
 
 class Request(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="wo_requests")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="requests")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.RESIDENT)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
@@ -287,6 +287,6 @@ class ChargeLine(models.Model):
     """Materials or labour used on a request, priced from the list when it was added."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="charges")
-    price_item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, related_name="+")
+    price_item = models.ForeignKey(PriceItem, on_delete=models.RESTRICT, related_name="+")
     quantity = models.PositiveSmallIntegerField(default=1)
     amount_fen = models.PositiveIntegerField()

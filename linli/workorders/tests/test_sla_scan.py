@@ -65,3 +65,23 @@ def test_finished_orders_keep_their_marks_and_leave_the_scan(world):
         order = flow.do_transition(actor=world.technician, request=order, action=action)
     assert order.resolution_overdue
     assert sla.scan(now + timedelta(hours=1))["resolution_overdue"] == 0
+
+
+@pytest.mark.django_db
+def test_a_checked_order_left_unrated_closes_by_itself(world):
+    from linli.workorders.services import closing
+
+    c = wo.crew(world)
+    order = wo.report(world, c)
+    for actor, action in (
+        (world.technician, "start"),
+        (world.technician, "complete"),
+        (world.staff, "check"),
+    ):
+        order = flow.do_transition(actor=actor, request=order, action=action)
+    now = timezone.now()
+    assert closing.close_checked(now + timedelta(days=2)) == 0
+    assert closing.close_checked(now + timedelta(days=3, minutes=1)) == 1
+    order.refresh_from_db()
+    assert order.status == "closed" and order.closed_at
+    assert closing.close_checked(now + timedelta(days=4)) == 0
