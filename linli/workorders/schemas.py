@@ -71,8 +71,8 @@ class DutyIn(InputSchema):
 
 class RequestFilter(PageQuery):
     status: Literal[tuple(Status.values)] | None = None  # type: ignore[valid-type]
-    open_only: Bool = False
-    overdue_only: Bool = False
+    open_only: bool = False
+    overdue_only: bool = False
     building_id: Id | None = None
 
 

@@ -10,10 +10,12 @@ from linli.core.models import Membership
 from linli.core.roles import Role
 from linli.notify.services import notify
 from linli.workorders.choices import Priority
-from linli.workorders.models import Handler, Request
+from linli.workorders.models import Handler, Request, Team
 
 RESIDENT_LINK = "/workorders/my/{id}"
 STAFF_LINK = "/workorders/staff/{community}/{id}"
+QUEUE_LINK = "/workorders/staff/{community}/queue"
+SLA_LINK = "/workorders/staff/{community}/sla"
 
 # What the reporter hears after each action (the rest are internal moves).
 TO_REPORTER = {
@@ -76,33 +78,33 @@ def to_pool(request: Request) -> None:
     )
 
 
-def reminder(request: Request) -> None:
-    holder = request.assignee_id or request.responsible_id
-    if holder:
-        notify(
-            users=[holder],
-            kind="workorder.due_soon",
-            title=_title(request, _("工单即将超时")),
-            body=request.description[:80],
-            link=STAFF_LINK.format(community=request.community_id, id=request.pk),
-            community_id=request.community_id,
-        )
+def due_soon(community_id: int, holder: int, count: int) -> None:
+    notify(
+        users=[holder],
+        kind="workorder.due_soon",
+        title=str(_("%(n)s 个工单即将超时") % {"n": count}),
+        body=str(_("请尽快处理，超时将上报主管")),
+        link=QUEUE_LINK.format(community=community_id),
+        community_id=community_id,
+    )
 
 
-def escalated(request: Request) -> None:
+def escalated(community_id: int, team_id: int | None, count: int) -> None:
     """To the team's supervisor, or, for a team without one, the community's managers."""
-    supervisor = request.team.supervisor_id if request.team is not None else None
+    supervisor = (
+        Team.objects.filter(pk=team_id).values_list("supervisor_id", flat=True).first() if team_id else None
+    )
     managers = Membership.objects.filter(
-        community_id=request.community_id, role__in=(Role.PROPERTY_MANAGER, Role.COMMUNITY_ADMIN)
+        community_id=community_id, role__in=(Role.PROPERTY_MANAGER, Role.COMMUNITY_ADMIN)
     ).values_list("user_id", flat=True)
     users = [supervisor] if supervisor else list(managers)
     if users:
         notify(
             users=users,
             kind="workorder.escalated",
-            title=_title(request, _("工单已超时，请督办")),
-            body=request.description[:80],
-            link=STAFF_LINK.format(community=request.community_id, id=request.pk),
-            community_id=request.community_id,
+            title=str(_("%(n)s 个工单已超时，请督办") % {"n": count}),
+            body=str(_("超时工单已标记，请在SLA看板查看")),
+            link=SLA_LINK.format(community=community_id),
+            community_id=community_id,
             channels=("inapp", "sms"),
         )

@@ -12,16 +12,18 @@ its cost follows the orders falling due, not the 100,000 open ones.
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.core.events import publish
 from linli.workorders.choices import OPEN
-from linli.workorders.models import Request, RequestEvent, SlaPolicy
+from linli.workorders.models import Request, RequestEvent, Settings, SlaPolicy
 from linli.workorders.services import notices
 from linli.workorders.services.clock import WorkCalendar, deadline
 from linli.workorders.services.setup import settings_of
 
 BATCH = 500
+DEFAULT_LEAD = timedelta(minutes=30)  # a community that never saved its settings
 
 
 def _policy(request: Request) -> SlaPolicy | None:
@@ -61,25 +63,33 @@ def _open(due: str, done: str):
 
 
 def _remind(now: datetime) -> int:
-    """Tells the holder (or the desk) an order falls due soon; once per order and deadline."""
-    count = 0
-    # The longest lead any community uses bounds the read; each row checks its own lead.
-    horizon = now + timedelta(hours=24)
+    """Tells each holder (or the desk) how many of their orders fall due within the community's
+    lead time; once per order. One message per holder per pass, not one per order."""
+    leads = {
+        c: timedelta(minutes=m)
+        for c, m in Settings.objects.values_list("community_id", "remind_before_minutes")
+    }
+    horizon = now + max(leads.values(), default=DEFAULT_LEAD)
     rows = (
         _open("resolve_due", "resolved_at")
         .filter(resolve_due__gt=now, resolve_due__lte=horizon, reminded_at__isnull=True)
-        .order_by("resolve_due")
-        .values_list("id", "community_id", "resolve_due")[:BATCH]
+        .values_list("id", "community_id", "resolve_due", "assignee_id", "responsible_id")[: BATCH * 10]
     )
-    for pk, community_id, due in rows:
-        lead = timedelta(minutes=settings_of(community_id).remind_before_minutes)
-        if due - lead > now:
-            continue
-        with transaction.atomic():
-            if Request.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-                notices.reminder(Request.objects.get(pk=pk))
-                count += 1
-    return count
+    due = [r for r in rows if r[2] - leads.get(r[1], DEFAULT_LEAD) <= now]
+    if not due:
+        return 0
+    with transaction.atomic():
+        reminded = Request.objects.filter(pk__in=[r[0] for r in due], reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        by_holder: dict[tuple[int, int], int] = {}
+        for _pk, community_id, _due, assignee, responsible in due:
+            holder = assignee or responsible
+            if holder:
+                by_holder[(community_id, holder)] = by_holder.get((community_id, holder), 0) + 1
+        for (community_id, holder), count in by_holder.items():
+            notices.due_soon(community_id, holder, count)
+    return reminded
 
 
 def _mark(now: datetime, due: str, done: str, flag: str) -> int:
@@ -100,31 +110,26 @@ def _mark(now: datetime, due: str, done: str, flag: str) -> int:
 
 
 def _escalate(now: datetime) -> int:
-    """An overdue order not yet escalated goes to its team's supervisor (once)."""
-    rows = list(
-        Request.objects.filter(status__in=OPEN, escalated_at__isnull=True)
-        .filter(resolution_overdue=True)
-        .values_list("id", flat=True)[:BATCH]
-    ) + list(
-        Request.objects.filter(status__in=OPEN, escalated_at__isnull=True, response_overdue=True).values_list(
-            "id", flat=True
-        )[:BATCH]
+    """Overdue orders not yet escalated go to their team's supervisor (once each), one message
+    per supervisor and pass."""
+    overdue = Request.objects.filter(status__in=OPEN, escalated_at__isnull=True).filter(
+        Q(response_overdue=True) | Q(resolution_overdue=True)
     )
-    count = 0
-    for pk in dict.fromkeys(rows):
-        with transaction.atomic():
-            if not Request.objects.filter(pk=pk, escalated_at__isnull=True).update(escalated_at=now):
-                continue
-            request = Request.objects.select_related("team").get(pk=pk)
-            RequestEvent.objects.create(
-                request=request,
-                community_id=request.community_id,
-                at=now,
-                action="escalate",
-                from_status=request.status,
-                to_status=request.status,
-            )
-            notices.escalated(request)
-            publish("workorders.escalated", {"request": pk}, community_id=request.community_id)
-            count += 1
-    return count
+    rows = list(overdue.values_list("id", "community_id", "status", "team_id")[: BATCH * 10])
+    if not rows:
+        return 0
+    with transaction.atomic():
+        escalated = Request.objects.filter(pk__in=[r[0] for r in rows], escalated_at__isnull=True).update(
+            escalated_at=now
+        )
+        RequestEvent.objects.bulk_create(
+            RequestEvent(request_id=pk, community_id=c, at=now, action="escalate", from_status=s, to_status=s)
+            for pk, c, s, _team in rows
+        )
+        by_team: dict[tuple[int, int | None], int] = {}
+        for _pk, community_id, _status, team_id in rows:
+            by_team[(community_id, team_id)] = by_team.get((community_id, team_id), 0) + 1
+        for (community_id, team_id), count in by_team.items():
+            notices.escalated(community_id, team_id, count)
+            publish("workorders.escalated", {"team": team_id, "count": count}, community_id=community_id)
+    return escalated
