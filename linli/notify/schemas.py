@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from linli.core.schema_types import Cursor, InputSchema, Int
+from linli.core.schema_types import Bool, Cursor, InputSchema, Int, Text
 
 
 class InboxQuery(InputSchema):
@@ -30,3 +30,27 @@ class InboxPage(Schema):
 
 class MarkedOut(Schema):
     marked: int
+
+
+class PreferenceIn(InputSchema):
+    topic: Text(40)
+    channel: Text(20)
+    enabled: Bool
+
+
+class PreferencesIn(InputSchema):
+    items: list[PreferenceIn] = Field(max_length=100)
+
+
+class PreferenceOut(Schema):
+    topic: str
+    label: str
+    staff: bool  # a topic for people who work for a community
+    channel: str
+    channel_label: str
+    enabled: bool
+
+
+class PreferencesOut(Schema):
+    items: list[PreferenceOut]
+    always_on: list[str]  # channels no preference turns off (the inbox)
