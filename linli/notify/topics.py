@@ -43,7 +43,6 @@ TOPICS = (
     Topic("workorder", _("报事报修进度")),  # workorder.<action> to the reporter
     Topic("workorder.assigned", _("工单派单"), staff=True),  # an order assigned to me (SMS if urgent)
 )
-TOPIC_KEYS = frozenset(topic.key for topic in TOPICS)
 
 
 def prefixes(kind: str) -> list[str]:

@@ -105,7 +105,8 @@ def _refusals(items: Sequence[Choice]) -> dict[str, str]:
 @transaction.atomic
 def do_set_preferences(*, actor: Actor, items: Sequence[Choice]) -> None:
     """Turns channels on or off per topic for the actor (linli.notify.topics); the topics and
-    channels left out keep their setting. All items or none: any bad item refuses the lot."""
+    channels left out keep their setting. All items or none: any bad item refuses the lot.
+    Audited, unlike reading the inbox: that someone chose not to be texted may matter later."""
     refused = _refusals(items)
     if refused:
         raise ServiceError(

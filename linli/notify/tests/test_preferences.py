@@ -1,12 +1,16 @@
 """Per-user preferences: a person may hold back the SMS of a topic, never the inbox, never a
 safety message; the most specific topic decides; the API refuses unknown topics and channels."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from linli.core.errors import ServiceError
+from linli.core.models import AuditEntry
 from linli.notify.models import Notification, Preference
+from linli.notify.queries import preferences
 from linli.notify.services import do_set_preferences, notify
 from linli.notify.topics import Choice
 
@@ -94,6 +98,8 @@ def test_it_saves_preferences_and_shows_what_a_narrower_topic_inherits(world, ap
     enabled = {i["topic"]: i["enabled"] for i in r.json()["items"]}
     assert enabled == {"billing": True, "workorder": False, "workorder.assigned": False}
     assert api(world.tenant).get(PATH).json()["items"][1]["enabled"] is True  # only mine
+    entry = AuditEntry.objects.get(action="set_preferences")
+    assert (entry.actor_id, entry.after) == (world.owner.id, {"workorder/sms": False})
 
 
 @pytest.mark.parametrize(
@@ -130,3 +136,38 @@ def test_the_service_refuses_without_writing(world):
             actor=world.owner, items=[Choice("billing", "sms", False), Choice("x", "sms", False)]
         )
     assert not Preference.objects.exists()
+
+
+def _enabled(user) -> dict[str, bool]:
+    return {row["topic"]: row["enabled"] for row in preferences(user)}
+
+
+def _page_switches(page: str) -> dict[str, bool]:
+    boxes = re.findall(r'<input type="checkbox" name="on" value="([^"]+)"( checked)?>', page)
+    return {value: bool(checked) for value, checked in boxes}
+
+
+def test_the_page_turns_sms_off_per_topic_and_says_the_inbox_stays_on(world, browser):
+    client = browser(world.owner)
+    page = client.get("/me/notifications/").content.decode()
+    assert "站内消息（“消息”页）始终开启" in page and "账单与缴费" in page
+    assert _page_switches(page) == {"billing/sms": True, "workorder/sms": True}  # no staff topic
+    r = client.post("/me/notifications/", {"on": ["workorder/sms"]})
+    assert r.status_code == 302
+    assert _page_switches(client.get(r["Location"]).content.decode()) == {
+        "billing/sms": False,
+        "workorder/sms": True,
+    }
+    assert _enabled(world.owner) == {"billing": False, "workorder": True, "workorder.assigned": True}
+
+
+def test_the_page_offers_staff_their_own_topics(world, browser):
+    client = browser(world.staff)
+    client.post("/me/notifications/", {"on": ["billing/sms", "workorder.assigned/sms"]})
+    page = client.get("/me/notifications/").content.decode()
+    assert "工单派单" in page
+    assert _page_switches(page) == {
+        "billing/sms": True,
+        "workorder/sms": False,
+        "workorder.assigned/sms": True,
+    }
