@@ -2,7 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from linli.core.schema_types import Bool, Cursor, InputSchema, Int, Text
+from linli.core.schema_types import Cursor, InputSchema, Int, column
+from linli.notify.models import Preference
 
 
 class InboxQuery(InputSchema):
@@ -33,9 +34,9 @@ class MarkedOut(Schema):
 
 
 class PreferenceIn(InputSchema):
-    topic: Text(40)
-    channel: Text(20)
-    enabled: Bool
+    topic: column(Preference, "topic")
+    channel: column(Preference, "channel")
+    enabled: column(Preference, "enabled")
 
 
 class PreferencesIn(InputSchema):
