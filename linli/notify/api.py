@@ -2,7 +2,16 @@ from ninja import Query, Router
 
 from linli.core.http import get_or_404
 from linli.notify import queries, services
-from linli.notify.schemas import InboxPage, InboxQuery, MarkedOut, NotificationOut
+from linli.notify.schemas import (
+    InboxPage,
+    InboxQuery,
+    MarkedOut,
+    NotificationOut,
+    PreferencesIn,
+    PreferencesOut,
+)
+from linli.notify.services.channels import CHANNELS
+from linli.notify.topics import Choice
 
 router = Router(tags=["notify"])
 
@@ -24,3 +33,22 @@ def read_all(request):
 def read_one(request, notification_id: int):
     notification = get_or_404(queries.inbox(request.user), pk=notification_id)
     return services.do_mark_read(actor=request.user, notification=notification)
+
+
+def _preferences(user) -> dict:
+    always_on = [name for name, channel in CHANNELS.items() if not channel.mutable]
+    return {"items": queries.preferences(user), "always_on": always_on}
+
+
+@router.get("/me/notification-preferences", response=PreferencesOut)
+def get_preferences(request):
+    """My setting for each topic on each channel I may turn off; the inbox is always on."""
+    return _preferences(request.user)
+
+
+@router.put("/me/notification-preferences", response=PreferencesOut)
+def put_preferences(request, payload: PreferencesIn):
+    """Sets the listed topics and channels (the rest keep theirs); any unknown one refuses all (422)."""
+    items = [Choice(topic=i.topic, channel=i.channel, enabled=i.enabled) for i in payload.items]
+    services.do_set_preferences(actor=request.user, items=items)
+    return _preferences(request.user)

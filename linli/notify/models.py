@@ -32,3 +32,28 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Preference(models.Model):
+    """One person's choice for one topic (a kind or a prefix of kinds, linli.notify.topics) on one
+    channel other than the inbox. No row: on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    topic = models.CharField(_("消息类型"), max_length=40)
+    channel = models.CharField(_("渠道"), max_length=20)
+    enabled = models.BooleanField(_("开启"), default=True)
+
+    objects = OwnedQuerySet.as_manager()
+    owner_field = "user"
+
+    class Meta:
+        verbose_name = _("消息提醒设置")
+        verbose_name_plural = _("消息提醒设置")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic", "channel"], name="notify_preference_once")
+        ]
+
+    def __str__(self):
+        return f"{self.topic}/{self.channel}"

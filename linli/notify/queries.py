@@ -1,10 +1,14 @@
+from collections import defaultdict
+
 from django.db import connection
 from django.db.models import Max
 
 from linli.core import rawsql
 from linli.core.models import OutboxEvent
 from linli.notify.audience import ADDRESS_COLUMNS, Audience, addressed_to
-from linli.notify.models import Notification
+from linli.notify.models import Notification, Preference
+from linli.notify.services.channels import mutable_channels
+from linli.notify.topics import TOPICS, is_enabled, prefixes
 
 INBOX_VIEW = "inbox.view"
 
@@ -61,3 +65,35 @@ def outbox_after(after: int, limit: int) -> list[dict]:
     most `limit`; with the columns that say whom it is for (audience.address)."""
     rows = OutboxEvent.objects.filter(id__gt=after).order_by("id")
     return list(rows.values("id", "topic", "payload", *ADDRESS_COLUMNS)[:limit])
+
+
+def muted(user_ids: list[int], *, kind: str, channel: str) -> set[int]:
+    """Those of `user_ids` who turned `channel` off for `kind`, in one query: their choices for
+    the topics that cover the kind, the most specific deciding (linli.notify.topics)."""
+    choices: dict[int, dict[str, bool]] = defaultdict(dict)
+    rows = Preference.objects.filter(user_id__in=user_ids, channel=channel, topic__in=prefixes(kind))
+    for user_id, topic, enabled in rows.values_list("user_id", "topic", "enabled"):
+        choices[user_id][topic] = enabled
+    return {user_id for user_id, chosen in choices.items() if not is_enabled(chosen, kind)}
+
+
+def preferences(user) -> list[dict]:
+    """Each topic on each channel a person may turn off, with their setting: what they chose for
+    it, or for the broadest topic that covers it, or on."""
+    chosen: dict[str, dict[str, bool]] = defaultdict(dict)
+    for topic, channel, enabled in Preference.objects.restrict(user).values_list(
+        "topic", "channel", "enabled"
+    ):
+        chosen[channel][topic] = enabled
+    return [
+        {
+            "topic": topic.key,
+            "label": str(topic.label),
+            "staff": topic.staff,
+            "channel": channel.name,
+            "channel_label": str(channel.label),
+            "enabled": is_enabled(chosen[channel.name], topic.key),
+        }
+        for topic in TOPICS
+        for channel in mutable_channels()
+    ]

@@ -1,8 +1,9 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from linli.core.schema_types import Cursor, InputSchema, Int
+from linli.core.schema_types import Cursor, InputSchema, Int, column
+from linli.notify.models import Preference
 
 
 class InboxQuery(InputSchema):
@@ -30,3 +31,27 @@ class InboxPage(Schema):
 
 class MarkedOut(Schema):
     marked: int
+
+
+class PreferenceIn(InputSchema):
+    topic: column(Preference, "topic")
+    channel: column(Preference, "channel")
+    enabled: column(Preference, "enabled")
+
+
+class PreferencesIn(InputSchema):
+    items: list[PreferenceIn] = Field(max_length=100)
+
+
+class PreferenceOut(Schema):
+    topic: str
+    label: str
+    staff: bool  # a topic for people who work for a community
+    channel: str
+    channel_label: str
+    enabled: bool
+
+
+class PreferencesOut(Schema):
+    items: list[PreferenceOut]
+    always_on: list[str]  # channels no preference turns off (the inbox)

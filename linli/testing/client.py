@@ -29,7 +29,7 @@ class ApiClient:
         return self._send("post", path, data if data is not None else {}, **h)
 
     def put(self, path, data=None, **h):
-        return self._send("put", path, data or {}, **h)
+        return self._send("put", path, data if data is not None else {}, **h)
 
     def patch(self, path, data=None, **h):
         return self._send("patch", path, data or {}, **h)

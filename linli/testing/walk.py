@@ -15,7 +15,7 @@ _PARAM = re.compile(r"\{(\w+)\}")
 
 # Operations any signed-in user may call about themselves, or that are public by design.
 SELF_OR_PUBLIC = re.compile(
-    r"^/(health|me|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
+    r"^/(health|me(/.*)?|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
     r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
     r"|workorders/(my/requests|queue|duty))$"
 )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("messages/<int:notification_id>/open/", resident.open_message, name="open_message"),
     path("messages/read-all/", resident.read_all_messages, name="read_all_messages"),
     path("me/", resident.me, name="me"),
+    path("me/notifications/", prefs.notifications, name="notifications"),
     path("contact/", prefs.contact, name="contact"),
     path("prefs/elderly/", prefs.elderly_mode, name="elderly_mode"),
     # sign-in

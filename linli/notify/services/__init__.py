@@ -5,17 +5,21 @@ audit chain is one serialised append for the whole platform; a tap on a message 
 queue behind it). Read receipts that matter (ENG-1 notices) are recorded by their own app.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from linli.core import audit
 from linli.core.actor import Actor
-from linli.core.errors import NotFound
+from linli.core.errors import NotFound, ServiceError
 from linli.core.models import OutboxEvent
-from linli.notify.models import Notification
-from linli.notify.services.channels import CHANNELS, Message
+from linli.notify import queries  # the module: queries reads the channels of this package
+from linli.notify.models import Notification, Preference
+from linli.notify.services.channels import CHANNELS, Message, mutable_channels
+from linli.notify.topics import TOPICS, Choice, is_unmutable
 
 OUTBOX_KEEP = timedelta(days=7)
 PRUNE_BATCH = 5000
@@ -33,7 +37,10 @@ def notify(
 ) -> int:
     """Sends one message to each user (objects or ids) on each channel; returns the number of
     recipients. Runs in the caller's transaction: nothing is delivered if the caller rolls
-    back, and SMS leaves only after commit."""
+    back, and SMS leaves only after commit.
+
+    A channel other than the inbox skips the users who muted the kind there (one query per such
+    channel), unless the kind is one no one may mute (linli.notify.topics.UNMUTABLE)."""
     names = tuple(channels)
     unknown = [name for name in names if name not in CHANNELS]
     if unknown:
@@ -44,7 +51,13 @@ def notify(
     message = Message(kind=kind, title=title[:120], body=body, link=link[:300], community_id=community_id)
     with transaction.atomic():
         for name in names:
-            CHANNELS[name].deliver(message, user_ids)
+            channel = CHANNELS[name]
+            recipients = user_ids
+            if channel.mutable and not is_unmutable(kind):
+                held_back = queries.muted(user_ids, kind=kind, channel=name)
+                recipients = [user_id for user_id in user_ids if user_id not in held_back]
+            if recipients:
+                channel.deliver(message, recipients)
     return len(user_ids)
 
 
@@ -64,6 +77,55 @@ def do_mark_read(*, actor: Actor, notification: Notification) -> Notification:
 def do_mark_all_read(*, actor: Actor) -> int:
     return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+def _refusals(items: Sequence[Choice]) -> dict[str, str]:
+    """Each bad item's field and why, keyed like the request's fields (`items.0.topic`)."""
+    topics = [topic.key for topic in TOPICS]
+    channels = [channel.name for channel in mutable_channels()]
+    refused: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    for i, item in enumerate(items):
+        if item.topic not in topics:
+            refused[f"items.{i}.topic"] = _("没有这类消息提醒：%(topic)s（可选：%(choices)s）") % {
+                "topic": item.topic,
+                "choices": "、".join(topics),
+            }
+        if item.channel not in channels:
+            refused[f"items.{i}.channel"] = _(
+                "该渠道不能设置：%(channel)s（站内消息始终开启；可选：%(choices)s）"
+            ) % {"channel": item.channel, "choices": "、".join(channels)}
+        if (item.topic, item.channel) in seen:
+            refused[f"items.{i}"] = _("同一消息类型和渠道只能设置一次")
+        seen.add((item.topic, item.channel))
+    return refused
+
+
+@transaction.atomic
+def do_set_preferences(*, actor: Actor, items: Sequence[Choice]) -> None:
+    """Turns channels on or off per topic for the actor (linli.notify.topics); the topics and
+    channels left out keep their setting. All items or none: any bad item refuses the lot.
+    Audited, unlike reading the inbox: that someone chose not to be texted may matter later."""
+    refused = _refusals(items)
+    if refused:
+        raise ServiceError(
+            "invalid_preferences", _("消息提醒设置有误，未做任何修改"), fields=refused, status=422
+        )
+    if not items:
+        return
+    Preference.objects.bulk_create(
+        [Preference(user_id=actor.pk, topic=i.topic, channel=i.channel, enabled=i.enabled) for i in items],
+        update_conflicts=True,
+        unique_fields=["user", "topic", "channel"],
+        update_fields=["enabled"],
+    )
+    audit.record(
+        actor=actor,
+        action="set_preferences",
+        object_type="notify.preference",
+        object_id=actor.pk,
+        after={f"{i.topic}/{i.channel}": i.enabled for i in items},
     )
 
 

@@ -8,6 +8,9 @@ outside effect (SMS, push) until after commit.
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from linli.core.events import enqueue_after_commit, publish
 from linli.notify.models import Notification
 from linli.notify.tasks import send_sms_to_users
@@ -26,6 +29,9 @@ class Message:
 
 class Channel:
     name: str = ""
+    label: str | Promise = ""
+    # Whether a recipient's preferences may hold this channel back (linli.notify.topics).
+    mutable: bool = True
 
     def deliver(self, message: Message, user_ids: list[int]) -> None:
         raise NotImplementedError
@@ -35,6 +41,8 @@ class InAppChannel(Channel):
     """The inbox (消息 tab) and a `notify.new` event on each recipient's live stream."""
 
     name = "inapp"
+    label = _("站内消息")
+    mutable = False  # the record of what a person was told
 
     def deliver(self, message: Message, user_ids: list[int]) -> None:
         Notification.objects.bulk_create(
@@ -63,6 +71,7 @@ class SmsChannel(Channel):
     """A text to each recipient's own phone, sent by a background task after commit."""
 
     name = "sms"
+    label = _("短信")
 
     def deliver(self, message: Message, user_ids: list[int]) -> None:
         params = {"title": message.title, "body": message.body}
@@ -77,6 +86,11 @@ CHANNELS: dict[str, Channel] = {}
 
 def register(channel: Channel) -> None:
     CHANNELS[channel.name] = channel
+
+
+def mutable_channels() -> list[Channel]:
+    """The channels a person may turn off per topic (every one but the inbox)."""
+    return [channel for channel in CHANNELS.values() if channel.mutable]
 
 
 register(InAppChannel())
