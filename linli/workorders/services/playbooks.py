@@ -107,3 +107,15 @@ def do_trigger_playbook(
         actor=actor, action="workorder_playbook_triggered", obj=incident, community_id=playbook.community_id
     )
     return incident
+
+
+@transaction.atomic
+def do_seed_playbooks(*, actor: Actor, community_id: int) -> list[Playbook]:
+    """The standard playbooks, added by a manager from the console (those missing only)."""
+    require(actor, Action.WORKORDER_SETUP, community_id)
+    made = default_playbooks(community_id)
+    for playbook in made:
+        audit.record(
+            actor=actor, action="workorder_playbook_created", obj=playbook, community_id=community_id
+        )
+    return made
