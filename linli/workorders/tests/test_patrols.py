@@ -5,6 +5,8 @@ import io
 from datetime import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.core.errors import ServiceError
@@ -191,3 +193,35 @@ def test_routes_are_set_up_by_managers_and_hidden_from_outsiders(world, api):
     )
     assert outsider.get(f"/workorders/communities/{world.a.id}/my-patrol-runs").status_code == 404
     assert not CheckIn.objects.exists()
+
+
+def _count_queries(client, path) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        r = client.get(path)
+    assert r.status_code == 200, r.content
+    return len(captured), len(r.json()["items"] if "items" in r.json() else r.json())
+
+
+@pytest.mark.django_db
+def test_patrol_lists_keep_their_queries_constant(world, api):
+    p = wp.patrols(world)
+    patrols.do_add_schedule(actor=world.admin, route=p.route, times=["09:00"], window_minutes=60)
+    client = api(world.staff)
+    runs = f"/workorders/patrol-routes/{p.route.id}/runs"
+    routes = f"/workorders/communities/{world.a.id}/patrol-routes"
+    patrols.open_runs(at(2, 8))
+    client.get(routes)  # warm the session
+    few = _count_queries(client, runs), _count_queries(client, routes)
+    for day in range(3, 20):
+        patrols.open_runs(at(day, 8))
+    for n in range(5):
+        patrols.do_create_route(
+            actor=world.admin,
+            community_id=world.a.id,
+            name=f"路线{n}",
+            team=p.team,
+            checkpoints=[{"name": "点", "tag_id": f"T-{n}-{i}"} for i in range(4)],
+        )
+    many = _count_queries(client, runs), _count_queries(client, routes)
+    assert [q for q, _rows in many] == [q for q, _rows in few]
+    assert [rows for _q, rows in many] == [18, 6] and [rows for _q, rows in few] == [1, 1]
