@@ -4,7 +4,7 @@ in, and the ids of A's objects for the outsider and narrowed-staff walks."""
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from PIL import Image
@@ -29,7 +29,7 @@ class Patrols:
 
 def patrols(world) -> Patrols:
     admin, community_id = world.admin, world.a.id
-    guard = f.staff(world.a, "security", "guard")
+    guard = f.staff(world.a, "security", "patrol_guard")
     team = setup.do_create_team(
         actor=admin, community_id=community_id, name="秩序维护部", kind=TeamKind.PROPERTY
     )
@@ -99,7 +99,7 @@ def probe_ids(world) -> dict:
         name="每月灭火器检查",
         category=p.maintenance,
         every_days=30,
-        next_due=date.today() + timedelta(days=30),
+        next_due=timezone.localdate() + timedelta(days=30),
     )
     playbook = playbooks.do_seed_playbooks(actor=world.admin, community_id=world.a.id)[0]
     return {

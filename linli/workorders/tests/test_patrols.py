@@ -119,7 +119,7 @@ def test_it_refuses_a_wrong_tag_a_second_scan_and_a_run_out_of_its_window(world,
     assert CheckIn.objects.filter(run=run).count() == 1
 
     # The run is the first guard's: a colleague on the same team may not check in on it.
-    colleague = f.staff(world.a, "security", "guard2")
+    colleague = f.staff(world.a, "security", "patrol_guard2")
     r = api(colleague).post(url, {"tag_id": wp.TAGS[1]})
     assert r.status_code == 403 and r.json()["code"] == "not_your_run"
 
@@ -225,3 +225,15 @@ def test_patrol_lists_keep_their_queries_constant(world, api):
     many = _count_queries(client, runs), _count_queries(client, routes)
     assert [q for q, _rows in many] == [q for q, _rows in few]
     assert [rows for _q, rows in many] == [18, 6] and [rows for _q, rows in few] == [1, 1]
+
+
+@pytest.mark.django_db
+def test_probe_ids_cover_every_path_parameter_of_the_router(world):
+    from linli.testing.walk import api_operations, missing
+
+    ids = {"community_id": world.a.id, **wp.probe_ids(world)}
+    ours = [
+        o for o in api_operations() if any(k in o.path for k in ("patrol", "maintenance-plans", "playbook"))
+    ]
+    assert len(ours) == 15 and not missing(ours, ids)
+    assert PatrolRun.objects.get(pk=ids["run_id"]).community_id == world.a.id
