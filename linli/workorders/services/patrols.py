@@ -170,8 +170,10 @@ def open_runs(now: datetime) -> None:
 
 
 def close_missed(now: datetime) -> int:
-    """Runs still open after their window: missed, with the checkpoints nobody checked."""
-    closed = 0
+    """Runs still open after their window: missed, with the checkpoints nobody checked. One whose
+    every checkpoint was checked (two last scans at once, each counting the other's as not yet
+    committed) is completed instead. Returns how many runs were missed."""
+    missed_runs = 0
     for run in PatrolRun.objects.filter(status__in=OPEN_RUN, window_end__lt=now):
         checked = run.check_ins.values("checkpoint_id")
         missed = [
@@ -179,13 +181,14 @@ def close_missed(now: datetime) -> int:
             for c in Checkpoint.objects.filter(route_id=run.route_id).exclude(pk__in=checked)
         ]
         with transaction.atomic():
+            status = RunStatus.MISSED if missed else RunStatus.COMPLETED
             done = PatrolRun.objects.filter(pk=run.pk, status=run.status).update(
-                status=RunStatus.MISSED, finished_at=now, missed_checkpoints=missed
+                status=status, finished_at=now, missed_checkpoints=missed
             )
-            if done:
+            if done and missed:
                 publish("workorders.patrol_missed", {"run": run.pk}, community_id=run.community_id)
-                closed += 1
-    return closed
+                missed_runs += 1
+    return missed_runs
 
 
 # --- the guard -------------------------------------------------------------------------------

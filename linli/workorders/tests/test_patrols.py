@@ -237,3 +237,20 @@ def test_probe_ids_cover_every_path_parameter_of_the_router(world):
     ]
     assert len(ours) == 15 and not missing(ours, ids)
     assert PatrolRun.objects.get(pk=ids["run_id"]).community_id == world.a.id
+
+
+@pytest.mark.django_db
+def test_a_run_with_every_checkpoint_checked_is_completed_not_missed(world):
+    # Two last scans committed at once each counted the other's as missing: the run stayed open.
+    p = wp.patrols(world)
+    patrols.do_add_schedule(actor=world.admin, route=p.route, times=["21:00"], window_minutes=30)
+    patrols.open_runs(at(2, 20))
+    run = PatrolRun.objects.get()
+    PatrolRun.objects.filter(pk=run.pk).update(status=RunStatus.IN_PROGRESS, assignee=p.guard)
+    CheckIn.objects.bulk_create(
+        CheckIn(run=run, checkpoint=c, community=world.a, at=at(2, 21, 10), by=p.guard)
+        for c in p.route.checkpoints.all()
+    )
+    assert patrols.close_missed(at(2, 22)) == 0
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED and run.missed_checkpoints == []
