@@ -133,7 +133,20 @@ def _aware(value: datetime) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 
+_ISO_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+
+
+def _iso_time_only(value):
+    """Pydantic reads 3600 as 01:00: a time of day must be written as one (08:30)."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise PydanticCustomError("iso_time_type", "Input should be a time of day like 08:30")
+    return value
+
+
 Date = Annotated[date, BeforeValidator(_iso_text_only), AfterValidator(_date_in_range)]
+Time = Annotated[time, BeforeValidator(_iso_time_only)]
 DateTime = Annotated[
     datetime, BeforeValidator(_iso_text_only), AfterValidator(_date_in_range), AfterValidator(_aware)
 ]
@@ -198,7 +211,7 @@ def column(
     if isinstance(field, models.DateField):
         return Date
     if isinstance(field, models.TimeField):
-        return time
+        return Time
     raise TypeError(f"no edge type for {model.__name__}.{name} ({field.get_internal_type()})")
 
 

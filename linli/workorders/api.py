@@ -3,6 +3,7 @@ the desk dispatches, managers set up categories, SLAs, teams and prices. Thin: r
 queries, writes through services (docs/workorders.md)."""
 
 from datetime import timedelta
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
@@ -17,6 +18,7 @@ from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.schema_types import Id, Int
 from linli.grid import queries as grid_queries
 from linli.registry.models import Building
 from linli.workorders import queries
@@ -51,6 +53,7 @@ from linli.workorders.schemas import (
 from linli.workorders.services import attachments, charges, contact, flow, intake, setup
 
 router = Router(tags=["workorders"])
+StageIn = Literal[tuple(Stage.values)]  # type: ignore[valid-type]
 
 
 def out(r: Request) -> dict:
@@ -143,7 +146,7 @@ def _of_community(request, community_id: int) -> bool:
 
 
 @router.get("/categories", response=list[CategoryOut])
-def categories(request, community: int):
+def categories(request, community: Id):
     """The categories a resident may report in (or all, for staff of the community)."""
     if _of_community(request, community):
         return queries.categories(request.user, community)
@@ -203,7 +206,7 @@ def attach(
     request,
     request_id: int,
     file: File[UploadedFile],
-    stage: Form[str] = Stage.REPORT,
+    stage: Form[StageIn] = Stage.REPORT,
     share_location: Form[bool] = False,
 ):
     """A photo (re-encoded, EXIF removed) or a short video; by the reporter or the assignee."""
@@ -229,7 +232,7 @@ def attachment(request, attachment_id: int):
 
 
 @router.get("/board", response=list[BoardOut])
-def board(request, community: int):
+def board(request, community: Id):
     """Open requests per building, for everyone in the community: no personal data."""
     _of_community(request, community)
     scope = scope_of(request.user)
@@ -334,17 +337,17 @@ def staff_report(request, community_id: int, payload: StaffReportIn):
 
 
 @router.get("/communities/{community_id}/sla", response=SlaSummaryOut)
-def sla_board(request, community_id: int, days: int = 30):
+def sla_board(request, community_id: int, days: Int(1, 366) = 30):
     community_for(request, community_id, Action.WORKORDER_VIEW)
-    since = timezone.now() - timedelta(days=max(1, min(days, 366)))
+    since = timezone.now() - timedelta(days=days)
     return queries.sla_summary(request.user, community_id, since)
 
 
 @router.get("/communities/{community_id}/performance")
-def performance(request, community_id: int, days: int = 30):
+def performance(request, community_id: int, days: Int(1, 366) = 30):
     """Per responsible handler: resolved, on time, overdue marks, rating, hops."""
     community_for(request, community_id, Action.WORKORDER_DISPATCH)
-    since = timezone.now() - timedelta(days=max(1, min(days, 366)))
+    since = timezone.now() - timedelta(days=days)
     return {
         "handlers": queries.performance(request.user, community_id, since),
         "hops": queries.hops_report(request.user, community_id, since),

@@ -1,6 +1,6 @@
 """Request and response shapes of the work-order API; limits come from the model columns."""
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
@@ -78,8 +78,8 @@ class RequestFilter(PageQuery):
 
 class SettingsIn(InputSchema):
     dispatch_mode: column(Settings, "dispatch_mode")
-    work_start: time
-    work_end: time
+    work_start: column(Settings, "work_start")
+    work_end: column(Settings, "work_end")
     reopen_days: column(Settings, "reopen_days")
     auto_close_days: column(Settings, "auto_close_days")
     remind_before_minutes: Int(0, 24 * 60)
@@ -243,8 +243,8 @@ class PriceOut(Schema):
 
 class SettingsOut(Schema):
     dispatch_mode: str
-    work_start: time
-    work_end: time
+    work_start: column(Settings, "work_start")
+    work_end: column(Settings, "work_end")
     reopen_days: int
     auto_close_days: int
     remind_before_minutes: int

@@ -213,7 +213,7 @@ def _unbounded(spec: dict, node: dict, where: str) -> list[str]:
         found += _unbounded(spec, option, where)
     kind = node.get("type")
     if kind == "string" and "enum" not in node and node.get("format") not in ("binary", "uuid"):
-        if node.get("format") not in ("date", "date-time") and not (
+        if node.get("format") not in ("date", "date-time", "time") and not (
             "maxLength" in node and "pattern" in node
         ):
             found.append(where)

@@ -35,7 +35,7 @@ def _ids(world, narrowed) -> dict:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money, billing_setup, workorders
+    from linli.testing import billing_money, billing_setup, workorders, workorders_patrols
     from linli.testing.access import narrowed_probe_ids
     from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -71,6 +71,7 @@ def _ids(world, narrowed) -> dict:
         **pay_probe_ids(narrowed.other_house, world.staff),
         **billing_setup.narrowed_probe_ids(world, narrowed),
         **workorders.narrowed_probe_ids(world, narrowed),
+        **workorders_patrols.probe_ids(world),
     }
 
 

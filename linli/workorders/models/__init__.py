@@ -1,5 +1,15 @@
 """The app's models, one module per area: requests and their setup, patrols and plans, Open311."""
 
+from linli.workorders.models.patrols import (
+    CheckIn,
+    Checkpoint,
+    MaintenancePlan,
+    PatrolRoute,
+    PatrolRun,
+    PatrolSchedule,
+    Playbook,
+    PlaybookTask,
+)
 from linli.workorders.models.requests import (
     Attachment,
     Category,
@@ -17,7 +27,15 @@ __all__ = [
     "Attachment",
     "Category",
     "ChargeLine",
+    "CheckIn",
+    "Checkpoint",
     "Handler",
+    "MaintenancePlan",
+    "PatrolRoute",
+    "PatrolRun",
+    "PatrolSchedule",
+    "Playbook",
+    "PlaybookTask",
     "PriceItem",
     "Request",
     "RequestEvent",

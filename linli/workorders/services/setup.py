@@ -102,12 +102,9 @@ def do_set_duty(*, actor: Actor, on_duty: bool) -> int:
     return Handler.objects.filter(user=actor).update(on_duty=on_duty)
 
 
-@transaction.atomic
-def do_create_category(*, actor: Actor, community_id: int, **values) -> Category:
-    require(actor, Action.WORKORDER_SETUP, community_id)
-    team = values.get("default_team")
-    if team is not None and team.community_id != community_id:
-        raise ServiceError("team_required", _("请选择本小区的班组"), fields={"default_team": team.pk})
+def new_category(community_id: int, **values) -> Category:
+    """A category with the default SLAs, without a permission check: for `do_create_category`
+    and for the system's own seeding (the default playbooks)."""
     try:
         with transaction.atomic():
             category = Category.objects.create(community_id=community_id, **values)
@@ -119,6 +116,16 @@ def do_create_category(*, actor: Actor, community_id: int, **values) -> Category
         SlaPolicy(category=category, priority=p, respond_minutes=r, resolve_minutes=s, working_time_only=w)
         for p, (r, s, w) in DEFAULT_SLAS.items()
     )
+    return category
+
+
+@transaction.atomic
+def do_create_category(*, actor: Actor, community_id: int, **values) -> Category:
+    require(actor, Action.WORKORDER_SETUP, community_id)
+    team = values.get("default_team")
+    if team is not None and team.community_id != community_id:
+        raise ServiceError("team_required", _("请选择本小区的班组"), fields={"default_team": team.pk})
+    category = new_category(community_id, **values)
     audit.record(actor=actor, action="workorder_category_created", obj=category, community_id=community_id)
     return category
 

@@ -129,7 +129,7 @@ def _escalate(now: datetime) -> int:
         by_team: dict[tuple[int, int | None], int] = {}
         for _pk, community_id, _status, team_id in rows:
             by_team[(community_id, team_id)] = by_team.get((community_id, team_id), 0) + 1
-        for (community_id, team_id), count in by_team.items():
-            notices.escalated(community_id, team_id, count)
-            publish("workorders.escalated", {"team": team_id, "count": count}, community_id=community_id)
+        for (community, team), count in by_team.items():
+            notices.escalated(community, team, count)
+            publish("workorders.escalated", {"team": team, "count": count}, community_id=community)
     return escalated
