@@ -109,3 +109,24 @@ def test_it_refuses_what_is_not_yours_and_changes_nothing(world, api):
     )
     assert r.status_code == 403 and r.json()["code"] == "not_your_house"
     assert Request.objects.values().get(pk=order.pk) == before
+
+
+@pytest.mark.django_db
+def test_working_hours_are_changed_and_audited(world, api):
+    admin = api(world.admin)
+    body = {
+        "dispatch_mode": "grab",
+        "work_start": "09:00",
+        "work_end": "18:00",
+        "reopen_days": 5,
+        "auto_close_days": 2,
+        "remind_before_minutes": 60,
+    }
+    r = admin.put(f"/workorders/communities/{world.a.id}/settings", body)
+    assert r.status_code == 200, r.content
+    assert r.json()["work_start"].startswith("09:00") and r.json()["dispatch_mode"] == "grab"
+    r = admin.put(f"/workorders/communities/{world.a.id}/settings", {**body, "work_start": 3600})
+    assert r.status_code == 422
+    r = admin.put(f"/workorders/communities/{world.a.id}/settings", {**body, "work_end": "08:00"})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_hours"
+    assert admin.get(f"/workorders/communities/{world.a.id}/settings").json()["work_end"].startswith("18:00")
