@@ -1,0 +1,120 @@
+"""What the resident's and the staff's order pages share: the timeline as people read it, the
+buttons of the moves the viewer may make, and carrying out a move posted from a page."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.errors import ServiceError
+from linli.workorders import queries
+from linli.workorders.choices import Status
+from linli.workorders.forms import ActionForm
+from linli.workorders.models import Request
+from linli.workorders.services import flow
+
+# Timeline lines that are not moves of the state machine.
+EVENT_LABELS = {"report": _("提交报事"), "rate": _("评价")}
+STATUS_LABELS = dict(Status.choices)
+# Badge tones of the status chips.
+TONES = {
+    Status.SUBMITTED: "info",
+    Status.ACCEPTED: "info",
+    Status.NEEDS_PAYMENT: "warn",
+    Status.PAUSED: "warn",
+    Status.AWAITING_PARTS: "warn",
+    Status.DONE: "brand",
+    Status.CHECKED: "brand",
+    Status.CLOSED: "muted",
+    Status.REJECTED: "danger",
+    Status.CANCELLED: "muted",
+}
+
+
+def tone(status: str) -> str:
+    return TONES.get(status, "brand")
+
+
+@dataclass(frozen=True)
+class Line:
+    at: object
+    what: str | Promise
+    who: str | Promise
+    status: str | Promise
+    note: str
+
+
+def timeline(order: Request, *, for_reporter: bool) -> list[Line]:
+    """The request's events; the reporter reads roles (您, 物业, 系统), staff read names."""
+
+    def who(event) -> str | Promise:
+        if event.actor_id is None:
+            return _("系统")
+        if for_reporter:
+            return _("您") if event.actor_id == order.reporter_id else _("物业")
+        return event.actor.display_name or event.actor.username
+
+    return [
+        Line(
+            at=e.at,
+            what=EVENT_LABELS.get(e.action) or flow.TRANSITIONS[e.action].label,
+            who=who(e),
+            status=STATUS_LABELS.get(e.to_status, ""),
+            note=e.note,
+        )
+        for e in queries.timeline(order)
+    ]
+
+
+@dataclass(frozen=True)
+class Button:
+    action: str
+    label: str | Promise
+    reason: bool  # the form asks for a reason
+    pick: str = ""  # "handler" or "team": whom the order goes to
+    variant: str = ""
+
+
+DANGER = {"reject", "cancel", "return", "rework"}
+
+
+def buttons(order: Request, user, only: tuple[str, ...] = ()) -> list[Button]:
+    """A button for each move `user` may make now (limited to `only` when given)."""
+    found = []
+    for name in flow.allowed_actions(order, user):
+        if only and name not in only:
+            continue
+        t = flow.TRANSITIONS[name]
+        pick = {"assign": "handler", "transfer": "team"}.get(name, "")
+        variant = "danger" if name in DANGER else ("" if t.reason else "primary")
+        found.append(Button(name, t.label, t.reason, pick, variant))
+    return found
+
+
+def act(request, order: Request) -> bool:
+    """Carries out the move posted from a page; a refusal becomes a message. True if it moved."""
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作无效"))
+        return False
+    data = form.cleaned_data
+    user = request.user
+    handler = (
+        data["handler"] and queries.handlers(user, order.community_id).filter(pk=data["handler"]).first()
+    )
+    team = data["team"] and queries.teams(user, order.community_id).filter(pk=data["team"]).first()
+    try:
+        flow.do_transition(
+            actor=user,
+            request=order,
+            action=data["action"],
+            reason=data["reason"],
+            handler=handler,
+            team=team,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, _("已%(action)s") % {"action": flow.TRANSITIONS[data["action"]].label})
+    return True
