@@ -23,7 +23,7 @@ def _select():
 def _styled(form: forms.Form) -> None:
     """The shell's input look on every text box and select a form renders."""
     for field in form.fields.values():
-        if isinstance(field.widget, forms.TextInput | forms.NumberInput | forms.Select | forms.TimeInput):
+        if isinstance(field.widget, forms.TextInput | forms.NumberInput | forms.Select):
             field.widget.attrs.setdefault("class", "input")
 
 
@@ -204,8 +204,9 @@ class PriceForm(NoControlCharacters, forms.ModelForm):
 class SettingsForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Settings
-        fields = ["dispatch_mode", "work_start", "work_end", "reopen_days", "auto_close_days"]
-        widgets = {"work_start": forms.TimeInput(format="%H:%M"), "work_end": forms.TimeInput(format="%H:%M")}
+        # Working hours stay read-only here: the audit of a change cannot record a time of day yet
+        # (core.audit serialises dates and datetimes only), so the service refuses them.
+        fields = ["dispatch_mode", "reopen_days", "auto_close_days", "remind_before_minutes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from linli.workorders.views import resident
+from linli.workorders.views import console, resident, technician
 
 app_name = "workorders"
 
@@ -17,4 +17,21 @@ urlpatterns = [
     path("my/<int:request_id>/rate", resident.my_request_rate, name="my_request_rate"),
     path("photos/<int:attachment_id>", resident.photo, name="photo"),
     path("board/<int:community_id>/", resident.board, name="board"),
+    # --- technician H5 and the staff's order page ---
+    path("staff/<int:cid>/", technician.home, name="tech_home"),
+    path("staff/<int:cid>/duty/", technician.duty, name="tech_duty"),
+    path("staff/<int:cid>/<int:request_id>", technician.order, name="order"),
+    path("staff/<int:cid>/<int:request_id>/act", technician.order_act, name="order_act"),
+    path("staff/<int:cid>/<int:request_id>/photo", technician.order_photo, name="order_photo"),
+    path("staff/<int:cid>/<int:request_id>/charge", technician.order_charge, name="order_charge"),
+    path("staff/<int:cid>/<int:request_id>/contact", technician.order_contact, name="order_contact"),
+    # --- console ---
+    path("staff/<int:cid>/dispatch/", console.dispatch, name="dispatch"),
+    path("staff/<int:cid>/sla/", console.sla, name="sla"),
+    path("staff/<int:cid>/performance/", console.performance, name="performance"),
+    path("staff/<int:cid>/categories/", console.categories, name="categories"),
+    path("staff/<int:cid>/categories/<int:category_id>/", console.category, name="category"),
+    path("staff/<int:cid>/teams/", console.teams, name="teams"),
+    path("staff/<int:cid>/prices/", console.prices, name="prices"),
+    path("staff/<int:cid>/settings/", console.settings, name="settings"),
 ]

@@ -10,7 +10,7 @@ from PIL import Image
 from linli.testing import workorders as wo
 from linli.workorders.choices import Status
 from linli.workorders.models import Attachment, Request
-from linli.workorders.services import flow
+from linli.workorders.services import flow, setup
 
 
 def _photo(name: str = "leak.jpg") -> io.BytesIO:
@@ -121,3 +121,203 @@ def test_the_public_board_counts_per_building_and_names_nobody(world, browser, c
         assert "1号楼" in page and "处理中 1" in page
         assert "王" not in page and "13800000001" not in page
     assert browser(world.outsider).get(f"/workorders/board/{world.a.id}/").status_code == 404
+
+
+# --- technician -------------------------------------------------------------------------------
+
+
+def test_the_technician_works_an_order_from_the_queue_to_done(world, browser, crew):
+    order = wo.report(world, crew)
+    phone, base = browser(world.technician), f"/workorders/staff/{world.a.id}"
+    queue = _text(phone.get(f"{base}/"))
+    assert f"{base}/{order.id}" in queue and "在岗接单中" in queue
+    page = _text(phone.get(f"{base}/{order.id}"))
+    assert "接单" in page and "138****0001" in page and "13800000001" not in page  # masked
+    for action in ("ack", "depart", "start"):
+        assert phone.post(f"{base}/{order.id}/act", {"action": action}).status_code == 302
+    phone.post(f"{base}/{order.id}/photo", {"stage": "before", "photo": _photo()})
+    phone.post(f"{base}/{order.id}/charge", {"price_item": crew.price.id, "quantity": 2})
+    page = _text(phone.get(f"{base}/{order.id}"))
+    assert "维修前" in page and "更换水龙头" in page and "¥160.00" in page and "完成" in page
+    phone.post(f"{base}/{order.id}/act", {"action": "complete", "reason": "已更换"})
+    order.refresh_from_db()
+    assert (order.status, order.charge_fen) == (Status.DONE, 16000)
+    assert order.attachments.get().stage == "before"
+
+
+def test_the_technician_pauses_only_with_a_reason(world, browser, crew):
+    order = wo.report(world, crew)
+    phone, base = browser(world.technician), f"/workorders/staff/{world.a.id}"
+    phone.post(f"{base}/{order.id}/act", {"action": "start"})
+    r = phone.post(f"{base}/{order.id}/act", {"action": "await_parts"}, follow=True)
+    assert "请填写原因" in _text(r)
+    phone.post(f"{base}/{order.id}/act", {"action": "await_parts", "reason": "等水龙头到货"})
+    assert Request.objects.get(pk=order.pk).status == Status.AWAITING_PARTS
+
+
+def test_the_reporters_phone_is_revealed_on_demand_and_logged(world, browser, crew):
+    from linli.core.models import AuditEntry
+
+    order = wo.report(world, crew)
+    r = browser(world.technician).post(f"/workorders/staff/{world.a.id}/{order.id}/contact")
+    assert "13800000001" in _text(r)
+    assert AuditEntry.objects.filter(action="workorder_contact_read").count() == 1
+
+
+def test_the_technician_goes_off_duty_and_grabs_from_the_pool(world, browser):
+    crew = wo.crew(world, mode="grab")
+    order = wo.report(world, crew)
+    phone, base = browser(world.technician), f"/workorders/staff/{world.a.id}"
+    assert "抢单池" in _text(phone.get(f"{base}/"))
+    phone.post(f"{base}/{order.id}/act", {"action": "grab"})
+    order.refresh_from_db()
+    assert (order.status, order.assignee_id) == (Status.ASSIGNED, world.technician.id)
+    phone.post(f"{base}/duty/", {"on_duty": "0"})
+    crew.plumber.refresh_from_db()
+    assert not crew.plumber.on_duty and "开始接单" in _text(phone.get(f"{base}/"))
+
+
+# --- console ----------------------------------------------------------------------------------
+
+
+def test_the_desk_accepts_and_assigns_from_the_dispatch_board(world, browser):
+    crew = wo.crew(world, mode="manual")
+    order = wo.report(world, crew)
+    desk, base = browser(world.staff), f"/workorders/staff/{world.a.id}"
+    board = _text(desk.get(f"{base}/dispatch/"))
+    assert "水管漏水" in board and 'data-action="accept"' in board and 'data-action="assign"' in board
+    assert "13800000001" not in board
+    r = desk.post(
+        f"{base}/{order.id}/act",
+        {"action": "assign", "handler": crew.plumber.id, "next": f"{base}/dispatch/"},
+    )
+    assert r["Location"] == f"{base}/dispatch/"
+    order.refresh_from_db()
+    assert (order.status, order.assignee_id) == (Status.ASSIGNED, world.technician.id)
+    desk.post(
+        f"{base}/{order.id}/act", {"action": "transfer", "team": crew.grid_team.id, "reason": "公共区域"}
+    )
+    order.refresh_from_db()
+    assert (order.status, order.team_id) == (Status.ACCEPTED, crew.grid_team.id)
+    assert "水管漏水" not in _text(desk.get(f"{base}/dispatch/?status=closed"))
+    assert "水管漏水" in _text(desk.get(f"{base}/dispatch/?building={world.building.id}"))
+
+
+def test_the_desk_rejects_only_with_a_reason(world, browser):
+    crew = wo.crew(world, mode="manual")
+    order = wo.report(world, crew)
+    desk, base = browser(world.staff), f"/workorders/staff/{world.a.id}"
+    desk.post(f"{base}/{order.id}/act", {"action": "reject"})
+    assert Request.objects.get(pk=order.pk).status == Status.SUBMITTED
+    desk.post(f"{base}/{order.id}/act", {"action": "reject", "reason": "非物业责任"})
+    assert Request.objects.get(pk=order.pk).status == Status.REJECTED
+
+
+def test_the_boards_and_report_show_the_numbers(world, browser, crew):
+    wo.report(world, crew)
+    desk, base = browser(world.staff), f"/workorders/staff/{world.a.id}"
+    sla = _text(desk.get(f"{base}/sla/?days=7"))
+    assert "未完成" in sla and "1号楼" in sla
+    assert "王建国" not in sla and "13800000001" not in sla
+    performance = _text(desk.get(f"{base}/performance/"))
+    assert "转手次数" in performance and "平均" in performance
+
+
+def test_the_setup_pages_create_through_the_services(world, browser, crew):
+    from linli.workorders.models import Category, Handler, PriceItem, SlaPolicy, Team
+
+    admin, base = browser(world.admin), f"/workorders/staff/{world.a.id}"
+    r = admin.post(
+        f"{base}/categories/",
+        {"name": "电梯故障", "code": "lift", "kind": "repair", "default_priority": "high"},
+    )
+    assert r.status_code == 302, _text(r)
+    lift = Category.objects.get(code="lift")
+    assert lift.slas.count() == 4  # the default deadlines
+    r = admin.post(
+        f"{base}/categories/{lift.id}/",
+        {
+            "priority": "high",
+            "high-respond_minutes": 20,
+            "high-resolve_minutes": 240,
+            "high-working_time_only": "",
+        },
+    )
+    assert r.status_code == 302, _text(r)
+    policy = SlaPolicy.objects.get(category=lift, priority="high")
+    assert (policy.respond_minutes, policy.resolve_minutes, policy.working_time_only) == (20, 240, False)
+    r = admin.post(
+        f"{base}/categories/{lift.id}/",
+        {"priority": "low", "low-respond_minutes": 999, "low-resolve_minutes": 10},
+    )
+    assert "响应时限不能长于解决时限" in _text(r)
+    admin.post(f"{base}/teams/", {"team-name": "电梯组", "team-kind": "property"})
+    team = Team.objects.get(name="电梯组")
+    admin.post(
+        f"{base}/teams/",
+        {"handler-team": team.id, "handler-user": world.technician.id, "handler-skills": "lift"},
+    )
+    assert Handler.objects.get(team=team).skill_list == ["lift"]
+    admin.post(f"{base}/prices/", {"name": "上门费", "unit": "次", "price_fen": 3000})
+    assert PriceItem.objects.filter(name="上门费").exists()
+    r = admin.post(
+        f"{base}/settings/",
+        {
+            "dispatch_mode": "grab",
+            "reopen_days": 5,
+            "auto_close_days": 3,
+            "remind_before_minutes": 30,
+        },
+    )
+    assert r.status_code == 302, _text(r)
+    assert (setup.settings_of(world.a.id).dispatch_mode, setup.settings_of(world.a.id).reopen_days) == (
+        "grab",
+        5,
+    )
+    assert "电梯组" in _text(admin.get(f"{base}/teams/")) and "上门费" in _text(admin.get(f"{base}/prices/"))
+
+
+def test_the_console_lists_the_workorder_pages_by_role(world, browser, crew):
+    nav = _text(browser(world.admin).get(f"/workorders/staff/{world.a.id}/dispatch/"))
+    assert all(label in nav for label in ("派单台", "时限看板", "类别与时限", "工单设置"))
+    tech = _text(browser(world.technician).get(f"/workorders/staff/{world.a.id}/"))
+    assert "我的工单" in tech and "工单设置" not in tech
+
+
+CONSOLE_PAGES = ("dispatch/", "sla/", "categories/", "teams/", "prices/")
+
+
+def test_each_page_refuses_who_may_not_open_it(world, browser, crew):
+    order = wo.report(world, crew)
+    base = f"/workorders/staff/{world.a.id}"
+    pages = [f"{base}/{p}" for p in CONSOLE_PAGES] + [
+        f"{base}/",
+        f"{base}/{order.id}",
+        f"{base}/performance/",
+        f"{base}/settings/",
+        f"{base}/categories/{crew.repair.id}/",
+    ]
+    for path in pages:
+        assert browser(world.outsider).get(path).status_code in (302, 404), path
+        assert browser(world.owner).get(path).status_code == 302, path  # residents go home
+        assert browser().get(path).status_code == 302, path
+    assert browser(world.staff).get(f"{base}/settings/").status_code == 200
+    for path in (f"{base}/settings/", f"{base}/performance/"):
+        assert browser(world.technician).get(path).status_code == 404, path
+    assert browser(world.technician).post(f"{base}/settings/", {"dispatch_mode": "manual"}).status_code == 404
+    assert browser(world.tenant).get(f"/workorders/staff/{world.a.id}/{order.id}").status_code == 302
+
+
+def test_the_dispatch_board_costs_the_same_for_one_order_or_many(world, browser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    crew = wo.crew(world, mode="grab")
+    desk, counts = browser(world.staff), []
+    for n in (1, 10):
+        while Request.objects.count() < n:
+            wo.report(world, crew)
+        with CaptureQueriesContext(connection) as queries:
+            desk.get(f"/workorders/staff/{world.a.id}/dispatch/")
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

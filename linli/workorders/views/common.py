@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import ServiceError
+from linli.registry import queries as registry_queries
 from linli.workorders import queries
 from linli.workorders.choices import Status
 from linli.workorders.forms import ActionForm
@@ -79,17 +80,22 @@ class Button:
 DANGER = {"reject", "cancel", "return", "rework"}
 
 
+def _button(name: str) -> Button:
+    t = flow.TRANSITIONS[name]
+    pick = {"assign": "handler", "transfer": "team"}.get(name, "")
+    variant = "danger" if name in DANGER else ("" if t.reason else "primary")
+    return Button(name, t.label, t.reason, pick, variant)
+
+
 def buttons(order: Request, user, only: tuple[str, ...] = ()) -> list[Button]:
     """A button for each move `user` may make now (limited to `only` when given)."""
-    found = []
-    for name in flow.allowed_actions(order, user):
-        if only and name not in only:
-            continue
-        t = flow.TRANSITIONS[name]
-        pick = {"assign": "handler", "transfer": "team"}.get(name, "")
-        variant = "danger" if name in DANGER else ("" if t.reason else "primary")
-        found.append(Button(name, t.label, t.reason, pick, variant))
-    return found
+    return [_button(name) for name in flow.allowed_actions(order, user) if not only or name in only]
+
+
+def list_buttons(order: Request, names: tuple[str, ...]) -> list[Button]:
+    """Buttons for a row of a list: the moves the order's status allows, without asking per row
+    who the viewer is to it (the service checks that when one is posted)."""
+    return [_button(name) for name in names if order.status in flow.TRANSITIONS[name].sources]
 
 
 def act(request, order: Request) -> bool:
@@ -118,3 +124,13 @@ def act(request, order: Request) -> bool:
         return False
     messages.success(request, _("已%(action)s") % {"action": flow.TRANSITIONS[data["action"]].label})
     return True
+
+
+def board(user, community_id: int, *, everything: bool) -> list[dict]:
+    """The public board's rows: all of them for the community's residents (it names nobody),
+    the buildings they see for staff narrowed to some."""
+    rows = queries.board(community_id)
+    if everything:
+        return rows
+    seen = {b.name for b in registry_queries.buildings(user, community_id)}
+    return [r for r in rows if r["building"] in seen]

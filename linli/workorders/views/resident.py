@@ -176,11 +176,8 @@ def board(request, community_id: int):
     staff = scope.may_in_community(Action.WORKORDER_VIEW, community_id)
     if not staff and community_id not in scope.resident_community_ids:
         raise Http404
-    rows = queries.board(community_id)
     resident = community_id in scope.resident_community_ids
-    if not resident:  # staff narrowed to some buildings see only those
-        seen = {b.name for b in registry_queries.buildings(request.user, community_id)}
-        rows = [r for r in rows if r["building"] in seen]
+    rows = common.board(request.user, community_id, everything=resident)
     context = {"rows": rows, "statuses": common.STATUS_LABELS}
     if resident:
         context.update(back=reverse("workorders:home"), tab="services")
