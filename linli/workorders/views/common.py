@@ -73,18 +73,20 @@ class Button:
     action: str
     label: str | Promise
     reason: bool  # the form asks for a reason
+    note: bool  # the form offers an optional note (what was done)
     pick: str = ""  # "handler" or "team": whom the order goes to
     variant: str = ""
 
 
 DANGER = {"reject", "cancel", "return", "rework"}
+NOTED = {"complete"}  # moves with an optional note for the timeline (what was done)
 
 
 def _button(name: str) -> Button:
     t = flow.TRANSITIONS[name]
     pick = {"assign": "handler", "transfer": "team"}.get(name, "")
     variant = "danger" if name in DANGER else ("" if t.reason else "primary")
-    return Button(name, t.label, t.reason, pick, variant)
+    return Button(name, t.label, t.reason, name in NOTED, pick, variant)
 
 
 def buttons(order: Request, user, only: tuple[str, ...] = ()) -> list[Button]:
