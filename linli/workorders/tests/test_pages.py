@@ -321,3 +321,28 @@ def test_the_dispatch_board_costs_the_same_for_one_order_or_many(world, browser)
             desk.get(f"/workorders/staff/{world.a.id}/dispatch/")
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_refused_photo_leaves_no_report_behind(world, browser, crew):
+    bad = io.BytesIO(b"<script>alert(1)</script>")
+    bad.name = "leak.jpg"
+    r = browser(world.owner).post(
+        f"/workorders/report/{crew.repair.id}/",
+        {"description": "漏水", "house": world.house.id, "photo": bad},
+    )
+    assert r.status_code == 200 and "只能上传照片" in _text(r)
+    assert not Request.objects.exists()
+
+
+def test_the_reporter_sees_the_quote_and_approves_it(world, browser, crew):
+    from linli.workorders.services import charges
+
+    order = wo.report(world, crew)
+    order = flow.do_transition(actor=world.technician, request=order, action="start")
+    charges.do_add_charge(actor=world.technician, request=order, price_item=crew.price, quantity=1)
+    order = flow.do_transition(actor=world.technician, request=order, action="ask_payment")
+    phone = browser(world.owner)
+    page = _text(phone.get(f"/workorders/my/{order.id}"))
+    assert "更换水龙头" in page and "¥80.00" in page and "同意付费维修" in page
+    phone.post(f"/workorders/my/{order.id}/act", {"action": "approve_payment"})
+    assert Request.objects.get(pk=order.pk).status == Status.IN_PROGRESS

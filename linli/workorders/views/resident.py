@@ -3,6 +3,7 @@ requests with their status, one request's live timeline with the moves left to t
 the rating, the photos of a request, and the community's public progress board."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,21 +63,10 @@ def report(request, category_id: int):
     category = _my_category(request.user, houses, category_id)
     form = ReportForm(request.POST or None, request.FILES or None, category=category, houses=houses)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            order = intake.do_report(
-                actor=request.user,
-                community_id=category.community_id,
-                category_id=category.pk,
-                description=data["description"],
-                house_id=data["house"],
-                preferred_time=data["preferred_time"],
-                answers=form.answers(),
-            )
-            if data["photo"]:
-                attachments.do_attach(
-                    actor=request.user, request=order, data=data["photo"].read(), stage=Stage.REPORT
-                )
+            # One transaction: a photo the service refuses leaves no report behind to send twice.
+            with transaction.atomic():
+                order = _report(request.user, category, form)
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
@@ -84,6 +74,23 @@ def report(request, category_id: int):
             return redirect("workorders:my_request", order.pk)
     context = {"form": form, "category": category, "back": reverse("workorders:home"), "tab": "services"}
     return render(request, "workorders/resident/report.html", context)
+
+
+def _report(user, category, form: ReportForm):
+    data = form.cleaned_data
+    order = intake.do_report(
+        actor=user,
+        community_id=category.community_id,
+        category_id=category.pk,
+        description=data["description"],
+        house_id=data["house"],
+        preferred_time=data["preferred_time"],
+        answers=form.answers(),
+    )
+    if data["photo"]:
+        photo = data["photo"].read(attachments.MAX_PHOTO_BYTES + 1)
+        attachments.do_attach(actor=user, request=order, data=photo, stage=Stage.REPORT)
+    return order
 
 
 @resident_view
@@ -118,6 +125,7 @@ def my_request(request, request_id: int):
         "buttons": common.buttons(order, request.user, REPORTER_ACTIONS),
         "act_url": reverse("workorders:my_request_act", args=[order.pk]),
         "photos": order.attachments.all(),
+        "lines": order.charges.select_related("price_item"),
         "rating_form": RatingForm() if order.status in RATEABLE and order.rating is None else None,
         "back": reverse("workorders:my_requests"),
         "tab": "services",
