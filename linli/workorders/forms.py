@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.text import Form, NoControlCharacters
-from linli.workorders.choices import DispatchMode, Kind, Stage, TeamKind
+from linli.workorders.choices import DispatchMode, Kind, Priority, Stage, TeamKind
 from linli.workorders.models import Category, PriceItem, Request, Settings, SlaPolicy, Team
 
 # What a resident can say about the work besides the stars (ux: tap, don't type).
@@ -78,6 +78,33 @@ class ReportForm(Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("answer_") and value
         }
+
+
+class StaffReportForm(Form):
+    """A request the desk enters: for a resident on the phone or at the counter (代报), or of
+    their own finding. Where it is: a building and a place (a flat's number is a place too)."""
+
+    category = forms.TypedChoiceField(label=_("类别"), coerce=int)
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=Request._meta.get_field("description").max_length,
+        widget=forms.Textarea(attrs={"class": "input", "rows": 3}),
+    )
+    priority = forms.ChoiceField(
+        label=_("优先级"), choices=[("", _("按类别默认")), *Priority.choices], required=False
+    )
+    building = forms.TypedChoiceField(label=_("楼栋"), coerce=int, required=False, empty_value=None)
+    place = forms.CharField(
+        label=_("位置说明"), max_length=Request._meta.get_field("place").max_length, required=False
+    )
+    contact_name = forms.CharField(label=_("联系人"), max_length=40, required=False)
+    contact_phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\-]*$", max_length=20, required=False)
+
+    def __init__(self, *args, categories=(), buildings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.pk, c.name) for c in categories]
+        self.fields["building"].choices = [("", _("公共区域")), *((b.pk, b.name) for b in buildings)]
+        _styled(self)
 
 
 class ActionForm(Form):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/<int:cid>/<int:request_id>/contact", technician.order_contact, name="order_contact"),
     # --- console ---
     path("staff/<int:cid>/dispatch/", console.dispatch, name="dispatch"),
+    path("staff/<int:cid>/new/", console.new_request, name="new_request"),
     path("staff/<int:cid>/sla/", console.sla, name="sla"),
     path("staff/<int:cid>/performance/", console.performance, name="performance"),
     path("staff/<int:cid>/categories/", console.categories, name="categories"),

@@ -346,3 +346,24 @@ def test_the_reporter_sees_the_quote_and_approves_it(world, browser, crew):
     assert "更换水龙头" in page and "¥80.00" in page and "同意付费维修" in page
     phone.post(f"/workorders/my/{order.id}/act", {"action": "approve_payment"})
     assert Request.objects.get(pk=order.pk).status == Status.IN_PROGRESS
+
+
+def test_the_desk_enters_a_request_for_a_resident_on_the_phone(world, browser, crew):
+    desk, base = browser(world.staff), f"/workorders/staff/{world.a.id}"
+    assert "代报工单" in _text(desk.get(f"{base}/dispatch/"))
+    r = desk.post(
+        f"{base}/new/",
+        {
+            "category": crew.repair.id,
+            "description": "住户来电：楼道水管漏水",
+            "building": world.building.id,
+            "place": "3楼楼道",
+            "contact_name": "王建国",
+            "contact_phone": "13800000001",
+        },
+    )
+    order = Request.objects.get()
+    assert r["Location"] == f"{base}/{order.id}"
+    assert (order.source, order.entered_by_id, order.building_id) == ("staff", None, world.building.id)
+    assert order.status == Status.ASSIGNED  # dispatched the community's way
+    assert browser(world.technician).get(f"{base}/new/").status_code == 404

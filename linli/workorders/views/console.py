@@ -21,8 +21,16 @@ from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.workorders import queries
 from linli.workorders.choices import OPEN, Kind, Priority, Status
-from linli.workorders.forms import CategoryForm, HandlerForm, PriceForm, SettingsForm, SlaForm, TeamForm
-from linli.workorders.services import setup
+from linli.workorders.forms import (
+    CategoryForm,
+    HandlerForm,
+    PriceForm,
+    SettingsForm,
+    SlaForm,
+    StaffReportForm,
+    TeamForm,
+)
+from linli.workorders.services import intake, setup
 from linli.workorders.views import common
 
 PERIODS = (7, 30, 90)  # days the SLA board and the report look back
@@ -73,8 +81,40 @@ def dispatch(request, console: Console):
         "next_url": next_url,
         "first_url": first_url,
         "handlers": queries.handlers(user, community_id) if dispatcher else (),
+        "actions": [{"label": _("代报工单"), "href": console.reverse("workorders:new_request")}]
+        if dispatcher
+        else (),
     }
     return console.render(request, "workorders/console/dispatch.html", context)
+
+
+@staff_view(Action.WORKORDER_DISPATCH, "workorders_dispatch")
+def new_request(request, console: Console):
+    """代报: the desk enters a request for a resident (by phone, at the counter) or of its own."""
+    user, community_id = request.user, console.community.id
+    active = queries.categories(user, community_id).filter(active=True)
+    buildings = registry_queries.buildings(user, community_id)
+    form = StaffReportForm(request.POST or None, categories=active, buildings=buildings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = intake.open_request(
+                actor=user,
+                community_id=community_id,
+                category=get_or_404(active, pk=data["category"]),
+                description=data["description"],
+                priority=data["priority"] or None,
+                building_id=data["building"],
+                place=data["place"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+            )
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            messages.success(request, _("工单已创建"))
+            return redirect(console.reverse("workorders:order", order.pk))
+    return console.render(request, "workorders/console/new_request.html", {"form": form})
 
 
 # --- SLA board and performance ----------------------------------------------------------------
