@@ -30,11 +30,18 @@ def _photo() -> bytes:
     return buffer.getvalue()
 
 
+def _watched(page, refused: list):
+    """The page, reporting what the Content-Security-Policy refused and any failed request."""
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and refused.append(msg.text))
+    page.on("response", lambda r: r.status >= 400 and refused.append(f"{r.status} {r.url}"))
+    return page
+
+
 def test_the_leaking_pipe_from_report_to_five_stars(transactional_db, live_server, world, chromium):
     wo.crew(world)  # the plumber on duty, auto-dispatch
-    base = live_server.url
+    base, refused = live_server.url, []
 
-    owner = signed_in(chromium, live_server, world.owner)
+    owner = _watched(signed_in(chromium, live_server, world.owner), refused)
     owner.goto(f"{base}/services/")
     owner.locator('[data-tile="report"]').click()
     owner.get_by_role("link", name="水管漏水").click()
@@ -48,10 +55,13 @@ def test_the_leaking_pipe_from_report_to_five_stars(transactional_db, live_serve
     order = Request.objects.get()
     assert owner.url == f"{base}/workorders/my/{order.id}"
     assert order.assignee_id == world.technician.id and order.attachments.count() == 1
-    assert "已派单" in owner.locator("#progress").inner_text()
+    assert (
+        "已派单" in owner.locator("#progress").inner_text()
+        and "位置" in owner.locator("#progress").inner_text()
+    )
     assert owner.locator("#photos img").evaluate("img => img.naturalWidth") > 0
 
-    tech = signed_in(chromium, live_server, world.technician)
+    tech = _watched(signed_in(chromium, live_server, world.technician), refused)
     tech.goto(f"{base}/workorders/staff/{world.a.id}/")
     tech.locator("#queue").get_by_role("link").first.click()
     assert "138****0001" in tech.locator("#order").inner_text()
@@ -72,7 +82,7 @@ def test_the_leaking_pipe_from_report_to_five_stars(transactional_db, live_serve
     order.refresh_from_db()
     assert (order.status, order.rating, order.rating_tags) == (Status.CLOSED, 5, ["准时"])
 
-    desk = signed_in(chromium, live_server, world.staff, phone=False)
+    desk = _watched(signed_in(chromium, live_server, world.staff, phone=False), refused)
     desk.goto(f"{base}/workorders/staff/{world.a.id}/dispatch/")
     desk.locator("#f-status").select_option("closed")
     desk.get_by_role("button", name="筛选").click()
@@ -80,3 +90,4 @@ def test_the_leaking_pipe_from_report_to_five_stars(transactional_db, live_serve
     assert "已关闭" in desk.locator("#board").inner_text()
     desk.goto(f"{base}/workorders/staff/{world.a.id}/sla/")
     assert "100%" in desk.locator("#stats").inner_text()  # resolved on time
+    assert refused == []

@@ -68,6 +68,12 @@ def timeline(order: Request, *, for_reporter: bool) -> list[Line]:
     ]
 
 
+def answers(order: Request) -> list[tuple[str, str]]:
+    """The answers to the category's own questions, under the questions' labels."""
+    labels = {q["key"]: q.get("label") or q["key"] for q in order.category.form_fields}
+    return [(labels.get(key, key), value) for key, value in order.answers.items()]
+
+
 @dataclass(frozen=True)
 class Button:
     action: str

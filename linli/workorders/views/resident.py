@@ -122,6 +122,7 @@ def my_request(request, request_id: int):
         "order": order,
         "tone": common.tone(order.status),
         "timeline": common.timeline(order, for_reporter=True),
+        "answers": common.answers(order),
         "buttons": common.buttons(order, request.user, REPORTER_ACTIONS),
         "act_url": reverse("workorders:my_request_act", args=[order.pk]),
         "photos": order.attachments.all(),

@@ -71,6 +71,7 @@ def _order_page(request, console: Console, order, revealed: str | None = None):
             else None
         ),
         "timeline": common.timeline(order, for_reporter=False),
+        "answers": common.answers(order),
     }
     return console.render(request, "workorders/staff/order.html", context)
 
