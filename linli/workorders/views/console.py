@@ -66,7 +66,7 @@ def dispatch(request, console: Console):
     rows, next_url, first_url = page_of(request, found, newest_first=True)
     filters = [
         Filter("status", _("状态"), status, (("", _("未完成")), ("all", _("全部")), *Status.choices)),
-        Filter("overdue", _("超时"), overdue, (("", _("全部")), ("1", _("只看超时")))),
+        Filter("overdue", _("超时"), overdue, (("", _("不限是否超时")), ("1", _("只看超时")))),
         Filter(
             "building", _("楼栋"), building, (("", _("全部楼栋")), *((str(b.pk), b.name) for b in buildings))
         ),
