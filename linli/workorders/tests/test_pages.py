@@ -367,3 +367,13 @@ def test_the_desk_enters_a_request_for_a_resident_on_the_phone(world, browser, c
     assert (order.source, order.entered_by_id, order.building_id) == ("staff", None, world.building.id)
     assert order.status == Status.ASSIGNED  # dispatched the community's way
     assert browser(world.technician).get(f"{base}/new/").status_code == 404
+
+
+def test_the_timeline_names_an_escalation_and_shows_an_unknown_event_by_its_code(world, browser, crew):
+    from django.utils import timezone
+
+    order = wo.report(world, crew)
+    for action in ("escalate", "patrol_found"):
+        order.events.create(community=world.a, at=timezone.now(), action=action, to_status=order.status)
+    page = _text(browser(world.staff).get(f"/workorders/staff/{world.a.id}/{order.id}"))
+    assert "超时升级" in page and "patrol_found" in page

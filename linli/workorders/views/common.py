@@ -15,8 +15,8 @@ from linli.workorders.forms import ActionForm
 from linli.workorders.models import Request
 from linli.workorders.services import flow
 
-# Timeline lines that are not moves of the state machine.
-EVENT_LABELS = {"report": _("提交报事"), "rate": _("评价")}
+# Timeline lines that are not moves of the state machine (an unknown one shows its code).
+EVENT_LABELS = {"report": _("提交报事"), "rate": _("评价"), "escalate": _("超时升级")}
 STATUS_LABELS = dict(Status.choices)
 # Badge tones of the status chips.
 TONES = {
@@ -46,6 +46,11 @@ class Line:
     note: str
 
 
+def _what(action: str) -> str | Promise:
+    move = flow.TRANSITIONS.get(action)
+    return move.label if move else EVENT_LABELS.get(action, action)
+
+
 def timeline(order: Request, *, for_reporter: bool) -> list[Line]:
     """The request's events; the reporter reads roles (您, 物业, 系统), staff read names."""
 
@@ -59,7 +64,7 @@ def timeline(order: Request, *, for_reporter: bool) -> list[Line]:
     return [
         Line(
             at=e.at,
-            what=EVENT_LABELS.get(e.action) or flow.TRANSITIONS[e.action].label,
+            what=_what(e.action),
             who=who(e),
             status=STATUS_LABELS.get(e.to_status, ""),
             note=e.note,
