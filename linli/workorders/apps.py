@@ -21,7 +21,7 @@ class WorkordersConfig(AppConfig):
             (30, _("我的工单"), "tech_home", "workorders_mine", Action.WORKORDER_HANDLE),
             (40, _("绩效报表"), "performance", "workorders_performance", Action.WORKORDER_DISPATCH),
             (60, _("类别与时限"), "categories", "workorders_categories", Action.WORKORDER_VIEW),
-            (61, _("班组与人员"), "teams", "workorders_teams", Action.WORKORDER_VIEW),
+            (61, _("班组与处理人"), "teams", "workorders_teams", Action.WORKORDER_VIEW),
             (62, _("价目表"), "prices", "workorders_prices", Action.WORKORDER_VIEW),
             (63, _("工单设置"), "settings", "workorders_settings", Action.WORKORDER_SETUP),
         ]
