@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, Q, Sum
 
 from linli.core.roles import Action
 from linli.workorders.choices import FINISHED, OPEN, Status
-from linli.workorders.models import Category, Handler, PriceItem, Request, RequestEvent, Team
+from linli.workorders.models import Attachment, Category, Handler, PriceItem, Request, RequestEvent, Team
 
 # House labels read the building and unit: fetched with the row, not once per row.
 LIST_COLUMNS = ("category", "building", "house__building", "house__unit", "team")
@@ -156,3 +156,21 @@ def hops_report(user, community_id: int, since: datetime) -> dict:
     scoped = requests(user).filter(community_id=community_id, created_at__gte=since)
     spread = {row["hops"]: row["n"] for row in scoped.values("hops").annotate(n=Count("id")).order_by("hops")}
     return {"by_hops": spread, "average": scoped.aggregate(a=Avg("hops"))["a"]}
+
+
+def visible_attachment(user, attachment_id: int) -> Attachment | None:
+    """A photo of a request the user may see (staff in scope, or its reporter)."""
+    found = Attachment.objects.filter(pk=attachment_id).first()
+    if found is None or visible_request(user, found.request_id) is None:
+        return None
+    return found
+
+
+def overdue(user, community_id: int):
+    """Open requests past a deadline, the ones closest to (or furthest past) it first."""
+    return (
+        requests(user)
+        .filter(community_id=community_id, status__in=OPEN)
+        .filter(Q(response_overdue=True) | Q(resolution_overdue=True))
+        .order_by("resolve_due")
+    )
