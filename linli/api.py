@@ -132,6 +132,7 @@ def _mount() -> None:
     api.add_router("", "linli.access.api.api_router")
     api.add_router("/billing", "linli.billing.api.router")
     api.add_router("/workorders", "linli.workorders.api.router")
+    api.add_router("/workorders", "linli.workorders.api_open311.router")
 
 
 _mount()
