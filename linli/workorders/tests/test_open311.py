@@ -299,6 +299,7 @@ def test_it_searches_requests_by_id_code_date_and_status(world, crew, key):
         {"start_date": "2026-06-01", "end_date": "2026-01-01"},
         {"status": "pending"},
         {"service_request_id": "1,x"},
+        {"service_request_id": "1" * 30},
     ],
 )
 def test_it_refuses_a_bad_search_with_400(world, crew, params):
@@ -320,6 +321,7 @@ def test_it_shows_no_contact_data_and_no_resident_report(world, crew, key):
     assert _get(f"requests/{resident.pk}.json", jurisdiction_id="a").status_code == 404
     assert _get(f"tokens/{resident.token}.json", jurisdiction_id="a").status_code == 404
     assert _get(f"requests/{order.pk}.json", jurisdiction_id="b").status_code == 404
+    assert _get(f"requests/{'9' * 30}.json", jurisdiction_id="a").status_code == 404
 
 
 @pytest.mark.django_db
