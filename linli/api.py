@@ -133,6 +133,7 @@ def _mount() -> None:
     api.add_router("/billing", "linli.billing.api.router")
     api.add_router("/workorders", "linli.workorders.api.router")
     api.add_router("/workorders", "linli.workorders.api_patrols.router")
+    api.add_router("/workorders", "linli.workorders.api_open311.router")
 
 
 _mount()

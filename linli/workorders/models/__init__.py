@@ -1,5 +1,6 @@
 """The app's models, one module per area: requests and their setup, patrols and plans, Open311."""
 
+from linli.workorders.models.open311 import ApiKey
 from linli.workorders.models.patrols import (
     CheckIn,
     Checkpoint,
@@ -24,6 +25,7 @@ from linli.workorders.models.requests import (
 )
 
 __all__ = [
+    "ApiKey",
     "Attachment",
     "Category",
     "ChargeLine",
