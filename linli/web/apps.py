@@ -19,7 +19,6 @@ class WebConfig(AppConfig):
         # The resident's services page: web's own tile between access's, and the domains not built yet.
         for card in (
             HomeCard("web_contact", _("联系物业"), "phone", 30, "web:contact"),
-            HomeCard("coming_repair", _("报修"), "wrench", 91),
             HomeCard("coming_vote", _("议事投票"), "vote", 92),
         ):
             register_home_card(card)
