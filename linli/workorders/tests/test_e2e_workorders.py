@@ -59,7 +59,8 @@ def test_the_leaking_pipe_from_report_to_five_stars(transactional_db, live_serve
         "已派单" in owner.locator("#progress").inner_text()
         and "位置" in owner.locator("#progress").inner_text()
     )
-    assert owner.locator("#photos img").evaluate("img => img.naturalWidth") > 0
+    # The photo is a separate request: wait until the browser has decoded it.
+    owner.wait_for_function("() => document.querySelector('#photos img')?.naturalWidth > 0")
 
     tech = _watched(signed_in(chromium, live_server, world.technician), refused)
     tech.goto(f"{base}/workorders/staff/{world.a.id}/")

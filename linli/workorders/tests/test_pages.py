@@ -100,7 +100,7 @@ def test_the_timeline_refreshes_as_a_partial(world, browser, crew):
 
 def test_nobody_else_sees_my_request_or_its_photos(world, browser, crew):
     order = wo.report(world, crew)
-    photo = Attachment.objects.get(pk=wo._attachment(world, order))
+    photo = Attachment.objects.get(pk=wo._attachment(order))
     for user in (world.tenant, world.outsider):
         client = browser(user)
         assert client.get(f"/workorders/my/{order.id}").status_code == 404
