@@ -194,6 +194,22 @@ def main():
             counts = sla.scan(now)
         emit(BENCH, f"sla_scan_{label}", elapsed() * 1000, "ms", 1, budget=2000, **counts, **extra)
         now += timedelta(minutes=1)
+    passes = 3
+    while any(sla.scan(now).values()) and passes < 100:  # catch up with what the bulk load left due
+        now, passes = now + timedelta(minutes=1), passes + 1
+    with timed() as elapsed:
+        counts = sla.scan(now + timedelta(minutes=1))
+    emit(
+        BENCH,
+        "sla_scan_settled",
+        elapsed() * 1000,
+        "ms",
+        1,
+        budget=2000,
+        passes_to_settle=passes,
+        **counts,
+        **extra,
+    )
 
     staff = Client()
     staff.force_login(desk)
@@ -202,10 +218,16 @@ def main():
     reads = {
         "dispatch_board": (staff, f"/api/v1/workorders/communities/{community.pk}/requests?open_only=true"),
         "overdue_board": (staff, f"/api/v1/workorders/communities/{community.pk}/requests?overdue_only=true"),
+        "statistics": (staff, f"/api/v1/workorders/communities/{community.pk}/statistics"),
         "sla_summary": (staff, f"/api/v1/workorders/communities/{community.pk}/sla"),
         "my_requests": (resident, "/api/v1/workorders/my/requests"),
         "tech_queue": (tech, "/api/v1/workorders/queue"),
         "request_detail": (resident, None),
+        # The pages people open (HTML, the shell and the templates included).
+        "dispatch_page": (staff, f"/workorders/staff/{community.pk}/dispatch/?overdue=1"),
+        "sla_page": (staff, f"/workorders/staff/{community.pk}/sla/"),
+        "my_requests_page": (resident, "/workorders/my/"),
+        "tech_queue_page": (tech, f"/workorders/staff/{community.pk}/"),
     }
     mine = Request.objects.filter(reporter=owner).order_by("-id").values_list("id", flat=True).first()
     for name, (client, url) in reads.items():

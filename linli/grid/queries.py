@@ -22,3 +22,8 @@ def grids_of_building(building_id: int) -> list[int]:
 
 def grid_in(community_id: int, grid_id: int) -> Grid | None:
     return Grid.objects.filter(pk=grid_id, community_id=community_id).first()
+
+
+def grids_of_community(community_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the community's grids, in the order they were drawn."""
+    return list(Grid.objects.filter(community_id=community_id).order_by("id").values_list("id", "name"))

@@ -354,6 +354,14 @@ def performance(request, community_id: int, days: Int(1, 366) = 30):
     }
 
 
+@router.get("/communities/{community_id}/statistics")
+def statistics(request, community_id: int, days: Int(1, 366) = 30):
+    """Per grid and per category: requests, open, resolved, overdue, average hours to resolve
+    (GRID-3); counts only, for the community office and the street's view (stats.view)."""
+    community_for(request, community_id, Action.STATS_VIEW)
+    return queries.statistics(request.user, community_id, timezone.now() - timedelta(days=days))
+
+
 @router.get("/communities/{community_id}/settings", response=SettingsOut)
 def get_settings(request, community_id: int):
     community_for(request, community_id, Action.WORKORDER_VIEW)

@@ -101,7 +101,7 @@ def seed_workorders_demo(community: Community, *, seed: int = 42) -> dict:
             actor=admin, community_id=community.pk, name="社区网格", kind=TeamKind.GRID
         ),
     }
-    setup.do_create_team(
+    street = setup.do_create_team(
         actor=admin, community_id=community.pk, name="街道城管科", kind=TeamKind.STREET_OFFICE
     )
     setup.do_add_handler(
@@ -142,7 +142,25 @@ def seed_workorders_demo(community: Community, *, seed: int = 42) -> dict:
         )
         _advance(request, rng, tech=tech, guard=guard, manager=manager)
         made += 1
-    return {"community": community.code, "created": True, "requests": made, "categories": len(categories)}
+    # A car in the fire lane: the grid worker could not move it and escalated to the street office.
+    building = houses[0].building_id if houses else None
+    incident = intake.open_request(
+        actor=grid_worker,
+        community_id=community.pk,
+        category=categories["fire-lane"],
+        description="京A·12345 占用消防通道超过10分钟，电话联系车主未接",
+        building_id=building,
+        place="消防通道",
+    )
+    if incident.assignee_id == grid_worker.pk:
+        flow.do_transition(
+            actor=grid_worker,
+            request=incident,
+            action="transfer",
+            team=street,
+            reason="多次劝离无效，需城管执法",
+        )
+    return {"community": community.code, "created": True, "requests": made + 1, "categories": len(categories)}
 
 
 def _advance(request: Request, rng: random.Random, *, tech, guard, manager) -> None:

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 
 from linli.core.roles import Action
+from linli.grid import queries as grid_queries
 from linli.workorders.choices import FINISHED, OPEN, Status
 from linli.workorders.models import Attachment, Category, Handler, PriceItem, Request, RequestEvent, Team
 
@@ -174,3 +175,50 @@ def overdue(user, community_id: int):
         .filter(Q(response_overdue=True) | Q(resolution_overdue=True))
         .order_by("resolve_due")
     )
+
+
+def statistics(user, community_id: int, since: datetime) -> dict:
+    """Requests and incidents since a date per grid and per category, for the community office
+    and the government view (GRID-3): counts and times only, nothing about anyone."""
+    scoped = Request.objects.restrict(user, Action.STATS_VIEW).filter(
+        community_id=community_id, created_at__gte=since
+    )
+    hours = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    measures = {
+        "total": Count("id"),
+        "open": Count("id", filter=Q(status__in=OPEN)),
+        "resolved": Count("id", filter=Q(resolved_at__isnull=False)),
+        "overdue": Count("id", filter=Q(response_overdue=True) | Q(resolution_overdue=True)),
+        "resolve_time": Avg(hours, filter=Q(resolved_at__isnull=False)),
+    }
+    per_building = {row.pop("building_id"): row for row in scoped.values("building_id").annotate(**measures)}
+    grids = []
+    members = grid_queries.buildings_of_grids(
+        {g for g, _name in grid_queries.grids_of_community(community_id)}
+    )
+    for grid_id, name in grid_queries.grids_of_community(community_id):
+        rows = [per_building[b] for b in members[grid_id] if b in per_building]
+        grids.append({"grid": name, **_summed(rows)})
+    by_category = [
+        {"category": row.pop("category__name"), "kind": row.pop("kind"), **_hours(row)}
+        for row in scoped.values("category__name", "kind").annotate(**measures).order_by("category__name")
+    ]
+    return {
+        "since": since,
+        "all": _hours(scoped.aggregate(**measures)),
+        "grids": grids,
+        "categories": by_category,
+    }
+
+
+def _hours(row: dict) -> dict:
+    spent = row.pop("resolve_time")
+    return {**row, "avg_resolve_hours": round(spent.total_seconds() / 3600, 1) if spent else None}
+
+
+def _summed(rows: list[dict]) -> dict:
+    """Totals of buildings' rows; the average resolution time weighted by what was resolved."""
+    total = {key: sum(r[key] for r in rows) for key in ("total", "open", "resolved", "overdue")}
+    spent = sum((r["resolve_time"].total_seconds() * r["resolved"] for r in rows if r["resolve_time"]), 0.0)
+    total["avg_resolve_hours"] = round(spent / total["resolved"] / 3600, 1) if total["resolved"] else None
+    return total

@@ -14,8 +14,8 @@ from linli.workorders.models import Handler, Request, Team
 
 RESIDENT_LINK = "/workorders/my/{id}"
 STAFF_LINK = "/workorders/staff/{community}/{id}"
-QUEUE_LINK = "/workorders/staff/{community}/queue"
-SLA_LINK = "/workorders/staff/{community}/sla"
+QUEUE_LINK = "/workorders/staff/{community}/"
+SLA_LINK = "/workorders/staff/{community}/sla/"
 
 # What the reporter hears after each action (the rest are internal moves).
 TO_REPORTER = {

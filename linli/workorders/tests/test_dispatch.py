@@ -1,6 +1,8 @@
 """Automatic dispatch: the skill the category needs, where the handler works, whether they are on
 duty and on today's roster, and fairness between equals (fewest open orders, then longest wait)."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -149,3 +151,35 @@ def test_a_department_handler_takes_the_transferred_incident(world):
     )
     assert moved.responsible_id == officer.pk
     assert Handler.objects.get(team=c.grid_team).open_count == 0
+
+
+@pytest.mark.django_db
+def test_statistics_per_grid_count_and_time_without_names(world, api):
+    from linli.workorders.models import Request
+
+    c = wo.crew(world)
+    grid = world.a.grids.create(name="一网格")
+    grid.buildings.add(world.building)
+    order = wo.report(world, c)
+    for action in ("start", "complete"):
+        order = flow.do_transition(actor=world.technician, request=order, action=action)
+    Request.objects.filter(pk=order.pk).update(created_at=order.resolved_at - timedelta(hours=3))
+    wo.report(world, c, "又漏了")
+    stats = api(world.grid_worker).get(f"/workorders/communities/{world.a.id}/statistics").json()
+    assert stats["grids"] == [
+        {"grid": "一网格", "total": 2, "open": 1, "resolved": 1, "overdue": 0, "avg_resolve_hours": 3.0}
+    ]
+    assert stats["all"]["total"] == 2 and stats["categories"][0]["category"] == "水管漏水"
+    assert "王" not in str(stats) and "1380" not in str(stats)
+    assert api(world.technician).get(f"/workorders/communities/{world.a.id}/statistics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_technician_of_another_community_reaches_nothing(world, api):
+    c = wo.crew(world)
+    order = wo.report(world, c)
+    stranger = api(f.staff(world.b, "technician", "tech_b"))
+    assert stranger.get(f"/workorders/requests/{order.pk}").status_code == 404
+    assert stranger.post(f"/workorders/requests/{order.pk}/actions/start", {}).status_code == 404
+    assert stranger.get("/workorders/queue").json()["items"] == []
+    assert stranger.get(f"/workorders/communities/{world.a.id}/pool").status_code == 404

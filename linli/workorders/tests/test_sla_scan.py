@@ -4,6 +4,7 @@ team's supervisor, and nothing more when it runs again (two schedulers, or the n
 from datetime import timedelta
 
 import pytest
+from django.urls import resolve
 from django.utils import timezone
 
 from linli.notify.models import Notification
@@ -29,6 +30,9 @@ def test_reminds_marks_and_escalates_once(world):
     order.refresh_from_db()
     assert order.response_overdue and order.resolution_overdue and order.escalated_at == later
     assert Notification.objects.filter(recipient=world.staff, kind="workorder.escalated").count() == 1
+    # Each message links to a page that exists: the SLA board, the technician's queue.
+    for note in Notification.objects.filter(kind__in=("workorder.escalated", "workorder.due_soon")):
+        assert resolve(note.link), note.link
     assert [e.action for e in order.events.order_by("id")][-3:] == [
         "response_overdue",
         "resolution_overdue",
