@@ -13,6 +13,7 @@ from linli.core import rawsql
 from linli.core.crypto import blind_index, normalize
 from linli.core.restrict import Residency, scope_of
 from linli.core.roles import Action
+from linli.core.schema_types import INT64_MAX
 from linli.registry.choices import HouseType, OrgKind, Relation
 from linli.registry.models import (
     Building,
@@ -111,6 +112,8 @@ def households(house_ids) -> list[House]:
 def house_with_household(user, house_id: int) -> House:
     """One house with its household (see `households`), if the user may see it: a resident's
     home screen asks it on every visit."""
+    if not 0 < house_id <= INT64_MAX:  # beyond any id: the ORM would say none, raw SQL overflows
+        raise House.DoesNotExist
     found = households([house_id])
     if not found or not scope_of(user).sees(
         Action.PROPERTY_VIEW,
