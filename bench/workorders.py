@@ -138,7 +138,7 @@ def build(open_count: int):
     for i, user in enumerate(technicians):
         Handler.objects.filter(user=user).update(open_count=loads[i])
     log(f"built {open_count} open requests in {elapsed():.1f}s")
-    return community, category, desk, owner_user, owner_house, technicians
+    return community, category, desk, admin, owner_user, owner_house, technicians
 
 
 def main():
@@ -152,7 +152,7 @@ def main():
     from linli.workorders.models import Request
     from linli.workorders.services import dispatch, sla
 
-    community, category, desk, owner, house, technicians = build(args.open)
+    community, category, desk, admin, owner, house, technicians = build(args.open)
     refresh_planner_statistics()
     engine = connection.vendor
     extra = {"open": args.open, "engine": engine}
@@ -194,8 +194,10 @@ def main():
             counts = sla.scan(now)
         emit(BENCH, f"sla_scan_{label}", elapsed() * 1000, "ms", 1, budget=2000, **counts, **extra)
         now += timedelta(minutes=1)
+    # Catch up with what the bulk load left due; after that a pass meets only what fell due in
+    # its minute (about ten orders here: 100,000 deadlines spread over two weeks).
     passes = 3
-    while any(sla.scan(now).values()) and passes < 100:  # catch up with what the bulk load left due
+    while sla.scan(now)["resolution_overdue"] >= 100 and passes < 100:
         now, passes = now + timedelta(minutes=1), passes + 1
     with timed() as elapsed:
         counts = sla.scan(now + timedelta(minutes=1))
@@ -215,10 +217,12 @@ def main():
     staff.force_login(desk)
     tech = Client()
     tech.force_login(technicians[0])
+    office = Client()  # statistics are for those who read aggregates (stats.view), not the desk
+    office.force_login(admin)
     reads = {
         "dispatch_board": (staff, f"/api/v1/workorders/communities/{community.pk}/requests?open_only=true"),
         "overdue_board": (staff, f"/api/v1/workorders/communities/{community.pk}/requests?overdue_only=true"),
-        "statistics": (staff, f"/api/v1/workorders/communities/{community.pk}/statistics"),
+        "statistics": (office, f"/api/v1/workorders/communities/{community.pk}/statistics"),
         "sla_summary": (staff, f"/api/v1/workorders/communities/{community.pk}/sla"),
         "my_requests": (resident, "/api/v1/workorders/my/requests"),
         "tech_queue": (tech, "/api/v1/workorders/queue"),

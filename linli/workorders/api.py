@@ -371,7 +371,10 @@ def get_settings(request, community_id: int):
 @router.put("/communities/{community_id}/settings", response=SettingsOut)
 def put_settings(request, community_id: int, payload: SettingsIn):
     community_for(request, community_id, Action.WORKORDER_VIEW)
-    return setup.do_update_settings(actor=request.user, community_id=community_id, **payload.dict())
+    values = payload.dict()
+    for key in ("extra_holidays", "extra_workdays"):
+        values[key] = sorted({day.isoformat() for day in values[key]})
+    return setup.do_update_settings(actor=request.user, community_id=community_id, **values)
 
 
 @router.get("/communities/{community_id}/teams", response=list[TeamOut])

@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schema_types import Bool, Id, InputSchema, Int, Text, column
+from linli.core.schema_types import Bool, Date, Id, InputSchema, Int, Text, column
 from linli.core.schemas import PageQuery
 from linli.workorders.choices import Status
 from linli.workorders.models import Category, Handler, PriceItem, Request, Settings, SlaPolicy, Team
@@ -83,6 +83,9 @@ class SettingsIn(InputSchema):
     reopen_days: column(Settings, "reopen_days")
     auto_close_days: column(Settings, "auto_close_days")
     remind_before_minutes: Int(0, 24 * 60)
+    # The community's own days off and working days on top of the national calendar.
+    extra_holidays: list[Date] = Field(default_factory=list, max_length=100)
+    extra_workdays: list[Date] = Field(default_factory=list, max_length=100)
 
 
 class TeamIn(InputSchema):
@@ -248,6 +251,8 @@ class SettingsOut(Schema):
     reopen_days: int
     auto_close_days: int
     remind_before_minutes: int
+    extra_holidays: list[str]
+    extra_workdays: list[str]
 
 
 class BoardOut(Schema):

@@ -121,10 +121,13 @@ def test_working_hours_are_changed_and_audited(world, api):
         "reopen_days": 5,
         "auto_close_days": 2,
         "remind_before_minutes": 60,
+        "extra_holidays": ["2026-12-24", "2026-12-24"],
+        "extra_workdays": ["2026-12-26"],
     }
     r = admin.put(f"/workorders/communities/{world.a.id}/settings", body)
     assert r.status_code == 200, r.content
     assert r.json()["work_start"].startswith("09:00") and r.json()["dispatch_mode"] == "grab"
+    assert r.json()["extra_holidays"] == ["2026-12-24"] and r.json()["extra_workdays"] == ["2026-12-26"]
     r = admin.put(f"/workorders/communities/{world.a.id}/settings", {**body, "work_start": 3600})
     assert r.status_code == 422
     r = admin.put(f"/workorders/communities/{world.a.id}/settings", {**body, "work_end": "08:00"})
