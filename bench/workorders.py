@@ -189,7 +189,7 @@ def main():
         emit(BENCH, f"dispatch_decision_{name}", value, "ms", args.samples, budget_p99=50, **extra)
 
     now = timezone.now()
-    for label in ("first", "second", "steady"):
+    for label in ("catch_up_1", "catch_up_2", "catch_up_3"):
         with timed() as elapsed:
             counts = sla.scan(now)
         emit(BENCH, f"sla_scan_{label}", elapsed() * 1000, "ms", 1, budget=2000, **counts, **extra)

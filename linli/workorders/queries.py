@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 
 from linli.core.roles import Action
 from linli.grid import queries as grid_queries
+from linli.registry.models import Building
 from linli.workorders.choices import FINISHED, OPEN, Status
 from linli.workorders.models import Attachment, Category, Handler, PriceItem, Request, RequestEvent, Team
 
@@ -89,16 +90,18 @@ def board(community_id: int, buildings: set[int] | None = None) -> list[dict]:
     scoped = Request.objects.filter(community_id=community_id, status__in=OPEN)
     if buildings is not None:
         scoped = scoped.filter(building_id__in=buildings)
-    rows = (
-        scoped.values("building_id", "building__name", "status")
-        .annotate(n=Count("id"))
-        .order_by("building__name", "status")
-    )
+    rows = scoped.values("building_id", "status").annotate(n=Count("id")).order_by()
+    names = dict(Building.objects.filter(community_id=community_id).values_list("id", "name"))
     found: dict = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (names.get(r["building_id"], ""), r["status"])):
         entry = found.setdefault(
             row["building_id"],
-            {"building": row["building__name"] or "公共区域", "open": 0, "overdue": 0, "by_status": {}},
+            {
+                "building": names.get(row["building_id"]) or "公共区域",
+                "open": 0,
+                "overdue": 0,
+                "by_status": {},
+            },
         )
         entry["by_status"][row["status"]] = row["n"]
         entry["open"] += row["n"]
@@ -169,9 +172,10 @@ def visible_attachment(user, attachment_id: int) -> Attachment | None:
 
 def overdue(user, community_id: int):
     """Open requests past a deadline, the ones closest to (or furthest past) it first."""
+    # Open requests are unresolved: saying so lets the database walk the deadline index in order.
     return (
         requests(user)
-        .filter(community_id=community_id, status__in=OPEN)
+        .filter(community_id=community_id, status__in=OPEN, resolved_at__isnull=True)
         .filter(Q(response_overdue=True) | Q(resolution_overdue=True))
         .order_by("resolve_due")
     )

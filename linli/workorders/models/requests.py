@@ -209,6 +209,8 @@ class Request(Timestamped):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["community", "status", "-id"], name="wo_req_board"),
+            # The public board counts open requests per building from the index alone.
+            models.Index(fields=["community", "status", "building"], name="wo_req_by_building"),
             models.Index(fields=["reporter", "-id"], name="wo_req_reporter"),
             models.Index(fields=["assignee", "status"], name="wo_req_assignee"),
             # The SLA scan reads open requests by deadline; closed ones leave the partial index.
