@@ -100,6 +100,8 @@ def out(r: Request) -> dict:
 
 
 def detail(user, r: Request) -> dict:
+    # The reporter sees roles, not staff names, unless they are staff who see the request anyway.
+    for_reporter = r.reporter_id == user.pk and not queries.requests(user).filter(pk=r.pk).exists()
     events = [
         {
             "at": e.at,
@@ -107,8 +109,7 @@ def detail(user, r: Request) -> dict:
             "from_status": e.from_status,
             "to_status": e.to_status,
             "note": e.note,
-            # The reporter sees roles, not staff names: "物业" rather than who exactly.
-            "actor": (e.actor.display_name or e.actor.username) if e.actor_id else "系统",
+            "actor": queries.actor_label(e, r, for_reporter=for_reporter),
         }
         for e in queries.timeline(r)
     ]

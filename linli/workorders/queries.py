@@ -3,12 +3,22 @@
 from datetime import datetime
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.roles import Action
 from linli.grid import queries as grid_queries
 from linli.registry.models import Building
-from linli.workorders.choices import FINISHED, OPEN, Status
-from linli.workorders.models import Attachment, Category, Handler, PriceItem, Request, RequestEvent, Team
+from linli.workorders.choices import FINISHED, OPEN, DispatchMode, Status
+from linli.workorders.models import (
+    Attachment,
+    Category,
+    Handler,
+    PriceItem,
+    Request,
+    RequestEvent,
+    Settings,
+    Team,
+)
 
 # House labels read the building and unit: fetched with the row, not once per row.
 LIST_COLUMNS = ("category", "building", "house__building", "house__unit", "team")
@@ -32,10 +42,13 @@ def my_queue(user):
 def pool(user, community_id: int):
     """Accepted orders waiting for someone to grab them, in the handler's teams (or unteamed)."""
     teams = Handler.objects.filter(user=user, community_id=community_id).values("team_id")
+    mine = Q(team_id__in=teams)
+    if Settings.objects.filter(community_id=community_id, dispatch_mode=DispatchMode.GRAB).exists():
+        mine |= Q(team__isnull=True)  # unteamed orders are anyone's to grab in grab mode only
     return (
         requests(user, Action.WORKORDER_HANDLE)
         .filter(community_id=community_id, status=Status.ACCEPTED, assignee__isnull=True)
-        .filter(Q(team_id__in=teams) | Q(team__isnull=True))
+        .filter(mine)
     )
 
 
@@ -226,3 +239,14 @@ def _summed(rows: list[dict]) -> dict:
     spent = sum((r["resolve_time"].total_seconds() * r["resolved"] for r in rows if r["resolve_time"]), 0.0)
     total["avg_resolve_hours"] = round(spent / total["resolved"] / 3600, 1) if total["resolved"] else None
     return total
+
+
+def actor_label(event: RequestEvent, request: Request, *, for_reporter: bool) -> str:
+    """Who did a step, as the reader may know it: the reporter reads roles (您, 物业, 系统), staff
+    read names."""
+    actor = event.actor
+    if actor is None:
+        return str(_("系统"))
+    if for_reporter:
+        return str(_("您") if actor.pk == request.reporter_id else _("物业"))
+    return actor.display_name or actor.username

@@ -17,6 +17,8 @@ LIMIT = 1000  # the most requests one GET returns (the spec's suggestion)
 # Where a client gave only coordinates, `place` holds them as "lat,long".
 COORDINATES = re.compile(r"^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$")
 
+PUBLIC_NOTES = ("reject", "cancel")
+
 
 def jurisdiction(code: str) -> Community | None:
     return Community.objects.filter(code=code).first()
@@ -90,8 +92,11 @@ def requests(
         if statuses and len(set(statuses)) == 1:
             found = (found.filter if statuses[0] == "open" else found.exclude)(status__in=OPEN)
     last = RequestEvent.objects.filter(request=OuterRef("pk")).order_by("-id")
+    # Only the reasons given to the public (why it was rejected or withdrawn): a handler's note on
+    # a pause or a transfer may name the household.
+    said = last.filter(action__in=PUBLIC_NOTES)
     found = found.select_related("category", "team", "community", "building").annotate(
-        last_status=Subquery(last.values("to_status")[:1]), last_note=Subquery(last.values("note")[:1])
+        last_status=Subquery(last.values("to_status")[:1]), last_note=Subquery(said.values("note")[:1])
     )
     return [_request(r) for r in found.order_by("-created_at", "-id")[:LIMIT]]
 

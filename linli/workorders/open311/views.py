@@ -247,7 +247,7 @@ def _location(params: QueryDict) -> dict:
         place = place or f"{lat_f:.6f},{long_f:.6f}"
     if not (place or address_id):
         raise ServiceError("location_required", _("请提供位置：lat 和 long、address_string 或 address_id"))
-    if address_id and not address_id.isdigit():
+    if address_id and not ID.match(address_id):
         raise _bad(_("address_id 应为楼栋编号"), "address_id")
     return {"place": place, "building_id": int(address_id) if address_id else None}
 

@@ -13,19 +13,18 @@ BATCH = 500
 
 
 def close_checked(now: datetime) -> int:
-    """Closes orders checked more than the community's `auto_close_days` ago and never rated."""
+    """Closes orders checked more than their community's `auto_close_days` ago and never rated,
+    community by community, so one community's young orders never hold back another's due ones."""
     closed = 0
-    rows = (
-        Request.objects.filter(status=Status.CHECKED, rating__isnull=True)
-        .order_by("updated_at")
-        .values_list("id", "community_id", "updated_at")
-    )
-    for pk, community_id, updated in rows[:BATCH]:
-        if now - updated < timedelta(days=settings_of(community_id).auto_close_days):
-            continue
-        try:
-            flow.system_move(Request.objects.get(pk=pk), "close")
-        except Conflict:  # closed, rated or reopened meanwhile
-            continue
-        closed += 1
+    checked = Request.objects.filter(status=Status.CHECKED, rating__isnull=True)
+    for community_id in checked.values_list("community_id", flat=True).distinct().order_by():
+        due = now - timedelta(days=settings_of(community_id).auto_close_days)
+        for pk in checked.filter(community_id=community_id, updated_at__lte=due).values_list("id", flat=True)[
+            :BATCH
+        ]:
+            try:
+                flow.system_move(Request.objects.get(pk=pk), "close")
+            except Conflict:  # closed, rated or reopened meanwhile
+                continue
+            closed += 1
     return closed

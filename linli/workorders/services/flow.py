@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -192,7 +193,9 @@ def _apply(
     changes.update(_extra(request, action, now, actor=actor, handler=handler, team=team))
     if action in HAND_OVERS:
         changes["hops"] = F("hops") + 1
-    matched = Request.objects.filter(pk=request.pk, status=request.status)
+    # From the status and holder that were read: two dispatchers reassigning at once cannot both
+    # move the order (and the loads), and an assignee acts only on their own.
+    matched = Request.objects.filter(pk=request.pk, status=request.status, assignee_id=request.assignee_id)
     if t.who == (ASSIGNEE,) and actor is not None:
         matched = matched.filter(assignee_id=actor.pk)
     if action == "ack":
@@ -284,6 +287,7 @@ def _extra(
             "resolve_due": sla.resolve_due_from(request, now),
             "resolution_overdue": False,
             "escalated_at": None,
+            "reminded_at": None,
         }
     return {}
 
@@ -325,7 +329,7 @@ def do_rate(*, actor: Actor, request: Request, rating: int, tags: list[str], com
         rating_tags=[str(t)[:20] for t in tags][:10],
         rating_comment=(comment or "").strip()[:200],
         status=S.CLOSED,
-        closed_at=now,
+        closed_at=Coalesce(F("closed_at"), Value(now)),  # rating a closed order keeps its close
         updated_at=now,
     )
     if not rated:

@@ -112,8 +112,10 @@ def _mark(now: datetime, due: str, done: str, flag: str) -> int:
 def _escalate(now: datetime) -> int:
     """Overdue orders not yet escalated go to their team's supervisor (once each), one message
     per supervisor and pass."""
+    # A late response escalates while it is still awaited; once answered (or on a reopened
+    # order) only the resolution deadline does.
     overdue = Request.objects.filter(status__in=OPEN, escalated_at__isnull=True).filter(
-        Q(response_overdue=True) | Q(resolution_overdue=True)
+        Q(response_overdue=True, responded_at__isnull=True) | Q(resolution_overdue=True)
     )
     rows = list(overdue.values_list("id", "community_id", "status", "team_id")[: BATCH * 10])
     if not rows:

@@ -90,3 +90,23 @@ def test_the_checker_is_not_the_one_who_did_the_work(world, setup):
     with pytest.raises(Forbidden):
         flow.do_transition(actor=world.staff, request=request, action="check")
     assert flow.do_transition(actor=world.admin, request=request, action="check").status == Status.CHECKED
+
+
+@pytest.mark.django_db
+def test_two_dispatchers_reassigning_at_once_move_it_once(world, setup):
+    """Both read it assigned to the plumber; the second finds it reassigned and is refused."""
+    from linli.testing import factories as f
+    from linli.workorders.models import Handler
+    from linli.workorders.services import setup as wo_setup
+
+    c, request = setup
+    first = flow.do_transition(actor=world.staff, request=request, action="assign", handler=c.plumber)
+    stale = Request.objects.get(pk=first.pk)
+    other = wo_setup.do_add_handler(actor=world.admin, team=c.team, user=f.staff(world.a, "technician", "t2"))
+    third = wo_setup.do_add_handler(actor=world.admin, team=c.team, user=f.staff(world.a, "technician", "t3"))
+    flow.do_transition(actor=world.staff, request=first, action="assign", handler=other)
+    with pytest.raises(Conflict):
+        flow.do_transition(actor=world.admin, request=stale, action="assign", handler=third)
+    loads = dict(Handler.objects.filter(team=c.team).values_list("user_id", "open_count"))
+    assert loads == {world.technician.pk: 0, other.user_id: 1, third.user_id: 0}
+    assert Request.objects.get(pk=request.pk).hops == 2

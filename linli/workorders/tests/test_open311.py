@@ -245,7 +245,9 @@ def test_it_maps_statuses_to_open_and_closed_with_the_latest_step_as_notes(world
     for action in ("start", "complete"):
         order = flow.do_transition(actor=world.technician, request=order, action=action, reason="已更换水管")
     shown = _get(f"requests/{order.pk}.json", jurisdiction_id="a").json()[0]
-    assert (shown["status"], shown["status_notes"]) == ("closed", "已完成：已更换水管")
+    # A handler's own notes stay inside (they may name the household); only the reasons given
+    # to the public (rejected, withdrawn) are published.
+    assert (shown["status"], shown["status_notes"]) == ("closed", "已完成")
 
     setup.do_update_settings(actor=world.admin, community_id=world.a.id, dispatch_mode="manual")
     noise = _open(world, key, service_code="noise")  # left for the desk: no team yet

@@ -89,3 +89,18 @@ def test_a_checked_order_left_unrated_closes_by_itself(world):
     order.refresh_from_db()
     assert order.status == "closed" and order.closed_at
     assert closing.close_checked(now + timedelta(days=4)) == 0
+
+
+@pytest.mark.django_db
+def test_a_reopened_order_is_not_escalated_again_for_its_old_late_response(world):
+    c = wo.crew(world)
+    order = wo.report(world, c)
+    now = timezone.now()
+    Request.objects.filter(pk=order.pk).update(respond_due=now - timedelta(minutes=5))
+    sla.scan(now)
+    order = flow.do_transition(actor=world.technician, request=order, action="start")
+    order = flow.do_transition(actor=world.technician, request=order, action="complete")
+    order = flow.do_rate(actor=world.owner, request=order, rating=2, tags=[])
+    order = flow.do_transition(actor=world.owner, request=order, action="reopen", reason="还在漏")
+    assert order.reminded_at is None and order.escalated_at is None
+    assert sla.scan(now + timedelta(minutes=1))["escalated"] == 0

@@ -55,11 +55,7 @@ def timeline(order: Request, *, for_reporter: bool) -> list[Line]:
     """The request's events; the reporter reads roles (您, 物业, 系统), staff read names."""
 
     def who(event) -> str | Promise:
-        if event.actor_id is None:
-            return _("系统")
-        if for_reporter:
-            return _("您") if event.actor_id == order.reporter_id else _("物业")
-        return event.actor.display_name or event.actor.username
+        return queries.actor_label(event, order, for_reporter=for_reporter)
 
     return [
         Line(
