@@ -20,6 +20,8 @@ class WorkordersConfig(AppConfig):
             (20, _("时限看板"), "sla", "workorders_sla", Action.WORKORDER_VIEW),
             (30, _("我的工单"), "tech_home", "workorders_mine", Action.WORKORDER_HANDLE),
             (40, _("绩效报表"), "performance", "workorders_performance", Action.WORKORDER_DISPATCH),
+            (45, _("网格统计"), "grids", "workorders_grids", Action.STATS_VIEW),
+            (50, _("巡检"), "patrols", "workorders_patrols", Action.WORKORDER_VIEW),
             (60, _("类别与时限"), "categories", "workorders_categories", Action.WORKORDER_VIEW),
             (61, _("班组与处理人"), "teams", "workorders_teams", Action.WORKORDER_VIEW),
             (62, _("价目表"), "prices", "workorders_prices", Action.WORKORDER_VIEW),

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from linli.workorders.views import console, resident, technician
+from linli.workorders.views import console, governance, resident, technician
 
 app_name = "workorders"
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("staff/<int:cid>/teams/", console.teams, name="teams"),
     path("staff/<int:cid>/prices/", console.prices, name="prices"),
     path("staff/<int:cid>/settings/", console.settings, name="settings"),
+    path("staff/<int:cid>/patrols/", governance.patrols, name="patrols"),
+    path("staff/<int:cid>/grids/", governance.grids, name="grids"),
 ]
