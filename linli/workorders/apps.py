@@ -21,6 +21,7 @@ class WorkordersConfig(AppConfig):
             (30, _("我的工单"), "tech_home", "workorders_mine", Action.WORKORDER_HANDLE),
             (40, _("绩效报表"), "performance", "workorders_performance", Action.WORKORDER_DISPATCH),
             (45, _("网格统计"), "grids", "workorders_grids", Action.STATS_VIEW),
+            (46, _("网格地图"), "map", "workorders_map", Action.WORKORDER_VIEW),
             (50, _("巡检"), "patrols", "workorders_patrols", Action.WORKORDER_VIEW),
             (60, _("类别与时限"), "categories", "workorders_categories", Action.WORKORDER_VIEW),
             (61, _("班组与处理人"), "teams", "workorders_teams", Action.WORKORDER_VIEW),

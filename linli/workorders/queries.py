@@ -100,6 +100,11 @@ def prices(user, community_id: int):
 def board(community_id: int, buildings: set[int] | None = None) -> list[dict]:
     """Open requests per building and status, without anything about anyone (the public board
     of the whole community, or of the buildings of staff narrowed to them)."""
+    return list(open_by_building(community_id, buildings).values())
+
+
+def open_by_building(community_id: int, buildings: set[int] | None = None) -> dict[int | None, dict]:
+    """{building id (None: the grounds): its name, open and overdue counts, open by status}."""
     scoped = Request.objects.filter(community_id=community_id, status__in=OPEN)
     if buildings is not None:
         scoped = scoped.filter(building_id__in=buildings)
@@ -126,7 +131,7 @@ def board(community_id: int, buildings: set[int] | None = None) -> list[dict]:
     for building_id, n in overdue.values_list("building_id", "n"):
         if building_id in found:
             found[building_id]["overdue"] = n
-    return list(found.values())
+    return found
 
 
 def sla_summary(user, community_id: int, since: datetime) -> dict:

@@ -37,4 +37,5 @@ urlpatterns = [
     path("staff/<int:cid>/settings/", console.settings, name="settings"),
     path("staff/<int:cid>/patrols/", governance.patrols, name="patrols"),
     path("staff/<int:cid>/grids/", governance.grids, name="grids"),
+    path("staff/<int:cid>/map/", governance.grid_map, name="map"),
 ]

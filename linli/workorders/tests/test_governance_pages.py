@@ -40,3 +40,19 @@ def test_the_grid_page_counts_without_names(world, browser):
     for user in (world.technician, world.front_desk):
         assert browser(user).get(f"/workorders/staff/{world.a.id}/grids/").status_code in (403, 404)
     assert browser(world.staff).get(f"/workorders/staff/{world.a.id}/grids/?days=x").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_grid_map_colours_buildings_by_grid_and_shows_open_requests(world, browser):
+    from linli.testing.personas import build_narrowed
+
+    c = wo.crew(world)
+    narrowed = build_narrowed(world)  # 一网格: 1号楼, 二网格: 2号楼
+    wo.report(world, c)
+    page = text_of(browser(world.staff).get(f"/workorders/staff/{world.a.id}/map/"))
+    assert "1号楼" in page and "2号楼" in page and "一网格" in page and "二网格" in page
+    assert "1号楼 · 一网格 · 未办结 1" in page and "2号楼 · 二网格 · 未办结 0" in page
+    # The grid worker of 一网格 sees their building only.
+    page = text_of(browser(narrowed.grid_worker).get(f"/workorders/staff/{world.a.id}/map/"))
+    assert "1号楼" in page and "2号楼" not in page
+    assert browser(world.owner).get(f"/workorders/staff/{world.a.id}/map/").status_code in (302, 403, 404)

@@ -1,6 +1,8 @@
 """The console's patrol and grid pages: routes with their recent runs and missed checkpoints
-(WO-6, GRID-1), and requests and incidents per grid and category (GRID-3, counts only)."""
+(WO-6, GRID-1), requests and incidents per grid and category (GRID-3, counts only), and the
+grid map: the site plan's buildings in their grid's colour with their open requests."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
@@ -10,6 +12,8 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, staff_view
 from linli.core.shell.formatting import moment_label
 from linli.core.shell.tables import Column, Table, cells
+from linli.grid import queries as grid_queries
+from linli.registry import queries as registry_queries
 from linli.workorders import queries, queries_patrols
 from linli.workorders.views.console import PERIODS, _since
 
@@ -84,3 +88,48 @@ def grids(request, console: Console):
         ),
     }
     return console.render(request, "workorders/console/grids.html", context)
+
+
+# The site plan's buildings are placed on a 1000 × 1000 grid (registry: Building.plan_x/plan_y).
+PLAN, BOX_W, BOX_H = 1000, 90, 56
+GRID_COLOURS = ("#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe")
+
+
+@dataclass(frozen=True)
+class PlacedBuilding:
+    name: str
+    x: int
+    y: int
+    fill: str
+    grid: str
+    open: int
+    overdue: int
+
+
+@staff_view(Action.WORKORDER_VIEW, "workorders_map")
+def grid_map(request, console: Console):
+    """The site plan: each building in its grid's colour with its open and overdue requests."""
+    community_id = console.community.id
+    seen = list(registry_queries.buildings(request.user, community_id))
+    grids = grid_queries.grids_of_community(community_id)
+    members = grid_queries.buildings_of_grids({g for g, _name in grids})
+    grid_of = {b: (i, name) for i, (g, name) in enumerate(grids) for b in members[g]}
+    counts = queries.open_by_building(community_id, {b.pk for b in seen})
+    placed = []
+    for b in seen:
+        index, grid = grid_of.get(b.pk, (None, ""))
+        found = counts.get(b.pk, {})
+        placed.append(
+            PlacedBuilding(
+                name=b.name,
+                x=min(b.plan_x, PLAN - BOX_W),
+                y=min(b.plan_y, PLAN - BOX_H),
+                fill=GRID_COLOURS[index % len(GRID_COLOURS)] if index is not None else "#f3f4f6",
+                grid=grid,
+                open=found.get("open", 0),
+                overdue=found.get("overdue", 0),
+            )
+        )
+    legend = [(GRID_COLOURS[i % len(GRID_COLOURS)], name) for i, (_g, name) in enumerate(grids)]
+    context = {"buildings": placed, "legend": legend, "plan": PLAN, "w": BOX_W, "h": BOX_H}
+    return console.render(request, "workorders/console/map.html", context)
