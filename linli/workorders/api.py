@@ -5,13 +5,13 @@ queries, writes through services (docs/workorders.md)."""
 from datetime import timedelta
 from typing import Literal
 
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from linli.accounts import queries as accounts_queries
 from linli.billing import queries as billing_queries
 from linli.core.errors import ServiceError
 from linli.core.http import community_for, get_or_404
@@ -23,7 +23,7 @@ from linli.grid import queries as grid_queries
 from linli.registry.models import Building
 from linli.workorders import queries
 from linli.workorders.choices import OPEN, Stage
-from linli.workorders.models import Attachment, Category, Handler, PriceItem, Request, Team
+from linli.workorders.models import Category, Handler, Request, Team
 from linli.workorders.schemas import (
     ActionIn,
     AttachmentOut,
@@ -180,11 +180,11 @@ def act(request, request_id: int, action: str, payload: ActionIn):
     r = _visible(request, request_id)
     handler = team = None
     if payload.handler_id:
-        handler = Handler.objects.filter(pk=payload.handler_id, community_id=r.community_id).first()
+        handler = queries.handlers(request.user, r.community_id).filter(pk=payload.handler_id).first()
         if handler is None:
             raise ServiceError("handler_required", _("请选择处理人"), fields={"handler_id": _("不存在")})
     if payload.team_id:
-        team = Team.objects.filter(pk=payload.team_id, community_id=r.community_id).first()
+        team = queries.teams(request.user, r.community_id).filter(pk=payload.team_id).first()
         if team is None:
             raise ServiceError("team_required", _("请选择转派的班组或部门"), fields={"team_id": _("不存在")})
     r = flow.do_transition(
@@ -225,8 +225,9 @@ def attach(
 
 @router.get("/attachments/{attachment_id}")
 def attachment(request, attachment_id: int):
-    found = get_or_404(Attachment.objects.all(), pk=attachment_id)
-    _visible(request, found.request_id)
+    found = queries.visible_attachment(request.user, attachment_id)
+    if found is None:
+        raise Http404
     response = HttpResponse(attachments.read(found), content_type=found.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -235,11 +236,10 @@ def attachment(request, attachment_id: int):
 @router.get("/board", response=list[BoardOut])
 def board(request, community: Id):
     """Open requests per building, for everyone in the community: no personal data."""
-    _of_community(request, community)
-    scope = scope_of(request.user)
-    if scope.covers_community(Action.WORKORDER_VIEW, community) or community in scope.resident_community_ids:
-        return queries.board(community)
-    return queries.board(community, buildings=scope.buildings_for(Action.WORKORDER_VIEW))
+    rows = queries.board_for(request.user, community)
+    if rows is None:
+        raise Http404
+    return rows
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def reveal_contact(request, request_id: int):
 @router.post("/requests/{request_id}/charges", response={201: RequestDetailOut})
 def add_charge(request, request_id: int, payload: ChargeIn):
     r = get_or_404(queries.requests(request.user, Action.WORKORDER_HANDLE), pk=request_id)
-    item = get_or_404(PriceItem.objects.filter(community_id=r.community_id), pk=payload.price_item_id)
+    item = get_or_404(queries.prices(request.user, r.community_id), pk=payload.price_item_id)
     charges.do_add_charge(actor=request.user, request=r, price_item=item, quantity=payload.quantity)
     r.refresh_from_db()
     return Status(201, detail(request.user, r))
@@ -320,7 +320,9 @@ def community_requests(request, community_id: int, page: Query[RequestFilter]):
 def staff_report(request, community_id: int, payload: StaffReportIn):
     """Staff enter a request (代报 for a resident by phone or at the counter) or open an incident."""
     community = community_for(request, community_id, Action.WORKORDER_DISPATCH)
-    category = get_or_404(Category.objects.filter(community=community, active=True), pk=payload.category_id)
+    category = get_or_404(
+        queries.categories(request.user, community.pk).filter(active=True), pk=payload.category_id
+    )
     r = intake.open_request(
         actor=request.user,
         community_id=community.pk,
@@ -387,7 +389,9 @@ def teams(request, community_id: int):
 @router.post("/communities/{community_id}/teams", response={201: TeamOut})
 def create_team(request, community_id: int, payload: TeamIn):
     community_for(request, community_id, Action.WORKORDER_VIEW)
-    supervisor = _staff_user(community_id, payload.supervisor_id) if payload.supervisor_id else None
+    supervisor = (
+        _staff_user(request.user, community_id, payload.supervisor_id) if payload.supervisor_id else None
+    )
     team = setup.do_create_team(
         actor=request.user,
         community_id=community_id,
@@ -398,8 +402,8 @@ def create_team(request, community_id: int, payload: TeamIn):
     return Status(201, team)
 
 
-def _staff_user(community_id: int, user_id: int):
-    user = get_user_model().objects.filter(pk=user_id, memberships__community_id=community_id).first()
+def _staff_user(actor, community_id: int, user_id: int):
+    user = accounts_queries.staff_members(actor, community_id).filter(pk=user_id).first()
     if user is None:
         raise ServiceError("not_staff", _("该用户不是本小区的工作人员"), fields={"user_id": user_id})
     return user
@@ -440,7 +444,7 @@ def add_handler(request, team_id: int, payload: HandlerIn):
     handler = setup.do_add_handler(
         actor=request.user,
         team=team,
-        user=_staff_user(team.community_id, payload.user_id),
+        user=_staff_user(request.user, team.community_id, payload.user_id),
         skills=payload.skills,
         grid=grid,
         building=building,

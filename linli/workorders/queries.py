@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.grid import queries as grid_queries
 from linli.registry.models import Building
@@ -95,6 +96,19 @@ def handlers(user, community_id: int):
 def prices(user, community_id: int):
     found = PriceItem.objects.restrict(user, Action.WORKORDER_VIEW) | PriceItem.objects.own(user)
     return found.filter(community_id=community_id, active=True).order_by("id")
+
+
+def board_for(user, community_id: int) -> list[dict] | None:
+    """The public board as this user may read it: the whole community for its residents and for
+    staff who cover it, their buildings for staff narrowed to some; None for anyone else."""
+    scope = scope_of(user)
+    if community_id in scope.resident_community_ids or scope.covers_community(
+        Action.WORKORDER_VIEW, community_id
+    ):
+        return board(community_id)
+    if scope.may_in_community(Action.WORKORDER_VIEW, community_id):
+        return board(community_id, buildings=scope.buildings_for(Action.WORKORDER_VIEW))
+    return None
 
 
 def board(community_id: int, buildings: set[int] | None = None) -> list[dict]:
@@ -215,10 +229,9 @@ def statistics(user, community_id: int, since: datetime) -> dict:
     }
     per_building = {row.pop("building_id"): row for row in scoped.values("building_id").annotate(**measures)}
     grids = []
-    members = grid_queries.buildings_of_grids(
-        {g for g, _name in grid_queries.grids_of_community(community_id)}
-    )
-    for grid_id, name in grid_queries.grids_of_community(community_id):
+    drawn = grid_queries.grids_of_community(community_id)
+    members = grid_queries.buildings_of_grids({g for g, _name in drawn})
+    for grid_id, name in drawn:
         rows = [per_building[b] for b in members[grid_id] if b in per_building]
         grids.append({"grid": name, **_summed(rows)})
     by_category = [

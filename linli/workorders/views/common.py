@@ -8,7 +8,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import ServiceError
-from linli.registry import queries as registry_queries
 from linli.workorders import queries
 from linli.workorders.choices import Status
 from linli.workorders.forms import ActionForm
@@ -133,13 +132,3 @@ def act(request, order: Request) -> bool:
         return False
     messages.success(request, _("已%(action)s") % {"action": flow.TRANSITIONS[data["action"]].label})
     return True
-
-
-def board(user, community_id: int, *, everything: bool) -> list[dict]:
-    """The public board's rows: all of them for the community's residents (it names nobody),
-    the buildings they see for staff narrowed to some."""
-    rows = queries.board(community_id)
-    if everything:
-        return rows
-    seen = {b.name for b in registry_queries.buildings(user, community_id)}
-    return [r for r in rows if r["building"] in seen]

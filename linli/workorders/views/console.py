@@ -133,7 +133,7 @@ def sla(request, console: Console):
         "on_time": f"{summary['on_time'] * 100 // resolved}%" if resolved else "—",
         "rating": f"{summary['rating']:.1f}" if summary["rating"] else "—",
         "overdue": [(r, common.tone(r.status)) for r in queries.overdue(user, community_id)[:50]],
-        "board": common.board(user, community_id, everything=False),
+        "board": queries.board_for(user, community_id),
         "statuses": common.STATUS_LABELS,
     }
     return console.render(request, "workorders/console/sla.html", context)

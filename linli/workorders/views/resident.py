@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from linli.core.errors import ServiceError
 from linli.core.restrict import scope_of
-from linli.core.roles import Action
 from linli.core.shell.common import page_of, resident_view, show_service_error
 from linli.registry import queries as registry_queries
 from linli.workorders import queries
@@ -181,13 +180,10 @@ def photo(request, attachment_id: int):
 def board(request, community_id: int):
     """The community's public progress board: open and overdue requests per building, nothing
     about anyone; for its residents and its staff."""
-    scope = scope_of(request.user)
-    staff = scope.may_in_community(Action.WORKORDER_VIEW, community_id)
-    if not staff and community_id not in scope.resident_community_ids:
+    rows = queries.board_for(request.user, community_id)
+    if rows is None:
         raise Http404
-    resident = community_id in scope.resident_community_ids
-    rows = common.board(request.user, community_id, everything=resident)
     context = {"rows": rows, "statuses": common.STATUS_LABELS}
-    if resident:
+    if community_id in scope_of(request.user).resident_community_ids:
         context.update(back=reverse("workorders:home"), tab="services")
     return render(request, "workorders/resident/board.html", context)
