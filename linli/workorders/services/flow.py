@@ -208,28 +208,7 @@ def _apply(
     before, held_by = request.status, _holder(request)
     request.refresh_from_db()
     _move_load(held_by, _holder(request), counts_as_new=action in ("assign", "grab"))
-    RequestEvent.objects.create(
-        request=request,
-        community_id=request.community_id,
-        at=now,
-        actor=actor,
-        action=action,
-        from_status=before,
-        to_status=request.status,
-        note=reason,
-    )
-    audit.record(
-        actor=actor,
-        action=f"workorder_{action}",
-        obj=request,
-        community_id=request.community_id,
-        after={"status": request.status, "reason": reason},
-    )
-    publish(
-        "workorders.changed",
-        {"request": request.pk, "status": request.status, "action": action},
-        community_id=request.community_id,
-    )
+    record_step(request, actor=actor, action=action, at=now, before=before, note=reason)
     notices.after_transition(request, action, actor=actor, reason=reason)
     if (
         action in ("return", "transfer")
@@ -343,20 +322,35 @@ def do_rate(*, actor: Actor, request: Request, rating: int, tags: list[str], com
         )
     before = request.status
     request.refresh_from_db()
+    note = f"{rating}★ {' '.join(request.rating_tags)}".strip()
+    record_step(request, actor=actor, action="rate", at=now, before=before, note=note)
+    return request
+
+
+def record_step(
+    request: Request, *, actor: Actor | None, action: str, at, before: str = "", note: str = ""
+) -> None:
+    """What every step leaves, in the step's transaction: the line on the reporter's timeline, the
+    audit entry and the outbox event that live pages listen to."""
     RequestEvent.objects.create(
         request=request,
         community_id=request.community_id,
-        at=now,
+        at=at,
         actor=actor,
-        action="rate",
+        action=action,
         from_status=before,
         to_status=request.status,
-        note=f"{rating}★ {' '.join(request.rating_tags)}".strip(),
+        note=note,
     )
-    audit.record(actor=actor, action="workorder_rate", obj=request, community_id=request.community_id)
+    audit.record(
+        actor=actor,
+        action=f"workorder_{action}",
+        obj=request,
+        community_id=request.community_id,
+        after={"status": request.status, "note": note},
+    )
     publish(
         "workorders.changed",
-        {"request": request.pk, "status": request.status, "action": "rate"},
+        {"request": request.pk, "status": request.status, "action": action},
         community_id=request.community_id,
     )
-    return request

@@ -10,16 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Forbidden, ServiceError
-from linli.core.events import publish
 from linli.core.permissions import require
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry import queries as registry_queries
-from linli.workorders.choices import DispatchMode, Priority, Source, Status
-from linli.workorders.models import Category, Request, RequestEvent
+from linli.workorders.choices import DispatchMode, Priority, Source
+from linli.workorders.models import Category, Request
 from linli.workorders.services import dispatch, flow, notices, sla
 from linli.workorders.services.setup import settings_of
 
@@ -170,16 +168,7 @@ def _open(*, category: Category, description: str, answers, actor, priority=None
     for key, value in sla.deadlines(request, now).items():
         setattr(request, key, value)
     request.save()
-    RequestEvent.objects.create(
-        request=request,
-        community_id=request.community_id,
-        at=now,
-        actor=actor,
-        action="report",
-        to_status=Status.SUBMITTED,
-    )
-    audit.record(actor=actor, action="workorder_reported", obj=request, community_id=request.community_id)
-    publish("workorders.created", {"request": request.pk}, community_id=request.community_id)
+    flow.record_step(request, actor=actor, action="report", at=now)
     return auto_dispatch(request)
 
 
