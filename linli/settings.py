@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "linli.grid",
     "linli.billing",
     "linli.workorders",
+    "linli.iot",
     "linli.notify",
     "linli.web",
     "linli.demo",

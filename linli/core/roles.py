@@ -47,6 +47,12 @@ class Action:
     WORKORDER_HANDLE = "workorder.handle"
     WORKORDER_DISPATCH = "workorder.dispatch"
     WORKORDER_SETUP = "workorder.setup"
+    # Devices, alarms and linkage (issue 11): see devices, values and alarms; act on alarms
+    # (acknowledge, assign, clear), send device commands and broadcasts; register devices and
+    # set up profiles, rules and automations.
+    IOT_VIEW = "iot.view"
+    IOT_OPERATE = "iot.operate"
+    IOT_SETUP = "iot.setup"
 
 
 A = Action
@@ -76,6 +82,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.WORKORDER_HANDLE,
             A.WORKORDER_DISPATCH,
             A.WORKORDER_SETUP,
+            A.IOT_VIEW,
+            A.IOT_OPERATE,
+            A.IOT_SETUP,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -95,7 +104,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.WORKORDER_DISPATCH,
         }
     ),
-    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW, A.WORKORDER_VIEW, A.WORKORDER_HANDLE}),
+    # Technicians keep the devices running: they see them and answer their alarms.
+    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW, A.WORKORDER_VIEW, A.WORKORDER_HANDLE, A.IOT_VIEW, A.IOT_OPERATE}),
     # The guard at the gate sees who comes and goes and lets walk-in visitors in; guards walk
     # the patrols and handle what they find.
     Role.SECURITY: frozenset(
@@ -106,6 +116,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.VISITOR_REGISTER,
             A.WORKORDER_VIEW,
             A.WORKORDER_HANDLE,
+            # The control room (监控室) watches the alarm centre and speaks to the speakers.
+            A.IOT_VIEW,
+            A.IOT_OPERATE,
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -121,6 +134,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.WORKORDER_VIEW,
             A.WORKORDER_HANDLE,
             A.WORKORDER_DISPATCH,
+            # Camera events and alarms in their grid reach them.
+            A.IOT_VIEW,
         }
     ),
     # The committee oversees the property company's accounts: it reads them, it does not post.
