@@ -242,3 +242,10 @@ LINLI_ALIPAY_APP_ID = env("LINLI_ALIPAY_APP_ID")
 LINLI_ALIPAY_KEY_FILE = env("LINLI_ALIPAY_KEY_FILE")
 LINLI_ALIPAY_PUBLIC_KEY_FILE = env("LINLI_ALIPAY_PUBLIC_KEY_FILE")
 LINLI_ALIPAY_GATEWAY = env("LINLI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+
+# Devices (docs/devices.md): the broker the ingest worker (`linli ingest`) subscribes to, e.g.
+# mqtt://127.0.0.1:1883; without one, devices post to the HTTP ingest. Raw readings are kept
+# LINLI_IOT_RAW_DAYS, their hourly aggregates LINLI_IOT_AGGREGATE_DAYS.
+LINLI_MQTT_URL = env("LINLI_MQTT_URL", "")
+LINLI_IOT_RAW_DAYS = int(env("LINLI_IOT_RAW_DAYS", "7"))
+LINLI_IOT_AGGREGATE_DAYS = int(env("LINLI_IOT_AGGREGATE_DAYS", "365"))

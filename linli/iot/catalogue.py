@@ -47,12 +47,12 @@ def silent(minutes=10):
         "offline",
         "minor",
         {"type": "no_data", "for_s": minutes * 60},
-        actions=[{"type": "work_order", "category": "设备故障", "priority": "normal"}],
+        actions=[{"type": "work_order", "category": "facility", "priority": "normal"}],
     )
 
 
-WORK_ORDER = {"type": "work_order", "category": "设备故障", "priority": "high"}
-INCIDENT = {"type": "incident", "category": "随手拍"}
+WORK_ORDER = {"type": "work_order", "category": "facility", "priority": "high"}
+INCIDENT = {"type": "incident", "category": "street"}
 
 
 def _profiles():
@@ -81,7 +81,7 @@ def _profiles():
                     "critical",
                     {"type": "threshold", "key": "trapped", "op": "==", "value": 1},
                     actions=[
-                        {**WORK_ORDER, "priority": "urgent"},
+                        {"type": "work_order", "category": "elevator", "priority": "urgent"},
                         {"type": "notify", "roles": ["property_manager"]},
                     ],
                 ),
@@ -259,7 +259,7 @@ def _profiles():
                     "minor",
                     above("fill", "fill_limit"),
                     params={"fill_limit": 90},
-                    actions=[{"type": "work_order", "category": "保洁", "priority": "normal"}],
+                    actions=[{"type": "work_order", "category": "clean", "priority": "normal"}],
                 ),
             ],
         },
@@ -307,7 +307,7 @@ def _profiles():
                             "priority": "high",
                             "text": str(_("消防通道禁止停车，请立即驶离")),
                         },
-                        INCIDENT,
+                        {"type": "incident", "category": "fire-lane"},
                     ],
                     dwell_s=600,
                 ),
@@ -315,7 +315,7 @@ def _profiles():
                     "trash_overflow",
                     _("垃圾满溢"),
                     "minor",
-                    [{"type": "work_order", "category": "保洁", "priority": "normal"}],
+                    [{"type": "work_order", "category": "clean", "priority": "normal"}],
                 ),
                 camera_event(
                     "ebike_elevator",

@@ -268,3 +268,18 @@ def actor_label(event: RequestEvent, request: Request, *, for_reporter: bool) ->
     if for_reporter:
         return str(_("您") if actor.pk == request.reporter_id else _("物业"))
     return actor.display_name or actor.username
+
+
+def category_for(community_id: int, ref: str, kinds: tuple[str, ...]) -> Category | None:
+    """The category another app names (an IoT rule's action): by code, by name, else the first
+    active category of the kinds it is about, so a renamed category still gets the order."""
+    active = Category.objects.filter(community_id=community_id, active=True)
+    return (
+        active.filter(code=ref).first()
+        or active.filter(name=ref).first()
+        or active.filter(kind__in=kinds).order_by("id").first()
+    )
+
+
+def on_duty_user_ids(community_id: int) -> set[int]:
+    return set(Handler.objects.filter(community_id=community_id, on_duty=True).values_list("user_id", flat=True))

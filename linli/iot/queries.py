@@ -1,0 +1,147 @@
+"""Reads of devices, their values and history, alarms, rules, commands and broadcasts, always
+on `restrict(user, action)`: a building-narrowed technician sees that building's devices."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+
+from linli.core.roles import Action
+from linli.iot.choices import AlarmStatus, DeviceKind
+from linli.iot.models import (
+    Alarm,
+    AlarmLog,
+    Automation,
+    Broadcast,
+    Command,
+    Device,
+    HourlyAggregate,
+    Profile,
+    Reading,
+    Rule,
+    WorkerStatus,
+)
+
+
+def devices(user, community_id: int, action: str = Action.IOT_VIEW):
+    return (
+        Device.objects.restrict(user, action)
+        .filter(community_id=community_id)
+        .select_related("profile", "building", "state")
+    )
+
+
+def device(user, device_id: int, action: str = Action.IOT_VIEW) -> Device | None:
+    return (
+        Device.objects.restrict(user, action)
+        .select_related("profile", "building", "state")
+        .filter(pk=device_id)
+        .first()
+    )
+
+
+def profiles(user, community_id: int):
+    return Profile.objects.restrict(user, Action.IOT_VIEW).filter(community_id=community_id)
+
+
+def profile_in(community_id: int, name_or_id) -> Profile | None:
+    found = Profile.objects.filter(community_id=community_id)
+    if str(name_or_id).isdigit():
+        return found.filter(pk=int(name_or_id)).first()
+    return found.filter(name=name_or_id).first()
+
+
+def history(
+    device: Device, key: str, since: datetime, until: datetime
+) -> list[tuple[datetime, float, float, float]]:
+    """(time, value or mean, min, max): raw readings for up to two days, hourly aggregates beyond."""
+    if until - since <= timedelta(days=2):
+        rows = Reading.objects.filter(device=device, key=key, ts__gte=since, ts__lt=until).order_by("ts")
+        return [(ts, v, v, v) for ts, v in rows.values_list("ts", "value")[:5000]]
+    rows = HourlyAggregate.objects.filter(device=device, key=key, hour__gte=since, hour__lt=until).order_by(
+        "hour"
+    )
+    return [
+        (h, t / n, lo, hi)
+        for h, n, lo, hi, t in rows.values_list("hour", "count", "minimum", "maximum", "total")
+    ]
+
+
+def alarms(user, community_id: int):
+    return (
+        Alarm.objects.restrict(user, Action.IOT_VIEW)
+        .filter(community_id=community_id)
+        .select_related("device", "building", "acknowledged_by", "assignee")
+    )
+
+
+def open_alarms(user, community_id: int):
+    """Still on the centre: active, or cleared but not yet acknowledged."""
+    return alarms(user, community_id).filter(Q(status=AlarmStatus.ACTIVE) | Q(acknowledged_at__isnull=True))
+
+
+def alarm(user, alarm_id: int) -> Alarm | None:
+    return (
+        Alarm.objects.restrict(user, Action.IOT_VIEW)
+        .select_related("device", "building", "acknowledged_by", "assignee", "device__profile")
+        .filter(pk=alarm_id)
+        .first()
+    )
+
+
+def alarm_log(alarm: Alarm) -> list[AlarmLog]:
+    return list(alarm.log.select_related("actor"))
+
+
+def alarm_counts(user, community_id: int) -> dict[str, int]:
+    rows = (
+        open_alarms(user, community_id)
+        .filter(status=AlarmStatus.ACTIVE)
+        .values("severity")
+        .annotate(n=Count("id"))
+    )
+    return {r["severity"]: r["n"] for r in rows}
+
+
+def rules(user, community_id: int):
+    return (
+        Rule.objects.restrict(user, Action.IOT_VIEW)
+        .filter(community_id=community_id)
+        .select_related("profile", "device")
+    )
+
+
+def rule(user, rule_id: int) -> Rule | None:
+    return Rule.objects.restrict(user, Action.IOT_VIEW).filter(pk=rule_id).first()
+
+
+def commands(user, community_id: int):
+    return (
+        Command.objects.restrict(user, Action.IOT_VIEW)
+        .filter(community_id=community_id)
+        .select_related("device")
+    )
+
+
+def broadcasts(user, community_id: int):
+    return (
+        Broadcast.objects.restrict(user, Action.IOT_VIEW)
+        .filter(community_id=community_id)
+        .select_related("building")
+    )
+
+
+def automations(user, community_id: int):
+    return Automation.objects.restrict(user, Action.IOT_VIEW).filter(community_id=community_id)
+
+
+def device_counts(user, community_id: int) -> dict:
+    found = devices(user, community_id)
+    return {"total": found.count(), "online": found.filter(state__online=True).count()}
+
+
+def speakers_of(user, community_id: int):
+    return devices(user, community_id).filter(profile__kind=DeviceKind.SPEAKER)
+
+
+def workers() -> list[WorkerStatus]:
+    return list(WorkerStatus.objects.order_by("name"))

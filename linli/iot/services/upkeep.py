@@ -1,0 +1,109 @@
+"""What the scheduler keeps up for devices: who is online, silence alarms (for every device,
+also those no worker heard since it started), hourly aggregates, and the retention of raw
+readings (IOT-2)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import TruncHour
+from django.utils.translation import gettext_lazy as _
+
+from linli.iot.choices import AlarmStatus
+from linli.iot.models import Alarm, Device, DeviceState, HourlyAggregate, Profile, Reading, Rule
+from linli.iot.services.alarms import open_alarm, place_of
+
+SILENCE_BATCH = 1000
+DELETE_BATCH = 20_000
+
+
+def mark_offline(now: datetime) -> int:
+    gone = 0
+    for profile_id, after in Profile.objects.values_list("pk", "offline_after_s"):
+        gone += DeviceState.objects.filter(
+            online=True, device__profile_id=profile_id, last_seen__lt=now - timedelta(seconds=after)
+        ).update(online=False)
+    return gone
+
+
+def raise_silence(now: datetime) -> int:
+    """Rules that are silence alone (`no_data`): an alarm for each device quiet that long."""
+    raised = 0
+    for rule in Rule.objects.filter(enabled=True, condition__type="no_data"):
+        since = now - timedelta(seconds=int(rule.condition.get("for_s", 600)))
+        devices = Device.objects.filter(active=True, created_at__lt=since)
+        devices = (
+            devices.filter(profile_id=rule.profile_id)
+            if rule.profile_id
+            else devices.filter(pk=rule.device_id)
+        )
+        already = Alarm.objects.filter(device=OuterRef("pk"), type=rule.alarm_type, status=AlarmStatus.ACTIVE)
+        quiet = devices.filter(Q(state__last_seen__lt=since) | Q(state__last_seen__isnull=True)).filter(
+            ~Exists(already)
+        )
+        for device in quiet.select_related("building", "state")[:SILENCE_BATCH]:
+            last = device.state.last_seen if hasattr(device, "state") else None
+            open_alarm(
+                device=device,
+                alarm_type=rule.alarm_type,
+                title=f"{rule.name} · {device.name}",
+                severity=rule.severity,
+                at=now,
+                details={
+                    "rule": rule.name,
+                    "place": place_of(device),
+                    "last_seen": last.isoformat() if last else str(_("从未上报")),
+                },
+                rule_id=rule.pk,
+                actions_list=rule.actions,
+            )
+            raised += 1
+    return raised
+
+
+def aggregate_hours(now: datetime, hours: int = 2) -> int:
+    """The last complete hours, again each time (an upsert), so late readings are counted."""
+    end = now.replace(minute=0, second=0, microsecond=0)
+    rows = (
+        Reading.objects.filter(ts__gte=end - timedelta(hours=hours), ts__lt=end)
+        .annotate(hour=TruncHour("ts"))
+        .values("device_id", "key", "hour")
+        .annotate(n=Count("id"), lo=Min("value"), hi=Max("value"), total=Sum("value"))
+    )
+    batch = [
+        HourlyAggregate(
+            device_id=r["device_id"],
+            key=r["key"],
+            hour=r["hour"],
+            count=r["n"],
+            minimum=r["lo"],
+            maximum=r["hi"],
+            total=r["total"],
+        )
+        for r in rows
+    ]
+    HourlyAggregate.objects.bulk_create(
+        batch,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["device", "key", "hour"],
+        update_fields=["count", "minimum", "maximum", "total"],
+    )
+    return len(batch)
+
+
+def _delete_before(model, column: str, cutoff: datetime) -> int:
+    deleted = 0
+    while True:
+        ids = list(
+            model.objects.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:DELETE_BATCH]
+        )
+        if not ids:
+            return deleted
+        deleted += model.objects.filter(pk__in=ids).delete()[0]
+
+
+def apply_retention(now: datetime) -> int:
+    return _delete_before(Reading, "ts", now - timedelta(days=settings.LINLI_IOT_RAW_DAYS)) + _delete_before(
+        HourlyAggregate, "hour", now - timedelta(days=settings.LINLI_IOT_AGGREGATE_DAYS)
+    )
