@@ -134,6 +134,7 @@ def _mount() -> None:
     api.add_router("/workorders", "linli.workorders.api.router")
     api.add_router("/workorders", "linli.workorders.api_patrols.router")
     api.add_router("/workorders", "linli.workorders.api_open311.router")
+    api.add_router("/iot", "linli.iot.api.router")
 
 
 _mount()

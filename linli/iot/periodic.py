@@ -12,6 +12,11 @@ def watch_silence(now):
     upkeep.raise_silence(now)
 
 
+@periodic(every=timedelta(seconds=5), lease=timedelta(minutes=1))
+def tick_rules(now):
+    upkeep.tick_idle(now)
+
+
 @periodic(every=timedelta(minutes=1))
 def renotify_alarms(now):
     """Until someone acknowledges: told again, one level further up each time."""

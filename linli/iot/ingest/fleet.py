@@ -5,6 +5,7 @@ Loaded on a device's first message, refreshed from the rows changed since the la
 within `REFRESH_S` without a restart.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,6 +14,8 @@ from linli.iot.rules import engine
 from linli.iot.rules.spec import time_based
 
 REFRESH_S = 10
+MAX_LOADS = 500  # devices loaded per batch, so that a flood of unknown topics cannot stall writes
+MISSING_FOR_S = 60
 
 
 @dataclass(slots=True)
@@ -49,8 +52,6 @@ class Entry:
     messages: int = 0  # since the last flush
     rejected: int = 0
     last_rejection: str = ""
-    tokens: float = 0.0  # rate limit: a bucket refilled at RATE per second
-    bucket_at: float = 0.0
 
 
 def ranges_of(keys: list[dict]) -> dict:
@@ -64,7 +65,14 @@ def pure_no_data(condition: dict) -> bool:
 
 
 class Fleet:
-    def __init__(self):
+    """`load_on_miss=False` for the MQTT worker: its message loop must not wait on the database,
+    so an unknown device is only noted (`wanted`) and loaded by `adopt_wanted` in the database
+    thread; topics that name no device are remembered for a while (`missing`)."""
+
+    def __init__(self, *, load_on_miss: bool = True):
+        self.load_on_miss = load_on_miss
+        self.wanted: set[tuple[str, str]] = set()
+        self.missing: dict[tuple[str, str], float] = {}
         self.by_topic: dict[tuple[str, str], Entry] = {}
         self.by_id: dict[int, Entry] = {}
         self.profile_rules: dict[int, list[Rule]] = {}
@@ -107,7 +115,10 @@ class Fleet:
 
     # --- devices ---------------------------------------------------------------------------------
     def _entry(self, device: Device) -> Entry:
+        state = getattr(device, "state", None)
         return Entry(
+            values=dict(state.values) if state else {},
+            last_seen=state.last_seen.timestamp() if state and state.last_seen else 0.0,
             id=device.pk,
             community_id=device.community_id,
             building_id=device.building_id,
@@ -125,12 +136,7 @@ class Fleet:
         entry.slots = self._slots(entry, states)
         old = self.by_id.get(device.pk)
         if old is not None:  # keep what the process already knows of it
-            entry.values, entry.last_seen, entry.tokens, entry.bucket_at = (
-                old.values,
-                old.last_seen,
-                old.tokens,
-                old.bucket_at,
-            )
+            entry.values, entry.last_seen = old.values, old.last_seen
             live = {s.rule_id: s for s in old.slots}
             for slot in entry.slots:
                 if slot.rule_id in live:
@@ -139,27 +145,46 @@ class Fleet:
         self.by_id[device.pk] = entry
         return entry
 
+    def forget_devices(self) -> None:
+        self.by_topic.clear()
+        self.by_id.clear()
+
     def find(self, community: str, code: str) -> Entry | None:
         entry = self.by_topic.get((community, code))
-        if entry is not None:
+        if entry is not None or (community, code) in self.missing:
             return entry
+        if not self.load_on_miss:
+            self.wanted.add((community, code))
+            return None
+        return self._load(community, code)
+
+    def _load(self, community: str, code: str) -> Entry | None:
+        if not self.refreshed_at:  # the rules first, or the device would start without them
+            self.refresh(time.time())
         device = (
-            Device.objects.select_related("profile", "community")
+            Device.objects.select_related("profile", "community", "state")
             .filter(community__code=community, code=code)
             .first()
         )
         return None if device is None else self._adopt(device)
 
-    def preload(self, community_ids: list[int] | None = None) -> int:
+    def adopt_wanted(self, now: float) -> None:
+        """In the database thread: the devices the message loop asked for."""
+        self.missing = {key: until for key, until in self.missing.items() if until > now}
+        wanted, self.wanted = self.wanted, set()
+        for community, code in list(wanted)[:MAX_LOADS]:
+            if self._load(community, code) is None:
+                self.missing[(community, code)] = now + MISSING_FOR_S
+
+    def preload(self, device_ids: list[int] | None = None) -> int:
         """Every device at start-up, so that a restarted worker resumes the timers of devices that
         stay quiet (a duration running when it stopped)."""
-        devices = Device.objects.select_related("profile", "community")
-        if community_ids:
-            devices = devices.filter(community_id__in=community_ids)
+        devices = Device.objects.select_related("profile", "community", "state")
+        saved = RuleState.objects.all()
+        if device_ids is not None:
+            devices, saved = devices.filter(pk__in=device_ids), saved.filter(device_id__in=device_ids)
         states: dict[int, dict[int, dict]] = {}
-        for device_id, rule_id, state in RuleState.objects.values_list(
-            "device_id", "rule_id", "state"
-        ).iterator():
+        for device_id, rule_id, state in saved.values_list("device_id", "rule_id", "state").iterator():
             states.setdefault(device_id, {})[rule_id] = state
         count = 0
         for device in devices.iterator(chunk_size=2000):
@@ -180,7 +205,7 @@ class Fleet:
         if not since:
             return
         changed_since = datetime.fromtimestamp(since - 1, UTC)
-        for device in Device.objects.select_related("profile", "community").filter(
+        for device in Device.objects.select_related("profile", "community", "state").filter(
             updated_at__gte=changed_since
         ):
             if device.pk in self.by_id:

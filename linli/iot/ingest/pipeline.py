@@ -22,6 +22,7 @@ from linli.iot.rules import engine
 RATE = 10.0  # messages a second a device may send, sustained
 BURST = 30.0
 CHECKPOINT_S = 5.0
+PARK_PER_DEVICE, PARK_DEVICES = 20, 10_000
 
 
 @dataclass(slots=True)
@@ -54,6 +55,8 @@ class Ingest:
         self.batch = Batch()
         self.counters: Counter = Counter()
         self.checkpoint_at = clock()
+        self.buckets: dict[int, tuple[float, float]] = {}
+        self.parked: dict[tuple[str, str], list] = {}
         # Devices whose rule state changed since it was last written.
         self.unsaved: dict[int, Entry] = {}
 
@@ -64,11 +67,13 @@ class Ingest:
         entry = None
         try:
             entry = self.fleet.find(community, code)
+            if entry is None and (community, code) in self.fleet.wanted:
+                return self._park(community, code, channel, raw, token)
             if entry is None or not entry.active:
                 raise Refused("unknown_device")
             self._admit(entry, now)
             body = messages.decode(raw)
-            self._authenticate(entry, token or body.get("token"))
+            self.authenticate(entry, token or body.get("token"))
             reading = messages.reading(channel, body, entry.ranges, now)
         except Refused as refused:
             self.counters[refused.code] += 1
@@ -81,14 +86,32 @@ class Ingest:
         self._accept(entry, reading)
         return "ok"
 
-    def _admit(self, entry: Entry, now: float) -> None:
-        entry.tokens = min(BURST, entry.tokens + (now - entry.bucket_at) * RATE) if entry.bucket_at else BURST
-        entry.bucket_at = now
-        if entry.tokens < 1:
-            raise Refused("rate_limited")
-        entry.tokens -= 1
+    def _park(self, community: str, code: str, channel: str, raw: bytes, token: str | None) -> str:
+        """Holds a message of a device not loaded yet until the database thread loaded it."""
+        held = self.parked.setdefault((community, code), [])
+        if len(held) >= PARK_PER_DEVICE or len(self.parked) > PARK_DEVICES:
+            self.counters["overflow"] += 1
+            return "overflow"
+        held.append((channel, raw, token))
+        return "parked"
 
-    def _authenticate(self, entry: Entry, token) -> None:
+    def replay_parked(self) -> None:
+        """After `Fleet.adopt_wanted`: the held messages of devices now known (or refused)."""
+        parked, self.parked = self.parked, {}
+        for (community, code), held in parked.items():
+            for channel, raw, token in held:
+                self.handle(community, code, channel, raw, token)
+
+    def _admit(self, entry: Entry, now: float) -> None:
+        """A bucket per device, refilled at RATE a second up to BURST."""
+        tokens, at = self.buckets.get(entry.id, (BURST, now))
+        tokens = min(BURST, tokens + (now - at) * RATE)
+        if tokens < 1:
+            self.buckets[entry.id] = (tokens, now)
+            raise Refused("rate_limited")
+        self.buckets[entry.id] = (tokens - 1, now)
+
+    def authenticate(self, entry: Entry, token) -> None:
         if not isinstance(token, str) or len(token) > 100:
             raise Refused("bad_token")
         if not hmac.compare_digest(hash_token(token), entry.token_hash):
@@ -104,8 +127,11 @@ class Ingest:
             batch.readings.extend((entry.id, reading.ts, k, v) for k, v in reading.values.items())
             if entry.slots:
                 self.unsaved[entry.id] = entry
+            event_key = f"event:{reading.event['name']}" if reading.event else None
             for slot in entry.slots:
                 slot.dirty = True
+                if event_key in slot.compiled.keys:  # kept for an alarm a later tick raises
+                    slot.state["event"] = reading.event
                 holds = engine.on_message(
                     slot.compiled, params=slot.params, state=slot.state, values=reading.values, ts=reading.ts
                 )
@@ -140,7 +166,14 @@ class Ingest:
         if edge is engine.Transition.CLEAR and not slot.auto_clear:
             return
         self.batch.transitions.append(
-            Transition(entry, slot, edge is engine.Transition.RAISE, ts, dict(entry.values), event)
+            Transition(
+                entry,
+                slot,
+                edge is engine.Transition.RAISE,
+                ts,
+                dict(entry.values),
+                event or slot.state.get("event"),
+            )
         )
 
     # --- time ------------------------------------------------------------------------------------
@@ -154,9 +187,8 @@ class Ingest:
                     self._step(entry, slot, holds, now, None)
 
     # --- storing ---------------------------------------------------------------------------------
-    def flush(self) -> list:
-        """Writes the batch (one transaction) and returns the alarms it raised or cleared."""
-        self.fleet.refresh(self.clock())
+    def prepare(self) -> store.Prepared:
+        """Takes the batch (in the thread that handles messages); `store.commit` writes it."""
         batch, self.batch = self.batch, Batch()
         now = self.clock()
         if now - self.checkpoint_at >= CHECKPOINT_S:
@@ -164,11 +196,15 @@ class Ingest:
             states, self.unsaved = list(self.unsaved.values()), {}
         else:  # what fired or cleared is saved with its alarm; the rest waits for the checkpoint
             states = [t.entry for t in batch.transitions]
-        changed = store.write(batch, states=states, now=now)
         self.counters["flushed"] += 1
-        return changed
+        return store.prepare(batch, states=states, now=now)
 
-    def close(self) -> None:
+    def flush(self) -> list:
+        """Prepare and commit in one go (the HTTP ingest, tests); returns the alarm events."""
+        self.fleet.refresh(self.clock())
+        return store.commit(self.prepare())
+
+    def close(self) -> list:
         """A clean stop: everything, every rule state included, is written."""
         self.checkpoint_at = 0.0
-        self.flush()
+        return self.flush()

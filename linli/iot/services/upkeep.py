@@ -10,10 +10,24 @@ from django.db.models.functions import TruncHour
 from django.utils.translation import gettext_lazy as _
 
 from linli.iot.choices import AlarmStatus
-from linli.iot.models import Alarm, Device, DeviceState, HourlyAggregate, Profile, Reading, Rule
+from linli.iot.ingest.pipeline import Ingest
+from linli.iot.models import (
+    Alarm,
+    Device,
+    DeviceState,
+    HourlyAggregate,
+    Profile,
+    Reading,
+    Rule,
+    RuleState,
+    WorkerStatus,
+)
+from linli.iot.rules.spec import time_based
 from linli.iot.services.alarms import open_alarm, place_of
 
 SILENCE_BATCH = 1000
+WORKER_ALIVE = timedelta(seconds=30)
+IDLE_DEVICES = 20_000
 DELETE_BATCH = 20_000
 
 
@@ -59,6 +73,29 @@ def raise_silence(now: datetime) -> int:
             )
             raised += 1
     return raised
+
+
+def tick_idle(now: datetime) -> list:
+    """Without an MQTT worker (the embedded default, devices on HTTP) nobody holds the devices
+    in memory: time-based rules (a car in the fire lane for 10 minutes) are advanced from their
+    saved state here. A live worker does it itself, so this stands back while one reports."""
+    if WorkerStatus.objects.filter(seen_at__gte=now - WORKER_ALIVE).exists():
+        return []
+    ingest = Ingest(clock=now.timestamp)
+    ingest.fleet.load_rules()
+    ticking = [
+        r.pk
+        for r in Rule.objects.filter(enabled=True)
+        if r.pk in ingest.fleet.compiled and time_based(r.condition)
+    ]
+    devices = list(
+        RuleState.objects.filter(rule_id__in=ticking)
+        .values_list("device_id", flat=True)
+        .distinct()[:IDLE_DEVICES]
+    )
+    ingest.fleet.preload(devices)
+    ingest.tick()
+    return ingest.close()
 
 
 def aggregate_hours(now: datetime, hours: int = 2) -> int:

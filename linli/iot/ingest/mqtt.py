@@ -1,0 +1,142 @@
+"""The MQTT ingest worker (`linli ingest`): an asyncio loop outside Django's request stack.
+
+The loop only parses, authenticates, validates and evaluates (in memory, `Ingest.handle`); one
+database thread writes the batches, loads devices the loop has not met, publishes what commands
+are due and reports the worker's counters. Several workers share the load through an MQTT 5
+shared subscription (`$share/linli-ingest/...`); see docs/devices.md on keeping one device on
+one worker.
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlparse
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from gmqtt import Client, Subscription
+
+from linli.iot.ingest import store
+from linli.iot.ingest.fleet import Fleet
+from linli.iot.ingest.pipeline import Ingest
+from linli.iot.models import WorkerStatus
+from linli.iot.services import commands
+
+log = logging.getLogger(__name__)
+CHANNELS = ("telemetry", "event", "status")
+GROUP = "linli-ingest"
+FLUSH_S = 0.1
+TICK_S = 1.0
+STATUS_S = 5.0
+
+
+def filters(shared: bool) -> list[str]:
+    prefix = f"$share/{GROUP}/" if shared else ""
+    return [f"{prefix}linli/+/+/{channel}" for channel in CHANNELS]
+
+
+class Worker:
+    def __init__(self, url: str, *, name: str | None = None, shared: bool = True, on_flush=None):
+        parsed = urlparse(url)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 1883
+        self.username, self.password = parsed.username, parsed.password
+        self.name = name or f"ingest-{socket.gethostname()}-{os.getpid()}"
+        self.shared = shared
+        self.ingest = Ingest(Fleet(load_on_miss=False))
+        self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-ingest-db")
+        self.client = Client(self.name, clean_session=True)
+        self.client.on_message = self._message
+        self.on_flush = on_flush  # tests and the benchmark watch the alarm events
+        self.started_at = timezone.now()
+        self.connected = asyncio.Event()
+        self.client.on_connect = lambda *args: self.connected.set()
+
+    def _message(self, client, topic: str, payload: bytes, qos, properties) -> int:
+        parts = topic.split("/")
+        if len(parts) == 4 and parts[0] == "linli":
+            self.ingest.handle(parts[1], parts[2], parts[3], payload)
+        else:
+            self.ingest.counters["malformed"] += 1
+        return 0
+
+    async def _db(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.db, fn, *args)
+
+    # --- in the database thread ------------------------------------------------------------------
+    def _write(self, prepared) -> tuple[list, list]:
+        close_old_connections()
+        changed = store.commit(prepared)
+        self.ingest.fleet.adopt_wanted(time.time())
+        self.ingest.fleet.refresh(time.time())
+        return changed, commands.claim_due(timezone.now())
+
+    def _report(self) -> None:
+        WorkerStatus.objects.update_or_create(
+            name=self.name,
+            defaults={
+                "started_at": self.started_at,
+                "seen_at": timezone.now(),
+                "counters": dict(self.ingest.counters),
+            },
+        )
+
+    def _start(self) -> int:
+        self.ingest.fleet.load_rules()
+        count = self.ingest.fleet.preload()
+        self.ingest.fleet.refreshed_at = time.time()
+        return count
+
+    # --- the loop --------------------------------------------------------------------------------
+    async def flush(self) -> list:
+        prepared = self.ingest.prepare()
+        changed, due = await self._db(self._write, prepared)
+        for topic, payload in due:
+            self.client.publish(topic, payload, qos=1)
+        self.ingest.replay_parked()
+        if self.on_flush and changed:
+            self.on_flush(changed)
+        return changed
+
+    async def run(self, stop: asyncio.Event) -> None:
+        count = await self._db(self._start)
+        log.info(
+            "iot ingest %s: %s devices loaded, connecting to %s:%s", self.name, count, self.host, self.port
+        )
+        if self.username:
+            self.client.set_auth_credentials(self.username, self.password)
+        await self.client.connect(self.host, self.port)
+        self.client.subscribe([Subscription(f, qos=0) for f in filters(self.shared)])
+        last_tick = last_status = 0.0
+        try:
+            while not stop.is_set():
+                await asyncio.sleep(FLUSH_S)
+                now = time.time()
+                if now - last_tick >= TICK_S:
+                    self.ingest.tick()
+                    last_tick = now
+                await self.flush()
+                if now - last_status >= STATUS_S:
+                    await self._db(self._report)
+                    last_status = now
+        finally:
+            await self.client.disconnect()
+            self.ingest.checkpoint_at = 0.0  # a clean stop writes every rule state
+            await self.flush()
+            await self._db(self._report)
+            await self._db(connection.close)
+            self.db.shutdown()
+
+
+def serve(url: str, *, name: str | None = None, shared: bool = True) -> None:
+    async def main():
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await Worker(url, name=name, shared=shared).run(stop)
+
+    asyncio.run(main())
