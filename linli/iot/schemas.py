@@ -66,7 +66,7 @@ class TokenOut(Schema):
 class DeviceFilter(PageQuery):
     profile: Id | None = None
     building: Id | None = None
-    online: Bool | None = None
+    online: bool | None = None  # a query string: "true" or "false"
 
 
 class HistoryQuery(InputSchema):
@@ -85,7 +85,7 @@ class PointOut(Schema):
 class AlarmFilter(PageQuery):
     status: Literal[tuple(AlarmStatus.values)] | None = None  # type: ignore[valid-type]
     severity: Literal[tuple(Severity.values)] | None = None  # type: ignore[valid-type]
-    open_only: Bool = False
+    open_only: bool = False
 
 
 class AlarmOut(Schema):

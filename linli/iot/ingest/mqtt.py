@@ -127,8 +127,12 @@ class Worker:
             self.ingest.checkpoint_at = 0.0  # a clean stop writes every rule state
             await self.flush()
             await self._db(self._report)
-            await self._db(connection.close)
+            await self._db(_close_connection)
             self.db.shutdown()
+
+
+def _close_connection() -> None:
+    connection.close()  # the database thread's own (connections are per thread)
 
 
 def serve(url: str, *, name: str | None = None, shared: bool = True) -> None:
