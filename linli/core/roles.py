@@ -105,7 +105,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
-    Role.TECHNICIAN: frozenset({A.PROPERTY_VIEW, A.WORKORDER_VIEW, A.WORKORDER_HANDLE, A.IOT_VIEW, A.IOT_OPERATE}),
+    Role.TECHNICIAN: frozenset(
+        {A.PROPERTY_VIEW, A.WORKORDER_VIEW, A.WORKORDER_HANDLE, A.IOT_VIEW, A.IOT_OPERATE}
+    ),
     # The guard at the gate sees who comes and goes and lets walk-in visitors in; guards walk
     # the patrols and handle what they find.
     Role.SECURITY: frozenset(

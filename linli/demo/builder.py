@@ -30,6 +30,7 @@ from linli.core.roles import Role
 from linli.demo import names
 from linli.demo.identifiers import make_credit_code, make_id_number, make_phone, make_plate
 from linli.grid.models import Grid
+from linli.iot.demo import seed_iot_demo
 from linli.registry.choices import (
     CareKind,
     EndReason,
@@ -59,6 +60,7 @@ APP_PARTS = (
     ("access", seed_access_demo),
     ("billing", seed_billing_demo),
     ("workorders", seed_workorders_demo),
+    ("iot", seed_iot_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"

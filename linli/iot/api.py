@@ -279,23 +279,23 @@ def automation_create(request, community: Id, payload: AutomationIn):
 
 
 # --- devices sending (docs/devices.md, "HTTP"); the fixed path before the one with {channel} -----
-@router.get("/ingest/{community}/{device}/commands", auth=None)
-def device_fetches_commands(request, community: Code, device: Code):
+@router.get("/ingest/{community_code}/{device_code}/commands", auth=None)
+def device_fetches_commands(request, community_code: Code, device_code: Code):
     token = ingest_http.bearer(request.headers.get("Authorization", ""))
     try:
-        pending = ingest_http.pending_commands(community, device, token)
+        pending = ingest_http.pending_commands(community_code, device_code, token)
     except ingest_http.Refused as refused:
         return HttpResponse(status=ingest_http.STATUS.get(refused.code, 400))
     return {"commands": pending, "at": timezone.now()}
 
 
 @router.post(
-    "/ingest/{community}/{device}/{channel}",
+    "/ingest/{community_code}/{device_code}/{channel}",
     auth=None,
     response={202: IngestOut, 400: IngestOut, 401: IngestOut, 404: IngestOut, 429: IngestOut},
 )
-def ingest(request, community: Code, device: Code, channel: Channel):
+def ingest(request, community_code: Code, device_code: Code, channel: Channel):
     """A device's message; its token in the body or as `Authorization: Bearer`."""
     token = ingest_http.bearer(request.headers.get("Authorization", ""))
-    status, result = ingest_http.accept(community, device, channel, request.body, token)
+    status, result = ingest_http.accept(community_code, device_code, channel, request.body, token)
     return Status(status, {"status": result})

@@ -55,14 +55,14 @@ def history(
 ) -> list[tuple[datetime, float, float, float]]:
     """(time, value or mean, min, max): raw readings for up to two days, hourly aggregates beyond."""
     if until - since <= timedelta(days=2):
-        rows = Reading.objects.filter(device=device, key=key, ts__gte=since, ts__lt=until).order_by("ts")
-        return [(ts, v, v, v) for ts, v in rows.values_list("ts", "value")[:5000]]
-    rows = HourlyAggregate.objects.filter(device=device, key=key, hour__gte=since, hour__lt=until).order_by(
+        raw = Reading.objects.filter(device=device, key=key, ts__gte=since, ts__lt=until).order_by("ts")
+        return [(ts, v, v, v) for ts, v in raw.values_list("ts", "value")[:5000]]
+    hourly = HourlyAggregate.objects.filter(device=device, key=key, hour__gte=since, hour__lt=until).order_by(
         "hour"
     )
     return [
         (h, t / n, lo, hi)
-        for h, n, lo, hi, t in rows.values_list("hour", "count", "minimum", "maximum", "total")
+        for h, n, lo, hi, t in hourly.values_list("hour", "count", "minimum", "maximum", "total")
     ]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import orjson
 
 from linli.iot.choices import DeviceKind
-from linli.iot.models import Alarm, Device, Profile
+from linli.iot.models import Alarm, Device, Profile, Rule
 from linli.iot.services.devices import do_register_device, ensure_profiles
 
 
@@ -25,18 +25,21 @@ def profile(community_id: int, kind: str) -> Profile:
     return Profile.objects.get(community_id=community_id, kind=kind)
 
 
-def site(world, *, building=None) -> Site:
+def site(world) -> Site:
+    return site_in(world, world.building, "b1")
+
+
+def site_in(world, building, suffix: str) -> Site:
     community_id = world.a.id
     ensure_profiles(community_id)
-    building = building or world.building
     tokens = {}
     made = {}
     for name, kind, code in (
-        ("co", DeviceKind.CO, "co-b1"),
-        ("fan", DeviceKind.FAN, "fan-b1"),
-        ("speaker", DeviceKind.SPEAKER, "spk-b1"),
-        ("camera", DeviceKind.AI_CAMERA, "cam-b1"),
-        ("smoke", DeviceKind.SMOKE, "smoke-301"),
+        ("co", DeviceKind.CO, f"co-{suffix}"),
+        ("fan", DeviceKind.FAN, f"fan-{suffix}"),
+        ("speaker", DeviceKind.SPEAKER, f"spk-{suffix}"),
+        ("camera", DeviceKind.AI_CAMERA, f"cam-{suffix}"),
+        ("smoke", DeviceKind.SMOKE, f"smoke-{suffix}"),
     ):
         device, token = do_register_device(
             actor=None,
@@ -55,10 +58,41 @@ def body(token: str, **fields) -> bytes:
     return orjson.dumps({"token": token, **fields})
 
 
-def probe_ids(world) -> dict[str, int]:
-    s = site(world)
+def probe_ids(world) -> dict[str, int | str]:
+    """Ids of community A's devices, alarms and rules that the outsider must not reach."""
+    return _ids(world, site(world))
+
+
+def _ids(world, s: Site) -> dict[str, int | str]:
     alarm = Alarm.objects.create(
-        community_id=world.a.id, device=s.co, building_id=s.co.building_id, type="co_high", title="CO", severity="critical",
-        first_at=s.co.created_at, last_at=s.co.created_at,
+        community_id=world.a.id,
+        device=s.co,
+        building_id=s.co.building_id,
+        type="co_high",
+        title="CO",
+        severity="critical",
+        first_at=s.co.created_at,
+        last_at=s.co.created_at,
     )
-    return {"device_id": s.co.pk, "alarm_id": alarm.pk}
+    rule = Rule.objects.create(
+        community_id=world.a.id,
+        device=s.co,
+        name="CO",
+        alarm_type="co_high",
+        condition={"type": "threshold", "key": "co", "op": ">", "value": 40},
+    )
+    return {
+        "device_id": s.co.pk,
+        "alarm_id": alarm.pk,
+        "rule_id": rule.pk,
+        "community_code": world.a.code,
+        "device_code": s.co.code,
+        "channel": "telemetry",
+    }
+
+
+def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
+    """A device, alarm and rule of 2号楼, for staff narrowed to 1号楼 (who see 1号楼's site)."""
+    site(world)
+    other = site_in(world, narrowed.other_building, "b2")
+    return _ids(world, other)

@@ -282,4 +282,6 @@ def category_for(community_id: int, ref: str, kinds: tuple[str, ...]) -> Categor
 
 
 def on_duty_user_ids(community_id: int) -> set[int]:
-    return set(Handler.objects.filter(community_id=community_id, on_duty=True).values_list("user_id", flat=True))
+    return set(
+        Handler.objects.filter(community_id=community_id, on_duty=True).values_list("user_id", flat=True)
+    )

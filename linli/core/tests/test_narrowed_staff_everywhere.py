@@ -35,7 +35,14 @@ def _ids(world, narrowed) -> dict:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money, billing_setup, workorders, workorders_open311, workorders_patrols
+    from linli.testing import (
+        billing_money,
+        billing_setup,
+        iot,
+        workorders,
+        workorders_open311,
+        workorders_patrols,
+    )
     from linli.testing.access import narrowed_probe_ids
     from linli.testing.billing_counter import narrowed_probe_ids as counter_narrowed_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -73,6 +80,7 @@ def _ids(world, narrowed) -> dict:
         **workorders.narrowed_probe_ids(world, narrowed),
         **workorders_patrols.probe_ids(world),
         **workorders_open311.probe_ids(world),
+        **iot.narrowed_probe_ids(world, narrowed),
     }
 
 

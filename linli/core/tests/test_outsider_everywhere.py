@@ -15,7 +15,14 @@ def _ids(world) -> dict[str, int | str]:
     from linli.accounts.services import do_issue_token
     from linli.notify.models import Notification
     from linli.notify.services import notify
-    from linli.testing import billing_money, billing_setup, workorders, workorders_open311, workorders_patrols
+    from linli.testing import (
+        billing_money,
+        billing_setup,
+        iot,
+        workorders,
+        workorders_open311,
+        workorders_patrols,
+    )
     from linli.testing.access import outsider_probe_ids
     from linli.testing.billing_counter import outsider_probe_ids as counter_outsider_probe_ids
     from linli.testing.billing_pay import pay_probe_ids
@@ -56,6 +63,7 @@ def _ids(world) -> dict[str, int | str]:
         **workorders.probe_ids(world),
         **workorders_patrols.probe_ids(world),
         **workorders_open311.probe_ids(world),
+        **iot.probe_ids(world),
     }
 
 

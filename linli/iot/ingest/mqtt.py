@@ -23,8 +23,7 @@ from gmqtt import Client, Subscription
 from linli.iot.ingest import store
 from linli.iot.ingest.fleet import Fleet
 from linli.iot.ingest.pipeline import Ingest
-from linli.iot.models import WorkerStatus
-from linli.iot.services import commands
+from linli.iot.services import commands, workers
 
 log = logging.getLogger(__name__)
 CHANNELS = ("telemetry", "event", "status")
@@ -75,14 +74,7 @@ class Worker:
         return changed, commands.claim_due(timezone.now())
 
     def _report(self) -> None:
-        WorkerStatus.objects.update_or_create(
-            name=self.name,
-            defaults={
-                "started_at": self.started_at,
-                "seen_at": timezone.now(),
-                "counters": dict(self.ingest.counters),
-            },
-        )
+        workers.report(self.name, self.started_at, dict(self.ingest.counters))
 
     def _start(self) -> int:
         self.ingest.fleet.load_rules()

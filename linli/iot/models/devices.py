@@ -42,7 +42,8 @@ class Profile(Timestamped):
 
 class Device(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="iot_devices")
-    profile = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="devices")
+    # A community removed takes its profiles and devices; a profile in use is not deleted by a service.
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="devices")
     # The device's name on the wire: linli/{community code}/{device code}/telemetry.
     code = models.CharField(_("设备编号"), max_length=64)
     name = models.CharField(_("名称"), max_length=60)

@@ -14,11 +14,11 @@ from linli.iot.services import broadcasts, routing
 from linli.iot.services.commands import send_command
 from linli.notify.services import notify
 from linli.workorders import queries as workorder_queries
-from linli.workorders.choices import Kind, Source
 from linli.workorders.services import intake
 
 log = logging.getLogger(__name__)
-KINDS = {"work_order": (Kind.REPAIR, Kind.MAINTENANCE), "incident": (Kind.INCIDENT, Kind.SNAPSHOT)}
+# The work-order kinds (linli.workorders.choices) an action's category may fall back to.
+KINDS = {"work_order": ("repair", "maintenance"), "incident": ("incident", "snapshot")}
 
 
 def run(alarm: Alarm, device: Device, actions: list[dict]) -> None:
@@ -43,7 +43,7 @@ def _request(alarm: Alarm, device: Device, action: dict) -> None:
         community_id=alarm.community_id,
         category=category,
         description=f"{alarm.title}（{alarm.details.get('place', '')}）",
-        source=Source.CAMERA if alarm.type.startswith(CAMERA_TYPES) else Source.SENSOR,
+        source="camera" if alarm.type.startswith(CAMERA_TYPES) else "sensor",
         priority=action.get("priority"),
         building_id=device.building_id,
         place=alarm.details.get("place", "")[:100],

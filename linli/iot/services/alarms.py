@@ -27,7 +27,7 @@ from linli.notify.services import notify
 TOPIC = "iot.alarm"
 LINK = "/iot/staff/{community}/alarms/{id}"
 # Until acknowledged, the responsible staff hear again after this long; each time one level up.
-RENOTIFY = {
+RENOTIFY: dict[str, timedelta] = {
     Severity.CRITICAL: timedelta(minutes=5),
     Severity.MAJOR: timedelta(minutes=15),
     Severity.MINOR: timedelta(hours=1),

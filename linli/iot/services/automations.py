@@ -91,11 +91,11 @@ def do_save_automation(
     if automation_id is None:
         automation = Automation.objects.create(community_id=community_id, **values)
     else:
-        automation = Automation.objects.filter(pk=automation_id, community_id=community_id).first()
-        if automation is None:
+        if not Automation.objects.filter(pk=automation_id, community_id=community_id).update(
+            **values, updated_at=timezone.now()
+        ):
             raise ServiceError("not_found", _("联动场景不存在"), status=404)
-        Automation.objects.filter(pk=automation.pk).update(**values, updated_at=timezone.now())
-        automation.refresh_from_db()
+        automation = Automation.objects.get(pk=automation_id)
     audit.record(actor=actor, action="iot.automation_saved", obj=automation, community_id=community_id)
     return automation
 

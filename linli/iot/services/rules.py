@@ -58,9 +58,10 @@ def do_save_rule(
         )
         audit.record(actor=actor, action="iot.rule_created", obj=rule, community_id=community_id)
         return rule
-    rule = Rule.objects.filter(pk=rule_id, community_id=community_id).first()
-    if rule is None:
+    found = Rule.objects.filter(pk=rule_id, community_id=community_id).first()
+    if found is None:
         raise NotFound()
+    rule = found
     before = snapshot(rule)
     Rule.objects.filter(pk=rule.pk).update(**values, updated_at=timezone.now())
     rule.refresh_from_db()

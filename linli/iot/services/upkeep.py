@@ -49,7 +49,7 @@ def raise_silence(now: datetime) -> int:
         devices = (
             devices.filter(profile_id=rule.profile_id)
             if rule.profile_id
-            else devices.filter(pk=rule.device_id)
+            else devices.filter(pk=rule.device_id or 0)
         )
         already = Alarm.objects.filter(device=OuterRef("pk"), type=rule.alarm_type, status=AlarmStatus.ACTIVE)
         quiet = devices.filter(Q(state__last_seen__lt=since) | Q(state__last_seen__isnull=True)).filter(

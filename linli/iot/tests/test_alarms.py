@@ -22,7 +22,12 @@ from linli.testing import iot
 
 def raise_co(device, at=None):
     return alarms.open_alarm(
-        device=device, alarm_type="co_high", title="CO", severity="critical", at=at or timezone.now(), details={}
+        device=device,
+        alarm_type="co_high",
+        title="CO",
+        severity="critical",
+        at=at or timezone.now(),
+        details={},
     )
 
 
@@ -77,7 +82,10 @@ def test_acknowledge_assign_and_who_may(world, api):
     again = manager.post(f"/iot/alarms/{alarm.pk}/acknowledge", {"note": ""})
     assert (again.status_code, again.json()["code"]) == (409, "already_acknowledged")
 
-    assert manager.post(f"/iot/alarms/{alarm.pk}/assign", {"user_id": world.owner.pk}).json()["code"] == "not_an_operator"
+    assert (
+        manager.post(f"/iot/alarms/{alarm.pk}/assign", {"user_id": world.owner.pk}).json()["code"]
+        == "not_an_operator"
+    )
     assigned = manager.post(f"/iot/alarms/{alarm.pk}/assign", {"user_id": world.technician.pk})
     assert assigned.json()["assignee_id"] == world.technician.pk
     kinds = list(AlarmLog.objects.filter(alarm=alarm).values_list("kind", flat=True))
@@ -98,7 +106,9 @@ def test_unacknowledged_alarms_are_told_again_one_level_up(world):
     assert alarms.renotify_due(later) == 0  # once per due time
     alarm.refresh_from_db()
     assert alarm.escalation == 1
-    managers = set(Notification.objects.filter(title__startswith="告警仍未确认").values_list("recipient_id", flat=True))
+    managers = set(
+        Notification.objects.filter(title__startswith="告警仍未确认").values_list("recipient_id", flat=True)
+    )
     assert world.staff.pk in managers
     alarms.do_acknowledge(actor=world.staff, alarm_id=alarm.pk)
     assert alarms.renotify_due(later + timedelta(hours=1)) == 0
@@ -109,7 +119,10 @@ def test_a_restart_in_the_middle_of_a_duration_fires_on_time(world):
     site = iot.site(world)
     t0 = time.time() - 60
     first = Ingest(clock=lambda: t0)
-    assert first.handle("a", "co-b1", "telemetry", iot.body(site.tokens["co-b1"], ts=t0, values={"co": 90})) == "ok"
+    assert (
+        first.handle("a", "co-b1", "telemetry", iot.body(site.tokens["co-b1"], ts=t0, values={"co": 90}))
+        == "ok"
+    )
     first.close()  # the worker stops (SIGTERM): its rule states are written
 
     second = Ingest(Fleet(load_on_miss=False), clock=lambda: t0 + 121)

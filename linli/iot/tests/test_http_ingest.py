@@ -178,7 +178,7 @@ def test_a_flood_from_one_device_is_rate_limited_and_others_are_not(client, site
     assert answers.count(429) >= 5 and answers[0] == 202
     assert (
         post(
-            client, "smoke-301", "telemetry", iot.body(site.tokens["smoke-301"], values={"smoke": 0})
+            client, "smoke-b1", "telemetry", iot.body(site.tokens["smoke-b1"], values={"smoke": 0})
         ).status_code
         == 202
     )

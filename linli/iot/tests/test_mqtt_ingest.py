@@ -84,18 +84,29 @@ def test_co_over_mqtt_raises_the_alarm_and_the_fan_gets_its_command(world):
         with Running() as worker:
             start = time.time() - 200
             for offset, co in ((0, 80), (60, 95)):
-                device.publish(topic, iot.body(token, ts=start + offset, values={"co": co}), qos=1).wait_for_publish()
+                device.publish(
+                    topic, iot.body(token, ts=start + offset, values={"co": co}), qos=1
+                ).wait_for_publish()
             device.publish(topic, b"{broken", qos=1).wait_for_publish()
             device.publish(topic, iot.body("lnd_not_mine", values={"co": 1}), qos=1).wait_for_publish()
-            device.publish(topic, iot.body(token, ts=start + 130, values={"co": 90}), qos=1).wait_for_publish()
+            device.publish(
+                topic, iot.body(token, ts=start + 130, values={"co": 90}), qos=1
+            ).wait_for_publish()
 
-            assert wait_for(lambda: Alarm.objects.filter(device=site.co, type="co_high").exists()), worker.ingest.counters
+            assert wait_for(lambda: Alarm.objects.filter(device=site.co, type="co_high").exists()), (
+                worker.ingest.counters
+            )
             assert wait_for(lambda: received), "the fan got no command"
             command = received[0]
             assert command["name"] == "fan_on"
-            fan.publish(f"linli/{code}/fan-b1/status", iot.body(site.tokens["fan-b1"], command=command["id"], result="ok"),
-                        qos=1).wait_for_publish()
-            assert wait_for(lambda: Command.objects.filter(uid=command["id"], status=CommandStatus.ACKED).exists())
+            fan.publish(
+                f"linli/{code}/fan-b1/status",
+                iot.body(site.tokens["fan-b1"], command=command["id"], result="ok"),
+                qos=1,
+            ).wait_for_publish()
+            assert wait_for(
+                lambda: Command.objects.filter(uid=command["id"], status=CommandStatus.ACKED).exists()
+            )
             assert wait_for(lambda: Reading.objects.filter(device=site.co).count() == 3)
             assert worker.ingest.counters["malformed"] == 1 and worker.ingest.counters["bad_token"] == 1
     finally:

@@ -31,6 +31,8 @@ from django.db import connections
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
+from linli.core import processes
+
 log = logging.getLogger("linli.serve")
 
 RESTARTS_PER_MINUTE = 5
@@ -211,12 +213,13 @@ def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:appli
     ]
 
 
-def _children(host: str, port: int) -> list[Child]:
+def _children(host: str, port: int, url: str) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
     workers = int(os.environ.get("LINLI_WEB_WORKERS") or os.cpu_count() or 1)
     children = [Child("web", web_command(host, port, workers)), Child("scheduler", [*linli, "scheduler"])]
     if isinstance(task_backends["default"], DatabaseBackend):
         children.insert(1, Child("worker", [*linli, "db_worker", "--queue-name", "*", "--no-reload"]))
+    children += [Child(name, [*linli, *argv]) for name, argv in processes.wanted(url)]
     return children
 
 
@@ -250,7 +253,7 @@ class Command(BaseCommand):
             self._banner(url)
             return True
 
-        code = Supervisor(_children(host, port), announce_when_ready).run()
+        code = Supervisor(_children(host, port, url), announce_when_ready).run()
         if code:
             raise CommandError("a part of linli kept failing; see the log above", returncode=code)
 
