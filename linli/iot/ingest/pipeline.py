@@ -105,7 +105,7 @@ class Ingest:
     def _admit(self, entry: Entry, now: float) -> None:
         """A bucket per device, refilled at RATE a second up to BURST."""
         tokens, at = self.buckets.get(entry.id, (BURST, now))
-        tokens = min(BURST, tokens + (now - at) * RATE)
+        tokens = min(BURST, tokens + max(0.0, now - at) * RATE)
         if tokens < 1:
             self.buckets[entry.id] = (tokens, now)
             raise Refused("rate_limited")

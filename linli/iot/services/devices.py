@@ -179,3 +179,21 @@ def do_rotate_token(*, actor: Actor | None, device_id: int) -> str:
     Device.objects.filter(pk=device.pk).update(token_hash=digest)
     audit.record(actor=actor, action="iot.token_rotated", obj=device, community_id=device.community_id)
     return token
+
+
+@transaction.atomic
+def register_simulated(community_id: int, count: int) -> int:
+    """`count` more simulated devices spread over the community's profiles (`linli simulate`)."""
+    profiles = list(Profile.objects.filter(community_id=community_id).order_by("id"))
+    start = Device.objects.filter(community_id=community_id, simulated=True).count()
+    for n in range(start, start + count):
+        profile = profiles[n % len(profiles)]
+        do_register_device(
+            actor=None,
+            community_id=community_id,
+            profile_id=profile.pk,
+            code=f"sim-{profile.kind}-{n}",
+            name=f"{profile.name} {n}",
+            simulated=True,
+        )
+    return count
