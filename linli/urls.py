@@ -14,6 +14,7 @@ urlpatterns = [
     path("access/", include("linli.access.urls")),
     path("billing/", include("linli.billing.urls")),
     path("workorders/", include("linli.workorders.urls")),
+    path("iot/", include("linli.iot.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),

@@ -12,6 +12,25 @@ class IotConfig(AppConfig):
 
         register_process("ingest", _ingest)
         register_process("simulator", _simulator)
+        _register_screens()
+
+
+def _register_screens() -> None:
+    """The console's 物联网 domain, after 工单 (40): the alarm centre first."""
+    from django.utils.translation import gettext_lazy as _  # within ready(): Django's app loading
+
+    from linli.core.roles import Action
+    from linli.core.shell.nav import register_nav, register_nav_group
+
+    register_nav_group("iot", _("物联网"), weight=50)
+    entries = [
+        (10, _("告警中心"), "alarms", "iot_alarms", Action.IOT_VIEW),
+        (20, _("设备"), "devices", "iot_devices", Action.IOT_VIEW),
+        (30, _("云广播"), "broadcast", "iot_broadcast", Action.IOT_OPERATE),
+        (40, _("告警规则"), "rules", "iot_rules", Action.IOT_VIEW),
+    ]
+    for weight, label, url_name, key, action in entries:
+        register_nav("iot", label, f"iot:{url_name}", key=key, weight=weight, action=action)
 
 
 def _ingest(url: str) -> list[str] | None:

@@ -3,6 +3,7 @@ on `restrict(user, action)`: a building-narrowed technician sees that building's
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from linli.core.roles import Action
@@ -20,6 +21,7 @@ from linli.iot.models import (
     Rule,
     WorkerStatus,
 )
+from linli.iot.services import routing
 
 
 def devices(user, community_id: int, action: str = Action.IOT_VIEW):
@@ -145,3 +147,10 @@ def speakers_of(user, community_id: int):
 
 def workers() -> list[WorkerStatus]:
     return list(WorkerStatus.objects.order_by("name"))
+
+
+def operators(alarm: Alarm) -> list:
+    """Who an alarm may be assigned to: the staff responsible for its building."""
+    return list(
+        get_user_model().objects.filter(pk__in=routing.operators(alarm.community_id, alarm.building_id))
+    )

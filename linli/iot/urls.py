@@ -1,0 +1,17 @@
+"""Device screens, mounted at /iot/ by one line in linli/urls.py. Alarm notices link
+`staff/<cid>/alarms/<alarm_id>` (services/alarms.py)."""
+
+from django.urls import path
+
+from linli.iot.views import console
+
+app_name = "iot"
+
+urlpatterns = [
+    path("staff/<int:cid>/alarms/", console.alarm_centre, name="alarms"),
+    path("staff/<int:cid>/alarms/<int:alarm_id>", console.alarm_detail, name="alarm"),
+    path("staff/<int:cid>/devices/", console.devices, name="devices"),
+    path("staff/<int:cid>/devices/<int:device_id>", console.device_detail, name="device"),
+    path("staff/<int:cid>/broadcast/", console.broadcast, name="broadcast"),
+    path("staff/<int:cid>/rules/", console.rule_list, name="rules"),
+]
