@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from linli.core.errors import ServiceError
 from linli.core.http import community_for
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
@@ -27,16 +28,16 @@ from linli.iot.schemas import (
     DeviceFilter,
     DeviceIn,
     DeviceOut,
+    DeviceTokenOut,
     HistoryQuery,
     IngestOut,
     NoteIn,
-    PointOut,
     ProfileOut,
+    ReadingPointOut,
     RegisteredOut,
     RuleIn,
     RuleOut,
     RulesDocument,
-    TokenOut,
 )
 from linli.iot.services import alarms, automations, broadcasts, commands, devices, rules
 
@@ -122,13 +123,13 @@ def device_change(request, device_id: int, payload: DeviceChangeIn):
     return device_out(_device(request, device_id))
 
 
-@router.post("/devices/{device_id}/token", response=TokenOut)
+@router.post("/devices/{device_id}/token", response=DeviceTokenOut)
 def rotate_token(request, device_id: int):
     _device(request, device_id)
     return {"token": devices.do_rotate_token(actor=request.user, device_id=device_id)}
 
 
-@router.get("/devices/{device_id}/history", response=list[PointOut])
+@router.get("/devices/{device_id}/history", response=list[ReadingPointOut])
 def history(request, device_id: int, q: Query[HistoryQuery]):
     found = _device(request, device_id)
     return [
@@ -226,6 +227,24 @@ def rule_create(request, community: Id, payload: RuleIn):
     return Status(201, rule)
 
 
+@router.get("/rules/export")
+def rule_export(request, community: Id):
+    community_for(request, community, Action.IOT_VIEW)
+    return rules.export(community, queries.rules(request.user, community))
+
+
+@router.post("/rules/import")
+def rule_import(request, community: Id, payload: RulesDocument):
+    community_for(request, community, Action.IOT_VIEW)
+    count = rules.do_import_rules(
+        actor=request.user,
+        community_id=community,
+        document=payload.dict(exclude={"replace"}),
+        replace=payload.replace,
+    )
+    return {"imported": count}
+
+
 @router.put("/rules/{rule_id}", response=RuleOut)
 def rule_change(request, rule_id: int, payload: RuleIn):
     found = queries.rule(request.user, rule_id)
@@ -243,24 +262,6 @@ def rule_delete(request, rule_id: int):
         raise Http404
     rules.do_delete_rule(actor=request.user, community_id=found.community_id, rule_id=rule_id)
     return Status(204, None)
-
-
-@router.get("/rules/export")
-def rule_export(request, community: Id):
-    community_for(request, community, Action.IOT_VIEW)
-    return rules.export(community, queries.rules(request.user, community))
-
-
-@router.post("/rules/import")
-def rule_import(request, community: Id, payload: RulesDocument):
-    community_for(request, community, Action.IOT_VIEW)
-    count = rules.do_import_rules(
-        actor=request.user,
-        community_id=community,
-        document=payload.dict(exclude={"replace"}),
-        replace=payload.replace,
-    )
-    return {"imported": count}
 
 
 # --- automations ---------------------------------------------------------------------------------
@@ -289,13 +290,12 @@ def device_fetches_commands(request, community_code: Code, device_code: Code):
     return {"commands": pending, "at": timezone.now()}
 
 
-@router.post(
-    "/ingest/{community_code}/{device_code}/{channel}",
-    auth=None,
-    response={202: IngestOut, 400: IngestOut, 401: IngestOut, 404: IngestOut, 429: IngestOut},
-)
+@router.post("/ingest/{community_code}/{device_code}/{channel}", auth=None, response={202: IngestOut})
 def ingest(request, community_code: Code, device_code: Code, channel: Channel):
-    """A device's message; its token in the body or as `Authorization: Bearer`."""
+    """A device's message; its token in the body or as `Authorization: Bearer`. A refusal is the
+    usual error shape with the codes of docs/devices.md ("Refusals")."""
     token = ingest_http.bearer(request.headers.get("Authorization", ""))
     status, result = ingest_http.accept(community_code, device_code, channel, request.body, token)
-    return Status(status, {"status": result})
+    if result != "ok":
+        raise ServiceError(result, ingest_http.REFUSALS.get(result, result), status=status)
+    return Status(202, {"status": result})

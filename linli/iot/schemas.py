@@ -59,7 +59,7 @@ class RegisteredOut(DeviceOut):
     token: str
 
 
-class TokenOut(Schema):
+class DeviceTokenOut(Schema):
     token: str
 
 
@@ -75,7 +75,7 @@ class HistoryQuery(InputSchema):
     until: datetime
 
 
-class PointOut(Schema):
+class ReadingPointOut(Schema):
     at: datetime
     value: float
     min: float

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from linli.core.schema_types import Bool, Date, Id, InputSchema, Int, Text, column
 from linli.core.schemas import PageQuery
@@ -246,13 +246,19 @@ class PriceOut(Schema):
 
 class SettingsOut(Schema):
     dispatch_mode: str
-    work_start: column(Settings, "work_start")
-    work_end: column(Settings, "work_end")
+    # "08:30": JSON Schema's "time" format wants an offset, which a wall-clock hour has not.
+    work_start: str = Field(pattern=r"^\d{2}:\d{2}$")
+    work_end: str = Field(pattern=r"^\d{2}:\d{2}$")
     reopen_days: int
     auto_close_days: int
     remind_before_minutes: int
     extra_holidays: list[str]
     extra_workdays: list[str]
+
+    @field_validator("work_start", "work_end", mode="before")
+    @classmethod
+    def _hours(cls, value):
+        return value.strftime("%H:%M") if hasattr(value, "strftime") else value
 
 
 class BoardOut(Schema):

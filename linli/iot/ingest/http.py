@@ -6,6 +6,7 @@ database and writes everything back before it answers."""
 import threading
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from linli.iot.ingest.messages import Refused
 from linli.iot.ingest.pipeline import Ingest
@@ -15,6 +16,14 @@ _ingest = Ingest()
 _lock = threading.Lock()
 
 STATUS = {"ok": 202, "bad_token": 401, "unknown_device": 404, "rate_limited": 429}
+REFUSALS = {
+    "malformed": _("消息格式错误"),
+    "unknown_device": _("设备不存在或已停用"),
+    "bad_token": _("设备凭证错误"),
+    "bad_value": _("读数无效"),
+    "bad_time": _("时间戳超出范围"),
+    "rate_limited": _("消息过于频繁"),
+}
 
 
 def bearer(header: str) -> str | None:

@@ -161,7 +161,7 @@ def test_bad_messages_are_refused_counted_and_the_good_ones_still_land(
     else:
         raw = payload
     answer = post(client, code, channel, raw, **headers)
-    assert (answer.status_code, answer.json()["status"]) == (status, reason)
+    assert (answer.status_code, answer.json()["code"]) == (status, reason)
     assert post(client, "co-b1", "telemetry", iot.body(token, values={"co": 3})).status_code == 202
     state = DeviceState.objects.get(device=site.co)
     assert state.values == {"co": 3.0} and state.online
