@@ -4,7 +4,8 @@ writes through services."""
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from linli.core.errors import ServiceError
 from linli.core.http import community_for
@@ -12,6 +13,7 @@ from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id, Text
 from linli.iot import queries
+from linli.iot.downloads import xlsx_download
 from linli.iot.ingest import http as ingest_http
 from linli.iot.models import Alarm, Device
 from linli.iot.schemas import (
@@ -28,6 +30,7 @@ from linli.iot.schemas import (
     DeviceFilter,
     DeviceIn,
     DeviceOut,
+    DevicesImportedOut,
     DeviceTokenOut,
     HistoryQuery,
     IngestOut,
@@ -40,6 +43,7 @@ from linli.iot.schemas import (
     RulesDocument,
 )
 from linli.iot.services import alarms, automations, broadcasts, commands, devices, rules
+from linli.registry.io.reader import check_size
 
 router = Router(tags=["iot"])
 Code = Text(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -109,6 +113,26 @@ def register(request, community: Id, payload: DeviceIn):
     community_for(request, community, Action.IOT_VIEW)
     device, token = devices.do_register_device(actor=request.user, community_id=community, **payload.dict())
     return Status(201, {**device_out(_device(request, device.pk)), "token": token})
+
+
+# The fixed paths before /devices/{device_id}.
+@router.post("/devices/import", response={201: DevicesImportedOut})
+def device_import(request, community: Id, file: File[UploadedFile]):
+    """Devices from an .xlsx (columns in docs/devices.md), all or none: one bad row and nothing is
+    created (422 `import_has_errors`, every bad row with its row, column, code and message). The
+    tokens are in this answer only."""
+    community_for(request, community, Action.IOT_VIEW)
+    check_size(file.size)
+    done = devices.do_import_devices(actor=request.user, community_id=community, data=file.read())
+    rows = [{"id": d.pk, "code": d.code, "name": d.name, "token": t} for d, t in done.devices]
+    return Status(201, {"created": len(rows), "devices": rows})
+
+
+@router.get("/devices/import/template")
+def device_import_template(request, community: Id):
+    """The .xlsx to fill in: the header row and one example."""
+    community_for(request, community, Action.IOT_VIEW)
+    return xlsx_download(devices.import_template(), "linli-devices-template.xlsx")
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)
