@@ -17,4 +17,6 @@ urlpatterns = [
     path("staff/<int:cid>/devices/<int:device_id>/token", setup.device_token, name="device_token"),
     path("staff/<int:cid>/broadcast/", console.broadcast, name="broadcast"),
     path("staff/<int:cid>/rules/", console.rule_list, name="rules"),
+    path("staff/<int:cid>/rules/new", setup.rule_new, name="rule_new"),
+    path("staff/<int:cid>/rules/<int:rule_id>", setup.rule_edit, name="rule"),
 ]

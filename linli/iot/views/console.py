@@ -227,7 +227,10 @@ def rule_list(request, console: Console):
         try:
             document = json.loads(request.FILES["file"].read(1_000_000)) if "file" in request.FILES else None
             count = rules.do_import_rules(
-                actor=request.user, community_id=console.community.id, document=document
+                actor=request.user,
+                community_id=console.community.id,
+                document=document,
+                replace=request.POST.get("replace") == "1",
             )
             messages.success(request, _("已导入 %(n)s 条规则") % {"n": count})
         except (ValueError, ServiceError) as exc:

@@ -1,5 +1,5 @@
 """The console's 物联网 setup pages: registering a device (its token shown once), a new token for a
-device, registering a sheet of devices.
+device, registering a sheet of devices, editing a rule.
 
 Pages that show a token answer the POST itself (no redirect, `no-store`): the token is in that
 one answer and nowhere else, as the API's."""
@@ -17,12 +17,18 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, show_service_error, staff_view
 from linli.iot import queries
 from linli.iot.downloads import xlsx_download
-from linli.iot.forms import DeviceForm, DeviceImportForm
-from linli.iot.services import devices
+from linli.iot.forms import KIND_FIELDS, DeviceForm, DeviceImportForm, RuleForm
+from linli.iot.services import devices, rules
 from linli.registry import queries as registry_queries
 from linli.registry.io.reader import check_size
 from linli.registry.io.services import ImportRejected
 from linli.registry.io.sheets import XLSX
+
+# A rule's target when created; a long device list is cut (a device's own rule is the rare case,
+# and a profile's rule covers every device of it).
+MAX_TARGET_DEVICES = 1000
+JSON_FIELDS = ("condition", "params", "actions")
+
 
 # --- devices -------------------------------------------------------------------------------------
 
@@ -117,3 +123,79 @@ def _fields(exc: ServiceError, names: dict[str, str]) -> ServiceError:
     """The service's field names as the form's (a rule's `condition.key` is the form's `key`)."""
     exc.fields = {names.get(name, name): hint for name, hint in exc.fields.items()}
     return exc
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+@staff_view(Action.IOT_SETUP, "iot_rules")
+def rule_new(request, console: Console):
+    user, community_id = request.user, console.community.id
+    targets = [
+        (_("设备档案"), [(f"p{p.pk}", p.name) for p in queries.profiles(user, community_id)]),
+        (
+            _("单台设备"),
+            [
+                (f"d{d.pk}", f"{d.name} ({d.code})")
+                for d in queries.devices(user, community_id)[:MAX_TARGET_DEVICES]
+            ],
+        ),
+    ]
+    form = RuleForm(request.POST or None, targets=targets, initial={"kind": "threshold", "op": ">"})
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        which = {"profile_id" if target[0] == "p" else "device_id": int(target[1:])}
+        if _saved(request, form, community_id, **which):
+            return redirect(console.reverse("iot:rules"))
+    return console.render(request, "iot/console/rule.html", {"form": form, "rule": None})
+
+
+@staff_view(Action.IOT_SETUP, "iot_rules")
+def rule_edit(request, console: Console, rule_id: int):
+    rule = queries.rule(request.user, rule_id)
+    if rule is None or rule.community_id != console.community.id:
+        raise Http404
+    target = f"p{rule.profile_id}" if rule.profile_id else f"d{rule.device_id}"
+    targets = [(target, str(rule.profile or rule.device))]  # fixed once created
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            rules.do_delete_rule(actor=request.user, community_id=console.community.id, rule_id=rule.pk)
+            messages.success(request, _("规则已删除"))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return redirect(console.reverse("iot:rules"))
+    initial = {**RuleForm.initial_of(rule), "target": target}
+    form = RuleForm(request.POST or None, targets=targets, initial=initial)
+    form.fields["target"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        if _saved(request, form, console.community.id, rule_id=rule.pk):
+            return redirect(console.reverse("iot:rules"))
+    return console.render(request, "iot/console/rule.html", {"form": form, "rule": rule})
+
+
+def _saved(request, form: RuleForm, community_id: int, **which) -> bool:
+    """Saved whole, or not at all with the spec's complaint beside the field it is about."""
+    try:
+        rules.do_save_rule(actor=request.user, community_id=community_id, doc=form.document(), **which)
+    except ServiceError as exc:
+        for path, message in exc.fields.items():
+            field = _rule_field(str(path), form.cleaned_data["kind"])
+            # Inside a JSON field the path says where: actions.1.text.
+            form.add_error(field, f"{path}: {message}" if field in JSON_FIELDS and path != field else message)
+        form.add_error(None, str(exc.message))
+        return False
+    messages.success(request, _("规则已保存"))
+    return True
+
+
+def _rule_field(path: str, kind: str) -> str | None:
+    head, _dot, rest = path.partition(".")
+    if head == "condition":
+        if rest in KIND_FIELDS.get(kind, ()):
+            return "from_" if rest == "from" else rest
+        return "condition" if kind == "json" else "kind"
+    if head in ("profile", "device"):
+        return "target"
+    if head in ("name", "alarm_type", "severity", "params", "actions", "auto_clear", "enabled"):
+        return head
+    return None
