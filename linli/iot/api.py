@@ -15,7 +15,7 @@ from linli.core.schema_types import Id, Text
 from linli.iot import queries
 from linli.iot.downloads import xlsx_download
 from linli.iot.ingest import http as ingest_http
-from linli.iot.models import Alarm, Device
+from linli.iot.models import Alarm, Automation, Device
 from linli.iot.schemas import (
     AlarmFilter,
     AlarmOut,
@@ -300,6 +300,38 @@ def automation_create(request, community: Id, payload: AutomationIn):
     community_for(request, community, Action.IOT_VIEW)
     return Status(
         201, automations.do_save_automation(actor=request.user, community_id=community, **payload.dict())
+    )
+
+
+def _automation(request, automation_id: int) -> Automation:
+    found = queries.automation(request.user, automation_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.put("/automations/{automation_id}", response=AutomationOut)
+def automation_change(request, automation_id: int, payload: AutomationIn):
+    found = _automation(request, automation_id)
+    return automations.do_save_automation(
+        actor=request.user, community_id=found.community_id, automation_id=found.pk, **payload.dict()
+    )
+
+
+@router.post("/automations/{automation_id}/enable", response=AutomationOut)
+def automation_enable(request, automation_id: int):
+    _automation(request, automation_id)
+    return automations.do_set_automation_enabled(
+        actor=request.user, automation_id=automation_id, enabled=True
+    )
+
+
+@router.post("/automations/{automation_id}/disable", response=AutomationOut)
+def automation_disable(request, automation_id: int):
+    """Runs already going finish; no new run starts until it is enabled again."""
+    _automation(request, automation_id)
+    return automations.do_set_automation_enabled(
+        actor=request.user, automation_id=automation_id, enabled=False
     )
 
 

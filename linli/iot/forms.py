@@ -1,12 +1,12 @@
 """The console's forms of the 物联网 pages: registering a device, importing a sheet of them,
-editing a rule. Each only shapes the input; the services check it."""
+editing a rule, editing an automation. Each only shapes the input; the services check it."""
 
 import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.iot.choices import Severity
+from linli.iot.choices import RunMode, Severity
 from linli.iot.rules.spec import OPS
 
 
@@ -179,3 +179,40 @@ def _number_or_param(text: str):
         return float(text)
     except ValueError:
         return {"param": text}
+
+
+class AutomationForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=60)
+    trigger_kind = forms.ChoiceField(
+        label=_("触发"), choices=(("alarm", _("发生某类告警时")), ("at", _("每天定时"))), initial="alarm"
+    )
+    alarm_type = forms.CharField(label=_("告警类型"), max_length=40, required=False)
+    at = forms.CharField(label=_("时间(HH:MM)"), max_length=5, required=False)
+    steps = JSONField(
+        label=_("步骤(JSON)"),
+        kind=list,
+        help_text=_(
+            '按顺序执行，如 [{"type": "command", "target": "kind:fan", "name": "fan_on"}, {"type": "delay", "seconds": 600}]'
+        ),
+    )
+    mode = forms.ChoiceField(label=_("运行方式"), choices=RunMode.choices, initial=RunMode.SINGLE)
+    enabled = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def trigger(self) -> dict:
+        data = self.cleaned_data
+        if data["trigger_kind"] == "at":
+            return {"at": data["at"].strip()}
+        return {"alarm_type": data["alarm_type"].strip()}
+
+    @staticmethod
+    def initial_of(automation) -> dict:
+        trigger = automation.trigger
+        return {
+            "name": automation.name,
+            "trigger_kind": "at" if "at" in trigger else "alarm",
+            "alarm_type": trigger.get("alarm_type", ""),
+            "at": trigger.get("at", ""),
+            "steps": automation.steps,
+            "mode": automation.mode,
+            "enabled": automation.enabled,
+        }

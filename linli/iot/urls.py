@@ -19,4 +19,7 @@ urlpatterns = [
     path("staff/<int:cid>/rules/", console.rule_list, name="rules"),
     path("staff/<int:cid>/rules/new", setup.rule_new, name="rule_new"),
     path("staff/<int:cid>/rules/<int:rule_id>", setup.rule_edit, name="rule"),
+    path("staff/<int:cid>/automations/", setup.automation_list, name="automations"),
+    path("staff/<int:cid>/automations/new", setup.automation_new, name="automation_new"),
+    path("staff/<int:cid>/automations/<int:automation_id>", setup.automation_edit, name="automation"),
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import orjson
 
 from linli.iot.choices import DeviceKind
-from linli.iot.models import Alarm, Device, Profile, Rule
+from linli.iot.models import Alarm, Automation, Device, Profile, Rule
 from linli.iot.services.devices import do_register_device, ensure_profiles
 
 
@@ -59,7 +59,7 @@ def body(token: str, **fields) -> bytes:
 
 
 def probe_ids(world) -> dict[str, int | str]:
-    """Ids of community A's devices, alarms and rules that the outsider must not reach."""
+    """Ids of community A's devices, alarms, rules and automations that the outsider must not reach."""
     return _ids(world, site(world))
 
 
@@ -81,10 +81,17 @@ def _ids(world, s: Site) -> dict[str, int | str]:
         alarm_type="co_high",
         condition={"type": "threshold", "key": "co", "op": ">", "value": 40},
     )
+    automation = Automation.objects.create(
+        community_id=world.a.id,
+        name="车库排风",
+        trigger={"alarm_type": "co_high"},
+        steps=[{"type": "command", "target": s.fan.code, "name": "fan_on"}],
+    )
     return {
         "device_id": s.co.pk,
         "alarm_id": alarm.pk,
         "rule_id": rule.pk,
+        "automation_id": automation.pk,
         "community_code": world.a.code,
         "device_code": s.co.code,
         "channel": "telemetry",

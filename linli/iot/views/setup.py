@@ -1,5 +1,5 @@
 """The console's 物联网 setup pages: registering a device (its token shown once), a new token for a
-device, registering a sheet of devices, editing a rule.
+device, registering a sheet of devices, editing a rule, and the automations with their runs.
 
 Pages that show a token answer the POST itself (no redirect, `no-store`): the token is in that
 one answer and nowhere else, as the API's."""
@@ -17,8 +17,8 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, show_service_error, staff_view
 from linli.iot import queries
 from linli.iot.downloads import xlsx_download
-from linli.iot.forms import KIND_FIELDS, DeviceForm, DeviceImportForm, RuleForm
-from linli.iot.services import devices, rules
+from linli.iot.forms import KIND_FIELDS, AutomationForm, DeviceForm, DeviceImportForm, RuleForm
+from linli.iot.services import automations, devices, rules
 from linli.registry import queries as registry_queries
 from linli.registry.io.reader import check_size
 from linli.registry.io.services import ImportRejected
@@ -199,3 +199,71 @@ def _rule_field(path: str, kind: str) -> str | None:
     if head in ("name", "alarm_type", "severity", "params", "actions", "auto_clear", "enabled"):
         return head
     return None
+
+
+# --- automations ---------------------------------------------------------------------------------
+
+
+@staff_view(Action.IOT_VIEW, "iot_automations")
+def automation_list(request, console: Console):
+    found = list(queries.automations(request.user, console.community.id))
+    runs = queries.recent_runs(found)
+    context = {
+        "rows": [(a, runs.get(a.pk, [])) for a in found],
+        "may_setup": console.may(Action.IOT_SETUP),
+    }
+    return console.render(request, "iot/console/automations.html", context)
+
+
+@staff_view(Action.IOT_SETUP, "iot_automations")
+def automation_new(request, console: Console):
+    form = AutomationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _automation_saved(request, form, console):
+        return redirect(console.reverse("iot:automations"))
+    return console.render(request, "iot/console/automation.html", {"form": form, "automation": None})
+
+
+@staff_view(Action.IOT_SETUP, "iot_automations")
+def automation_edit(request, console: Console, automation_id: int):
+    automation = queries.automation(request.user, automation_id)
+    if automation is None or automation.community_id != console.community.id:
+        raise Http404
+    if request.method == "POST" and request.POST.get("action") in ("enable", "disable"):
+        try:
+            automations.do_set_automation_enabled(
+                actor=request.user,
+                automation_id=automation.pk,
+                enabled=request.POST["action"] == "enable",
+            )
+            messages.success(request, _("联动场景已更新"))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return redirect(console.reverse("iot:automations"))
+    form = AutomationForm(request.POST or None, initial=AutomationForm.initial_of(automation))
+    if request.method == "POST" and form.is_valid():
+        if _automation_saved(request, form, console, automation_id=automation.pk):
+            return redirect(console.reverse("iot:automations"))
+    context = {"form": form, "automation": automation}
+    return console.render(request, "iot/console/automation.html", context)
+
+
+def _automation_saved(request, form: AutomationForm, console: Console, **which) -> bool:
+    data = form.cleaned_data
+    try:
+        automations.do_save_automation(
+            actor=request.user,
+            community_id=console.community.id,
+            name=data["name"],
+            trigger=form.trigger(),
+            steps=data["steps"],
+            mode=data["mode"],
+            enabled=data["enabled"],
+            **which,
+        )
+    except ServiceError as exc:
+        names = {"trigger": "at" if data["trigger_kind"] == "at" else "alarm_type"}
+        names |= {path: "steps" for path in exc.fields if str(path).startswith("steps")}
+        show_service_error(form, _fields(exc, names))
+        return False
+    messages.success(request, _("联动场景已保存"))
+    return True
