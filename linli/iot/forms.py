@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.iot.choices import RunMode, Severity
-from linli.iot.rules.spec import OPS
+from linli.iot.rules.spec import LEAVES, OPS
 
 
 def _choices(rows, blank=None) -> list[tuple[str, str]]:
@@ -51,9 +51,9 @@ class JSONField(forms.CharField):
         try:
             found = json.loads(text)
         except ValueError:
-            raise forms.ValidationError(_("不是有效的JSON")) from None
+            raise forms.ValidationError(_("不是有效的 JSON")) from None
         if not isinstance(found, self.kind):
-            raise forms.ValidationError(_("应为JSON对象") if self.kind is dict else _("应为JSON列表"))
+            raise forms.ValidationError(_("应为 JSON 对象") if self.kind is dict else _("应为 JSON 列表"))
         return found
 
 
@@ -66,18 +66,13 @@ KINDS = (
     ("schedule", _("时段：在每周的某些时间")),
     ("json", _("组合条件(JSON)：且/或")),
 )
-# The structured fields each kind of condition reads (the rule spec's own names).
-KIND_FIELDS = {
-    "threshold": ("key", "op", "value"),
-    "duration": ("key", "op", "value", "for_s"),
-    "repeat": ("key", "op", "value", "times"),
-    "rate": ("key", "op", "value", "per_s"),
-    "no_data": ("for_s",),
-    "schedule": ("days", "from", "to"),
-}
+# The structured fields each kind of condition reads: the rule spec's own.
+KIND_FIELDS = LEAVES
 DAYS = [
     (str(d), label)
-    for d, label in enumerate((_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")), 1)
+    for d, label in enumerate(
+        (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")), 1
+    )
 ]
 
 

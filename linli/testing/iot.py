@@ -5,9 +5,11 @@ tokens, and the ids the walks probe."""
 from dataclasses import dataclass
 
 import orjson
+from django.utils import timezone
 
 from linli.iot.choices import DeviceKind
 from linli.iot.models import Alarm, Automation, Device, Profile, Rule
+from linli.iot.services import alarms
 from linli.iot.services.devices import do_register_device, ensure_profiles
 
 
@@ -52,6 +54,18 @@ def site_in(world, building, suffix: str) -> Site:
         )
         made[name], tokens[code] = device, token
     return Site(**made, tokens=tokens)
+
+
+def raise_co(device, title: str = "一氧化碳超标 · 车库") -> Alarm:
+    """A CO alarm on the device, as the rule engine raises it."""
+    return alarms.open_alarm(
+        device=device,
+        alarm_type="co_high",
+        title=title,
+        severity="critical",
+        at=timezone.now(),
+        details={"place": "1号楼 -1F"},
+    )
 
 
 def body(token: str, **fields) -> bytes:

@@ -5,28 +5,11 @@ Chinese beside the field; the same through the API."""
 import json
 
 import pytest
-from django.utils import timezone
 
 from linli.iot.models import Automation, AutomationRun, Command
 from linli.iot.services import alarms
 from linli.testing import iot
 from linli.testing.personas import build_narrowed
-
-
-@pytest.fixture
-def site(world):
-    return iot.site(world)
-
-
-def raise_co(device):
-    return alarms.open_alarm(
-        device=device,
-        alarm_type="co_high",
-        title="一氧化碳超标",
-        severity="critical",
-        at=timezone.now(),
-        details={},
-    )
 
 
 def form(site, **changes) -> dict:
@@ -58,13 +41,13 @@ def test_an_automation_created_disabled_and_enabled_from_the_console(client, wor
 
     off = client.post(f"{base}{automation.pk}", {"action": "disable"}, follow=True)
     assert "已停用" in off.content.decode()
-    raise_co(site.co)
+    iot.raise_co(site.co)
     assert not AutomationRun.objects.exists() and not Command.objects.filter(device=site.fan).exists()
 
     on = client.post(f"{base}{automation.pk}", {"action": "enable"}, follow=True)
     assert Automation.objects.get().enabled and "停用" in on.content.decode()
     alarms.do_clear(actor=world.staff, alarm_id=site.co.alarms.get().pk, note="")
-    raise_co(site.co)
+    iot.raise_co(site.co)
     run = AutomationRun.objects.get()
     assert run.status == "done" and Command.objects.get(device=site.fan).name == "fan_on"
     assert "完成" in client.get(base).content.decode()  # its recent run on the list
@@ -98,7 +81,7 @@ def test_an_automation_edited_and_its_refusals(client, world, site):
     ).content.decode()
     assert "第1步不完整" in bad_step
     not_json = client.post(f"{base}{automation.pk}", form(site, steps="[{")).content.decode()
-    assert "不是有效的JSON" in not_json
+    assert "不是有效的 JSON" in not_json
     automation.refresh_from_db()
     assert automation.name == "夜间模式"
 

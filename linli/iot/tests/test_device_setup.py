@@ -16,11 +16,6 @@ from linli.testing.personas import build_narrowed
 HEADER = ("编号", "名称", "设备类型", "楼栋", "楼层", "位置")
 
 
-@pytest.fixture
-def site(world):
-    return iot.site(world)
-
-
 def xlsx(*rows, header=HEADER) -> io.BytesIO:
     book = Workbook()
     sheet = book.active

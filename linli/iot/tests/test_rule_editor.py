@@ -12,11 +12,6 @@ from linli.testing import iot
 from linli.testing.personas import build_narrowed
 
 
-@pytest.fixture
-def site(world):
-    return iot.site(world)
-
-
 def form(**changes) -> dict:
     values = {
         "name": "车库CO持续超标",
@@ -111,7 +106,7 @@ def test_errors_come_back_beside_the_field_and_nothing_is_saved(client, world, s
     missing_param = client.post(url, form(name="改名", params="")).content.decode()
     assert "条件引用的参数缺少默认值" in missing_param
     bad_json = client.post(url, form(name="改名", actions="[{oops")).content.decode()
-    assert "不是有效的JSON" in bad_json
+    assert "不是有效的 JSON" in bad_json
     bad_action = client.post(url, form(name="改名", actions='[{"type": "explode"}]')).content.decode()
     assert "actions.0.type: 未知的动作类型" in bad_action
     deep = client.post(url, form(name="改名", kind="json", condition='{"any": []}')).content.decode()
