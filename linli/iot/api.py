@@ -4,7 +4,8 @@ writes through services."""
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from linli.core.errors import ServiceError
 from linli.core.http import community_for
@@ -12,8 +13,9 @@ from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id, Text
 from linli.iot import queries
+from linli.iot.downloads import xlsx_download
 from linli.iot.ingest import http as ingest_http
-from linli.iot.models import Alarm, Device
+from linli.iot.models import Alarm, Automation, Device
 from linli.iot.schemas import (
     AlarmFilter,
     AlarmOut,
@@ -28,6 +30,7 @@ from linli.iot.schemas import (
     DeviceFilter,
     DeviceIn,
     DeviceOut,
+    DevicesImportedOut,
     DeviceTokenOut,
     HistoryQuery,
     IngestOut,
@@ -40,6 +43,7 @@ from linli.iot.schemas import (
     RulesDocument,
 )
 from linli.iot.services import alarms, automations, broadcasts, commands, devices, rules
+from linli.registry.io.reader import check_size
 
 router = Router(tags=["iot"])
 Code = Text(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -109,6 +113,26 @@ def register(request, community: Id, payload: DeviceIn):
     community_for(request, community, Action.IOT_VIEW)
     device, token = devices.do_register_device(actor=request.user, community_id=community, **payload.dict())
     return Status(201, {**device_out(_device(request, device.pk)), "token": token})
+
+
+# The fixed paths before /devices/{device_id}.
+@router.post("/devices/import", response={201: DevicesImportedOut})
+def device_import(request, community: Id, file: File[UploadedFile]):
+    """Devices from an .xlsx (columns in docs/devices.md), all or none: one bad row and nothing is
+    created (422 `import_has_errors`, every bad row with its row, column, code and message). The
+    tokens are in this answer only."""
+    community_for(request, community, Action.IOT_VIEW)
+    check_size(file.size)
+    done = devices.do_import_devices(actor=request.user, community_id=community, data=file.read())
+    rows = [{"id": d.pk, "code": d.code, "name": d.name, "token": t} for d, t in done.devices]
+    return Status(201, {"created": len(rows), "devices": rows})
+
+
+@router.get("/devices/import/template")
+def device_import_template(request, community: Id):
+    """The .xlsx to fill in: the header row and one example."""
+    community_for(request, community, Action.IOT_VIEW)
+    return xlsx_download(devices.import_template(), "linli-devices-template.xlsx")
 
 
 @router.get("/devices/{device_id}", response=DeviceOut)
@@ -276,6 +300,38 @@ def automation_create(request, community: Id, payload: AutomationIn):
     community_for(request, community, Action.IOT_VIEW)
     return Status(
         201, automations.do_save_automation(actor=request.user, community_id=community, **payload.dict())
+    )
+
+
+def _automation(request, automation_id: int) -> Automation:
+    found = queries.automation(request.user, automation_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.put("/automations/{automation_id}", response=AutomationOut)
+def automation_change(request, automation_id: int, payload: AutomationIn):
+    found = _automation(request, automation_id)
+    return automations.do_save_automation(
+        actor=request.user, community_id=found.community_id, automation_id=found.pk, **payload.dict()
+    )
+
+
+@router.post("/automations/{automation_id}/enable", response=AutomationOut)
+def automation_enable(request, automation_id: int):
+    _automation(request, automation_id)
+    return automations.do_set_automation_enabled(
+        actor=request.user, automation_id=automation_id, enabled=True
+    )
+
+
+@router.post("/automations/{automation_id}/disable", response=AutomationOut)
+def automation_disable(request, automation_id: int):
+    """Runs already going finish; no new run starts until it is enabled again."""
+    _automation(request, automation_id)
+    return automations.do_set_automation_enabled(
+        actor=request.user, automation_id=automation_id, enabled=False
     )
 
 

@@ -28,6 +28,8 @@ def _register_screens() -> None:
         (20, _("设备"), "devices", "iot_devices", Action.IOT_VIEW),
         (30, _("云广播"), "broadcast", "iot_broadcast", Action.IOT_OPERATE),
         (40, _("告警规则"), "rules", "iot_rules", Action.IOT_VIEW),
+        (50, _("联动场景"), "automations", "iot_automations", Action.IOT_VIEW),
+        # 60 is 充电桩's (the chargers' pages).
     ]
     for weight, label, url_name, key, action in entries:
         register_nav("iot", label, f"iot:{url_name}", key=key, weight=weight, action=action)

@@ -12,6 +12,7 @@ from linli.iot.models import (
     Alarm,
     AlarmLog,
     Automation,
+    AutomationRun,
     Broadcast,
     Command,
     Device,
@@ -134,6 +135,21 @@ def broadcasts(user, community_id: int):
 
 def automations(user, community_id: int):
     return Automation.objects.restrict(user, Action.IOT_VIEW).filter(community_id=community_id)
+
+
+def automation(user, automation_id: int) -> Automation | None:
+    return Automation.objects.restrict(user, Action.IOT_VIEW).filter(pk=automation_id).first()
+
+
+def recent_runs(automations, per_automation: int = 5) -> dict[int, list[AutomationRun]]:
+    """The latest runs of each of these (already restricted) automations, newest first."""
+    found: dict[int, list[AutomationRun]] = {}
+    runs = AutomationRun.objects.filter(automation__in=automations).order_by("-id")[:500]
+    for run in runs.select_related("alarm"):
+        mine = found.setdefault(run.automation_id, [])
+        if len(mine) < per_automation:
+            mine.append(run)
+    return found
 
 
 def device_counts(user, community_id: int) -> dict:

@@ -63,6 +63,18 @@ class DeviceTokenOut(Schema):
     token: str
 
 
+class ImportedDeviceOut(Schema):
+    id: int
+    code: str
+    name: str
+    token: str
+
+
+class DevicesImportedOut(Schema):
+    created: int
+    devices: list[ImportedDeviceOut]
+
+
 class DeviceFilter(PageQuery):
     profile: Id | None = None
     building: Id | None = None

@@ -456,3 +456,8 @@ def house_in(community_id: int, house_id: int) -> House | None:
 
 def building_in(community_id: int, building_id: int) -> bool:
     return Building.objects.filter(pk=building_id, community_id=community_id).exists()
+
+
+def building_ids_by_name(community_id: int) -> dict[str, int]:
+    """The community's buildings by name, for a spreadsheet that names them (an import's check)."""
+    return dict(Building.objects.filter(community_id=community_id).values_list("name", "id"))

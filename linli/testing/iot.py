@@ -5,9 +5,11 @@ tokens, and the ids the walks probe."""
 from dataclasses import dataclass
 
 import orjson
+from django.utils import timezone
 
 from linli.iot.choices import DeviceKind
-from linli.iot.models import Alarm, Device, Profile, Rule
+from linli.iot.models import Alarm, Automation, Device, Profile, Rule
+from linli.iot.services import alarms
 from linli.iot.services.devices import do_register_device, ensure_profiles
 
 
@@ -54,12 +56,24 @@ def site_in(world, building, suffix: str) -> Site:
     return Site(**made, tokens=tokens)
 
 
+def raise_co(device, title: str = "一氧化碳超标 · 车库") -> Alarm:
+    """A CO alarm on the device, as the rule engine raises it."""
+    return alarms.open_alarm(
+        device=device,
+        alarm_type="co_high",
+        title=title,
+        severity="critical",
+        at=timezone.now(),
+        details={"place": "1号楼 -1F"},
+    )
+
+
 def body(token: str, **fields) -> bytes:
     return orjson.dumps({"token": token, **fields})
 
 
 def probe_ids(world) -> dict[str, int | str]:
-    """Ids of community A's devices, alarms and rules that the outsider must not reach."""
+    """Ids of community A's devices, alarms, rules and automations that the outsider must not reach."""
     return _ids(world, site(world))
 
 
@@ -81,10 +95,17 @@ def _ids(world, s: Site) -> dict[str, int | str]:
         alarm_type="co_high",
         condition={"type": "threshold", "key": "co", "op": ">", "value": 40},
     )
+    automation = Automation.objects.create(
+        community_id=world.a.id,
+        name="车库排风",
+        trigger={"alarm_type": "co_high"},
+        steps=[{"type": "command", "target": s.fan.code, "name": "fan_on"}],
+    )
     return {
         "device_id": s.co.pk,
         "alarm_id": alarm.pk,
         "rule_id": rule.pk,
+        "automation_id": automation.pk,
         "community_code": world.a.code,
         "device_code": s.co.code,
         "channel": "telemetry",

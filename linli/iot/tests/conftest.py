@@ -2,6 +2,13 @@ import pytest
 
 from linli.iot.ingest import http as ingest_http
 from linli.iot.ingest.pipeline import Ingest
+from linli.testing import iot
+
+
+@pytest.fixture
+def site(world):
+    """Community A's profiles and a small installation in 1号楼, with the devices' tokens."""
+    return iot.site(world)
 
 
 @pytest.fixture(autouse=True)

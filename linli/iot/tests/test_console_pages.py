@@ -7,28 +7,10 @@ import json
 import time
 
 import pytest
-from django.utils import timezone
 
 from linli.iot.models import Alarm, Broadcast, Command, Rule
-from linli.iot.services import alarms
 from linli.testing import iot
 from linli.testing.personas import build_narrowed
-
-
-@pytest.fixture
-def site(world):
-    return iot.site(world)
-
-
-def raise_co(device):
-    return alarms.open_alarm(
-        device=device,
-        alarm_type="co_high",
-        title="一氧化碳超标 · 车库",
-        severity="critical",
-        at=timezone.now(),
-        details={"place": "1号楼 -1F"},
-    )
 
 
 def page(client, user, path, **kw):
@@ -38,7 +20,7 @@ def page(client, user, path, **kw):
 
 @pytest.mark.django_db
 def test_the_alarm_centre_and_acknowledging_once(client, world, site):
-    raise_co(site.co)
+    iot.raise_co(site.co)
     alarm = Alarm.objects.get()
     base = f"/iot/staff/{world.a.id}"
     listing = page(client, world.staff, f"{base}/alarms/")
@@ -113,7 +95,7 @@ def test_rules_export_and_import_all_or_nothing(client, world, site):
 def test_narrowed_staff_see_only_their_building(client, world, site):
     narrowed = build_narrowed(world)
     other = iot.site_in(world, narrowed.other_building, "b2")
-    raise_co(other.co)
+    iot.raise_co(other.co)
     alarm = Alarm.objects.get()
     base = f"/iot/staff/{world.a.id}"
     listing = page(client, narrowed.technician, f"{base}/devices/")

@@ -118,6 +118,12 @@ def devices(request, console: Console):
             ),
             Filter("online", _("在线"), online, (("", _("不限")), ("1", _("在线")), ("0", _("离线")))),
         ],
+        "actions": [
+            {"label": _("登记设备"), "href": console.reverse("iot:device_new")},
+            {"label": _("批量登记"), "href": console.reverse("iot:device_import")},
+        ]
+        if console.may(Action.IOT_SETUP)
+        else [],
     }
     return console.render(request, "iot/console/devices.html", context)
 
@@ -159,6 +165,7 @@ def device_detail(request, console: Console, device_id: int):
         "alarms": queries.alarms(request.user, console.community.id).filter(device=device)[:10],
         "commands": queries.commands(request.user, console.community.id).filter(device=device)[:10],
         "may_operate": console.may(Action.IOT_OPERATE),
+        "may_setup": console.may(Action.IOT_SETUP),
     }
     return console.render(request, "iot/console/device.html", context)
 
@@ -220,7 +227,10 @@ def rule_list(request, console: Console):
         try:
             document = json.loads(request.FILES["file"].read(1_000_000)) if "file" in request.FILES else None
             count = rules.do_import_rules(
-                actor=request.user, community_id=console.community.id, document=document
+                actor=request.user,
+                community_id=console.community.id,
+                document=document,
+                replace=request.POST.get("replace") == "1",
             )
             messages.success(request, _("已导入 %(n)s 条规则") % {"n": count})
         except (ValueError, ServiceError) as exc:
