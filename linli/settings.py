@@ -249,3 +249,6 @@ LINLI_ALIPAY_GATEWAY = env("LINLI_ALIPAY_GATEWAY", "https://openapi.alipay.com/g
 LINLI_MQTT_URL = env("LINLI_MQTT_URL", "")
 LINLI_IOT_RAW_DAYS = int(env("LINLI_IOT_RAW_DAYS", "7"))
 LINLI_IOT_AGGREGATE_DAYS = int(env("LINLI_IOT_AGGREGATE_DAYS", "365"))
+# Car chargers connect over OCPP 1.6J to `linli ocpp` on this port (`linli serve` starts it once
+# a car charger is registered).
+LINLI_OCPP_PORT = int(env("LINLI_OCPP_PORT", "9000"))

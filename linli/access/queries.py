@@ -10,8 +10,9 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from linli.access import rights
-from linli.access.choices import AlertStatus, CallStatus, GrantSource, Reason
+from linli.access.choices import AlertStatus, CallStatus, CredentialKind, GrantSource, Reason
 from linli.access.decide.sql import pass_source_live_sql
+from linli.access.digests import card_digest, clean_card
 from linli.access.models import (
     AccessEvent,
     AccessPoint,
@@ -27,6 +28,7 @@ from linli.access.models import (
     Zone,
 )
 from linli.core import rawsql
+from linli.core.errors import ServiceError
 from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
@@ -296,3 +298,20 @@ def closed_parking_stays(community_id: int):
     """Temporary parking stays of a community that have ended (entry and exit known): what
     billing charges. System read for a service that has checked its actor."""
     return ParkingRecord.objects.filter(community_id=community_id, exited_at__isnull=False).order_by("id")
+
+
+def card_holder(community_id: int, number: str) -> tuple[int, int | None] | None:
+    """(person id, the house the card was issued for) of an active card, for other apps' card
+    readers (an e-bike charger); None for an unknown, revoked or malformed card number."""
+    try:
+        lookup = card_digest(community_id, clean_card(number))
+    except ServiceError:
+        return None
+    row = (
+        Credential.objects.filter(
+            community_id=community_id, kind=CredentialKind.CARD, lookup=lookup, revoked_at__isnull=True
+        )
+        .values_list("person_id", "house_id")
+        .first()
+    )
+    return row

@@ -13,6 +13,7 @@ from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id, Text
 from linli.iot import queries
+from linli.iot.charging_api import router as charging_router
 from linli.iot.downloads import xlsx_download
 from linli.iot.ingest import http as ingest_http
 from linli.iot.models import Alarm, Automation, Device
@@ -46,6 +47,7 @@ from linli.iot.services import alarms, automations, broadcasts, commands, device
 from linli.registry.io.reader import check_size
 
 router = Router(tags=["iot"])
+router.add_router("/charging", charging_router)
 Code = Text(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 Channel = Text(10, pattern=r"^(telemetry|event|status)$")
 

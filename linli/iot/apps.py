@@ -12,6 +12,7 @@ class IotConfig(AppConfig):
 
         register_process("ingest", _ingest)
         register_process("simulator", _simulator)
+        register_process("ocpp", _ocpp)
         _register_screens()
 
 
@@ -38,6 +39,16 @@ def _register_screens() -> None:
 def _ingest(url: str) -> list[str] | None:
     """With a broker configured, `linli serve` runs one ingest worker beside the web server."""
     return ["ingest"] if settings.LINLI_MQTT_URL else None
+
+
+def _ocpp(url: str) -> list[str] | None:
+    """The OCPP central system, once the community has a car charger to serve."""
+    from linli.iot.choices import DeviceKind  # models cannot load with apps.py (Django's app loading)
+    from linli.iot.models import Device
+
+    if not Device.objects.filter(active=True, profile__kind=DeviceKind.CAR_CHARGER).exists():
+        return None
+    return ["ocpp", "--port", str(settings.LINLI_OCPP_PORT)]
 
 
 def _simulator(url: str) -> list[str] | None:

@@ -359,6 +359,7 @@ def _profiles():
             "name": _("汽车充电桩(OCPP)"),
             "interval_s": 300,
             "keys": [key("power", _("功率"), "W", 0)],
+            "commands": ["remote_start", "remote_stop"],
             "rules": [],
         },
         {

@@ -62,3 +62,38 @@ class BroadcastPriority(models.TextChoices):
     NORMAL = "normal", _("普通")
     HIGH = "high", _("重要")
     EMERGENCY = "emergency", _("紧急")
+
+
+class PortState(models.TextChoices):
+    FREE = "free", _("空闲")
+    CHARGING = "charging", _("充电中")
+    FAULT = "fault", _("故障")
+    OFFLINE = "offline", _("离线")
+
+
+class SessionStatus(models.TextChoices):
+    STARTING = "starting", _("启动中")
+    CHARGING = "charging", _("充电中")
+    INTERRUPTED = "interrupted", _("断电中断")
+    DONE = "done", _("已结束")
+    FAILED = "failed", _("启动失败")
+
+
+SESSION_OPEN = (SessionStatus.STARTING, SessionStatus.CHARGING, SessionStatus.INTERRUPTED)
+
+
+class StopReason(models.TextChoices):
+    FULL = "full", _("已充满")
+    TIME_UP = "time_up", _("时间到")
+    RESIDENT = "resident", _("住户结束")
+    STAFF = "staff", _("物业结束")
+    UNPLUGGED = "unplugged", _("拔出插头")
+    FAULT = "fault", _("设备故障")
+    NO_ANSWER = "no_answer", _("设备未应答")
+    OTHER = "other", _("其他")
+
+
+class StartedVia(models.TextChoices):
+    SCAN = "scan", _("扫码")
+    CARD = "card", _("刷卡")
+    CHARGER = "charger", _("充电桩本地")

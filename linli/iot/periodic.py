@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from linli.core.periodic import periodic
-from linli.iot.services import alarms, automations, upkeep
+from linli.iot.services import alarms, automations, chargers, charging_bills, upkeep
 
 
 @periodic(every=timedelta(minutes=1), lease=timedelta(minutes=5))
@@ -36,3 +36,16 @@ def aggregate_readings(now):
 @periodic(every=timedelta(hours=1), lease=timedelta(minutes=30))
 def readings_retention(now):
     upkeep.apply_retention(now)
+
+
+@periodic(every=timedelta(seconds=30), lease=timedelta(minutes=2))
+def watch_charging(now):
+    """Starts nobody answered, chargers gone silent mid-session, time that ran out."""
+    chargers.sweep(now)
+
+
+@periodic(every=timedelta(hours=1), lease=timedelta(minutes=30))
+def bill_charging(now):
+    """Yesterday's (and older) sessions of each house into one bill, where the community chose
+    the fee item to bill them under."""
+    charging_bills.bill_due(now)

@@ -4,7 +4,7 @@ on `restrict(user, action)`: a building-narrowed technician sees that building's
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from linli.core.roles import Action
 from linli.iot.choices import AlarmStatus, DeviceKind
@@ -14,6 +14,8 @@ from linli.iot.models import (
     Automation,
     AutomationRun,
     Broadcast,
+    ChargerPort,
+    ChargingSession,
     Command,
     Device,
     HourlyAggregate,
@@ -23,6 +25,7 @@ from linli.iot.models import (
     WorkerStatus,
 )
 from linli.iot.services import routing
+from linli.registry import queries as registry_queries
 
 
 def devices(user, community_id: int, action: str = Action.IOT_VIEW):
@@ -169,4 +172,63 @@ def operators(alarm: Alarm) -> list:
     """Who an alarm may be assigned to: the staff responsible for its building."""
     return list(
         get_user_model().objects.filter(pk__in=routing.operators(alarm.community_id, alarm.building_id))
+    )
+
+
+# --- chargers (PARK-3): a community facility every resident may use ------------------------------
+
+CHARGER_KINDS = (DeviceKind.EBIKE_CHARGER, DeviceKind.CAR_CHARGER)
+
+
+def lives_in_community(user, community_id: int) -> bool:
+    return registry_queries.my_houses(user).filter(community_id=community_id).exists()
+
+
+def chargers(user, community_id: int):
+    """The community's chargers with their ports: all of them for its residents, those in the
+    staff member's scope for staff."""
+    if lives_in_community(user, community_id):
+        found = Device.objects.filter(community_id=community_id, active=True)
+    else:
+        found = devices(user, community_id)
+    return (
+        found.filter(profile__kind__in=CHARGER_KINDS)
+        .select_related("profile", "building", "state")
+        .prefetch_related(Prefetch("ports", queryset=ChargerPort.objects.order_by("number")))
+        .order_by("code")
+    )
+
+
+def charger(user, device_id: int) -> Device | None:
+    community_id = Device.objects.filter(pk=device_id).values_list("community_id", flat=True).first()
+    if community_id is None:
+        return None
+    return chargers(user, community_id).filter(pk=device_id).first()
+
+
+def _sessions():
+    return ChargingSession.objects.select_related("device__profile", "house__building", "house__unit")
+
+
+def my_sessions(user):
+    """Sessions the user started, and those charged to their homes (a card's sessions too)."""
+    return _sessions().filter(Q(user_id=user.pk) | Q(house__in=registry_queries.my_houses(user)))
+
+
+def sessions(user, community_id: int):
+    return _sessions().filter(
+        pk__in=ChargingSession.objects.restrict(user, Action.IOT_VIEW)
+        .filter(community_id=community_id)
+        .values("pk")
+    )
+
+
+def session(user, session_id: int) -> ChargingSession | None:
+    mine = my_sessions(user).filter(pk=session_id).first()
+    if mine is not None:
+        return mine
+    return (
+        _sessions()
+        .filter(pk=session_id, pk__in=ChargingSession.objects.restrict(user, Action.IOT_VIEW))
+        .first()
     )

@@ -217,3 +217,71 @@ class ProfileOut(Schema):
 
 class IngestOut(Schema):
     status: str
+
+
+# --- chargers ----------------------------------------------------------------------------------
+
+
+class PortOut(Schema):
+    number: int
+    state: str
+    power_w: float
+
+
+class ChargerOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    place: str
+    building_id: int | None
+    online: bool
+    free_ports: int
+    ports: list[PortOut]
+
+
+class SessionIn(InputSchema):
+    device: Id
+    port: Int(1, 64)
+    house: Id
+    # None: until the battery is full (at most the community's maximum); e-bikes only.
+    minutes: Int(10, 1440) | None = None
+
+
+class SessionOut(Schema):
+    id: int
+    device_id: int
+    device: str
+    kind: str
+    port: int
+    status: str
+    via: str
+    house_id: int | None
+    planned_minutes: int | None
+    started_at: datetime | None
+    ends_at: datetime | None
+    stopped_at: datetime | None
+    stop_reason: str
+    energy_wh: int
+    amount_fen: int
+    billed: bool
+
+
+class TariffIn(InputSchema):
+    ebike_fen_per_hour: Int(0, 10_000)
+    ebike_max_minutes: Int(30, 1440)
+    car_fen_per_kwh: Int(0, 1_000)
+    fee_item: Id | None = None
+
+
+class TariffOut(Schema):
+    ebike_fen_per_hour: int
+    ebike_max_minutes: int
+    car_fen_per_kwh: int
+    fee_item: int | None
+
+
+class BilledOut(Schema):
+    bills: int
+    sessions: int
+    refused: int

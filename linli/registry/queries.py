@@ -461,3 +461,12 @@ def building_in(community_id: int, building_id: int) -> bool:
 def building_ids_by_name(community_id: int) -> dict[str, int]:
     """The community's buildings by name, for a spreadsheet that names them (an import's check)."""
     return dict(Building.objects.filter(community_id=community_id).values_list("name", "id"))
+
+
+def current_house_of(person_id: int, community_id: int, house_id: int | None = None) -> int | None:
+    """The house a person lives in or owns today (`house_id` if that is one of them): who pays
+    for what the person does alone, e.g. charging an e-bike with a card."""
+    houses = Occupancy.objects.active().filter(person_id=person_id, house__community_id=community_id)
+    if house_id is not None:
+        houses = houses.filter(house_id=house_id)
+    return houses.order_by("-lives_here", "id").values_list("house_id", flat=True).first()

@@ -1,6 +1,6 @@
 """Test support for devices: community A's built-in profiles and a small installation in
-1号楼 — a CO detector, the garage fans, a speaker, an AI camera, a smoke detector — with their
-tokens, and the ids the walks probe."""
+1号楼 — a CO detector, the garage fans, a speaker, an AI camera, a smoke detector, an e-bike
+and a car charger — with their tokens, and the ids the walks probe."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,7 @@ import orjson
 from django.utils import timezone
 
 from linli.iot.choices import DeviceKind
-from linli.iot.models import Alarm, Automation, Device, Profile, Rule
+from linli.iot.models import Alarm, Automation, ChargingSession, Device, Profile, Rule
 from linli.iot.services import alarms
 from linli.iot.services.devices import do_register_device, ensure_profiles
 
@@ -68,16 +68,48 @@ def raise_co(device, title: str = "一氧化碳超标 · 车库") -> Alarm:
     )
 
 
+@dataclass
+class Chargers:
+    ebike: Device
+    car: Device
+    tokens: dict  # device code -> token
+
+
+def chargers(world, building=None, suffix: str = "b1") -> Chargers:
+    """An e-bike charger (MQTT/HTTP) and a car charger (OCPP) in 1号楼 of community A."""
+    building = building or world.building
+    ensure_profiles(world.a.id)
+    made, tokens = {}, {}
+    for name, kind, code in (
+        ("ebike", DeviceKind.EBIKE_CHARGER, f"ev-{suffix}"),
+        ("car", DeviceKind.CAR_CHARGER, f"car-{suffix}"),
+    ):
+        device, token = do_register_device(
+            actor=None,
+            community_id=world.a.id,
+            profile_id=profile(world.a.id, kind).pk,
+            code=code,
+            name=f"{building.name} {code}",
+            building_id=building.pk,
+        )
+        made[name], tokens[code] = device, token
+    return Chargers(**made, tokens=tokens)
+
+
 def body(token: str, **fields) -> bytes:
     return orjson.dumps({"token": token, **fields})
 
 
 def probe_ids(world) -> dict[str, int | str]:
-    """Ids of community A's devices, alarms, rules and automations that the outsider must not reach."""
-    return _ids(world, site(world))
+    """Ids of community A's devices, alarms, rules, automations and charging sessions that the
+    outsider must not reach."""
+    return _ids(world, site(world), chargers(world), world.house)
 
 
-def _ids(world, s: Site) -> dict[str, int | str]:
+def _ids(world, s: Site, c: Chargers, house) -> dict[str, int | str]:
+    session = ChargingSession.objects.create(
+        community_id=world.a.id, device=c.ebike, port=1, house=house, via="card", status="charging"
+    )
     alarm = Alarm.objects.create(
         community_id=world.a.id,
         device=s.co,
@@ -109,11 +141,13 @@ def _ids(world, s: Site) -> dict[str, int | str]:
         "community_code": world.a.code,
         "device_code": s.co.code,
         "channel": "telemetry",
+        "session_id": session.pk,
     }
 
 
 def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
     """A device, alarm and rule of 2号楼, for staff narrowed to 1号楼 (who see 1号楼's site)."""
     site(world)
+    chargers(world)
     other = site_in(world, narrowed.other_building, "b2")
-    return _ids(world, other)
+    return _ids(world, other, chargers(world, narrowed.other_building, "b2"), narrowed.other_house)

@@ -1,4 +1,5 @@
 from linli.iot.models.alarms import Alarm, AlarmLog
+from linli.iot.models.charging import ChargerPort, ChargingSession, Tariff
 from linli.iot.models.devices import Device, DeviceState, Profile
 from linli.iot.models.linkage import Automation, AutomationRun, Broadcast, Command, WorkerStatus
 from linli.iot.models.rules import Rule, RuleState
@@ -10,6 +11,8 @@ __all__ = [
     "Automation",
     "AutomationRun",
     "Broadcast",
+    "ChargerPort",
+    "ChargingSession",
     "Command",
     "Device",
     "DeviceState",
@@ -18,5 +21,6 @@ __all__ = [
     "Reading",
     "Rule",
     "RuleState",
+    "Tariff",
     "WorkerStatus",
 ]

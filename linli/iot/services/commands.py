@@ -5,6 +5,7 @@ Whoever holds a broker connection (the ingest worker) publishes what is due: new
 once, unanswered ones again after `RETRY_AFTER`. A device on HTTP fetches its own."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import orjson
@@ -18,7 +19,7 @@ from linli.core.errors import NotFound, ServiceError
 from linli.core.events import publish
 from linli.core.permissions import may, require
 from linli.core.roles import Action
-from linli.iot.choices import CommandStatus
+from linli.iot.choices import CommandStatus, DeviceKind
 from linli.iot.models import Command, Device
 
 RETRY_AFTER = timedelta(seconds=10)
@@ -77,15 +78,15 @@ def _wire(command: Command) -> bytes:
     )
 
 
-def claim_due(now: datetime, limit: int = 500) -> list[tuple[str, bytes]]:
-    """(topic, payload) of the commands to publish now: new ones, and unanswered ones again.
-    Each is claimed by a conditional update, so two workers never both send one attempt."""
+def _claim(commands, now: datetime, limit: int) -> list[Command]:
+    """The commands to send now, each claimed by a conditional update so that two workers never
+    both send one attempt; those out of attempts time out instead."""
     due = list(
-        Command.objects.filter(status=CommandStatus.PENDING).select_related("device", "community")[:limit]
+        commands.filter(status=CommandStatus.PENDING).select_related("device", "community")[:limit]
     ) + list(
-        Command.objects.filter(status=CommandStatus.SENT, retry_at__lte=now).select_related(
-            "device", "community"
-        )[:limit]
+        commands.filter(status=CommandStatus.SENT, retry_at__lte=now).select_related("device", "community")[
+            :limit
+        ]
     )
     out = []
     for command in due:
@@ -97,8 +98,20 @@ def claim_due(now: datetime, limit: int = 500) -> list[tuple[str, bytes]]:
         if claim.update(
             status=CommandStatus.SENT, attempts=command.attempts + 1, sent_at=now, retry_at=now + RETRY_AFTER
         ):
-            out.append((topic(command.community.code, command.device.code), _wire(command)))
+            out.append(command)
     return out
+
+
+def claim_due(now: datetime, limit: int = 500) -> list[tuple[str, bytes]]:
+    """(topic, payload) of the commands to publish on the broker now: new ones, and unanswered
+    ones again. Car chargers get theirs over OCPP (`claim_for_ocpp`)."""
+    mqtt = Command.objects.exclude(device__profile__kind=DeviceKind.CAR_CHARGER)
+    return [(topic(c.community.code, c.device.code), _wire(c)) for c in _claim(mqtt, now, limit)]
+
+
+def claim_for_ocpp(now: datetime, device_ids: Iterable[int]) -> list[Command]:
+    """The due commands of the car chargers connected to this OCPP server."""
+    return _claim(Command.objects.filter(device_id__in=list(device_ids)), now, 100)
 
 
 def for_http_device(device_id: int, now: datetime) -> list[dict]:

@@ -22,6 +22,8 @@ class SimDevice:
     counter: float = 0.0  # meters' totals, bins' fill, a lift's floor
     silent: bool = False
     override: dict = field(default_factory=dict)  # an anomaly's values, while it lasts
+    # An e-bike charger's ports: when each stops charging (0: free), as `start` commands set them.
+    charging_until: dict[int, float] = field(default_factory=dict)
 
 
 def _day(now: float) -> float:
@@ -61,11 +63,30 @@ def values(device: SimDevice, now: float, rng: random.Random) -> tuple[str, dict
         device.counter = float(rng.randint(1, 18))
         v = {"running": 1, "floor": device.counter, "door_open_s": rng.randint(3, 12), "trapped": 0}
     elif kind == K.EBIKE_CHARGER:
-        v = {"power": round(rng.uniform(0, 800), 1)}
+        return "status", {"ports": charger_ports(device, now, rng)}
     else:  # fans, speakers, gates, cameras, car chargers: a heartbeat
         return "status", {"online": True}
     v.update(device.override)
     return "telemetry", {"values": v}
+
+
+EBIKE_PORTS = 8
+
+
+def charger_ports(device: SimDevice, now: float, rng: random.Random) -> list[dict]:
+    """Ports charging until their time is up, then reporting once why they stopped."""
+    ports = []
+    for number in range(1, EBIKE_PORTS + 1):
+        until = device.charging_until.get(number, 0.0)
+        if until > now:
+            ports.append({"port": number, "state": "charging", "power": round(rng.uniform(150, 250), 1)})
+            continue
+        port = {"port": number, "state": "free", "power": 0}
+        if until:
+            port["stop"] = "time_up"
+            device.charging_until[number] = 0.0
+        ports.append(port)
+    return ports
 
 
 def encode(device: SimDevice, body: dict, now: float) -> bytes:

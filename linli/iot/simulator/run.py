@@ -31,8 +31,12 @@ class Simulation:
         device = self.by_code.get(code)
         if device is None:
             return
-        if command.get("name") in ("fan_on", "fan_off"):
-            device.override = {"running": 1 if command["name"] == "fan_on" else 0}
+        name, params = command.get("name"), command.get("params") or {}
+        if name in ("fan_on", "fan_off"):
+            device.override = {"running": 1 if name == "fan_on" else 0}
+        elif name in ("start", "stop") and isinstance(params.get("port"), int):
+            minutes = params.get("minutes") or 0
+            device.charging_until[params["port"]] = time.time() + 60 * minutes if name == "start" else 0.0
         body = {"command": command.get("id", ""), "result": "ok"}
         self.sender.send(device.community, device.code, "status", encode(device, body, time.time()))
 
