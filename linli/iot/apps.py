@@ -17,11 +17,11 @@ class IotConfig(AppConfig):
 
 
 def _register_screens() -> None:
-    """The console's 物联网 domain, after 工单 (40): the alarm centre first."""
+    """The console's 物联网 domain, after 工单 (40): the alarm centre first; the resident's 充电 tile."""
     from django.utils.translation import gettext_lazy as _  # within ready(): Django's app loading
 
     from linli.core.roles import Action
-    from linli.core.shell.nav import register_nav, register_nav_group
+    from linli.core.shell.nav import HomeCard, register_home_card, register_nav, register_nav_group
 
     register_nav_group("iot", _("物联网"), weight=50)
     entries = [
@@ -30,10 +30,14 @@ def _register_screens() -> None:
         (30, _("云广播"), "broadcast", "iot_broadcast", Action.IOT_OPERATE),
         (40, _("告警规则"), "rules", "iot_rules", Action.IOT_VIEW),
         (50, _("联动场景"), "automations", "iot_automations", Action.IOT_VIEW),
-        # 60 is 充电桩's (the chargers' pages).
+        (60, _("充电桩"), "chargers", "iot_chargers", Action.IOT_VIEW),
     ]
     for weight, label, url_name, key, action in entries:
         register_nav("iot", label, f"iot:{url_name}", key=key, weight=weight, action=action)
+    # The resident's services page: charging after 人脸录入 (60).
+    register_home_card(
+        HomeCard("iot_charging", _("充电"), "bolt", 65, "iot:charging", needs_home=True, tile="charging")
+    )
 
 
 def _ingest(url: str) -> list[str] | None:

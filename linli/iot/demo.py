@@ -3,7 +3,7 @@ after work orders. Idempotent: a community that already has devices is left as i
 
 Through the real services: the built-in profiles and rules, and an installation a mid-sized
 compound has — the garage's CO detectors and fans, lifts, smoke detectors, speakers, the
-water tank and pump, bins, light poles, meters, a gate and the AI cameras at the fire lane and
+water tank and pump, bins, light poles, meters, e-bike chargers in the bike shed, a gate and the AI cameras at the fire lane and
 facing 1号楼 — all marked `simulated` so that `linli simulate` (started by `linli serve` when
 such devices exist) drives them. In the demo a car must stay in the fire lane 2 minutes, not
 10, so that the alarm is seen while looking; two automations show the run modes."""
@@ -33,6 +33,8 @@ def _devices(buildings: list[Building]) -> list[tuple[str, str, str, Building | 
         (K.GATE, "gate-east", "东门道闸", None, None, "东门"),
         (K.WATER_METER, "wm-main", "总水表", None, None, "水表井"),
         (K.POWER_METER, "pm-main", "总电表", None, None, "配电房"),
+        (K.EBIKE_CHARGER, "ev-shed-1", "电动车充电桩 1", first, 1, "非机动车棚"),
+        (K.EBIKE_CHARGER, "ev-shed-2", "电动车充电桩 2", first, 1, "非机动车棚"),
     ]
     for i in range(1, 4):
         out.append((K.TRASH_BIN, f"bin-{i}", f"垃圾桶 {i}", None, None, f"{i}号垃圾投放点"))
