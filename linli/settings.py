@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "linli.billing",
     "linli.workorders",
     "linli.iot",
+    "linli.engage",
     "linli.notify",
     "linli.web",
     "linli.demo",

@@ -53,6 +53,20 @@ class Action:
     IOT_VIEW = "iot.view"
     IOT_OPERATE = "iot.operate"
     IOT_SETUP = "iot.setup"
+    # Resident participation (issue 12): see what residents post and answer, read rates,
+    # participation and results; publish notices and record who was told in person; moderate
+    # discussions and answer officially; set up owners' votes (the roll, proxies' authorisations)
+    # — the owners' committee's, not the property company's; enter and confirm paper ballots;
+    # run surveys, activities and the yellow pages; run points (rules, catalogue, confirmations),
+    # the convention and violations; decide appeals against a violation.
+    ENGAGE_VIEW = "engage.view"
+    NOTICE_PUBLISH = "notice.publish"
+    ENGAGE_MODERATE = "engage.moderate"
+    VOTE_SETUP = "vote.setup"
+    VOTE_COUNTER = "vote.counter"
+    ENGAGE_RUN = "engage.run"
+    POINTS_MANAGE = "points.manage"
+    APPEAL_DECIDE = "appeal.decide"
 
 
 A = Action
@@ -85,6 +99,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.IOT_VIEW,
             A.IOT_OPERATE,
             A.IOT_SETUP,
+            A.ENGAGE_VIEW,
+            A.NOTICE_PUBLISH,
+            A.ENGAGE_MODERATE,
+            A.ENGAGE_RUN,
+            A.POINTS_MANAGE,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -102,6 +121,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # It takes reports by phone and in person (代报) and dispatches them.
             A.WORKORDER_VIEW,
             A.WORKORDER_DISPATCH,
+            # It posts the property's notices, phones or visits the households that did not
+            # read one, and takes paper ballots at the counter (a second person confirms).
+            A.ENGAGE_VIEW,
+            A.NOTICE_PUBLISH,
+            A.VOTE_COUNTER,
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
@@ -138,10 +162,29 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.WORKORDER_DISPATCH,
             # Camera events and alarms in their grid reach them.
             A.IOT_VIEW,
+            # The community office's notices, official replies and activities.
+            A.ENGAGE_VIEW,
+            A.NOTICE_PUBLISH,
+            A.ENGAGE_MODERATE,
+            A.ENGAGE_RUN,
         }
     ),
     # The committee oversees the property company's accounts: it reads them, it does not post.
-    Role.COMMITTEE_MEMBER: frozenset({A.PROPERTY_VIEW, A.STATS_VIEW, A.BILLING_VIEW}),
+    # It organises the owners' assembly votes (Civil Code Art. 278) and their counting, answers
+    # proposals officially and decides appeals under the convention.
+    Role.COMMITTEE_MEMBER: frozenset(
+        {
+            A.PROPERTY_VIEW,
+            A.STATS_VIEW,
+            A.BILLING_VIEW,
+            A.ENGAGE_VIEW,
+            A.NOTICE_PUBLISH,
+            A.ENGAGE_MODERATE,
+            A.VOTE_SETUP,
+            A.VOTE_COUNTER,
+            A.APPEAL_DECIDE,
+        }
+    ),
     Role.GOV_VIEWER: frozenset({A.STATS_VIEW, A.PROPERTY_VIEW}),
 }
 

@@ -29,6 +29,7 @@ from linli.core.models import Community, Membership
 from linli.core.roles import Role
 from linli.demo import names
 from linli.demo.identifiers import make_credit_code, make_id_number, make_phone, make_plate
+from linli.engage.demo import seed_engage_demo
 from linli.grid.models import Grid
 from linli.iot.demo import seed_iot_demo
 from linli.registry.choices import (
@@ -61,6 +62,7 @@ APP_PARTS = (
     ("billing", seed_billing_demo),
     ("workorders", seed_workorders_demo),
     ("iot", seed_iot_demo),
+    ("engage", seed_engage_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"

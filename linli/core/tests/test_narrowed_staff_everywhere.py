@@ -38,6 +38,7 @@ def _ids(world, narrowed) -> dict:
     from linli.testing import (
         billing_money,
         billing_setup,
+        engage,
         iot,
         workorders,
         workorders_open311,
@@ -81,6 +82,7 @@ def _ids(world, narrowed) -> dict:
         **workorders_patrols.probe_ids(world),
         **workorders_open311.probe_ids(world),
         **iot.narrowed_probe_ids(world, narrowed),
+        **engage.narrowed_probe_ids(world, narrowed),
     }
 
 

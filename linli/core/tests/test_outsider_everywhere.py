@@ -18,6 +18,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.testing import (
         billing_money,
         billing_setup,
+        engage,
         iot,
         workorders,
         workorders_open311,
@@ -64,6 +65,7 @@ def _ids(world) -> dict[str, int | str]:
         **workorders_patrols.probe_ids(world),
         **workorders_open311.probe_ids(world),
         **iot.probe_ids(world),
+        **engage.probe_ids(world),
     }
 
 

@@ -1,0 +1,1 @@
+"""Every write of engage, one module per area (docs/architecture.md)."""
