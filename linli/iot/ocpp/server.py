@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from http import HTTPStatus
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
@@ -218,7 +218,12 @@ class Server:
             self.port = server.sockets[0].getsockname()[1] if server.sockets else port
             if ready is not None:
                 ready.set()
-            await self.send_commands()
+            try:
+                await self.send_commands()
+            finally:
+                # The database thread's connection goes with the server (a stopped server must
+                # not hold a session open on the database).
+                await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
 
 
 def _fresh(fn, *args):
