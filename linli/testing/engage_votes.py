@@ -34,3 +34,8 @@ def probe_ids(world) -> dict[str, int | str]:
 def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
     """A vote is the whole community's: staff narrowed to a building reach none of it."""
     return probe_ids(world)
+
+
+def committee_second(world):
+    """Another member of the committee: the second pair of eyes on a paper ballot."""
+    return f.staff(world.a, "committee_member", "committee_a2")

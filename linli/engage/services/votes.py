@@ -59,7 +59,18 @@ def do_create_vote(
             )
     else:
         seats, candidates = 0, []
-    vote = Vote.objects.create(
+    with transaction.atomic():
+        vote = _create(
+            actor, community, title, body, kind, art278_item, seats, candidates, secret, allow_replace
+        )
+        audit.record(actor=actor, action="engage.vote_create", obj=vote, community_id=community.pk)
+    return vote
+
+
+def _create(
+    actor, community, title, body, kind, art278_item, seats, candidates, secret, allow_replace
+) -> Vote:
+    return Vote.objects.create(
         community=community,
         uid=secrets.token_hex(8),
         title=title.strip(),
@@ -72,8 +83,6 @@ def do_create_vote(
         allow_replace=allow_replace,
         created_by=actor,
     )
-    audit.record(actor=actor, action="engage.vote_create", obj=vote, community_id=community.pk)
-    return vote
 
 
 def _head_key(vote: Vote, group: str) -> str:
@@ -182,9 +191,12 @@ def do_set_designated_voter(*, actor, elector: VoteElector, person_id: int) -> V
         )
     if elector.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).exists():
         raise Conflict("vote_already_voted", _("这些专有部分已经投过票"))
-    VoteElector.objects.filter(pk=elector.pk).update(designated_person_id=person_id)
-    elector.designated_person_id = person_id
-    audit.record(actor=actor, action="engage.vote_designate", obj=elector, community_id=elector.community_id)
+    with transaction.atomic():
+        VoteElector.objects.filter(pk=elector.pk).update(designated_person_id=person_id)
+        elector.designated_person_id = person_id
+        audit.record(
+            actor=actor, action="engage.vote_designate", obj=elector, community_id=elector.community_id
+        )
     return elector
 
 

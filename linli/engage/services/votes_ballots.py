@@ -191,11 +191,11 @@ def _pending(actor, vote: Vote, elector_id: int, choice, channel: str, **extra) 
                 cast_by=actor,
                 **extra,
             )
+            audit.record(
+                actor=actor, action=f"engage.vote_{channel}_enter", obj=ballot, community_id=vote.community_id
+            )
     except IntegrityError:
         raise Conflict("vote_already_voted", _("这些专有部分已经投过票")) from None
-    audit.record(
-        actor=actor, action=f"engage.vote_{channel}_enter", obj=ballot, community_id=vote.community_id
-    )
     return ballot
 
 
