@@ -5,13 +5,14 @@ with tools/verify_vote.py. Log reads are open to the community's residents and s
 
 import base64
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from linli.core.errors import NotFound, ServiceError
 from linli.core.http import community_for
+from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.engage import queries_votes as q
 from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item
@@ -222,6 +223,19 @@ def confirm_paper(request, ballot_id: int, payload: DecideIn):
     return ballot_out(
         votes_ballots.do_confirm_paper_ballot(actor=request.user, ballot=b, **payload.dict()), request.user
     )
+
+
+@router.get("/vote-ballots/{ballot_id}/authorisation")
+def authorisation(request, ballot_id: int):
+    """The proxy's written authorisation, for the committee member who checks it."""
+    b = q.staff_ballot(request.user, ballot_id)
+    if (
+        b is None
+        or not b.authorisation
+        or not scope_of(request.user).covers_community(Action.VOTE_SETUP, b.community_id)
+    ):
+        raise Http404
+    return HttpResponse(bytes(b.authorisation), content_type=b.authorisation_type)
 
 
 @router.post("/vote-ballots/{ballot_id}/check", response=VoteBallotOut)
