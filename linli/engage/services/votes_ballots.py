@@ -140,7 +140,7 @@ def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) 
         standing = _standing(elector)
         replaced = None
         if standing is not None:
-            if standing.person_id != voter.person_id:
+            if standing.channel == Channel.ONLINE and standing.person_id != voter.person_id:
                 raise Conflict("vote_co_owner_voted", _("共有人已为这些专有部分投票，共有人只能投一票"))
             if (
                 standing.status != BallotStatus.VALID

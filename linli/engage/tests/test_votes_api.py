@@ -94,11 +94,15 @@ def test_a_whole_vote_its_refusals_and_its_verified_result(estate, api, verifier
     assert r.status_code == 201, r.content
     scan = api(estate.committee).get(f"/engage/vote-ballots/{r.json()['id']}/authorisation")
     assert scan.content == b"%PDF-1.4 signed" and scan["Content-Type"] == "application/pdf"
-    assert api(world.front_desk).get(f"/engage/vote-ballots/{r.json()['id']}/authorisation").status_code == 404
+    assert (
+        api(world.front_desk).get(f"/engage/vote-ballots/{r.json()['id']}/authorisation").status_code == 404
+    )
     pending = api(estate.committee).get(f"/engage/votes/{vid}/progress").json()
     assert (pending["heads"], pending["pending"]) == (4, 1)
     r = api(estate.committee).post(f"/engage/vote-ballots/{r.json()['id']}/check", {"approve": True})
     assert r.json()["status"] == "valid"
+    r = api(world.neighbour).post(f"/engage/votes/{vid}/ballots", {"choice": "for"})
+    assert (r.status_code, code(r)) == (409, "vote_already_voted")  # a proxy's ballot is final
 
     heads = owner.get(f"/engage/votes/{vid}/tree-heads").json()
     r = owner.get(
