@@ -18,20 +18,20 @@ from linli.engage import queries_votes as q
 from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item
 from linli.engage.models import Vote, VoteBallot, VoteLeaf, VoteTreeHead
 from linli.engage.schemas_votes import (
-    BallotIn,
-    DecideIn,
-    DesignateIn,
-    MyElectorOut,
-    PaperBallotIn,
-    ProgressOut,
-    ProofOut,
-    ReceiptOut,
-    RollPreviewOut,
-    TreeHeadOut,
+    VoteBallotIn,
     VoteBallotOut,
+    VoteDecideIn,
+    VoteDesignateIn,
     VoteElectorOut,
     VoteIn,
+    VoteMyElectorOut,
     VoteOut,
+    VotePaperBallotIn,
+    VoteProgressOut,
+    VoteProofOut,
+    VoteReceiptOut,
+    VoteRollPreviewOut,
+    VoteTreeHeadOut,
 )
 from linli.engage.services import votes, votes_ballots, votes_log
 
@@ -130,7 +130,7 @@ def create_vote(request, community_id: int, payload: VoteIn):
     return Status(201, vote_out(vote))
 
 
-@router.get("/staff/{community_id}/votes/roll-preview", response=RollPreviewOut)
+@router.get("/staff/{community_id}/votes/roll-preview", response=VoteRollPreviewOut)
 def roll_preview(request, community_id: int):
     community_for(request, community_id, Action.VOTE_SETUP)
     found = votes.roll_preview(community_id)
@@ -157,7 +157,7 @@ def close_vote(request, vote_id: int):
     return vote_out(votes.do_close_vote(actor=request.user, vote=_staff_vote(request, vote_id)))
 
 
-@router.get("/votes/{vote_id}/progress", response=ProgressOut)
+@router.get("/votes/{vote_id}/progress", response=VoteProgressOut)
 def progress(request, vote_id: int):
     found = q.progress(_staff_vote(request, vote_id))
     return {
@@ -186,7 +186,7 @@ def electors(request, vote_id: int):
 
 
 @router.post("/votes/{vote_id}/electors/{elector_id}/designate", response=VoteElectorOut)
-def designate(request, vote_id: int, elector_id: int, payload: DesignateIn):
+def designate(request, vote_id: int, elector_id: int, payload: VoteDesignateIn):
     vote = _staff_vote(request, vote_id)
     e = q.elector(vote, elector_id)
     if e is None:
@@ -209,14 +209,14 @@ def pending(request, vote_id: int):
 
 
 @router.post("/votes/{vote_id}/paper-ballots", response={201: VoteBallotOut})
-def enter_paper(request, vote_id: int, payload: PaperBallotIn):
+def enter_paper(request, vote_id: int, payload: VotePaperBallotIn):
     vote = _staff_vote(request, vote_id)
     b = votes_ballots.do_enter_paper_ballot(actor=request.user, vote=vote, **payload.dict())
     return Status(201, ballot_out(b, request.user))
 
 
 @router.post("/vote-ballots/{ballot_id}/confirm", response=VoteBallotOut)
-def confirm_paper(request, ballot_id: int, payload: DecideIn):
+def confirm_paper(request, ballot_id: int, payload: VoteDecideIn):
     b = q.staff_ballot(request.user, ballot_id)
     if b is None:
         raise Http404
@@ -239,7 +239,7 @@ def authorisation(request, ballot_id: int):
 
 
 @router.post("/vote-ballots/{ballot_id}/check", response=VoteBallotOut)
-def check_proxy(request, ballot_id: int, payload: DecideIn):
+def check_proxy(request, ballot_id: int, payload: VoteDecideIn):
     b = q.staff_ballot(request.user, ballot_id)
     if b is None:
         raise Http404
@@ -251,7 +251,7 @@ def check_proxy(request, ballot_id: int, payload: DecideIn):
 # --- owners: ballots and receipts -------------------------------------------------------------
 
 
-@router.get("/votes/{vote_id}/my", response=list[MyElectorOut])
+@router.get("/votes/{vote_id}/my", response=list[VoteMyElectorOut])
 def my_electors(request, vote_id: int):
     vote = _vote(request, vote_id)
     return [
@@ -265,8 +265,8 @@ def my_electors(request, vote_id: int):
     ]
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: ReceiptOut})
-def cast(request, vote_id: int, payload: BallotIn):
+@router.post("/votes/{vote_id}/ballots", response={201: VoteReceiptOut})
+def cast(request, vote_id: int, payload: VoteBallotIn):
     vote = _vote(request, vote_id)
     b = votes_ballots.do_cast_ballot(actor=request.user, vote=vote, **payload.dict())
     return Status(201, receipt(b))
@@ -294,7 +294,7 @@ def cast_proxy(
     return Status(201, ballot_out(b, request.user))
 
 
-@router.get("/vote-ballots/{ballot_id}/receipt", response=ReceiptOut)
+@router.get("/vote-ballots/{ballot_id}/receipt", response=VoteReceiptOut)
 def my_receipt(request, ballot_id: int):
     b = q.my_ballot(request.user, ballot_id)
     if b is None or b.leaf_index is None:
@@ -305,7 +305,7 @@ def my_receipt(request, ballot_id: int):
 # --- the log: tree heads, proofs, export (the community's residents and staff) ---------------
 
 
-@router.get("/votes/{vote_id}/tree-head", response=TreeHeadOut)
+@router.get("/votes/{vote_id}/tree-head", response=VoteTreeHeadOut)
 def tree_head(request, vote_id: int):
     head = q.latest_head(_vote(request, vote_id))
     if head is None:
@@ -313,12 +313,12 @@ def tree_head(request, vote_id: int):
     return votes_log.head_out(head)
 
 
-@router.get("/votes/{vote_id}/tree-heads", response=list[TreeHeadOut])
+@router.get("/votes/{vote_id}/tree-heads", response=list[VoteTreeHeadOut])
 def tree_heads(request, vote_id: int):
     return [votes_log.head_out(h) for h in q.heads(_vote(request, vote_id))[:1000]]
 
 
-@router.get("/votes/{vote_id}/proofs/inclusion", response=ProofOut)
+@router.get("/votes/{vote_id}/proofs/inclusion", response=VoteProofOut)
 def inclusion(request, vote_id: int, index: int, size: int):
     vote = _vote(request, vote_id)
     head = _head(vote, size)
@@ -327,7 +327,7 @@ def inclusion(request, vote_id: int, index: int, size: int):
     return {"proof": votes_log.inclusion_proof(vote, index, size), "new": votes_log.head_out(head)}
 
 
-@router.get("/votes/{vote_id}/proofs/consistency", response=ProofOut)
+@router.get("/votes/{vote_id}/proofs/consistency", response=VoteProofOut)
 def consistency(request, vote_id: int, old: int, new: int):
     vote = _vote(request, vote_id)
     if not 0 < old <= new:

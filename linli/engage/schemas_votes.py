@@ -41,23 +41,23 @@ class VoteOut(Schema):
     result: dict[str, Any] | None
 
 
-class BallotIn(InputSchema):
+class VoteBallotIn(InputSchema):
     choice: str | list[Int(0, 49)] = Field(union_mode="left_to_right")
     elector_id: Id | None = None
 
 
-class PaperBallotIn(InputSchema):
+class VotePaperBallotIn(InputSchema):
     elector_id: Id
     choice: str | list[Int(0, 49)] = Field(union_mode="left_to_right")
     note: Text(200) = ""
 
 
-class DecideIn(InputSchema):
+class VoteDecideIn(InputSchema):
     approve: Bool
     note: Text(200) = ""
 
 
-class DesignateIn(InputSchema):
+class VoteDesignateIn(InputSchema):
     person_id: Id
 
 
@@ -83,7 +83,7 @@ class VoteElectorOut(Schema):
     voted: bool
 
 
-class TreeHeadOut(Schema):
+class VoteTreeHeadOut(Schema):
     size: int
     root: str
     timestamp: int
@@ -91,23 +91,23 @@ class TreeHeadOut(Schema):
     final: bool
 
 
-class ReceiptOut(Schema):
+class VoteReceiptOut(Schema):
     vote: str
     ballot: str
     leaf_index: int
     leaf: str  # base64 of the leaf's exact bytes
     proof: list[str]
-    tree_head: TreeHeadOut
+    tree_head: VoteTreeHeadOut
     public_key: str
 
 
-class ProofOut(Schema):
+class VoteProofOut(Schema):
     proof: list[str]
-    old: TreeHeadOut | None = None
-    new: TreeHeadOut
+    old: VoteTreeHeadOut | None = None
+    new: VoteTreeHeadOut
 
 
-class ProgressOut(Schema):
+class VoteProgressOut(Schema):
     heads: int
     area: str
     total_heads: int
@@ -115,14 +115,14 @@ class ProgressOut(Schema):
     pending: int
 
 
-class RollPreviewOut(Schema):
+class VoteRollPreviewOut(Schema):
     parts: int
     heads: int
     area: str
     developer_parts: int
 
 
-class MyElectorOut(Schema):
+class VoteMyElectorOut(Schema):
     id: int
     label: str
     area: str
