@@ -13,11 +13,12 @@ import pytest
 from linli.access.tests.test_e2e_access import browser, chromium, signed_in
 from linli.engage.models import VoteBallot, VoteLeaf
 from linli.testing import engage_votes
+from linli.testing.engage_votes import estate
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# The access app's browser set-up: the same fixtures, not a copy.
-__all__ = ["browser", "chromium"]
+# The access app's browser set-up and the vote tests' estate: the same fixtures, not copies.
+__all__ = ["browser", "chromium", "estate"]
 
 
 def test_an_owner_votes_on_the_phone_and_a_paper_ballot_is_confirmed_by_a_second_person(

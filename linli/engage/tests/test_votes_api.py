@@ -11,6 +11,10 @@ import pytest
 
 from linli.engage.models import VoteElector
 from linli.testing import factories as f
+from linli.testing.engage_votes import estate, verifier
+
+# The vote tests' fixtures, shared, not copied.
+__all__ = ["estate", "verifier"]
 
 PAPERS = "/engage/votes/{}/paper-ballots"
 

@@ -12,6 +12,10 @@ from linli.core.errors import ServiceError
 from linli.engage.models import VoteBallot, VoteLeaf
 from linli.engage.services import votes_ballots, votes_log
 from linli.testing import engage_votes
+from linli.testing.engage_votes import estate, verifier
+
+# The vote tests' fixtures, shared, not copied.
+__all__ = ["estate", "verifier"]
 
 
 def race(calls):

@@ -6,6 +6,10 @@ import pytest
 from linli.engage.models import Vote
 from linli.engage.services import votes_log
 from linli.engage.services.votes_demo import LIVE, seed_votes_demo
+from linli.testing.engage_votes import estate, verifier
+
+# The vote tests' fixtures, shared, not copied.
+__all__ = ["estate", "verifier"]
 
 
 @pytest.mark.django_db

@@ -5,7 +5,11 @@ not, the counter enters paper ballots that someone else confirms, and the result
 import pytest
 
 from linli.engage.models import Vote, VoteBallot
+from linli.testing.engage_votes import estate
 from linli.testing.walk import text_of
+
+# The vote tests' fixtures, shared, not copied.
+__all__ = ["estate"]
 
 
 @pytest.mark.django_db
