@@ -17,12 +17,17 @@ def _register_screens() -> None:
     the convention 60–69."""
     from django.utils.translation import gettext_lazy as _  # within ready(): Django's app loading
 
+    from linli.core.roles import Action
     from linli.core.shell.nav import HomeCard, register_home_card, register_nav, register_nav_group
 
     register_nav_group("engage", _("居民参与"), weight=60)
-    entries: list[tuple] = []  # (weight, label, url_name, key, action)
+    entries: list[tuple] = [  # (weight, label, url_name, key, action)
+        (30, _("业主大会投票"), "votes_console", "engage_votes", Action.ENGAGE_VIEW),
+    ]
     for weight, label, url_name, key, action in entries:
         register_nav("engage", label, f"engage:{url_name}", key=key, weight=weight, action=action)
-    cards: list[HomeCard] = []
+    cards: list[HomeCard] = [
+        HomeCard("engage_votes", _("议事投票"), "vote", 92, "engage:votes", needs_home=True, tile="votes"),
+    ]
     for card in cards:
         register_home_card(card)

@@ -9,6 +9,14 @@ class HouseType(models.TextChoices):
     STORAGE = "storage", _("储藏室")
 
 
+class AreaSource(models.TextChoices):
+    """Where a house's area comes from: the owners' assembly counts it (Civil Code Art. 278)."""
+
+    REGISTRATION = "registration", _("不动产登记")
+    SURVEY = "survey", _("测绘报告")
+    CONTRACT = "contract", _("买卖合同")
+
+
 class Relation(models.TextChoices):
     OWNER = "owner", _("业主")
     CO_OWNER = "co_owner", _("共有人")

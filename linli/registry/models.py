@@ -12,6 +12,7 @@ from linli.core.crypto import EncryptedTextField
 from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
 from linli.registry.choices import (
+    AreaSource,
     CareKind,
     EndReason,
     Gender,
@@ -78,6 +79,11 @@ class House(Timestamped):
         _("类型"), max_length=20, choices=HouseType.choices, default=HouseType.RESIDENTIAL
     )
     area = models.DecimalField(_("建筑面积(㎡)"), max_digits=9, decimal_places=2)
+    area_source = models.CharField(
+        _("面积来源"), max_length=20, choices=AreaSource.choices, default=AreaSource.REGISTRATION
+    )
+    # The developer's unsold or undelivered parts: they count once together in a vote's headcount.
+    developer_held = models.BooleanField(_("开发商持有"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="building", resident="pk")

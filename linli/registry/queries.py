@@ -470,3 +470,35 @@ def current_house_of(person_id: int, community_id: int, house_id: int | None = N
     if house_id is not None:
         houses = houses.filter(house_id=house_id)
     return houses.order_by("-lives_here", "id").values_list("house_id", flat=True).first()
+
+
+# --- the owners' assembly (engage's votes): the roll and who a voter is -------------------------
+
+
+def owners_roll(community_id: int) -> list[tuple[House, list[Occupancy]]]:
+    """Every exclusive part (house) of the community with its active owners and co-owners, as
+    the roll of an owners' vote is fixed from it (Civil Code Art. 278)."""
+    houses = list(
+        House.objects.filter(community_id=community_id)
+        .select_related("building", "unit")
+        .order_by(*house_order())
+    )
+    owning = (
+        Occupancy.objects.active()
+        .filter(house__community_id=community_id, relation__in=[Relation.OWNER, Relation.CO_OWNER])
+        .select_related("person")
+        .order_by("house_id", "relation", "id")
+    )
+    by_house: dict[int, list[Occupancy]] = {}
+    for occupancy in owning:
+        by_house.setdefault(occupancy.house_id, []).append(occupancy)
+    return [(house, by_house.get(house.pk, [])) for house in houses]
+
+
+def relations_in(user, community_id: int) -> set[str]:
+    """The relations the user's people hold today to houses of the community (owner, tenant…)."""
+    return set(
+        Occupancy.objects.active()
+        .filter(person__user=user, house__community_id=community_id)
+        .values_list("relation", flat=True)
+    )

@@ -16,9 +16,5 @@ class WebConfig(AppConfig):
         register_entrance("staff_login", "web:staff_login")
         register_entrance("home", "web:home")
 
-        # The resident's services page: web's own tile between access's, and the domains not built yet.
-        for card in (
-            HomeCard("web_contact", _("联系物业"), "phone", 30, "web:contact"),
-            HomeCard("coming_vote", _("议事投票"), "vote", 92),
-        ):
-            register_home_card(card)
+        # The resident's services page: web's own tile between access's.
+        register_home_card(HomeCard("web_contact", _("联系物业"), "phone", 30, "web:contact"))

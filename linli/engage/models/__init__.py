@@ -1,1 +1,12 @@
 """engage's models, one module per area; each area's models are exported here."""
+
+from linli.engage.models.votes import (  # noqa: F401
+    Vote,
+    VoteBallot,
+    VoteElector,
+    VoteLeaf,
+    VoteNode,
+    VotePart,
+    VoteTreeHead,
+    VoteVoter,
+)

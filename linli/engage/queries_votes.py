@@ -1,0 +1,119 @@
+"""Reads of owners' votes. Staff read through restrict(user, ENGAGE_VIEW) (a vote is the whole
+community's: staff narrowed to some buildings see none); owners and residents of the
+community see its votes, their log and proofs (docs/voting.md, "Who sees what")."""
+
+from django.db.models import Q
+
+from linli.core.restrict import scope_of
+from linli.core.roles import Action
+from linli.engage.choices_votes import BallotStatus, VoteStatus
+from linli.engage.models import Vote, VoteBallot, VoteElector, VoteTreeHead, VoteVoter
+
+
+def staff_votes(user, community_id: int):
+    return Vote.objects.restrict(user, Action.ENGAGE_VIEW).filter(community_id=community_id)
+
+
+def visible_votes(user):
+    """Votes the user may read: staff's, and those of the communities the user lives in."""
+    scope = scope_of(user)
+    own = Q(community_id__in=scope.resident_community_ids) | Q(
+        pk__in=VoteVoter.objects.filter(user_id=user.pk).values("vote_id")
+    )
+    return (Vote.objects.restrict(user, Action.ENGAGE_VIEW) | Vote.objects.filter(own)).distinct()
+
+
+def vote(user, vote_id: int) -> Vote | None:
+    return (
+        visible_votes(user)
+        .exclude(status=VoteStatus.DRAFT, community_id__in=_not_staff(user))
+        .filter(pk=vote_id)
+        .first()
+    )
+
+
+def _not_staff(user) -> list[int]:
+    """Communities where the user reads only as a resident: drafts are the committee's."""
+    scope = scope_of(user)
+    if scope.is_operator:
+        return []
+    return [c for c in scope.resident_community_ids if not scope.may_in_community(Action.ENGAGE_VIEW, c)]
+
+
+def staff_vote(user, vote_id: int) -> Vote | None:
+    return Vote.objects.restrict(user, Action.ENGAGE_VIEW).filter(pk=vote_id).first()
+
+
+def my_votes(user):
+    """Open and closed votes of the communities the user lives in, newest first."""
+    scope = scope_of(user)
+    return (
+        Vote.objects.filter(
+            Q(community_id__in=scope.resident_community_ids)
+            | Q(pk__in=VoteVoter.objects.filter(user_id=user.pk).values("vote_id"))
+        )
+        .exclude(status=VoteStatus.DRAFT)
+        .order_by("-id")
+    )
+
+
+def my_electors(user, vote: Vote) -> list[VoteElector]:
+    electors = list(
+        VoteElector.objects.filter(vote=vote, voters__user_id=user.pk).distinct().prefetch_related("parts")
+    )
+    for e in electors:
+        e.standing = e.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).first()
+    return electors
+
+
+def my_ballot(user, ballot_id: int) -> VoteBallot | None:
+    return VoteBallot.objects.filter(pk=ballot_id, cast_by=user).select_related("vote", "elector").first()
+
+
+def electors(vote: Vote):
+    return VoteElector.objects.filter(vote=vote).prefetch_related("parts", "voters").order_by("id")
+
+
+def elector(vote: Vote, elector_id: int) -> VoteElector | None:
+    return VoteElector.objects.filter(vote=vote, pk=elector_id).first()
+
+
+def pending(vote: Vote):
+    return VoteBallot.objects.filter(vote=vote, status=BallotStatus.PENDING).select_related(
+        "elector", "cast_by"
+    )
+
+
+def staff_ballot(user, ballot_id: int) -> VoteBallot | None:
+    return (
+        VoteBallot.objects.restrict(user, Action.ENGAGE_VIEW)
+        .filter(pk=ballot_id)
+        .select_related("vote", "elector", "cast_by")
+        .first()
+    )
+
+
+def progress(vote: Vote) -> dict:
+    """Live participation: heads and area with a valid ballot, against the roll's totals."""
+    valid = VoteBallot.objects.filter(vote=vote, status=BallotStatus.VALID)
+    heads = valid.count()
+    area = sum(valid.values_list("elector__area_centi", flat=True))
+    return {
+        "heads": heads,
+        "area_centi": area,
+        "total_heads": vote.total_heads,
+        "total_area_centi": vote.total_area_centi,
+        "pending": VoteBallot.objects.filter(vote=vote, status=BallotStatus.PENDING).count(),
+    }
+
+
+def latest_head(vote: Vote) -> VoteTreeHead | None:
+    return VoteTreeHead.objects.filter(vote=vote).order_by("-size").first()
+
+
+def head_of_size(vote: Vote, size: int) -> VoteTreeHead | None:
+    return VoteTreeHead.objects.filter(vote=vote, size=size).first()
+
+
+def heads(vote: Vote):
+    return VoteTreeHead.objects.filter(vote=vote).order_by("size")
