@@ -18,10 +18,10 @@ from linli.testing.personas import build_narrowed
 pytestmark = pytest.mark.django_db
 
 
-def refused(code, fn, **kwargs):
+def refused(expected, fn, **kwargs):
     with pytest.raises(ServiceError) as caught:
         fn(**kwargs)
-    assert caught.value.code == code, caught.value.as_dict()
+    assert caught.value.code == expected, caught.value.as_dict()
     return caught.value
 
 
