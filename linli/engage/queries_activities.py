@@ -94,3 +94,24 @@ def help_posts_to_moderate(user, community_id: int):
 
 def visible_help_post(user, post_id: int) -> HelpPost | None:
     return help_posts(user).filter(pk=post_id).exclude(status=HelpStatus.HIDDEN).first()
+
+
+def registration_for(user, registration_id: int) -> Registration | None:
+    """The user's own registration, or one staff may handle (engage.run)."""
+    own = my_registrations(user).filter(pk=registration_id).first()
+    if own is not None:
+        return own
+    return Registration.objects.restrict(user, Action.ENGAGE_RUN).filter(pk=registration_id).first()
+
+
+def help_post_for(user, post_id: int) -> HelpPost | None:
+    """A post the resident sees, or any of the community's for a moderator."""
+    return (
+        visible_help_post(user, post_id)
+        or HelpPost.objects.restrict(user, Action.ENGAGE_MODERATE).filter(pk=post_id).first()
+    )
+
+
+def directory_entry(user, entry_id: int):
+    """An entry staff may edit (engage.run)."""
+    return DirectoryEntry.objects.restrict(user, Action.ENGAGE_RUN).filter(pk=entry_id).first()

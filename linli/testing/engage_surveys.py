@@ -71,8 +71,8 @@ def probe_ids(world) -> dict[str, int | str]:
         "survey_id": survey.pk,
         "activity_id": activity.pk,
         "registration_id": registration.pk,
-        "entry_id": entry.pk,
-        "post_id": post.pk,
+        "directory_entry_id": entry.pk,
+        "help_post_id": post.pk,
     }
 
 
