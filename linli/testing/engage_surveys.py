@@ -81,4 +81,18 @@ def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
     survey = open_survey(world, title="2号楼电梯加装意见", building_id=narrowed.other_building.pk)
     activity = upcoming_activity(world)
     registration = activity_services.do_sign_up(actor=narrowed.other_user, activity=activity)
-    return {"survey_id": survey.pk, "registration_id": registration.pk, "activity_id": activity.pk}
+    post = neighbours.do_post_help(
+        actor=narrowed.other_user, community_id=world.a.id, kind="offer", title="可代取快递", body="2号楼"
+    )
+    entry = neighbours.do_save_entry(
+        actor=world.staff,
+        community_id=world.a.id,
+        values={"name": "开锁", "category": "repair", "phone": "110"},
+    )
+    return {
+        "survey_id": survey.pk,
+        "registration_id": registration.pk,
+        "activity_id": activity.pk,
+        "help_post_id": post.pk,
+        "directory_entry_id": entry.pk,
+    }
