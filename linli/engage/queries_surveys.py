@@ -63,6 +63,10 @@ class Bar:
     count: int
     share: float  # of the question's answers, 0..1
 
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
 
 @dataclass
 class QuestionResult:

@@ -83,6 +83,11 @@ class Question(models.Model):
         ordering = ["survey_id", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["survey", "order"], name="engage_question_order")]
 
+    @property
+    def field_name(self) -> str:
+        """The answer's form field and the key of its refusal's `fields`."""
+        return f"q{self.pk}"
+
 
 class SurveyResponse(models.Model):
     """One household's answers. Named surveys keep the respondent and house; anonymous ones

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,7 +169,7 @@ def _promote(activity_id: int) -> list[Registration]:
             kind="engage.activity",
             title=str(_("候补成功：%(title)s") % {"title": activity.title}),
             body=str(_("您已从候补转为正式报名，请按时参加。")),
-            link=f"/engage/activities/{activity_id}/",
+            link=reverse("engage:activity", args=[activity_id]),
             community_id=activity.community_id,
         )
     return promoted

@@ -5,6 +5,7 @@ it; anyone may report a post once, and staff holding engage.moderate hide it wit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +104,7 @@ def do_reply_help(*, actor: Actor, post: HelpPost, body: str, offers_help: bool 
             kind="engage.help",
             title=str(_("邻居回复了您的互助帖")),
             body=post.title,
-            link=f"/engage/help/{post.pk}/",
+            link=reverse("engage:help_post", args=[post.pk]),
             community_id=post.community_id,
         )
     audit.record(actor=actor, action="engage.help_replied", obj=post, community_id=post.community_id)

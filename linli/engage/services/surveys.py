@@ -13,7 +13,7 @@ rating question per standard dimension, with the dimension's code, and a free-te
 every year's survey has the same dimensions on the same 1–5 scale, so years compare.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -231,7 +231,7 @@ def eligible_houses(user, survey: Survey) -> list:
 
 
 def _bad(question: Question, message) -> ServiceError:
-    return ServiceError("bad_answer", message, fields={f"q{question.pk}": message})
+    return ServiceError("bad_answer", message, fields={question.field_name: message})
 
 
 def _choices(question: Question, given: list) -> list[int]:
@@ -263,7 +263,7 @@ def clean_answer(question: Question, raw: dict) -> dict | None:
     if blank:
         if question.required:
             raise ServiceError(
-                "answer_required", _("请回答所有必答题"), fields={f"q{question.pk}": _("必答")}
+                "answer_required", _("请回答所有必答题"), fields={question.field_name: _("必答")}
             )
         return None
     if kind == QuestionKind.RATING:
@@ -308,12 +308,19 @@ def do_answer_survey(
         houses = [h for h in houses if h.pk == house_id]
     if not houses:
         raise ServiceError("not_targeted", _("本问卷不面向您的房屋"), status=403)
-    house = houses[0]
-    cleaned = _clean_answers(survey, answers)
+    _record(survey, houses[0], actor, _clean_answers(survey, answers), respondent=actor)
+    audit.record(actor=actor, action="engage.survey_answered", obj=survey, community_id=survey.community_id)
+
+
+def _record(
+    survey: Survey, house, by: Actor, cleaned: list, *, respondent: Actor | None, on: date | None = None
+) -> None:
+    """The household's participation (unique) and the response; an anonymous survey's response
+    keeps neither respondent nor house."""
     try:
         with transaction.atomic():
             SurveyParticipation.objects.create(
-                survey=survey, community_id=survey.community_id, user=actor, house=house, key=f"h{house.pk}"
+                survey=survey, community_id=survey.community_id, user=by, house=house, key=f"h{house.pk}"
             )
     except IntegrityError:
         raise Conflict("already_answered", _("您家已提交过本问卷")) from None
@@ -321,10 +328,29 @@ def do_answer_survey(
     response = SurveyResponse.objects.create(
         survey=survey,
         community_id=survey.community_id,
-        submitted_on=timezone.localdate(),
-        respondent=actor if named else None,
+        submitted_on=on or timezone.localdate(),
+        respondent=respondent if named else None,
         house=house if named else None,
     )
     Answer.objects.bulk_create(Answer(response=response, question=q, **a) for q, a in cleaned)
-    # The audit names the survey, never the response: an anonymous answer stays unlinked.
-    audit.record(actor=actor, action="engage.survey_answered", obj=survey, community_id=survey.community_id)
+
+
+@transaction.atomic
+def do_enter_paper_response(
+    *, actor: Actor, survey: Survey, house_id: int, answers: list[dict], collected_on: date | None = None
+) -> None:
+    """A paper questionnaire entered by staff (engage.run) for a household without a smartphone,
+    collected on `collected_on` (today by default) inside the survey's window — it may be typed
+    in after the close. The same checks as online, and the same one response per household."""
+    _require_run(actor, survey)
+    collected_on = collected_on or timezone.localdate()
+    window = (timezone.localtime(survey.opens_at).date(), timezone.localtime(survey.closes_at).date())
+    if survey.status == SurveyStatus.DRAFT or not window[0] <= collected_on <= window[1]:
+        raise ServiceError("survey_closed", _("问卷未开放或已截止"), status=409)
+    house = registry_queries.house_in(survey.community_id, house_id)
+    if house is None or (survey.building_id is not None and house.building_id != survey.building_id):
+        raise ServiceError("not_targeted", _("本问卷不面向该房屋"), status=403)
+    _record(survey, house, actor, _clean_answers(survey, answers), respondent=None, on=collected_on)
+    audit.record(
+        actor=actor, action="engage.survey_paper_entered", obj=survey, community_id=survey.community_id
+    )

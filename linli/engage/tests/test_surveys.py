@@ -312,3 +312,51 @@ def test_satisfaction_compares_each_dimension_with_the_year_before(world):
     assert [s.year for s, _scores in trend] == [2025, 2026]
     first, _rows = queries.year_over_year(world.staff, Survey.objects.get(year=2025))
     assert first is None
+
+
+def test_staff_enter_a_paper_questionnaire_collected_in_the_window(world, survey):
+    collected = timezone.localdate()
+    refused(
+        "forbidden",
+        services.do_enter_paper_response,
+        actor=world.front_desk,
+        survey=survey,
+        house_id=world.house.pk,
+        answers=answers_for(survey),
+    )
+    services.do_enter_paper_response(
+        actor=world.staff, survey=survey, house_id=world.house.pk, answers=answers_for(survey)
+    )
+    refused(
+        "already_answered",
+        services.do_answer_survey,
+        actor=world.tenant,
+        survey=survey,
+        answers=answers_for(survey),
+    )
+    refused(
+        "not_targeted",
+        services.do_enter_paper_response,
+        actor=world.staff,
+        survey=survey,
+        house_id=world.house_b.pk,
+        answers=answers_for(survey),
+    )
+    services.do_close_survey(actor=world.staff, survey=survey)
+    services.do_enter_paper_response(
+        actor=world.staff,
+        survey=survey,
+        house_id=world.neighbour_house.pk,
+        answers=answers_for(survey),
+        collected_on=collected,
+    )
+    refused(
+        "survey_closed",
+        services.do_enter_paper_response,
+        actor=world.staff,
+        survey=survey,
+        house_id=world.neighbour_house.pk,
+        answers=answers_for(survey),
+        collected_on=collected + timedelta(days=30),
+    )
+    assert SurveyResponse.objects.filter(respondent__isnull=True, house__isnull=True).count() == 2

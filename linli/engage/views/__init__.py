@@ -1,0 +1,1 @@
+"""engage's pages, one module per area."""
