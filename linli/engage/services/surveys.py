@@ -14,6 +14,7 @@ every year's survey has the same dimensions on the same 1–5 scale, so years co
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ MAX_OPTIONS = 20
 TEXT_MAX = 1000
 
 # The satisfaction survey's standard dimensions, in the order asked; codes never change.
-SATISFACTION_DIMENSIONS: tuple[tuple[str, str], ...] = (
+SATISFACTION_DIMENSIONS: tuple[tuple[str, Any], ...] = (  # (code, lazy label)
     ("service", _("客服")),
     ("repair", _("维修")),
     ("cleaning", _("保洁")),
@@ -224,7 +225,7 @@ def eligible_houses(user, survey: Survey) -> list:
             continue
         if survey.building_id is not None and house.building_id != survey.building_id:
             continue
-        if survey.audience == Audience.OWNERS and house.my_relation not in OWNING:
+        if survey.audience == Audience.OWNERS and getattr(house, "my_relation", None) not in OWNING:
             continue
         found.append(house)
     return found
@@ -250,7 +251,7 @@ def clean_answer(question: Question, raw: dict) -> dict | None:
     """One answer checked against its question's kind: {"choices", "rating", "text"}, or None
     when an optional question is left blank. Fields of another kind are refused."""
     choices, rating, text = raw.get("choices") or [], raw.get("rating"), (raw.get("text") or "").strip()
-    kind = question.kind
+    kind = QuestionKind(question.kind)
     stray = {
         QuestionKind.SINGLE: rating is not None or text,
         QuestionKind.MULTIPLE: rating is not None or text,
@@ -259,7 +260,7 @@ def clean_answer(question: Question, raw: dict) -> dict | None:
     }[kind]
     if stray:
         raise _bad(question, _("答案与题型不符"))
-    blank = {QuestionKind.RATING: rating is None, QuestionKind.TEXT: not text}.get(kind, not choices)
+    blank: bool = {QuestionKind.RATING: rating is None, QuestionKind.TEXT: not text}.get(kind, not choices)
     if blank:
         if question.required:
             raise ServiceError(

@@ -79,7 +79,7 @@ def _residents(house_ids: list[int]) -> list:
     return found
 
 
-FACILITIES = [
+FACILITIES: list[dict] = [
     {
         "kind": QuestionKind.MULTIPLE,
         "text": "希望小区增加哪些设施？",
