@@ -18,6 +18,7 @@ from linli.engage.schemas_surveys import (
     SurveyDetailOut,
     SurveyIn,
     SurveyOut,
+    SurveyPaperIn,
     SurveyQuestionsIn,
     SurveyResponseIn,
     SurveyResultsOut,
@@ -123,6 +124,23 @@ def publish(request, survey_id: int):
 def close(request, survey_id: int):
     """409 bad_status unless open."""
     return survey_out(services.do_close_survey(actor=request.user, survey=_staff_survey(request, survey_id)))
+
+
+@router.post("/surveys/{survey_id}/paper-responses", response={201: SurveyAnsweredOut})
+def enter_paper(request, survey_id: int, payload: SurveyPaperIn):
+    """A paper questionnaire typed in by staff (engage.run) for a household: 409 survey_closed
+    (collected outside the window) / already_answered, 403 not_targeted."""
+    survey = _staff_survey(request, survey_id)
+    answers = [a.model_dump() for a in payload.answers]
+    collected_on = payload.collected_on or timezone.localdate()
+    services.do_enter_paper_response(
+        actor=request.user,
+        survey=survey,
+        house_id=payload.house_id,
+        answers=answers,
+        collected_on=collected_on,
+    )
+    return Status(201, {"survey_id": survey.pk, "submitted_on": collected_on})
 
 
 @router.get("/surveys/{survey_id}/results", response=SurveyResultsOut)

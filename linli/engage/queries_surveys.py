@@ -12,6 +12,7 @@ from linli.core.roles import Action
 from linli.engage.choices_surveys import QuestionKind, SurveyKind, SurveyStatus
 from linli.engage.models import Answer, Question, Survey, SurveyParticipation
 from linli.engage.services.surveys import SATISFACTION_DIMENSIONS, eligible_houses, is_accepting
+from linli.registry import queries as registry_queries
 
 
 def surveys(user, action: str = Action.ENGAGE_VIEW):
@@ -25,7 +26,9 @@ def community_surveys(user, community_id: int):
 
 def resident_surveys(user):
     """Published surveys of the user's communities that ask the user (targeting applied)."""
-    return [s for s in Survey.objects.own(user).order_by("-opens_at", "-id") if eligible_houses(user, s)]
+    households = list(registry_queries.my_households(user))
+    found = Survey.objects.own(user).order_by("-opens_at", "-id")
+    return [s for s in found if eligible_houses(user, s, households)]
 
 
 def resident_survey(user, survey_id: int) -> Survey | None:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schema_types import Bool, Id, InputSchema, Int, Text, column
+from linli.core.schema_types import Bool, Date, Id, InputSchema, Int, Text, column
 from linli.engage.models import Question, Survey
 
 OptionText = Text(60, min_length=1)
@@ -49,6 +49,12 @@ class SurveyAnswerIn(InputSchema):
 class SurveyResponseIn(InputSchema):
     answers: list[SurveyAnswerIn] = Field(max_length=50)
     house_id: Id | None = None
+
+
+class SurveyPaperIn(InputSchema):
+    house_id: Id
+    answers: list[SurveyAnswerIn] = Field(max_length=50)
+    collected_on: Date | None = None
 
 
 class SurveyQuestionOut(Schema):

@@ -216,11 +216,12 @@ def is_accepting(survey: Survey, now: datetime | None = None) -> bool:
     return survey.status == SurveyStatus.OPEN and survey.opens_at <= now < survey.closes_at
 
 
-def eligible_houses(user, survey: Survey) -> list:
+def eligible_houses(user, survey: Survey, households: list | None = None) -> list:
     """The user's homes through which they may answer: in the survey's community (and building),
-    as an owner when the survey asks owners only."""
+    as an owner when the survey asks owners only. `households`: the user's, read once by a caller
+    that asks about many surveys."""
     found = []
-    for house in registry_queries.my_households(user):
+    for house in registry_queries.my_households(user) if households is None else households:
         if house.community_id != survey.community_id:
             continue
         if survey.building_id is not None and house.building_id != survey.building_id:

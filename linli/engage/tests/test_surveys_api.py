@@ -165,3 +165,20 @@ def test_it_helps_neighbours_and_moderates(world, api):
     assert owner.post(f"/engage/help/{second['id']}/close").json()["status"] == "closed"
     r = neighbour.post(f"/engage/help/{second['id']}/replies", {"body": "谢谢"})
     assert (r.status_code, r.json()["code"]) == (409, "post_closed")
+
+
+def test_it_takes_a_paper_questionnaire_at_the_counter(world, api):
+    survey = open_survey(world)
+    q = [x.pk for x in survey.questions.all()]
+    answers = [
+        {"question_id": q[0], "choices": [0]},
+        {"question_id": q[1], "choices": [1]},
+        {"question_id": q[2], "rating": 3},
+    ]
+    path = f"/engage/surveys/{survey.pk}/paper-responses"
+    r = api(world.staff).post(path, {"house_id": world.neighbour_house.pk, "answers": answers})
+    assert r.status_code == 201, r.content
+    r = api(world.neighbour).post(f"/engage/surveys/{survey.pk}/responses", {"answers": answers})
+    assert (r.status_code, r.json()["code"]) == (409, "already_answered")
+    assert api(world.front_desk).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 403
+    assert api(world.outsider).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 404
