@@ -2,8 +2,8 @@
 all residents or owners only, named or anonymous.
 
 Anonymity is structural: an anonymous survey's `SurveyResponse` has no respondent, no house and
-no time finer than the day, and its primary key is random, so nothing in the row or its
-answers leads back to a person. Whether someone has answered is kept apart in
+no date (a day alone would name the only household that answered that day), and its primary key
+is random, so nothing in the row or its answers leads back to a person. Whether someone has answered is kept apart in
 `SurveyParticipation` (who, which household), which holds no answer and no response id: one
 response per household (or per account without a home) is enforced by its unique key.
 """
@@ -96,7 +96,7 @@ class SurveyResponse(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
-    submitted_on = models.DateField()
+    submitted_on = models.DateField(null=True, blank=True)  # named surveys only
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,7 +5,7 @@ published; it takes answers between its open and close times while open, and clo
 is a conditional update. Answering checks the targeting (the community or one building; owners
 only or all residents), validates every answer against its question's kind and writes, in one
 transaction, the household's participation (unique: a second answer is refused) and the
-response. An anonymous response keeps no respondent, no house and only the day (see
+response. An anonymous response keeps no respondent, no house and no date (see
 models/surveys.py).
 
 The yearly property-service satisfaction survey (物业满意度) comes from a built-in template: one
@@ -330,7 +330,7 @@ def _record(
     response = SurveyResponse.objects.create(
         survey=survey,
         community_id=survey.community_id,
-        submitted_on=on or timezone.localdate(),
+        submitted_on=(on or timezone.localdate()) if named else None,
         respondent=respondent if named else None,
         house=house if named else None,
     )

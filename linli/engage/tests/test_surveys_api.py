@@ -180,5 +180,7 @@ def test_it_takes_a_paper_questionnaire_at_the_counter(world, api):
     assert r.status_code == 201, r.content
     r = api(world.neighbour).post(f"/engage/surveys/{survey.pk}/responses", {"answers": answers})
     assert (r.status_code, r.json()["code"]) == (409, "already_answered")
-    assert api(world.front_desk).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 403
+    assert (
+        api(world.front_desk).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 403
+    )
     assert api(world.outsider).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 404
