@@ -6,7 +6,7 @@ against the year before."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Avg, Count
 
 from linli.core.roles import Action
 from linli.engage.choices_surveys import QuestionKind, SurveyKind, SurveyStatus
@@ -131,8 +131,14 @@ class DimensionRow:
 
 
 def dimension_scores(survey: Survey) -> dict[str, float]:
-    _n, found = results(survey)
-    return {r.question.dimension: r.score for r in found if r.question.dimension and r.score is not None}
+    """Each dimension's score (mean rating × 20), averaged in the database."""
+    rows = (
+        Answer.objects.filter(question__survey=survey, rating__isnull=False)
+        .exclude(question__dimension="")
+        .values("question__dimension")
+        .annotate(mean=Avg("rating"))
+    )
+    return {r["question__dimension"]: round(r["mean"] * 20, 1) for r in rows}
 
 
 def previous_satisfaction(user, survey: Survey) -> Survey | None:

@@ -148,9 +148,10 @@ def do_cancel_registration(*, actor: Actor, registration: Registration) -> list[
 
 def _promote(activity_id: int) -> list[Registration]:
     """First come first served, stopping at the first party that does not fit."""
-    promoted = []
+    promoted: list[Registration] = []
     waiting = Registration.objects.filter(activity_id=activity_id, status=RegistrationStatus.WAITING)
-    for registration in waiting.order_by("queued_at", "id"):
+    # The head only, again after each promotion: a long waiting list is never read whole.
+    while (registration := waiting.order_by("queued_at", "id").first()) is not None:
         if not _take_seats(activity_id, registration.party_size):
             break
         if Registration.objects.filter(pk=registration.pk, status=RegistrationStatus.WAITING).update(
