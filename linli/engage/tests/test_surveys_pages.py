@@ -133,3 +133,20 @@ def test_yellow_pages_and_help_moderation_pages(world, browser):
     staff.post(f"/engage/staff/{world.a.id}/activities/help/", {"post": post.pk, "reason": "不实信息"})
     assert HelpPost.objects.get().status == "hidden"
     assert browser(world.neighbour).get(f"/engage/activities/help/{post.pk}/").status_code == 404
+
+
+def test_the_counter_types_in_a_paper_questionnaire(world, browser):
+    survey = open_survey(world)
+    q = list(survey.questions.all())
+    staff = browser(world.staff)
+    page = f"/engage/staff/{world.a.id}/surveys/{survey.pk}/"
+    assert 'id="paper-entry"' in staff.get(page).content.decode()
+    answers = {f"q{q[0].pk}": "0", f"q{q[1].pk}": ["1"], f"q{q[2].pk}": "5"}
+    r = staff.post(page, {"action": "paper", "house": "1号楼-1单元-999", **answers}, follow=True)
+    assert "房屋不存在" in r.content.decode()
+    r = staff.post(page, {"action": "paper", "house": "1号楼-1单元-302", **answers}, follow=True)
+    assert "已录入 1号楼-1单元-302 的纸质问卷" in r.content.decode()
+    response = SurveyResponse.objects.get()
+    assert response.house_id is None and response.answers.count() == 3
+    r = staff.post(page, {"action": "paper", "house": "1号楼-1单元-302", **answers}, follow=True)
+    assert "您家已提交过本问卷" in r.content.decode()

@@ -179,10 +179,33 @@ def _act(request, survey) -> None:
         services.do_set_questions(
             actor=request.user, survey=survey, questions=[*current, _question_from(post)]
         )
+    elif action == "paper":
+        _paper(request, survey)
     elif action == "remove" and post.get("order", "").isdigit():
         order = int(post["order"])
         kept = [q for i, q in enumerate(current, start=1) if i != order]
         services.do_set_questions(actor=request.user, survey=survey, questions=kept)
+
+
+def _paper(request, survey) -> None:
+    """A paper questionnaire typed in at the counter, for the house its label names."""
+    houses = registry_queries.houses(request.user)
+    house = registry_queries.house_by_label(houses, survey.community_id, request.POST.get("house", ""))
+    if house is None:
+        messages.error(request, _("房屋不存在，请按 楼栋-单元-房号 填写"))
+        return
+    try:
+        collected = datetime.strptime(request.POST.get("collected", ""), "%Y-%m-%d").date()
+    except ValueError:
+        collected = timezone.localdate()
+    services.do_enter_paper_response(
+        actor=request.user,
+        survey=survey,
+        house_id=house.pk,
+        answers=_answers_from(request.POST, survey),
+        collected_on=collected,
+    )
+    messages.success(request, _("已录入 %(house)s 的纸质问卷") % {"house": house.label})
 
 
 @staff_view(Action.ENGAGE_VIEW, "engage_surveys")
@@ -206,6 +229,9 @@ def console_survey(request, console: Console, survey_id: int):
         "responses": responses,
         "results": results,
         "kinds": QuestionKind.choices,
+        "questions": [(q, []) for q in found.questions.all()],
+        "error": None,
+        "ratings": RATINGS,
     }
     return console.render(request, "engage/surveys/console_survey.html", context)
 
