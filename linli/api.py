@@ -136,6 +136,8 @@ def _mount() -> None:
     api.add_router("/workorders", "linli.workorders.api_open311.router")
     api.add_router("/iot", "linli.iot.api.router")
     api.add_router("/engage", "linli.engage.api_votes.router")
+    api.add_router("/engage", "linli.engage.api_surveys.router")
+    api.add_router("/engage", "linli.engage.api_activities.router")
 
 
 _mount()

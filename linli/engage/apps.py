@@ -23,11 +23,38 @@ def _register_screens() -> None:
     register_nav_group("engage", _("居民参与"), weight=60)
     entries: list[tuple] = [  # (weight, label, url_name, key, action)
         (30, _("业主大会投票"), "votes_console", "engage_votes", Action.ENGAGE_VIEW),
+        (40, _("问卷调查"), "staff_surveys", "engage_surveys", Action.ENGAGE_VIEW),
+        (41, _("物业满意度"), "staff_satisfaction", "engage_satisfaction", Action.ENGAGE_VIEW),
+        (50, _("社区活动"), "staff_activities", "engage_activities", Action.ENGAGE_VIEW),
+        (51, _("社区黄页"), "staff_directory", "engage_directory", Action.ENGAGE_VIEW),
+        (52, _("邻里互助管理"), "staff_help", "engage_help", Action.ENGAGE_MODERATE),
     ]
     for weight, label, url_name, key, action in entries:
         register_nav("engage", label, f"engage:{url_name}", key=key, weight=weight, action=action)
     cards: list[HomeCard] = [
         HomeCard("engage_votes", _("议事投票"), "vote", 92, "engage:votes", needs_home=True, tile="votes"),
+        HomeCard(
+            "engage_surveys", _("问卷调查"), "vote", 40, "engage:surveys", needs_home=True, tile="surveys"
+        ),
+        HomeCard(
+            "engage_activities",
+            _("社区活动"),
+            "ticket",
+            50,
+            "engage:activities",
+            needs_home=True,
+            tile="activities",
+        ),
+        HomeCard(
+            "engage_directory",
+            _("社区黄页"),
+            "phone",
+            51,
+            "engage:directory",
+            needs_home=True,
+            tile="directory",
+        ),
+        HomeCard("engage_help", _("邻里互助"), "chat", 52, "engage:help_posts", needs_home=True, tile="help"),
     ]
     for card in cards:
         register_home_card(card)

@@ -2,9 +2,14 @@
 after the devices. Idempotent, through the real services; each area adds its part to PARTS."""
 
 from linli.core.models import Community
+from linli.engage.services.surveys_demo import seed_surveys_demo
 from linli.engage.services.votes_demo import seed_votes_demo
 
-PARTS: tuple = (("votes", seed_votes_demo),)  # (name, seed function(community, seed=...) -> dict)
+# (name, seed function(community, seed=...) -> dict)
+PARTS: tuple = (
+    ("votes", seed_votes_demo),
+    ("surveys", seed_surveys_demo),
+)
 
 
 def seed_engage_demo(community: Community, *, seed: int = 42) -> dict:

@@ -3,7 +3,7 @@ first, then the console's under staff/<cid>/."""
 
 from django.urls import path
 
-from linli.engage.views import votes
+from linli.engage.views import activities, surveys, votes
 
 app_name = "engage"
 
@@ -17,4 +17,23 @@ urlpatterns: list = [
     path("staff/<int:cid>/votes/<int:vote_id>/close", votes.console_close, name="vote_close"),
     path("staff/<int:cid>/votes/<int:vote_id>/paper", votes.console_paper, name="vote_paper"),
     path("staff/<int:cid>/votes/ballots/<int:ballot_id>/decide", votes.console_decide, name="vote_decide"),
+    path("surveys/", surveys.my_surveys, name="surveys"),
+    path("surveys/<int:survey_id>/", surveys.survey, name="survey"),
+    path("activities/", activities.my_activities, name="activities"),
+    path("activities/<int:activity_id>/", activities.activity, name="activity"),
+    path("activities/directory/", activities.directory, name="directory"),
+    path("activities/help/", activities.help_posts, name="help_posts"),
+    path("activities/help/<int:help_post_id>/", activities.help_post, name="help_post"),
+    path("staff/<int:cid>/surveys/", surveys.console_surveys, name="staff_surveys"),
+    path("staff/<int:cid>/surveys/satisfaction/", surveys.console_satisfaction, name="staff_satisfaction"),
+    path("staff/<int:cid>/surveys/<int:survey_id>/", surveys.console_survey, name="staff_survey"),
+    path("staff/<int:cid>/activities/", activities.console_activities, name="staff_activities"),
+    path("staff/<int:cid>/activities/<int:activity_id>/", activities.console_activity, name="staff_activity"),
+    path(
+        "staff/<int:cid>/activities/<int:activity_id>/check-in/",
+        activities.console_check_in,
+        name="staff_check_in",
+    ),
+    path("staff/<int:cid>/activities/directory/", activities.console_directory, name="staff_directory"),
+    path("staff/<int:cid>/activities/help/", activities.console_help, name="staff_help"),
 ]

@@ -1,5 +1,7 @@
 """engage's models, one module per area; each area's models are exported here."""
 
+from linli.engage.models.activities import *  # noqa: F403
+from linli.engage.models.surveys import *  # noqa: F403
 from linli.engage.models.votes import (  # noqa: F401
     Vote,
     VoteBallot,
