@@ -2,12 +2,18 @@
 surveys, activities and points that the outsider and narrowed-staff walks probe. Each area adds
 its ids here."""
 
+from linli.testing import engage_notices
+
 
 def probe_ids(world) -> dict[str, int | str]:
     """Ids in community A that the outsider must not reach."""
-    return {}
+    return {
+        **engage_notices.probe_ids(world),
+    }
 
 
 def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
     """Ids of 2号楼's objects, for staff narrowed to 1号楼."""
-    return {}
+    return {
+        **engage_notices.narrowed_probe_ids(world, narrowed),
+    }
