@@ -7,6 +7,7 @@ buildings moderate theirs; residents read every proposal of their community.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Timestamped
@@ -98,8 +99,11 @@ class Report(Timestamped):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["reporter", "proposal", "comment"], name="engage_report_once", nulls_distinct=False
-            )
+                fields=["reporter", "proposal"], condition=Q(comment__isnull=True), name="engage_report_proposal_once"
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"], condition=Q(comment__isnull=False), name="engage_report_comment_once"
+            ),
         ]
 
 
