@@ -70,6 +70,7 @@ def building_rates(user, notice: Notice) -> list[dict]:
             "told": r["told"],
             "reached": r["reached"],
             "rate": round(r["reached"] / r["total"], 4) if r["total"] else 0.0,
+            "percent": _percent(r["reached"], r["total"]),
         }
         for r in rows
     ]
@@ -79,7 +80,12 @@ def totals(rates: list[dict]) -> dict:
     keys = ("households", "read", "confirmed", "told", "reached")
     summed = {k: sum(r[k] for r in rates) for k in keys}
     summed["rate"] = round(summed["reached"] / summed["households"], 4) if summed["households"] else 0.0
+    summed["percent"] = _percent(summed["reached"], summed["households"])
     return summed
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part * 100 // whole}%" if whole else "—"
 
 
 def unread_households(user, notice: Notice, building_id: int | None = None):

@@ -104,3 +104,11 @@ def threshold(proposal: Proposal) -> dict:
         "backed_share": round(float(proposal.backed_area / total), 4) if total else 0.0,
         "needed_share": share_bp / 10000,
     }
+
+
+def staff_sees(user, proposal: Proposal) -> bool:
+    return Proposal.objects.restrict(user, Action.ENGAGE_VIEW).filter(pk=proposal.pk).exists()
+
+
+def comment_in(proposal: Proposal, comment_id: int) -> bool:
+    return Comment.objects.filter(pk=comment_id, proposal=proposal).exists()

@@ -99,10 +99,14 @@ class Report(Timestamped):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["reporter", "proposal"], condition=Q(comment__isnull=True), name="engage_report_proposal_once"
+                fields=["reporter", "proposal"],
+                condition=Q(comment__isnull=True),
+                name="engage_report_proposal_once",
             ),
             models.UniqueConstraint(
-                fields=["reporter", "comment"], condition=Q(comment__isnull=False), name="engage_report_comment_once"
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
+                name="engage_report_comment_once",
             ),
         ]
 

@@ -85,14 +85,19 @@ def do_create_notice(
     )
     require(actor, Action.NOTICE_PUBLISH, community_id, building_id)
     check_target(target)
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title or not body:
+        raise ServiceError(
+            "empty_text", _("标题和内容不能为空"), fields={"title" if not title else "body": _("必填")}
+        )
     if speakers and not urgent:
         raise ServiceError(
             "speakers_need_urgent", _("只有紧急通知才能广播到音柱"), fields={"speakers": _("需为紧急通知")}
         )
     notice = Notice.objects.create(
         community_id=community_id,
-        title=title.strip(),
-        body=body.strip(),
+        title=title[:60],
+        body=body[:4000],
         building_id=building_id,
         unit_id=unit_id,
         audience=audience,

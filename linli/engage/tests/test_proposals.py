@@ -58,10 +58,15 @@ def test_banned_words_are_refused_with_a_clear_message(world, api):
     pid = proposal_of(api, world)
     r = api(world.tenant).post(f"/engage/proposals/{pid}/comments", {"body": "你才是傻瓜"})
     assert r.status_code == 400 and r.json()["code"] == "banned_words"
-    assert api(world.front_desk).put(
-        f"/engage/communities/{world.a.id}/deliberation-settings",
-        {"backing_share_bp": 500, "answer_days": 15, "banned_words": []},
-    ).status_code == 404  # the front desk does not moderate
+    assert (
+        api(world.front_desk)
+        .put(
+            f"/engage/communities/{world.a.id}/deliberation-settings",
+            {"backing_share_bp": 500, "answer_days": 15, "banned_words": []},
+        )
+        .status_code
+        == 404
+    )  # the front desk does not moderate
 
 
 def test_a_report_goes_to_the_queue_and_a_hidden_post_keeps_its_reason(world, api):
@@ -73,7 +78,10 @@ def test_a_report_goes_to_the_queue_and_a_hidden_post_keeps_its_reason(world, ap
     assert again.status_code == 409 and again.json()["code"] == "already_reported"
     queue = api(world.staff).get(f"/engage/communities/{world.a.id}/proposals/reports").json()
     assert [(q["comment_id"], q["content"]) for q in queue] == [(cid, "广告：专业开锁")]
-    assert api(world.front_desk).post(f"/engage/proposal-comments/{cid}/hide", {"reason": "广告"}).status_code == 403
+    assert (
+        api(world.front_desk).post(f"/engage/proposal-comments/{cid}/hide", {"reason": "广告"}).status_code
+        == 403
+    )
     r = api(world.staff).post(f"/engage/proposal-comments/{cid}/hide", {"reason": "商业广告"})
     assert r.status_code == 200 and r.json()["hidden"]
     assert api(world.staff).get(f"/engage/communities/{world.a.id}/proposals/reports").json() == []
@@ -82,7 +90,10 @@ def test_a_report_goes_to_the_queue_and_a_hidden_post_keeps_its_reason(world, ap
     assert api(world.staff).get(f"/engage/proposals/{pid}").json()["comments"][0]["body"] == "广告：专业开锁"
     r = api(world.staff).post(f"/engage/proposal-comments/{cid}/hide", {"reason": "x"})
     assert r.status_code == 409 and r.json()["code"] == "already_hidden"
-    assert api(world.staff).post(f"/engage/proposal-comments/{cid}/unhide", {"reason": "误判"}).json()["hidden"] is False
+    assert (
+        api(world.staff).post(f"/engage/proposal-comments/{cid}/unhide", {"reason": "误判"}).json()["hidden"]
+        is False
+    )
 
 
 def test_a_hidden_proposal_shows_its_status_and_reason_but_not_its_text(world, api):
@@ -93,7 +104,10 @@ def test_a_hidden_proposal_shows_its_status_and_reason_but_not_its_text(world, a
     assert (seen["status"], seen["body"], seen["hidden_reason"]) == ("hidden", "", "涉及个人隐私")
     r = api(world.tenant).post(f"/engage/proposals/{pid}/comments", {"body": "?"})
     assert r.status_code == 409 and r.json()["code"] == "proposal_closed"
-    assert api(world.staff).post(f"/engage/proposals/{pid}/unhide", {"reason": "已核实"}).json()["status"] == "open"
+    assert (
+        api(world.staff).post(f"/engage/proposals/{pid}/unhide", {"reason": "已核实"}).json()["status"]
+        == "open"
+    )
 
 
 def test_official_replies_are_marked_by_the_staff_members_role(world, api):
@@ -101,8 +115,16 @@ def test_official_replies_are_marked_by_the_staff_members_role(world, api):
     committee = f.staff(world.a, "committee_member", "committee")
     r = api(world.staff).post(f"/engage/proposals/{pid}/reply", {"body": "物业将在下月评估"})
     assert r.status_code == 201 and r.json()["answerer"] == "property"
-    assert api(world.grid_worker).post(f"/engage/proposals/{pid}/reply", {"body": "居委会支持"}).json()["answerer"] == "office"
-    assert api(committee).post(f"/engage/proposals/{pid}/reply", {"body": "业委会收到"}).json()["answerer"] == "committee"
+    assert (
+        api(world.grid_worker)
+        .post(f"/engage/proposals/{pid}/reply", {"body": "居委会支持"})
+        .json()["answerer"]
+        == "office"
+    )
+    assert (
+        api(committee).post(f"/engage/proposals/{pid}/reply", {"body": "业委会收到"}).json()["answerer"]
+        == "committee"
+    )
     assert api(world.owner).post(f"/engage/proposals/{pid}/reply", {"body": "x"}).status_code == 403
     assert api(world.front_desk).post(f"/engage/proposals/{pid}/reply", {"body": "x"}).status_code == 403
     assert Proposal.objects.get(pk=pid).status == "open"  # no agenda item to answer yet
@@ -159,4 +181,6 @@ def test_settings_are_checked(world, api):
         {"backing_share_bp": 0, "answer_days": 10, "banned_words": []},
     )
     assert r.status_code == 422
-    assert api(world.outsider).get(f"/engage/communities/{world.a.id}/deliberation-settings").status_code == 404
+    assert (
+        api(world.outsider).get(f"/engage/communities/{world.a.id}/deliberation-settings").status_code == 404
+    )
