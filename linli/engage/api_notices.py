@@ -112,8 +112,7 @@ def notice_preview(request, community_id: Id, payload: NoticeTargetIn):
     """How many households (and accounts) a target reaches today; counts only."""
     community_for(request, community_id, Action.NOTICE_PUBLISH)
     target = Target(community_id, payload.building_id, payload.unit_id, payload.audience, payload.care_kind)
-    services.check_target(target)
-    return queries.preview(target)
+    return queries.preview(services.check_target(target))
 
 
 @router.get("/communities/{community_id}/notices", response=list[NoticeOut])

@@ -6,6 +6,7 @@ Delivery is batched: the households and recipients are written with bulk_create 
 through one `notify` call, so 10,000 households cost a few statements per thousand rows.
 """
 
+import dataclasses
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,6 @@ from linli.core.roles import Action
 from linli.engage.choices_notices import Audience, NoticeStatus, ToldHow
 from linli.engage.models import Notice, NoticeAttachment, NoticeHousehold, NoticeRecipient
 from linli.engage.services.notices_audience import Target, reach
-from linli.iot.choices import BroadcastPriority
 from linli.iot.services.broadcasts import do_broadcast
 from linli.notify.services import notify
 from linli.registry.choices import CareKind
@@ -46,13 +46,17 @@ def target_of(notice: Notice) -> Target:
     return Target(notice.community_id, notice.building_id, notice.unit_id, notice.audience, notice.care_kind)
 
 
-def check_target(target: Target) -> None:
-    """Refuses an area outside the community or an audience that does not say whom."""
+def check_target(target: Target) -> Target:
+    """The target with a unit's building filled in; refuses an area outside the community or an
+    audience that does not say whom."""
+    if target.unit_id is not None and target.building_id is None:
+        building_id = Unit.objects.filter(pk=target.unit_id).values_list("building_id", flat=True).first()
+        target = dataclasses.replace(target, building_id=building_id)
     if target.building_id is not None and not building_in(target.community_id, target.building_id):
         raise ServiceError("unknown_building", _("楼栋不存在"), fields={"building_id": _("楼栋不存在")})
-    if (
-        target.unit_id is not None
-        and not Unit.objects.filter(
+    if target.unit_id is not None and (
+        target.building_id is None
+        or not Unit.objects.filter(
             pk=target.unit_id, building_id=target.building_id, building__community_id=target.community_id
         ).exists()
     ):
@@ -61,6 +65,7 @@ def check_target(target: Target) -> None:
         raise ServiceError("bad_audience", _("通知对象无效"), fields={"audience": _("无效")})
     if target.audience == Audience.CARE and target.care_kind not in CareKind.values:
         raise ServiceError("care_kind_required", _("请选择关爱类型"), fields={"care_kind": _("必选")})
+    return target
 
 
 @transaction.atomic
@@ -83,8 +88,8 @@ def do_create_notice(
     target = Target(
         community_id, building_id, unit_id, audience, care_kind if audience == Audience.CARE else ""
     )
-    require(actor, Action.NOTICE_PUBLISH, community_id, building_id)
-    check_target(target)
+    target = check_target(target)
+    require(actor, Action.NOTICE_PUBLISH, community_id, target.building_id)
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise ServiceError(
@@ -98,8 +103,8 @@ def do_create_notice(
         community_id=community_id,
         title=title[:60],
         body=body[:4000],
-        building_id=building_id,
-        unit_id=unit_id,
+        building_id=target.building_id,
+        unit_id=target.unit_id,
         audience=audience,
         care_kind=target.care_kind,
         must_confirm=must_confirm,
@@ -207,7 +212,7 @@ def _deliver(notice: Notice, now: datetime) -> None:
             actor=None,
             community_id=notice.community_id,
             text=f"{notice.title}。{notice.body}"[:200],
-            priority=BroadcastPriority.EMERGENCY,
+            priority="emergency",  # iot's BroadcastPriority.EMERGENCY (its choices are not its API)
             building_id=notice.building_id,
         )
 

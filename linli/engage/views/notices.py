@@ -170,8 +170,7 @@ def console_preview(request, console: Console):
     """How many households the chosen target reaches (htmx swaps the count in as it changes)."""
     target = _target(request, console.community.id)
     try:
-        services.check_target(target)
-        reach, error = queries.preview(target), ""
+        reach, error = queries.preview(services.check_target(target)), ""
     except ServiceError as exc:
         reach, error = None, exc.message
     return render(request, "engage/notices/_preview.html", {"reach": reach, "error": error})
