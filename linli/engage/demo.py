@@ -2,8 +2,11 @@
 after the devices. Idempotent, through the real services; each area adds its part to PARTS."""
 
 from linli.core.models import Community
+from linli.engage.demo_notices import seed_notices_demo
 
-PARTS: tuple = ()  # (name, seed function(community, seed=...) -> dict)
+PARTS: tuple = (  # (name, seed function(community, seed=...) -> dict)
+    ("notices", seed_notices_demo),
+)
 
 
 def seed_engage_demo(community: Community, *, seed: int = 42) -> dict:

@@ -411,3 +411,8 @@ def do_update_deliberation_settings(
         after={"share": backing_share_bp, "days": answer_days, "words": words},
     )
     return found
+
+
+def status_of(proposal_id: int) -> str:
+    """A proposal's status now (for a caller backing in a loop, e.g. the demo)."""
+    return Proposal.objects.filter(pk=proposal_id).values_list("status", flat=True).first() or ""
