@@ -5,6 +5,7 @@ an open proposal with its discussion and owners' backings, and one that reached 
 the owners' committee answered."""
 
 import random
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -45,9 +46,10 @@ def _owners_with_logins(community: Community, rng: random.Random, n: int) -> lis
         .order_by("house_id")[: n * 3]
     )
     rng.shuffle(others)
-    for occupancy in others[: max(0, n - len(users))]:
-        person = occupancy.person
-        user = User(username=f"demo-{community.code}-{person.pk}", display_name=person.name)
+    people = list({o.person_id: o.person for o in others}.values())  # an owner of two flats once
+    for person in people[: max(0, n - len(users))]:
+        # a fresh name: a demo rebuilt after its community was deleted keeps the old accounts
+        user = User(username=f"demo-{community.code}-{secrets.token_hex(6)}", display_name=person.name)
         user.set_unusable_password()
         user.save()
         person.user = user
