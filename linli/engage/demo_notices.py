@@ -5,7 +5,6 @@ an open proposal with its discussion and owners' backings, and one that reached 
 the owners' committee answered."""
 
 import random
-import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,8 +16,7 @@ from linli.core.roles import Role
 from linli.engage.choices_notices import ProposalStatus, ToldHow
 from linli.engage.models import Notice, NoticeHousehold, NoticeRecipient
 from linli.engage.services import notices, proposals
-from linli.registry.choices import OWNING
-from linli.registry.models import Building, Occupancy
+from linli.registry.models import Building
 
 
 def _staff(community: Community, role: str):
@@ -26,36 +24,6 @@ def _staff(community: Community, role: str):
     if membership is None:
         raise RuntimeError(f"{community.code}: the notices demo needs a {role} (seed the registry first)")
     return membership.user
-
-
-def _owners_with_logins(community: Community, rng: random.Random, n: int) -> list:
-    """Owners who use the app: the registered logins first, then a login for a few more owners
-    (the demo's registry gives only two residents an account)."""
-    found = list(
-        Occupancy.objects.active()
-        .filter(house__community=community, relation__in=OWNING, person__user__isnull=False)
-        .values_list("person__user_id", flat=True)
-        .distinct()
-    )
-    User = get_user_model()
-    users = list(User.objects.filter(pk__in=found))
-    others = list(
-        Occupancy.objects.active()
-        .filter(house__community=community, relation__in=OWNING, person__user__isnull=True)
-        .select_related("person")
-        .order_by("house_id")[: n * 3]
-    )
-    rng.shuffle(others)
-    people = list({o.person_id: o.person for o in others}.values())  # an owner of two flats once
-    for person in people[: max(0, n - len(users))]:
-        # a fresh name: a demo rebuilt after its community was deleted keeps the old accounts
-        user = User(username=f"demo-{community.code}-{secrets.token_hex(6)}", display_name=person.name)
-        user.set_unusable_password()
-        user.save()
-        person.user = user
-        person.save(update_fields=["user"])
-        users.append(user)
-    return users
 
 
 def _notices(community: Community, rng: random.Random) -> dict:
@@ -102,7 +70,10 @@ def _notices(community: Community, rng: random.Random) -> dict:
 
 
 def _proposals(community: Community, rng: random.Random) -> dict:
-    owners = _owners_with_logins(community, rng, 12)
+    # demo.py imports this module for PARTS: the helper is read at call time, not import time
+    from linli.engage.demo import owner_logins
+
+    owners = owner_logins(community, rng, 12)
     if len(owners) < 4:
         return {"proposals": 0}
     committee = _staff(community, Role.COMMITTEE_MEMBER)
