@@ -138,6 +138,8 @@ def _mount() -> None:
     api.add_router("/engage", "linli.engage.api_votes.router")
     api.add_router("/engage", "linli.engage.api_surveys.router")
     api.add_router("/engage", "linli.engage.api_activities.router")
+    api.add_router("/engage", "linli.engage.api_notices.router")
+    api.add_router("/engage", "linli.engage.api_proposals.router")
 
 
 _mount()

@@ -28,6 +28,9 @@ def _register_screens() -> None:
         (50, _("社区活动"), "staff_activities", "engage_activities", Action.ENGAGE_VIEW),
         (51, _("社区黄页"), "staff_directory", "engage_directory", Action.ENGAGE_VIEW),
         (52, _("邻里互助管理"), "staff_help", "engage_help", Action.ENGAGE_MODERATE),
+        (10, _("通知公告"), "console_notices", "engage_notices", Action.ENGAGE_VIEW),
+        (20, _("议事厅"), "console_proposals", "engage_proposals", Action.ENGAGE_VIEW),
+        (21, _("议事审核"), "console_moderation", "engage_moderation", Action.ENGAGE_MODERATE),
     ]
     for weight, label, url_name, key, action in entries:
         register_nav("engage", label, f"engage:{url_name}", key=key, weight=weight, action=action)
@@ -55,6 +58,10 @@ def _register_screens() -> None:
             tile="directory",
         ),
         HomeCard("engage_help", _("邻里互助"), "chat", 52, "engage:help_posts", needs_home=True, tile="help"),
+        HomeCard("engage_notices", _("通知公告"), "chat", 10, "engage:notices", tile="notices"),
+        HomeCard(
+            "engage_proposals", _("议事厅"), "vote", 20, "engage:proposals", needs_home=True, tile="proposals"
+        ),
     ]
     for card in cards:
         register_home_card(card)

@@ -19,7 +19,7 @@ SELF_OR_PUBLIC = re.compile(
     r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
     r"|engage/votes/mine"
-    r"|engage/my/(surveys|activities|directory|help)"
+    r"|engage/my/(surveys|activities|directory|help|notices)"
     # devices, not people: a device's token, checked by the ingest (docs/devices.md)
     r"|iot/ingest/.*)$"
 )

@@ -1,1 +1,1 @@
-"""engage's pages, one module per area."""
+"""engage's pages: the resident's H5 and the console's, one module per area."""
