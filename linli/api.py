@@ -135,6 +135,8 @@ def _mount() -> None:
     api.add_router("/workorders", "linli.workorders.api_patrols.router")
     api.add_router("/workorders", "linli.workorders.api_open311.router")
     api.add_router("/iot", "linli.iot.api.router")
+    api.add_router("/engage", "linli.engage.api_points.router")
+    api.add_router("/engage", "linli.engage.api_convention.router")
 
 
 _mount()

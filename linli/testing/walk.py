@@ -18,6 +18,7 @@ SELF_OR_PUBLIC = re.compile(
     r"^/(health|me(/.*)?|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
     r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
+    r"|engage/points/my/.*|engage/convention/my/.*"
     # devices, not people: a device's token, checked by the ingest (docs/devices.md)
     r"|iot/ingest/.*)$"
 )

@@ -1,0 +1,1 @@
+"""engage's pages, one module per area (resident H5 and console)."""
