@@ -46,5 +46,5 @@ class ViolationStatus(models.TextChoices):
 
 
 class AppealDecision(models.TextChoices):
-    UPHELD = "upheld", _("维持")
-    OVERTURNED = "overturned", _("撤销")
+    UPHELD = "upheld", _("维持原处理")
+    OVERTURNED = "overturned", _("撤销违约记录")
