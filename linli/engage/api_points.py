@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
+from linli.core.schema_types import Id
 from linli.engage import queries_points as queries
 from linli.core.schemas import PageQuery
 from linli.engage.models import CatalogueItem, EarningRule, PointsAccount, Redemption, VolunteerLog
@@ -110,7 +111,7 @@ def log_volunteer_hours(request, payload: VolunteerIn):
 
 
 @router.get("/points/houses/{house_id}/entries", response=PointsEntryPage)
-def house_entries(request, house_id: int, page: Query[PageQuery]):
+def house_entries(request, house_id: Id, page: Query[PageQuery]):
     """A household's ledger, newest first: the resident's own, or staff's in their scope."""
     account = queries.account_of_house(request.user, house_id)
     if account is None:
@@ -139,14 +140,14 @@ def accounts(request, community_id: int):
 
 
 @router.post("/points/houses/{house_id}/adjust", response={201: PointsEntryOut})
-def adjust(request, house_id: int, payload: PointsAdjustIn):
+def adjust(request, house_id: Id, payload: PointsAdjustIn):
     """A correction by staff, as a new entry (entries are never changed)."""
     account = get_or_404(queries.managed(PointsAccount, request.user), house_id=house_id)
     return Status(201, points.do_adjust_points(actor=request.user, account=account, **payload.dict()))
 
 
 @router.post("/points/houses/{house_id}/garbage-checkins", response={201: PointsEntryOut})
-def garbage_checkin(request, house_id: int):
+def garbage_checkin(request, house_id: Id):
     """A garbage-sorting check-in of the household, up to the rule's daily limit (staff)."""
     house = get_or_404(registry_queries.houses(request.user), pk=house_id)
     entry = points.do_record_garbage_checkin(actor=request.user, community_id=house.community_id, house_id=house_id)
