@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from linli.core.http import community_for, get_or_404
+from linli.core.http import community_for
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.engage import queries_convention as queries

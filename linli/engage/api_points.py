@@ -9,8 +9,8 @@ from linli.core.http import community_for, get_or_404
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schema_types import Id
-from linli.engage import queries_points as queries
 from linli.core.schemas import PageQuery
+from linli.engage import queries_points as queries
 from linli.engage.models import CatalogueItem, EarningRule, PointsAccount, Redemption, VolunteerLog
 from linli.engage.schemas_points import (
     CancelRedemptionIn,
@@ -118,7 +118,9 @@ def house_entries(request, house_id: Id, page: Query[PageQuery]):
         if registry_queries.lives_in(request.user, house_id):
             return {"items": [], "next_cursor": None, "balance": 0}
         raise Http404
-    rows, cursor = keyset_page(queries.entries(account), cursor=page.cursor, limit=page.limit, newest_first=True)
+    rows, cursor = keyset_page(
+        queries.entries(account), cursor=page.cursor, limit=page.limit, newest_first=True
+    )
     return {
         "items": rows,
         "next_cursor": cursor,
@@ -150,7 +152,9 @@ def adjust(request, house_id: Id, payload: PointsAdjustIn):
 def garbage_checkin(request, house_id: Id):
     """A garbage-sorting check-in of the household, up to the rule's daily limit (staff)."""
     house = get_or_404(registry_queries.houses(request.user), pk=house_id)
-    entry = points.do_record_garbage_checkin(actor=request.user, community_id=house.community_id, house_id=house_id)
+    entry = points.do_record_garbage_checkin(
+        actor=request.user, community_id=house.community_id, house_id=house_id
+    )
     return Status(201, entry)
 
 
@@ -242,7 +246,10 @@ def redemptions(request, community_id: int, page: Query[RedemptionFilter]):
 
 @router.post("/points/redemptions/{redemption_id}/fulfil", response=RedemptionOut)
 def fulfil(request, redemption_id: int):
-    found = get_or_404(queries.managed(Redemption, request.user).select_related("item", "house__building", "house__unit"), pk=redemption_id)
+    found = get_or_404(
+        queries.managed(Redemption, request.user).select_related("item", "house__building", "house__unit"),
+        pk=redemption_id,
+    )
     return redemption_out(points_catalogue.do_fulfil_redemption(actor=request.user, redemption=found))
 
 

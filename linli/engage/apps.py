@@ -35,7 +35,15 @@ def _register_screens() -> None:
         register_nav("engage", label, f"engage:{url_name}", key=key, weight=weight, action=action)
     cards: list[HomeCard] = [
         HomeCard("engage_points", _("积分"), "yen", 68, "engage:points_home", needs_home=True, tile="points"),
-        HomeCard("engage_convention", _("社区公约"), "chat", 69, "engage:convention", needs_home=True, tile="convention"),
+        HomeCard(
+            "engage_convention",
+            _("社区公约"),
+            "chat",
+            69,
+            "engage:convention",
+            needs_home=True,
+            tile="convention",
+        ),
     ]
     for card in cards:
         register_home_card(card)

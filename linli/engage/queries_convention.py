@@ -31,4 +31,9 @@ def my_violations(user) -> QuerySet:
 
 
 def violation(user, violation_id: int) -> Violation | None:
-    return visible(Violation, user).select_related("house__building", "house__unit", "version").filter(pk=violation_id).first()
+    return (
+        visible(Violation, user)
+        .select_related("house__building", "house__unit", "version")
+        .filter(pk=violation_id)
+        .first()
+    )

@@ -26,7 +26,9 @@ def visible(model, user, action: str = Action.ENGAGE_VIEW) -> QuerySet:
 def may_read_community(user, community_id: int) -> bool:
     """A resident of the community or staff seeing points there (a building is enough)."""
     scope = scope_of(user)
-    return community_id in scope.resident_community_ids or scope.may_in_community(Action.ENGAGE_VIEW, community_id)
+    return community_id in scope.resident_community_ids or scope.may_in_community(
+        Action.ENGAGE_VIEW, community_id
+    )
 
 
 def staff_in(user, community_id: int) -> bool:
@@ -77,7 +79,9 @@ def rules(user, community_id: int) -> QuerySet:
 
 
 def policy(community_id: int) -> PointsPolicy:
-    return PointsPolicy.objects.filter(community_id=community_id).first() or PointsPolicy(community_id=community_id)
+    return PointsPolicy.objects.filter(community_id=community_id).first() or PointsPolicy(
+        community_id=community_id
+    )
 
 
 def catalogue(user, community_id: int, *, listed_only: bool = False) -> QuerySet:
@@ -106,7 +110,12 @@ def my_redemptions(user) -> QuerySet:
 
 
 def redemption(user, redemption_id: int) -> Redemption | None:
-    return visible(Redemption, user).select_related("item", "house__building", "house__unit", "account").filter(pk=redemption_id).first()
+    return (
+        visible(Redemption, user)
+        .select_related("item", "house__building", "house__unit", "account")
+        .filter(pk=redemption_id)
+        .first()
+    )
 
 
 def volunteer_logs(user, community_id: int, status: str = "") -> QuerySet:

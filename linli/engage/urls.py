@@ -15,7 +15,9 @@ urlpatterns: list = [
     path("convention/", convention.current, name="convention"),
     path("convention/versions/<int:convention_version_id>/", convention.version, name="convention_version"),
     path("convention/violations/", convention.my_violations, name="convention_my_violations"),
-    path("convention/violations/<int:violation_id>/", convention.my_violation, name="convention_my_violation"),
+    path(
+        "convention/violations/<int:violation_id>/", convention.my_violation, name="convention_my_violation"
+    ),
     path("staff/<int:cid>/points/", points.console_rules, name="staff_points_rules"),
     path("staff/<int:cid>/points/volunteer/", points.console_volunteer, name="staff_points_volunteer"),
     path("staff/<int:cid>/points/garbage/", points.console_garbage, name="staff_points_garbage"),

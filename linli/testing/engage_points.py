@@ -23,14 +23,21 @@ def item(world, name: str = "免费洗车一次", price: int = 20, stock: int = 
 
 
 def publish(world, body: str = "第一条 爱护公共环境。\n第二条 垃圾分类投放。"):
-    return convention.do_publish_convention(actor=world.staff, community_id=world.a.id, title="幸福里社区公约", body=body)
+    return convention.do_publish_convention(
+        actor=world.staff, community_id=world.a.id, title="幸福里社区公约", body=body
+    )
 
 
 def violation(world, house, points_: int = 10):
     if convention.current_version(world.a.id) is None:
         publish(world)
     return convention.do_record_violation(
-        actor=world.staff, community_id=world.a.id, house_id=house.pk, article="第二条", note="未分类投放", points=points_
+        actor=world.staff,
+        community_id=world.a.id,
+        house_id=house.pk,
+        article="第二条",
+        note="未分类投放",
+        points=points_,
     )
 
 
@@ -38,9 +45,16 @@ def _ids(world, house, user) -> dict[str, int]:
     give(world, house, 50, f"probe-{house.pk}")
     found = item(world, name=f"探测商品{house.pk}")
     redemption = points_catalogue.do_redeem(actor=world.staff, item=found, house_id=house.pk)
-    log = points.do_log_volunteer_hours(actor=user, house_id=house.pk, day=found.created_at.date(), hours=1, description="清扫楼道")
+    log = points.do_log_volunteer_hours(
+        actor=user, house_id=house.pk, day=found.created_at.date(), hours=1, description="清扫楼道"
+    )
     rule = points.do_create_rule(
-        actor=world.staff, community_id=world.a.id, code=f"probe{house.pk}", kind="other", name="探测规则", points=1
+        actor=world.staff,
+        community_id=world.a.id,
+        code=f"probe{house.pk}",
+        kind="other",
+        name="探测规则",
+        points=1,
     )
     return {
         "points_item_id": found.pk,

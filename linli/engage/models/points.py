@@ -180,7 +180,9 @@ class Redemption(Timestamped):
 class VolunteerLog(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     house = models.ForeignKey("registry.House", on_delete=models.RESTRICT, related_name="+")
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     day = models.DateField(_("服务日期"))
     hours = models.DecimalField(_("时长(小时)"), max_digits=4, decimal_places=1)
     description = models.CharField(_("服务内容"), max_length=200)
@@ -203,4 +205,12 @@ class VolunteerLog(Timestamped):
         indexes = [models.Index(fields=["community", "status"], name="eng_volunteer_status")]
 
 
-__all__ = ["PointsPolicy", "EarningRule", "PointsAccount", "PointsEntry", "CatalogueItem", "Redemption", "VolunteerLog"]
+__all__ = [
+    "CatalogueItem",
+    "EarningRule",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsPolicy",
+    "Redemption",
+    "VolunteerLog",
+]

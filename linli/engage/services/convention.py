@@ -142,7 +142,9 @@ def do_attach_violation_photo(*, actor: Actor, violation: Violation, data: bytes
         raise Conflict("photo_exists", _("该记录已有照片"))
     violation.photo = _store_photo(violation.community_id, data)
     violation.save(update_fields=["photo", "updated_at"])
-    audit.record(actor=actor, action="engage.violation_photo", obj=violation, community_id=violation.community_id)
+    audit.record(
+        actor=actor, action="engage.violation_photo", obj=violation, community_id=violation.community_id
+    )
     return violation
 
 
@@ -157,14 +159,20 @@ def do_appeal(*, actor: Actor, violation: Violation, reason: str, now: datetime 
     done = Violation.objects.filter(
         pk=violation.pk, status=ViolationStatus.RECORDED, appeal_deadline__gt=now
     ).update(
-        status=ViolationStatus.APPEALED, appeal_reason=reason.strip(), appealed_at=now, appealed_by=actor, updated_at=now
+        status=ViolationStatus.APPEALED,
+        appeal_reason=reason.strip(),
+        appealed_at=now,
+        appealed_by=actor,
+        updated_at=now,
     )
     if not done:
         violation.refresh_from_db()
         if violation.status == ViolationStatus.RECORDED:
             raise Conflict("appeal_window_closed", _("申诉期已过，不能再申诉"))
         raise Conflict("already_appealed", _("该记录已申诉或已处理"))
-    audit.record(actor=actor, action="engage.violation_appealed", obj=violation, community_id=violation.community_id)
+    audit.record(
+        actor=actor, action="engage.violation_appealed", obj=violation, community_id=violation.community_id
+    )
     violation.refresh_from_db()
     return violation
 
@@ -182,7 +190,12 @@ def do_decide_appeal(
         raise ServiceError("reason_required", _("请填写处理意见"), fields={"note": _("必填")})
     status = ViolationStatus.UPHELD if decision == AppealDecision.UPHELD else ViolationStatus.OVERTURNED
     done = Violation.objects.filter(pk=violation.pk, status=ViolationStatus.APPEALED).update(
-        status=status, decision=decision, decision_note=note.strip(), decided_by=actor, decided_at=now, updated_at=now
+        status=status,
+        decision=decision,
+        decision_note=note.strip(),
+        decided_by=actor,
+        decided_at=now,
+        updated_at=now,
     )
     if not done:
         raise Conflict("not_appealed", _("该记录没有待处理的申诉"))
@@ -192,7 +205,9 @@ def do_decide_appeal(
         _("申诉结果：%(result)s") % {"result": violation.get_decision_display()},
         note.strip(),
     )
-    audit.record(actor=actor, action="engage.appeal_decided", obj=violation, community_id=violation.community_id)
+    audit.record(
+        actor=actor, action="engage.appeal_decided", obj=violation, community_id=violation.community_id
+    )
     if status == ViolationStatus.UPHELD:
         deduct(violation, now)
         violation.refresh_from_db()
@@ -207,11 +222,12 @@ def deduct(violation: Violation, now: datetime) -> bool:
     """Deducts a due violation's points once (capped at the balance); False if not due or done."""
     with transaction.atomic():
         account = account_for(violation.community_id, violation.house_id)
-        balance = PointsAccount.objects.select_for_update().values_list("balance", flat=True).get(pk=account.pk)
+        balance = (
+            PointsAccount.objects.select_for_update().values_list("balance", flat=True).get(pk=account.pk)
+        )
         amount = min(violation.points, balance)
-        done = (
-            Violation.objects.filter(_due(now), pk=violation.pk)
-            .update(status=ViolationStatus.DEDUCTED, deducted=amount, deducted_at=now, updated_at=now)
+        done = Violation.objects.filter(_due(now), pk=violation.pk).update(
+            status=ViolationStatus.DEDUCTED, deducted=amount, deducted_at=now, updated_at=now
         )
         if not done:
             return False
@@ -226,7 +242,9 @@ def deduct(violation: Violation, now: datetime) -> bool:
                 source_ref=f"violation:{violation.pk}",
                 now=now,
             )
-        audit.record(actor=None, action="engage.violation_deducted", obj=violation, community_id=violation.community_id)
+        audit.record(
+            actor=None, action="engage.violation_deducted", obj=violation, community_id=violation.community_id
+        )
     return True
 
 

@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
@@ -156,7 +157,7 @@ def post_entry(
     amount: int,
     kind: str,
     reason: str,
-    text: str,
+    text: "str | StrPromise",
     actor: Actor | None,
     source_ref: str = "",
     on_behalf: bool = False,
@@ -222,7 +223,7 @@ def _award(
     house_id: int,
     source_ref: str,
     amount: int,
-    text: str,
+    text: "str | StrPromise",
     now: datetime,
 ) -> PointsEntry:
     """Credits `amount` for `rule` once per source; the caller holds the transaction."""
@@ -230,7 +231,9 @@ def _award(
     existing = PointsEntry.objects.filter(community_id=community_id, source_ref=source_ref).first()
     if existing is not None:
         if existing.house_id != house_id:
-            raise Conflict("source_ref_used", _("该来源已为其他住户记过积分"), fields={"source_ref": source_ref})
+            raise Conflict(
+                "source_ref_used", _("该来源已为其他住户记过积分"), fields={"source_ref": source_ref}
+            )
         return existing
     account = account_for(community_id, house_id)
     if rule.daily_limit:
@@ -240,7 +243,8 @@ def _award(
         if _awarded_today(account, rule, now) >= rule.daily_limit:
             raise ServiceError(
                 "daily_limit_reached",
-                _("该住户今日“%(rule)s”已达上限(%(limit)s次)") % {"rule": rule.name, "limit": rule.daily_limit},
+                _("该住户今日“%(rule)s”已达上限(%(limit)s次)")
+                % {"rule": rule.name, "limit": rule.daily_limit},
             )
     try:
         with transaction.atomic():
@@ -289,7 +293,13 @@ def do_award(
     rule = _rule(community_id, code=rule_code)
     house = _house(community_id, house_id, person_id)
     return _award(
-        actor=actor, rule=rule, house_id=house, source_ref=source_ref.strip(), amount=rule.points * units, text=text, now=now
+        actor=actor,
+        rule=rule,
+        house_id=house,
+        source_ref=source_ref.strip(),
+        amount=rule.points * units,
+        text=text,
+        now=now,
     )
 
 
@@ -311,7 +321,9 @@ def do_record_garbage_checkin(
     count = _awarded_today(account, rule, now)
     day = timezone.localdate(now)
     source_ref = f"garbage:{house_id}:{day.isoformat()}:{count + 1}"
-    return _award(actor=actor, rule=rule, house_id=house_id, source_ref=source_ref, amount=rule.points, text="", now=now)
+    return _award(
+        actor=actor, rule=rule, house_id=house_id, source_ref=source_ref, amount=rule.points, text="", now=now
+    )
 
 
 @transaction.atomic
@@ -345,7 +357,9 @@ def do_log_volunteer_hours(
     if day > timezone.localdate():
         raise ServiceError("future_day", _("服务日期不能晚于今天"), fields={"day": str(day)})
     if hours <= 0 or hours > MAX_HOURS or (hours * 2) % 1:
-        raise ServiceError("invalid_hours", _("时长应为0.5到12小时，以半小时计"), fields={"hours": str(hours)})
+        raise ServiceError(
+            "invalid_hours", _("时长应为0.5到12小时，以半小时计"), fields={"hours": str(hours)}
+        )
     log = VolunteerLog.objects.create(
         community_id=community_id,
         house_id=house_id,
@@ -407,7 +421,9 @@ def expire_due(now: datetime) -> int:
     """Writes the expiry entries due at `now`, oldest credits first; returns how many."""
     written = 0
     candidates = (
-        PointsEntry.objects.filter(amount__gt=0, expires_at__lte=now).values_list("account_id", flat=True).distinct()
+        PointsEntry.objects.filter(amount__gt=0, expires_at__lte=now)
+        .values_list("account_id", flat=True)
+        .distinct()
     )
     for account in PointsAccount.objects.filter(pk__in=list(candidates)):
         totals = PointsEntry.objects.filter(account=account).aggregate(

@@ -35,9 +35,15 @@ def do_create_item(
 ) -> CatalogueItem:
     require(actor, Action.POINTS_MANAGE, community_id)
     if price < 1 or stock < 0:
-        raise ServiceError("invalid_item", _("积分应大于0，库存不能为负"), fields={"price": price, "stock": stock})
+        raise ServiceError(
+            "invalid_item", _("积分应大于0，库存不能为负"), fields={"price": price, "stock": stock}
+        )
     item = CatalogueItem.objects.create(
-        community_id=community_id, name=name.strip(), description=description.strip(), price=price, stock=stock
+        community_id=community_id,
+        name=name.strip(),
+        description=description.strip(),
+        price=price,
+        stock=stock,
     )
     audit.record(actor=actor, action="engage.catalogue_item_created", obj=item, community_id=community_id)
     return item
@@ -140,7 +146,12 @@ def do_fulfil_redemption(*, actor: Actor, redemption: Redemption) -> Redemption:
     )
     if not done:
         raise Conflict("redemption_closed", _("该兑换已领取或已取消"))
-    audit.record(actor=actor, action="engage.redemption_fulfilled", obj=redemption, community_id=redemption.community_id)
+    audit.record(
+        actor=actor,
+        action="engage.redemption_fulfilled",
+        obj=redemption,
+        community_id=redemption.community_id,
+    )
     redemption.refresh_from_db()
     return redemption
 

@@ -36,7 +36,8 @@ def jpeg() -> bytes:
 
 def test_residents_read_the_convention_in_force_and_its_history(world, api):
     r = api(world.staff).post(
-        f"/engage/communities/{world.a.id}/convention", {"title": "幸福里社区公约", "body": "第一条 爱护环境。"}
+        f"/engage/communities/{world.a.id}/convention",
+        {"title": "幸福里社区公约", "body": "第一条 爱护环境。"},
     )
     assert r.status_code == 201 and r.json()["number"] == 1
     api(world.staff).post(
@@ -46,7 +47,12 @@ def test_residents_read_the_convention_in_force_and_its_history(world, api):
     found = api(world.tenant).get(f"/engage/communities/{world.a.id}/convention").json()
     assert found["current"]["number"] == 2 and [v["number"] for v in found["history"]] == [2, 1]
     assert api(world.outsider).get(f"/engage/communities/{world.a.id}/convention").status_code == 404
-    assert api(world.owner).post(f"/engage/communities/{world.a.id}/convention", {"title": "x", "body": "y"}).status_code == 404
+    assert (
+        api(world.owner)
+        .post(f"/engage/communities/{world.a.id}/convention", {"title": "x", "body": "y"})
+        .status_code
+        == 404
+    )
     old = found["history"][1]["id"]
     assert api(world.owner).get(f"/engage/convention/versions/{old}").json()["body"] == "第一条 爱护环境。"
 
@@ -98,7 +104,9 @@ def test_an_appeal_holds_the_deduction_until_it_is_decided(world, api, committee
     assert (again.status_code, again.json()["code"]) == (409, "already_appealed")
     assert convention.deduct_due(v.appeal_deadline + timedelta(days=30)) == 0
     decision = {"decision": "upheld", "note": "监控显示确为本户投放"}
-    assert api(world.staff).post(f"/engage/violations/{v.pk}/decision", decision).status_code == 404  # no appeal.decide
+    assert (
+        api(world.staff).post(f"/engage/violations/{v.pk}/decision", decision).status_code == 404
+    )  # no appeal.decide
     r = api(committee).post(f"/engage/violations/{v.pk}/decision", decision)
     assert r.status_code == 200, r.content
     assert (r.json()["status"], r.json()["deducted"]) == ("deducted", 10)
@@ -120,7 +128,9 @@ def test_an_overturned_violation_is_never_deducted(world, committee):
 def test_no_appeal_after_the_window(world, api):
     v = ep.violation(world, world.house, 10)
     with pytest.raises(Conflict) as refused:
-        convention.do_appeal(actor=world.owner, violation=v, reason="晚了", now=v.appeal_deadline + timedelta(seconds=1))
+        convention.do_appeal(
+            actor=world.owner, violation=v, reason="晚了", now=v.appeal_deadline + timedelta(seconds=1)
+        )
     assert refused.value.code == "appeal_window_closed"
     assert api(world.neighbour).post(f"/engage/violations/{v.pk}/appeal", {"reason": "x"}).status_code == 404
 

@@ -92,10 +92,17 @@ def test_the_balance_can_never_be_negative(world):
 
 def test_a_correction_is_a_new_entry(world, api):
     ep.give(world, world.house, 10, "a")
-    r = api(world.staff).post(f"/engage/points/houses/{world.house.pk}/adjust", {"amount": -3, "text": "更正重复记分"})
+    r = api(world.staff).post(
+        f"/engage/points/houses/{world.house.pk}/adjust", {"amount": -3, "text": "更正重复记分"}
+    )
     assert r.status_code == 201, r.content
     assert r.json()["balance_after"] == 7 and PointsEntry.objects.count() == 2
-    assert api(world.front_desk).post(f"/engage/points/houses/{world.house.pk}/adjust", {"amount": 1, "text": "x"}).status_code == 404
+    assert (
+        api(world.front_desk)
+        .post(f"/engage/points/houses/{world.house.pk}/adjust", {"amount": 1, "text": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_the_household_reads_its_balance_and_history(world, api):
@@ -120,7 +127,9 @@ def test_garbage_check_ins_stop_at_the_daily_limit(world, api):
     assert (r.status_code, r.json()["code"]) == (400, "daily_limit_reached")
     assert "今日" in r.json()["message"] and balance(world.house) == 2
     tomorrow = datetime.now(TZ) + timedelta(days=1)
-    points.do_record_garbage_checkin(actor=None, community_id=world.a.id, house_id=world.house.pk, now=tomorrow)
+    points.do_record_garbage_checkin(
+        actor=None, community_id=world.a.id, house_id=world.house.pk, now=tomorrow
+    )
     assert balance(world.house) == 4
     assert api(world.owner).post(url).status_code == 403
 
@@ -129,12 +138,15 @@ def test_volunteer_hours_earn_once_staff_confirm_them(world, api):
     ep.rules(world)
     day = datetime.now(TZ).date().isoformat()
     r = api(world.owner).post(
-        "/engage/points/volunteer-hours", {"house_id": world.house.pk, "day": day, "hours": 2.5, "description": "清扫楼道"}
+        "/engage/points/volunteer-hours",
+        {"house_id": world.house.pk, "day": day, "hours": 2.5, "description": "清扫楼道"},
     )
     assert r.status_code == 201, r.content
     log_id = r.json()["id"]
     assert balance(world.house) == 0
-    queue = api(world.staff).get(f"/engage/communities/{world.a.id}/points/volunteer-hours", {"status": "pending"})
+    queue = api(world.staff).get(
+        f"/engage/communities/{world.a.id}/points/volunteer-hours", {"status": "pending"}
+    )
     assert [i["id"] for i in queue.json()["items"]] == [log_id]
     r = api(world.staff).post(f"/engage/points/volunteer-hours/{log_id}/confirm")
     assert r.status_code == 200 and r.json()["points"] == 25 and balance(world.house) == 25
@@ -150,8 +162,15 @@ def test_volunteer_hours_are_checked(world, api):
     body = {"house_id": world.house.pk, "day": future, "hours": 1, "description": "x"}
     assert owner.post("/engage/points/volunteer-hours", body).json()["code"] == "future_day"
     body["day"] = datetime.now(TZ).date().isoformat()
-    assert owner.post("/engage/points/volunteer-hours", {**body, "hours": 0.3}).json()["code"] == "invalid_hours"
-    assert owner.post("/engage/points/volunteer-hours", {**body, "house_id": world.neighbour_house.pk}).status_code == 404
+    assert (
+        owner.post("/engage/points/volunteer-hours", {**body, "hours": 0.3}).json()["code"] == "invalid_hours"
+    )
+    assert (
+        owner.post(
+            "/engage/points/volunteer-hours", {**body, "house_id": world.neighbour_house.pk}
+        ).status_code
+        == 404
+    )
     log_id = owner.post("/engage/points/volunteer-hours", body).json()["id"]
     r = api(world.staff).post(f"/engage/points/volunteer-hours/{log_id}/reject", {"note": "当天无此活动"})
     assert r.json()["status"] == "rejected" and balance(world.house) == 0
@@ -183,7 +202,12 @@ def test_points_expire_at_the_end_of_the_next_year_oldest_first(world):
     award(world, "a:2025", house=world.house, units=20, now=datetime(2025, 3, 1, 10, tzinfo=TZ))  # 100
     award(world, "a:2026", house=world.house, units=10, now=datetime(2026, 2, 1, 10, tzinfo=TZ))  # 50
     points.post_entry(
-        account=account, amount=-30, kind="redeem", reason="redemption", text="兑换", actor=None,
+        account=account,
+        amount=-30,
+        kind="redeem",
+        reason="redemption",
+        text="兑换",
+        actor=None,
         now=datetime(2026, 6, 1, tzinfo=TZ),
     )
     assert points.expire_due(datetime(2026, 12, 31, 23, 59, tzinfo=TZ)) == 0
@@ -265,7 +289,9 @@ def test_staff_hand_over_a_redemption_once(world, api):
     ep.give(world, world.house, 30, "a")
     rid = redeem(api, world.owner, ep.item(world), world.house).json()["id"]
     assert api(world.owner).post(f"/engage/points/redemptions/{rid}/fulfil").status_code == 404
-    todo = api(world.staff).get(f"/engage/communities/{world.a.id}/points/redemptions", {"status": "requested"})
+    todo = api(world.staff).get(
+        f"/engage/communities/{world.a.id}/points/redemptions", {"status": "requested"}
+    )
     assert [i["id"] for i in todo.json()["items"]] == [rid]
     assert api(world.staff).post(f"/engage/points/redemptions/{rid}/fulfil").json()["status"] == "fulfilled"
     assert api(world.staff).post(f"/engage/points/redemptions/{rid}/fulfil").status_code == 409
@@ -283,6 +309,8 @@ def test_the_catalogue_is_the_communitys(world, api):
     assert api(world.outsider).get(f"/engage/communities/{world.a.id}/points/catalogue").status_code == 404
     r = api(world.staff).post(f"/engage/points/catalogue/{item.pk}/stock", {"change": -6})
     assert (r.status_code, r.json()["code"]) == (409, "invalid_stock_change")
-    assert api(world.staff).post(f"/engage/points/catalogue/{item.pk}/stock", {"change": 3}).json()["stock"] == 8
+    assert (
+        api(world.staff).post(f"/engage/points/catalogue/{item.pk}/stock", {"change": 3}).json()["stock"] == 8
+    )
     r = redeem(api, world.owner, hidden, world.house)
     assert r.status_code == 409 and r.json()["code"] == "item_unavailable"

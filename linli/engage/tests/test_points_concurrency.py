@@ -55,7 +55,9 @@ def test_two_households_race_for_the_last_item(world):
     results = race(
         [
             lambda: points_catalogue.do_redeem(actor=world.owner, item=item, house_id=world.house.pk),
-            lambda: points_catalogue.do_redeem(actor=world.neighbour, item=item, house_id=world.neighbour_house.pk),
+            lambda: points_catalogue.do_redeem(
+                actor=world.neighbour, item=item, house_id=world.neighbour_house.pk
+            ),
         ]
     )
     won = [r for r in results if isinstance(r, Redemption)]

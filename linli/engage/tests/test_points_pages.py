@@ -74,7 +74,15 @@ def test_the_console_pages_open_by_role(world):
     committee = f.staff(world.a, "committee_member", "committee")
     staff = signed_in(world.staff)
     base = f"/engage/staff/{world.a.id}"
-    for url in ("points/", "points/volunteer/", "points/garbage/", "points/catalogue/", "points/redemptions/", "convention/", "convention/violations/"):
+    for url in (
+        "points/",
+        "points/volunteer/",
+        "points/garbage/",
+        "points/catalogue/",
+        "points/redemptions/",
+        "convention/",
+        "convention/violations/",
+    ):
         assert staff.get(f"{base}/{url}").status_code == 200, url
     assert staff.get(f"{base}/convention/appeals/").status_code == 404  # no appeal.decide
     assert signed_in(committee).get(f"{base}/convention/appeals/").status_code == 200
@@ -92,7 +100,13 @@ def test_staff_record_a_violation_with_a_photo_and_the_committee_decides(world):
     photo.seek(0)
     staff.post(
         f"/engage/staff/{world.a.id}/convention/violations/",
-        {"house": world.house.label, "article": "第二条", "note": "楼道堆放杂物", "points": "10", "photo": photo},
+        {
+            "house": world.house.label,
+            "article": "第二条",
+            "note": "楼道堆放杂物",
+            "points": "10",
+            "photo": photo,
+        },
     )
     v = Violation.objects.get()
     assert v.photo and v.status == "recorded"

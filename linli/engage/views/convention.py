@@ -2,7 +2,6 @@
 with their evidence and the appeal. The console's: publish a version, record a violation with a
 photo, decide appeals."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,11 @@ def _resident(request, template: str, context: dict, back: str = "engage:points_
 def current(request):
     houses = list(registry_queries.my_houses(request.user))
     history = list(queries.versions(request.user, houses[0].community_id)) if houses else []
-    return _resident(request, "engage/convention/current.html", {"current": history[0] if history else None, "history": history[1:]})
+    return _resident(
+        request,
+        "engage/convention/current.html",
+        {"current": history[0] if history else None, "history": history[1:]},
+    )
 
 
 @resident_view
@@ -43,7 +46,11 @@ def version(request, convention_version_id: int):
 
 @resident_view
 def my_violations(request):
-    return _resident(request, "engage/convention/my_violations.html", {"violations": queries.my_violations(request.user)[:50]})
+    return _resident(
+        request,
+        "engage/convention/my_violations.html",
+        {"violations": queries.my_violations(request.user)[:50]},
+    )
 
 
 @resident_view
@@ -53,10 +60,16 @@ def my_violation(request, violation_id: int):
         raise Http404
     if request.method == "POST":
         reason = request.POST.get("reason", "")[:500]
-        _acting(request, lambda: convention.do_appeal(actor=request.user, violation=found, reason=reason), _("申诉已提交"))
+        _acting(
+            request,
+            lambda: convention.do_appeal(actor=request.user, violation=found, reason=reason),
+            _("申诉已提交"),
+        )
         return redirect("engage:convention_my_violation", violation_id)
     context = {"v": found, "may_appeal": found.status == ViolationStatus.RECORDED}
-    return _resident(request, "engage/convention/my_violation.html", context, back="engage:convention_my_violations")
+    return _resident(
+        request, "engage/convention/my_violation.html", context, back="engage:convention_my_violations"
+    )
 
 
 # --- console -----------------------------------------------------------------------------------
@@ -79,7 +92,10 @@ def console_versions(request, console: Console):
             _("新版本已发布"),
         )
         return redirect(console.reverse("engage:staff_convention"))
-    context = {"versions": queries.versions(request.user, cid), "may_manage": console.may(Action.POINTS_MANAGE)}
+    context = {
+        "versions": queries.versions(request.user, cid),
+        "may_manage": console.may(Action.POINTS_MANAGE),
+    }
     return console.render(request, "engage/convention/console_versions.html", context)
 
 
@@ -104,7 +120,9 @@ def console_violations(request, console: Console):
         _acting(request, record, _("已记录，已通知该住户"))
         return redirect(console.reverse("engage:staff_violations"))
     status = request.GET.get("status", "")
-    rows, next_url, first_url = page_of(request, queries.violations(request.user, cid, status), newest_first=True)
+    rows, next_url, first_url = page_of(
+        request, queries.violations(request.user, cid, status), newest_first=True
+    )
     context = {
         "violations": rows,
         "next_url": next_url,
@@ -119,19 +137,31 @@ def console_violations(request, console: Console):
 @staff_view(Action.APPEAL_DECIDE, "engage_appeals")
 def console_appeals(request, console: Console):
     if request.method == "POST":
-        found = Violation.objects.restrict(request.user, Action.APPEAL_DECIDE).filter(pk=_int(request.POST.get("violation")) or 0).first()
+        found = (
+            Violation.objects.restrict(request.user, Action.APPEAL_DECIDE)
+            .filter(pk=_int(request.POST.get("violation")) or 0)
+            .first()
+        )
         if found is None:
             raise Http404
         post = request.POST
         _acting(
             request,
             lambda: convention.do_decide_appeal(
-                actor=request.user, violation=found, decision=post.get("decision", ""), note=post.get("note", "")[:500]
+                actor=request.user,
+                violation=found,
+                decision=post.get("decision", ""),
+                note=post.get("note", "")[:500],
             ),
             _("已处理"),
         )
         return redirect(console.reverse("engage:staff_appeals"))
     found = queries.violations(request.user, console.community.id, ViolationStatus.APPEALED)
     rows, next_url, first_url = page_of(request, found, newest_first=True)
-    context = {"violations": rows, "next_url": next_url, "first_url": first_url, "decisions": AppealDecision.choices}
+    context = {
+        "violations": rows,
+        "next_url": next_url,
+        "first_url": first_url,
+        "decisions": AppealDecision.choices,
+    }
     return console.render(request, "engage/convention/console_appeals.html", context)

@@ -48,14 +48,24 @@ def _resident(request, template: str, context: dict):
 @resident_view
 def home(request):
     mine = queries.my_accounts(request.user)
-    chosen = next((a for a in mine if a["house"].pk == _int(request.GET.get("house"))), mine[0] if mine else None)
+    chosen = next(
+        (a for a in mine if a["house"].pk == _int(request.GET.get("house"))), mine[0] if mine else None
+    )
     rows, next_url, first_url = [], "", ""
     if chosen is not None:
         account = queries.account_of_house(request.user, chosen["house"].pk)
         if account is not None:
             rows, next_url, first_url = page_of(request, queries.entries(account), newest_first=True)
-    context = {"accounts": mine, "chosen": chosen, "entries": rows, "next_url": next_url, "first_url": first_url}
-    return render(request, "engage/points/home.html", {"tab": "services", "back": reverse("web:services"), **context})
+    context = {
+        "accounts": mine,
+        "chosen": chosen,
+        "entries": rows,
+        "next_url": next_url,
+        "first_url": first_url,
+    }
+    return render(
+        request, "engage/points/home.html", {"tab": "services", "back": reverse("web:services"), **context}
+    )
 
 
 @resident_view
@@ -111,23 +121,34 @@ def catalogue(request):
         ):
             return redirect("engage:points_redemptions")
         return redirect("engage:points_catalogue")
-    items = queries.catalogue(request.user, accounts[0]["house"].community_id, listed_only=True) if accounts else []
+    items = (
+        queries.catalogue(request.user, accounts[0]["house"].community_id, listed_only=True)
+        if accounts
+        else []
+    )
     return _resident(request, "engage/points/catalogue.html", {"accounts": accounts, "items": items})
 
 
 @resident_view
 def redemptions(request):
     if request.method == "POST":
-        found = queries.my_redemptions(request.user).filter(pk=_int(request.POST.get("redemption")) or 0).first()
+        found = (
+            queries.my_redemptions(request.user).filter(pk=_int(request.POST.get("redemption")) or 0).first()
+        )
         if found is None:
             raise Http404
         _acting(
             request,
-            lambda: points_catalogue.do_cancel_redemption(actor=request.user, redemption=found, reason=_("居民取消")),
+            lambda: points_catalogue.do_cancel_redemption(
+                actor=request.user, redemption=found, reason=_("居民取消")
+            ),
             _("已取消，积分已退回"),
         )
         return redirect("engage:points_redemptions")
-    context = {"redemptions": queries.my_redemptions(request.user)[:50], "requested": RedemptionStatus.REQUESTED}
+    context = {
+        "redemptions": queries.my_redemptions(request.user)[:50],
+        "requested": RedemptionStatus.REQUESTED,
+    }
     return _resident(request, "engage/points/redemptions.html", context)
 
 
@@ -135,9 +156,13 @@ def redemptions(request):
 
 
 def _house(request, console: Console, label: str):
-    house = registry_queries.house_by_label(registry_queries.houses(request.user), console.community.id, label)
+    house = registry_queries.house_by_label(
+        registry_queries.houses(request.user), console.community.id, label
+    )
     if house is None:
-        raise ServiceError("unknown_house", _("未找到该房屋，请按“楼栋-单元-房号”填写"), fields={"house": label})
+        raise ServiceError(
+            "unknown_house", _("未找到该房屋，请按“楼栋-单元-房号”填写"), fields={"house": label}
+        )
     return house
 
 
@@ -206,14 +231,27 @@ def console_volunteer(request, console: Console):
             raise Http404
         if request.POST.get("do") == "reject":
             note = request.POST.get("note", "")[:200]
-            _acting(request, lambda: points.do_reject_volunteer(actor=request.user, log=log, note=note), _("已退回"))
+            _acting(
+                request,
+                lambda: points.do_reject_volunteer(actor=request.user, log=log, note=note),
+                _("已退回"),
+            )
         else:
-            _acting(request, lambda: points.do_confirm_volunteer(actor=request.user, log=log), _("已确认，积分已发放"))
+            _acting(
+                request,
+                lambda: points.do_confirm_volunteer(actor=request.user, log=log),
+                _("已确认，积分已发放"),
+            )
         return redirect(console.reverse("engage:staff_points_volunteer"))
     status = request.GET.get("status", VolunteerStatus.PENDING)
     found = queries.volunteer_logs(request.user, console.community.id, status)
     rows, next_url, first_url = page_of(request, found, newest_first=True)
-    context = {"logs": rows, "next_url": next_url, "first_url": first_url, "pending": status == VolunteerStatus.PENDING}
+    context = {
+        "logs": rows,
+        "next_url": next_url,
+        "first_url": first_url,
+        "pending": status == VolunteerStatus.PENDING,
+    }
     return console.render(request, "engage/points/console_volunteer.html", context)
 
 
@@ -224,11 +262,15 @@ def console_garbage(request, console: Console):
 
         def record():
             house = _house(request, console, label)
-            points.do_record_garbage_checkin(actor=request.user, community_id=console.community.id, house_id=house.pk)
+            points.do_record_garbage_checkin(
+                actor=request.user, community_id=console.community.id, house_id=house.pk
+            )
 
         _acting(request, record, _("已记录：%(house)s") % {"house": label})
         return redirect(console.reverse("engage:staff_points_garbage"))
-    rule = queries.rules(request.user, console.community.id).filter(kind=RuleKind.GARBAGE, active=True).first()
+    rule = (
+        queries.rules(request.user, console.community.id).filter(kind=RuleKind.GARBAGE, active=True).first()
+    )
     return console.render(request, "engage/points/console_garbage.html", {"rule": rule})
 
 
@@ -254,15 +296,22 @@ def console_catalogue(request, console: Console):
             item = queries.managed(CatalogueItem, request.user).filter(pk=_int(post.get("item")) or 0).first()
             if item is None:
                 raise Http404
-            if post.get("do") == "toggle":
-                call = lambda: points_catalogue.do_update_item(actor=request.user, item=item, active=not item.active)  # noqa: E731
-            else:
-                change = post.get("change", "").strip()
-                amount = int(change) if change.lstrip("-").isdigit() and len(change) < 7 else 0
-                call = lambda: points_catalogue.do_change_stock(actor=request.user, item=item, change=amount)  # noqa: E731
-            _acting(request, call, _("已保存"))
+            change = post.get("change", "").strip()
+            amount = int(change) if change.lstrip("-").isdigit() and len(change) < 7 else 0
+            toggle = post.get("do") == "toggle"
+            _acting(
+                request,
+                lambda: (
+                    points_catalogue.do_update_item(actor=request.user, item=item, active=not item.active)
+                    if toggle
+                    else points_catalogue.do_change_stock(actor=request.user, item=item, change=amount)
+                ),
+                _("已保存"),
+            )
         return redirect(console.reverse("engage:staff_points_catalogue"))
-    return console.render(request, "engage/points/console_catalogue.html", {"items": queries.catalogue(request.user, cid)})
+    return console.render(
+        request, "engage/points/console_catalogue.html", {"items": queries.catalogue(request.user, cid)}
+    )
 
 
 @staff_view(Action.ENGAGE_VIEW, "engage_points_redemptions")
@@ -281,17 +330,28 @@ def console_redemptions(request, console: Console):
 
             _acting(request, redeem, _("已代办兑换"))
         else:
-            found = queries.redemptions(request.user, cid).filter(pk=_int(post.get("redemption")) or 0).first()
+            found = (
+                queries.redemptions(request.user, cid).filter(pk=_int(post.get("redemption")) or 0).first()
+            )
             if found is None:
                 raise Http404
-            if post.get("do") == "cancel":
-                call = lambda: points_catalogue.do_cancel_redemption(actor=request.user, redemption=found, reason=_("工作人员取消"))  # noqa: E731
-            else:
-                call = lambda: points_catalogue.do_fulfil_redemption(actor=request.user, redemption=found)  # noqa: E731
-            _acting(request, call, _("已保存"))
+            cancel = post.get("do") == "cancel"
+            _acting(
+                request,
+                lambda: (
+                    points_catalogue.do_cancel_redemption(
+                        actor=request.user, redemption=found, reason=_("工作人员取消")
+                    )
+                    if cancel
+                    else points_catalogue.do_fulfil_redemption(actor=request.user, redemption=found)
+                ),
+                _("已保存"),
+            )
         return redirect(console.reverse("engage:staff_points_redemptions"))
     status = request.GET.get("status", RedemptionStatus.REQUESTED)
-    rows, next_url, first_url = page_of(request, queries.redemptions(request.user, cid, status), newest_first=True)
+    rows, next_url, first_url = page_of(
+        request, queries.redemptions(request.user, cid, status), newest_first=True
+    )
     context = {
         "redemptions": rows,
         "next_url": next_url,
