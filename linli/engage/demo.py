@@ -2,8 +2,9 @@
 after the devices. Idempotent, through the real services; each area adds its part to PARTS."""
 
 from linli.core.models import Community
+from linli.engage.services.points_demo import seed_points_demo
 
-PARTS: tuple = ()  # (name, seed function(community, seed=...) -> dict)
+PARTS: tuple = (("points", seed_points_demo),)  # (name, seed function(community, seed=...) -> dict)
 
 
 def seed_engage_demo(community: Community, *, seed: int = 42) -> dict:

@@ -11,6 +11,7 @@ the condition). Entries are never changed or deleted: a correction is a new entr
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import Timestamped
@@ -103,7 +104,7 @@ class PointsEntry(models.Model):
     # What caused it ("volunteer:12", "redemption:5", ...): one entry per source in a community.
     source_ref = models.CharField(max_length=80, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)  # credits only
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)  # the service's clock (jobs pass theirs)
 
     objects = AppendOnlyQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building", resident="house")

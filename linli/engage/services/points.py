@@ -12,7 +12,7 @@ included). That figure only grows, which makes it the expiry entry's own source:
 one entry.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import IntegrityError, transaction
@@ -187,6 +187,7 @@ def post_entry(
         on_behalf=on_behalf,
         source_ref=source_ref,
         expires_at=expires_at(policy_of(account.community_id), now) if amount > 0 else None,
+        created_at=now,
     )
 
 
@@ -212,7 +213,11 @@ def _rule(community_id: int, *, code: str | None = None, kind: str | None = None
 def _awarded_today(account: PointsAccount, rule: EarningRule, now: datetime) -> int:
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return PointsEntry.objects.filter(
-        account=account, reason=rule.code, kind=EntryKind.EARN, created_at__gte=start
+        account=account,
+        reason=rule.code,
+        kind=EntryKind.EARN,
+        created_at__gte=start,
+        created_at__lt=start + timedelta(days=1),
     ).count()
 
 
