@@ -124,7 +124,7 @@ def main():
     last = points_catalogue.do_create_item(
         actor=manager, community_id=community.pk, name="免费洗车一次", price=10, stock=args.last
     )
-    done, refused, seconds = hammer(
+    done, _refused, _seconds = hammer(
         args.threads, lambda n: redeem_until(last, manager, house_ids, n, args.threads, args.last)
     )
     left = CatalogueItem.objects.get(pk=last.pk).stock
