@@ -140,6 +140,8 @@ def _mount() -> None:
     api.add_router("/engage", "linli.engage.api_activities.router")
     api.add_router("/engage", "linli.engage.api_notices.router")
     api.add_router("/engage", "linli.engage.api_proposals.router")
+    api.add_router("/engage", "linli.engage.api_points.router")
+    api.add_router("/engage", "linli.engage.api_convention.router")
 
 
 _mount()

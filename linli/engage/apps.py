@@ -31,6 +31,14 @@ def _register_screens() -> None:
         (10, _("通知公告"), "console_notices", "engage_notices", Action.ENGAGE_VIEW),
         (20, _("议事厅"), "console_proposals", "engage_proposals", Action.ENGAGE_VIEW),
         (21, _("议事审核"), "console_moderation", "engage_moderation", Action.ENGAGE_MODERATE),
+        (60, _("积分规则"), "staff_points_rules", "engage_points_rules", Action.ENGAGE_VIEW),
+        (61, _("志愿时长确认"), "staff_points_volunteer", "engage_points_volunteer", Action.POINTS_MANAGE),
+        (62, _("垃圾分类打卡"), "staff_points_garbage", "engage_points_garbage", Action.POINTS_MANAGE),
+        (63, _("积分商品"), "staff_points_catalogue", "engage_points_catalogue", Action.POINTS_MANAGE),
+        (64, _("积分兑换"), "staff_points_redemptions", "engage_points_redemptions", Action.ENGAGE_VIEW),
+        (65, _("社区公约"), "staff_convention", "engage_convention", Action.ENGAGE_VIEW),
+        (66, _("违约记录"), "staff_violations", "engage_violations", Action.ENGAGE_VIEW),
+        (67, _("申诉处理"), "staff_appeals", "engage_appeals", Action.APPEAL_DECIDE),
     ]
     for weight, label, url_name, key, action in entries:
         register_nav("engage", label, f"engage:{url_name}", key=key, weight=weight, action=action)
@@ -61,6 +69,16 @@ def _register_screens() -> None:
         HomeCard("engage_notices", _("通知公告"), "chat", 10, "engage:notices", tile="notices"),
         HomeCard(
             "engage_proposals", _("议事厅"), "vote", 20, "engage:proposals", needs_home=True, tile="proposals"
+        ),
+        HomeCard("engage_points", _("积分"), "yen", 68, "engage:points_home", needs_home=True, tile="points"),
+        HomeCard(
+            "engage_convention",
+            _("社区公约"),
+            "chat",
+            69,
+            "engage:convention",
+            needs_home=True,
+            tile="convention",
         ),
     ]
     for card in cards:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from linli.core.models import Community
 from linli.engage.demo_notices import seed_notices_demo
+from linli.engage.services.points_demo import seed_points_demo
 from linli.engage.services.surveys_demo import seed_surveys_demo
 from linli.engage.services.votes_demo import seed_votes_demo
 from linli.registry.choices import OWNING
@@ -18,6 +19,7 @@ PARTS: tuple = (
     ("notices", seed_notices_demo),
     ("votes", seed_votes_demo),
     ("surveys", seed_surveys_demo),
+    ("points", seed_points_demo),
 )
 
 

@@ -1,3 +1,3 @@
-"""engage's periodic jobs, one module per area (core's scheduler discovers this module only)."""
+"""engage's periodic jobs (core's scheduler discovers this module only), one module per area."""
 
-from linli.engage import periodic_notices  # noqa: F401  (registers its jobs)
+from linli.engage import periodic_notices, periodic_points  # noqa: F401  (they register their jobs)

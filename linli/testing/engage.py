@@ -2,7 +2,7 @@
 surveys, activities and points that the outsider and narrowed-staff walks probe. Each area adds
 its ids here."""
 
-from linli.testing import engage_notices, engage_surveys, engage_votes
+from linli.testing import engage_notices, engage_points, engage_surveys, engage_votes
 
 
 def probe_ids(world) -> dict[str, int | str]:
@@ -11,6 +11,7 @@ def probe_ids(world) -> dict[str, int | str]:
         **engage_votes.probe_ids(world),
         **engage_surveys.probe_ids(world),
         **engage_notices.probe_ids(world),
+        **engage_points.probe_ids(world),
     }
 
 
@@ -20,4 +21,5 @@ def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
         **engage_votes.narrowed_probe_ids(world, narrowed),
         **engage_surveys.narrowed_probe_ids(world, narrowed),
         **engage_notices.narrowed_probe_ids(world, narrowed),
+        **engage_points.narrowed_probe_ids(world, narrowed),
     }
