@@ -9,7 +9,7 @@ from ninja import Router, Status
 from linli.core.http import community_for
 from linli.core.masking import mask_name
 from linli.core.roles import Action
-from linli.core.schema_types import Id
+from linli.core.schema_types import Id, Text
 from linli.engage import queries_proposals as queries
 from linli.engage.choices_notices import ProposalStatus
 from linli.engage.models import Comment, Proposal
@@ -26,6 +26,9 @@ from linli.engage.schemas_proposals import (
     ProposalReportOut,
 )
 from linli.engage.services import proposals as services
+
+# A status to filter by (anything else lists them all).
+StatusFilter = Text(20, pattern=r"^[a-z_]*$")
 
 router = Router(tags=["engage"])
 
@@ -84,7 +87,7 @@ def _community(request, community_id: int) -> None:
 
 # --- fixed paths first ----------------------------------------------------------------------------
 @router.get("/communities/{community_id}/proposals", response=list[ProposalOut])
-def proposal_list(request, community_id: Id, status: str = ""):
+def proposal_list(request, community_id: Id, status: StatusFilter = ""):  # type: ignore[valid-type]
     """Every proposal of the community with its status (a hidden one without its text)."""
     _community(request, community_id)
     chosen = status if status in ProposalStatus.values else ""

@@ -14,10 +14,13 @@ from linli.core.errors import NotFound, ServiceError
 from linli.core.http import community_for
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.core.schema_types import Id
 from linli.engage import queries_votes as q
 from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item
 from linli.engage.models import Vote, VoteBallot, VoteLeaf, VoteTreeHead
 from linli.engage.schemas_votes import (
+    FormChoice,
+    LeafCount,
     VoteBallotIn,
     VoteBallotOut,
     VoteDecideIn,
@@ -276,8 +279,8 @@ def cast(request, vote_id: int, payload: VoteBallotIn):
 def cast_proxy(
     request,
     vote_id: int,
-    elector_id: Form[int],
-    choice: Form[str],
+    elector_id: Form[Id],  # type: ignore[valid-type]
+    choice: Form[FormChoice],  # type: ignore[valid-type]
     authorisation: File[UploadedFile | None] = None,
 ):
     vote = _vote(request, vote_id)
@@ -319,7 +322,7 @@ def tree_heads(request, vote_id: int):
 
 
 @router.get("/votes/{vote_id}/proofs/inclusion", response=VoteProofOut)
-def inclusion(request, vote_id: int, index: int, size: int):
+def inclusion(request, vote_id: int, index: LeafCount, size: LeafCount):  # type: ignore[valid-type]
     vote = _vote(request, vote_id)
     head = _head(vote, size)
     if not 0 <= index < size:
@@ -328,7 +331,7 @@ def inclusion(request, vote_id: int, index: int, size: int):
 
 
 @router.get("/votes/{vote_id}/proofs/consistency", response=VoteProofOut)
-def consistency(request, vote_id: int, old: int, new: int):
+def consistency(request, vote_id: int, old: LeafCount, new: LeafCount):  # type: ignore[valid-type]
     vote = _vote(request, vote_id)
     if not 0 < old <= new:
         raise ServiceError("vote_bad_range", _("旧树须不为空且不大于新树"), fields={"old": _("无效")})
@@ -341,7 +344,7 @@ def consistency(request, vote_id: int, old: int, new: int):
 
 
 @router.get("/votes/{vote_id}/export", response=dict)
-def export(request, vote_id: int, size: int | None = None):
+def export(request, vote_id: int, size: LeafCount | None = None):  # type: ignore[valid-type]
     vote = _vote(request, vote_id)
     head = _head(vote, size) if size is not None else q.latest_head(vote)
     if head is None:

@@ -41,14 +41,21 @@ class VoteOut(Schema):
     result: dict[str, Any] | None
 
 
+# A motion's choice, or an election's candidates (their numbers, comma-separated on a form).
+MotionChoice = Text(7, pattern=r"^(for|against|abstain)$")
+FormChoice = Text(200, pattern=r"^(for|against|abstain|[0-9]{1,2}(,[0-9]{1,2}){0,49})$")
+# A tree size or leaf index: far beyond any vote's ballots, within every engine's integer.
+LeafCount = Int(0, 2**31 - 1)
+
+
 class VoteBallotIn(InputSchema):
-    choice: str | list[Int(0, 49)] = Field(union_mode="left_to_right")
+    choice: MotionChoice | list[Int(0, 49)] = Field(union_mode="left_to_right")
     elector_id: Id | None = None
 
 
 class VotePaperBallotIn(InputSchema):
     elector_id: Id
-    choice: str | list[Int(0, 49)] = Field(union_mode="left_to_right")
+    choice: MotionChoice | list[Int(0, 49)] = Field(union_mode="left_to_right")
     note: Text(200) = ""
 
 
