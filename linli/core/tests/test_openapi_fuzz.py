@@ -77,13 +77,22 @@ def test_it_holds_with_a_random_seed(case, admin_token):
     _replayable(lambda: case.call_and_validate(headers=_headers(admin_token), checks=CHECKS))
 
 
+# The stateful walk, one per domain over the registry and accounts it builds on: inferred links
+# grow with the square of the operations, and one machine over the whole API passed hypothesis's
+# limit of 10,000 rules to choose from (every sequence was then rejected as unsatisfiable).
+SHARED_TAGS = r"registry|accounts|core|notify|staff"
+DOMAINS = ("access", "billing", "workorders", "iot", "engage")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_it_holds_in_sequences_of_linked_calls(admin_token):
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_it_holds_in_sequences_of_linked_calls(admin_token, domain):
     """Stateful: schemathesis infers links (a created object's id feeds the operations that take
     it) and walks them, so a PATCH meets a house that exists, not only random ids."""
+    walked = schema.include(tag_regex=rf"^({SHARED_TAGS}|{domain}\b.*)")
 
     @seed(SEED)
-    class Workflow(schema.as_state_machine()):
+    class Workflow(walked.as_state_machine()):
         # Each sequence starts from the same database: hypothesis replays a sequence to shrink
         # it, and a replay that meets the previous sequence's rows is not the same test. The
         # sequence runs in a transaction rolled back after it; as in Django's test client, the
@@ -108,7 +117,7 @@ def test_it_holds_in_sequences_of_linked_calls(admin_token):
 
     assert Workflow.bundles, "no links between operations: the stateful run would test nothing"
     settings = hypothesis_settings(
-        max_examples=EXAMPLES * 3,
+        max_examples=EXAMPLES,
         stateful_step_count=8,
         deadline=None,
         suppress_health_check=list(HealthCheck),
