@@ -129,11 +129,14 @@ def _mine(user):
         .filter(Exists(received))
         .annotate(
             my_read_at=Subquery(received.values("read_at")[:1]),
+            my_household_id=Subquery(received.values("household_id")[:1]),
+        )
+        # A separate step: an OuterRef nested one subquery deeper would name the household, not
+        # the notice (it matched by chance on SQLite, where both ids started at 1).
+        .annotate(
             household_confirmed_at=Subquery(
-                NoticeHousehold.objects.filter(pk=Subquery(received.values("household_id")[:1])).values(
-                    "confirmed_at"
-                )[:1]
-            ),
+                NoticeHousehold.objects.filter(pk=OuterRef("my_household_id")).values("confirmed_at")[:1]
+            )
         )
     )
 
