@@ -10,7 +10,6 @@ from linli.core.roles import Action
 from linli.core.schema_types import Id
 from linli.core.schemas import PageQuery
 from linli.iot import queries
-from linli.iot.choices import PortState
 from linli.iot.models import ChargingSession, Device
 from linli.iot.schemas import BilledOut, ChargerOut, SessionIn, SessionOut, TariffIn, TariffOut
 from linli.iot.services import chargers, charging_bills
@@ -29,7 +28,7 @@ def charger_out(d: Device) -> dict:
         "place": d.place,
         "building_id": d.building_id,
         "online": online,
-        "free_ports": sum(p.state == PortState.FREE for p in ports) if online else 0,
+        "free_ports": len(queries.free_ports(d)),
         "ports": [{"number": p.number, "state": p.state, "power_w": p.power_w} for p in ports],
     }
 

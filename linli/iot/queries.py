@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
 from linli.core.roles import Action
-from linli.iot.choices import AlarmStatus, DeviceKind
+from linli.iot.choices import AlarmStatus, DeviceKind, PortState
 from linli.iot.models import (
     Alarm,
     AlarmLog,
@@ -197,6 +197,15 @@ def chargers(user, community_id: int):
         .prefetch_related(Prefetch("ports", queryset=ChargerPort.objects.order_by("number")))
         .order_by("code")
     )
+
+
+def free_ports(device: Device) -> list[int]:
+    """The ports a resident may start on now: free, on a charger heard from (a device of
+    `chargers()`, whose ports and state are loaded with it)."""
+    state = getattr(device, "state", None)
+    if state is None or not state.online:
+        return []
+    return [p.number for p in device.ports.all() if p.state == PortState.FREE]
 
 
 def charger(user, device_id: int) -> Device | None:

@@ -114,16 +114,25 @@ def _clean_ports(ports: list) -> dict[int, dict]:
     return out
 
 
+def set_ports(device_id: int, states: dict[int, tuple[str, float]], ts: datetime) -> None:
+    """The ports as the charger says they are now (number → state, power in W), one upsert for
+    all of them: an e-bike charger repeats its eight ports with every heartbeat."""
+    ChargerPort.objects.bulk_create(
+        [
+            ChargerPort(device_id=device_id, number=number, state=state, power_w=power, updated_at=ts)
+            for number, (state, power) in states.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["device", "number"],
+        update_fields=["state", "power_w", "updated_at"],
+    )
+
+
 def on_port_report(device_id: int, ports: list, ts: datetime) -> None:
     """`{"ports": [{"port": 1, "state": "charging", "power": 180.5, "energy_wh": 120}, …]}`;
     a port that stopped by itself says why: `"stop": "full" | "time_up" | "unplugged" | "fault"`."""
     reported = _clean_ports(ports)
-    for number, e in reported.items():
-        ChargerPort.objects.update_or_create(
-            device_id=device_id,
-            number=number,
-            defaults={"state": e["state"], "power_w": e["power"], "updated_at": ts},
-        )
+    set_ports(device_id, {number: (e["state"], e["power"]) for number, e in reported.items()}, ts)
     for session in ChargingSession.objects.filter(device_id=device_id, status__in=SESSION_OPEN):
         seen = reported.get(session.port)
         if seen is not None:
@@ -168,12 +177,14 @@ def _charging(session: ChargingSession, ts: datetime) -> None:
         _changed(session)
 
 
-def _interrupted(session: ChargingSession, at: datetime) -> None:
-    if ChargingSession.objects.filter(pk=session.pk, status=SessionStatus.CHARGING).update(
+def _interrupted(session: ChargingSession, at: datetime) -> bool:
+    if not ChargingSession.objects.filter(pk=session.pk, status=SessionStatus.CHARGING).update(
         status=SessionStatus.INTERRUPTED, interrupted_at=at
     ):
-        session.status, session.interrupted_at = SessionStatus.INTERRUPTED, at
-        _changed(session)
+        return False  # a report got there first
+    session.status, session.interrupted_at = SessionStatus.INTERRUPTED, at
+    _changed(session)
+    return True
 
 
 def _resume(session: ChargingSession, now: datetime) -> None:
@@ -288,21 +299,31 @@ def do_start_session(
     return session
 
 
+def card_holder_home(community_id: int, card: str) -> tuple[int, int] | None:
+    """(person, house) for an access card of the community whose holder lives or owns there today:
+    who charges, and whose home pays; None for any other card."""
+    holder = access_queries.card_holder(community_id, card)
+    if holder is None:
+        return None
+    house_id = registry_queries.current_house_of(holder[0], community_id, holder[1])
+    return (holder[0], house_id) if house_id else None
+
+
 def do_start_by_card(card: str, device_id: int, port) -> ChargingSession:
     """A card held to an e-bike charger's reader: the card's holder charges until full."""
     device = _charger(device_id)
     if not isinstance(port, int):
         raise ServiceError("unknown_port", _("该充电桩没有这个端口"))
-    holder = access_queries.card_holder(device.community_id, card)
-    house_id = holder and registry_queries.current_house_of(holder[0], device.community_id, holder[1])
-    if holder is None or house_id is None:
+    holder = card_holder_home(device.community_id, card)
+    if holder is None:
         raise ServiceError("unknown_card", _("这张卡不能在本小区充电"))
+    person_id, house_id = holder
     _check_port(device, port)
     return open_session(
         device=device,
         port=port,
         house_id=house_id,
-        person_id=holder[0],
+        person_id=person_id,
         user_id=None,
         via=StartedVia.CARD,
         minutes=None,
@@ -361,11 +382,11 @@ def sweep(now: datetime) -> dict[str, int]:
         device__profile__kind=DeviceKind.EBIKE_CHARGER,
     ).select_related("device__state")
     for session in silent:
-        _interrupted(session, session.device.state.last_seen or now)
-        counts["interrupted"] += 1
+        counts["interrupted"] += _interrupted(session, session.device.state.last_seen or now)
     for session in ChargingSession.objects.filter(status=SessionStatus.CHARGING, ends_at__lt=now - GRACE):
-        send_command(device_id=session.device_id, name="stop", params={"port": session.port})
-        counts["time_up"] += finish(session, StopReason.TIME_UP, session.ends_at or now)
+        if finish(session, StopReason.TIME_UP, session.ends_at or now):
+            send_command(device_id=session.device_id, name="stop", params={"port": session.port})
+            counts["time_up"] += 1
     cut_off = ChargingSession.objects.filter(
         status=SessionStatus.INTERRUPTED, interrupted_at__lt=now - LONGEST_CUT
     )

@@ -6,15 +6,13 @@ through a thread. OCPP's own words are kept at the edge: this module speaks in s
 import hmac
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.access import queries as access_queries
 from linli.accounts.models import hash_token
 from linli.iot.choices import SESSION_OPEN, DeviceKind, PortState, SessionStatus, StartedVia, StopReason
 from linli.iot.models import ChargerPort, ChargingSession, Device, DeviceState
 from linli.iot.services import chargers
-from linli.registry import queries as registry_queries
 
 # OCPP 1.6 ChargePointStatus → the port's state.
 STATUS = {
@@ -68,11 +66,7 @@ def seen(device_id: int, values: dict | None = None) -> None:
 def connector_status(device_id: int, connector: int, status: str) -> None:
     if connector < 1:  # connector 0 is the charge point as a whole
         return
-    ChargerPort.objects.update_or_create(
-        device_id=device_id,
-        number=connector,
-        defaults={"state": STATUS.get(status, PortState.FAULT), "updated_at": timezone.now()},
-    )
+    chargers.set_ports(device_id, {connector: (STATUS.get(status, PortState.FAULT), 0.0)}, timezone.now())
 
 
 def _community(device_id: int) -> int:
@@ -90,12 +84,7 @@ def _awaited(device_id: int, id_tag: str, connector: int | None = None) -> Charg
 
 
 def _card_house(device_id: int, id_tag: str) -> tuple[int, int] | None:
-    community_id = _community(device_id)
-    holder = access_queries.card_holder(community_id, id_tag)
-    if holder is None:
-        return None
-    house_id = registry_queries.current_house_of(holder[0], community_id, holder[1])
-    return (holder[0], house_id) if house_id else None
+    return chargers.card_holder_home(_community(device_id), id_tag)
 
 
 def authorize(device_id: int, id_tag: str) -> bool:
@@ -104,22 +93,26 @@ def authorize(device_id: int, id_tag: str) -> bool:
 
 @transaction.atomic
 def start(device_id: int, connector: int, id_tag: str, meter_start: int, at: datetime) -> int | None:
-    """The transaction id (the session's) for an accepted start, None for a refused one."""
+    """The transaction id (the session's) for an accepted start, None for a refused one: an
+    unknown tag, or a card on a connector that already has an open session."""
     session = _awaited(device_id, id_tag, connector)
     if session is None:
         holder = _card_house(device_id, id_tag)
         if holder is None:
             return None
-        device = Device.objects.select_related("profile").get(pk=device_id)
-        session = ChargingSession.objects.create(
-            community_id=device.community_id,
-            device=device,
-            port=connector,
-            person_id=holder[0],
-            house_id=holder[1],
-            via=StartedVia.CARD,
-            id_tag=id_tag[:20],
-        )
+        try:
+            with transaction.atomic():
+                session = ChargingSession.objects.create(
+                    community_id=_community(device_id),
+                    device_id=device_id,
+                    port=connector,
+                    person_id=holder[0],
+                    house_id=holder[1],
+                    via=StartedVia.CARD,
+                    id_tag=id_tag[:20],
+                )
+        except IntegrityError:
+            return None
     ChargingSession.objects.filter(pk=session.pk).update(
         status=SessionStatus.CHARGING, started_at=at, meter_start_wh=meter_start
     )

@@ -16,7 +16,7 @@ from linli.billing.choices import FeeKind
 from linli.billing.models import Bill
 from linli.iot.choices import CommandStatus, SessionStatus
 from linli.iot.models import ChargingSession, Command
-from linli.iot.services import chargers, charging_bills, upkeep
+from linli.iot.services import chargers, charging_bills, ocpp_sessions, upkeep
 from linli.testing import billing_money, iot
 
 INGEST = "/api/v1/iot/ingest/a/ev-b1/status"
@@ -187,6 +187,46 @@ def test_a_start_nobody_answers_fails_and_costs_nothing(client, api, world, ev):
     assert chargers.sweep(timezone.now())["failed"] == 1
     failed = ChargingSession.objects.get(pk=session_id)
     assert (failed.status, failed.stop_reason, failed.amount_fen) == ("failed", "no_answer", 0)
+
+
+@pytest.mark.django_db
+def test_the_clock_ends_what_no_report_ends(client, api, world, ev):
+    """Time that ran out on a charger that never said so is stopped and paid for to the end; a
+    power cut that lasts past 12 hours ends the session as a fault, charged to the cut."""
+    now = timezone.now()
+    report(client, ev, time.time(), ports=ports("free", "free"))
+    over = start(api, world, ev, port=1, minutes=60).json()["id"]
+    cut = start(api, world, ev, port=2, minutes=60).json()["id"]
+    ChargingSession.objects.filter(pk=over).update(
+        status="charging", started_at=now - timedelta(minutes=70), ends_at=now - timedelta(minutes=10)
+    )
+    ChargingSession.objects.filter(pk=cut).update(
+        status="interrupted",
+        started_at=now - timedelta(hours=14),
+        ends_at=now - timedelta(hours=13),
+        interrupted_at=now - timedelta(hours=13, minutes=30),
+    )
+    Command.objects.update(status=CommandStatus.ACKED)
+
+    assert chargers.sweep(now) == {"failed": 0, "interrupted": 0, "time_up": 1, "abandoned": 1}
+    ended = ChargingSession.objects.get(pk=over)
+    assert (ended.status, ended.stop_reason, ended.amount_fen) == ("done", "time_up", 100), "the hour"
+    assert Command.objects.filter(device=ev.ebike, name="stop", params={"port": 1}).count() == 1
+    abandoned = ChargingSession.objects.get(pk=cut)
+    assert (abandoned.stop_reason, abandoned.amount_fen) == ("fault", 50), "30 minutes until the cut"
+    assert chargers.sweep(now)["time_up"] == 0, "ended once"
+
+
+@pytest.mark.django_db
+def test_a_card_at_a_car_charger_starts_once_per_connector(world):
+    car = iot.chargers(world).car
+    do_issue_card(actor=world.front_desk, person=world.owner_person, number="0B5E0002")
+    at = timezone.now()
+    first = ocpp_sessions.start(car.pk, 1, "0B5E0002", 1000, at)
+    assert ChargingSession.objects.get(pk=first).house_id == world.house.pk
+    assert ocpp_sessions.start(car.pk, 1, "0B5E0002", 1000, at) is None, "the connector is taken"
+    assert ocpp_sessions.start(car.pk, 2, "FFFF0000", 1000, at) is None, "nobody's card"
+    assert ChargingSession.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, staff_view
 from linli.core.shell.tables import Filter
 from linli.iot import queries
-from linli.iot.choices import SESSION_OPEN, DeviceKind, PortState, SessionStatus
+from linli.iot.choices import SESSION_OPEN, DeviceKind, SessionStatus
 from linli.iot.services import chargers, charging_bills
 from linli.registry import queries as registry_queries
 
@@ -49,7 +49,7 @@ def charging(request):
     found = list(queries.chargers(user, community_id)) if community_id else []
     context = {
         "houses": houses,
-        "chargers": [(d, _free_ports(d)) for d in found],
+        "chargers": [(d, queries.free_ports(d)) for d in found],
         "chosen": (_int(request.GET.get("device", "")), _int(request.GET.get("port", ""))),
         "durations": DURATIONS,
         "tariff": chargers.tariff_of(community_id) if community_id else None,
@@ -58,11 +58,6 @@ def charging(request):
         **_mine(user),
     }
     return render(request, "iot/resident/charging.html", context)
-
-
-def _free_ports(device) -> list[int]:
-    online = getattr(device, "state", None) is not None and device.state.online
-    return [p.number for p in device.ports.all() if online and p.state == PortState.FREE]
 
 
 def _mine(user) -> dict:
