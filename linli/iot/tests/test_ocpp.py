@@ -80,10 +80,6 @@ def basic(user: str, password: str) -> dict:
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-async def in_thread(fn, *args):
-    return await asyncio.to_thread(fn, *args)
-
-
 async def drive(port: int, token: str, world, owner: ApiClient, device_id: int) -> dict:
     async with connect(url(port), subprotocols=["ocpp1.6"], additional_headers=basic("car-b1", token)) as ws:
         car = Car("car-b1", ws)
@@ -94,7 +90,7 @@ async def drive(port: int, token: str, world, owner: ApiClient, device_id: int) 
         )
         await car.call(call.StatusNotification(connector_id=1, error_code="NoError", status="Available"))
 
-        started = await in_thread(
+        started = await asyncio.to_thread(
             owner.post, "/iot/charging/sessions", {"device": device_id, "port": 1, "house": world.house.pk}
         )
         assert started.status_code == 201, started.content
@@ -118,8 +114,8 @@ async def drive(port: int, token: str, world, owner: ApiClient, device_id: int) 
                 ],
             )
         )
-        charging = await in_thread(owner.get, f"/iot/charging/sessions/{session_id}")
-        stopped = await in_thread(owner.post, f"/iot/charging/sessions/{session_id}/stop")
+        charging = await asyncio.to_thread(owner.get, f"/iot/charging/sessions/{session_id}")
+        stopped = await asyncio.to_thread(owner.post, f"/iot/charging/sessions/{session_id}/stop")
         transaction_id = await asyncio.wait_for(car.stopped.get(), 10)
         await car.call(
             call.StopTransaction(

@@ -74,7 +74,7 @@ def my_charging(request):
     return render(request, "iot/resident/_sessions.html", _mine(request.user))
 
 
-def _start(request, houses) -> object:
+def _start(request, houses):
     post = request.POST
     house = _int(post.get("house", "")) or (houses[0].pk if len(houses) == 1 else None)
     minutes = post.get("minutes", "")
@@ -84,7 +84,8 @@ def _start(request, houses) -> object:
             device_id=_int(post.get("device", "")) or 0,
             port=_int(post.get("port", "")) or 0,
             house_id=house or 0,
-            minutes=_int(minutes) if minutes != "full" else None,
+            # "full" is until full; anything not a number is refused by the service, not guessed
+            minutes=None if minutes == "full" else (_int(minutes) or -1),
         )
         messages.success(request, _("已发送开始充电指令，请确认插头已插好"))
     except ServiceError as exc:
