@@ -2,12 +2,11 @@
 promoted first come first served when someone cancels, concurrent sign-ups that never overbook,
 and QR check-in (valid, forged, another activity's, twice); `attended` for the points area."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
 from linli.core.errors import ServiceError
@@ -18,6 +17,7 @@ from linli.engage.services import activities as services
 from linli.notify.models import Notification
 from linli.testing import factories as f
 from linli.testing.engage_surveys import upcoming_activity
+from linli.testing.threads import run_together
 
 
 def refused(expected, fn, **kwargs):
@@ -148,27 +148,16 @@ def _with_retry(fn):
 def test_concurrent_sign_ups_never_overbook(world):
     activity = upcoming_activity(world, capacity=5)
     people = residents(world, 8)
-    barrier = threading.Barrier(len(people))
-    outcomes, errors = [], []
-
-    def sign_up(user):
-        try:
-            barrier.wait()
-            outcomes.append(
-                _with_retry(lambda: services.do_sign_up(actor=user, activity=activity, party_size=2)).status
+    outcomes = run_together(
+        [
+            lambda user=user: _with_retry(
+                lambda: services.do_sign_up(actor=user, activity=activity, party_size=2)
             )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sign_up, args=(u,)) for u in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert sorted(outcomes) == [S.CONFIRMED] * 2 + [S.WAITING] * 6
+            for user in people
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    assert sorted(o.status for o in outcomes) == [S.CONFIRMED] * 2 + [S.WAITING] * 6, outcomes
     assert Activity.objects.get().seats_taken == 4
     confirmed = Registration.objects.filter(status=S.CONFIRMED)
     assert sum(r.party_size for r in confirmed) == 4
@@ -179,26 +168,13 @@ def test_concurrent_cancellations_promote_each_waiting_party_once(world):
     activity = upcoming_activity(world, capacity=3)
     people = residents(world, 6)
     regs = [services.do_sign_up(actor=u, activity=activity) for u in people]
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def cancel(registration, user):
-        try:
-            barrier.wait()
-            _with_retry(lambda: services.do_cancel_registration(actor=user, registration=registration))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=cancel, args=(r, u)) for r, u in zip(regs[:3], people[:3], strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    outcomes = run_together(
+        [
+            lambda r=r, u=u: _with_retry(lambda: services.do_cancel_registration(actor=u, registration=r))
+            for r, u in zip(regs[:3], people[:3], strict=True)
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
     assert set(Registration.objects.filter(status=S.CONFIRMED).values_list("pk", flat=True)) == {
         r.pk for r in regs[3:]
     }
