@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -131,6 +132,55 @@ def test_check_in_by_signed_code(world):
         (world.owner.pk, world.house.pk, 1)
     ]
     assert queries.attended(other.pk) == []
+
+
+def _resigned(code: str, value: str) -> str:
+    """`code`'s signature on another value: what someone who edits a QR code's text gets."""
+    return f"{value}:{code.rsplit(':', 1)[1]}"
+
+
+@pytest.mark.parametrize(
+    ("forge", "expected"),
+    [
+        # the signature kept, the registration swapped for a neighbour's confirmed one
+        (lambda code, a, other, theirs: _resigned(code, f"{a.pk}.{theirs.pk}"), "bad_code"),
+        # another activity's valid code, its activity id edited to this one
+        (lambda code, a, other, theirs: _resigned(other, f"{a.pk}.{theirs.pk}"), "bad_code"),
+        # the right value signed for another purpose (no salt, or another salt)
+        (lambda code, a, other, theirs: signing.Signer().sign(f"{a.pk}.{theirs.pk}"), "bad_code"),
+        (
+            lambda code, a, other, theirs: signing.Signer(salt="linli.other").sign(f"{a.pk}.{theirs.pk}"),
+            "bad_code",
+        ),
+        # another activity's valid code, replayed at this one's door
+        (lambda code, a, other, theirs: other, "other_activity"),
+    ],
+    ids=["registration_swapped", "activity_swapped", "unsalted", "other_salt", "other_activity"],
+)
+@pytest.mark.django_db
+def test_a_check_in_code_cannot_be_forged_or_replayed_elsewhere(world, forge, expected):
+    activity = upcoming_activity(world, capacity=2)
+    elsewhere = upcoming_activity(world, title="读书会")
+    mine = services.do_sign_up(actor=world.owner, activity=activity)
+    theirs = services.do_sign_up(actor=world.neighbour, activity=activity)
+    other = services.checkin_code(services.do_sign_up(actor=world.neighbour, activity=elsewhere))
+    code = forge(services.checkin_code(mine), activity, other, theirs)
+    refused(expected, services.do_check_in, actor=world.staff, activity=activity, code=code)
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_cancelled_registrations_code_is_not_taken_after_signing_up_again(world):
+    activity = upcoming_activity(world)
+    first = services.do_sign_up(actor=world.owner, activity=activity)
+    old = services.checkin_code(first)
+    services.do_cancel_registration(actor=world.owner, registration=first)
+    again = services.do_sign_up(actor=world.owner, activity=activity)
+    refused("not_confirmed", services.do_check_in, actor=world.staff, activity=activity, code=old)
+    assert (
+        services.do_check_in(actor=world.staff, activity=activity, code=services.checkin_code(again)).pk
+        == again.pk
+    )
 
 
 def _with_retry(fn):
