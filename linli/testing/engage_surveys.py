@@ -32,6 +32,25 @@ def open_survey(world, *, actor=None, **kwargs):
     return survey_services.do_publish_survey(actor=actor or world.staff, survey=survey)
 
 
+def open_satisfaction(world, year: int, ratings_by_user=()):
+    """Community A's published satisfaction survey of `year`, open from yesterday to tomorrow,
+    answered by each (user, [a rating per dimension, in order])."""
+    now = timezone.now()
+    survey = survey_services.do_create_satisfaction_survey(
+        actor=world.staff,
+        community_id=world.a.id,
+        year=year,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    survey_services.do_publish_survey(actor=world.staff, survey=survey)
+    rated = [x for x in survey.questions.all() if x.kind == QuestionKind.RATING]
+    for user, ratings in ratings_by_user:
+        answers = [{"question_id": x.pk, "rating": r} for x, r in zip(rated, ratings, strict=True)]
+        survey_services.do_answer_survey(actor=user, survey=survey, answers=answers)
+    return survey
+
+
 def answers_for(survey, *, single=0, multiple=(0, 2), rating=4, text=""):
     q = list(survey.questions.all())
     return [

@@ -2,15 +2,13 @@
 and signs up; staff build a survey, read its results with bars, compare satisfaction years, see
 the waiting list, check residents in at the door, keep the yellow pages and hide a help post."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from linli.engage.models import HelpPost, Registration, SurveyResponse
 from linli.engage.services import activities as activity_services
 from linli.engage.services import surveys as survey_services
-from linli.testing.engage_surveys import open_survey, upcoming_activity
+from linli.engage.services.surveys import SATISFACTION_DIMENSIONS
+from linli.testing.engage_surveys import open_satisfaction, open_survey, upcoming_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -72,20 +70,8 @@ def test_staff_build_publish_and_read_results(world, browser):
 
 
 def test_the_satisfaction_page_compares_years(world, browser):
-    now = timezone.now()
     for year, rating in ((2025, 3), (2026, 5)):
-        s = survey_services.do_create_satisfaction_survey(
-            actor=world.staff,
-            community_id=world.a.id,
-            year=year,
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-        )
-        survey_services.do_publish_survey(actor=world.staff, survey=s)
-        rated = [x for x in s.questions.all() if x.kind == "rating"]
-        survey_services.do_answer_survey(
-            actor=world.owner, survey=s, answers=[{"question_id": x.pk, "rating": rating} for x in rated]
-        )
+        open_satisfaction(world, year, [(world.owner, [rating] * len(SATISFACTION_DIMENSIONS))])
     page = browser(world.staff).get(f"/engage/staff/{world.a.id}/surveys/satisfaction/").content.decode()
     assert "2026 年与 2025 年对比" in page and "+40.0" in page and 'data-dimension="overall"' in page
 
