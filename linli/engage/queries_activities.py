@@ -2,7 +2,7 @@
 `restrict()` (staff) or `own()` (residents). `attended(activity_id)` is what the points area
 reads to credit attendance."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Q, Sum, Value, When
 
 from linli.core.roles import Action
 from linli.engage.choices_surveys import HelpStatus, RegistrationStatus
@@ -29,10 +29,18 @@ def resident_activities(user):
     return Activity.objects.own(user).order_by("starts_at", "id")
 
 
+# Staff's order of an activity's registrations (the statuses' names sort cancelled first).
+_STATUS_ORDER = Case(
+    When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
+    When(status=RegistrationStatus.WAITING, then=Value(1)),
+    default=Value(2),
+)
+
+
 def registrations(user, activity: Activity):
     """An activity's registrations for staff: confirmed then waiting (in queue order), then cancelled."""
     found = Registration.objects.restrict(user, Action.ENGAGE_VIEW).filter(activity=activity)
-    return found.select_related("house", "house__building").order_by("status", "queued_at", "id")
+    return found.select_related("house", "house__building").order_by(_STATUS_ORDER, "queued_at", "id")
 
 
 def my_registrations(user):
@@ -54,6 +62,12 @@ def waiting_position(registration: Registration) -> int | None:
         Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, id__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def waiting_positions(activity: Activity) -> dict[int, int]:
+    """Every waiting registration's place (1 for the head), in one read: for a list of them."""
+    ids = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITING)
+    return {pk: i for i, pk in enumerate(ids.order_by("queued_at", "id").values_list("pk", flat=True), 1)}
 
 
 def attended(activity_id: int) -> list[dict]:

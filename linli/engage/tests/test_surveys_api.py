@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.engage.models import HelpPost
+from linli.testing import factories as f
 from linli.testing.engage_surveys import QUESTIONS, open_survey, upcoming_activity
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +187,30 @@ def test_it_takes_a_paper_questionnaire_at_the_counter(world, api):
         api(world.front_desk).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 403
     )
     assert api(world.outsider).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 404
+
+
+def test_staff_see_registrations_confirmed_then_queued_then_cancelled_in_constant_queries(world, api):
+    activity = upcoming_activity(world, capacity=1)
+    owner, neighbour, tenant = api(world.owner), api(world.neighbour), api(world.tenant)
+    path = f"/engage/activities/{activity.pk}/registrations"
+    gone = tenant.post(path, {}).json()
+    tenant.post(f"/engage/registrations/{gone['id']}/cancel")
+    for client in (owner, neighbour, tenant):
+        client.post(path, {})
+    staff = api(world.staff)
+
+    def listed():
+        with CaptureQueriesContext(connection) as reads:
+            rows = staff.get(path).json()
+        return [(x["status"], x["waiting_position"]) for x in rows], len(reads)
+
+    rows, reads = listed()
+    assert rows == [("confirmed", None), ("waiting", 1), ("waiting", 2), ("cancelled", None)]
+    unit = world.house.unit
+    for i in range(5):
+        user = f.user(f"q{i}", phone=f"1360000{i:04d}")
+        f.occupy(f.house(unit, f"8{i:02d}", floor=8), f.person(world.a, f"排队{i}", login=user), "owner")
+        api(user).post(path, {})
+    rows, more_reads = listed()
+    assert [p for s, p in rows if s == "waiting"] == [1, 2, 3, 4, 5, 6, 7]
+    assert more_reads == reads  # no read per waiting registration
