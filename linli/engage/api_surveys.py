@@ -31,7 +31,7 @@ router = Router(tags=["engage-surveys"])
 def survey_out(survey: Survey, *, answered: bool | None = None, questions: bool = False) -> dict:
     out = {
         **{f: getattr(survey, f) for f in SurveyOut.model_fields if hasattr(survey, f) and f != "answered"},
-        "accepting": queries.accepting(survey),
+        "accepting": services.is_accepting(survey),
         "answered": answered,
     }
     if questions:

@@ -130,6 +130,9 @@ def test_targeting_by_audience_and_building(world, narrowed):
     answering_refused("not_targeted", world.outsider, owners)
     assert second not in queries.resident_surveys(world.owner)
     assert owners not in queries.resident_surveys(world.tenant)
+    assert queries.resident_survey(world.owner, second.pk) is None
+    assert queries.resident_survey(world.tenant, owners.pk) is None
+    assert queries.resident_survey(world.owner, owners.pk) == owners
 
 
 def test_answers_only_while_open(world, survey):

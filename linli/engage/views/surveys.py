@@ -32,7 +32,7 @@ def my_surveys(request):
     answered = queries.answered_survey_ids(request.user)
     found = queries.resident_surveys(request.user)
     context = {
-        "todo": [s for s in found if s.pk not in answered and queries.accepting(s)],
+        "todo": [s for s in found if s.pk not in answered and services.is_accepting(s)],
         "done": [s for s in found if s.pk in answered],
         "tab": "services",
         "back": reverse("web:services"),
@@ -77,7 +77,7 @@ def survey(request, survey_id: int):
         "survey": found,
         "questions": [(q, posted.getlist(q.field_name) if posted else []) for q in found.questions.all()],
         "answered": found.pk in queries.answered_survey_ids(request.user),
-        "accepting": queries.accepting(found),
+        "accepting": services.is_accepting(found),
         "mine": queries.my_answers(request.user, found),
         "ratings": RATINGS,
         "error": error,
