@@ -235,7 +235,6 @@ def console_check_in(request, console: Console, activity_id: int):
         "done": done,
         "done_name": mask_name(done.name) if done else "",
         "error": error,
-        "checked_in": queries.headcounts(found),
         "attended": len(queries.attended(found.pk)),
     }
     return console.render(request, "engage/activities/console_check_in.html", context, status=status)
