@@ -5,12 +5,12 @@ reads to credit attendance."""
 from django.db.models import Case, Count, Q, Sum, Value, When
 
 from linli.core.roles import Action
-from linli.engage.choices_surveys import HelpStatus, RegistrationStatus
+from linli.engage.choices_surveys import RegistrationStatus
 from linli.engage.models import Activity, DirectoryEntry, HelpPost, Registration
 
 
-def activities(user, action: str = Action.ENGAGE_VIEW):
-    return Activity.objects.restrict(user, action)
+def activities(user):
+    return Activity.objects.restrict(user, Action.ENGAGE_VIEW)
 
 
 def community_activities(user, community_id: int):
@@ -88,11 +88,11 @@ def headcounts(activity: Activity) -> dict:
 # --- yellow pages and mutual help --------------------------------------------------------------
 
 
-def directory(user, community_id: int | None = None, action: str = Action.ENGAGE_VIEW):
+def directory(user, community_id: int | None = None):
     """Staff's entries of a community, or (without `community_id`) a resident's communities'."""
     if community_id is None:
         return DirectoryEntry.objects.own(user)
-    return DirectoryEntry.objects.restrict(user, action).filter(community_id=community_id)
+    return DirectoryEntry.objects.restrict(user, Action.ENGAGE_VIEW).filter(community_id=community_id)
 
 
 def help_posts(user):
@@ -107,7 +107,7 @@ def help_posts_to_moderate(user, community_id: int):
 
 
 def visible_help_post(user, post_id: int) -> HelpPost | None:
-    return help_posts(user).filter(pk=post_id).exclude(status=HelpStatus.HIDDEN).first()
+    return help_posts(user).filter(pk=post_id).first()
 
 
 def registration_for(user, registration_id: int) -> Registration | None:

@@ -15,9 +15,9 @@ from linli.engage.services.surveys import SATISFACTION_DIMENSIONS, eligible_hous
 from linli.registry import queries as registry_queries
 
 
-def surveys(user, action: str = Action.ENGAGE_VIEW):
+def surveys(user):
     """Staff's surveys (a narrowed member sees its buildings' ones)."""
-    return Survey.objects.restrict(user, action)
+    return Survey.objects.restrict(user, Action.ENGAGE_VIEW)
 
 
 def community_surveys(user, community_id: int):
