@@ -2,10 +2,14 @@
 and signs up; staff build a survey, read its results with bars, compare satisfaction years, see
 the waiting list, check residents in at the door, keep the yellow pages and hide a help post."""
 
+import re
+
 import pytest
 
+from linli.core.shell.common import PAGE_SIZE
 from linli.engage.models import HelpPost, Registration, SurveyResponse
 from linli.engage.services import activities as activity_services
+from linli.engage.services import activities_neighbours
 from linli.engage.services import surveys as survey_services
 from linli.engage.services.surveys import SATISFACTION_DIMENSIONS
 from linli.testing.engage_surveys import open_satisfaction, open_survey, upcoming_activity
@@ -136,3 +140,16 @@ def test_the_counter_types_in_a_paper_questionnaire(world, browser):
     assert response.house_id is None and response.answers.count() == 3
     r = staff.post(page, {"action": "paper", "house": "1号楼-1单元-302", **answers}, follow=True)
     assert "您家已提交过本问卷" in r.content.decode()
+
+
+def test_the_help_list_pages_through_every_post(world, browser):
+    for i in range(PAGE_SIZE + 1):
+        activities_neighbours.do_post_help(
+            actor=world.owner, community_id=world.a.id, kind="ask", title=f"帖{i:03d}", body="x"
+        )
+    neighbour = browser(world.neighbour)
+    first = neighbour.get("/engage/activities/help/").content.decode()
+    assert f"帖{PAGE_SIZE:03d}" in first and "帖000" not in first and 'rel="next"' in first
+    next_url = re.search(r'href="(\?cursor=\d+)" rel="next"', first).group(1)
+    second = neighbour.get(f"/engage/activities/help/{next_url}").content.decode()
+    assert "帖000" in second and f"帖{PAGE_SIZE:03d}" not in second
