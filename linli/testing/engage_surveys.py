@@ -4,8 +4,10 @@ their ids for the outsider and narrowed-staff walks."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
+from linli.core.errors import ServiceError
 from linli.engage.choices_surveys import QuestionKind
 from linli.engage.services import activities as activity_services
 from linli.engage.services import activities_neighbours as neighbours
@@ -21,6 +23,14 @@ QUESTIONS = [
     {"kind": QuestionKind.RATING, "text": "对小区环境的满意程度"},
     {"kind": QuestionKind.TEXT, "text": "其他建议", "required": False},
 ]
+
+
+def refused(expected: str, fn, **kwargs) -> ServiceError:
+    """`fn(**kwargs)` is refused with the code `expected`; the refusal, for more checks."""
+    with pytest.raises(ServiceError) as caught:
+        fn(**kwargs)
+    assert caught.value.code == expected, caught.value.as_dict()
+    return caught.value
 
 
 def open_survey(world, *, actor=None, **kwargs):

@@ -10,22 +10,14 @@ from django.core import signing
 from django.db import OperationalError
 from django.utils import timezone
 
-from linli.core.errors import ServiceError
 from linli.engage import queries_activities as queries
 from linli.engage.choices_surveys import RegistrationStatus as S
 from linli.engage.models import Activity, Registration
 from linli.engage.services import activities as services
 from linli.notify.models import Notification
 from linli.testing import factories as f
-from linli.testing.engage_surveys import upcoming_activity
+from linli.testing.engage_surveys import refused, upcoming_activity
 from linli.testing.threads import run_together
-
-
-def refused(expected, fn, **kwargs):
-    with pytest.raises(ServiceError) as caught:
-        fn(**kwargs)
-    assert caught.value.code == expected, caught.value.as_dict()
-    return caught.value
 
 
 def residents(world, n):

@@ -7,22 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from linli.core.errors import ServiceError
 from linli.engage import queries_surveys as queries
 from linli.engage.choices_surveys import Audience, QuestionKind
 from linli.engage.models import Answer, Survey, SurveyParticipation, SurveyResponse
 from linli.engage.services import surveys as services
-from linli.testing.engage_surveys import answers_for, open_satisfaction, open_survey
+from linli.testing.engage_surveys import answers_for, open_satisfaction, open_survey, refused
 from linli.testing.personas import build_narrowed
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(expected, fn, **kwargs):
-    with pytest.raises(ServiceError) as caught:
-        fn(**kwargs)
-    assert caught.value.code == expected, caught.value.as_dict()
-    return caught.value
 
 
 def answer(actor, survey, **given):
