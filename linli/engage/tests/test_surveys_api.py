@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.engage.models import HelpPost
+from linli.notify.models import Notification
 from linli.testing import factories as f
 from linli.testing.engage_surveys import QUESTIONS, open_survey, upcoming_activity
 
@@ -161,6 +162,8 @@ def test_it_helps_neighbours_and_moderates(world, api):
     r = staff.post(f"/engage/help/{post['id']}/hide", {"reason": "含广告内容"})
     assert r.json()["status"] == "hidden"
     assert HelpPost.objects.get().hidden_reason == "含广告内容"
+    told = Notification.objects.filter(recipient=world.owner, kind="engage.help").order_by("id")
+    assert [n.body for n in told] == ["帮忙取快递", "原因：含广告内容"]  # the reply, then the reason
     assert neighbour.get("/engage/my/help").json() == []
     assert neighbour.get(f"/engage/help/{post['id']}").status_code == 404
     second = owner.post("/engage/help", {**body, "kind": "offer", "title": "可以代买菜"}).json()
