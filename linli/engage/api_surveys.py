@@ -31,7 +31,7 @@ router = Router(tags=["engage-surveys"])
 def survey_out(survey: Survey, *, answered: bool | None = None, questions: bool = False) -> dict:
     out = {
         **{f: getattr(survey, f) for f in SurveyOut.model_fields if hasattr(survey, f) and f != "answered"},
-        "accepting": queries.accepting(survey),
+        "accepting": services.is_accepting(survey),
         "answered": answered,
     }
     if questions:
@@ -39,8 +39,8 @@ def survey_out(survey: Survey, *, answered: bool | None = None, questions: bool 
     return out
 
 
-def _staff_survey(request, survey_id: int, action: str = Action.ENGAGE_VIEW) -> Survey:
-    return get_or_404(queries.surveys(request.user, action), pk=survey_id)
+def _staff_survey(request, survey_id: int) -> Survey:
+    return get_or_404(queries.surveys(request.user), pk=survey_id)
 
 
 # --- resident ---------------------------------------------------------------------------------

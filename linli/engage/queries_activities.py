@@ -2,15 +2,15 @@
 `restrict()` (staff) or `own()` (residents). `attended(activity_id)` is what the points area
 reads to credit attendance."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Q, Sum, Value, When
 
 from linli.core.roles import Action
-from linli.engage.choices_surveys import HelpStatus, RegistrationStatus
+from linli.engage.choices_surveys import RegistrationStatus
 from linli.engage.models import Activity, DirectoryEntry, HelpPost, Registration
 
 
-def activities(user, action: str = Action.ENGAGE_VIEW):
-    return Activity.objects.restrict(user, action)
+def activities(user):
+    return Activity.objects.restrict(user, Action.ENGAGE_VIEW)
 
 
 def community_activities(user, community_id: int):
@@ -29,10 +29,18 @@ def resident_activities(user):
     return Activity.objects.own(user).order_by("starts_at", "id")
 
 
+# Staff's order of an activity's registrations (the statuses' names sort cancelled first).
+_STATUS_ORDER = Case(
+    When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
+    When(status=RegistrationStatus.WAITING, then=Value(1)),
+    default=Value(2),
+)
+
+
 def registrations(user, activity: Activity):
     """An activity's registrations for staff: confirmed then waiting (in queue order), then cancelled."""
     found = Registration.objects.restrict(user, Action.ENGAGE_VIEW).filter(activity=activity)
-    return found.select_related("house", "house__building").order_by("status", "queued_at", "id")
+    return found.select_related("house", "house__building").order_by(_STATUS_ORDER, "queued_at", "id")
 
 
 def my_registrations(user):
@@ -56,6 +64,12 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
+def waiting_positions(activity: Activity) -> dict[int, int]:
+    """Every waiting registration's place (1 for the head), in one read: for a list of them."""
+    ids = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITING)
+    return {pk: i for i, pk in enumerate(ids.order_by("queued_at", "id").values_list("pk", flat=True), 1)}
+
+
 def attended(activity_id: int) -> list[dict]:
     """Who came: [{"user_id", "house_id", "party_size", "checked_in_at"}], for the points area
     (attendance earns points). No scope: the caller decides who may credit them."""
@@ -74,11 +88,11 @@ def headcounts(activity: Activity) -> dict:
 # --- yellow pages and mutual help --------------------------------------------------------------
 
 
-def directory(user, community_id: int | None = None, action: str = Action.ENGAGE_VIEW):
+def directory(user, community_id: int | None = None):
     """Staff's entries of a community, or (without `community_id`) a resident's communities'."""
     if community_id is None:
         return DirectoryEntry.objects.own(user)
-    return DirectoryEntry.objects.restrict(user, action).filter(community_id=community_id)
+    return DirectoryEntry.objects.restrict(user, Action.ENGAGE_VIEW).filter(community_id=community_id)
 
 
 def help_posts(user):
@@ -93,7 +107,7 @@ def help_posts_to_moderate(user, community_id: int):
 
 
 def visible_help_post(user, post_id: int) -> HelpPost | None:
-    return help_posts(user).filter(pk=post_id).exclude(status=HelpStatus.HIDDEN).first()
+    return help_posts(user).filter(pk=post_id).first()
 
 
 def registration_for(user, registration_id: int) -> Registration | None:

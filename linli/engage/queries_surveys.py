@@ -11,13 +11,13 @@ from django.db.models import Avg, Count
 from linli.core.roles import Action
 from linli.engage.choices_surveys import QuestionKind, SurveyKind, SurveyStatus
 from linli.engage.models import Answer, Question, Survey, SurveyParticipation
-from linli.engage.services.surveys import SATISFACTION_DIMENSIONS, eligible_houses, is_accepting
+from linli.engage.services.surveys import SATISFACTION_DIMENSIONS, eligible_houses
 from linli.registry import queries as registry_queries
 
 
-def surveys(user, action: str = Action.ENGAGE_VIEW):
+def surveys(user):
     """Staff's surveys (a narrowed member sees its buildings' ones)."""
-    return Survey.objects.restrict(user, action)
+    return Survey.objects.restrict(user, Action.ENGAGE_VIEW)
 
 
 def community_surveys(user, community_id: int):
@@ -32,7 +32,9 @@ def resident_surveys(user):
 
 
 def resident_survey(user, survey_id: int) -> Survey | None:
-    return next((s for s in resident_surveys(user) if s.pk == survey_id), None)
+    """One published survey that asks the user (read alone, not picked from the whole list)."""
+    found = Survey.objects.own(user).filter(pk=survey_id).first()
+    return found if found is not None and eligible_houses(user, found) else None
 
 
 def answered_survey_ids(user) -> set[int]:
@@ -54,10 +56,6 @@ def my_answers(user, survey: Survey) -> list[tuple[Question, Answer | None]]:
 
 def _house_ids(user):
     return SurveyParticipation.objects.own(user).values_list("house_id", flat=True)
-
-
-def accepting(survey: Survey) -> bool:
-    return is_accepting(survey)
 
 
 @dataclass

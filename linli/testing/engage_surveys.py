@@ -4,8 +4,10 @@ their ids for the outsider and narrowed-staff walks."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
+from linli.core.errors import ServiceError
 from linli.engage.choices_surveys import QuestionKind
 from linli.engage.services import activities as activity_services
 from linli.engage.services import activities_neighbours as neighbours
@@ -23,6 +25,14 @@ QUESTIONS = [
 ]
 
 
+def refused(expected: str, fn, **kwargs) -> ServiceError:
+    """`fn(**kwargs)` is refused with the code `expected`; the refusal, for more checks."""
+    with pytest.raises(ServiceError) as caught:
+        fn(**kwargs)
+    assert caught.value.code == expected, caught.value.as_dict()
+    return caught.value
+
+
 def open_survey(world, *, actor=None, **kwargs):
     """A published survey of community A, open from an hour ago for a week."""
     now = timezone.now()
@@ -30,6 +40,25 @@ def open_survey(world, *, actor=None, **kwargs):
     values |= {"closes_at": now + timedelta(days=7), **kwargs}
     survey = survey_services.do_create_survey(actor=actor or world.staff, community_id=world.a.id, **values)
     return survey_services.do_publish_survey(actor=actor or world.staff, survey=survey)
+
+
+def open_satisfaction(world, year: int, ratings_by_user=()):
+    """Community A's published satisfaction survey of `year`, open from yesterday to tomorrow,
+    answered by each (user, [a rating per dimension, in order])."""
+    now = timezone.now()
+    survey = survey_services.do_create_satisfaction_survey(
+        actor=world.staff,
+        community_id=world.a.id,
+        year=year,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    survey_services.do_publish_survey(actor=world.staff, survey=survey)
+    rated = [x for x in survey.questions.all() if x.kind == QuestionKind.RATING]
+    for user, ratings in ratings_by_user:
+        answers = [{"question_id": x.pk, "rating": r} for x, r in zip(rated, ratings, strict=True)]
+        survey_services.do_answer_survey(actor=user, survey=survey, answers=answers)
+    return survey
 
 
 def answers_for(survey, *, single=0, multiple=(0, 2), rating=4, text=""):

@@ -5,7 +5,8 @@ Anonymity is structural: an anonymous survey's `SurveyResponse` has no responden
 no date (a day alone would name the only household that answered that day), and its primary key
 is random, so nothing in the row or its answers leads back to a person. Whether someone has answered is kept apart in
 `SurveyParticipation` (who, which household), which holds no answer and no response id: one
-response per household (or per account without a home) is enforced by its unique key.
+response per household is enforced by its unique key (only a household answers: an account
+without a home is never targeted).
 """
 
 import uuid
@@ -124,7 +125,7 @@ class Answer(models.Model):
 
 
 class SurveyParticipation(Timestamped):
-    """That a household (or an account without a home) has answered: no answers, no response."""
+    """That a household has answered: no answers, no response."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
@@ -132,7 +133,9 @@ class SurveyParticipation(Timestamped):
     house = models.ForeignKey(
         "registry.House", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    key = models.CharField(max_length=30)  # "h<house id>" or "u<user id>": one response per key
+    # "h<house id>": one response per household. Always the house (see services.surveys._record);
+    # a unique (survey, house) would say it without the column, at the cost of a migration.
+    key = models.CharField(max_length=30)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building", resident="house")

@@ -76,8 +76,9 @@ def _take_seats(activity_id: int, n: int) -> bool:
     )
 
 
-def _home_in(actor: Actor, community_id: int):
-    return next((h for h in registry_queries.my_houses(actor) if h.community_id == community_id), None)
+def home_in(actor: Actor, community_id: int):
+    """One of the actor's homes in the community, or None: who may take part there."""
+    return registry_queries.my_houses(actor).filter(community_id=community_id).first()
 
 
 @transaction.atomic
@@ -87,7 +88,7 @@ def do_sign_up(*, actor: Actor, activity: Activity, party_size: int = 1) -> Regi
     already_signed_up."""
     if activity.status != ActivityStatus.OPEN or activity.starts_at <= timezone.now():
         raise ServiceError("activity_closed", _("活动已开始或已取消，不能报名"), status=409)
-    house = _home_in(actor, activity.community_id)
+    house = home_in(actor, activity.community_id)
     if house is None:
         raise ServiceError("not_resident", _("仅本小区住户可以报名"), status=403)
     if not 1 <= party_size <= activity.max_party:

@@ -16,8 +16,8 @@ from linli.core.permissions import require
 from linli.core.roles import Action
 from linli.engage.choices_surveys import DirectoryCategory, HelpKind, HelpStatus
 from linli.engage.models import DirectoryEntry, HelpPost, HelpReply, HelpReport
+from linli.engage.services.activities import home_in
 from linli.notify.services import notify
-from linli.registry import queries as registry_queries
 
 ENTRY_FIELDS = ("name", "category", "phone", "address", "hours", "order")
 
@@ -61,7 +61,7 @@ def do_delete_entry(*, actor: Actor, entry: DirectoryEntry) -> None:
 
 
 def _resident_in(actor: Actor, community_id: int) -> None:
-    if not any(h.community_id == community_id for h in registry_queries.my_houses(actor)):
+    if home_in(actor, community_id) is None:
         raise ServiceError("not_resident", _("仅本小区住户可以参与邻里互助"), status=403)
 
 

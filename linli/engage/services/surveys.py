@@ -28,6 +28,7 @@ from linli.core.roles import Action
 from linli.engage.choices_surveys import Audience, QuestionKind, SurveyKind, SurveyStatus
 from linli.engage.models import Answer, Question, Survey, SurveyParticipation, SurveyResponse
 from linli.registry import queries as registry_queries
+from linli.registry.choices import OWNING
 
 RATING_MIN, RATING_MAX = 1, 5
 MAX_OPTIONS = 20
@@ -44,7 +45,6 @@ SATISFACTION_DIMENSIONS: tuple[tuple[str, Any], ...] = (  # (code, lazy label)
     ("fees", _("收费透明")),
     ("overall", _("总体")),
 )
-OWNING = ("owner", "co_owner")
 
 
 # --- setting up ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ themselves. Idempotent: a community that has surveys is left as it is."""
 import random
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from linli.core.models import Community, Membership
@@ -67,16 +68,6 @@ def _satisfaction(
             actor=manager, survey=survey, house_id=house_id, answers=answers, collected_on=collected
         )
     return survey
-
-
-def _residents(house_ids: list[int]) -> list:
-    """Users who live in the demo (the resident logins), at most one per house."""
-    found = []
-    for house_id in house_ids:
-        users = registry_queries.household_user_ids(house_id)
-        if users:
-            found.append(users[0])
-    return found
 
 
 FACILITIES: list[dict] = [
@@ -149,8 +140,6 @@ def seed_surveys_demo(community: Community, *, seed: int = 42) -> dict:
 
 
 def _users(house_ids: list[int]) -> list:
-    from django.contrib.auth import get_user_model
-
     ids = [u for h in house_ids for u in registry_queries.household_user_ids(h)]
     by_id = get_user_model().objects.in_bulk(ids)
     return [by_id[i] for i in dict.fromkeys(ids)]

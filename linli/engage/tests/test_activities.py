@@ -2,29 +2,22 @@
 promoted first come first served when someone cancels, concurrent sign-ups that never overbook,
 and QR check-in (valid, forged, another activity's, twice); `attended` for the points area."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.core import signing
+from django.db import OperationalError
 from django.utils import timezone
 
-from linli.core.errors import ServiceError
 from linli.engage import queries_activities as queries
 from linli.engage.choices_surveys import RegistrationStatus as S
 from linli.engage.models import Activity, Registration
 from linli.engage.services import activities as services
 from linli.notify.models import Notification
 from linli.testing import factories as f
-from linli.testing.engage_surveys import upcoming_activity
-
-
-def refused(expected, fn, **kwargs):
-    with pytest.raises(ServiceError) as caught:
-        fn(**kwargs)
-    assert caught.value.code == expected, caught.value.as_dict()
-    return caught.value
+from linli.testing.engage_surveys import refused, upcoming_activity
+from linli.testing.threads import run_together
 
 
 def residents(world, n):
@@ -118,8 +111,8 @@ def test_check_in_by_signed_code(world):
         activity=activity,
         code=services.checkin_code(waiting),
     )
-    done = services.do_check_in(actor=world.staff, activity=activity, code=f"  {code}\n")
-    assert done.checked_in_by == world.staff
+    services.do_check_in(actor=world.staff, activity=activity, code=f"  {code}\n")
+    assert Registration.objects.get(pk=mine.pk).checked_in_by == world.staff
     refused("already_checked_in", services.do_check_in, actor=world.staff, activity=activity, code=code)
     refused(
         "already_checked_in",
@@ -131,6 +124,55 @@ def test_check_in_by_signed_code(world):
         (world.owner.pk, world.house.pk, 1)
     ]
     assert queries.attended(other.pk) == []
+
+
+def _resigned(code: str, value: str) -> str:
+    """`code`'s signature on another value: what someone who edits a QR code's text gets."""
+    return f"{value}:{code.rsplit(':', 1)[1]}"
+
+
+@pytest.mark.parametrize(
+    ("forge", "expected"),
+    [
+        # the signature kept, the registration swapped for a neighbour's confirmed one
+        (lambda code, a, other, theirs: _resigned(code, f"{a.pk}.{theirs.pk}"), "bad_code"),
+        # another activity's valid code, its activity id edited to this one
+        (lambda code, a, other, theirs: _resigned(other, f"{a.pk}.{theirs.pk}"), "bad_code"),
+        # the right value signed for another purpose (no salt, or another salt)
+        (lambda code, a, other, theirs: signing.Signer().sign(f"{a.pk}.{theirs.pk}"), "bad_code"),
+        (
+            lambda code, a, other, theirs: signing.Signer(salt="linli.other").sign(f"{a.pk}.{theirs.pk}"),
+            "bad_code",
+        ),
+        # another activity's valid code, replayed at this one's door
+        (lambda code, a, other, theirs: other, "other_activity"),
+    ],
+    ids=["registration_swapped", "activity_swapped", "unsalted", "other_salt", "other_activity"],
+)
+@pytest.mark.django_db
+def test_a_check_in_code_cannot_be_forged_or_replayed_elsewhere(world, forge, expected):
+    activity = upcoming_activity(world, capacity=2)
+    elsewhere = upcoming_activity(world, title="读书会")
+    mine = services.do_sign_up(actor=world.owner, activity=activity)
+    theirs = services.do_sign_up(actor=world.neighbour, activity=activity)
+    other = services.checkin_code(services.do_sign_up(actor=world.neighbour, activity=elsewhere))
+    code = forge(services.checkin_code(mine), activity, other, theirs)
+    refused(expected, services.do_check_in, actor=world.staff, activity=activity, code=code)
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_cancelled_registrations_code_is_not_taken_after_signing_up_again(world):
+    activity = upcoming_activity(world)
+    first = services.do_sign_up(actor=world.owner, activity=activity)
+    old = services.checkin_code(first)
+    services.do_cancel_registration(actor=world.owner, registration=first)
+    again = services.do_sign_up(actor=world.owner, activity=activity)
+    refused("not_confirmed", services.do_check_in, actor=world.staff, activity=activity, code=old)
+    assert (
+        services.do_check_in(actor=world.staff, activity=activity, code=services.checkin_code(again)).pk
+        == again.pk
+    )
 
 
 def _with_retry(fn):
@@ -148,27 +190,16 @@ def _with_retry(fn):
 def test_concurrent_sign_ups_never_overbook(world):
     activity = upcoming_activity(world, capacity=5)
     people = residents(world, 8)
-    barrier = threading.Barrier(len(people))
-    outcomes, errors = [], []
-
-    def sign_up(user):
-        try:
-            barrier.wait()
-            outcomes.append(
-                _with_retry(lambda: services.do_sign_up(actor=user, activity=activity, party_size=2)).status
+    outcomes = run_together(
+        [
+            lambda user=user: _with_retry(
+                lambda: services.do_sign_up(actor=user, activity=activity, party_size=2)
             )
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sign_up, args=(u,)) for u in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    assert sorted(outcomes) == [S.CONFIRMED] * 2 + [S.WAITING] * 6
+            for user in people
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    assert sorted(o.status for o in outcomes) == [S.CONFIRMED] * 2 + [S.WAITING] * 6, outcomes
     assert Activity.objects.get().seats_taken == 4
     confirmed = Registration.objects.filter(status=S.CONFIRMED)
     assert sum(r.party_size for r in confirmed) == 4
@@ -179,26 +210,13 @@ def test_concurrent_cancellations_promote_each_waiting_party_once(world):
     activity = upcoming_activity(world, capacity=3)
     people = residents(world, 6)
     regs = [services.do_sign_up(actor=u, activity=activity) for u in people]
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def cancel(registration, user):
-        try:
-            barrier.wait()
-            _with_retry(lambda: services.do_cancel_registration(actor=user, registration=registration))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=cancel, args=(r, u)) for r, u in zip(regs[:3], people[:3], strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    outcomes = run_together(
+        [
+            lambda r=r, u=u: _with_retry(lambda: services.do_cancel_registration(actor=u, registration=r))
+            for r, u in zip(regs[:3], people[:3], strict=True)
+        ]
+    )
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
     assert set(Registration.objects.filter(status=S.CONFIRMED).values_list("pk", flat=True)) == {
         r.pk for r in regs[3:]
     }

@@ -6,15 +6,13 @@ his phone shows the check-in QR code; in elderly mode the same pages keep large 
 """
 
 import os
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from linli.access.tests.test_e2e_access import browser, chromium, signed_in
 from linli.engage.models import Registration, SurveyResponse
-from linli.engage.services import surveys as survey_services
-from linli.testing.engage_surveys import upcoming_activity
+from linli.testing.engage_surveys import open_satisfaction, upcoming_activity
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,15 +23,7 @@ __all__ = ["browser", "chromium"]
 def test_a_resident_answers_the_satisfaction_survey_and_signs_up(
     transactional_db, live_server, world, chromium
 ):
-    now = timezone.now()
-    survey = survey_services.do_create_satisfaction_survey(
-        actor=world.staff,
-        community_id=world.a.id,
-        year=now.year,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=7),
-    )
-    survey_services.do_publish_survey(actor=world.staff, survey=survey)
+    survey = open_satisfaction(world, timezone.now().year)
     activity = upcoming_activity(world, capacity=5)
     base = live_server.url
 

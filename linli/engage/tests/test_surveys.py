@@ -7,22 +7,25 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from linli.core.errors import ServiceError
 from linli.engage import queries_surveys as queries
 from linli.engage.choices_surveys import Audience, QuestionKind
 from linli.engage.models import Answer, Survey, SurveyParticipation, SurveyResponse
 from linli.engage.services import surveys as services
-from linli.testing.engage_surveys import answers_for, open_survey
+from linli.testing.engage_surveys import answers_for, open_satisfaction, open_survey, refused
 from linli.testing.personas import build_narrowed
 
 pytestmark = pytest.mark.django_db
 
 
-def refused(expected, fn, **kwargs):
-    with pytest.raises(ServiceError) as caught:
-        fn(**kwargs)
-    assert caught.value.code == expected, caught.value.as_dict()
-    return caught.value
+def answer(actor, survey, **given):
+    """`actor` answers `survey` with `answers_for(survey, **given)`."""
+    services.do_answer_survey(actor=actor, survey=survey, answers=answers_for(survey, **given))
+
+
+def answering_refused(expected, actor, survey, answers=None):
+    """`actor` answering `survey` (with `answers`, else a complete valid set) is refused."""
+    answers = answers_for(survey) if answers is None else answers
+    return refused(expected, services.do_answer_survey, actor=actor, survey=survey, answers=answers)
 
 
 @pytest.fixture
@@ -60,51 +63,35 @@ def q(survey, n):
 def test_each_kind_refuses_an_answer_that_does_not_fit(world, survey, n, answer, code):
     given = [a for a in answers_for(survey) if a["question_id"] != q(survey, n).pk]
     given.append({"question_id": q(survey, n).pk, **answer})
-    refused(code, services.do_answer_survey, actor=world.owner, survey=survey, answers=given)
+    answering_refused(code, world.owner, survey, given)
     assert not SurveyParticipation.objects.exists() and not SurveyResponse.objects.exists()
 
 
 def test_an_unknown_or_repeated_question_is_refused(world, survey):
     given = answers_for(survey)
-    refused(
-        "bad_answer", services.do_answer_survey, actor=world.owner, survey=survey, answers=[*given, given[0]]
-    )
+    answering_refused("bad_answer", world.owner, survey, [*given, given[0]])
     other = open_survey(world, title="另一份")
     foreign = [*given, {"question_id": q(other, 0).pk, "choices": [0]}]
-    refused("bad_answer", services.do_answer_survey, actor=world.owner, survey=survey, answers=foreign)
+    answering_refused("bad_answer", world.owner, survey, foreign)
 
 
 def test_an_optional_question_may_be_left_blank_and_multiple_choices_are_kept_sorted(world, survey):
-    services.do_answer_survey(
-        actor=world.owner, survey=survey, answers=answers_for(survey, multiple=(3, 0), text="")
-    )
+    answer(world.owner, survey, multiple=(3, 0), text="")
     assert sorted(a.choices for a in Answer.objects.exclude(choices=[])) == [[0], [0, 3]]
     assert Answer.objects.count() == 3
 
 
 def test_one_response_per_household_whoever_of_it_answers(world, survey):
-    services.do_answer_survey(actor=world.owner, survey=survey, answers=answers_for(survey))
-    refused(
-        "already_answered",
-        services.do_answer_survey,
-        actor=world.owner,
-        survey=survey,
-        answers=answers_for(survey),
-    )
+    answer(world.owner, survey)
+    answering_refused("already_answered", world.owner, survey)
     # The tenant lives in the owner's flat: the same household.
-    refused(
-        "already_answered",
-        services.do_answer_survey,
-        actor=world.tenant,
-        survey=survey,
-        answers=answers_for(survey),
-    )
-    services.do_answer_survey(actor=world.neighbour, survey=survey, answers=answers_for(survey))
+    answering_refused("already_answered", world.tenant, survey)
+    answer(world.neighbour, survey)
     assert SurveyResponse.objects.count() == 2 == SurveyParticipation.objects.count()
 
 
 def test_an_anonymous_response_keeps_no_link_to_its_respondent(world, survey):
-    services.do_answer_survey(actor=world.owner, survey=survey, answers=answers_for(survey, text="门禁太慢"))
+    answer(world.owner, survey, text="门禁太慢")
     response = SurveyResponse.objects.get()
     assert response.respondent_id is None and response.house_id is None
     assert response.submitted_on is None  # not even the day: it could name the day's only household
@@ -118,7 +105,7 @@ def test_an_anonymous_response_keeps_no_link_to_its_respondent(world, survey):
 
 def test_a_named_response_keeps_the_respondent_and_shows_their_answers(world):
     survey = open_survey(world, anonymous=False)
-    services.do_answer_survey(actor=world.owner, survey=survey, answers=answers_for(survey, rating=2))
+    answer(world.owner, survey, rating=2)
     response = SurveyResponse.objects.get()
     assert (response.respondent_id, response.house_id) == (world.owner.pk, world.house.pk)
     mine = queries.my_answers(world.owner, survey)
@@ -127,32 +114,17 @@ def test_a_named_response_keeps_the_respondent_and_shows_their_answers(world):
 
 def test_targeting_by_audience_and_building(world, narrowed):
     owners = open_survey(world, audience=Audience.OWNERS)
-    refused(
-        "not_targeted",
-        services.do_answer_survey,
-        actor=world.tenant,
-        survey=owners,
-        answers=answers_for(owners),
-    )
-    services.do_answer_survey(actor=world.owner, survey=owners, answers=answers_for(owners))
+    answering_refused("not_targeted", world.tenant, owners)
+    answer(world.owner, owners)
     second = open_survey(world, building_id=narrowed.other_building.pk)
-    refused(
-        "not_targeted",
-        services.do_answer_survey,
-        actor=world.owner,
-        survey=second,
-        answers=answers_for(second),
-    )
-    services.do_answer_survey(actor=narrowed.other_user, survey=second, answers=answers_for(second))
-    refused(
-        "not_targeted",
-        services.do_answer_survey,
-        actor=world.outsider,
-        survey=owners,
-        answers=answers_for(owners),
-    )
+    answering_refused("not_targeted", world.owner, second)
+    answer(narrowed.other_user, second)
+    answering_refused("not_targeted", world.outsider, owners)
     assert second not in queries.resident_surveys(world.owner)
     assert owners not in queries.resident_surveys(world.tenant)
+    assert queries.resident_survey(world.owner, second.pk) is None
+    assert queries.resident_survey(world.tenant, owners.pk) is None
+    assert queries.resident_survey(world.owner, owners.pk) == owners
 
 
 def test_answers_only_while_open(world, survey):
@@ -165,23 +137,11 @@ def test_answers_only_while_open(world, survey):
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=1),
     )
-    refused("survey_closed", services.do_answer_survey, actor=world.owner, survey=draft, answers=[])
+    answering_refused("survey_closed", world.owner, draft, [])
     services.do_close_survey(actor=world.staff, survey=survey)
-    refused(
-        "survey_closed",
-        services.do_answer_survey,
-        actor=world.owner,
-        survey=survey,
-        answers=answers_for(survey),
-    )
+    answering_refused("survey_closed", world.owner, survey)
     later = open_survey(world, opens_at=now + timedelta(hours=1))
-    refused(
-        "survey_closed",
-        services.do_answer_survey,
-        actor=world.owner,
-        survey=later,
-        answers=answers_for(later),
-    )
+    answering_refused("survey_closed", world.owner, later)
     refused("bad_status", services.do_close_survey, actor=world.staff, survey=survey)
 
 
@@ -224,19 +184,9 @@ def test_setting_up_is_for_engage_run_and_questions_are_checked(world):
 
 
 def test_results_count_share_mean_and_list_free_text(world, survey, narrowed):
-    services.do_answer_survey(
-        actor=world.owner,
-        survey=survey,
-        answers=answers_for(survey, single=0, multiple=(0, 1), rating=5, text="多装路灯"),
-    )
-    services.do_answer_survey(
-        actor=world.neighbour, survey=survey, answers=answers_for(survey, single=2, multiple=(1,), rating=2)
-    )
-    services.do_answer_survey(
-        actor=narrowed.other_user,
-        survey=survey,
-        answers=answers_for(survey, single=0, multiple=(1, 3), rating=4, text="快递柜"),
-    )
+    answer(world.owner, survey, single=0, multiple=(0, 1), rating=5, text="多装路灯")
+    answer(world.neighbour, survey, single=2, multiple=(1,), rating=2)
+    answer(narrowed.other_user, survey, single=0, multiple=(1, 3), rating=4, text="快递柜")
     responses, found = queries.results(survey)
     assert responses == 3
     single, multiple, rating, text = found
@@ -249,28 +199,8 @@ def test_results_count_share_mean_and_list_free_text(world, survey, narrowed):
     assert sorted(text.texts) == ["多装路灯", "快递柜"] and text.answered == 2
 
 
-def _satisfaction(world, year, ratings_by_user):
-    now = timezone.now()
-    survey = services.do_create_satisfaction_survey(
-        actor=world.staff,
-        community_id=world.a.id,
-        year=year,
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=1),
-    )
-    services.do_publish_survey(actor=world.staff, survey=survey)
-    rated = [x for x in survey.questions.all() if x.kind == QuestionKind.RATING]
-    for user, ratings in ratings_by_user:
-        services.do_answer_survey(
-            actor=user,
-            survey=survey,
-            answers=[{"question_id": x.pk, "rating": r} for x, r in zip(rated, ratings, strict=True)],
-        )
-    return survey
-
-
 def test_the_satisfaction_survey_comes_from_the_template_once_a_year(world):
-    survey = _satisfaction(world, 2025, [])
+    survey = open_satisfaction(world, 2025, [])
     dims = [x.dimension for x in survey.questions.all()]
     assert dims == [c for c, _l in services.SATISFACTION_DIMENSIONS] + [""]
     assert survey.anonymous and survey.audience == Audience.RESIDENTS
@@ -294,10 +224,10 @@ def test_the_satisfaction_survey_comes_from_the_template_once_a_year(world):
 
 
 def test_satisfaction_compares_each_dimension_with_the_year_before(world):
-    _satisfaction(
+    open_satisfaction(
         world, 2025, [(world.owner, [3, 3, 4, 4, 5, 2, 3, 3]), (world.neighbour, [4, 2, 4, 4, 5, 2, 2, 3])]
     )
-    this = _satisfaction(
+    this = open_satisfaction(
         world, 2026, [(world.owner, [4, 3, 5, 4, 4, 3, 5, 4]), (world.neighbour, [5, 3, 4, 4, 4, 2, 5, 4])]
     )
     previous, rows = queries.year_over_year(world.staff, this)
@@ -316,47 +246,23 @@ def test_satisfaction_compares_each_dimension_with_the_year_before(world):
 
 def test_staff_enter_a_paper_questionnaire_collected_in_the_window(world, survey):
     collected = timezone.localdate()
-    refused(
-        "forbidden",
-        services.do_enter_paper_response,
-        actor=world.front_desk,
-        survey=survey,
-        house_id=world.house.pk,
-        answers=answers_for(survey),
-    )
-    services.do_enter_paper_response(
-        actor=world.staff, survey=survey, house_id=world.house.pk, answers=answers_for(survey)
-    )
-    refused(
-        "already_answered",
-        services.do_answer_survey,
-        actor=world.tenant,
-        survey=survey,
-        answers=answers_for(survey),
-    )
-    refused(
-        "not_targeted",
-        services.do_enter_paper_response,
-        actor=world.staff,
-        survey=survey,
-        house_id=world.house_b.pk,
-        answers=answers_for(survey),
-    )
+
+    def entry(actor, house, **more) -> dict:
+        return {
+            "actor": actor,
+            "survey": survey,
+            "house_id": house.pk,
+            "answers": answers_for(survey),
+            **more,
+        }
+
+    enter = services.do_enter_paper_response
+    refused("forbidden", enter, **entry(world.front_desk, world.house))
+    enter(**entry(world.staff, world.house))
+    answering_refused("already_answered", world.tenant, survey)
+    refused("not_targeted", enter, **entry(world.staff, world.house_b))
     services.do_close_survey(actor=world.staff, survey=survey)
-    services.do_enter_paper_response(
-        actor=world.staff,
-        survey=survey,
-        house_id=world.neighbour_house.pk,
-        answers=answers_for(survey),
-        collected_on=collected,
-    )
-    refused(
-        "survey_closed",
-        services.do_enter_paper_response,
-        actor=world.staff,
-        survey=survey,
-        house_id=world.neighbour_house.pk,
-        answers=answers_for(survey),
-        collected_on=collected + timedelta(days=30),
-    )
+    enter(**entry(world.staff, world.neighbour_house, collected_on=collected))
+    late = entry(world.staff, world.neighbour_house, collected_on=collected + timedelta(days=30))
+    refused("survey_closed", enter, **late)
     assert SurveyResponse.objects.filter(respondent__isnull=True, house__isnull=True).count() == 2

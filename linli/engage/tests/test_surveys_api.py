@@ -3,9 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.engage.models import HelpPost
+from linli.notify.models import Notification
+from linli.testing import factories as f
 from linli.testing.engage_surveys import QUESTIONS, open_survey, upcoming_activity
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +162,8 @@ def test_it_helps_neighbours_and_moderates(world, api):
     r = staff.post(f"/engage/help/{post['id']}/hide", {"reason": "含广告内容"})
     assert r.json()["status"] == "hidden"
     assert HelpPost.objects.get().hidden_reason == "含广告内容"
+    told = Notification.objects.filter(recipient=world.owner, kind="engage.help").order_by("id")
+    assert [n.body for n in told] == ["帮忙取快递", "原因：含广告内容"]  # the reply, then the reason
     assert neighbour.get("/engage/my/help").json() == []
     assert neighbour.get(f"/engage/help/{post['id']}").status_code == 404
     second = owner.post("/engage/help", {**body, "kind": "offer", "title": "可以代买菜"}).json()
@@ -184,3 +190,30 @@ def test_it_takes_a_paper_questionnaire_at_the_counter(world, api):
         api(world.front_desk).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 403
     )
     assert api(world.outsider).post(path, {"house_id": world.house.pk, "answers": answers}).status_code == 404
+
+
+def test_staff_see_registrations_confirmed_then_queued_then_cancelled_in_constant_queries(world, api):
+    activity = upcoming_activity(world, capacity=1)
+    owner, neighbour, tenant = api(world.owner), api(world.neighbour), api(world.tenant)
+    path = f"/engage/activities/{activity.pk}/registrations"
+    gone = tenant.post(path, {}).json()
+    tenant.post(f"/engage/registrations/{gone['id']}/cancel")
+    for client in (owner, neighbour, tenant):
+        client.post(path, {})
+    staff = api(world.staff)
+
+    def listed():
+        with CaptureQueriesContext(connection) as reads:
+            rows = staff.get(path).json()
+        return [(x["status"], x["waiting_position"]) for x in rows], len(reads)
+
+    rows, reads = listed()
+    assert rows == [("confirmed", None), ("waiting", 1), ("waiting", 2), ("cancelled", None)]
+    unit = world.house.unit
+    for i in range(5):
+        user = f.user(f"q{i}", phone=f"1360000{i:04d}")
+        f.occupy(f.house(unit, f"8{i:02d}", floor=8), f.person(world.a, f"排队{i}", login=user), "owner")
+        api(user).post(path, {})
+    rows, more_reads = listed()
+    assert [p for s, p in rows if s == "waiting"] == [1, 2, 3, 4, 5, 6, 7]
+    assert more_reads == reads  # no read per waiting registration

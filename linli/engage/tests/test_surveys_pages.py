@@ -2,15 +2,17 @@
 and signs up; staff build a survey, read its results with bars, compare satisfaction years, see
 the waiting list, check residents in at the door, keep the yellow pages and hide a help post."""
 
-from datetime import timedelta
+import re
 
 import pytest
-from django.utils import timezone
 
+from linli.core.shell.common import PAGE_SIZE
 from linli.engage.models import HelpPost, Registration, SurveyResponse
 from linli.engage.services import activities as activity_services
+from linli.engage.services import activities_neighbours
 from linli.engage.services import surveys as survey_services
-from linli.testing.engage_surveys import open_survey, upcoming_activity
+from linli.engage.services.surveys import SATISFACTION_DIMENSIONS
+from linli.testing.engage_surveys import open_satisfaction, open_survey, upcoming_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -72,20 +74,8 @@ def test_staff_build_publish_and_read_results(world, browser):
 
 
 def test_the_satisfaction_page_compares_years(world, browser):
-    now = timezone.now()
     for year, rating in ((2025, 3), (2026, 5)):
-        s = survey_services.do_create_satisfaction_survey(
-            actor=world.staff,
-            community_id=world.a.id,
-            year=year,
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-        )
-        survey_services.do_publish_survey(actor=world.staff, survey=s)
-        rated = [x for x in s.questions.all() if x.kind == "rating"]
-        survey_services.do_answer_survey(
-            actor=world.owner, survey=s, answers=[{"question_id": x.pk, "rating": rating} for x in rated]
-        )
+        open_satisfaction(world, year, [(world.owner, [rating] * len(SATISFACTION_DIMENSIONS))])
     page = browser(world.staff).get(f"/engage/staff/{world.a.id}/surveys/satisfaction/").content.decode()
     assert "2026 年与 2025 年对比" in page and "+40.0" in page and 'data-dimension="overall"' in page
 
@@ -150,3 +140,16 @@ def test_the_counter_types_in_a_paper_questionnaire(world, browser):
     assert response.house_id is None and response.answers.count() == 3
     r = staff.post(page, {"action": "paper", "house": "1号楼-1单元-302", **answers}, follow=True)
     assert "您家已提交过本问卷" in r.content.decode()
+
+
+def test_the_help_list_pages_through_every_post(world, browser):
+    for i in range(PAGE_SIZE + 1):
+        activities_neighbours.do_post_help(
+            actor=world.owner, community_id=world.a.id, kind="ask", title=f"帖{i:03d}", body="x"
+        )
+    neighbour = browser(world.neighbour)
+    first = neighbour.get("/engage/activities/help/").content.decode()
+    assert f"帖{PAGE_SIZE:03d}" in first and "帖000" not in first and 'rel="next"' in first
+    next_url = re.search(r'href="(\?cursor=\d+)" rel="next"', first).group(1)
+    second = neighbour.get(f"/engage/activities/help/{next_url}").content.decode()
+    assert "帖000" in second and f"帖{PAGE_SIZE:03d}" not in second

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_name
 from linli.core.roles import Action
-from linli.core.shell.common import Console, resident_view, staff_view
+from linli.core.shell.common import Console, page_of, resident_view, staff_view
 from linli.engage import queries_activities as queries
 from linli.engage.choices_surveys import DirectoryCategory, HelpKind, RegistrationStatus
 from linli.engage.models import DirectoryEntry
@@ -115,8 +115,17 @@ def help_posts(request):
             return redirect("engage:help_post", post.pk)
         except ServiceError as exc:
             messages.error(request, str(exc.message))
-    posts = [(p, mask_name(p.author_name)) for p in queries.help_posts(request.user)[:50]]
-    context = _resident(request, {"posts": posts, "kinds": HelpKind.choices, "may_post": bool(houses)})
+    rows, next_url, first_url = page_of(request, queries.help_posts(request.user), newest_first=True)
+    context = _resident(
+        request,
+        {
+            "posts": [(p, mask_name(p.author_name)) for p in rows],
+            "next_url": next_url,
+            "first_url": first_url,
+            "kinds": HelpKind.choices,
+            "may_post": bool(houses),
+        },
+    )
     return render(request, "engage/activities/resident_help.html", context)
 
 
@@ -235,7 +244,6 @@ def console_check_in(request, console: Console, activity_id: int):
         "done": done,
         "done_name": mask_name(done.name) if done else "",
         "error": error,
-        "checked_in": queries.headcounts(found),
         "attended": len(queries.attended(found.pk)),
     }
     return console.render(request, "engage/activities/console_check_in.html", context, status=status)

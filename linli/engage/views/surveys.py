@@ -32,7 +32,7 @@ def my_surveys(request):
     answered = queries.answered_survey_ids(request.user)
     found = queries.resident_surveys(request.user)
     context = {
-        "todo": [s for s in found if s.pk not in answered and queries.accepting(s)],
+        "todo": [s for s in found if s.pk not in answered and services.is_accepting(s)],
         "done": [s for s in found if s.pk in answered],
         "tab": "services",
         "back": reverse("web:services"),
@@ -77,7 +77,7 @@ def survey(request, survey_id: int):
         "survey": found,
         "questions": [(q, posted.getlist(q.field_name) if posted else []) for q in found.questions.all()],
         "answered": found.pk in queries.answered_survey_ids(request.user),
-        "accepting": queries.accepting(found),
+        "accepting": services.is_accepting(found),
         "mine": queries.my_answers(request.user, found),
         "ratings": RATINGS,
         "error": error,
@@ -163,12 +163,16 @@ def _create(request, console: Console):
     return redirect(console.reverse("engage:staff_survey", created.pk))
 
 
-def _act(request, survey) -> None:
-    post, action = request.POST, request.POST.get("action", "")
-    current = [
+def _current_questions(survey) -> list[dict]:
+    """A draft's questions as the builder hands them back to do_set_questions."""
+    return [
         {"kind": q.kind, "text": q.text, "options": q.options, "required": q.required}
         for q in survey.questions.all()
     ]
+
+
+def _act(request, survey) -> None:
+    post, action = request.POST, request.POST.get("action", "")
     if action == "publish":
         services.do_publish_survey(actor=request.user, survey=survey)
         messages.success(request, _("问卷已发布"))
@@ -177,13 +181,13 @@ def _act(request, survey) -> None:
         messages.success(request, _("问卷已结束"))
     elif action == "add":
         services.do_set_questions(
-            actor=request.user, survey=survey, questions=[*current, _question_from(post)]
+            actor=request.user, survey=survey, questions=[*_current_questions(survey), _question_from(post)]
         )
     elif action == "paper":
         _paper(request, survey)
     elif action == "remove" and post.get("order", "").isdigit():
         order = int(post["order"])
-        kept = [q for i, q in enumerate(current, start=1) if i != order]
+        kept = [q for i, q in enumerate(_current_questions(survey), start=1) if i != order]
         services.do_set_questions(actor=request.user, survey=survey, questions=kept)
 
 
