@@ -1,7 +1,9 @@
 """Owners' votes at volume (ENG-3), in one SQLite community:
-- casting a ballot through the service, with its log append, signed tree head and the receipt's
-  inclusion proof (budget p99 ≤ 50 ms, ≥ 200 ballots/s), for every household of a 10,000-household
-  roll;
+- casting a ballot through the service, with its log append, signed tree head and the receipt
+  (the leaf's inclusion proof under that head, as the API returns it), for every household of a
+  10,000-household roll: latency from one process (budget p99 ≤ 50 ms), then throughput of a
+  second vote on the same roll cast by as many worker processes as the machine has cores, as a
+  server's workers would (budget ≥ 200 ballots/s; one process's rate is printed too);
 - the tally of that vote recomputed from its log (budget ≤ 2 s);
 - an inclusion proof in a log of 1,000,000 leaves (budget p99 ≤ 10 ms).
 
@@ -14,6 +16,8 @@ have stored them. Ballots and proofs go through the real services.
 """
 
 import argparse
+import multiprocessing
+import os
 import random
 
 from _setup import emit, log, percentiles, setup_django, time_calls, timed
@@ -26,6 +30,7 @@ def parse_args():
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--leaves", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes casting at once")
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of a temporary SQLite")
     parser.add_argument("--keep", action="store_true")
     return parser.parse_args()
@@ -99,15 +104,19 @@ def million(vote, leaves: int) -> None:
             VoteNode.objects.bulk_create(batch)
             batch = []
     VoteNode.objects.bulk_create(batch)
-    type(vote).objects.filter(pk=vote.pk).update(leaf_count=leaves)
-    vote.leaf_count = leaves
+    keys = [merkle.key(level, i) for level, i in merkle.edge(leaves)]
+    found = dict(VoteNode.objects.filter(vote=vote, key__in=keys).values_list("key", "hash"))
+    edge = b"".join(bytes(found[k]) for k in keys)
+    type(vote).objects.filter(pk=vote.pk).update(leaf_count=leaves, right_edge=edge)
+    vote.leaf_count, vote.right_edge = leaves, edge
 
 
 def main():
     args = parse_args()
     setup_django(BENCH, keep=args.keep, database_url=args.database_url)
-    from django.db import connection
+    from django.db import connection, connections
 
+    from linli.core import crypto
     from linli.engage.services import votes, votes_ballots, votes_log
 
     extra = {"households": args.households, "engine": connection.vendor}
@@ -120,21 +129,49 @@ def main():
 
     rng = random.Random(3)
 
-    def cast(i: int) -> None:
-        ballot = votes_ballots.do_cast_ballot(
+    def cast(vote, i: int) -> None:
+        cast = votes_ballots.do_cast_ballot(
             actor=users[i], vote=vote, choice=rng.choice(["for", "for", "against"])
         )
-        votes_log.inclusion_proof(vote, ballot.leaf_index, ballot.leaf_index + 1)
+        assert cast.receipt["proof"] or cast.appended.index == 0
 
     times = []
     with timed() as elapsed:
         for i in range(len(users)):
             with timed() as one:
-                cast(i)
+                cast(vote, i)
             times.append(one() * 1000)
-    emit(BENCH, "ballots_per_second", len(users) / elapsed(), "ballots/s", len(users), budget=200, **extra)
+    emit(BENCH, "ballots_per_second_one_process", len(users) / elapsed(), "ballots/s", len(users), **extra)
     for name, value in percentiles(times).items():
         emit(BENCH, f"cast_with_proof_{name}", value, "ms", len(times), budget_p99=50, **extra)
+
+    second = votes.do_open_vote(
+        actor=committee,
+        vote=votes.do_create_vote(actor=committee, community=community, title="选聘物业", art278_item=4),
+    )
+    crypto.keyring()  # loaded before the fork, so the workers inherit it
+    connections.close_all()  # each worker opens its own connection
+
+    def worker(k: int) -> None:
+        for i in range(k, len(users), args.workers):
+            cast(second, i)
+        connections.close_all()
+
+    with timed() as elapsed:
+        procs = [
+            multiprocessing.get_context("fork").Process(target=worker, args=(k,)) for k in range(args.workers)
+        ]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join()
+    assert all(proc.exitcode == 0 for proc in procs), [proc.exitcode for proc in procs]
+    second.refresh_from_db()
+    assert second.leaf_count == len(users), second.leaf_count
+    emit(
+        BENCH, "ballots_per_second", len(users) / elapsed(), "ballots/s", len(users), budget=200,
+        workers=args.workers, **extra,
+    )  # fmt: skip
 
     vote.refresh_from_db()
     with timed() as elapsed:

@@ -3,8 +3,6 @@ ballots online, by proxy and on paper (vote.counter enters, a second person conf
 signed tree heads, receipts, inclusion and consistency proofs, and the export a voter checks
 with tools/verify_vote.py. Log reads are open to the community's residents and staff."""
 
-import base64
-
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Status
@@ -17,7 +15,7 @@ from linli.core.roles import Action
 from linli.core.schema_types import Id
 from linli.engage import queries_votes as q
 from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item
-from linli.engage.models import Vote, VoteBallot, VoteLeaf, VoteTreeHead
+from linli.engage.models import Vote, VoteBallot, VoteTreeHead
 from linli.engage.schemas_votes import (
     FormChoice,
     LeafCount,
@@ -79,19 +77,9 @@ def ballot_out(b: VoteBallot, user=None) -> dict:
 
 
 def receipt(b: VoteBallot) -> dict:
-    vote = b.vote
-    head = q.latest_head(vote)
+    head = q.latest_head(b.vote)
     assert head is not None and b.leaf_index is not None
-    data = VoteLeaf.objects.get(vote=vote, index=b.leaf_index).data
-    return {
-        "vote": vote.uid,
-        "ballot": b.number,
-        "leaf_index": b.leaf_index,
-        "leaf": base64.b64encode(bytes(data)).decode(),
-        "proof": votes_log.inclusion_proof(vote, b.leaf_index, head.size),
-        "tree_head": votes_log.head_out(head),
-        "public_key": vote.public_key,
-    }
+    return votes_log.receipt_at(b.vote, b, head)
 
 
 def _vote(request, vote_id: int) -> Vote:
@@ -271,8 +259,8 @@ def my_electors(request, vote_id: int):
 @router.post("/votes/{vote_id}/ballots", response={201: VoteReceiptOut})
 def cast(request, vote_id: int, payload: VoteBallotIn):
     vote = _vote(request, vote_id)
-    b = votes_ballots.do_cast_ballot(actor=request.user, vote=vote, **payload.dict())
-    return Status(201, receipt(b))
+    cast = votes_ballots.do_cast_ballot(actor=request.user, vote=vote, **payload.dict())
+    return Status(201, cast.receipt)
 
 
 @router.post("/votes/{vote_id}/proxy-ballots", response={201: VoteBallotOut})

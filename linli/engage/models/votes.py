@@ -31,6 +31,9 @@ class Vote(Timestamped):
     total_area_centi = models.BigIntegerField(default=0)
     total_heads = models.PositiveIntegerField(default=0)
     leaf_count = models.PositiveIntegerField(default=0)
+    # The log's right edge: the hashes of its complete subtrees, largest first, 32 bytes each, so
+    # that an append reads nothing but this row (votes_merkle.extend).
+    right_edge = models.BinaryField(default=b"", editable=False)
     public_key = models.CharField(max_length=64, blank=True)  # hex, raw Ed25519
     private_key = EncryptedTextField(blank=True)
     result = models.JSONField(null=True, blank=True)

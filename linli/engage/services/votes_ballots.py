@@ -3,8 +3,10 @@ check, on paper entered at the counter and confirmed by a second person. A ballo
 it becomes a leaf of the vote's log; one valid ballot per head (docs/voting.md, "Ballots")."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +70,7 @@ def _leaf(vote: Vote, elector: VoteElector, ballot: VoteBallot, replaces: int | 
     return data
 
 
-def _accept(vote_id: int, ballot: VoteBallot, replaced: VoteBallot | None = None) -> VoteBallot:
+def _accept(vote_id: int, ballot: VoteBallot, replaced: VoteBallot | None = None) -> votes_log.Appended:
     """Make the ballot valid and its leaf, the vote locked: one leaf index, one valid ballot
     per head, even when ballots race (the partial unique index refuses the second)."""
     vote = Vote.objects.select_for_update().get(pk=vote_id)
@@ -80,28 +82,23 @@ def _accept(vote_id: int, ballot: VoteBallot, replaced: VoteBallot | None = None
         if done != 1:
             raise Conflict("vote_already_voted", _("这些专有部分已经投过票"))
     now = timezone.now()
+    index = vote.leaf_count  # the vote is locked: this ballot's leaf takes the next index
     try:
         with transaction.atomic():
             if ballot.pk:
                 done = VoteBallot.objects.filter(pk=ballot.pk, status=BallotStatus.PENDING).update(
-                    status=BallotStatus.VALID, decided_at=now, checked_by=ballot.checked_by
+                    status=BallotStatus.VALID, decided_at=now, checked_by=ballot.checked_by, leaf_index=index
                 )
                 if done != 1:
                     raise Conflict("vote_not_pending", _("这张选票已处理"))
             else:
-                ballot.decided_at = now
+                ballot.decided_at, ballot.leaf_index = now, index
                 ballot.save()
     except IntegrityError:
         raise Conflict("vote_already_voted", _("这些专有部分已经投过票")) from None
-    ballot.status, ballot.decided_at = BallotStatus.VALID, now
-    elector = ballot.elector
-    index = votes_log.append(
-        vote, _leaf(vote, elector, ballot, replaced.leaf_index if replaced else None), ballot
-    )
-    VoteBallot.objects.filter(pk=ballot.pk).update(leaf_index=index)
-    ballot.leaf_index = index
-    votes_log.sign_head(vote)
-    return ballot
+    ballot.status, ballot.decided_at, ballot.leaf_index = BallotStatus.VALID, now, index
+    leaf = _leaf(vote, ballot.elector, ballot, replaced.leaf_index if replaced else None)
+    return votes_log.append(vote, leaf, ballot)
 
 
 def _standing(elector: VoteElector) -> VoteBallot | None:
@@ -109,7 +106,17 @@ def _standing(elector: VoteElector) -> VoteBallot | None:
 
 
 def _voter_for(actor, vote: Vote, elector_id: int | None) -> VoteVoter:
-    mine = list(VoteVoter.objects.filter(vote=vote, user_id=actor.pk).select_related("elector"))
+    """The actor on the roll, with the id of their parts' standing ballot if there is one (read
+    here, outside the vote's lock: _accept's conditional updates and the one-valid-ballot index
+    refuse what changed meanwhile)."""
+    standing = VoteBallot.objects.filter(
+        elector=OuterRef("elector"), status__in=[BallotStatus.VALID, BallotStatus.PENDING]
+    )
+    mine = list(
+        VoteVoter.objects.filter(vote=vote, user_id=actor.pk)
+        .select_related("elector")
+        .annotate(standing_id=Subquery(standing.values("pk")[:1]))
+    )
     if elector_id is not None:
         mine = [v for v in mine if v.elector_id == elector_id]
     if not mine:
@@ -128,8 +135,19 @@ def _voter_for(actor, vote: Vote, elector_id: int | None) -> VoteVoter:
     return mine[0]
 
 
-def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) -> VoteBallot:
-    """An owner votes online; a later online ballot replaces their earlier one if the vote allows."""
+@dataclass(frozen=True)
+class Cast:
+    ballot: VoteBallot
+    appended: votes_log.Appended
+
+    @property
+    def receipt(self) -> dict:
+        return votes_log.receipt(self.ballot.vote, self.ballot.number, self.appended)
+
+
+def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) -> Cast:
+    """An owner votes online; a later online ballot replaces their earlier one if the vote allows.
+    The receipt comes with it: the leaf's proof and the head signed when it was appended."""
     _require_open(vote)
     voter = _voter_for(actor, vote, elector_id)
     elector = voter.elector
@@ -137,7 +155,7 @@ def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) 
         raise Forbidden(_("共有人已指定由其他共有人投票"), code="vote_not_designated")
     choice = _clean_choice(vote, choice)
     with transaction.atomic():
-        standing = _standing(elector)
+        standing = VoteBallot.objects.get(pk=voter.standing_id) if voter.standing_id else None
         replaced = None
         if standing is not None:
             if standing.channel == Channel.ONLINE and standing.person_id != voter.person_id:
@@ -160,9 +178,9 @@ def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) 
             number=secrets.token_hex(8),
             cast_by=actor,
         )
-        _accept(vote.pk, ballot, replaced)
+        appended = _accept(vote.pk, ballot, replaced)
         audit.record(actor=actor, action="engage.vote_cast", obj=ballot, community_id=vote.community_id)
-    return ballot
+    return Cast(ballot, appended)
 
 
 def _elector(vote: Vote, elector_id: int) -> VoteElector:

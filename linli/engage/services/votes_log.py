@@ -4,6 +4,7 @@ and the export a voter verifies with tools/verify_vote.py (docs/voting.md, "The 
 import base64
 import json
 import time
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -30,47 +31,62 @@ def fetcher(vote_id: int):
     return fetch
 
 
-def append(vote: Vote, data: dict, ballot: VoteBallot | None) -> int:
-    """Append a leaf to a vote locked by the caller (select_for_update, in its transaction)."""
+@dataclass(frozen=True)
+class Appended:
+    """A leaf just added: its index and exact bytes, its inclusion proof in the tree it completes
+    and that tree's signed head, which is everything a voter's receipt needs."""
+
+    index: int
+    leaf: bytes
+    proof: list[str]
+    head: VoteTreeHead
+
+
+def right_edge(vote: Vote) -> list[bytes]:
+    edge = bytes(vote.right_edge)
+    return [edge[i : i + 32] for i in range(0, len(edge), 32)]
+
+
+def append(vote: Vote, data: dict, ballot: VoteBallot | None) -> Appended:
+    """Append a leaf to a vote locked by the caller (select_for_update, in its transaction) and
+    sign the grown log's head. Reads nothing: the vote row carries the log's right edge."""
     index = vote.leaf_count
     raw = canonical(data)
-    leaf = merkle.leaf_hash(raw)
-    completed = merkle.completed_by(index)
-    lefts = [merkle.key(level - 1, 2 * i) for level, i in completed[1:]]
-    known = fetcher(vote.pk)(lefts) if lefts else {}
-    hashes = {merkle.key(0, index): leaf}
-    right = leaf
-    for level, i in completed[1:]:
-        right = merkle.node_hash(known[merkle.key(level - 1, 2 * i)], right)
-        hashes[merkle.key(level, i)] = right
+    nodes, edge, proof = merkle.extend(right_edge(vote), index, merkle.leaf_hash(raw))
     VoteLeaf.objects.create(vote=vote, index=index, data=raw, ballot=ballot)
-    VoteNode.objects.bulk_create([VoteNode(vote=vote, key=k, hash=h) for k, h in hashes.items()])
-    updated = Vote.objects.filter(pk=vote.pk, leaf_count=index).update(leaf_count=index + 1)
+    VoteNode.objects.bulk_create([VoteNode(vote=vote, key=k, hash=h) for k, h in nodes.items()])
+    updated = Vote.objects.filter(pk=vote.pk, leaf_count=index).update(
+        leaf_count=index + 1, right_edge=b"".join(edge)
+    )
     assert updated == 1, "the vote row is locked by the caller"
-    vote.leaf_count = index + 1
-    return index
+    vote.leaf_count, vote.right_edge = index + 1, b"".join(edge)
+    head = _signed(vote, index + 1, merkle.root_of(edge))
+    return Appended(index, raw, [h.hex() for h in proof], head)
 
 
 def head_bytes(vote: Vote, size: int, root: str, timestamp: int) -> bytes:
     return canonical({"v": 1, "vote": vote.uid, "size": size, "root": root, "timestamp": timestamp})
 
 
+def _signed(vote: Vote, size: int, root: bytes, final: bool = False) -> VoteTreeHead:
+    timestamp = int(time.time() * 1000)
+    key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vote.private_key))
+    signature = key.sign(head_bytes(vote, size, root.hex(), timestamp)).hex()
+    return VoteTreeHead.objects.create(
+        vote=vote, size=size, root=root.hex(), timestamp=timestamp, signature=signature, final=final
+    )
+
+
 def sign_head(vote: Vote, *, final: bool = False) -> VoteTreeHead:
     """The signed head of the log as it stands (one per size: a size is signed once)."""
     size = vote.leaf_count
     found = VoteTreeHead.objects.filter(vote=vote, size=size).first()
-    if found is not None:
-        if final and not found.final:
-            VoteTreeHead.objects.filter(pk=found.pk).update(final=True)
-            found.final = True
-        return found
-    root = merkle.root(size, fetcher(vote.pk)).hex()
-    timestamp = int(time.time() * 1000)
-    key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(vote.private_key))
-    signature = key.sign(head_bytes(vote, size, root, timestamp)).hex()
-    return VoteTreeHead.objects.create(
-        vote=vote, size=size, root=root, timestamp=timestamp, signature=signature, final=final
-    )
+    if found is None:
+        return _signed(vote, size, merkle.root_of(right_edge(vote)), final)
+    if final and not found.final:
+        VoteTreeHead.objects.filter(pk=found.pk).update(final=True)
+        found.final = True
+    return found
 
 
 def head_out(head: VoteTreeHead) -> dict:
@@ -81,6 +97,25 @@ def head_out(head: VoteTreeHead) -> dict:
         "signature": head.signature,
         "final": head.final,
     }
+
+
+def receipt(vote: Vote, number: str, entry: Appended) -> dict:
+    return {
+        "vote": vote.uid,
+        "ballot": number,
+        "leaf_index": entry.index,
+        "leaf": base64.b64encode(entry.leaf).decode(),
+        "proof": entry.proof,
+        "tree_head": head_out(entry.head),
+        "public_key": vote.public_key,
+    }
+
+
+def receipt_at(vote: Vote, ballot: VoteBallot, head: VoteTreeHead) -> dict:
+    """A counted ballot's receipt against a later signed head."""
+    data = VoteLeaf.objects.get(vote=vote, index=ballot.leaf_index).data
+    proof = inclusion_proof(vote, ballot.leaf_index, head.size)
+    return receipt(vote, ballot.number, Appended(ballot.leaf_index, bytes(data), proof, head))
 
 
 def inclusion_proof(vote: Vote, index: int, size: int) -> list[str]:

@@ -29,13 +29,46 @@ def _split(size: int) -> int:
     return 1 << ((size - 1).bit_length() - 1)
 
 
-def completed_by(index: int) -> list[tuple[int, int]]:
-    """The nodes (level, index) whose last leaf is leaf `index`, bottom up, level 0 first."""
-    nodes, level = [(0, index)], 0
-    while (index + 1) % (1 << (level + 1)) == 0:
-        level += 1
-        nodes.append((level, index >> level))
+def edge(size: int) -> list[tuple[int, int]]:
+    """The complete subtrees (level, index) that make up a tree of `size` leaves, left to right:
+    one per set bit of size, the largest first (the tree's right edge)."""
+    nodes, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            nodes.append((level, start >> level))
+            start += 1 << level
     return nodes
+
+
+def extend(
+    edge_hashes: list[bytes], size: int, leaf: bytes
+) -> tuple[dict[int, bytes], list[bytes], list[bytes]]:
+    """Add leaf number `size` to the tree whose right edge is `edge_hashes`. Returns the nodes the
+    leaf completes {key: hash}, the new tree's right edge, and the leaf's inclusion proof in the
+    new tree (leaf up): its siblings inside the subtree it completes, then the edge's other
+    subtrees from right to left. No stored node needs to be read."""
+    edge_hashes = list(edge_hashes)
+    nodes = {key(0, size): leaf}
+    siblings = []
+    right, level = leaf, 0
+    while size >> level & 1:  # the old tree's trailing complete subtrees merge with the leaf
+        left = edge_hashes.pop()
+        siblings.append(left)
+        right = node_hash(left, right)
+        level += 1
+        nodes[key(level, size >> level)] = right
+    edge_hashes.append(right)
+    return nodes, edge_hashes, siblings + edge_hashes[-2::-1]
+
+
+def root_of(edge_hashes: list[bytes]) -> bytes:
+    """The root of a tree from its right edge: MTH(D[n]) = H(D[0:k], D[k:n]), folded from the right."""
+    if not edge_hashes:
+        return hashlib.sha256(b"").digest()
+    root = edge_hashes[-1]
+    for left in reversed(edge_hashes[:-1]):
+        root = node_hash(left, root)
+    return root
 
 
 def _nodes_of(start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -99,9 +132,3 @@ def resolve(ranges: list[tuple[int, int]], fetch: Callable[[list[int]], dict[int
     wanted = {key(level, i) for start, end in ranges for level, i in _nodes_of(start, end)}
     nodes = fetch(sorted(wanted))
     return [_hash(start, end, nodes) for start, end in ranges]
-
-
-def root(size: int, fetch: Callable[[list[int]], dict[int, bytes]]) -> bytes:
-    if size == 0:
-        return hashlib.sha256(b"").digest()
-    return resolve([(0, size)], fetch)[0]

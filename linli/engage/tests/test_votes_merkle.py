@@ -43,13 +43,15 @@ ROOTS = [
 def build(leaves: list[bytes]) -> dict[int, bytes]:
     """The node store as the log fills it: each node when its last leaf arrives."""
     nodes: dict[int, bytes] = {}
+    edge: list[bytes] = []
     for index, data in enumerate(leaves):
-        right = merkle.leaf_hash(data)
-        nodes[merkle.key(0, index)] = right
-        for level, i in merkle.completed_by(index)[1:]:
-            right = merkle.node_hash(nodes[merkle.key(level - 1, 2 * i)], right)
-            nodes[merkle.key(level, i)] = right
+        completed, edge, _ = merkle.extend(edge, index, merkle.leaf_hash(data))
+        nodes.update(completed)
     return nodes
+
+
+def root(size: int, nodes: dict[int, bytes]) -> bytes:
+    return merkle.root_of([nodes[merkle.key(level, i)] for level, i in merkle.edge(size)])
 
 
 def fetch_from(nodes):
@@ -66,7 +68,7 @@ def fetch_from(nodes):
 def test_roots_are_the_known_vectors():
     nodes = build(LEAVES)
     for size, expected in enumerate(ROOTS, start=1):
-        assert merkle.root(size, fetch_from(nodes)).hex() == expected
+        assert root(size, nodes).hex() == expected
         assert verify.merkle_root([merkle.leaf_hash(x) for x in LEAVES[:size]]).hex() == expected
 
 
@@ -90,31 +92,46 @@ def test_every_inclusion_proof_verifies_and_no_other_leaf_does(size):
     leaves = [f"leaf {i}".encode() for i in range(size)]
     nodes = build(leaves)
     fetch = fetch_from(nodes)
-    root = merkle.root(size, fetch)
-    assert root == verify.merkle_root([merkle.leaf_hash(x) for x in leaves])
+    tree_root = root(size, nodes)
+    assert tree_root == verify.merkle_root([merkle.leaf_hash(x) for x in leaves])
     for index in range(size):
         proof = merkle.resolve(merkle.inclusion_ranges(index, size), fetch)
-        assert verify.root_from_inclusion(index, size, merkle.leaf_hash(leaves[index]), proof) == root
+        assert verify.root_from_inclusion(index, size, merkle.leaf_hash(leaves[index]), proof) == tree_root
         wrong = merkle.leaf_hash(b"forged")
-        assert verify.root_from_inclusion(index, size, wrong, proof) != root
+        assert verify.root_from_inclusion(index, size, wrong, proof) != tree_root
         if size > 1:
             assert (
                 verify.root_from_inclusion((index + 1) % size, size, merkle.leaf_hash(leaves[index]), proof)
-                != root
+                != tree_root
             )
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 8, 9, 33, 64, 100])
+def test_each_append_proves_its_leaf_in_the_tree_it_completes(size):
+    """The proof extend() hands out without reading anything is the one the stored nodes give."""
+    leaves = [f"leaf {i}".encode() for i in range(size)]
+    nodes = build(leaves)
+    edge: list[bytes] = []
+    for index, data in enumerate(leaves):
+        _, edge, proof = merkle.extend(edge, index, merkle.leaf_hash(data))
+        assert merkle.root_of(edge) == verify.merkle_root([merkle.leaf_hash(x) for x in leaves[: index + 1]])
+        assert proof == merkle.resolve(merkle.inclusion_ranges(index, index + 1), fetch_from(nodes))
+        assert verify.root_from_inclusion(index, index + 1, merkle.leaf_hash(data), proof) == merkle.root_of(
+            edge
+        )
 
 
 @pytest.mark.parametrize("new", [1, 2, 3, 5, 7, 8, 9, 16, 17, 31, 33, 50])
 def test_every_consistency_proof_verifies_and_a_rewritten_history_does_not(new):
     leaves = [f"leaf {i}".encode() for i in range(new)]
     nodes = build(leaves)
-    new_root = merkle.root(new, fetch_from(nodes))
+    new_root = root(new, nodes)
     for old in range(1, new + 1):
-        old_root = merkle.root(old, fetch_from(nodes))
+        old_root = root(old, nodes)
         proof = merkle.resolve(merkle.consistency_ranges(old, new), fetch_from(nodes))
         assert verify.consistent(old, new, old_root, new_root, proof)
         forged = build([b"rewritten", *leaves[1:]])
-        assert not verify.consistent(old, new, merkle.root(old, fetch_from(forged)), new_root, proof)
+        assert not verify.consistent(old, new, root(old, forged), new_root, proof)
 
 
 def test_a_proof_at_a_million_leaves_needs_few_stored_nodes():

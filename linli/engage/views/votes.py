@@ -85,7 +85,7 @@ def ballot(request, vote_id: int):
         except ServiceError as exc:
             messages.error(request, str(exc.message))
             return redirect("engage:vote", vote_id=vote.pk)
-        return redirect("engage:vote_receipt", ballot_id=cast.pk)
+        return redirect("engage:vote_receipt", ballot_id=cast.ballot.pk)
     electors = q.my_electors(request.user, vote)
     context = {
         "vote": vote,
