@@ -5,10 +5,11 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from linli.core.models import AuditEntry, Community, Membership, PiiAccess
 from linli.core.restrict import scope_of
-from linli.core.roles import Action
+from linli.core.roles import ROLE_ACTIONS, Action
 
 
 def communities(user, action: str):
@@ -55,3 +56,16 @@ def memberships(user):
 def active_users():
     """Accounts that may be given a role (the caller holds members.change in the community)."""
     return get_user_model().objects.filter(is_active=True)
+
+
+def staff_user_ids(community_id: int, action: str, *, narrowed: bool = True) -> list[int]:
+    """Users holding `action` in the community through a live role, e.g. the guards to tell about
+    a security event. `narrowed=False` leaves out roles narrowed to a building or a grid: for
+    what only the whole community's holders may do (deciding an appeal)."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    found = Membership.objects.filter(community_id=community_id, role__in=roles).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
+    )
+    if not narrowed:
+        found = found.filter(building__isnull=True, grid__isnull=True)
+    return list(found.values_list("user_id", flat=True).distinct())

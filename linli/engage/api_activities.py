@@ -12,6 +12,7 @@ from linli.core.roles import Action
 from linli.engage import queries_activities as queries
 from linli.engage.models import Activity, HelpPost, Registration
 from linli.engage.schemas_activities import (
+    ActivityCancelIn,
     ActivityIn,
     ActivityOut,
     CheckinCodeOut,
@@ -99,10 +100,12 @@ def sign_up(request, activity_id: int, payload: SignUpIn):
 
 @router.post("/registrations/{registration_id}/cancel", response=RegistrationOut)
 def cancel(request, registration_id: int):
-    """The resident's own (or staff's with engage.run); the waiting list moves up. 409 not_registered."""
+    """The resident's own, or for them by staff with engage.run in the activity's community (代办,
+    the resident is told; 403 otherwise); the waiting list moves up. 409 not_registered /
+    already_checked_in."""
     registration = _registration(request, registration_id)
     services.do_cancel_registration(actor=request.user, registration=registration)
-    return registration_out(registration)
+    return registration_out(registration, masked=registration.user_id != request.user.pk)
 
 
 @router.get("/registrations/{registration_id}/code", response=CheckinCodeOut)
@@ -144,9 +147,20 @@ def registrations(request, activity_id: int):
     return [registration_out(r, masked=True, position=positions.get(r.pk)) for r in rows]
 
 
+@router.post("/activities/{activity_id}/cancel", response=ActivityOut)
+def cancel_activity(request, activity_id: int, payload: ActivityCancelIn):
+    """engage.run, with the reason everyone signed up is told: every sign-up and the waiting list
+    are cancelled. 400 reason_required, 409 activity_cancelled / activity_ended."""
+    activity = get_or_404(queries.activities(request.user), pk=activity_id)
+    return activity_out(
+        services.do_cancel_activity(actor=request.user, activity=activity, reason=payload.reason)
+    )
+
+
 @router.post("/activities/{activity_id}/check-ins", response=RegistrationOut)
 def check_in(request, activity_id: int, payload: CheckInIn):
-    """A scanned or typed code: 400 bad_code / other_activity, 409 not_confirmed / already_checked_in."""
+    """A scanned or typed code: 400 bad_code / other_activity, 409 not_confirmed / already_checked_in /
+    activity_cancelled."""
     activity = get_or_404(queries.activities(request.user), pk=activity_id)
     registration = services.do_check_in(actor=request.user, activity=activity, code=payload.code)
     return registration_out(registration, masked=True)

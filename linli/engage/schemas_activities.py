@@ -18,6 +18,10 @@ class ActivityIn(InputSchema):
     max_party: Int(1, 20) = 4
 
 
+class ActivityCancelIn(InputSchema):
+    reason: column(Activity, "cancel_reason", min_length=1)
+
+
 class SignUpIn(InputSchema):
     party_size: Int(1, 20) = 1
 
@@ -38,6 +42,7 @@ class ActivityOut(Schema):
     max_party: int
     seats_left: int
     status: str
+    cancel_reason: str  # why staff cancelled it ("" while open)
 
 
 class RegistrationOut(Schema):

@@ -125,3 +125,19 @@ def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:
         "help_post_id": post.pk,
         "directory_entry_id": entry.pk,
     }
+
+
+def fingerprint(community_id: int) -> dict[str, int]:
+    """What a walk must not change of activities: cancelled ones, live sign-ups, seats taken."""
+    from django.db.models import Sum
+
+    from linli.engage.models import Activity, Registration
+
+    activities = Activity.objects.filter(community_id=community_id)
+    return {
+        "activities_cancelled": activities.filter(status="cancelled").count(),
+        "activity_seats_taken": activities.aggregate(n=Sum("seats_taken"))["n"] or 0,
+        "registrations_live": Registration.objects.filter(
+            community_id=community_id, status__in=activity_services.LIVE
+        ).count(),
+    }

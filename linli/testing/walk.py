@@ -153,7 +153,7 @@ def leaked(response, secrets) -> list[str]:
 
 def fingerprint(community_id: int) -> dict[str, int]:
     """What a walk must leave as it found it in a community: audit trail, residents, grants,
-    credentials, passes, care, installation, team, fee setup, bills and the ledger."""
+    credentials, passes, care, installation, team, fee setup, bills and the ledger, activities."""
     from linli.access.models import (
         CareAlert,
         CareRule,
@@ -175,7 +175,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
     )
     from linli.core.models import AuditEntry, Membership
     from linli.registry.models import CareTag, Occupancy, Person, Vehicle
-    from linli.testing import workorders
+    from linli.testing import engage_surveys, workorders
 
     live = {"revoked_at__isnull": True}
     mine = {"community_id": community_id}
@@ -207,6 +207,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
         "ledger_entries": LedgerEntry.objects.filter(**mine).count(),
         **billing_fingerprint(community_id),
         **workorders.fingerprint(community_id),
+        **engage_surveys.fingerprint(community_id),
     }
 
 

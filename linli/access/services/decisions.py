@@ -35,13 +35,14 @@ from linli.access.models import (
     Terminal,
     VisitorPass,
 )
-from linli.access.services._common import log_change, staff_user_ids
+from linli.access.services._common import log_change
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, NotFound, ServiceError
 from linli.core.events import publish
 from linli.core.masking import mask_name
 from linli.core.permissions import require
+from linli.core.queries import staff_user_ids
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.registry.models import Person

@@ -38,6 +38,12 @@ class Activity(Timestamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Cancelled by staff: why (told to everyone signed up and shown on the resident's pages).
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")

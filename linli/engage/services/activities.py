@@ -7,6 +7,11 @@ capacity`), inside the transaction that writes the registration's status, so two
 the last seat cannot both win whatever the database. Promotion stops at the first waiting party
 that does not fit, so nobody is overtaken by a smaller party that came later.
 
+Staff holding engage.run may cancel a resident's sign-up for them (代办: the audit entry names
+whom they acted for, the resident is told) and cancel an activity with a reason: its status
+moves by a conditional update, every live sign-up and the waiting list are cancelled and
+everyone signed up is told why; sign-up and check-in are refused afterwards.
+
 Check-in: the resident's phone shows a QR code of the registration's signed code
 (`checkin_code`, Django's HMAC signer keyed by the site's secret, salted per purpose); staff at
 the door scan or type it; it is accepted once, for that activity, for a confirmed registration.
@@ -23,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
 from linli.core.actor import Actor
+from linli.core.context import on_behalf_of
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require
 from linli.core.roles import Action
@@ -69,11 +75,16 @@ def do_create_activity(
 
 
 def _take_seats(activity_id: int, n: int) -> bool:
+    """Only while the activity is open: a cancelled one gives no seats, whoever asks."""
     return bool(
-        Activity.objects.filter(pk=activity_id, seats_taken__lte=F("capacity") - n).update(
-            seats_taken=F("seats_taken") + n
-        )
+        Activity.objects.filter(
+            pk=activity_id, status=ActivityStatus.OPEN, seats_taken__lte=F("capacity") - n
+        ).update(seats_taken=F("seats_taken") + n)
     )
+
+
+def _closed() -> ServiceError:
+    return ServiceError("activity_closed", _("活动已开始或已取消，不能报名"), status=409)
 
 
 def home_in(actor: Actor, community_id: int):
@@ -87,7 +98,7 @@ def do_sign_up(*, actor: Actor, activity: Activity, party_size: int = 1) -> Regi
     Refused: activity_closed (cancelled or started), not_resident, bad_party_size,
     already_signed_up."""
     if activity.status != ActivityStatus.OPEN or activity.starts_at <= timezone.now():
-        raise ServiceError("activity_closed", _("活动已开始或已取消，不能报名"), status=409)
+        raise _closed()
     house = home_in(actor, activity.community_id)
     if house is None:
         raise ServiceError("not_resident", _("仅本小区住户可以报名"), status=403)
@@ -115,15 +126,19 @@ def do_sign_up(*, actor: Actor, activity: Activity, party_size: int = 1) -> Regi
     if _take_seats(activity.pk, party_size):
         Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CONFIRMED)
         registration.status = RegistrationStatus.CONFIRMED
+    elif not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.OPEN).exists():
+        raise _closed()  # cancelled meanwhile: the registration rolls back with this transaction
     audit.record(actor=actor, action="engage.signed_up", obj=registration, community_id=activity.community_id)
     return registration
 
 
 @transaction.atomic
 def do_cancel_registration(*, actor: Actor, registration: Registration) -> list[Registration]:
-    """The resident cancels (or staff holding engage.run for them); a confirmed party's seats
-    go to the waiting list. Returns the registrations promoted."""
-    if registration.user_id != actor.pk:
+    """The resident cancels, or staff holding engage.run in the activity's community cancel for
+    them (代办: the audit entry names the resident, who is told); a confirmed party's seats go
+    to the waiting list. Returns the registrations promoted."""
+    on_behalf = registration.user_id != actor.pk
+    if on_behalf:
         require(actor, Action.ENGAGE_RUN, registration.community_id)
     if registration.checked_in_at is not None:
         raise Conflict("already_checked_in", _("已签到，不能取消"))
@@ -138,13 +153,73 @@ def do_cancel_registration(*, actor: Actor, registration: Registration) -> list[
         )
         promoted = _promote(registration.activity_id)
     registration.status = RegistrationStatus.CANCELLED
+    with on_behalf_of(f"{registration.name}#{registration.user_id}" if on_behalf else ""):
+        audit.record(
+            actor=actor,
+            action="engage.registration_cancelled",
+            obj=registration,
+            community_id=registration.community_id,
+            after={"on_behalf_of": registration.user_id} if on_behalf else None,
+        )
+    if on_behalf:
+        _tell(
+            [registration.user_id],
+            registration.activity,
+            _("报名已取消：%(title)s"),
+            _("工作人员已为您取消报名，如有疑问请联系物业。"),
+        )
+    return promoted
+
+
+def _tell(users: list[int], activity: Activity, title, body) -> None:
+    """Residents about an activity (kind engage.activity), linking to its page."""
+    notify(
+        users=users,
+        kind="engage.activity",
+        title=str(title % {"title": activity.title}),
+        body=str(body),
+        link=reverse("engage:activity", args=[activity.pk]),
+        community_id=activity.community_id,
+    )
+
+
+@transaction.atomic
+def do_cancel_activity(*, actor: Actor, activity: Activity, reason: str) -> Activity:
+    """Staff holding engage.run cancel an activity with a reason: once (a conditional update of
+    its status), before it ends; every live sign-up and the waiting list are cancelled and
+    everyone signed up is told the reason. Refused: reason_required, activity_cancelled,
+    activity_ended."""
+    require(actor, Action.ENGAGE_RUN, activity.community_id)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("reason_required", _("请填写取消原因"), fields={"reason": _("必填")})
+    now = timezone.now()
+    if not Activity.objects.filter(pk=activity.pk, status=ActivityStatus.OPEN, ends_at__gt=now).update(
+        status=ActivityStatus.CANCELLED,
+        cancel_reason=reason,
+        cancelled_at=now,
+        cancelled_by=actor,
+        seats_taken=0,
+        updated_at=now,
+    ):
+        activity.refresh_from_db()
+        if activity.status == ActivityStatus.CANCELLED:
+            raise Conflict("activity_cancelled", _("活动已取消"))
+        raise Conflict("activity_ended", _("活动已结束，不能取消"))
+    # The status changed first, so no sign-up or promotion can add a live registration now.
+    live = Registration.objects.filter(activity_id=activity.pk, status__in=LIVE)
+    users = list(live.values_list("user_id", flat=True))
+    live.update(status=RegistrationStatus.CANCELLED, updated_at=now)
+    activity.refresh_from_db()
     audit.record(
         actor=actor,
-        action="engage.registration_cancelled",
-        obj=registration,
-        community_id=registration.community_id,
+        action="engage.activity_cancelled",
+        obj=activity,
+        community_id=activity.community_id,
+        after={"reason": reason, "registrations_cancelled": len(users)},
     )
-    return promoted
+    _tell(users, activity, _("活动取消：%(title)s"), _("取消原因：%(reason)s") % {"reason": reason})
+    return activity
 
 
 def _promote(activity_id: int) -> list[Registration]:
@@ -165,14 +240,11 @@ def _promote(activity_id: int) -> list[Registration]:
                 seats_taken=F("seats_taken") - registration.party_size
             )
     if promoted:
-        activity = Activity.objects.get(pk=activity_id)
-        notify(
-            users=[r.user_id for r in promoted],
-            kind="engage.activity",
-            title=str(_("候补成功：%(title)s") % {"title": activity.title}),
-            body=str(_("您已从候补转为正式报名，请按时参加。")),
-            link=reverse("engage:activity", args=[activity_id]),
-            community_id=activity.community_id,
+        _tell(
+            [r.user_id for r in promoted],
+            Activity.objects.get(pk=activity_id),
+            _("候补成功：%(title)s"),
+            _("您已从候补转为正式报名，请按时参加。"),
         )
     return promoted
 
@@ -201,9 +273,11 @@ def _registration_of(code: str, activity: Activity) -> Registration:
 
 @transaction.atomic
 def do_check_in(*, actor: Actor, activity: Activity, code: str) -> Registration:
-    """Staff at the door scan (or type) a resident's code. Refused: bad_code (forged or
-    garbled), other_activity, not_confirmed, already_checked_in."""
+    """Staff at the door scan (or type) a resident's code. Refused: activity_cancelled, bad_code
+    (forged or garbled), other_activity, not_confirmed, already_checked_in."""
     require(actor, Action.ENGAGE_RUN, activity.community_id)
+    if activity.status == ActivityStatus.CANCELLED:
+        raise Conflict("activity_cancelled", _("活动已取消，不能签到"))
     registration = _registration_of(code, activity)
     now = timezone.now()
     if not Registration.objects.filter(

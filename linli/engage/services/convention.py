@@ -4,7 +4,8 @@ Staff publish the convention as numbered versions; a violation cites the version
 article, with a note and a photo, and tells the household. The household may appeal until the
 community's appeal window closes; an appeal is decided by someone holding `appeal.decide`. Points
 are deducted only once nothing can change the outcome: the window passed with no appeal, or the
-appeal was rejected. The deduction moves the violation out of those states by a conditional
+appeal was rejected. An appeal is told to the staff who may decide it, the decision to the
+household. The deduction moves the violation out of those states by a conditional
 update in the transaction that writes its entry (source "violation:<id>"), so it happens once
 however many jobs run. It is capped at the balance, which never goes negative.
 """
@@ -22,6 +23,7 @@ from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, NotFound, ServiceError
 from linli.core.permissions import require
+from linli.core.queries import staff_user_ids
 from linli.core.roles import Action
 from linli.engage.choices_points import AppealDecision, EntryKind, ViolationStatus
 from linli.engage.models import ConventionVersion, PointsAccount, Violation
@@ -31,6 +33,7 @@ from linli.registry import queries as registry_queries
 from linli.workorders.services import attachments
 
 NOTICE_KIND = "engage.violation"
+APPEAL_KIND = "engage.appeal"
 
 
 @transaction.atomic
@@ -174,7 +177,24 @@ def do_appeal(*, actor: Actor, violation: Violation, reason: str, now: datetime 
         actor=actor, action="engage.violation_appealed", obj=violation, community_id=violation.community_id
     )
     violation.refresh_from_db()
+    _tell_deciders(violation)
     return violation
+
+
+def _tell_deciders(violation: Violation) -> None:
+    """Whoever may decide the appeal: appeal.decide over the whole community (a role narrowed
+    to a building cannot decide one)."""
+    notify(
+        users=staff_user_ids(violation.community_id, Action.APPEAL_DECIDE, narrowed=False),
+        kind=APPEAL_KIND,
+        title=str(_("新申诉：%(article)s") % {"article": violation.article}),
+        body=str(
+            _("%(house)s 申诉理由：%(reason)s")
+            % {"house": violation.house.label, "reason": violation.appeal_reason[:200]}
+        ),
+        link=reverse("engage:staff_appeals", args=[violation.community_id]),
+        community_id=violation.community_id,
+    )
 
 
 @transaction.atomic

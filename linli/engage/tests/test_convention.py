@@ -155,3 +155,26 @@ def test_a_violation_needs_a_published_convention(world, api):
         {"house_id": world.house.pk, "article": "第二条", "note": "x", "points": 1},
     )
     assert (r.status_code, r.json()["code"]) == (400, "no_convention")
+
+
+def _appeals_in_inbox(api, user) -> list[dict]:
+    return [n for n in api(user).get("/inbox").json()["items"] if n["kind"] == convention.APPEAL_KIND]
+
+
+def test_an_appeal_is_told_to_the_deciders_of_its_community_only(world, api, committee):
+    narrowed_committee = f.staff(world.a, "committee_member", "committee_1", building=world.building)
+    committee_of_b = f.staff(world.b, "committee_member", "committee_b")
+    v = ep.violation(world, world.house, 10)
+    assert _appeals_in_inbox(api, committee) == []
+    r = api(world.tenant).post(f"/engage/violations/{v.pk}/appeal", {"reason": "当天家中无人"})
+    assert r.status_code == 200, r.content
+    for decider in (committee, world.admin):  # appeal.decide over community A
+        [told] = _appeals_in_inbox(api, decider)
+        assert told["link"] == f"/engage/staff/{world.a.id}/convention/appeals/"
+        assert "当天家中无人" in told["body"] and told["community_id"] == world.a.id
+        page = api(decider).client.get(told["link"])
+        assert page.status_code == 200 and "当天家中无人" in page.content.decode()
+    # Not who cannot decide it: staff without appeal.decide, a role narrowed to a building,
+    # community B's deciders (world.outsider is B's admin), the household itself.
+    for other in (world.staff, narrowed_committee, committee_of_b, world.outsider, world.tenant, world.owner):
+        assert _appeals_in_inbox(api, other) == []

@@ -17,7 +17,7 @@ from linli.core.masking import mask_name
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, staff_view
 from linli.engage import queries_activities as queries
-from linli.engage.choices_surveys import DirectoryCategory, HelpKind, RegistrationStatus
+from linli.engage.choices_surveys import ActivityStatus, DirectoryCategory, HelpKind, RegistrationStatus
 from linli.engage.models import DirectoryEntry
 from linli.engage.services import activities as services
 from linli.engage.services import activities_neighbours as neighbours
@@ -219,6 +219,9 @@ def _staff_activity(request, console: Console, activity_id: int):
 @staff_view(Action.ENGAGE_VIEW, "engage_activities")
 def console_activity(request, console: Console, activity_id: int):
     found = _staff_activity(request, console, activity_id)
+    if request.method == "POST":
+        _cancel(request, found)
+        return redirect(console.reverse("engage:staff_activity", found.pk))
     rows = list(queries.registrations(request.user, found))
     context = {
         "activity": found,
@@ -226,8 +229,29 @@ def console_activity(request, console: Console, activity_id: int):
         "waiting": [(r, mask_name(r.name)) for r in rows if r.status == RegistrationStatus.WAITING],
         "counts": queries.headcounts(found),
         "may_run": console.may(Action.ENGAGE_RUN),
+        "may_cancel": console.may(Action.ENGAGE_RUN) and found.status == ActivityStatus.OPEN,
     }
     return console.render(request, "engage/activities/console_activity.html", context)
+
+
+def _cancel(request, found) -> None:
+    """Staff (engage.run) cancel one sign-up for the resident (代办) or the whole activity."""
+    try:
+        if request.POST.get("action") == "cancel_activity":
+            services.do_cancel_activity(
+                actor=request.user, activity=found, reason=request.POST.get("reason", "")[:200]
+            )
+            messages.success(request, _("活动已取消，已通知所有报名的住户"))
+            return
+        registration = queries.registration_for(request.user, _int(request.POST.get("registration", "")) or 0)
+        if registration is None or registration.activity_id != found.pk:
+            raise Http404
+        promoted = services.do_cancel_registration(actor=request.user, registration=registration)
+        messages.success(
+            request, _("已取消该报名并通知住户") if not promoted else _("已取消该报名，候补已递补并通知")
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
 
 
 @staff_view(Action.ENGAGE_RUN, "engage_activities")
