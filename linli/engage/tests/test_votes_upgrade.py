@@ -1,4 +1,4 @@
-"""A vote already open when linli is upgraded keeps taking ballots: migration 0002 gives its log
+"""A vote already open when linli is upgraded keeps taking ballots: migration 0003 gives its log
 the right edge that appends now read instead of the stored nodes."""
 
 import pytest
@@ -12,7 +12,7 @@ from linli.testing.engage_votes import verifier
 
 __all__ = ["verifier"]
 
-BEFORE, AFTER = [("engage", "0001_initial")], [("engage", "0002_vote_right_edge")]
+BEFORE, AFTER = [("engage", "0002_activity_cancellation")], [("engage", "0003_vote_right_edge")]
 
 
 @pytest.mark.django_db(transaction=True)

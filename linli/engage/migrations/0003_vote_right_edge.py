@@ -19,7 +19,7 @@ def fill_right_edges(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("engage", "0001_initial")]
+    dependencies = [("engage", "0002_activity_cancellation")]
 
     operations = [
         migrations.AddField(
