@@ -1,51 +1,15 @@
 """Two redemptions racing for the last item, and for a household's last points: one wins, the
 other is refused with nothing written (SQLite here, PostgreSQL in CI)."""
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection
 
 from linli.core.errors import Conflict
 from linli.engage.models import CatalogueItem, PointsAccount, PointsEntry, Redemption
 from linli.engage.services import points_catalogue
 from linli.testing import engage_points as ep
+from linli.testing.threads import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(calls) -> list:
-    """Runs the calls at once, each in its own thread and connection; their results or refusals."""
-    barrier = threading.Barrier(len(calls))
-    results: list = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            for _attempt in range(200):
-                try:
-                    results.append(call())
-                    return
-                except Conflict as refused:
-                    results.append(refused)
-                    return
-                except OperationalError as exc:
-                    # The in-memory test database (shared cache) reports a table lock at once
-                    # instead of waiting like a file database or PostgreSQL; the redemption rolled
-                    # back whole, so trying again is what a waiting database would do.
-                    assert "locked" in str(exc)
-                    time.sleep(0.005)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == len(calls)
-    return results
 
 
 def test_two_households_race_for_the_last_item(world):

@@ -2,50 +2,17 @@
 contiguous leaves whose log still verifies, and two people confirming one paper ballot make one
 leaf."""
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection
 
 from linli.core.errors import ServiceError
 from linli.engage.models import VoteBallot, VoteLeaf
 from linli.engage.services import votes_ballots, votes_log
 from linli.testing import engage_votes
 from linli.testing.engage_votes import estate, verifier
+from linli.testing.threads import race
 
 # The vote tests' fixtures, shared, not copied.
 __all__ = ["estate", "verifier"]
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            for _attempt in range(200):
-                try:
-                    outcomes.append(call())
-                    return
-                except OperationalError as exc:
-                    # The in-memory test database reports a lock at once rather than waiting
-                    # like PostgreSQL; the ballot rolled back as a whole, so try again.
-                    assert "locked" in str(exc)
-                    time.sleep(0.005)
-                except ServiceError as exc:
-                    outcomes.append(exc.code)
-                    return
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,7 +27,7 @@ def test_co_owners_voting_at_once_count_once_and_the_log_stays_whole(estate, ver
             lambda: votes_ballots.do_cast_ballot(actor=estate.sun, vote=vote, choice="against"),
         ]
     )
-    refused = [o for o in outcomes if isinstance(o, str)]
+    refused = [o.code for o in outcomes if isinstance(o, ServiceError)]
     assert len(refused) == 1 and refused[0] in ("vote_co_owner_voted", "vote_already_voted"), outcomes
     assert VoteBallot.objects.filter(vote=vote, status="valid").count() == 4
     assert list(VoteLeaf.objects.filter(vote=vote).values_list("index", flat=True)) == [0, 1, 2, 3]
@@ -90,5 +57,8 @@ def test_two_confirmations_of_one_paper_ballot_make_one_leaf(estate, world):
             lambda: votes_ballots.do_confirm_paper_ballot(actor=second, ballot=fresh(paper), approve=True),
         ]
     )
-    assert sorted(o if isinstance(o, str) else "ok" for o in outcomes) == ["ok", "vote_not_pending"]
+    assert sorted(o.code if isinstance(o, ServiceError) else "ok" for o in outcomes) == [
+        "ok",
+        "vote_not_pending",
+    ]
     assert VoteLeaf.objects.filter(vote=vote).count() == 1
