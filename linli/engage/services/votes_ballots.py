@@ -105,8 +105,8 @@ def _standing(elector: VoteElector) -> VoteBallot | None:
     return elector.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).first()
 
 
-def _voter_for(actor, vote: Vote, elector_id: int | None) -> VoteVoter:
-    """The actor on the roll, with the id of their parts' standing ballot if there is one (read
+def _voter_for(actor, vote: Vote, elector_id: int | None) -> tuple[VoteVoter, int | None]:
+    """The actor on the roll and the id of their parts' standing ballot if there is one (read
     here, outside the vote's lock: _accept's conditional updates and the one-valid-ballot index
     refuse what changed meanwhile)."""
     standing = VoteBallot.objects.filter(
@@ -132,7 +132,7 @@ def _voter_for(actor, vote: Vote, elector_id: int | None) -> VoteVoter:
         raise ServiceError(
             "vote_choose_part", _("您有多组专有部分，请选择为哪一组投票"), fields={"elector_id": _("必填")}
         )
-    return mine[0]
+    return mine[0], mine[0].standing_id
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,13 @@ def do_cast_ballot(*, actor, vote: Vote, choice, elector_id: int | None = None) 
     """An owner votes online; a later online ballot replaces their earlier one if the vote allows.
     The receipt comes with it: the leaf's proof and the head signed when it was appended."""
     _require_open(vote)
-    voter = _voter_for(actor, vote, elector_id)
+    voter, standing_id = _voter_for(actor, vote, elector_id)
     elector = voter.elector
     if elector.designated_person_id and elector.designated_person_id != voter.person_id:
         raise Forbidden(_("共有人已指定由其他共有人投票"), code="vote_not_designated")
     choice = _clean_choice(vote, choice)
     with transaction.atomic():
-        standing = VoteBallot.objects.get(pk=voter.standing_id) if voter.standing_id else None
+        standing = VoteBallot.objects.get(pk=standing_id) if standing_id else None
         replaced = None
         if standing is not None:
             if standing.channel == Channel.ONLINE and standing.person_id != voter.person_id:

@@ -113,9 +113,12 @@ def receipt(vote: Vote, number: str, entry: Appended) -> dict:
 
 def receipt_at(vote: Vote, ballot: VoteBallot, head: VoteTreeHead) -> dict:
     """A counted ballot's receipt against a later signed head."""
-    data = VoteLeaf.objects.get(vote=vote, index=ballot.leaf_index).data
-    proof = inclusion_proof(vote, ballot.leaf_index, head.size)
-    return receipt(vote, ballot.number, Appended(ballot.leaf_index, bytes(data), proof, head))
+    index = ballot.leaf_index
+    assert index is not None, "only a counted ballot has a receipt"
+    data = VoteLeaf.objects.get(vote=vote, index=index).data
+    return receipt(
+        vote, ballot.number, Appended(index, bytes(data), inclusion_proof(vote, index, head.size), head)
+    )
 
 
 def inclusion_proof(vote: Vote, index: int, size: int) -> list[str]:
