@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.engage.choices_votes import BallotStatus, VoteStatus
+from linli.engage.choices_votes import BallotStatus, Channel, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteTreeHead, VoteVoter
 
 
@@ -64,6 +64,24 @@ def my_electors(user, vote: Vote) -> list[VoteElector]:
     for e in electors:
         e.standing = e.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).first()
     return electors
+
+
+def roll_search(vote: Vote, text: str):
+    """The roll's heads whose parts' labels hold every word of `text` (building, unit, house
+    number), for a proxy to find the owner's part: labels and areas only, no one's name."""
+    found = VoteElector.objects.filter(vote=vote)
+    for word in text.split()[:3]:
+        found = found.filter(label__icontains=word)
+    return found.order_by("id")
+
+
+def my_proxy_ballots(user, vote: Vote):
+    """The proxy ballots the user sent for this vote, newest first, with their status."""
+    return (
+        VoteBallot.objects.filter(vote=vote, cast_by_id=user.pk, channel=Channel.PROXY)
+        .select_related("elector")
+        .order_by("-id")
+    )
 
 
 def my_ballot(user, ballot_id: int) -> VoteBallot | None:

@@ -10,6 +10,7 @@ app_name = "engage"
 urlpatterns: list = [
     path("votes/", votes.my_votes, name="votes"),
     path("votes/<int:vote_id>/", votes.ballot, name="vote"),
+    path("votes/<int:vote_id>/proxy/", votes.proxy_ballot, name="vote_proxy"),
     path("votes/ballots/<int:ballot_id>/receipt", votes.receipt, name="vote_receipt"),
     path("staff/<int:cid>/votes/", votes.console_votes, name="votes_console"),
     path("staff/<int:cid>/votes/<int:vote_id>/", votes.console_vote, name="vote_console"),
