@@ -2,7 +2,7 @@
 community's: staff narrowed to some buildings see none); owners and residents of the
 community see its votes, their log and proofs (docs/voting.md, "Who sees what")."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
@@ -94,6 +94,26 @@ def electors(vote: Vote):
 
 def elector(vote: Vote, elector_id: int) -> VoteElector | None:
     return VoteElector.objects.filter(vote=vote, pk=elector_id).first()
+
+
+def co_owned(vote: Vote) -> list[VoteElector]:
+    """The roll's heads with several owners (co-owners, or owners of several parts together),
+    each with its voters and whether it has a standing ballot, for naming who votes."""
+    found = list(
+        VoteElector.objects.filter(vote=vote, developer=False)
+        .annotate(owners=Count("voters"))
+        .filter(owners__gt=1)
+        .prefetch_related("voters")
+        .order_by("id")[:500]
+    )
+    standing = set(
+        VoteBallot.objects.filter(
+            vote=vote, status__in=[BallotStatus.VALID, BallotStatus.PENDING], elector__in=found
+        ).values_list("elector_id", flat=True)
+    )
+    for e in found:
+        e.voted = e.pk in standing
+    return found
 
 
 def pending(vote: Vote):

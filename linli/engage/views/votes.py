@@ -18,6 +18,8 @@ from linli.engage import queries_votes as q
 from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item, Choice, VoteKind, VoteStatus
 from linli.engage.forms_votes import MAX_SEARCH, ProxyBallotForm
 from linli.engage.services import votes, votes_ballots, votes_log
+from linli.registry import queries as registry
+from linli.registry.choices import Relation
 
 SECTION = "engage_votes"
 
@@ -220,8 +222,34 @@ def console_vote(request, console: Console, vote_id: int):
         "may_setup": console.may(Action.VOTE_SETUP),
         "may_count": console.may(Action.VOTE_COUNTER),
         "result": shown(vote.result),
+        "co_owned": _co_owned(vote)
+        if vote.status == VoteStatus.OPEN and console.may(Action.VOTE_SETUP)
+        else [],
     }
     return console.render(request, "engage/votes/console_vote.html", context)
+
+
+def _owner(names: dict[int, str], voter) -> str:
+    """张*（共有人）: masked, and told apart by how they own the part."""
+    return f"{names.get(voter.person_id) or '—'}（{Relation(voter.relation).label}）"
+
+
+def _co_owned(vote) -> list[dict]:
+    """The heads of several owners with their owners' masked names, for naming who votes."""
+    electors = q.co_owned(vote)
+    names = registry.masked_names_in(
+        vote.community_id, {v.person_id for e in electors for v in e.voters.all()}
+    )
+    return [
+        {
+            "elector": e,
+            "voters": [(v.person_id, _owner(names, v)) for v in e.voters.all()],
+            "designated": next(
+                (_owner(names, v) for v in e.voters.all() if v.person_id == e.designated_person_id), ""
+            ),
+        }
+        for e in electors
+    ]
 
 
 def _act(request, console: Console, vote_id: int, do) -> object:
@@ -244,6 +272,27 @@ def console_open(request, console: Console, vote_id: int):
 def console_close(request, console: Console, vote_id: int):
     vote = _staff_vote(request, console, vote_id)
     return _act(request, console, vote.pk, lambda: votes.do_close_vote(actor=request.user, vote=vote))
+
+
+@require_POST
+@staff_view(Action.VOTE_SETUP, SECTION)
+def console_designate(request, console: Console, vote_id: int, elector_id: int):
+    """The co-owners' written note names who of them votes for their parts."""
+    vote = _staff_vote(request, console, vote_id)
+    elector = q.elector(vote, elector_id)
+    if elector is None:
+        raise Http404
+    person = request.POST.get("person", "")
+
+    def designate():
+        votes.do_set_designated_voter(
+            actor=request.user,
+            elector=elector,
+            person_id=int(person) if person.isdigit() and len(person) < 12 else 0,
+        )
+        messages.success(request, _("已指定投票人：%(label)s") % {"label": elector.label})
+
+    return _act(request, console, vote.pk, designate)
 
 
 @require_POST
