@@ -2,11 +2,11 @@
 community's: staff narrowed to some buildings see none); owners and residents of the
 community see its votes, their log and proofs (docs/voting.md, "Who sees what")."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.engage.choices_votes import BallotStatus, VoteStatus
+from linli.engage.choices_votes import BallotStatus, Channel, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteTreeHead, VoteVoter
 
 
@@ -66,6 +66,24 @@ def my_electors(user, vote: Vote) -> list[VoteElector]:
     return electors
 
 
+def roll_search(vote: Vote, text: str):
+    """The roll's heads whose parts' labels hold every word of `text` (building, unit, house
+    number), for a proxy to find the owner's part: labels and areas only, no one's name."""
+    found = VoteElector.objects.filter(vote=vote)
+    for word in text.split()[:3]:
+        found = found.filter(label__icontains=word)
+    return found.order_by("id")
+
+
+def my_proxy_ballots(user, vote: Vote):
+    """The proxy ballots the user sent for this vote, newest first, with their status."""
+    return (
+        VoteBallot.objects.filter(vote=vote, cast_by_id=user.pk, channel=Channel.PROXY)
+        .select_related("elector")
+        .order_by("-id")
+    )
+
+
 def my_ballot(user, ballot_id: int) -> VoteBallot | None:
     return VoteBallot.objects.filter(pk=ballot_id, cast_by=user).select_related("vote", "elector").first()
 
@@ -76,6 +94,26 @@ def electors(vote: Vote):
 
 def elector(vote: Vote, elector_id: int) -> VoteElector | None:
     return VoteElector.objects.filter(vote=vote, pk=elector_id).first()
+
+
+def co_owned(vote: Vote) -> list[VoteElector]:
+    """The roll's heads with several owners (co-owners, or owners of several parts together),
+    each with its voters and whether it has a standing ballot, for naming who votes."""
+    found = list(
+        VoteElector.objects.filter(vote=vote, developer=False)
+        .annotate(owners=Count("voters"))
+        .filter(owners__gt=1)
+        .prefetch_related("voters")
+        .order_by("id")[:500]
+    )
+    standing = set(
+        VoteBallot.objects.filter(
+            vote=vote, status__in=[BallotStatus.VALID, BallotStatus.PENDING], elector__in=found
+        ).values_list("elector_id", flat=True)
+    )
+    for e in found:
+        e.voted = e.pk in standing
+    return found
 
 
 def pending(vote: Vote):

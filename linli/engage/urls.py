@@ -10,12 +10,18 @@ app_name = "engage"
 urlpatterns: list = [
     path("votes/", votes.my_votes, name="votes"),
     path("votes/<int:vote_id>/", votes.ballot, name="vote"),
+    path("votes/<int:vote_id>/proxy/", votes.proxy_ballot, name="vote_proxy"),
     path("votes/ballots/<int:ballot_id>/receipt", votes.receipt, name="vote_receipt"),
     path("staff/<int:cid>/votes/", votes.console_votes, name="votes_console"),
     path("staff/<int:cid>/votes/<int:vote_id>/", votes.console_vote, name="vote_console"),
     path("staff/<int:cid>/votes/<int:vote_id>/open", votes.console_open, name="vote_open"),
     path("staff/<int:cid>/votes/<int:vote_id>/close", votes.console_close, name="vote_close"),
     path("staff/<int:cid>/votes/<int:vote_id>/paper", votes.console_paper, name="vote_paper"),
+    path(
+        "staff/<int:cid>/votes/<int:vote_id>/electors/<int:elector_id>/designate",
+        votes.console_designate,
+        name="vote_designate",
+    ),
     path("staff/<int:cid>/votes/ballots/<int:ballot_id>/decide", votes.console_decide, name="vote_decide"),
     path("surveys/", surveys.my_surveys, name="surveys"),
     path("surveys/<int:survey_id>/", surveys.survey, name="survey"),

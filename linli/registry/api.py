@@ -15,6 +15,7 @@ from linli.registry.schemas import (
     CareTagIn,
     CareTagOut,
     CommunityOut,
+    DeveloperHeldIn,
     EraseIn,
     HouseDetail,
     HouseFilter,
@@ -150,6 +151,13 @@ def update_house(request: HttpRequest, house_id: int, data: HousePatch, response
     )
     response["ETag"] = etag_of(house)
     return house
+
+
+@router.post("/houses/{house_id}/developer-held", response=HouseOut)
+def set_developer_held(request, house_id: int, data: DeveloperHeldIn):
+    """The developer's unsold or undelivered part, counted once with all of them in a vote."""
+    house = get_or_404(queries.houses(request.user), pk=house_id)
+    return services.do_set_developer_held(actor=request.user, house=house, held=data.held)
 
 
 # --- people ---------------------------------------------------------------------------------

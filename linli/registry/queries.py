@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from linli.core import rawsql
 from linli.core.crypto import blind_index, normalize
+from linli.core.masking import mask_name
 from linli.core.restrict import Residency, scope_of
 from linli.core.roles import Action
 from linli.core.schema_types import INT64_MAX
@@ -382,6 +383,13 @@ def house_by_label(houses, community_id: int, label: str) -> House | None:
 
 def names_of_people(user, person_ids: set[int]) -> dict[int, str]:
     return dict(people(user).filter(pk__in=person_ids).values_list("id", "name"))
+
+
+def masked_names_in(community_id: int, person_ids) -> dict[int, str]:
+    """Masked names (王*国) of people of one community, for a screen that must tell them apart
+    without showing them (a vote's co-owners to the committee, which has no people.view)."""
+    rows = Person.objects.filter(community_id=community_id, pk__in=person_ids, erased_at__isnull=True)
+    return {pk: mask_name(name) for pk, name in rows.values_list("id", "name")}
 
 
 def property_contact(user) -> str:

@@ -5,7 +5,7 @@ from ninja import Schema
 
 from linli.core.masking import mask_id_number, mask_phone, mask_plate
 from linli.core.models import Community, PiiAccess
-from linli.core.schema_types import Date, Id, InputSchema, Text, column, optional
+from linli.core.schema_types import Bool, Date, Id, InputSchema, Text, column, optional
 from linli.core.schemas import PageQuery
 from linli.registry.choices import EndReason
 from linli.registry.models import (
@@ -99,7 +99,12 @@ class HouseOut(Schema):
     floor: int
     type: str
     area: Decimal
+    developer_held: bool
     updated_at: datetime
+
+
+class DeveloperHeldIn(InputSchema):
+    held: Bool
 
 
 class PersonIn(InputSchema):

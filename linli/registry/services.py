@@ -144,6 +144,23 @@ def do_update_house(*, actor: Actor, house: House, if_unmodified_since=None, **c
     return house
 
 
+@transaction.atomic
+def do_set_developer_held(*, actor: Actor, house: House, held: bool) -> House:
+    """Mark a house as the developer's unsold or undelivered part (or no longer): a vote's roll,
+    fixed when the vote opens, counts all such parts once together (docs/voting.md)."""
+    require(actor, Action.PROPERTY_CHANGE, house.community_id, house.building_id)
+    before = snapshot(house)
+    rows = House.objects.filter(pk=house.pk, developer_held=not held)
+    if rows.update(developer_held=held, updated_at=timezone.now()) != 1:
+        house.refresh_from_db()
+        return house  # already so: nothing to change, nothing to audit
+    house.refresh_from_db()
+    audit.record_change(
+        actor=actor, obj=house, community_id=house.community_id, before=before, snapshot=snapshot
+    )
+    return house
+
+
 # --- people ---------------------------------------------------------------------------------
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("c/<int:cid>/units/<int:unit_id>/", property.unit, name="unit"),
     path("c/<int:cid>/houses/<int:house_id>/", property.house, name="house"),
     path("c/<int:cid>/houses/<int:house_id>/residents/", property.register_at_counter, name="register"),
+    path(
+        "c/<int:cid>/houses/<int:house_id>/developer-held/",
+        property.set_developer_held,
+        name="developer_held",
+    ),
     path("c/<int:cid>/occupancies/<int:occupancy_id>/end/", property.end_occupancy, name="end_occupancy"),
     path("c/<int:cid>/people/", people.people, name="people"),
     path("c/<int:cid>/people/<int:person_id>/", people.person, name="person"),

@@ -152,8 +152,9 @@ def leaked(response, secrets) -> list[str]:
 
 
 def fingerprint(community_id: int) -> dict[str, int]:
-    """What a walk must leave as it found it in a community: audit trail, residents, grants,
-    credentials, passes, care, installation, team, fee setup, bills and the ledger, activities."""
+    """What a walk must leave as it found it in a community: audit trail, residents, the
+    developer's houses, grants, credentials, passes, care, installation, team, fee setup, bills
+    and the ledger, activities."""
     from linli.access.models import (
         CareAlert,
         CareRule,
@@ -174,7 +175,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
         Waiver,
     )
     from linli.core.models import AuditEntry, Membership
-    from linli.registry.models import CareTag, Occupancy, Person, Vehicle
+    from linli.registry.models import CareTag, House, Occupancy, Person, Vehicle
     from linli.testing import engage_surveys, workorders
 
     live = {"revoked_at__isnull": True}
@@ -185,6 +186,7 @@ def fingerprint(community_id: int) -> dict[str, int]:
             house__community_id=community_id, ended_at__isnull=True
         ).count(),
         "people": Person.objects.filter(**mine, erased_at__isnull=True).count(),
+        "developer_held": House.objects.filter(**mine, developer_held=True).count(),
         "vehicles": Vehicle.objects.filter(**mine).count(),
         "grants": Grant.objects.filter(**mine, **live).count(),
         "credentials": Credential.objects.filter(**mine, **live).count(),

@@ -2,7 +2,9 @@
 property company's contract, item 4) whose export tools/verify_vote.py checks, and a live one
 (raising the lifts' maintenance funds, item 6) with about half of the owners counted so far.
 Most demo owners have no account, so their ballots come in on paper, entered at the counter and
-confirmed by the committee, as they would be for owners without a smartphone."""
+confirmed by the committee, as they would be for owners without a smartphone. Before the rolls
+are fixed, a few unsold houses (no owner registered) are marked as the developer's, so both
+votes' rolls count them once together."""
 
 import random
 
@@ -10,9 +12,12 @@ from linli.core.models import Community, Membership
 from linli.core.roles import Role
 from linli.engage.models import Vote
 from linli.engage.services import votes, votes_ballots
+from linli.registry import queries as registry
+from linli.registry import services as registry_services
 
 FINISHED = "续聘幸福物业服务有限公司"
 LIVE = "筹集电梯更新改造维修资金"
+DEVELOPER_HELD = 3  # unsold houses the developer still holds
 
 
 def _staff(community: Community, role: str):
@@ -38,12 +43,22 @@ def _paper(
         votes_ballots.do_confirm_paper_ballot(actor=committee, ballot=ballot, approve=True)
 
 
+def _mark_developer_held(community: Community, actor) -> int:
+    """The first few houses without a registered owner are the developer's unsold parts."""
+    unsold = [h for h, owners in registry.owners_roll(community.pk) if not owners and not h.developer_held]
+    for house in unsold[:DEVELOPER_HELD]:
+        registry_services.do_set_developer_held(actor=actor, house=house, held=True)
+    return min(len(unsold), DEVELOPER_HELD)
+
+
 def seed_votes_demo(community: Community, *, seed: int = 42) -> dict:
     if Vote.objects.filter(community=community).exists():
         return {"created": False}
     committee, desk = _staff(community, Role.COMMITTEE_MEMBER), _staff(community, Role.FRONT_DESK)
-    if committee is None or desk is None:
+    admin = _staff(community, Role.COMMUNITY_ADMIN)
+    if committee is None or desk is None or admin is None:
         return {"created": False}
+    developer_held = _mark_developer_held(community, admin)
     rng = random.Random(f"{seed}:{community.code}:votes")
     finished = votes.do_create_vote(
         actor=committee,
@@ -70,4 +85,5 @@ def seed_votes_demo(community: Community, *, seed: int = 42) -> dict:
         "created": True,
         "finished": finished.pk,
         "passed": bool(finished.result and finished.result.get("passed")),
+        "developer_held": developer_held,
     }

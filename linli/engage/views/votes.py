@@ -1,5 +1,6 @@
 """Owners' vote pages. The resident's: the votes I can take part in, the ballot (the matter, its
-Art. 278 item and threshold in plain words, my parts and their area), then the receipt. The
+Art. 278 item and threshold in plain words, my parts and their area), then the receipt; a
+proxy's ballot for an owner, with the owner's written authorisation, and its status. The
 console's: votes and their set-up with a preview of the roll, one vote's page (open, close,
 live participation, paper ballots entered and confirmed by a second person, proxies checked,
 the result)."""
@@ -14,8 +15,11 @@ from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, staff_view
 from linli.engage import queries_votes as q
-from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item, Choice, VoteKind
+from linli.engage.choices_votes import MAJOR_ITEMS, Art278Item, Choice, VoteKind, VoteStatus
+from linli.engage.forms_votes import MAX_SEARCH, ProxyBallotForm
 from linli.engage.services import votes, votes_ballots, votes_log
+from linli.registry import queries as registry
+from linli.registry.choices import Relation
 
 SECTION = "engage_votes"
 
@@ -95,9 +99,60 @@ def ballot(request, vote_id: int):
         "choices": Choice.choices,
         "candidates": list(enumerate(vote.candidates)),
         "result": shown(vote.result),
+        "proxies": list(q.my_proxy_ballots(request.user, vote)[:20]),
         "tab": "services",
     }
     return render(request, "engage/votes/ballot.html", context)
+
+
+# At most this many of the roll's heads on the proxy page: a search narrows them down.
+PROXY_LIST = 50
+
+
+@resident_view
+def proxy_ballot(request, vote_id: int):
+    """代业主投票（委托）: a resident of the community sends an owner's ballot with the owner's
+    written authorisation; it counts once the committee checks the authorisation."""
+    vote = q.vote(request.user, vote_id)
+    if vote is None or vote.status != VoteStatus.OPEN:
+        raise Http404
+    search = request.GET.get("q", "")[:MAX_SEARCH].strip()
+    electors = list(q.roll_search(vote, search)[: PROXY_LIST + 1])
+    more = len(electors) > PROXY_LIST
+    electors = electors[:PROXY_LIST]
+    picked = request.POST.get("elector", "")
+    chosen = q.elector(vote, int(picked)) if picked.isdigit() and len(picked) < 12 else None
+    if chosen is not None and chosen not in electors:
+        electors.insert(0, chosen)  # the part chosen before the search changed
+    posted = request.method == "POST"
+    form = ProxyBallotForm(
+        request.POST if posted else None, request.FILES if posted else None, vote=vote, electors=electors
+    )
+    if posted and form.is_valid():
+        upload = form.cleaned_data["authorisation"]
+        choice = form.cleaned_data["choice"]
+        try:
+            votes_ballots.do_cast_proxy_ballot(
+                actor=request.user,
+                vote=vote,
+                elector_id=form.cleaned_data["elector"] or 0,
+                choice=list(choice) if vote.kind == VoteKind.ELECTION else choice,
+                authorisation=upload.read(votes_ballots.MAX_AUTHORISATION + 1) if upload else None,
+                content_type=upload.content_type if upload else "",
+            )
+        except ServiceError as exc:
+            form.refused(exc)
+        else:
+            messages.success(request, _("已提交，待业主委员会核对"))
+            return redirect("engage:vote", vote_id=vote.pk)
+    context = {
+        "vote": vote,
+        "form": form,
+        "search": search,
+        "more": more,
+        "tab": "services",
+    }
+    return render(request, "engage/votes/proxy.html", context, status=422 if form.errors else 200)
 
 
 @resident_view
@@ -167,8 +222,34 @@ def console_vote(request, console: Console, vote_id: int):
         "may_setup": console.may(Action.VOTE_SETUP),
         "may_count": console.may(Action.VOTE_COUNTER),
         "result": shown(vote.result),
+        "co_owned": _co_owned(vote)
+        if vote.status == VoteStatus.OPEN and console.may(Action.VOTE_SETUP)
+        else [],
     }
     return console.render(request, "engage/votes/console_vote.html", context)
+
+
+def _owner(names: dict[int, str], voter) -> str:
+    """张*（共有人）: masked, and told apart by how they own the part."""
+    return f"{names.get(voter.person_id) or '—'}（{Relation(voter.relation).label}）"
+
+
+def _co_owned(vote) -> list[dict]:
+    """The heads of several owners with their owners' masked names, for naming who votes."""
+    electors = q.co_owned(vote)
+    names = registry.masked_names_in(
+        vote.community_id, {v.person_id for e in electors for v in e.voters.all()}
+    )
+    return [
+        {
+            "elector": e,
+            "voters": [(v.person_id, _owner(names, v)) for v in e.voters.all()],
+            "designated": next(
+                (_owner(names, v) for v in e.voters.all() if v.person_id == e.designated_person_id), ""
+            ),
+        }
+        for e in electors
+    ]
 
 
 def _act(request, console: Console, vote_id: int, do) -> object:
@@ -191,6 +272,27 @@ def console_open(request, console: Console, vote_id: int):
 def console_close(request, console: Console, vote_id: int):
     vote = _staff_vote(request, console, vote_id)
     return _act(request, console, vote.pk, lambda: votes.do_close_vote(actor=request.user, vote=vote))
+
+
+@require_POST
+@staff_view(Action.VOTE_SETUP, SECTION)
+def console_designate(request, console: Console, vote_id: int, elector_id: int):
+    """The co-owners' written note names who of them votes for their parts."""
+    vote = _staff_vote(request, console, vote_id)
+    elector = q.elector(vote, elector_id)
+    if elector is None:
+        raise Http404
+    person = request.POST.get("person", "")
+
+    def designate():
+        votes.do_set_designated_voter(
+            actor=request.user,
+            elector=elector,
+            person_id=int(person) if person.isdigit() and len(person) < 12 else 0,
+        )
+        messages.success(request, _("已指定投票人：%(label)s") % {"label": elector.label})
+
+    return _act(request, console, vote.pk, designate)
 
 
 @require_POST

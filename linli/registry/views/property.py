@@ -171,6 +171,7 @@ def _house_page(request, console: Console, h: House, form=None):
             ],
             "form": form,
             "end_form": CounterEndForm(),
+            "may_change_property": console.may(Action.PROPERTY_CHANGE),
             "history": history(
                 request.user, console, {"registry.house": [h.pk], "registry.occupancy": occupancy_ids}
             ),
@@ -207,6 +208,21 @@ def register_at_counter(request, console: Console, house_id: int):
             )
             return redirect(console.reverse("registry:house", h.pk))
     return _house_page(request, console, h, form)
+
+
+@require_POST
+@staff_view(Action.PROPERTY_CHANGE, section="buildings")
+def set_developer_held(request, console: Console, house_id: int):
+    """Mark the house as the developer's unsold or undelivered part, or no longer."""
+    h = _house(request, console, house_id)
+    held = request.POST.get("held") == "1"
+    try:
+        services.do_set_developer_held(actor=request.user, house=h, held=held)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已标记为开发商持有") if held else _("已取消开发商持有标记"))
+    return redirect(console.reverse("registry:house", h.pk))
 
 
 @require_POST
