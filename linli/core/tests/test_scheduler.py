@@ -15,6 +15,7 @@ from django.utils import timezone
 from linli.core import periodic
 from linli.core.models import PeriodicJob
 from linli.core.tests.test_serve import WAIT_SECONDS, linli_env, var_dir, wait_for  # noqa: F401 (fixture)
+from linli.testing.legs import sqlite_leg_only
 
 HOUR = timedelta(hours=1)
 
@@ -126,6 +127,7 @@ call_command("scheduler", once=True)
 """
 
 
+@sqlite_leg_only("the restarted scheduler runs on the embedded default in both legs")
 def test_it_keeps_the_schedule_across_a_restart(var_dir, tmp_path):  # noqa: F811 (fixture)
     marks = tmp_path / "marks"
 
@@ -141,6 +143,7 @@ def test_it_keeps_the_schedule_across_a_restart(var_dir, tmp_path):  # noqa: F81
     assert len(marks.read_text().splitlines()) == 1  # the second process knew it was not due yet
 
 
+@sqlite_leg_only("the signalled scheduler runs on the embedded default in both legs")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_it_stops_the_loop_cleanly_on_a_signal(var_dir, tmp_path, sig):  # noqa: F811 (fixture)
     log_path = tmp_path / "scheduler.log"

@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from linli.testing.legs import sqlite_leg_only
+
 WAIT_SECONDS = 30
+# The served instance runs on its own SQLite whatever the leg's DATABASE_URL.
+pytestmark = sqlite_leg_only("`linli serve` runs on the embedded default in both legs")
 
 
 def linli_env(var_dir: Path) -> dict[str, str]:
