@@ -8,7 +8,8 @@ Three ways, each on every run of the suite:
   is printed at the start of the session and in each failure,
 - the stateful run: sequences of calls that follow the spec's links (create a building, then
   its units, then a house, then patch it...), with the same random seed.
-CI runs the suite on SQLite and on PostgreSQL, and `.ci/run` adds more random seeds.
+CI runs the suite on SQLite and on PostgreSQL, and `.ci/run` adds more random seeds to the stateful
+walks.
 A community admin's token makes most operations reachable.
 """
 
