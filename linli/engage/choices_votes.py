@@ -49,3 +49,7 @@ class BallotStatus(models.TextChoices):
     VALID = "valid", _("有效")
     REPLACED = "replaced", _("已被替换")
     REJECTED = "rejected", _("未通过核验")
+
+
+# A head's ballot that still stands: counted, or waiting for its check. One at most per head.
+STANDING = (BallotStatus.VALID, BallotStatus.PENDING)

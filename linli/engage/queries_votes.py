@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.engage.choices_votes import BallotStatus, Channel, VoteStatus
+from linli.engage.choices_votes import STANDING, BallotStatus, Channel, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteTreeHead, VoteVoter
 
 
@@ -62,7 +62,7 @@ def my_electors(user, vote: Vote) -> list[VoteElector]:
         VoteElector.objects.filter(vote=vote, voters__user_id=user.pk).distinct().prefetch_related("parts")
     )
     for e in electors:
-        e.standing = e.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).first()
+        e.standing = e.ballots.filter(status__in=STANDING).first()
     return electors
 
 
@@ -107,9 +107,9 @@ def co_owned(vote: Vote) -> list[VoteElector]:
         .order_by("id")[:500]
     )
     standing = set(
-        VoteBallot.objects.filter(
-            vote=vote, status__in=[BallotStatus.VALID, BallotStatus.PENDING], elector__in=found
-        ).values_list("elector_id", flat=True)
+        VoteBallot.objects.filter(vote=vote, status__in=STANDING, elector__in=found).values_list(
+            "elector_id", flat=True
+        )
     )
     for e in found:
         e.voted = e.pk in standing

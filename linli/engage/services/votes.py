@@ -18,7 +18,7 @@ from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.engage.choices_votes import Art278Item, BallotStatus, VoteKind, VoteStatus
+from linli.engage.choices_votes import STANDING, Art278Item, BallotStatus, VoteKind, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VotePart, VoteVoter
 from linli.engage.services import votes_log, votes_tally
 from linli.registry import queries as registry
@@ -189,7 +189,7 @@ def do_set_designated_voter(*, actor, elector: VoteElector, person_id: int) -> V
         raise ServiceError(
             "vote_not_co_owner", _("该人员不是这些专有部分的业主"), fields={"person_id": _("无效")}
         )
-    if elector.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).exists():
+    if elector.ballots.filter(status__in=STANDING).exists():
         raise Conflict("vote_already_voted", _("这些专有部分已经投过票"))
     with transaction.atomic():
         VoteElector.objects.filter(pk=elector.pk).update(designated_person_id=person_id)

@@ -14,7 +14,7 @@ from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.engage.choices_votes import BallotStatus, Channel, Choice, VoteKind, VoteStatus
+from linli.engage.choices_votes import STANDING, BallotStatus, Channel, Choice, VoteKind, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteVoter
 from linli.engage.services import votes_log
 from linli.engage.services.votes import require
@@ -102,16 +102,14 @@ def _accept(vote_id: int, ballot: VoteBallot, replaced: VoteBallot | None = None
 
 
 def _standing(elector: VoteElector) -> VoteBallot | None:
-    return elector.ballots.filter(status__in=[BallotStatus.VALID, BallotStatus.PENDING]).first()
+    return elector.ballots.filter(status__in=STANDING).first()
 
 
 def _voter_for(actor, vote: Vote, elector_id: int | None) -> tuple[VoteVoter, int | None]:
     """The actor on the roll and the id of their parts' standing ballot if there is one (read
     here, outside the vote's lock: _accept's conditional updates and the one-valid-ballot index
     refuse what changed meanwhile)."""
-    standing = VoteBallot.objects.filter(
-        elector=OuterRef("elector"), status__in=[BallotStatus.VALID, BallotStatus.PENDING]
-    )
+    standing = VoteBallot.objects.filter(elector=OuterRef("elector"), status__in=STANDING)
     mine = list(
         VoteVoter.objects.filter(vote=vote, user_id=actor.pk)
         .select_related("elector")
