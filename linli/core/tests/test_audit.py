@@ -4,10 +4,11 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
-from linli.core.audit import verify_chain
+from linli.core.audit import record, verify_chain
 from linli.core.models import AuditEntry
+from linli.testing.threads import race
 
 
 def _some_changes(world, api):
@@ -26,6 +27,24 @@ def test_it_chains_every_change_and_verifies(world, api):
     assert AuditEntry.objects.count() == 3
     result = verify_chain()
     assert result.ok and result.checked == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_changes_queue_on_the_chain_and_it_still_verifies(world):
+    """Each change appends after the entry the one before it wrote: without the head's lock two
+    racing entries would name the same predecessor and the chain would fork."""
+
+    def change(n: int):
+        def run():
+            with transaction.atomic():
+                record(actor=world.staff, action="test.race", object_type="test", object_id=n)
+
+        return run
+
+    outcomes = race([change(n) for n in range(8)])
+    assert outcomes == [None] * 8
+    result = verify_chain()
+    assert result.ok and result.checked == AuditEntry.objects.count() >= 8, result
 
 
 def test_it_detects_an_edited_entry(world, api):

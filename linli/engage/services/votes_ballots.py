@@ -6,7 +6,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from linli.core import audit
 from linli.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
+from linli.engage import queries_votes
 from linli.engage.choices_votes import STANDING, BallotStatus, Channel, Choice, VoteKind, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteVoter
 from linli.engage.services import votes_log
@@ -84,7 +84,8 @@ def _accept(vote_id: int, ballot: VoteBallot, replaced: VoteBallot | None = None
     now = timezone.now()
     index = vote.leaf_count  # the vote is locked: this ballot's leaf takes the next index
     try:
-        with transaction.atomic():
+        # No savepoint: a refused write ends the whole transaction (the Conflict rolls it back).
+        with transaction.atomic(savepoint=False):
             if ballot.pk:
                 done = VoteBallot.objects.filter(pk=ballot.pk, status=BallotStatus.PENDING).update(
                     status=BallotStatus.VALID, decided_at=now, checked_by=ballot.checked_by, leaf_index=index
@@ -109,12 +110,7 @@ def _voter_for(actor, vote: Vote, elector_id: int | None) -> tuple[VoteVoter, in
     """The actor on the roll and the id of their parts' standing ballot if there is one (read
     here, outside the vote's lock: _accept's conditional updates and the one-valid-ballot index
     refuse what changed meanwhile)."""
-    standing = VoteBallot.objects.filter(elector=OuterRef("elector"), status__in=STANDING)
-    mine = list(
-        VoteVoter.objects.filter(vote=vote, user_id=actor.pk)
-        .select_related("elector")
-        .annotate(standing_id=Subquery(standing.values("pk")[:1]))
-    )
+    mine = queries_votes.roll_places(vote.pk, actor.pk)
     if elector_id is not None:
         mine = [v for v in mine if v.elector_id == elector_id]
     if not mine:
