@@ -195,6 +195,9 @@ class Bill(Timestamped):
         BillingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="bills"
     )
     parking_record_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # What another app sold (services/app_bills.py): "parking.pass", "services.booking", ... and its id.
+    source = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     quantity = models.DecimalField(**QUANTITY)
@@ -231,8 +234,14 @@ class Bill(Timestamped):
             # payer's first day (services/runs.py); a second run is refused by billing_run_posted_once.
             models.UniqueConstraint(
                 fields=["house", "fee_item", "period_start"],
-                condition=~Q(status="void"),
+                condition=~Q(status="void") & Q(source=""),
                 name="bill_one_live_per_period",
+            ),
+            # One live bill for each thing another app sold; it is not a period's bill.
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(status="void") & ~Q(source=""),
+                name="bill_one_live_per_source",
             ),
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="bill_amount_nonnegative"),
             models.CheckConstraint(

@@ -97,6 +97,13 @@ def reminders(user, community_id: int):
 SEARCH_LIMIT = 20
 
 
+def app_bill(source: str, source_id: int) -> Bill | None:
+    """The live bill another app raised for what it sold (services/app_bills.py): its status,
+    amount, paid_fen and paid_at say whether the thing is paid. No scope check: the app asks
+    about its own object, which it has already shown only to those who may see it."""
+    return Bill.objects.filter(source=source, source_id=source_id).exclude(status=BillStatus.VOID).first()
+
+
 def bills(user) -> QuerySet[Bill]:
     return Bill.objects.restrict(user, Action.BILLING_VIEW)
 

@@ -536,6 +536,15 @@ def do_void_bill(*, actor: User, bill: Bill, reason: str, reissue: bool = False)
     reason = (reason or "").strip()
     if not 1 <= len(reason) <= 200:
         raise ServiceError("reason_required", _("请填写作废原因（1到200个字）"), fields={"reason": _("必填")})
+    current = void(bill, reason, actor)
+    new = _reissue(actor, current) if reissue else []
+    current.refresh_from_db()
+    return Voided(current, current.paid_fen, new)
+
+
+def void(bill: Bill, reason: str, actor: User | None) -> Bill:
+    """Void in the caller's transaction (see do_void_bill); `actor` None: the system, for an app
+    whose booking behind the bill was cancelled (app_bills.py)."""
     current = Bill.objects.select_for_update().get(pk=bill.pk)
     if current.status == BillStatus.VOID:
         raise Conflict("bill_already_void", _("该账单已作废"))
@@ -579,9 +588,7 @@ def do_void_bill(*, actor: User, bill: Bill, reason: str, reissue: bool = False)
         before={"status": current.status, "amount_fen": current.amount_fen, "paid_fen": current.paid_fen},
         after={"status": BillStatus.VOID, "reason": reason, "to_prepayment_fen": current.paid_fen},
     )
-    new = _reissue(actor, current) if reissue else []
-    current.refresh_from_db()
-    return Voided(current, current.paid_fen, new)
+    return current
 
 
 def _reissue(actor: User, old: Bill) -> list[Bill]:
