@@ -280,7 +280,6 @@ def cast_proxy(
         elector_id=elector_id,
         choice=picked,
         authorisation=data,
-        content_type=authorisation.content_type if authorisation else "",
     )
     return Status(201, ballot_out(b, request.user))
 

@@ -24,12 +24,12 @@ from linli.core.roles import Action
 from linli.engage.choices_notices import Audience, NoticeStatus, ToldHow
 from linli.engage.models import Notice, NoticeAttachment, NoticeHousehold, NoticeRecipient
 from linli.engage.services.notices_audience import Target, reach
+from linli.engage.services.uploads import pdf_or_photo
 from linli.iot.services.broadcasts import do_broadcast
 from linli.notify.services import notify
 from linli.registry.choices import CareKind
 from linli.registry.models import Unit
 from linli.registry.queries import building_in
-from linli.workorders.services.attachments import reencode_photo
 
 BATCH = 1000
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -232,15 +232,6 @@ def do_pin_notice(*, actor: Actor, notice_id: int, pinned: bool) -> Notice:
     return notice
 
 
-def _file_kind(name: str, data: bytes) -> tuple[bytes, str, str]:
-    """The content to keep, its type and suffix: a PDF as sent, a photo re-encoded (nothing of
-    the upload but its pixels survives); anything else is refused."""
-    if data.startswith(b"%PDF-"):
-        return data, "application/pdf", "pdf"
-    content, _position = reencode_photo(data)  # raises unsupported_file for what is not a photo
-    return content, "image/jpeg", "jpg"
-
-
 @transaction.atomic
 def do_attach_file(*, actor: Actor, notice_id: int, name: str, data: bytes) -> NoticeAttachment:
     notice = _staff_notice(actor, notice_id)
@@ -253,7 +244,7 @@ def do_attach_file(*, actor: Actor, notice_id: int, name: str, data: bytes) -> N
     if NoticeAttachment.objects.filter(notice=notice).count() >= FILES_PER_NOTICE:
         raise ServiceError("too_many_files", _("每条通知最多%(n)s个附件") % {"n": FILES_PER_NOTICE})
     try:
-        content, content_type, suffix = _file_kind(name, data)
+        content, content_type, suffix = pdf_or_photo(data)
     except ServiceError:
         raise ServiceError(
             "unsupported_file", _("附件只能是PDF或照片(JPEG/PNG/WebP)"), fields={"file": _("文件类型不支持")}

@@ -17,12 +17,12 @@ from linli.engage import queries_votes
 from linli.engage.choices_votes import STANDING, BallotStatus, Channel, Choice, VoteKind, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VoteVoter
 from linli.engage.services import votes_log
+from linli.engage.services.uploads import pdf_or_photo
 from linli.engage.services.votes import require
 from linli.registry import queries as registry
 from linli.registry.choices import OWNING
 
 MAX_AUTHORISATION = 5 * 1024 * 1024
-AUTHORISATION_TYPES = ("image/jpeg", "image/png", "application/pdf")
 
 
 def _clean_choice(vote: Vote, choice):
@@ -218,7 +218,6 @@ def do_cast_proxy_ballot(
     elector_id: int,
     choice,
     authorisation: bytes | None,
-    content_type: str = "",
     person_id=None,
 ) -> VoteBallot:
     """A proxy's ballot, with the owner's written authorisation; it counts once staff check it.
@@ -235,12 +234,17 @@ def do_cast_proxy_ballot(
             _("委托投票须上传业主签署的书面委托书"),
             fields={"authorisation": _("必填")},
         )
-    if len(authorisation) > MAX_AUTHORISATION or content_type not in AUTHORISATION_TYPES:
-        raise ServiceError(
-            "vote_bad_authorisation",
-            _("委托书须为 5 MB 以内的 JPG、PNG 或 PDF 文件"),
-            fields={"authorisation": _("无效")},
-        )
+    refused = ServiceError(
+        "vote_bad_authorisation",
+        _("委托书须为 5 MB 以内的 JPG、PNG 或 PDF 文件"),
+        fields={"authorisation": _("无效")},
+    )
+    if len(authorisation) > MAX_AUTHORISATION:
+        raise refused
+    try:
+        authorisation, content_type, _suffix = pdf_or_photo(authorisation)
+    except ServiceError:
+        raise refused from None
     return _pending(
         actor,
         vote,

@@ -33,7 +33,7 @@ def elector_of(vote, label_part: str) -> int:
     return VoteElector.objects.get(vote_id=vote["id"], label__contains=label_part).pk
 
 
-def proxy(client, vote, elector_id, choice, data=b"%PDF-1.4 signed", content_type="application/pdf"):
+def proxy(client, vote, elector_id, choice, data=b"%PDF-1.4 signed"):
     fields = {"elector_id": elector_id, "choice": choice}
     if data is not None:
         upload = io.BytesIO(data)
@@ -94,6 +94,8 @@ def test_a_whole_vote_its_refusals_and_its_verified_result(estate, api, verifier
     neighbour_part = elector_of(vote, "302")
     r = proxy(api(world.owner), vote, neighbour_part, "abstain", data=None)
     assert code(r) == "vote_proxy_no_authorisation"
+    r = proxy(api(world.owner), vote, neighbour_part, "abstain", data=b"GIF89a named .pdf, not a PDF")
+    assert code(r) == "vote_bad_authorisation"  # the bytes decide the type, not the name
     r = proxy(api(world.owner), vote, neighbour_part, "abstain")
     assert r.status_code == 201, r.content
     scan = api(estate.committee).get(f"/engage/vote-ballots/{r.json()['id']}/authorisation")

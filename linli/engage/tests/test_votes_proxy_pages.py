@@ -3,8 +3,11 @@ form, the owner's part found by its house number (labels only, no names), the wr
 authorisation uploaded; refusals beside the field with the service's code; the committee then
 sees the ballot waiting for its check, and the sender sees it pending."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from linli.engage.models import VoteBallot
 from linli.testing import factories as f
@@ -121,3 +124,16 @@ def test_no_proxy_page_once_the_vote_is_closed(estate, vote, browser):
     tenant = browser(estate.world.tenant)
     assert tenant.get(proxy_url(vote)).status_code == 404
     assert "代业主投票（委托）" not in text_of(tenant.get(f"/engage/votes/{vote.pk}/"))
+
+
+@pytest.mark.django_db
+def test_a_photographed_authorisation_is_kept_as_a_clean_jpeg(estate, vote, browser):
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(photo, "PNG")
+    sent = pdf("委托书.png", photo.getvalue(), "image/png")
+    r = browser(estate.world.tenant).post(
+        proxy_url(vote), {"elector": part(vote, "302").pk, "choice": "for", "authorisation": sent}
+    )
+    assert r.status_code == 302, r.content.decode()
+    kept = VoteBallot.objects.get(vote=vote, channel="proxy")
+    assert kept.authorisation_type == "image/jpeg" and bytes(kept.authorisation).startswith(b"\xff\xd8\xff")

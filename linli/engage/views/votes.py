@@ -138,7 +138,6 @@ def proxy_ballot(request, vote_id: int):
                 elector_id=form.cleaned_data["elector"] or 0,
                 choice=list(choice) if vote.kind == VoteKind.ELECTION else choice,
                 authorisation=upload.read(votes_ballots.MAX_AUTHORISATION + 1) if upload else None,
-                content_type=upload.content_type if upload else "",
             )
         except ServiceError as exc:
             form.refused(exc)
