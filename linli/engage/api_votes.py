@@ -158,22 +158,27 @@ def progress(request, vote_id: int):
     }
 
 
+def _elector_out(e, voted: bool) -> dict:
+    voters = list(e.voters.all())
+    return {
+        "id": e.pk,
+        "label": e.label,
+        "area": votes_log.centi_str(e.area_centi),
+        "developer": e.developer,
+        "voters": len(voters),
+        "owners": [{"person_id": v.person_id, "relation": v.relation} for v in voters],
+        "designated_person_id": e.designated_person_id,
+        "voted": voted,
+    }
+
+
 @router.get("/votes/{vote_id}/electors", response=list[VoteElectorOut])
 def electors(request, vote_id: int):
+    """The roll's heads. `owners` are the people who may vote for a head (person ids and how
+    they hold it, no names): co-owners name one of them with `designate`."""
     vote = _staff_vote(request, vote_id)
     voted = set(vote.ballots.filter(status__in=["valid", "pending"]).values_list("elector_id", flat=True))
-    return [
-        {
-            "id": e.pk,
-            "label": e.label,
-            "area": votes_log.centi_str(e.area_centi),
-            "developer": e.developer,
-            "voters": len(e.voters.all()),
-            "designated_person_id": e.designated_person_id,
-            "voted": e.pk in voted,
-        }
-        for e in q.electors(vote)[:2000]
-    ]
+    return [_elector_out(e, e.pk in voted) for e in q.electors(vote)[:2000]]
 
 
 @router.post("/votes/{vote_id}/electors/{elector_id}/designate", response=VoteElectorOut)
@@ -183,15 +188,7 @@ def designate(request, vote_id: int, elector_id: int, payload: VoteDesignateIn):
     if e is None:
         raise Http404
     e = votes.do_set_designated_voter(actor=request.user, elector=e, person_id=payload.person_id)
-    return {
-        "id": e.pk,
-        "label": e.label,
-        "area": votes_log.centi_str(e.area_centi),
-        "developer": e.developer,
-        "voters": e.voters.count(),
-        "designated_person_id": e.designated_person_id,
-        "voted": False,
-    }
+    return _elector_out(e, False)
 
 
 @router.get("/votes/{vote_id}/pending", response=list[VoteBallotOut])

@@ -80,12 +80,18 @@ class VoteBallotOut(Schema):
     entered_by_me: bool = False
 
 
+class VoteOwnerOut(Schema):
+    person_id: int
+    relation: str
+
+
 class VoteElectorOut(Schema):
     id: int
     label: str
     area: str
     developer: bool
     voters: int
+    owners: list[VoteOwnerOut]
     designated_person_id: int | None
     voted: bool
 
