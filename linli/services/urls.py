@@ -1,0 +1,15 @@
+"""services' screens, mounted at /services/ by one line in linli/urls.py."""
+
+from django.urls import path
+
+from linli.services import views
+
+app_name = "services"
+
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("provider/", views.provider, name="provider"),
+    path("staff/<int:cid>/bookings/", views.console_bookings, name="console_bookings"),
+    path("staff/<int:cid>/providers/", views.console_providers, name="console_providers"),
+    path("staff/<int:cid>/venues/", views.console_venues, name="console_venues"),
+]

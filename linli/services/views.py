@@ -1,0 +1,184 @@
+"""Life-services pages. The resident's (one page: recommendations with their reason and
+"不感兴趣", services with booking, venues with booking, my bookings, health links); the provider
+login's (its provider's bookings: confirm, complete); the console's (bookings, providers and
+offerings, the venue calendar). Every write goes through the services; a refusal is shown as a
+message with the service's text."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_name
+from linli.core.roles import Action
+from linli.core.shell.common import Console, resident_view, staff_view
+from linli.registry import queries as registry_queries
+from linli.services import queries
+from linli.services.services import bookings, recommend, venues
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+def _attempt(request, call, done: str) -> None:
+    """Runs one service call from a form, telling the user how it went."""
+    try:
+        call()
+        messages.success(request, done)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    except (ValueError, KeyError):
+        messages.error(request, _("提交的数据有误，请检查后重试"))
+
+
+# --- resident ------------------------------------------------------------------------------------
+
+
+@resident_view
+def home(request):
+    houses = list(registry_queries.my_houses(request.user))
+    if request.method == "POST":
+        _resident_post(request, houses)
+        return redirect("services:home")
+    house = houses[0] if houses else None
+    context = {
+        "tab": "services",
+        "back": reverse("web:services"),
+        "house": house,
+        "consent": queries.consent_of(house.pk) if house else None,
+        "recommendations": queries.recommendations(request.user, house.pk) if house else [],
+        "offerings": list(queries.resident_offerings(request.user)),
+        "venues": list(queries.resident_venues(request.user)),
+        "bookings": list(queries.my_bookings(request.user)[:20]),
+        "venue_bookings": list(queries.my_venue_bookings(request.user).filter(ends_at__gte=timezone.now())[:20]),
+        "links": list(queries.resident_health_links(request.user)),
+        "today": timezone.localdate(),
+    }
+    return render(request, "services/resident_home.html", context)
+
+
+def _resident_post(request, houses) -> None:
+    post, user = request.POST, request.user
+    house_id = houses[0].pk if houses else 0
+    action = post.get("action", "")
+    if action == "book":
+        offering = queries.resident_offerings(user).filter(pk=_int(post.get("offering_id"))).first()
+        if offering is None:
+            raise Http404
+        _attempt(
+            request,
+            lambda: bookings.do_book_service(
+                actor=user,
+                offering=offering,
+                slot_id=_int(post.get("slot_id")) or 0,
+                on=date.fromisoformat(post.get("date", "")),
+                house_id=house_id,
+                note=post.get("note", "")[:200],
+            ),
+            _("预约已提交，等待服务商确认"),
+        )
+    elif action == "cancel":
+        booking = queries.my_bookings(user).filter(pk=_int(post.get("booking_id"))).first()
+        if booking is None:
+            raise Http404
+        _attempt(request, lambda: bookings.do_cancel_booking(actor=user, booking=booking), _("已取消预约"))
+    elif action == "book_venue":
+        venue = queries.resident_venues(user).filter(pk=_int(post.get("venue_id"))).first()
+        if venue is None:
+            raise Http404
+        _attempt(
+            request,
+            lambda: venues.do_book_venue(
+                actor=user,
+                venue=venue,
+                house_id=house_id,
+                starts_at=timezone.make_aware(datetime.fromisoformat(post.get("starts", ""))),
+                slots=min(_int(post.get("slots")) or 1, 16),
+            ),
+            _("场地已预订"),
+        )
+    elif action in ("opt_in", "withdraw", "dismiss"):
+        _recommendation_post(request, action, house_id)
+
+
+def _recommendation_post(request, action: str, house_id: int) -> None:
+    user = request.user
+    if action == "opt_in":
+        _attempt(request, lambda: recommend.do_opt_in(actor=user, house_id=house_id), _("已开启个性化推荐"))
+    elif action == "withdraw":
+        _attempt(request, lambda: recommend.do_withdraw_consent(actor=user, house_id=house_id), _("已关闭个性化推荐"))
+    else:
+        rule_id = _int(request.POST.get("rule_id")) or 0
+        _attempt(
+            request,
+            lambda: recommend.do_dismiss(actor=user, house_id=house_id, rule_id=rule_id),
+            _("以后不再推荐此项"),
+        )
+
+
+# --- the provider's login -----------------------------------------------------------------------
+
+
+@resident_view
+def provider(request):
+    if request.method == "POST":
+        booking = queries.provider_bookings(request.user).filter(pk=_int(request.POST.get("booking_id"))).first()
+        if booking is None:
+            raise Http404
+        if request.POST.get("action") == "confirm":
+            _attempt(request, lambda: bookings.do_confirm_booking(actor=request.user, booking=booking), _("已确认"))
+        else:
+            fee = _int(request.POST.get("fee_fen")) or 0
+            _attempt(
+                request,
+                lambda: bookings.do_complete_booking(
+                    actor=request.user, booking=booking, fee_fen=fee, paid_on_site=True
+                ),
+                _("已完成"),
+            )
+        return redirect("services:provider")
+    rows = [(b, mask_name(b.person_name)) for b in queries.provider_bookings(request.user)[:100]]
+    return render(request, "services/provider.html", {"rows": rows, "tab": "services"})
+
+
+# --- console -------------------------------------------------------------------------------------
+
+
+@staff_view(Action.SERVICES_VIEW, "services_bookings")
+def console_bookings(request, console: Console):
+    found = queries.bookings(request.user).filter(community_id=console.community.id)[:200]
+    rows = [(b, mask_name(b.person_name)) for b in found]
+    return console.render(request, "services/console_bookings.html", {"rows": rows})
+
+
+@staff_view(Action.SERVICES_VIEW, "services_providers")
+def console_providers(request, console: Console):
+    cid = console.community.id
+    context = {
+        "providers": list(queries.providers(request.user, cid)),
+        "offerings": list(queries.offerings(request.user).filter(community_id=cid).prefetch_related("slots")),
+        "links": list(queries.health_links(request.user).filter(community_id=cid)),
+        "rules": list(queries.rules(request.user).filter(community_id=cid)),
+    }
+    return console.render(request, "services/console_providers.html", context)
+
+
+@staff_view(Action.SERVICES_VIEW, "services_venues")
+def console_venues(request, console: Console):
+    """The venue calendar: the next two weeks' bookings, day by day."""
+    cid = console.community.id
+    now = timezone.now()
+    found = queries.venue_bookings(request.user).filter(
+        community_id=cid, starts_at__gte=now - timedelta(days=1), starts_at__lt=now + timedelta(days=14)
+    )
+    days: dict[date, list] = {}
+    for b in found.order_by("starts_at"):
+        days.setdefault(timezone.localtime(b.starts_at).date(), []).append(b)
+    context = {"venues": list(queries.venues(request.user).filter(community_id=cid)), "days": sorted(days.items())}
+    return console.render(request, "services/console_venues.html", context)
