@@ -247,10 +247,10 @@ def withdraw(request, payload: HouseIn):
     return {"house_id": payload.house_id, "opted_in": False, "given_at": None}
 
 
-@router.post("/my/houses/{house_id}/recommendations/{rule_id}/dismiss", response={204: None})
-def dismiss(request, house_id: int, rule_id: int):
+@router.post("/my/houses/{house_id}/recommendations/{recommendation_rule_id}/dismiss", response={204: None})
+def dismiss(request, house_id: int, recommendation_rule_id: int):
     """不感兴趣: not shown to this household again."""
-    recommend.do_dismiss(actor=request.user, house_id=house_id, rule_id=rule_id)
+    recommend.do_dismiss(actor=request.user, house_id=house_id, rule_id=recommendation_rule_id)
     return Status(204, None)
 
 
@@ -400,7 +400,7 @@ def create_rule(request, community_id: int, payload: RuleIn):
     return Status(201, recommend.do_create_rule(actor=request.user, community_id=community_id, **payload.model_dump()))
 
 
-@router.patch("/recommendation-rules/{rule_id}", response=RuleOut)
-def update_rule(request, rule_id: int, payload: RulePatch):
-    rule = get_or_404(queries.rules(request.user), pk=rule_id)
+@router.patch("/recommendation-rules/{recommendation_rule_id}", response=RuleOut)
+def update_rule(request, recommendation_rule_id: int, payload: RulePatch):
+    rule = get_or_404(queries.rules(request.user), pk=recommendation_rule_id)
     return recommend.do_update_rule(actor=request.user, rule=rule, **payload.model_dump(exclude_unset=True))

@@ -37,6 +37,7 @@ def _ids(world, narrowed) -> dict:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing import (
+        services,
         billing_money,
         billing_setup,
         engage,
@@ -86,6 +87,7 @@ def _ids(world, narrowed) -> dict:
         **workorders_open311.probe_ids(world),
         **iot.narrowed_probe_ids(world, narrowed),
         **engage.narrowed_probe_ids(world, narrowed),
+        **services.narrowed_probe_ids(world, narrowed),
     }
 
 

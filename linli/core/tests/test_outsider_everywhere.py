@@ -16,6 +16,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing import (
+        services,
         billing_money,
         billing_setup,
         engage,
@@ -66,6 +67,7 @@ def _ids(world) -> dict[str, int | str]:
         **workorders_open311.probe_ids(world),
         **iot.probe_ids(world),
         **engage.probe_ids(world),
+        **services.probe_ids(world),
     }
 
 
