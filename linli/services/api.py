@@ -193,7 +193,9 @@ def _venue(request, venue_id: int) -> Venue:
 def book_venue(request, venue_id: int, payload: VenueBookingIn):
     """For the user's household, or by staff holding services.book_for (代办). 400 venue_closed /
     booking_in_past, 403 venue_not_for_you, 409 venue_weekly_limit / venue_slot_taken."""
-    booking = venues.do_book_venue(actor=request.user, venue=_venue(request, venue_id), **payload.model_dump())
+    booking = venues.do_book_venue(
+        actor=request.user, venue=_venue(request, venue_id), **payload.model_dump()
+    )
     return Status(201, venue_booking_out(booking))
 
 
@@ -289,7 +291,9 @@ def record_licence(request, provider_id: int, payload: LicenceIn):
 @router.post("/providers/{provider_id}/staff", response={204: None})
 def add_provider_staff(request, provider_id: int, payload: ProviderStaffIn):
     """409 already_staff."""
-    providers.do_add_provider_staff(actor=request.user, provider=_provider(request, provider_id), user_id=payload.user_id)
+    providers.do_add_provider_staff(
+        actor=request.user, provider=_provider(request, provider_id), user_id=payload.user_id
+    )
     return Status(204, None)
 
 
@@ -350,14 +354,18 @@ def community_venues(request, community_id: int):
 def create_venue(request, community_id: int, payload: VenueIn):
     """400 bad_hours."""
     community_for(request, community_id, Action.SERVICES_VIEW)
-    return Status(201, venues.do_create_venue(actor=request.user, community_id=community_id, **payload.model_dump()))
+    return Status(
+        201, venues.do_create_venue(actor=request.user, community_id=community_id, **payload.model_dump())
+    )
 
 
 @router.get("/communities/{community_id}/venue-bookings", response=list[VenueBookingOut])
 def community_venue_bookings(request, community_id: int):
     """The venue calendar: upcoming and recent bookings (the latest 500)."""
     community_for(request, community_id, Action.SERVICES_VIEW)
-    found = queries.venue_bookings(request.user).filter(community_id=community_id).order_by("-starts_at")[:500]
+    found = (
+        queries.venue_bookings(request.user).filter(community_id=community_id).order_by("-starts_at")[:500]
+    )
     return [venue_booking_out(b) for b in found]
 
 
@@ -378,7 +386,9 @@ def community_health_links(request, community_id: int):
 def add_health_link(request, community_id: int, payload: HealthLinkIn):
     """400 https_only."""
     community_for(request, community_id, Action.SERVICES_VIEW)
-    return Status(201, links.do_add_health_link(actor=request.user, community_id=community_id, **payload.model_dump()))
+    return Status(
+        201, links.do_add_health_link(actor=request.user, community_id=community_id, **payload.model_dump())
+    )
 
 
 @router.delete("/health-links/{health_link_id}", response={204: None})
@@ -397,7 +407,9 @@ def community_rules(request, community_id: int):
 @router.post("/communities/{community_id}/recommendation-rules", response={201: RuleOut})
 def create_rule(request, community_id: int, payload: RuleIn):
     community_for(request, community_id, Action.SERVICES_VIEW)
-    return Status(201, recommend.do_create_rule(actor=request.user, community_id=community_id, **payload.model_dump()))
+    return Status(
+        201, recommend.do_create_rule(actor=request.user, community_id=community_id, **payload.model_dump())
+    )
 
 
 @router.patch("/recommendation-rules/{recommendation_rule_id}", response=RuleOut)

@@ -24,7 +24,11 @@ def _register_screens() -> None:
         (20, _("场地日历"), "console_venues", "services_venues"),
     ]
     for weight, label, url_name, key in entries:
-        register_nav("services", label, f"services:{url_name}", key=key, weight=weight, action=Action.SERVICES_VIEW)
+        register_nav(
+            "services", label, f"services:{url_name}", key=key, weight=weight, action=Action.SERVICES_VIEW
+        )
     register_home_card(
-        HomeCard("services_home", _("生活服务"), "ticket", 70, "services:home", needs_home=True, tile="services")
+        HomeCard(
+            "services_home", _("生活服务"), "ticket", 70, "services:home", needs_home=True, tile="services"
+        )
     )

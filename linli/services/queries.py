@@ -39,7 +39,9 @@ def providers(user, community_id: int):
 
 
 def offerings(user):
-    return ServiceOffering.objects.restrict(user, Action.SERVICES_VIEW).select_related("provider__organization")
+    return ServiceOffering.objects.restrict(user, Action.SERVICES_VIEW).select_related(
+        "provider__organization"
+    )
 
 
 def bookings(user):
@@ -158,7 +160,8 @@ def recommendations(user, house_id: int) -> list[Recommendation]:
     ):
         if matches(rule.condition, ages):
             offering_ids = list(
-                resident_offerings(user).filter(community_id=house.community_id, category=rule.category)
+                resident_offerings(user)
+                .filter(community_id=house.community_id, category=rule.category)
                 .values_list("pk", flat=True)
             )
             label = str(Category(rule.category).label)

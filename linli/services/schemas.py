@@ -240,4 +240,3 @@ class ConsentOut(Schema):
     house_id: int
     opted_in: bool
     given_at: datetime | None
-

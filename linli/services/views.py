@@ -56,7 +56,9 @@ def home(request):
         "offerings": list(queries.resident_offerings(request.user)),
         "venues": list(queries.resident_venues(request.user)),
         "bookings": list(queries.my_bookings(request.user)[:20]),
-        "venue_bookings": list(queries.my_venue_bookings(request.user).filter(ends_at__gte=timezone.now())[:20]),
+        "venue_bookings": list(
+            queries.my_venue_bookings(request.user).filter(ends_at__gte=timezone.now())[:20]
+        ),
         "links": list(queries.resident_health_links(request.user)),
         "today": timezone.localdate(),
     }
@@ -112,7 +114,11 @@ def _recommendation_post(request, action: str, house_id: int) -> None:
     if action == "opt_in":
         _attempt(request, lambda: recommend.do_opt_in(actor=user, house_id=house_id), _("已开启个性化推荐"))
     elif action == "withdraw":
-        _attempt(request, lambda: recommend.do_withdraw_consent(actor=user, house_id=house_id), _("已关闭个性化推荐"))
+        _attempt(
+            request,
+            lambda: recommend.do_withdraw_consent(actor=user, house_id=house_id),
+            _("已关闭个性化推荐"),
+        )
     else:
         rule_id = _int(request.POST.get("rule_id")) or 0
         _attempt(
@@ -128,11 +134,15 @@ def _recommendation_post(request, action: str, house_id: int) -> None:
 @resident_view
 def provider(request):
     if request.method == "POST":
-        booking = queries.provider_bookings(request.user).filter(pk=_int(request.POST.get("booking_id"))).first()
+        booking = (
+            queries.provider_bookings(request.user).filter(pk=_int(request.POST.get("booking_id"))).first()
+        )
         if booking is None:
             raise Http404
         if request.POST.get("action") == "confirm":
-            _attempt(request, lambda: bookings.do_confirm_booking(actor=request.user, booking=booking), _("已确认"))
+            _attempt(
+                request, lambda: bookings.do_confirm_booking(actor=request.user, booking=booking), _("已确认")
+            )
         else:
             fee = _int(request.POST.get("fee_fen")) or 0
             _attempt(
@@ -180,5 +190,8 @@ def console_venues(request, console: Console):
     days: dict[date, list] = {}
     for b in found.order_by("starts_at"):
         days.setdefault(timezone.localtime(b.starts_at).date(), []).append(b)
-    context = {"venues": list(queries.venues(request.user).filter(community_id=cid)), "days": sorted(days.items())}
+    context = {
+        "venues": list(queries.venues(request.user).filter(community_id=cid)),
+        "days": sorted(days.items()),
+    }
     return console.render(request, "services/console_venues.html", context)

@@ -2,7 +2,7 @@
 with one weekly slot, a venue; and the probe ids of the outsider and narrowed-staff walks."""
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -42,11 +42,23 @@ def catalogue(world, *, capacity: int = 2, community=None, staff=None, name: str
     provider_user = f.user(f"provider_{community.pk}_{org.pk}", display_name="保洁阿姨")
     providers.do_add_provider_staff(actor=staff, provider=provider, user_id=provider_user.pk)
     offering = providers.do_create_offering(
-        actor=staff, provider=provider, category="home_cleaning", title="日常保洁2小时", duration_minutes=120, price_fen=12000
+        actor=staff,
+        provider=provider,
+        category="home_cleaning",
+        title="日常保洁2小时",
+        duration_minutes=120,
+        price_fen=12000,
     )
-    slot = providers.do_add_slot(actor=staff, offering=offering, weekday=2, start_time=time(9), capacity=capacity)
+    slot = providers.do_add_slot(
+        actor=staff, offering=offering, weekday=2, start_time=time(9), capacity=capacity
+    )
     venue = venues.do_create_venue(
-        actor=staff, community_id=community.pk, name="活动室", kind="activity_room", opens_at=time(8), closes_at=time(20)
+        actor=staff,
+        community_id=community.pk,
+        name="活动室",
+        kind="activity_room",
+        opens_at=time(8),
+        closes_at=time(20),
     )
     return Catalogue(provider, provider_user, offering, slot, venue)
 
@@ -64,11 +76,17 @@ def probe_ids(world, resident=None, house=None) -> dict[str, int | str]:
         actor=resident,
         venue=c.venue,
         house_id=house.pk,
-        starts_at=timezone.make_aware(timezone.datetime.combine(on, time(10))),
+        starts_at=timezone.make_aware(datetime.combine(on, time(10))),
     )
-    link = links.do_add_health_link(actor=world.staff, community_id=world.a.pk, name="社区医院", url="https://example.org/a")
+    link = links.do_add_health_link(
+        actor=world.staff, community_id=world.a.pk, name="社区医院", url="https://example.org/a"
+    )
     rule = recommend.do_create_rule(
-        actor=world.staff, community_id=world.a.pk, condition="child_under_6", category="childcare", reason="因为您家有6岁以下儿童"
+        actor=world.staff,
+        community_id=world.a.pk,
+        condition="child_under_6",
+        category="childcare",
+        reason="因为您家有6岁以下儿童",
     )
     return {
         "provider_id": c.provider.pk,

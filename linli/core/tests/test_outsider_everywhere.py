@@ -16,11 +16,11 @@ def _ids(world) -> dict[str, int | str]:
     from linli.notify.models import Notification
     from linli.notify.services import notify
     from linli.testing import (
-        services,
         billing_money,
         billing_setup,
         engage,
         iot,
+        services,
         workorders,
         workorders_open311,
         workorders_patrols,

@@ -1,4 +1,9 @@
-from linli.services.models.care import HealthLink, RecommendationConsent, RecommendationDismissal, RecommendationRule
+from linli.services.models.care import (
+    HealthLink,
+    RecommendationConsent,
+    RecommendationDismissal,
+    RecommendationRule,
+)
 from linli.services.models.catalogue import (
     Provider,
     ProviderStaff,

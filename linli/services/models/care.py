@@ -40,7 +40,9 @@ class RecommendationConsent(Timestamped):
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     house = models.ForeignKey("registry.House", on_delete=models.CASCADE, related_name="+")
-    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     given_at = models.DateTimeField()
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -74,11 +76,13 @@ class RecommendationRule(Timestamped):
 
 
 class RecommendationDismissal(Timestamped):
-    """"不感兴趣": this household is not shown this rule again."""
+    """ "不感兴趣": this household is not shown this rule again."""
 
     house = models.ForeignKey("registry.House", on_delete=models.CASCADE, related_name="+")
     rule = models.ForeignKey(RecommendationRule, on_delete=models.CASCADE, related_name="dismissals")
-    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["house", "rule"], name="services_dismiss_once")]

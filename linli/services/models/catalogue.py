@@ -50,7 +50,10 @@ class Provider(Timestamped):
         """Vetted, with a licence on record that has not expired: only then it takes bookings."""
         on = on or timezone.localdate()
         return bool(
-            self.vetted_at and self.licence_number and self.licence_valid_until and self.licence_valid_until >= on
+            self.vetted_at
+            and self.licence_number
+            and self.licence_valid_until
+            and self.licence_valid_until >= on
         )
 
     @classmethod
@@ -65,7 +68,9 @@ class ProviderStaff(Timestamped):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider", "user"], name="services_provider_staff_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "user"], name="services_provider_staff_once")
+        ]
 
 
 class ServiceOffering(Timestamped):
@@ -87,7 +92,8 @@ class ServiceOffering(Timestamped):
         ordering = ["category", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15, duration_minutes__lte=720), name="services_duration_range"
+                condition=Q(duration_minutes__gte=15, duration_minutes__lte=720),
+                name="services_duration_range",
             )
         ]
 
@@ -112,7 +118,9 @@ class ServiceSlot(Timestamped):
         constraints = [
             models.CheckConstraint(condition=Q(weekday__lte=6), name="services_slot_weekday"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="services_slot_capacity"),
-            models.UniqueConstraint(fields=["offering", "weekday", "start_time"], name="services_slot_unique"),
+            models.UniqueConstraint(
+                fields=["offering", "weekday", "start_time"], name="services_slot_unique"
+            ),
         ]
 
 
@@ -138,9 +146,13 @@ class ServiceBooking(Timestamped):
     slot_day = models.ForeignKey(SlotDay, on_delete=models.PROTECT, related_name="bookings")
     house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
     # Whom the service is for (the resident, or the elderly resident staff booked for).
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     person_name = models.CharField(max_length=60)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     on_behalf = models.BooleanField(default=False)  # 代办: booked by staff for the resident
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -168,6 +180,7 @@ class ServiceBooking(Timestamped):
         indexes = [models.Index(fields=["community", "starts_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="services_rating_range"
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="services_rating_range",
             )
         ]

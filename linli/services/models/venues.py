@@ -54,14 +54,20 @@ class VenueBooking(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
     house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     purpose = models.CharField(_("用途"), max_length=100, blank=True)
-    status = models.CharField(max_length=20, choices=VenueBookingStatus.choices, default=VenueBookingStatus.BOOKED)
+    status = models.CharField(
+        max_length=20, choices=VenueBookingStatus.choices, default=VenueBookingStatus.BOOKED
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     deposit_fen = models.PositiveIntegerField(default=0)
-    deposit_status = models.CharField(max_length=20, choices=DepositStatus.choices, default=DepositStatus.NONE)
+    deposit_status = models.CharField(
+        max_length=20, choices=DepositStatus.choices, default=DepositStatus.NONE
+    )
     deposit_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -73,4 +79,8 @@ class VenueBooking(Timestamped):
         verbose_name = _("场地预订")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["venue", "starts_at"])]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="services_venue_booking_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="services_venue_booking_dates"
+            )
+        ]

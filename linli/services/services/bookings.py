@@ -47,8 +47,12 @@ def _take_place(day: SlotDay) -> bool:
 
 def _person_in(house_id: int, community_id: int, person_id: int | None, actor: Actor):
     """Whom the booking is for: the named person living in the house (代办), or the actor."""
-    household = registry_queries.households([house_id])[0].household
-    wanted = [o.person for o in household if (o.person_id == person_id if person_id else o.person.user_id == actor.pk)]
+    household = registry_queries.households([house_id])[0].household  # type: ignore[attr-defined]
+    wanted = [
+        o.person
+        for o in household
+        if (o.person_id == person_id if person_id else o.person.user_id == actor.pk)
+    ]
     if person_id and not wanted:
         raise ServiceError("not_in_household", _("该居民不住在此房屋"), fields={"person_id": _("不在此户")})
     return wanted[0] if wanted else None
@@ -102,7 +106,9 @@ def do_book_service(
             after={"on_behalf_of": person_id} if on_behalf else None,
         )
     if on_behalf:
-        _tell_household(booking, _("已为您预约：%(title)s"), _("工作人员已为您预约服务，如有疑问请联系物业。"))
+        _tell_household(
+            booking, _("已为您预约：%(title)s"), _("工作人员已为您预约服务，如有疑问请联系物业。")
+        )
     return booking
 
 
@@ -138,16 +144,17 @@ def do_cancel_booking(*, actor: Actor, booking: ServiceBooking) -> ServiceBookin
     SlotDay.objects.filter(pk=booking.slot_day_id).update(taken=F("taken") - 1)
     booking.refresh_from_db()
     with on_behalf_of(f"{booking.person_name}#{booking.person_id}" if on_behalf else ""):
-        audit.record(actor=actor, action="services.booking_cancelled", obj=booking, community_id=booking.community_id)
+        audit.record(
+            actor=actor, action="services.booking_cancelled", obj=booking, community_id=booking.community_id
+        )
     return booking
 
 
 def may_handle(actor: Actor, booking: ServiceBooking) -> bool:
     """The provider's own staff, or the community's staff holding services.manage."""
-    return (
-        ProviderStaff.objects.filter(provider_id=booking.offering.provider_id, user_id=actor.pk).exists()
-        or may(actor, Action.SERVICES_MANAGE, booking.community_id)
-    )
+    return ProviderStaff.objects.filter(
+        provider_id=booking.offering.provider_id, user_id=actor.pk
+    ).exists() or may(actor, Action.SERVICES_MANAGE, booking.community_id)
 
 
 def _require_handler(actor: Actor, booking: ServiceBooking) -> None:
@@ -165,7 +172,9 @@ def do_confirm_booking(*, actor: Actor, booking: ServiceBooking) -> ServiceBooki
     ):
         raise Conflict("not_requested", _("该预约不是待确认状态"))
     booking.refresh_from_db()
-    audit.record(actor=actor, action="services.booking_confirmed", obj=booking, community_id=booking.community_id)
+    audit.record(
+        actor=actor, action="services.booking_confirmed", obj=booking, community_id=booking.community_id
+    )
     _tell_household(booking, _("预约已确认：%(title)s"), _("服务商已确认您的预约，请按时在家。"))
     return booking
 
@@ -201,7 +210,9 @@ def do_complete_booking(
 
 
 @transaction.atomic
-def do_rate_booking(*, actor: Actor, booking: ServiceBooking, stars: int, comment: str = "") -> ServiceBooking:
+def do_rate_booking(
+    *, actor: Actor, booking: ServiceBooking, stars: int, comment: str = ""
+) -> ServiceBooking:
     """The household rates a completed booking, once. Refused: not_found, bad_rating,
     not_completed, already_rated."""
     if not _of_household(actor, booking):

@@ -25,7 +25,9 @@ def do_register_provider(*, actor: Actor, community_id: int, organization_id: in
     require(actor, Action.SERVICES_MANAGE, community_id)
     organization = Organization.objects.filter(pk=organization_id, community_id=community_id).first()
     if organization is None:
-        raise ServiceError("not_found", _("组织不存在"), fields={"organization_id": _("不在本小区")}, status=404)
+        raise ServiceError(
+            "not_found", _("组织不存在"), fields={"organization_id": _("不在本小区")}, status=404
+        )
     try:
         with transaction.atomic():
             provider = Provider.objects.create(community_id=community_id, organization=organization)
@@ -107,7 +109,9 @@ def do_create_offering(
         price_fen=price_fen,
         duration_minutes=duration_minutes,
     )
-    audit.record(actor=actor, action="services.offering_created", obj=offering, community_id=offering.community_id)
+    audit.record(
+        actor=actor, action="services.offering_created", obj=offering, community_id=offering.community_id
+    )
     return offering
 
 

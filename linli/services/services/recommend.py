@@ -34,7 +34,9 @@ def do_opt_in(*, actor: Actor, house_id: int) -> RecommendationConsent:
             )
     except IntegrityError:
         raise Conflict("already_opted_in", _("您家已开启个性化推荐")) from None
-    audit.record(actor=actor, action="services.recommendations_opted_in", obj=consent, community_id=house.community_id)
+    audit.record(
+        actor=actor, action="services.recommendations_opted_in", obj=consent, community_id=house.community_id
+    )
     return consent
 
 
@@ -63,7 +65,10 @@ def do_dismiss(*, actor: Actor, house_id: int, rule_id: int) -> RecommendationDi
     )
     if created:
         audit.record(
-            actor=actor, action="services.recommendation_dismissed", obj=rule, community_id=house.community_id,
+            actor=actor,
+            action="services.recommendation_dismissed",
+            obj=rule,
+            community_id=house.community_id,
             after={"house_id": house.pk},
         )
     return dismissal
@@ -82,7 +87,12 @@ def do_create_rule(
 
 
 def _snapshot(rule: RecommendationRule) -> dict:
-    return {"condition": rule.condition, "category": rule.category, "reason": rule.reason, "active": rule.active}
+    return {
+        "condition": rule.condition,
+        "category": rule.category,
+        "reason": rule.reason,
+        "active": rule.active,
+    }
 
 
 @transaction.atomic
@@ -94,5 +104,7 @@ def do_update_rule(*, actor: Actor, rule: RecommendationRule, **changes) -> Reco
         changes["reason"] = changes["reason"].strip()
     RecommendationRule.objects.filter(pk=rule.pk).update(**changes, updated_at=timezone.now())
     rule.refresh_from_db()
-    audit.record_change(actor=actor, obj=rule, community_id=rule.community_id, before=before, snapshot=_snapshot)
+    audit.record_change(
+        actor=actor, obj=rule, community_id=rule.community_id, before=before, snapshot=_snapshot
+    )
     return rule

@@ -46,7 +46,9 @@ def do_create_venue(
     span = (closes_at.hour * 60 + closes_at.minute) - (opens_at.hour * 60 + opens_at.minute)
     if span <= 0 or span % slot_minutes:
         raise ServiceError(
-            "bad_hours", _("开放时段应为时段长度的整数倍"), fields={"closes_at": _("与开放时间、时段长度不符")}
+            "bad_hours",
+            _("开放时段应为时段长度的整数倍"),
+            fields={"closes_at": _("与开放时间、时段长度不符")},
         )
     venue = Venue.objects.create(
         community_id=community_id,
@@ -97,7 +99,7 @@ def do_book_venue(
         raise in_past()
     ends_at = _check_time(venue, starts_at, slots)
     if venue.owners_only and not on_behalf:
-        household = registry_queries.households([house_id])[0].household
+        household = registry_queries.households([house_id])[0].household  # type: ignore[attr-defined]
         if not any(o.person.user_id == actor.pk and o.relation in OWNING for o in household):
             raise ServiceError("venue_not_for_you", _("该场地仅限业主预订"), status=403)
     # The lock every booking of this venue queues on, before anything is counted.
@@ -108,9 +110,7 @@ def do_book_venue(
         live.filter(house_id=house_id, starts_at__gte=week_start, starts_at__lt=week_end).count()
         >= venue.max_per_week
     ):
-        raise Conflict(
-            "venue_weekly_limit", _("每户每周最多预订 %(n)s 次") % {"n": venue.max_per_week}
-        )
+        raise Conflict("venue_weekly_limit", _("每户每周最多预订 %(n)s 次") % {"n": venue.max_per_week})
     if live.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise Conflict("venue_slot_taken", _("该时段已被预订"))
     booking = VenueBooking.objects.create(
@@ -127,7 +127,9 @@ def do_book_venue(
     if venue.deposit_fen:
         raise_in_app_bill(kind="venue_deposit", obj=booking, house_id=house_id, amount_fen=venue.deposit_fen)
     with on_behalf_of(f"house#{house_id}" if on_behalf else ""):
-        audit.record(actor=actor, action="services.venue_booked", obj=booking, community_id=venue.community_id)
+        audit.record(
+            actor=actor, action="services.venue_booked", obj=booking, community_id=venue.community_id
+        )
     return booking
 
 
@@ -148,13 +150,19 @@ def do_cancel_venue_booking(*, actor: Actor, booking: VenueBooking) -> VenueBook
     booking.refresh_from_db()
     with on_behalf_of(f"house#{booking.house_id}" if on_behalf else ""):
         audit.record(
-            actor=actor, action="services.venue_booking_cancelled", obj=booking, community_id=booking.community_id
+            actor=actor,
+            action="services.venue_booking_cancelled",
+            obj=booking,
+            community_id=booking.community_id,
         )
     return booking
 
 
 # A deposit moves due → held → returned, each step once, by staff holding services.manage.
-DEPOSIT_STEPS = {"hold": (DepositStatus.DUE, DepositStatus.HELD), "return": (DepositStatus.HELD, DepositStatus.RETURNED)}
+DEPOSIT_STEPS = {
+    "hold": (DepositStatus.DUE, DepositStatus.HELD),
+    "return": (DepositStatus.HELD, DepositStatus.RETURNED),
+}
 
 
 @transaction.atomic

@@ -19,7 +19,12 @@ def _book(api, user, cat, house, *, on=None, slot=None):
     on = on or next_weekday(2)
     return api(user).post(
         f"/services/offerings/{cat.offering.pk}/bookings",
-        {"slot_id": (slot or cat.slot).pk, "date": on.isoformat(), "house_id": house.pk, "note": "请带清洁剂"},
+        {
+            "slot_id": (slot or cat.slot).pk,
+            "date": on.isoformat(),
+            "house_id": house.pk,
+            "note": "请带清洁剂",
+        },
     )
 
 
@@ -30,7 +35,9 @@ def test_it_books_confirms_completes_and_rates(world, api, cat):
     r = _book(api, world.owner, cat, world.house)
     assert r.status_code == 201, r.json()
     booking = r.json()
-    assert booking["status"] == "requested" and booking["person_name"] == "王建国" and not booking["on_behalf"]
+    assert (
+        booking["status"] == "requested" and booking["person_name"] == "王建国" and not booking["on_behalf"]
+    )
     # The tenant lives there too: the household's bookings are theirs to see.
     assert [b["id"] for b in api(world.tenant).get("/services/my/bookings").json()] == [booking["id"]]
     assert api(world.neighbour).get("/services/my/bookings").json() == []
@@ -38,23 +45,36 @@ def test_it_books_confirms_completes_and_rates(world, api, cat):
     provider = api(cat.provider_user)
     seen = provider.get("/services/provider/bookings").json()
     assert [b["id"] for b in seen] == [booking["id"]] and seen[0]["person_name"] != "王建国"  # masked
-    assert api(world.owner).post(f"/services/bookings/{booking['id']}/rating", {"stars": 5}).json()["code"] == (
-        "not_completed"
-    )
+    assert api(world.owner).post(f"/services/bookings/{booking['id']}/rating", {"stars": 5}).json()[
+        "code"
+    ] == ("not_completed")
     r = provider.post(f"/services/bookings/{booking['id']}/complete", {"fee_fen": 12000})
     assert r.status_code == 409 and r.json()["code"] == "not_confirmed"
     assert provider.post(f"/services/bookings/{booking['id']}/confirm").json()["status"] == "confirmed"
     assert provider.post(f"/services/bookings/{booking['id']}/confirm").json()["code"] == "not_requested"
     assert Notification.objects.filter(recipient=world.owner, kind="services.booking").exists()
-    done = provider.post(f"/services/bookings/{booking['id']}/complete", {"fee_fen": 15000, "paid_on_site": True})
-    assert done.json()["status"] == "completed" and done.json()["fee_fen"] == 15000 and done.json()["paid_on_site"]
+    done = provider.post(
+        f"/services/bookings/{booking['id']}/complete", {"fee_fen": 15000, "paid_on_site": True}
+    )
+    assert (
+        done.json()["status"] == "completed"
+        and done.json()["fee_fen"] == 15000
+        and done.json()["paid_on_site"]
+    )
 
-    rated = api(world.owner).post(f"/services/bookings/{booking['id']}/rating", {"stars": 4, "comment": "很干净"})
+    rated = api(world.owner).post(
+        f"/services/bookings/{booking['id']}/rating", {"stars": 4, "comment": "很干净"}
+    )
     assert rated.json()["rating"] == 4 and rated.json()["rating_comment"] == "很干净"
     again = api(world.tenant).post(f"/services/bookings/{booking['id']}/rating", {"stars": 1})
     assert again.status_code == 409 and again.json()["code"] == "already_rated"
-    assert api(world.owner).post(f"/services/bookings/{booking['id']}/rating", {"stars": 6}).status_code == 422
-    assert api(world.neighbour).post(f"/services/bookings/{booking['id']}/rating", {"stars": 1}).status_code == 404
+    assert (
+        api(world.owner).post(f"/services/bookings/{booking['id']}/rating", {"stars": 6}).status_code == 422
+    )
+    assert (
+        api(world.neighbour).post(f"/services/bookings/{booking['id']}/rating", {"stars": 1}).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -88,7 +108,9 @@ def test_refusals_leave_nothing_half_written(world, api, cat):
     assert r.status_code == 409 and r.json()["code"] == "slot_full"
     assert ServiceBooking.objects.count() == 2 and SlotDay.objects.get().taken == 2
     # An expired licence: the provider takes no bookings (and its offerings are not listed).
-    Provider.objects.filter(pk=cat.provider.pk).update(licence_valid_until=timezone.localdate() - timedelta(days=1))
+    Provider.objects.filter(pk=cat.provider.pk).update(
+        licence_valid_until=timezone.localdate() - timedelta(days=1)
+    )
     assert api(world.owner).get("/services/my/offerings").json() == []
     assert _book(api, world.owner, cat, world.house).status_code == 404
 
@@ -99,11 +121,15 @@ def test_an_unvetted_provider_takes_no_booking(world, cat):
     from linli.testing.engage_surveys import refused
 
     org = Organization.objects.create(community=world.a, kind="social", name="无证家政")
-    unvetted = providers.do_register_provider(actor=world.staff, community_id=world.a.pk, organization_id=org.pk)
+    unvetted = providers.do_register_provider(
+        actor=world.staff, community_id=world.a.pk, organization_id=org.pk
+    )
     offering = providers.do_create_offering(
         actor=world.staff, provider=unvetted, category="home_cleaning", title="保洁", duration_minutes=60
     )
-    slot = providers.do_add_slot(actor=world.staff, offering=offering, weekday=2, start_time=cat.slot.start_time, capacity=1)
+    slot = providers.do_add_slot(
+        actor=world.staff, offering=offering, weekday=2, start_time=cat.slot.start_time, capacity=1
+    )
     refused(
         "provider_not_vetted",
         bookings.do_book_service,
@@ -128,13 +154,18 @@ def test_an_unvetted_provider_takes_no_booking(world, cat):
 def test_cancel_frees_the_place_and_only_before_the_start(world, api, cat):
     booking = _book(api, world.owner, cat, world.house).json()
     assert api(world.neighbour).post(f"/services/bookings/{booking['id']}/cancel").status_code == 404
-    assert api(world.tenant).post(f"/services/bookings/{booking['id']}/cancel").json()["status"] == "cancelled"
+    assert (
+        api(world.tenant).post(f"/services/bookings/{booking['id']}/cancel").json()["status"] == "cancelled"
+    )
     assert SlotDay.objects.get().taken == 0
     r = api(world.owner).post(f"/services/bookings/{booking['id']}/cancel")
     assert r.status_code == 409 and r.json()["code"] == "not_cancellable"
     started = _book(api, world.owner, cat, world.house).json()
     ServiceBooking.objects.filter(pk=started["id"]).update(starts_at=timezone.now() - timedelta(minutes=1))
-    assert api(world.owner).post(f"/services/bookings/{started['id']}/cancel").json()["code"] == "booking_started"
+    assert (
+        api(world.owner).post(f"/services/bookings/{started['id']}/cancel").json()["code"]
+        == "booking_started"
+    )
 
 
 @pytest.mark.django_db
@@ -155,7 +186,9 @@ def test_staff_book_for_an_elderly_resident(world, api, cat):
     r = api(world.front_desk).post(path, body)
     assert r.status_code == 201, r.json()
     booking = ServiceBooking.objects.get(pk=r.json()["id"])
-    assert booking.on_behalf and booking.booked_by == world.front_desk and booking.person == world.owner_person
+    assert (
+        booking.on_behalf and booking.booked_by == world.front_desk and booking.person == world.owner_person
+    )
     entry = AuditEntry.objects.filter(action="services.booked").latest("id")
     assert entry.actor_id == world.front_desk.pk and "王建国" in entry.on_behalf_of
     assert Notification.objects.filter(recipient=world.owner, kind="services.booking").exists()
@@ -183,7 +216,9 @@ def test_staff_set_up_the_catalogue(world, api):
         {"category": "elderly_care_visit", "title": "上门探访", "duration_minutes": 60},
     )
     assert r.status_code == 201 and r.json()["price_fen"] is None  # quoted on site
-    slot = admin.post(f"/services/offerings/{r.json()['id']}/slots", {"weekday": 0, "start_time": "14:00", "capacity": 3})
+    slot = admin.post(
+        f"/services/offerings/{r.json()['id']}/slots", {"weekday": 0, "start_time": "14:00", "capacity": 3}
+    )
     assert slot.status_code == 201
     dup = admin.post(f"/services/offerings/{r.json()['id']}/slots", {"weekday": 0, "start_time": "14:00"})
     assert dup.json()["code"] == "slot_exists"
@@ -191,5 +226,7 @@ def test_staff_set_up_the_catalogue(world, api):
     assert admin.post(f"/services/providers/{provider_id}/staff", {"user_id": user.pk}).status_code == 204
     # The front desk sees the catalogue but may not change it.
     assert api(world.front_desk).get(f"/services/communities/{world.a.pk}/providers").status_code == 200
-    r = api(world.front_desk).post(f"/services/providers/{provider_id}/offerings", {"category": "class", "title": "x"})
+    r = api(world.front_desk).post(
+        f"/services/providers/{provider_id}/offerings", {"category": "class", "title": "x"}
+    )
     assert r.status_code == 403

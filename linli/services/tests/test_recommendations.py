@@ -48,7 +48,9 @@ def test_age_on(birth, today, age):
 
 
 def _born(person: Person, years: int, days: int = 10) -> None:
-    Person.objects.filter(pk=person.pk).update(birth_date=timezone.localdate() - timedelta(days=365 * years + days))
+    Person.objects.filter(pk=person.pk).update(
+        birth_date=timezone.localdate() - timedelta(days=365 * years + days)
+    )
 
 
 @pytest.fixture
@@ -58,11 +60,17 @@ def family(world):
     f.occupy(world.house, child, "family")
     _born(child, 3)
     child_rule = recommend.do_create_rule(
-        actor=world.staff, community_id=world.a.pk, condition="child_under_6", category="childcare",
+        actor=world.staff,
+        community_id=world.a.pk,
+        condition="child_under_6",
+        category="childcare",
         reason="因为您家有6岁以下儿童",
     )
     alone_rule = recommend.do_create_rule(
-        actor=world.staff, community_id=world.a.pk, condition="elderly_alone", category="elderly_care_visit",
+        actor=world.staff,
+        community_id=world.a.pk,
+        condition="elderly_alone",
+        category="elderly_care_visit",
         reason="因为您家有70岁以上独居老人",
     )
     return child_rule, alone_rule
@@ -87,7 +95,10 @@ def test_nothing_without_consent_then_withdrawn_then_dismissed(world, api, famil
     consent = RecommendationConsent.objects.get()
     assert consent.given_by == world.tenant and consent.given_at is not None
 
-    assert api(world.owner).post("/services/my/consent/withdraw", {"house_id": world.house.pk}).status_code == 200
+    assert (
+        api(world.owner).post("/services/my/consent/withdraw", {"house_id": world.house.pk}).status_code
+        == 200
+    )
     assert _recommended(api, world.owner, world.house) == []  # withdrawn
     assert RecommendationConsent.objects.get().withdrawn_by == world.owner  # the history stays
     again = api(world.owner).post("/services/my/consent/withdraw", {"house_id": world.house.pk})
@@ -108,9 +119,12 @@ def test_only_the_household_itself(world, api, family):
     assert _recommended(api, world.neighbour, world.house) == []
     assert api(world.neighbour).post("/services/my/consent", {"house_id": world.house.pk}).status_code == 404
     assert api(world.staff).get(f"/services/my/houses/{world.house.pk}/consent").status_code == 404
-    assert api(world.outsider).post(
-        f"/services/my/houses/{world.house.pk}/recommendations/{family[0].pk}/dismiss"
-    ).status_code == 404
+    assert (
+        api(world.outsider)
+        .post(f"/services/my/houses/{world.house.pk}/recommendations/{family[0].pk}/dismiss")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -120,7 +134,11 @@ def test_never_from_care_tags(world, api, family):
     the household's own opt-in, the rule applies."""
     neighbour = Person.objects.get(user=world.neighbour)
     neighbour.care_tags.create(
-        community=world.a, kind="elderly_alone", consent_at=timezone.now(), consent_by="本人", consent_method="书面"
+        community=world.a,
+        kind="elderly_alone",
+        consent_at=timezone.now(),
+        consent_by="本人",
+        consent_method="书面",
     )
     api(world.neighbour).post("/services/my/consent", {"house_id": world.neighbour_house.pk})
     assert _recommended(api, world.neighbour, world.neighbour_house) == []
@@ -134,15 +152,28 @@ def test_never_from_care_tags(world, api, family):
 def test_staff_edit_the_rules(world, api, family):
     child_rule, _alone = family
     api(world.owner).post("/services/my/consent", {"house_id": world.house.pk})
-    r = api(world.staff).patch(f"/services/recommendation-rules/{child_rule.pk}", {"reason": "家有幼儿，托育可选"})
+    r = api(world.staff).patch(
+        f"/services/recommendation-rules/{child_rule.pk}", {"reason": "家有幼儿，托育可选"}
+    )
     assert r.json()["reason"] == "家有幼儿，托育可选"
     assert _recommended(api, world.owner, world.house) == [("childcare", "家有幼儿，托育可选")]
     api(world.staff).patch(f"/services/recommendation-rules/{child_rule.pk}", {"active": False})
     assert _recommended(api, world.owner, world.house) == []
-    assert api(world.front_desk).patch(
-        f"/services/recommendation-rules/{child_rule.pk}", {"active": True}
-    ).status_code == 403
-    assert api(world.outsider).patch(
-        f"/services/recommendation-rules/{child_rule.pk}", {"active": True}
-    ).status_code == 404
-    assert api(world.staff).patch(f"/services/recommendation-rules/{child_rule.pk}", {"active": None}).status_code == 422
+    assert (
+        api(world.front_desk)
+        .patch(f"/services/recommendation-rules/{child_rule.pk}", {"active": True})
+        .status_code
+        == 403
+    )
+    assert (
+        api(world.outsider)
+        .patch(f"/services/recommendation-rules/{child_rule.pk}", {"active": True})
+        .status_code
+        == 404
+    )
+    assert (
+        api(world.staff)
+        .patch(f"/services/recommendation-rules/{child_rule.pk}", {"active": None})
+        .status_code
+        == 422
+    )

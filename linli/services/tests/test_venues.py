@@ -18,7 +18,8 @@ def at(day, hour: int, minute: int = 0) -> str:
 
 def _book(api, user, venue, house, starts_at, slots=1):
     return api(user).post(
-        f"/services/venues/{venue.pk}/bookings", {"house_id": house.pk, "starts_at": starts_at, "slots": slots}
+        f"/services/venues/{venue.pk}/bookings",
+        {"house_id": house.pk, "starts_at": starts_at, "slots": slots},
     )
 
 
@@ -31,7 +32,9 @@ def test_no_double_booking_and_whole_slots_only(world, api, cat):
     for start, slots in ((at(day, 11), 1), (at(day, 9), 2), (at(day, 10), 1)):
         r = _book(api, world.neighbour, cat.venue, world.neighbour_house, start, slots)
         assert r.status_code == 409 and r.json()["code"] == "venue_slot_taken", (start, r.json())
-    assert _book(api, world.neighbour, cat.venue, world.neighbour_house, at(day, 12)).status_code == 201  # adjacent
+    assert (
+        _book(api, world.neighbour, cat.venue, world.neighbour_house, at(day, 12)).status_code == 201
+    )  # adjacent
     for start, slots in ((at(day, 12, 30), 1), (at(day, 7), 1), (at(day, 19), 2)):
         assert _book(api, world.neighbour, cat.venue, world.neighbour_house, start, slots).json()["code"] == (
             "venue_closed"
@@ -48,14 +51,22 @@ def test_weekly_limit_per_household(world, api, cat):
     monday = next_weekday(0)
     assert cat.venue.max_per_week == 2
     assert _book(api, world.owner, cat.venue, world.house, at(monday, 9)).status_code == 201
-    assert _book(api, world.tenant, cat.venue, world.house, at(monday + timedelta(days=6), 9)).status_code == 201
+    assert (
+        _book(api, world.tenant, cat.venue, world.house, at(monday + timedelta(days=6), 9)).status_code == 201
+    )
     r = _book(api, world.owner, cat.venue, world.house, at(monday + timedelta(days=2), 9))
     assert r.status_code == 409 and r.json()["code"] == "venue_weekly_limit"
     # Next week counts afresh; a cancelled booking gives its turn back.
-    assert _book(api, world.owner, cat.venue, world.house, at(monday + timedelta(days=7), 9)).status_code == 201
+    assert (
+        _book(api, world.owner, cat.venue, world.house, at(monday + timedelta(days=7), 9)).status_code == 201
+    )
     first = VenueBooking.objects.order_by("starts_at").first()
-    assert api(world.owner).post(f"/services/venue-bookings/{first.pk}/cancel").json()["status"] == "cancelled"
-    assert _book(api, world.owner, cat.venue, world.house, at(monday + timedelta(days=2), 9)).status_code == 201
+    assert (
+        api(world.owner).post(f"/services/venue-bookings/{first.pk}/cancel").json()["status"] == "cancelled"
+    )
+    assert (
+        _book(api, world.owner, cat.venue, world.house, at(monday + timedelta(days=2), 9)).status_code == 201
+    )
 
 
 @pytest.mark.django_db
@@ -85,9 +96,14 @@ def test_owners_only_venue(world, api):
     # 代办: the front desk books for a household (owners-only is the counter's judgement).
     r = _book(api, world.front_desk, court, world.neighbour_house, at(day, 10))
     assert r.status_code == 201
-    assert api(world.outsider).post(f"/services/venues/{court.pk}/bookings", {
-        "house_id": world.house_b.pk, "starts_at": at(day, 12)
-    }).status_code == 404
+    assert (
+        api(world.outsider)
+        .post(
+            f"/services/venues/{court.pk}/bookings", {"house_id": world.house_b.pk, "starts_at": at(day, 12)}
+        )
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
