@@ -223,7 +223,9 @@ def my_health_links(request):
 
 @router.get("/my/houses/{house_id}/recommendations", response=list[RecommendationOut])
 def my_recommendations(request, house_id: int):
-    """Empty unless the household opted in (and has not withdrawn)."""
+    """Empty unless the household opted in (and has not withdrawn); 404 for anyone else's house."""
+    if not queries.lives_in(request.user, house_id):
+        raise Http404
     return [r.__dict__ for r in queries.recommendations(request.user, house_id)]
 
 

@@ -1,4 +1,5 @@
-"""services' screens, mounted at /services/ by one line in linli/urls.py."""
+"""services' screens, mounted at /life/ by one line in linli/urls.py (/services/ is web's page of
+the resident's service tiles)."""
 
 from django.urls import path
 
