@@ -1,0 +1,82 @@
+"""The pages: the resident books a service and a venue and opts in to recommendations; the
+provider's login confirms and completes; the console lists bookings, providers and the venue
+calendar, with names masked; the outsider's console 404s."""
+
+import pytest
+
+from linli.services.models import RecommendationConsent, ServiceBooking, VenueBooking
+from linli.services.services import bookings
+from linli.testing.services import next_weekday
+
+
+@pytest.mark.django_db
+def test_the_resident_books_from_the_page(world, browser, cat):
+    page = browser(world.owner)
+    r = page.get("/life/")
+    assert r.status_code == 200 and "日常保洁2小时" in r.text and "活动室" in r.text
+    r = page.post(
+        "/life/",
+        {
+            "action": "book",
+            "offering_id": cat.offering.pk,
+            "slot_id": cat.slot.pk,
+            "date": next_weekday(2).isoformat(),
+        },
+    )
+    assert r.status_code == 302 and ServiceBooking.objects.filter(house=world.house).count() == 1
+    day = next_weekday(4).isoformat()
+    page.post(
+        "/life/", {"action": "book_venue", "venue_id": cat.venue.pk, "starts": f"{day}T10:00", "slots": "1"}
+    )
+    assert VenueBooking.objects.filter(house=world.house).count() == 1
+    page.post(
+        "/life/", {"action": "book_venue", "venue_id": cat.venue.pk, "starts": f"{day}T10:00", "slots": "1"}
+    )
+    assert "该时段已被预订" in page.get("/life/").text  # the refusal, shown as a message
+    page.post("/life/", {"action": "opt_in"})
+    assert RecommendationConsent.objects.filter(house=world.house).exists()
+    assert "关闭个性化推荐" in page.get("/life/").text
+    assert page.post("/life/", {"action": "book", "offering_id": "999999"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_provider_confirms_and_completes(world, browser, cat):
+    booking = bookings.do_book_service(
+        actor=world.owner,
+        offering=cat.offering,
+        slot_id=cat.slot.pk,
+        on=next_weekday(2),
+        house_id=world.house.pk,
+    )
+    page = browser(cat.provider_user)
+    assert "王建国" not in page.get("/life/provider/").text
+    page.post("/life/provider/", {"action": "confirm", "booking_id": booking.pk})
+    page.post("/life/provider/", {"action": "complete", "booking_id": booking.pk, "fee_fen": "12000"})
+    booking.refresh_from_db()
+    assert booking.status == "completed" and booking.fee_fen == 12000 and booking.paid_on_site
+    # Someone else's provider page shows nothing and may not act.
+    assert (
+        browser(world.neighbour)
+        .post("/life/provider/", {"action": "confirm", "booking_id": booking.pk})
+        .status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_the_console_pages(world, browser, cat):
+    bookings.do_book_service(
+        actor=world.owner,
+        offering=cat.offering,
+        slot_id=cat.slot.pk,
+        on=next_weekday(2),
+        house_id=world.house.pk,
+    )
+    staff = browser(world.front_desk)
+    for name in ("bookings", "providers", "venues"):
+        r = staff.get(f"/life/staff/{world.a.pk}/{name}/")
+        assert r.status_code == 200, name
+        assert "王建国" not in r.text
+    assert "日常保洁2小时" in staff.get(f"/life/staff/{world.a.pk}/bookings/").text
+    assert browser(world.outsider).get(f"/life/staff/{world.a.pk}/bookings/").status_code == 404
+    assert browser(world.technician).get(f"/life/staff/{world.a.pk}/bookings/").status_code == 404
