@@ -230,3 +230,31 @@ def test_staff_set_up_the_catalogue(world, api):
         f"/services/providers/{provider_id}/offerings", {"category": "class", "title": "x"}
     )
     assert r.status_code == 403
+
+
+@pytest.mark.django_db
+def test_lists_take_the_same_queries_for_one_or_many(world, api, cat, django_assert_max_num_queries):
+    """Pinned: the resident's and the console's booking lists and the catalogue do not grow a
+    query per row."""
+    paths = (
+        (world.owner, "/services/my/bookings"),
+        (world.owner, "/services/my/offerings"),
+        (world.staff, f"/services/communities/{world.a.pk}/bookings"),
+        (cat.provider_user, "/services/provider/bookings"),
+    )
+    _book(api, world.owner, cat, world.house)
+    counts = {}
+    for user, path in paths:
+        client = api(user)
+        client.get(path)  # warm the session and the scope
+        with django_assert_max_num_queries(50) as captured:
+            client.get(path)
+        counts[path] = len(captured.captured_queries)
+    second = catalogue(world, name="第二家保洁")
+    for weeks in range(3):
+        _book(api, world.owner, second, world.house, on=next_weekday(2, weeks=weeks))
+    for user, path in paths:
+        client = api(user)
+        client.get(path)
+        with django_assert_max_num_queries(counts[path]):
+            client.get(path)
