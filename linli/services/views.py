@@ -162,9 +162,56 @@ def provider(request):
 
 @staff_view(Action.SERVICES_VIEW, "services_bookings")
 def console_bookings(request, console: Console):
-    found = queries.bookings(request.user).filter(community_id=console.community.id)[:200]
-    rows = [(b, mask_name(b.person_name)) for b in found]
-    return console.render(request, "services/console_bookings.html", {"rows": rows})
+    """The bookings, and the counter's 代办: find the house by its label, pick the resident
+    (masked name and relation), the offering's slot and the date."""
+    cid = console.community.id
+    if request.method == "POST" and console.may(Action.SERVICES_BOOK_FOR):
+        _book_for(request, console)
+        return redirect(console.reverse("services:console_bookings"))
+    found = queries.bookings(request.user).filter(community_id=cid)[:200]
+    context: dict = {"rows": [(b, mask_name(b.person_name)) for b in found]}
+    label = request.GET.get("house", "")[:60]
+    if label and console.may(Action.SERVICES_BOOK_FOR):
+        house = registry_queries.house_by_label(registry_queries.houses(request.user), cid, label)
+        household = registry_queries.households([house.pk])[0].household if house else []  # type: ignore[attr-defined]
+        context |= {
+            "house": house,
+            "label": label,
+            "members": [(o.person_id, mask_name(o.person.name), o.get_relation_display()) for o in household],
+            "offerings": list(
+                queries.offerings(request.user)
+                .filter(community_id=cid, active=True)
+                .prefetch_related("slots")
+            ),
+            "today": timezone.localdate(),
+        }
+    context["may_book_for"] = console.may(Action.SERVICES_BOOK_FOR)
+    return console.render(request, "services/console_bookings.html", context)
+
+
+def _book_for(request, console: Console) -> None:
+    post = request.POST
+    offering_id, _sep, slot_id = post.get("slot", "").partition(":")
+    offering = (
+        queries.offerings(request.user)
+        .filter(pk=_int(offering_id), community_id=console.community.id)
+        .first()
+    )
+    if offering is None:
+        raise Http404
+    _attempt(
+        request,
+        lambda: bookings.do_book_service(
+            actor=request.user,
+            offering=offering,
+            slot_id=_int(slot_id) or 0,
+            on=date.fromisoformat(post.get("date", "")),
+            house_id=_int(post.get("house_id")) or 0,
+            person_id=_int(post.get("person_id")) or 0,
+            note=post.get("note", "")[:200],
+        ),
+        _("已代办预约，住户会收到通知"),
+    )
 
 
 @staff_view(Action.SERVICES_VIEW, "services_providers")
@@ -181,8 +228,23 @@ def console_providers(request, console: Console):
 
 @staff_view(Action.SERVICES_VIEW, "services_venues")
 def console_venues(request, console: Console):
-    """The venue calendar: the next two weeks' bookings, day by day."""
+    """The venue calendar: the next two weeks' bookings, day by day; deposits held and returned."""
     cid = console.community.id
+    if request.method == "POST":
+        booking = (
+            queries.venue_bookings(request.user)
+            .filter(pk=_int(request.POST.get("booking_id")), community_id=cid)
+            .first()
+        )
+        step = request.POST.get("step", "")
+        if booking is None or step not in venues.DEPOSIT_STEPS:
+            raise Http404
+        _attempt(
+            request,
+            lambda: venues.do_move_deposit(actor=request.user, booking=booking, step=step),
+            _("押金已更新"),
+        )
+        return redirect(console.reverse("services:console_venues"))
     now = timezone.now()
     found = queries.venue_bookings(request.user).filter(
         community_id=cid, starts_at__gte=now - timedelta(days=1), starts_at__lt=now + timedelta(days=14)
@@ -193,5 +255,6 @@ def console_venues(request, console: Console):
     context = {
         "venues": list(queries.venues(request.user).filter(community_id=cid)),
         "days": sorted(days.items()),
+        "may_manage": console.may(Action.SERVICES_MANAGE),
     }
     return console.render(request, "services/console_venues.html", context)

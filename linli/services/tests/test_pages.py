@@ -80,3 +80,57 @@ def test_the_console_pages(world, browser, cat):
     assert "日常保洁2小时" in staff.get(f"/life/staff/{world.a.pk}/bookings/").text
     assert browser(world.outsider).get(f"/life/staff/{world.a.pk}/bookings/").status_code == 404
     assert browser(world.technician).get(f"/life/staff/{world.a.pk}/bookings/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_counter_books_for_a_resident_and_staff_take_the_deposit(world, browser, cat):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from linli.services.services import venues
+
+    desk = browser(world.front_desk)
+    url = f"/life/staff/{world.a.pk}/bookings/"
+    page = desk.get(url, {"house": world.house.label})
+    assert page.status_code == 200 and "王*国" in page.text and "王建国" not in page.text
+    r = desk.post(
+        url,
+        {
+            "house_id": world.house.pk,
+            "person_id": world.owner_person.pk,
+            "slot": f"{cat.offering.pk}:{cat.slot.pk}",
+            "date": next_weekday(2).isoformat(),
+        },
+    )
+    assert r.status_code == 302
+    booking = ServiceBooking.objects.get()
+    assert (
+        booking.on_behalf and booking.booked_by == world.front_desk and booking.person == world.owner_person
+    )
+    # A technician has no services.view; the outsider's console has no community A.
+    assert (
+        browser(world.technician).post(url, {"slot": f"{cat.offering.pk}:{cat.slot.pk}"}).status_code == 404
+    )
+
+    held = venues.do_book_venue(
+        actor=world.owner,
+        venue=venues.do_create_venue(
+            actor=world.staff,
+            community_id=world.a.pk,
+            name="球场",
+            kind="court",
+            opens_at=time(8),
+            closes_at=time(20),
+            deposit_fen=5000,
+        ),
+        house_id=world.house.pk,
+        starts_at=timezone.make_aware(datetime.combine(next_weekday(1), time(9))),
+    )
+    venues_url = f"/life/staff/{world.a.pk}/venues/"
+    assert "收押金" not in desk.get(venues_url).text  # the counter does not hold deposits
+    manager = browser(world.staff)
+    assert "收押金" in manager.get(venues_url).text
+    manager.post(venues_url, {"booking_id": held.pk, "step": "hold"})
+    held.refresh_from_db()
+    assert held.deposit_status == "held"
