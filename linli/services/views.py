@@ -19,7 +19,8 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, staff_view
 from linli.registry import queries as registry_queries
 from linli.services import queries
-from linli.services.services import bookings, recommend, venues
+from linli.services.choices import Category, Condition
+from linli.services.services import bookings, links, recommend, venues
 
 
 def _int(value) -> int | None:
@@ -43,13 +44,15 @@ def _attempt(request, call, done: str) -> None:
 @resident_view
 def home(request):
     houses = list(registry_queries.my_houses(request.user))
+    chosen = _int(request.POST.get("house") or request.GET.get("house"))
+    house = next((h for h in houses if h.pk == chosen), houses[0] if houses else None)
     if request.method == "POST":
-        _resident_post(request, houses)
-        return redirect("services:home")
-    house = houses[0] if houses else None
+        _resident_post(request, house.pk if house else 0)
+        return redirect(f"{reverse('services:home')}?house={house.pk}" if house else reverse("services:home"))
     context = {
         "tab": "services",
         "back": reverse("web:services"),
+        "houses": houses,
         "house": house,
         "consent": queries.consent_of(house.pk) if house else None,
         "recommendations": queries.recommendations(request.user, house.pk) if house else [],
@@ -65,9 +68,9 @@ def home(request):
     return render(request, "services/resident_home.html", context)
 
 
-def _resident_post(request, houses) -> None:
+def _resident_post(request, house_id: int) -> None:
+    """One form of the page, for the household chosen on it (`house`)."""
     post, user = request.POST, request.user
-    house_id = houses[0].pk if houses else 0
     action = post.get("action", "")
     if action == "book":
         offering = queries.resident_offerings(user).filter(pk=_int(post.get("offering_id"))).first()
@@ -217,13 +220,60 @@ def _book_for(request, console: Console) -> None:
 @staff_view(Action.SERVICES_VIEW, "services_providers")
 def console_providers(request, console: Console):
     cid = console.community.id
+    if request.method == "POST" and console.may(Action.SERVICES_MANAGE):
+        _set_up(request, cid)
+        return redirect(console.reverse("services:console_providers"))
     context = {
+        "may_manage": console.may(Action.SERVICES_MANAGE),
+        "conditions": Condition.choices,
+        "categories": Category.choices,
         "providers": list(queries.providers(request.user, cid)),
         "offerings": list(queries.offerings(request.user).filter(community_id=cid).prefetch_related("slots")),
         "links": list(queries.health_links(request.user).filter(community_id=cid)),
         "rules": list(queries.rules(request.user).filter(community_id=cid)),
     }
     return console.render(request, "services/console_providers.html", context)
+
+
+def _set_up(request, cid: int) -> None:
+    """The set-up forms of the page: a health link, a recommendation rule, a rule on or off."""
+    post, user = request.POST, request.user
+    action = post.get("action", "")
+    if action == "add_link":
+        _attempt(
+            request,
+            lambda: links.do_add_health_link(
+                actor=user,
+                community_id=cid,
+                name=post["name"][:60],
+                url=post["url"][:300],
+                note=post.get("note", "")[:200],
+            ),
+            _("已添加"),
+        )
+    elif action == "add_rule":
+        if post.get("condition") not in Condition.values or post.get("category") not in Category.values:
+            raise Http404
+        _attempt(
+            request,
+            lambda: recommend.do_create_rule(
+                actor=user,
+                community_id=cid,
+                condition=post["condition"],
+                category=post["category"],
+                reason=post["reason"][:100],
+            ),
+            _("已添加"),
+        )
+    elif action == "toggle_rule":
+        rule = queries.rules(user).filter(pk=_int(post.get("rule_id")), community_id=cid).first()
+        if rule is None:
+            raise Http404
+        _attempt(
+            request,
+            lambda: recommend.do_update_rule(actor=user, rule=rule, active=not rule.active),
+            _("已更新"),
+        )
 
 
 @staff_view(Action.SERVICES_VIEW, "services_venues")

@@ -134,3 +134,39 @@ def test_the_counter_books_for_a_resident_and_staff_take_the_deposit(world, brow
     manager.post(venues_url, {"booking_id": held.pk, "step": "hold"})
     held.refresh_from_db()
     assert held.deposit_status == "held"
+
+
+@pytest.mark.django_db
+def test_staff_set_up_links_and_rules_on_the_page(world, browser):
+    from linli.services.models import HealthLink, RecommendationRule
+
+    url = f"/life/staff/{world.a.pk}/providers/"
+    manager = browser(world.staff)
+    manager.post(url, {"action": "add_link", "name": "社区医院", "url": "http://example.org"})
+    assert not HealthLink.objects.exists() and "仅支持 https 链接" in manager.get(url).text
+    manager.post(url, {"action": "add_link", "name": "社区医院", "url": "https://example.org"})
+    manager.post(
+        url, {"action": "add_rule", "condition": "child_under_6", "category": "childcare", "reason": "有幼儿"}
+    )
+    rule = RecommendationRule.objects.get()
+    manager.post(url, {"action": "toggle_rule", "rule_id": rule.pk})
+    rule.refresh_from_db()
+    assert HealthLink.objects.count() == 1 and not rule.active
+    # The counter sees the page but its forms change nothing.
+    desk = browser(world.front_desk)
+    assert 'id="new-rule"' not in desk.get(url).text
+    desk.post(url, {"action": "toggle_rule", "rule_id": rule.pk})
+    rule.refresh_from_db()
+    assert not rule.active
+
+
+@pytest.mark.django_db
+def test_a_resident_of_two_homes_chooses_the_household(world, browser, cat):
+    from linli.testing import factories as f
+
+    second = f.house(world.house.unit, "501", floor=5)
+    f.occupy(second, world.owner_person, "owner")
+    page = browser(world.owner)
+    assert second.label in page.get("/life/").text
+    page.post("/life/", {"house": second.pk, "action": "opt_in"})
+    assert RecommendationConsent.objects.get().house == second
