@@ -141,10 +141,12 @@ class SlotDay(models.Model):
 
 
 class ServiceBooking(Timestamped):
+    # Cascades: a house (and an offering) goes only with its community, and its bookings with
+    # it; a person's erasure ends occupancies and keeps the house, so the history stays.
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
-    offering = models.ForeignKey(ServiceOffering, on_delete=models.PROTECT, related_name="bookings")
-    slot_day = models.ForeignKey(SlotDay, on_delete=models.PROTECT, related_name="bookings")
-    house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(ServiceOffering, on_delete=models.CASCADE, related_name="bookings")
+    slot_day = models.ForeignKey(SlotDay, on_delete=models.CASCADE, related_name="bookings")
+    house = models.ForeignKey("registry.House", on_delete=models.CASCADE, related_name="+")
     # Whom the service is for (the resident, or the elderly resident staff booked for).
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

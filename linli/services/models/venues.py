@@ -53,7 +53,7 @@ class Venue(Timestamped):
 class VenueBooking(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="bookings")
-    house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
+    house = models.ForeignKey("registry.House", on_delete=models.CASCADE, related_name="+")
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
