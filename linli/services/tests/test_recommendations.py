@@ -116,7 +116,9 @@ def test_nothing_without_consent_then_withdrawn_then_dismissed(world, api, famil
 @pytest.mark.django_db
 def test_only_the_household_itself(world, api, family):
     api(world.owner).post("/services/my/consent", {"house_id": world.house.pk})
-    assert api(world.neighbour).get(f"/services/my/houses/{world.house.pk}/recommendations").status_code == 404
+    assert (
+        api(world.neighbour).get(f"/services/my/houses/{world.house.pk}/recommendations").status_code == 404
+    )
     assert api(world.neighbour).post("/services/my/consent", {"house_id": world.house.pk}).status_code == 404
     assert api(world.staff).get(f"/services/my/houses/{world.house.pk}/consent").status_code == 404
     assert (
