@@ -4,7 +4,7 @@ login's (its provider's bookings: confirm, complete); the console's (bookings, p
 offerings, the venue calendar). Every write goes through the services; a refusal is shown as a
 message with the service's text."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.http import Http404
@@ -19,8 +19,8 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, staff_view
 from linli.registry import queries as registry_queries
 from linli.services import queries
-from linli.services.choices import Category, Condition
-from linli.services.services import bookings, links, recommend, venues
+from linli.services.choices import Category, Condition, VenueKind
+from linli.services.services import bookings, links, providers, recommend, venues
 
 
 def _int(value) -> int | None:
@@ -227,6 +227,14 @@ def console_providers(request, console: Console):
         "may_manage": console.may(Action.SERVICES_MANAGE),
         "conditions": Condition.choices,
         "categories": Category.choices,
+        "organizations": list(
+            registry_queries.organizations(request.user)
+            .filter(community_id=cid, service_provider__isnull=True)
+            .order_by("name")[:200]
+        ),
+        "weekdays": list(
+            enumerate([_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")])
+        ),
         "providers": list(queries.providers(request.user, cid)),
         "offerings": list(queries.offerings(request.user).filter(community_id=cid).prefetch_related("slots")),
         "links": list(queries.health_links(request.user).filter(community_id=cid)),
@@ -236,10 +244,13 @@ def console_providers(request, console: Console):
 
 
 def _set_up(request, cid: int) -> None:
-    """The set-up forms of the page: a health link, a recommendation rule, a rule on or off."""
+    """The set-up forms of the page: a provider and its licence, an offering and its slots, a
+    health link, a recommendation rule, a rule on or off."""
     post, user = request.POST, request.user
     action = post.get("action", "")
-    if action == "add_link":
+    if action in ("add_provider", "licence", "add_offering", "add_slot"):
+        _set_up_catalogue(request, cid, action)
+    elif action == "add_link":
         _attempt(
             request,
             lambda: links.do_add_health_link(
@@ -276,10 +287,96 @@ def _set_up(request, cid: int) -> None:
         )
 
 
+def _set_up_catalogue(request, cid: int, action: str) -> None:
+    post, user = request.POST, request.user
+    if action == "add_provider":
+        org_id = _int(post.get("organization_id")) or 0
+        _attempt(
+            request,
+            lambda: providers.do_register_provider(actor=user, community_id=cid, organization_id=org_id),
+            _("已登记为服务商，请录入许可证"),
+        )
+        return
+    if action in ("licence", "add_offering"):
+        provider = queries.providers(user, cid).filter(pk=_int(post.get("provider_id"))).first()
+        if provider is None:
+            raise Http404
+        if action == "licence":
+            _attempt(
+                request,
+                lambda: providers.do_record_licence(
+                    actor=user,
+                    provider=provider,
+                    licence_number=post["licence_number"][:50],
+                    licence_kind=post["licence_kind"][:50],
+                    valid_until=date.fromisoformat(post.get("valid_until", "")),
+                ),
+                _("许可证已录入"),
+            )
+            return
+        if post.get("category") not in Category.values:
+            raise Http404
+        price = post.get("price_fen", "")
+        _attempt(
+            request,
+            lambda: providers.do_create_offering(
+                actor=user,
+                provider=provider,
+                category=post["category"],
+                title=post["title"][:60],
+                duration_minutes=min(max(_int(post.get("duration_minutes")) or 60, 15), 720),
+                price_fen=_int(price) if price else None,
+            ),
+            _("服务项目已添加"),
+        )
+        return
+    offering = queries.offerings(user).filter(pk=_int(post.get("offering_id")), community_id=cid).first()
+    if offering is None:
+        raise Http404
+    _attempt(
+        request,
+        lambda: providers.do_add_slot(
+            actor=user,
+            offering=offering,
+            weekday=min(_int(post.get("weekday")) or 0, 6),
+            start_time=time.fromisoformat(post.get("start_time", "")),
+            capacity=min(max(_int(post.get("capacity")) or 1, 1), 1000),
+        ),
+        _("时段已添加"),
+    )
+
+
+def _add_venue(request, console: Console) -> None:
+    """services.manage is checked by the service: the counter's post is refused there."""
+    post = request.POST
+    if post.get("kind") not in VenueKind.values:
+        raise Http404
+    _attempt(
+        request,
+        lambda: venues.do_create_venue(
+            actor=request.user,
+            community_id=console.community.id,
+            name=post["name"][:60],
+            kind=post["kind"],
+            opens_at=time.fromisoformat(post.get("opens_at", "")),
+            closes_at=time.fromisoformat(post.get("closes_at", "")),
+            slot_minutes=min(max(_int(post.get("slot_minutes")) or 60, 15), 240),
+            max_per_week=min(max(_int(post.get("max_per_week")) or 2, 1), 50),
+            owners_only=post.get("owners_only") == "on",
+            deposit_fen=min(_int(post.get("deposit_fen")) or 0, 100_000_000),
+            rules=post.get("rules", "")[:500],
+        ),
+        _("场地已添加"),
+    )
+
+
 @staff_view(Action.SERVICES_VIEW, "services_venues")
 def console_venues(request, console: Console):
     """The venue calendar: the next two weeks' bookings, day by day; deposits held and returned."""
     cid = console.community.id
+    if request.method == "POST" and request.POST.get("action") == "add_venue":
+        _add_venue(request, console)
+        return redirect(console.reverse("services:console_venues"))
     if request.method == "POST":
         booking = (
             queries.venue_bookings(request.user)
@@ -306,5 +403,6 @@ def console_venues(request, console: Console):
         "venues": list(queries.venues(request.user).filter(community_id=cid)),
         "days": sorted(days.items()),
         "may_manage": console.may(Action.SERVICES_MANAGE),
+        "kinds": VenueKind.choices,
     }
     return console.render(request, "services/console_venues.html", context)

@@ -170,3 +170,82 @@ def test_a_resident_of_two_homes_chooses_the_household(world, browser, cat):
     assert second.label in page.get("/life/").text
     page.post("/life/", {"house": second.pk, "action": "opt_in"})
     assert RecommendationConsent.objects.get().house == second
+
+
+@pytest.mark.django_db
+def test_staff_set_up_a_provider_and_its_catalogue_on_the_page(world, browser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from linli.registry.models import Organization
+    from linli.services.models import Provider, ServiceOffering
+
+    org = Organization.objects.create(community=world.a, kind="social", name="夕阳红")
+    url = f"/life/staff/{world.a.pk}/providers/"
+    manager = browser(world.staff)
+    assert "夕阳红" in manager.get(url).text
+    manager.post(url, {"action": "add_provider", "organization_id": org.pk})
+    provider = Provider.objects.get()
+    until = (timezone.localdate() + timedelta(days=100)).isoformat()
+    manager.post(
+        url,
+        {
+            "action": "licence",
+            "provider_id": provider.pk,
+            "licence_number": "YL-9",
+            "licence_kind": "备案",
+            "valid_until": until,
+        },
+    )
+    provider.refresh_from_db()
+    assert provider.is_vetted()
+    manager.post(
+        url,
+        {
+            "action": "add_offering",
+            "provider_id": provider.pk,
+            "category": "elderly_meals",
+            "title": "助餐",
+            "price_fen": "",
+        },
+    )
+    offering = ServiceOffering.objects.get()
+    assert offering.price_fen is None and offering.duration_minutes == 60
+    manager.post(
+        url,
+        {
+            "action": "add_slot",
+            "offering_id": offering.pk,
+            "weekday": "0",
+            "start_time": "11:00",
+            "capacity": "20",
+        },
+    )
+    assert offering.slots.get().capacity == 20
+    assert (
+        browser(world.front_desk).post(url, {"action": "add_provider", "organization_id": org.pk}).status_code
+        == 200
+    )
+    assert Provider.objects.count() == 1  # the counter's post changed nothing
+
+
+@pytest.mark.django_db
+def test_staff_add_a_venue_on_the_page(world, browser):
+    from linli.services.models import Venue
+
+    url = f"/life/staff/{world.a.pk}/venues/"
+    body = {
+        "action": "add_venue",
+        "name": "篮球场",
+        "kind": "court",
+        "opens_at": "06:00",
+        "closes_at": "22:00",
+    }
+    browser(world.staff).post(url, {**body, "owners_only": "on", "deposit_fen": "5000"})
+    venue = Venue.objects.get()
+    assert venue.owners_only and venue.deposit_fen == 5000 and venue.slot_minutes == 60
+    browser(world.staff).post(url, {**body, "closes_at": "06:30"})
+    assert Venue.objects.count() == 1  # bad_hours, shown as a message
+    browser(world.front_desk).post(url, body)
+    assert Venue.objects.count() == 1
