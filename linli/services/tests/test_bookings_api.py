@@ -258,3 +258,21 @@ def test_lists_take_the_same_queries_for_one_or_many(world, api, cat, django_ass
         client.get(path)
         with django_assert_max_num_queries(counts[path]):
             client.get(path)
+
+
+@pytest.mark.django_db
+def test_the_counter_meets_provider_not_vetted_when_the_licence_expired(world, api, cat):
+    """Residents no longer see the offering (404); staff, who still see it, are told why."""
+    Provider.objects.filter(pk=cat.provider.pk).update(
+        licence_valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    body = {
+        "slot_id": cat.slot.pk,
+        "date": next_weekday(2).isoformat(),
+        "house_id": world.house.pk,
+        "person_id": world.owner_person.pk,
+    }
+    r = api(world.front_desk).post(f"/services/offerings/{cat.offering.pk}/bookings-for", body)
+    assert r.status_code == 409 and r.json()["code"] == "provider_not_vetted"
+    assert not ServiceBooking.objects.exists() and not SlotDay.objects.exists()
+    assert not api(world.staff).get(f"/services/communities/{world.a.pk}/providers").json()[0]["vetted"]
