@@ -65,9 +65,10 @@ def seed_services_demo(community: Community, *, seed: int = 42) -> dict:
             licence_kind=licence_kind,
             valid_until=timezone.localdate() + timedelta(days=365),
         )
-        login = get_user_model().objects.create(
-            username=f"demo-{community.code}-provider-{provider.pk}", display_name=name
-        )
+        # No password and no phone: whoever demonstrates the provider's page sets one first.
+        login = get_user_model()(username=f"demo-{community.code}-provider-{provider.pk}", display_name=name)
+        login.set_unusable_password()
+        login.save()
         providers.do_add_provider_staff(actor=staff, provider=provider, user_id=login.pk)
         for category, title, minutes, price, slots in items:
             offering = providers.do_create_offering(
