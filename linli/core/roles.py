@@ -67,6 +67,12 @@ class Action:
     ENGAGE_RUN = "engage.run"
     POINTS_MANAGE = "points.manage"
     APPEAL_DECIDE = "appeal.decide"
+    # Life services and venues (issue 13): see providers, bookings and the venue calendar; vet
+    # providers, set up offerings, venues, health links and recommendation rules, hold and
+    # return deposits; book a service or a venue for a resident at the counter (代办).
+    SERVICES_VIEW = "services.view"
+    SERVICES_MANAGE = "services.manage"
+    SERVICES_BOOK_FOR = "services.book_for"
 
 
 A = Action
@@ -104,6 +110,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ENGAGE_MODERATE,
             A.ENGAGE_RUN,
             A.POINTS_MANAGE,
+            A.SERVICES_VIEW,
+            A.SERVICES_MANAGE,
+            A.SERVICES_BOOK_FOR,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -126,6 +135,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ENGAGE_VIEW,
             A.NOTICE_PUBLISH,
             A.VOTE_COUNTER,
+            # It books services and venues for residents who come to the counter or phone.
+            A.SERVICES_VIEW,
+            A.SERVICES_BOOK_FOR,
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
@@ -167,6 +179,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.NOTICE_PUBLISH,
             A.ENGAGE_MODERATE,
             A.ENGAGE_RUN,
+            # They visit the elderly and book care visits and meals for them (代办).
+            A.SERVICES_VIEW,
+            A.SERVICES_BOOK_FOR,
         }
     ),
     # The committee oversees the property company's accounts: it reads them, it does not post.

@@ -52,6 +52,7 @@ from linli.registry.models import (
     Unit,
     Vehicle,
 )
+from linli.services.demo import seed_services_demo
 from linli.workorders.demo import seed_workorders_demo
 
 # Each domain app's part of the demo (its `<app>/demo.py`), in layer order, run once the
@@ -63,6 +64,7 @@ APP_PARTS = (
     ("workorders", seed_workorders_demo),
     ("iot", seed_iot_demo),
     ("engage", seed_engage_demo),
+    ("services", seed_services_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"
