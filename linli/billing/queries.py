@@ -104,6 +104,11 @@ def app_bill(source: str, source_id: int) -> Bill | None:
     return Bill.objects.filter(source=source, source_id=source_id).exclude(status=BillStatus.VOID).first()
 
 
+def bills_kind(community_id: int, kind: str) -> bool:
+    """The community has an active fee item of this kind: it bills such things in the app."""
+    return FeeItem.objects.filter(community_id=community_id, kind=kind, active=True).exists()
+
+
 def bills(user) -> QuerySet[Bill]:
     return Bill.objects.restrict(user, Action.BILLING_VIEW)
 

@@ -5,8 +5,8 @@ The calling app has already decided that the resident may buy it; the bill is th
 live bill per sold thing (`source`, `source_id`, unique while not void), entered in the ledger
 like any other bill (runs.write_bills) under the community's fee item of that kind, and paid
 through the same channels: online from the resident's bills, or at the counter. The app reads
-whether it is paid with `linli.billing.queries.app_bill` and cancels an unpaid one with
-`cancel_app_bill` when the booking behind it is cancelled.
+whether it is paid with `linli.billing.queries.app_bill`, and calls `cancel_app_bill` when the
+booking behind it is cancelled.
 """
 
 from datetime import date
@@ -22,7 +22,7 @@ from linli.billing.services import amounts
 from linli.billing.services.runs import void, write_bills
 from linli.billing.services.setup import standards_in_force
 from linli.core import audit
-from linli.core.errors import Conflict, ServiceError
+from linli.core.errors import ServiceError
 from linli.registry.models import House
 
 
@@ -93,11 +93,10 @@ def issue_app_bill(
 
 @transaction.atomic
 def cancel_app_bill(*, source: str, source_id: int, reason: str) -> Bill | None:
-    """Void the live bill of a cancelled booking if nothing was paid on it; a paid one stays
-    and its money goes back by a refund (refunds.py), which staff decide."""
+    """The booking behind the bill was cancelled: an unpaid bill is voided; one with money paid
+    on it is returned as it is, for the refund staff decide (refunds.py, a deposit's refund).
+    None when there is no live bill."""
     bill = app_bill(source, source_id)
-    if bill is None:
-        return None
-    if bill.paid_fen:
-        raise Conflict("app_bill_paid", _("该费用已支付，请联系物业办理退款"))
+    if bill is None or bill.paid_fen:
+        return bill
     return void(bill, reason[:200] or "cancelled", None)

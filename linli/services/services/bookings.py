@@ -198,7 +198,14 @@ def do_complete_booking(
         raise Conflict("not_confirmed", _("该预约尚未确认或已结束"))
     booking.refresh_from_db()
     if fee_fen and not paid_on_site:
-        raise_in_app_bill(kind="service", obj=booking, house_id=booking.house_id, amount_fen=fee_fen)
+        raise_in_app_bill(
+            kind="service",
+            obj=booking,
+            house_id=booking.house_id,
+            amount_fen=fee_fen,
+            label=booking.offering.title,
+            payer_person_id=booking.person_id,
+        )
     audit.record(
         actor=actor,
         action="services.booking_completed",

@@ -22,7 +22,7 @@ from linli.registry import queries as registry_queries
 from linli.registry.choices import OWNING
 from linli.services.choices import DepositStatus, VenueBookingStatus
 from linli.services.models import Venue, VenueBooking
-from linli.services.services.billing_hook import raise_in_app_bill
+from linli.services.services.billing_hook import cancel_in_app_bill, in_app_bill, raise_in_app_bill
 from linli.services.services.common import for_household, in_past, local
 
 
@@ -125,7 +125,13 @@ def do_book_venue(
         deposit_status=DepositStatus.DUE if venue.deposit_fen else DepositStatus.NONE,
     )
     if venue.deposit_fen:
-        raise_in_app_bill(kind="venue_deposit", obj=booking, house_id=house_id, amount_fen=venue.deposit_fen)
+        raise_in_app_bill(
+            kind="venue_deposit",
+            obj=booking,
+            house_id=house_id,
+            amount_fen=venue.deposit_fen,
+            label=str(_("%(venue)s 押金") % {"venue": venue.name}),
+        )
     with on_behalf_of(f"house#{house_id}" if on_behalf else ""):
         audit.record(
             actor=actor, action="services.venue_booked", obj=booking, community_id=venue.community_id
@@ -148,6 +154,7 @@ def do_cancel_venue_booking(*, actor: Actor, booking: VenueBooking) -> VenueBook
     ):
         raise Conflict("not_cancellable", _("该预订已取消"))
     booking.refresh_from_db()
+    cancel_in_app_bill("venue_deposit", booking, str(_("场地预订已取消")))
     with on_behalf_of(f"house#{booking.house_id}" if on_behalf else ""):
         audit.record(
             actor=actor,
@@ -170,6 +177,10 @@ def do_move_deposit(*, actor: Actor, booking: VenueBooking, step: str) -> VenueB
     """Refused: bad_deposit_step (the deposit is not where the step starts)."""
     require(actor, Action.SERVICES_MANAGE, booking.community_id)
     was, becomes = DEPOSIT_STEPS[step]
+    bill = in_app_bill("venue_deposit", booking)
+    if step == "hold" and bill is not None and bill.paid_fen < bill.amount_fen:
+        # Billed in the app: the deposit is held once its bill is paid, online or at the counter.
+        raise Conflict("deposit_unpaid", _("押金账单尚未缴清"))
     if not VenueBooking.objects.filter(pk=booking.pk, deposit_status=was).update(
         deposit_status=becomes, deposit_by=actor, updated_at=timezone.now()
     ):
