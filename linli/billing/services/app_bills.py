@@ -25,6 +25,10 @@ from linli.core import audit
 from linli.core.errors import ServiceError
 from linli.registry.models import House
 
+# Re-exported: the calling apps name the kind of what they sold (FeeKind.ONE_OFF, DEPOSIT,
+# PARKING_MONTHLY, PARKING_TEMPORARY) and may reach billing only through its services and queries.
+__all__ = ["FeeKind", "cancel_app_bill", "issue_app_bill"]
+
 
 def _item_and_standard(community_id: int, kind: str, house: House | None) -> tuple[FeeItem, FeeStandard]:
     item = FeeItem.objects.filter(community_id=community_id, kind=kind, active=True).order_by("id").first()

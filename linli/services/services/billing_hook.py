@@ -11,8 +11,8 @@ is paid on site and the deposit is held at the counter, as before."""
 from django.db.models import Model
 
 from linli.billing import queries as billing_queries
-from linli.billing.choices import FeeKind
 from linli.billing.services import app_bills
+from linli.billing.services.app_bills import FeeKind
 from linli.registry.models import House
 
 KINDS = {
