@@ -142,6 +142,7 @@ def _mount() -> None:
     api.add_router("/engage", "linli.engage.api_proposals.router")
     api.add_router("/engage", "linli.engage.api_points.router")
     api.add_router("/engage", "linli.engage.api_convention.router")
+    api.add_router("/parking", "linli.parking.api.router")
 
 
 _mount()

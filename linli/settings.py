@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "linli.workorders",
     "linli.iot",
     "linli.engage",
+    "linli.parking",
     "linli.notify",
     "linli.web",
     "linli.demo",

@@ -67,6 +67,11 @@ class Action:
     ENGAGE_RUN = "engage.run"
     POINTS_MANAGE = "points.manage"
     APPEAL_DECIDE = "appeal.decide"
+    # Parking (issue 13): see spaces, passes, shared offers, bookings and occupancy; set up
+    # shared offers for an organisation, book for an outside driver, issue passes and take
+    # their payment at the counter.
+    PARKING_VIEW = "parking.view"
+    PARKING_MANAGE = "parking.manage"
 
 
 A = Action
@@ -104,6 +109,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ENGAGE_MODERATE,
             A.ENGAGE_RUN,
             A.POINTS_MANAGE,
+            A.PARKING_VIEW,
+            A.PARKING_MANAGE,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -126,6 +133,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ENGAGE_VIEW,
             A.NOTICE_PUBLISH,
             A.VOTE_COUNTER,
+            # It answers drivers' questions about their bookings and passes.
+            A.PARKING_VIEW,
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
@@ -145,6 +154,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # The control room (监控室) watches the alarm centre and speaks to the speakers.
             A.IOT_VIEW,
             A.IOT_OPERATE,
+            # The guard at the barrier checks a car's booking or pass.
+            A.PARKING_VIEW,
         }
     ),
     Role.GRID_WORKER: frozenset(
