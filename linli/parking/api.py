@@ -163,14 +163,18 @@ def withdraw(request, offer_id: int):
 @router.get("/offers/{offer_id}/report", response=ReportOut)
 def report(request, offer_id: int, q: Query[RangeIn]):
     """Occupancy and income over the range, for the offering party or staff."""
-    offer = queries.offer_managed_by(request.user, offer_id) or get_or_404(queries.offers(request.user), pk=offer_id)
+    offer = queries.offer_managed_by(request.user, offer_id) or get_or_404(
+        queries.offers(request.user), pk=offer_id
+    )
     return queries.offer_report(offer, q.since, q.until)
 
 
 @router.get("/offers/{offer_id}/bookings", response=list[BookingOut])
 def offer_bookings(request, offer_id: int):
     """The offer's bookings, plates masked, for the offering party or staff."""
-    offer = queries.offer_managed_by(request.user, offer_id) or get_or_404(queries.offers(request.user), pk=offer_id)
+    offer = queries.offer_managed_by(request.user, offer_id) or get_or_404(
+        queries.offers(request.user), pk=offer_id
+    )
     return [booking_out(b, masked=True) for b in queries.offer_bookings(offer)[:200]]
 
 

@@ -22,7 +22,12 @@ def _register_screens() -> None:
 
     register_nav_group("parking", _("停车"), weight=70)
     register_nav(
-        "parking", _("共享车位"), "parking:console_offers", key="parking_offers", weight=10, action=Action.PARKING_VIEW
+        "parking",
+        _("共享车位"),
+        "parking:console_offers",
+        key="parking_offers",
+        weight=10,
+        action=Action.PARKING_VIEW,
     )
     register_nav(
         "parking",
@@ -33,5 +38,7 @@ def _register_screens() -> None:
         action=Action.PARKING_VIEW,
     )
     register_home_card(
-        HomeCard("parking_shared", _("共享车位"), "ticket", 45, "parking:offers", needs_home=True, tile="parking")
+        HomeCard(
+            "parking_shared", _("共享车位"), "ticket", 45, "parking:offers", needs_home=True, tile="parking"
+        )
     )

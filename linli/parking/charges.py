@@ -13,7 +13,9 @@ SOURCE_OVERSTAY = "parking.overstay"
 SOURCE_PASS = "parking.pass"
 
 
-def raise_bill(*, community_id: int, house_id: int | None, amount_fen: int, label: str, source: str, source_id: int):
+def raise_bill(
+    *, community_id: int, house_id: int | None, amount_fen: int, label: str, source: str, source_id: int
+):
     """The bill for a booking, an overstay or a pass. Not wired to billing yet (see above): the
     amount stays on parking's own record, which is what the console and reports read."""
     return None

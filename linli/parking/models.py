@@ -30,14 +30,18 @@ class SharedOffer(Timestamped):
     organization = models.ForeignKey(
         "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     price_fen = models.PositiveIntegerField(_("每小时价格（分）"))  # per started hour
     overstay_fen = models.PositiveIntegerField(_("超时每小时（分）"))  # per started hour past the end
     overstay_grace_minutes = models.PositiveSmallIntegerField(_("超时宽限（分钟）"), default=15)
     cancel_free_hours = models.PositiveSmallIntegerField(_("免费取消（开始前小时）"), default=2)
     cancel_fee_percent = models.PositiveSmallIntegerField(_("逾期取消扣费比例（%）"), default=50)
     status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -52,7 +56,9 @@ class SharedOffer(Timestamped):
                 | Q(organization__isnull=False, person__isnull=True),
                 name="parking_offer_one_party",
             ),
-            models.CheckConstraint(condition=Q(cancel_fee_percent__lte=100), name="parking_cancel_fee_percent"),
+            models.CheckConstraint(
+                condition=Q(cancel_fee_percent__lte=100), name="parking_cancel_fee_percent"
+            ),
         ]
 
     @classmethod
@@ -73,7 +79,9 @@ class OfferWindow(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(weekdays__gte=1, weekdays__lte=127), name="parking_window_days")
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=127), name="parking_window_days"
+            )
         ]
 
     def as_window(self) -> Window:
@@ -90,7 +98,9 @@ class OfferSpace(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["space"], condition=Q(active=True), name="parking_space_one_offer")
+            models.UniqueConstraint(
+                fields=["space"], condition=Q(active=True), name="parking_space_one_offer"
+            )
         ]
         indexes = [models.Index(fields=["offer", "active"])]
 
@@ -136,7 +146,9 @@ class ParkingPass(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    space = models.ForeignKey("registry.ParkingSpace", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    space = models.ForeignKey(
+        "registry.ParkingSpace", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     plate = EncryptedTextField(_("车牌号"))
     plate_bidx = models.CharField(max_length=32)
     period = models.CharField(_("类型"), max_length=10, choices=PassPeriod.choices)
@@ -149,7 +161,9 @@ class ParkingPass(Timestamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community", building="house__building", resident="house")

@@ -78,22 +78,20 @@ def offer_managed_by(user, offer_id: int) -> SharedOffer | None:
     )
 
 
-def offer_spaces(offer: SharedOffer) -> list[dict]:
-    return list(
-        OfferSpace.objects.filter(offer=offer, active=True)
-        .order_by("space__number")
-        .values("space_id", "space__number", "space__area_name")
-    )
-
-
 def search(user, community_id: int, start: datetime, end: datetime) -> list[dict]:
     """The user's bookable offers of the community open for all of `[start, end)`, each with
     how many of its spaces are free then: [{"offer", "free"}], most free first."""
-    candidates = [o for o in bookable_offers(user).filter(community_id=community_id) if inside((start, end), o.windows_list())]
+    candidates = [
+        o
+        for o in bookable_offers(user).filter(community_id=community_id)
+        if inside((start, end), o.windows_list())
+    ]
     if not candidates:
         return []
     spaces = OfferSpace.objects.filter(offer__in=[o.pk for o in candidates])
-    counts = dict(_free(spaces, start, end).values("offer_id").annotate(n=Count("id")).values_list("offer_id", "n"))
+    counts = dict(
+        _free(spaces, start, end).values("offer_id").annotate(n=Count("id")).values_list("offer_id", "n")
+    )
     found = [{"offer": o, "free": counts.get(o.pk, 0)} for o in candidates]
     return sorted(found, key=lambda row: (-row["free"], row["offer"].pk))
 

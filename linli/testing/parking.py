@@ -31,7 +31,9 @@ def office_block(world, spaces: int = 3, name: str = "星河写字楼") -> Garag
     premises = f.house(f.unit(building), "整栋", floor=1)
     organization = Organization.objects.create(community=world.a, kind="merchant", name=name, house=premises)
     rows = [
-        ParkingSpace.objects.create(community=world.a, number=f"{name[:2]}-{n:03}", kind="owned", house=premises)
+        ParkingSpace.objects.create(
+            community=world.a, number=f"{name[:2]}-{n:03}", kind="owned", house=premises
+        )
         for n in range(1, spaces + 1)
     ]
     offer = services.do_create_offer(

@@ -126,7 +126,7 @@ def _voter_for(actor, vote: Vote, elector_id: int | None) -> tuple[VoteVoter, in
         raise ServiceError(
             "vote_choose_part", _("您有多组专有部分，请选择为哪一组投票"), fields={"elector_id": _("必填")}
         )
-    return mine[0], mine[0].standing_id
+    return mine[0], mine[0].standing_id  # type: ignore[attr-defined]  # set by queries_votes.roll_places
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,9 @@ MAX_AHEAD = timedelta(days=60)
 
 def _check_interval(start_at: datetime, end_at: datetime, now: datetime) -> None:
     if end_at <= start_at:
-        raise ServiceError("bad_interval", _("结束时间应晚于开始时间"), fields={"end_at": _("应晚于开始时间")})
+        raise ServiceError(
+            "bad_interval", _("结束时间应晚于开始时间"), fields={"end_at": _("应晚于开始时间")}
+        )
     if start_at < now:
         raise ServiceError("booking_in_past", _("不能预约已经过去的时间"), fields={"start_at": _("已过去")})
     if end_at - start_at > MAX_BOOKING or start_at - now > MAX_AHEAD:
@@ -147,7 +149,13 @@ def do_cancel_booking(*, actor: Actor, booking: SharedBooking, now: datetime | N
     kept, refund = cancel_terms(booking, now)
     if not SharedBooking.objects.filter(
         pk=booking.pk, status=BookingStatus.BOOKED, entered_at__isnull=True
-    ).update(status=BookingStatus.CANCELLED, cancelled_at=now, cancel_fee_fen=kept, refund_fen=refund, updated_at=now):
+    ).update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=now,
+        cancel_fee_fen=kept,
+        refund_fen=refund,
+        updated_at=now,
+    ):
         raise Conflict("booking_not_active", _("预约已取消或已完成"))
     booking.refresh_from_db()
     audit.record(

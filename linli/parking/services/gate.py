@@ -37,7 +37,9 @@ def enter(point, plate_bidx: str, now: datetime) -> Decision | None:
     if booking is not None and SharedBooking.objects.filter(
         pk=booking.pk, status=BookingStatus.BOOKED, entered_at__isnull=True
     ).update(entered_at=now, updated_at=now):
-        return Decision(True, Reason.SHARED_BOOKING, detail={"booking": booking.pk, "until": booking.end_at.isoformat()})
+        return Decision(
+            True, Reason.SHARED_BOOKING, detail={"booking": booking.pk, "until": booking.end_at.isoformat()}
+        )
     parking_pass = valid_pass(point.community_id, plate_bidx, now)
     if parking_pass is not None:
         return Decision(True, Reason.PARKING_PASS, detail={"parking_pass": parking_pass})

@@ -39,7 +39,7 @@ def _person_holds(person: Person, space: ParkingSpace) -> bool:
         return False
     if space.valid_to is not None and space.valid_to < timezone.localdate():
         return False  # the rent ran out
-    if space.vehicle_id is not None and space.vehicle.person_id == person.pk:
+    if space.vehicle is not None and space.vehicle.person_id == person.pk:
         return True
     return (
         space.house_id is not None
@@ -58,7 +58,9 @@ def _organization_holds(organization: Organization, space: ParkingSpace) -> bool
 def _check_windows(windows: list[Window]) -> None:
     if not windows or len(windows) > MAX_WINDOWS:
         raise ServiceError(
-            "bad_windows", _("请设置 1 至 %(n)s 个共享时段") % {"n": MAX_WINDOWS}, fields={"windows": _("数量不对")}
+            "bad_windows",
+            _("请设置 1 至 %(n)s 个共享时段") % {"n": MAX_WINDOWS},
+            fields={"windows": _("数量不对")},
         )
     if any(not w.weekdays or not w.weekdays <= set(range(7)) for w in windows):
         raise ServiceError("bad_windows", _("请选择星期"), fields={"windows": _("星期无效")})
@@ -69,13 +71,19 @@ def _check_windows(windows: list[Window]) -> None:
 def _party(actor: Actor, community_id: int, organization_id: int | None, person_id: int | None):
     """(organization, person) of the offer, after checking the actor may act for it."""
     if (organization_id is None) == (person_id is None):
-        raise ServiceError("bad_party", _("请指定提供车位的组织或个人"), fields={"organization_id": _("二选一")})
+        raise ServiceError(
+            "bad_party", _("请指定提供车位的组织或个人"), fields={"organization_id": _("二选一")}
+        )
     if organization_id is not None:
         require(actor, Action.PARKING_MANAGE, community_id)
         organization = Organization.objects.filter(pk=organization_id, community_id=community_id).first()
         if organization is None:
             raise ServiceError("bad_party", _("组织不存在"), fields={"organization_id": _("不存在")})
         return organization, None
+    if organization_id is not None or person_id is None:
+        raise ServiceError(
+            "bad_party", _("请指定提供车位的组织或个人"), fields={"organization_id": _("二选一")}
+        )
     person = Person.objects.filter(pk=person_id, community_id=community_id, erased_at__isnull=True).first()
     if person is None:
         raise ServiceError("bad_party", _("人员不存在"), fields={"person_id": _("不存在")})
@@ -105,7 +113,9 @@ def do_create_offer(
     organization, person = _party(actor, community_id, organization_id, person_id)
     _check_windows(windows)
     if not 0 <= cancel_fee_percent <= 100:
-        raise ServiceError("bad_policy", _("扣费比例应在 0 到 100 之间"), fields={"cancel_fee_percent": _("0–100")})
+        raise ServiceError(
+            "bad_policy", _("扣费比例应在 0 到 100 之间"), fields={"cancel_fee_percent": _("0–100")}
+        )
     ids = sorted(set(space_ids))
     spaces = list(
         ParkingSpace.objects.filter(pk__in=ids, community_id=community_id).select_related("vehicle")
@@ -140,7 +150,9 @@ def do_create_offer(
         with transaction.atomic():
             OfferSpace.objects.bulk_create(OfferSpace(offer=offer, space=s) for s in spaces)
     except IntegrityError:
-        raise Conflict("space_already_offered", _("有车位已在其他共享中"), fields={"space_ids": _("已共享")}) from None
+        raise Conflict(
+            "space_already_offered", _("有车位已在其他共享中"), fields={"space_ids": _("已共享")}
+        ) from None
     audit.record(
         actor=actor,
         action="parking.offer_created",
@@ -153,7 +165,7 @@ def do_create_offer(
 
 def may_manage_offer(actor: Actor, offer: SharedOffer) -> bool:
     """The offering person themselves, or staff with parking.manage (an organisation's offer)."""
-    own = offer.person_id is not None and offer.person.user_id == actor.pk
+    own = offer.person is not None and offer.person.user_id == actor.pk
     return own or may(actor, Action.PARKING_MANAGE, offer.community_id)
 
 

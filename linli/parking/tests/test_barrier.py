@@ -42,13 +42,21 @@ def test_a_booked_car_enters_in_its_window_and_pays_its_overstay(world, api, sit
     assert plate(api, site, "粤B12345")["reason"] == "no_temporary_parking"
     clock.set(monday + timedelta(hours=19, minutes=46))  # within the 15 minutes' slack
     entry = plate(api, site, "粤B12345")
-    assert (entry["allow"], entry["reason"], entry["detail"]["booking"]) == (True, "shared_booking", booking.pk)
+    assert (entry["allow"], entry["reason"], entry["detail"]["booking"]) == (
+        True,
+        "shared_booking",
+        booking.pk,
+    )
     booking.refresh_from_db()
     assert booking.entered_at == monday + timedelta(hours=19, minutes=46)
     assert not ParkingRecord.objects.exists()
     clock.set(monday + timedelta(hours=33, minutes=5))  # booked until 08:00, out at 09:05
     leave = plate(api, site, "粤B12345", "barrier_out")
-    assert (leave["allow"], leave["reason"], leave["detail"]["overstay_fen"]) == (True, "shared_booking", 2000)
+    assert (leave["allow"], leave["reason"], leave["detail"]["overstay_fen"]) == (
+        True,
+        "shared_booking",
+        2000,
+    )
     booking.refresh_from_db()
     assert (booking.status, booking.overstay_fen) == ("completed", 2000)
     # the booking is spent: the same car again is an ordinary car

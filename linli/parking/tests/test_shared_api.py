@@ -21,7 +21,9 @@ def book(api, user, offer, start, end, plate="京A12345"):
 
 def test_it_books_a_night_and_charges_per_started_hour(world, api, garage):
     monday = next_monday(timezone.now())
-    r = book(api, world.owner, garage.offer, monday + timedelta(hours=19), monday + timedelta(hours=31, minutes=30))
+    r = book(
+        api, world.owner, garage.offer, monday + timedelta(hours=19), monday + timedelta(hours=31, minutes=30)
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["fee_fen"] == 500 * 13  # 19:00 → 08:00 next morning... less half an hour: 13 started hours
@@ -55,7 +57,10 @@ def test_no_space_is_booked_twice_and_a_full_offer_says_so(world, api, garage):
     assert codes[3].json()["code"] == "no_free_space"
     assert len({r.json()["space"] for r in codes[:3]}) == 3
     # a later, non-overlapping night takes a space again; the same car twice at once does not
-    assert book(api, world.owner, garage.offer, end + timedelta(hours=18), end + timedelta(hours=20)).status_code == 201
+    assert (
+        book(api, world.owner, garage.offer, end + timedelta(hours=18), end + timedelta(hours=20)).status_code
+        == 201
+    )
     again = book(api, world.owner, garage.offer, start, end, plates[0])
     assert (again.status_code, again.json()["code"]) == (409, "plate_already_booked")
 
@@ -64,32 +69,48 @@ def test_search_and_availability_count_free_spaces(world, api, garage):
     monday = next_monday(timezone.now())
     start, end = monday + timedelta(hours=20), monday + timedelta(hours=23)
     book(api, world.owner, garage.offer, start, end)
-    found = api(world.tenant).get(
-        f"/parking/communities/{world.a.id}/search", {"since": iso(start), "until": iso(end)}
-    ).json()
+    found = (
+        api(world.tenant)
+        .get(f"/parking/communities/{world.a.id}/search", {"since": iso(start), "until": iso(end)})
+        .json()
+    )
     assert [(row["offer"]["id"], row["free"]) for row in found] == [(garage.offer.pk, 2)]
     daytime = api(world.tenant).get(
         f"/parking/communities/{world.a.id}/search",
         {"since": iso(monday + timedelta(hours=10)), "until": iso(monday + timedelta(hours=11))},
     )
     assert daytime.json() == []
-    slots = api(world.owner).get(
-        f"/parking/offers/{garage.offer.pk}/availability",
-        {"since": iso(monday), "until": iso(monday + timedelta(days=2))},
-    ).json()
-    assert [(s["start"][:16], s["free"]) for s in slots[:2]] == [
-        (iso(monday + timedelta(hours=19))[:16], 2),  # Monday night, one booked
-        (iso(monday + timedelta(hours=43))[:16], 3),  # Tuesday night
-    ]
-    assert api(world.outsider).get(
-        f"/parking/communities/{world.a.id}/search", {"since": iso(start), "until": iso(end)}
-    ).status_code == 404
+    slots = (
+        api(world.owner)
+        .get(
+            f"/parking/offers/{garage.offer.pk}/availability",
+            {"since": iso(monday), "until": iso(monday + timedelta(days=2))},
+        )
+        .json()
+    )
+    assert (
+        [(s["start"][:16], s["free"]) for s in slots[:2]]
+        == [
+            (iso(monday + timedelta(hours=19))[:16], 2),  # Monday night, one booked
+            (iso(monday + timedelta(hours=43))[:16], 3),  # Tuesday night
+        ]
+    )
+    assert (
+        api(world.outsider)
+        .get(f"/parking/communities/{world.a.id}/search", {"since": iso(start), "until": iso(end)})
+        .status_code
+        == 404
+    )
 
 
 def test_cancel_is_free_early_and_keeps_a_share_late(world, api, garage, clock):
     monday = next_monday(timezone.now())
-    early = book(api, world.owner, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22)).json()
-    late = book(api, world.owner, garage.offer, monday + timedelta(hours=44), monday + timedelta(hours=46), "京A54321").json()
+    early = book(
+        api, world.owner, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22)
+    ).json()
+    late = book(
+        api, world.owner, garage.offer, monday + timedelta(hours=44), monday + timedelta(hours=46), "京A54321"
+    ).json()
     r = api(world.owner).post(f"/parking/bookings/{early['id']}/cancel")
     assert (r.json()["status"], r.json()["refund_fen"], r.json()["cancel_fee_fen"]) == ("cancelled", 1000, 0)
     again = api(world.owner).post(f"/parking/bookings/{early['id']}/cancel")
@@ -103,7 +124,9 @@ def test_cancel_is_free_early_and_keeps_a_share_late(world, api, garage, clock):
 
 def test_a_started_booking_cannot_be_cancelled(world, api, garage, clock):
     monday = next_monday(timezone.now())
-    b = book(api, world.owner, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22)).json()
+    b = book(
+        api, world.owner, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22)
+    ).json()
     clock.set(monday + timedelta(hours=20, minutes=1))
     r = api(world.owner).post(f"/parking/bookings/{b['id']}/cancel")
     assert (r.status_code, r.json()["code"]) == (409, "booking_started")
@@ -111,7 +134,9 @@ def test_a_started_booking_cannot_be_cancelled(world, api, garage, clock):
 
 def test_a_resident_offers_only_a_space_they_hold(world, api):
     mine = ParkingSpace.objects.create(community=world.a, number="B-101", kind="owned", house=world.house)
-    theirs = ParkingSpace.objects.create(community=world.a, number="B-102", kind="owned", house=world.neighbour_house)
+    theirs = ParkingSpace.objects.create(
+        community=world.a, number="B-102", kind="owned", house=world.neighbour_house
+    )
     body = {
         "community_id": world.a.id,
         "title": "我的车位白天共享",
@@ -129,18 +154,35 @@ def test_a_resident_offers_only_a_space_they_hold(world, api):
     # the offering person sees its report; the neighbour books it by day
     offer_id = r.json()["id"]
     monday = next_monday(timezone.now())
-    booked = book(api, world.neighbour, SharedOffer.objects.get(pk=offer_id), monday + timedelta(hours=9), monday + timedelta(hours=17))
+    booked = book(
+        api,
+        world.neighbour,
+        SharedOffer.objects.get(pk=offer_id),
+        monday + timedelta(hours=9),
+        monday + timedelta(hours=17),
+    )
     assert booked.status_code == 201, booked.content
-    report = api(world.owner).get(
-        f"/parking/offers/{offer_id}/report", {"since": iso(monday), "until": iso(monday + timedelta(days=1))}
-    ).json()
+    report = (
+        api(world.owner)
+        .get(
+            f"/parking/offers/{offer_id}/report",
+            {"since": iso(monday), "until": iso(monday + timedelta(days=1))},
+        )
+        .json()
+    )
     assert (report["booked_hours"], report["offered_hours"], report["income_fen"]) == (8.0, 10.0, 2400)
     assert report["occupancy"] == 0.8
     # another resident may not act for the owner
     assert api(world.neighbour).post(f"/parking/offers/{offer_id}/withdraw").status_code == 404
     withdrawn = api(world.owner).post(f"/parking/offers/{offer_id}/withdraw")
     assert withdrawn.json()["status"] == "withdrawn"
-    again = book(api, world.tenant, SharedOffer.objects.get(pk=offer_id), monday + timedelta(hours=9), monday + timedelta(hours=10))
+    again = book(
+        api,
+        world.tenant,
+        SharedOffer.objects.get(pk=offer_id),
+        monday + timedelta(hours=9),
+        monday + timedelta(hours=10),
+    )
     assert again.status_code in (404, 409)
 
 
@@ -182,6 +224,18 @@ def test_staff_see_shared_use_and_outsiders_nothing(world, api, garage):
 
 def test_staff_book_for_an_outside_driver(world, api, garage):
     monday = next_monday(timezone.now())
-    r = book(api, world.staff, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22), "沪B77777")
+    r = book(
+        api, world.staff, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22), "沪B77777"
+    )
     assert r.status_code == 201, r.content
-    assert book(api, world.front_desk, garage.offer, monday + timedelta(hours=20), monday + timedelta(hours=22), "沪B77778").json()["code"] == "not_resident"
+    assert (
+        book(
+            api,
+            world.front_desk,
+            garage.offer,
+            monday + timedelta(hours=20),
+            monday + timedelta(hours=22),
+            "沪B77778",
+        ).json()["code"]
+        == "not_resident"
+    )

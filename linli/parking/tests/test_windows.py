@@ -48,7 +48,12 @@ def at(y, mo, d, h=0, mi=0) -> datetime:
             [(at(2026, 12, d, 19), at(2026, 12, d + 1, 8)) for d in range(7, 12)],
         ),
         # Sunday night into Monday
-        ([SUNDAY_NIGHT], at(2026, 12, 14), at(2026, 12, 14, 12), [(at(2026, 12, 13, 22), at(2026, 12, 14, 6))]),
+        (
+            [SUNDAY_NIGHT],
+            at(2026, 12, 14),
+            at(2026, 12, 14, 12),
+            [(at(2026, 12, 13, 22), at(2026, 12, 14, 6))],
+        ),
         # Friday night touches the weekend: merged into one span until Monday 00:00
         (
             [NIGHTS, WEEKEND_DAYS],
