@@ -16,6 +16,7 @@ urlpatterns = [
     path("workorders/", include("linli.workorders.urls")),
     path("iot/", include("linli.iot.urls")),
     path("engage/", include("linli.engage.urls")),
+    path("parking/", include("linli.parking.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),

@@ -32,6 +32,7 @@ from linli.demo.identifiers import make_credit_code, make_id_number, make_phone,
 from linli.engage.demo import seed_engage_demo
 from linli.grid.models import Grid
 from linli.iot.demo import seed_iot_demo
+from linli.parking.demo import seed_parking_demo
 from linli.registry.choices import (
     CareKind,
     EndReason,
@@ -63,6 +64,7 @@ APP_PARTS = (
     ("workorders", seed_workorders_demo),
     ("iot", seed_iot_demo),
     ("engage", seed_engage_demo),
+    ("parking", seed_parking_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"

@@ -2,7 +2,10 @@
 services. Plates are masked wherever anyone but the booker sees them; an offering person is
 shown masked."""
 
+from datetime import datetime, timedelta
+
 from django.http import Http404
+from django.utils import timezone
 from ninja import Query, Router, Status
 
 from linli.core.http import community_for, get_or_404
@@ -25,6 +28,19 @@ from linli.parking.windows import weekdays_from_mask
 from linli.registry import queries as registry_queries
 
 router = Router(tags=["parking"])
+
+AHEAD = timedelta(days=7)  # a search or availability without a range: the coming week
+BEHIND = timedelta(days=30)  # a report without a range: the last 30 days
+
+
+def _ahead(q: RangeIn) -> tuple[datetime, datetime]:
+    since = q.since or timezone.now()
+    return since, q.until or since + AHEAD
+
+
+def _behind(q: RangeIn) -> tuple[datetime, datetime]:
+    until = q.until or timezone.now()
+    return q.since or until - BEHIND, until
 
 
 def offer_out(offer: SharedOffer) -> dict:
@@ -78,7 +94,7 @@ def search(request, community_id: int, q: Query[RangeIn]):
     mine = registry_queries.my_houses(request.user).filter(community_id=community_id).exists()
     if not mine:
         community_for(request, community_id, Action.PARKING_VIEW)
-    found = queries.search(request.user, community_id, q.since, q.until)
+    found = queries.search(request.user, community_id, *_ahead(q))
     return [{"offer": offer_out(row["offer"]), "free": row["free"]} for row in found]
 
 
@@ -90,7 +106,7 @@ def offer_detail(request, offer_id: int):
 @router.get("/offers/{offer_id}/availability", response=list[SlotOut])
 def availability(request, offer_id: int, q: Query[RangeIn]):
     """The offer's open times over the range (at most 31 days), each with its free spaces."""
-    return queries.availability(_offer(request, offer_id), q.since, q.until)
+    return queries.availability(_offer(request, offer_id), *_ahead(q))
 
 
 @router.post("/offers/{offer_id}/bookings", response={201: BookingOut})
@@ -166,7 +182,7 @@ def report(request, offer_id: int, q: Query[RangeIn]):
     offer = queries.offer_managed_by(request.user, offer_id) or get_or_404(
         queries.offers(request.user), pk=offer_id
     )
-    return queries.offer_report(offer, q.since, q.until)
+    return queries.offer_report(offer, *_behind(q))
 
 
 @router.get("/offers/{offer_id}/bookings", response=list[BookingOut])
@@ -197,4 +213,4 @@ def community_bookings(request, community_id: int):
 def shared_use(request, community_id: int, q: Query[RangeIn]):
     """Booked hours over offered space-hours across the active offers."""
     community_for(request, community_id, Action.PARKING_VIEW)
-    return queries.shared_use(request.user, community_id, q.since, q.until)
+    return queries.shared_use(request.user, community_id, *_behind(q))

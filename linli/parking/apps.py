@@ -10,7 +10,7 @@ class ParkingConfig(AppConfig):
         from linli.parking import barrier  # within ready(): Django's app loading
 
         barrier.register()
-        # screens: registered once the pages exist (see _register_screens)
+        _register_screens()
 
 
 def _register_screens() -> None:

@@ -37,8 +37,10 @@ class BookingIn(InputSchema):
 
 
 class RangeIn(InputSchema):
-    since: DateTime
-    until: DateTime
+    """A time range of a search or a report; left out, the API picks one (see api.py)."""
+
+    since: DateTime | None = None
+    until: DateTime | None = None
 
 
 class WindowOut(Schema):

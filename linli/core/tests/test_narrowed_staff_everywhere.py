@@ -41,6 +41,7 @@ def _ids(world, narrowed) -> dict:
         billing_setup,
         engage,
         iot,
+        parking,
         workorders,
         workorders_open311,
         workorders_patrols,
@@ -86,6 +87,7 @@ def _ids(world, narrowed) -> dict:
         **workorders_open311.probe_ids(world),
         **iot.narrowed_probe_ids(world, narrowed),
         **engage.narrowed_probe_ids(world, narrowed),
+        **parking.narrowed_probe_ids(world, narrowed),
     }
 
 

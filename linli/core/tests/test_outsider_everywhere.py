@@ -20,6 +20,7 @@ def _ids(world) -> dict[str, int | str]:
         billing_setup,
         engage,
         iot,
+        parking,
         workorders,
         workorders_open311,
         workorders_patrols,
@@ -66,6 +67,7 @@ def _ids(world) -> dict[str, int | str]:
         **workorders_open311.probe_ids(world),
         **iot.probe_ids(world),
         **engage.probe_ids(world),
+        **parking.probe_ids(world),
     }
 
 

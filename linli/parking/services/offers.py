@@ -7,7 +7,9 @@ space must be held by the offering party (`space_not_held`):
 - a person holds an owned or rented space (rent not run out) whose house they own or rent today
   (an active owner, co-owner or tenant occupancy), or whose assigned vehicle is theirs;
 - an organisation holds the spaces of its own premises (the space's house is the
-  organisation's), and the property company the community's spaces that belong to no house.
+  organisation's) and, when its garage is not a house of the registry (an office block next to
+  the estate), the spaces of no house whose area is named after it (星河写字楼地库 for 星河写字楼);
+  the property company holds the community's spaces that belong to no house.
 
 Windows must not overlap one another (`windows_overlap`): an occurrence is then always one
 window's, which is what the price and the resident's calendar say.
@@ -52,7 +54,9 @@ def _person_holds(person: Person, space: ParkingSpace) -> bool:
 def _organization_holds(organization: Organization, space: ParkingSpace) -> bool:
     if organization.house_id is not None and space.house_id == organization.house_id:
         return True
-    return organization.kind == OrgKind.PROPERTY_COMPANY and space.house_id is None
+    if space.house_id is not None:
+        return False
+    return organization.kind == OrgKind.PROPERTY_COMPANY or space.area_name.startswith(organization.name)
 
 
 def _check_windows(windows: list[Window]) -> None:
