@@ -12,12 +12,14 @@ from linli.core.http import community_for, get_or_404
 from linli.core.masking import mask_name, mask_plate
 from linli.core.roles import Action
 from linli.parking import queries, services
-from linli.parking.models import SharedBooking, SharedOffer
+from linli.parking.models import ParkingPass, SharedBooking, SharedOffer
 from linli.parking.schemas import (
     BookingIn,
     BookingOut,
     OfferIn,
     OfferOut,
+    PassIn,
+    PassOut,
     RangeIn,
     ReportOut,
     SearchOut,
@@ -214,3 +216,71 @@ def shared_use(request, community_id: int, q: Query[RangeIn]):
     """Booked hours over offered space-hours across the active offers."""
     community_for(request, community_id, Action.PARKING_VIEW)
     return queries.shared_use(request.user, community_id, *_behind(q))
+
+
+# --- passes (PARK-1) ----------------------------------------------------------------------------
+
+
+def pass_out(parking_pass: ParkingPass, *, masked: bool) -> dict:
+    out = {f: getattr(parking_pass, f) for f in PassOut.model_fields if f not in ("space", "plate")}
+    out["space"] = parking_pass.space.number if parking_pass.space_id else None
+    out["plate"] = mask_plate(parking_pass.plate) if masked else parking_pass.plate
+    return out
+
+
+def _pass(request, pass_id: int) -> ParkingPass:
+    found = queries.pass_for(request.user, pass_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/my/passes", response=list[PassOut])
+def my_passes(request):
+    """The passes of the user's homes."""
+    return [pass_out(p, masked=False) for p in queries.my_passes(request.user)[:100]]
+
+
+@router.get("/communities/{community_id}/passes", response=list[PassOut])
+def community_passes(request, community_id: int):
+    community_for(request, community_id, Action.PARKING_VIEW)
+    return [pass_out(p, masked=True) for p in queries.community_passes(request.user, community_id)[:200]]
+
+
+@router.post("/communities/{community_id}/passes", response={201: PassOut})
+def issue_pass(request, community_id: int, payload: PassIn):
+    """At the counter (parking.manage): unpaid until the payment is recorded. 400
+    not_living_here / bad_space / invalid_plate / bad_period, 409 pass_overlaps."""
+    community_for(request, community_id, Action.PARKING_VIEW)
+    values = payload.model_dump()
+    house = get_or_404(
+        registry_queries.houses(request.user).filter(community_id=community_id), pk=values.pop("house_id")
+    )
+    person = get_or_404(registry_queries.people(request.user), pk=values.pop("person_id"))
+    created = services.do_issue_pass(actor=request.user, house=house, person=person, **values)
+    return Status(201, pass_out(created, masked=True))
+
+
+@router.post("/passes/{pass_id}/renew", response={201: PassOut})
+def renew_pass(request, pass_id: int):
+    """The next period at the same fee, by the household in the app or by staff. 409
+    pass_cancelled / pass_overlaps."""
+    parking_pass = _pass(request, pass_id)
+    renewed = services.do_renew_pass(actor=request.user, parking_pass=parking_pass)
+    return Status(
+        201, pass_out(renewed, masked=not registry_queries.lives_in(request.user, renewed.house_id))
+    )
+
+
+@router.post("/passes/{pass_id}/pay", response=PassOut)
+def pay_pass(request, pass_id: int):
+    """Staff took the fee at the counter (parking.manage). 409 pass_not_unpaid."""
+    paid = services.do_record_counter_payment(actor=request.user, parking_pass=_pass(request, pass_id))
+    return pass_out(paid, masked=True)
+
+
+@router.post("/passes/{pass_id}/cancel", response=PassOut)
+def cancel_pass(request, pass_id: int):
+    """Staff void a pass (parking.manage). 409 pass_cancelled."""
+    cancelled = services.do_cancel_pass(actor=request.user, parking_pass=_pass(request, pass_id))
+    return pass_out(cancelled, masked=True)

@@ -1,12 +1,12 @@
 """Request and response shapes of the parking API."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from ninja import Schema
 from pydantic import Field
 
 from linli.core.schema_types import DateTime, Id, InputSchema, Int, column
-from linli.parking.models import OfferWindow, SharedBooking, SharedOffer
+from linli.parking.models import OfferWindow, ParkingPass, SharedBooking, SharedOffer
 from linli.parking.services.offers import MAX_SPACES, MAX_WINDOWS
 
 
@@ -107,3 +107,27 @@ class SharedUseOut(Schema):
     offered_hours: float
     booked_hours: float
     rate: float
+
+
+class PassIn(InputSchema):
+    house_id: Id
+    person_id: Id
+    plate: column(ParkingPass, "plate", min_length=1)
+    period: column(ParkingPass, "period")
+    valid_from: column(ParkingPass, "valid_from")
+    fee_fen: Int(0, 10_000_000)
+    space_id: Id | None = None
+
+
+class PassOut(Schema):
+    id: int
+    community_id: int
+    house_id: int
+    space: str | None
+    plate: str  # masked for staff
+    period: str
+    valid_from: date
+    valid_to: date
+    fee_fen: int
+    status: str
+    paid_at: datetime | None

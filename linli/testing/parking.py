@@ -69,7 +69,16 @@ def probe_ids(world) -> dict[str, int | str]:
         end_at=monday + timedelta(hours=23),
         plate="京A12345",
     )
-    return {"offer_id": garage.offer.pk, "booking_id": booking.pk}
+    parking_pass = services.do_issue_pass(
+        actor=world.staff,
+        house=world.house,
+        person=world.owner_person,
+        plate="京A12345",
+        period="monthly",
+        valid_from=timezone.localdate(),
+        fee_fen=30000,
+    )
+    return {"offer_id": garage.offer.pk, "booking_id": booking.pk, "pass_id": parking_pass.pk}
 
 
 def narrowed_probe_ids(world, narrowed) -> dict[str, int | str]:

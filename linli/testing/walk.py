@@ -20,7 +20,7 @@ SELF_OR_PUBLIC = re.compile(
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
     r"|engage/votes/mine"
     r"|engage/my/(surveys|activities|directory|help|notices)"
-    r"|parking/my/(offers|bookings|shared-offers)"
+    r"|parking/my/(offers|bookings|shared-offers|passes)"
     r"|engage/points/my/.*|engage/convention/my/.*"
     # devices, not people: a device's token, checked by the ingest (docs/devices.md)
     r"|iot/ingest/.*)$"

@@ -30,7 +30,11 @@ def test_a_resident_finds_books_and_cancels_a_space_on_the_pages(world, browser,
     # out of the window: the form says why, nothing is written
     r = owner.post(
         f"/parking/offers/{garage.offer.pk}/",
-        {"start": local(monday + timedelta(hours=10)), "end": local(monday + timedelta(hours=11)), "plate": "京A12345"},
+        {
+            "start": local(monday + timedelta(hours=10)),
+            "end": local(monday + timedelta(hours=11)),
+            "plate": "京A12345",
+        },
         follow=True,
     )
     assert "预约时间不在共享时段内" in r.content.decode()
@@ -45,7 +49,10 @@ def test_a_resident_finds_books_and_cancels_a_space_on_the_pages(world, browser,
 
 def test_the_console_pages_open_by_role(world, browser, garage):
     monday = next_monday(timezone.now())
-    garage_booking = {"start": local(monday + timedelta(hours=20)), "end": local(monday + timedelta(hours=22))}
+    garage_booking = {
+        "start": local(monday + timedelta(hours=20)),
+        "end": local(monday + timedelta(hours=22)),
+    }
     browser(world.owner).post(f"/parking/offers/{garage.offer.pk}/", {**garage_booking, "plate": "京A12345"})
     for user in (world.staff, world.front_desk):
         client = browser(user)
