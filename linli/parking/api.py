@@ -45,6 +45,11 @@ def _behind(q: RangeIn) -> tuple[datetime, datetime]:
     return q.since or until - BEHIND, until
 
 
+def _active_spaces(offer: SharedOffer) -> int:
+    counted = getattr(offer, "active_spaces", None)  # annotated on lists (queries._listed)
+    return offer.spaces.filter(active=True).count() if counted is None else counted
+
+
 def offer_out(offer: SharedOffer) -> dict:
     party = offer.organization.name if offer.organization_id else mask_name(offer.person.name)
     return {
@@ -54,7 +59,7 @@ def offer_out(offer: SharedOffer) -> dict:
             {"weekdays": sorted(weekdays_from_mask(w.weekdays)), "start": w.start, "end": w.end}
             for w in offer.windows.all()
         ],
-        "spaces": offer.spaces.filter(active=True).count(),
+        "spaces": _active_spaces(offer),
     }
 
 

@@ -43,22 +43,32 @@ def free_space_ids(offer_id: int, start: datetime, end: datetime, limit: int = 1
 # --- offers -------------------------------------------------------------------------------------
 
 
+def _listed(offers_qs: QuerySet) -> QuerySet:
+    """What an offer's line shows, in a fixed number of queries however many offers: the party,
+    the windows and the count of active spaces."""
+    return (
+        offers_qs.select_related("organization", "person")
+        .prefetch_related("windows")
+        .annotate(active_spaces=Count("spaces", filter=Q(spaces__active=True)))
+    )
+
+
 def offers(user):
     return SharedOffer.objects.restrict(user, Action.PARKING_VIEW)
 
 
 def community_offers(user, community_id: int):
-    return offers(user).filter(community_id=community_id).select_related("organization", "person")
+    return _listed(offers(user).filter(community_id=community_id))
 
 
 def bookable_offers(user):
     """The active offers of the user's communities."""
-    return SharedOffer.objects.own(user).select_related("organization").prefetch_related("windows")
+    return _listed(SharedOffer.objects.own(user))
 
 
 def my_offers(user):
     """The offers the user makes as a person holding the spaces."""
-    return SharedOffer.objects.filter(person__user=user).prefetch_related("windows")
+    return _listed(SharedOffer.objects.filter(person__user=user))
 
 
 def offer_seen_by(user, offer_id: int) -> SharedOffer | None:

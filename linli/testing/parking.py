@@ -32,7 +32,7 @@ def office_block(world, spaces: int = 3, name: str = "星河写字楼") -> Garag
     organization = Organization.objects.create(community=world.a, kind="merchant", name=name, house=premises)
     rows = [
         ParkingSpace.objects.create(
-            community=world.a, number=f"{name[:2]}-{n:03}", kind="owned", house=premises
+            community=world.a, number=f"O{organization.pk}-{n:03}", kind="owned", house=premises
         )
         for n in range(1, spaces + 1)
     ]
