@@ -37,6 +37,14 @@ def _register_screens() -> None:
         weight=20,
         action=Action.PARKING_VIEW,
     )
+    register_nav(
+        "parking",
+        _("停车月卡"),
+        "parking:console_passes",
+        key="parking_passes",
+        weight=30,
+        action=Action.PARKING_VIEW,
+    )
     register_home_card(
         HomeCard(
             "parking_shared", _("共享车位"), "ticket", 45, "parking:offers", needs_home=True, tile="parking"

@@ -11,6 +11,8 @@ urlpatterns: list = [
     path("", views.offers, name="offers"),
     path("offers/<int:offer_id>/", views.offer, name="offer"),
     path("bookings/", views.bookings, name="bookings"),
+    path("passes/", views.passes, name="passes"),
     path("staff/<int:cid>/offers/", views.console_offers, name="console_offers"),
     path("staff/<int:cid>/bookings/", views.console_bookings, name="console_bookings"),
+    path("staff/<int:cid>/passes/", views.console_passes, name="console_passes"),
 ]

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
-from linli.core.shell.common import Console, resident_view, staff_view
+from linli.core.shell.common import Console, resident_view, show_service_error, staff_view
 from linli.parking import queries, services
+from linli.parking.forms import PassForm
 from linli.parking.windows import TZ
 from linli.registry import queries as registry_queries
 
@@ -109,7 +110,98 @@ def bookings(request):
     return render(request, "parking/resident_bookings.html", context)
 
 
+@resident_view
+def passes(request):
+    """The household's passes, each renewable for the next period."""
+    if request.method == "POST":
+        found = queries.my_passes(request.user).filter(pk=int(request.POST.get("parking_pass") or 0)).first()
+        if found is None:
+            raise Http404
+        try:
+            services.do_renew_pass(actor=request.user, parking_pass=found)
+            messages.success(request, _("已续费下一期，请按账单缴费"))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("parking:passes")
+    context = {
+        "passes": list(queries.my_passes(request.user)[:50]),
+        "tab": "services",
+        "back": reverse("parking:offers"),
+    }
+    return render(request, "parking/resident_passes.html", context)
+
+
 # --- console --------------------------------------------------------------------------------------
+
+
+@staff_view(Action.PARKING_VIEW, "parking_passes")
+def console_passes(request, console: Console):
+    """The community's passes; staff with parking.manage issue one at the counter, record its
+    payment, or void it."""
+    form = PassForm(request.POST or None) if console.may(Action.PARKING_MANAGE) else None
+    if request.method == "POST" and form is not None:
+        if request.POST.get("parking_pass"):
+            _pass_action(request, console)
+            return redirect(console.reverse("parking:console_passes"))
+        if form.is_valid() and _issue(request, console, form):
+            return redirect(console.reverse("parking:console_passes"))
+    context = {
+        "passes": list(queries.community_passes(request.user, console.community.id)[:200]),
+        "form": form,
+    }
+    return console.render(request, "parking/console_passes.html", context)
+
+
+def _issue(request, console: Console, form: PassForm) -> bool:
+    data = form.cleaned_data
+    house = registry_queries.house_by_label(
+        registry_queries.houses(request.user), console.community.id, data["house"]
+    )
+    if house is None:
+        form.add_error("house", _("找不到该房屋，格式如 1号楼-1单元-301"))
+        return False
+    person = (
+        registry_queries.people(request.user)
+        .filter(occupancies__house=house, name=data["person"].strip())
+        .first()
+    )
+    if person is None:
+        form.add_error("person", _("该房屋没有此住户"))
+        return False
+    try:
+        services.do_issue_pass(
+            actor=request.user,
+            house=house,
+            person=person,
+            plate=data["plate"],
+            period=data["period"],
+            valid_from=data["valid_from"],
+            fee_fen=int(data["fee_yuan"] * 100),
+        )
+    except ServiceError as exc:
+        show_service_error(form, exc)
+        return False
+    messages.success(request, _("已办理，待缴费"))
+    return True
+
+
+def _pass_action(request, console: Console) -> None:
+    found = (
+        queries.community_passes(request.user, console.community.id)
+        .filter(pk=int(request.POST.get("parking_pass") or 0))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    try:
+        if request.POST.get("action") == "cancel":
+            services.do_cancel_pass(actor=request.user, parking_pass=found)
+            messages.success(request, _("月卡已作废"))
+        else:
+            services.do_record_counter_payment(actor=request.user, parking_pass=found)
+            messages.success(request, _("已登记前台收费"))
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
 
 
 @staff_view(Action.PARKING_VIEW, "parking_offers")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from linli.parking.models import SharedBooking
+from linli.parking.models import ParkingPass, SharedBooking
 from linli.parking.windows import TZ
 from linli.testing.parking import next_monday
 
@@ -62,3 +62,35 @@ def test_the_console_pages_open_by_role(world, browser, garage):
         assert "京A***45" in bookings and "京A12345" not in bookings
     assert browser(world.technician).get(f"/parking/staff/{world.a.id}/offers/").status_code in (403, 404)
     assert browser(world.outsider).get(f"/parking/staff/{world.a.id}/offers/").status_code == 404
+
+
+def test_the_counter_issues_and_takes_payment_for_a_pass_and_the_household_renews(world, browser):
+    staff = browser(world.staff)
+    url = f"/parking/staff/{world.a.id}/passes/"
+    form = {
+        "house": world.house.label,
+        "person": world.owner_person.name,
+        "plate": "京A12345",
+        "period": "monthly",
+        "valid_from": timezone.localdate().isoformat(),
+        "fee_yuan": "300.00",
+    }
+    assert staff.post(url, {**form, "person": "不存在"}).status_code == 200  # the form says why
+    assert staff.post(url, form).status_code == 302
+    parking_pass = ParkingPass.objects.get()
+    assert (parking_pass.fee_fen, parking_pass.status) == (30000, "unpaid")
+    assert browser(world.front_desk).get(url).status_code == 200
+    assert (
+        browser(world.front_desk).post(url, {"parking_pass": parking_pass.pk}).status_code == 200
+    )  # view only
+    staff.post(url, {"parking_pass": parking_pass.pk, "action": "pay"})
+    parking_pass.refresh_from_db()
+    assert parking_pass.status == "active"
+    owner = browser(world.owner)
+    assert "京A12345" in owner.get("/parking/passes/").content.decode()
+    owner.post("/parking/passes/", {"parking_pass": parking_pass.pk})
+    assert ParkingPass.objects.count() == 2
+    assert (
+        browser(world.neighbour).post("/parking/passes/", {"parking_pass": parking_pass.pk}).status_code
+        == 404
+    )
