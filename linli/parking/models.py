@@ -5,6 +5,10 @@ party is an organisation (an office block sharing its garage at night) or a pers
 spaces (an owner or renter per the registry). A `SharedBooking` takes one space of an offer for
 `[start_at, end_at)`, inside one occurrence of the offer's windows.
 
+Records that refer to another community's row (an offer's party, a booking's space) RESTRICT
+its deletion, so a party with offers is not deleted by accident, while deleting the whole
+community (which cascades to both) still works.
+
 No space is booked twice for overlapping time: a booking is written only inside the transaction
 that locked the space's row and found no holding booking overlapping (services/booking.py); the
 index on (space, start_at, end_at) is what that check and the free-space search read.
@@ -28,10 +32,10 @@ class SharedOffer(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("名称"), max_length=60)
     organization = models.ForeignKey(
-        "registry.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Organization", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     person = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     price_fen = models.PositiveIntegerField(_("每小时价格（分）"))  # per started hour
     overstay_fen = models.PositiveIntegerField(_("超时每小时（分）"))  # per started hour past the end
@@ -107,13 +111,14 @@ class OfferSpace(models.Model):
 
 class SharedBooking(Timestamped):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
-    offer = models.ForeignKey(SharedOffer, on_delete=models.PROTECT, related_name="bookings")
-    space = models.ForeignKey("registry.ParkingSpace", on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(SharedOffer, on_delete=models.RESTRICT, related_name="bookings")
+    space = models.ForeignKey("registry.ParkingSpace", on_delete=models.RESTRICT, related_name="+")
     start_at = models.DateTimeField(_("开始时间"))
     end_at = models.DateTimeField(_("结束时间"))
     plate = EncryptedTextField(_("车牌号"))
     plate_bidx = models.CharField(max_length=32)
-    booker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The account may go (erasure); the booking stays, as the offer's income.
+    booker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     fee_fen = models.PositiveIntegerField(default=0)
     cancel_fee_fen = models.PositiveIntegerField(default=0)  # kept on a late cancellation
@@ -144,10 +149,10 @@ class ParkingPass(Timestamped):
     """A monthly or yearly pass (月卡/年卡) for a space or a plate of a house (PARK-1)."""
 
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
-    house = models.ForeignKey("registry.House", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    house = models.ForeignKey("registry.House", on_delete=models.RESTRICT, related_name="+")
+    person = models.ForeignKey("registry.Person", on_delete=models.RESTRICT, related_name="+")
     space = models.ForeignKey(
-        "registry.ParkingSpace", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.ParkingSpace", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     plate = EncryptedTextField(_("车牌号"))
     plate_bidx = models.CharField(max_length=32)
