@@ -2,7 +2,7 @@
 after engage. An office block next to the estate (星河写字楼, an organisation of the community)
 shares 20 spaces of its garage on weekday nights (19:00–08:00, Friday until midnight) and all
 weekend; a resident has booked the coming night for their car, and a few past nights were used
-(so the console shows occupancy and income). Idempotent; small, since the demo build is timed."""
+(so the console shows occupancy and income); the same household holds a paid monthly pass. Idempotent; small, since the demo build is timed."""
 
 from datetime import time, timedelta
 
@@ -13,7 +13,7 @@ from linli.core.crypto import blind_index
 from linli.core.models import Membership
 from linli.core.roles import Role
 from linli.parking import services
-from linli.parking.choices import BookingStatus
+from linli.parking.choices import BookingStatus, PassPeriod
 from linli.parking.models import SharedBooking, SharedOffer
 from linli.parking.windows import WEEKENDS, Window, occurrences, started_hours
 from linli.registry.choices import OWNING, OrgKind, SpaceKind
@@ -75,7 +75,24 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         plate=plate,
     )
     _past_nights(offer, spaces, person.user, plate, now)
-    return {"community": community.code, "created": True, "spaces": SPACES, "bookings": PAST_NIGHTS + 1}
+    # the same household's monthly pass, paid at the counter
+    parking_pass = services.do_issue_pass(
+        actor=admin.user,
+        house=owner.house,
+        person=person,
+        plate=plate,
+        period=PassPeriod.MONTHLY,
+        valid_from=timezone.localdate() - timedelta(days=10),
+        fee_fen=30000,
+    )
+    services.do_record_counter_payment(actor=admin.user, parking_pass=parking_pass)
+    return {
+        "community": community.code,
+        "created": True,
+        "spaces": SPACES,
+        "bookings": PAST_NIGHTS + 1,
+        "passes": 1,
+    }
 
 
 def _past_nights(offer, spaces, booker, plate, now) -> None:

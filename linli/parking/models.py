@@ -118,7 +118,9 @@ class SharedBooking(Timestamped):
     plate = EncryptedTextField(_("车牌号"))
     plate_bidx = models.CharField(max_length=32)
     # The account may go (erasure); the booking stays, as the offer's income.
-    booker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     fee_fen = models.PositiveIntegerField(default=0)
     cancel_fee_fen = models.PositiveIntegerField(default=0)  # kept on a late cancellation
