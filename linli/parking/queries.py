@@ -89,13 +89,13 @@ def offer_managed_by(user, offer_id: int) -> SharedOffer | None:
 
 
 def search(user, community_id: int, start: datetime, end: datetime) -> list[dict]:
-    """The user's bookable offers of the community open for all of `[start, end)`, each with
+    """The offers of the community the user may book (a resident's; staff's with parking.view)
+    open for all of `[start, end)`, each with
     how many of its spaces are free then: [{"offer", "free"}], most free first."""
-    candidates = [
-        o
-        for o in bookable_offers(user).filter(community_id=community_id)
-        if inside((start, end), o.windows_list())
-    ]
+    mine = bookable_offers(user).filter(community_id=community_id)
+    if not mine.exists():  # staff searching for a driver at the counter
+        mine = _listed(offers(user).filter(community_id=community_id, status=OfferStatus.ACTIVE))
+    candidates = [o for o in mine if inside((start, end), o.windows_list())]
     if not candidates:
         return []
     spaces = OfferSpace.objects.filter(offer__in=[o.pk for o in candidates])

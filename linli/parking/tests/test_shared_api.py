@@ -101,6 +101,10 @@ def test_search_and_availability_count_free_spaces(world, api, garage):
         .status_code
         == 404
     )
+    at_counter = api(world.front_desk).get(
+        f"/parking/communities/{world.a.id}/search", {"since": iso(start), "until": iso(end)}
+    )
+    assert [row["free"] for row in at_counter.json()] == [2]
 
 
 def test_cancel_is_free_early_and_keeps_a_share_late(world, api, garage, clock):
