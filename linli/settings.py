@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "linli.iot",
     "linli.engage",
     "linli.services",
+    "linli.parking",
     "linli.notify",
     "linli.web",
     "linli.demo",

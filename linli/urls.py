@@ -18,6 +18,7 @@ urlpatterns = [
     path("engage/", include("linli.engage.urls")),
     # Not /services/: that is web's page of the resident's service tiles.
     path("life/", include("linli.services.urls")),
+    path("parking/", include("linli.parking.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),

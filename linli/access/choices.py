@@ -100,6 +100,9 @@ class Reason(models.TextChoices):
     PLATE_INVALID = "plate_invalid", _("车牌无法识别")
     NO_TEMPORARY_PARKING = "no_temporary_parking", _("本道闸不接待临时车辆")
     VEHICLE_OWNER_LEFT = "vehicle_owner_left", _("车主已不是本小区住户，登记车辆不再免费通行")
+    # Plate rights an app above access registers (vehicles.register_plate_right): parking's.
+    SHARED_BOOKING = "shared_booking", _("共享车位预约")
+    PARKING_PASS = "parking_pass", _("停车月卡")
 
 
 class PassKind(models.TextChoices):

@@ -73,6 +73,11 @@ class Action:
     SERVICES_VIEW = "services.view"
     SERVICES_MANAGE = "services.manage"
     SERVICES_BOOK_FOR = "services.book_for"
+    # Parking (issue 13): see spaces, passes, shared offers, bookings and occupancy; set up
+    # shared offers for an organisation, book for an outside driver, issue passes and take
+    # their payment at the counter.
+    PARKING_VIEW = "parking.view"
+    PARKING_MANAGE = "parking.manage"
 
 
 A = Action
@@ -113,6 +118,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.SERVICES_VIEW,
             A.SERVICES_MANAGE,
             A.SERVICES_BOOK_FOR,
+            A.PARKING_VIEW,
+            A.PARKING_MANAGE,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.
@@ -138,6 +145,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # It books services and venues for residents who come to the counter or phone.
             A.SERVICES_VIEW,
             A.SERVICES_BOOK_FOR,
+            # It answers drivers' questions about their bookings and passes.
+            A.PARKING_VIEW,
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
@@ -157,6 +166,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             # The control room (监控室) watches the alarm centre and speaks to the speakers.
             A.IOT_VIEW,
             A.IOT_OPERATE,
+            # The guard at the barrier checks a car's booking or pass.
+            A.PARKING_VIEW,
         }
     ),
     Role.GRID_WORKER: frozenset(

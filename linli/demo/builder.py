@@ -32,6 +32,7 @@ from linli.demo.identifiers import make_credit_code, make_id_number, make_phone,
 from linli.engage.demo import seed_engage_demo
 from linli.grid.models import Grid
 from linli.iot.demo import seed_iot_demo
+from linli.parking.demo import seed_parking_demo
 from linli.registry.choices import (
     CareKind,
     EndReason,
@@ -65,6 +66,7 @@ APP_PARTS = (
     ("iot", seed_iot_demo),
     ("engage", seed_engage_demo),
     ("services", seed_services_demo),
+    ("parking", seed_parking_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"

@@ -17,7 +17,7 @@ def _register_screens() -> None:
     from linli.core.roles import Action
     from linli.core.shell.nav import HomeCard, register_home_card, register_nav, register_nav_group
 
-    register_nav_group("services", _("生活服务"), weight=70)
+    register_nav_group("services", _("生活服务"), weight=80)
     entries = [  # (weight, label, url_name, key)
         (0, _("服务预约"), "console_bookings", "services_bookings"),
         (10, _("服务商与项目"), "console_providers", "services_providers"),

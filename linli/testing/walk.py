@@ -20,6 +20,7 @@ SELF_OR_PUBLIC = re.compile(
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
     r"|engage/votes/mine"
     r"|engage/my/(surveys|activities|directory|help|notices)"
+    r"|parking/my/(offers|bookings|shared-offers|passes)"
     r"|engage/points/my/.*|engage/convention/my/.*"
     # a resident's own households' (empty for anyone else) and a provider login's own bookings
     r"|services/my/(offerings|bookings|venues|venue-bookings|health-links)|services/provider/bookings"

@@ -1,8 +1,15 @@
 """Vehicle barriers (ACC-9): a camera reads a plate; residents' registered vehicles open, a
 visitor's car opens by a pass that names its plate, any other car gets a temporary parking
-record (entry and exit times; the fee comes with billing)."""
+record (entry and exit times; the fee comes with billing).
+
+Apps above access hold plate rights of their own (parking: a shared-space booking, a monthly
+pass). Access imports none of them: they register with `register_plate_right` at start-up and
+are asked first, before the resident's vehicle and the temporary record, since theirs is the
+more particular right (a booking also records when the car came and went)."""
 
 import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,13 +20,51 @@ from django.utils.translation import gettext_lazy as _
 from linli.access import rights
 from linli.access.choices import Direction, Method, PointKind, Reason
 from linli.access.decide.grants import evaluate_people
-from linli.access.models import ParkingRecord, Terminal, VisitorPass
+from linli.access.models import AccessPoint, ParkingRecord, Terminal, VisitorPass
 from linli.access.services.decisions import Decision, record_event, replayed_decision
 from linli.core.crypto import blind_index
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_name, mask_plate
 from linli.registry.models import Vehicle
 from linli.registry.validators import clean_plate
+
+__all__ = ["Decision", "PlateRight", "Reason", "do_plate_event", "register_plate_right"]
+
+PlateCheck = Callable[[AccessPoint, str, datetime], Decision | None]
+
+
+@dataclass(frozen=True)
+class PlateRight:
+    """`enter(point, plate_bidx, now)`: a decision if the app lets the car in now (and records
+    it), else None. `leave(...)`: a decision if the car is inside under the app's right and now
+    leaves (recorded), else None. Both run inside the plate event's transaction."""
+
+    enter: PlateCheck
+    leave: PlateCheck | None = None
+
+
+_PLATE_RIGHTS: list[PlateRight] = []
+
+
+def register_plate_right(right: PlateRight) -> None:
+    """Called from an app's AppConfig.ready; registering the same right twice is a no-op."""
+    if right not in _PLATE_RIGHTS:
+        _PLATE_RIGHTS.append(right)
+
+
+def _by_right(point, bidx: str, now: datetime, exiting: bool) -> Decision | None:
+    """An app's plate right. Leaving under one is tried first at any barrier a car leaves by: at
+    a two-way barrier a car inside under a booking is leaving, whatever else it holds."""
+    if point.direction != Direction.IN:
+        for right in _PLATE_RIGHTS:
+            if right.leave is not None and (decision := right.leave(point, bidx, now)) is not None:
+                return decision
+    if not exiting:
+        for right in _PLATE_RIGHTS:
+            if (decision := right.enter(point, bidx, now)) is not None:
+                return decision
+    return None
+
 
 # The owner's own grants said one of these: the car's right to pass as a resident's ended.
 OWNER_GONE = (Reason.GRANT_EXPIRED, *rights.ENDED_REASONS)
@@ -117,7 +162,10 @@ def do_plate_event(
             community_id=point.community_id, plate_bidx=bidx, exited_at__isnull=True
         ).exists()
         exiting = point.direction == Direction.OUT or (point.direction == Direction.BOTH and parked)
-        resident, ended = _resident(point, bidx, now)
+        ended = ""
+        resident = _by_right(point, bidx, now, exiting)
+        if resident is None:
+            resident, ended = _resident(point, bidx, now)
         if resident is None:
             resident = _exit(point, bidx, now) if exiting else _enter(point, plate, bidx, now)
         decision = resident

@@ -41,6 +41,7 @@ def _ids(world, narrowed) -> dict:
         billing_setup,
         engage,
         iot,
+        parking,
         services,
         workorders,
         workorders_open311,
@@ -88,6 +89,7 @@ def _ids(world, narrowed) -> dict:
         **iot.narrowed_probe_ids(world, narrowed),
         **engage.narrowed_probe_ids(world, narrowed),
         **services.narrowed_probe_ids(world, narrowed),
+        **parking.narrowed_probe_ids(world, narrowed),
     }
 
 

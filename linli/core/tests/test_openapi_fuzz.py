@@ -82,7 +82,7 @@ def test_it_holds_with_a_random_seed(case, admin_token):
 # grow with the square of the operations, and one machine over the whole API passed hypothesis's
 # limit of 10,000 rules to choose from (every sequence was then rejected as unsatisfiable).
 SHARED_TAGS = r"registry|accounts|core|notify|staff"
-DOMAINS = ("access", "billing", "workorders", "iot", "engage", "services")
+DOMAINS = ("access", "billing", "workorders", "iot", "engage", "services", "parking")
 
 
 @pytest.mark.django_db(transaction=True)

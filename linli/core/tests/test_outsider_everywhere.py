@@ -20,6 +20,7 @@ def _ids(world) -> dict[str, int | str]:
         billing_setup,
         engage,
         iot,
+        parking,
         services,
         workorders,
         workorders_open311,
@@ -68,6 +69,7 @@ def _ids(world) -> dict[str, int | str]:
         **iot.probe_ids(world),
         **engage.probe_ids(world),
         **services.probe_ids(world),
+        **parking.probe_ids(world),
     }
 
 

@@ -63,7 +63,17 @@ def registered(monkeypatch):
 def test_it_shows_a_registered_entry_by_weight_to_those_who_may_open_it(world, browser, registered):
     page = text_of(browser(world.staff).get(f"/staff/c/{world.a.id}/"))
     groups = re.findall(r'<div class="group">([^<]+)</div>', page)
-    assert groups == ["住户与房屋", "新业务", "门禁与访客", "收费", "工单", "物联网", "居民参与", "生活服务"]
+    assert groups == [
+        "住户与房屋",
+        "新业务",
+        "门禁与访客",
+        "收费",
+        "工单",
+        "物联网",
+        "居民参与",
+        "停车",
+        "生活服务",
+    ]
     assert f'<a href="/staff/c/{world.a.id}/audit/">新页面</a>' in page
     # The counter may not read the audit trail: the entry and its now empty group are left out.
     page = text_of(browser(world.front_desk).get(f"/staff/c/{world.a.id}/"))

@@ -1,0 +1,116 @@
+"""parking's part of a demo community: `seed_parking_demo(community)`, called by the demo seeder
+after engage. An office block next to the estate (星河写字楼, an organisation of the community)
+shares 20 spaces of its garage on weekday nights (19:00–08:00, Friday until midnight) and all
+weekend; a resident has booked the coming night for their car, and a few past nights were used
+(so the console shows occupancy and income); the same household holds a paid monthly pass. Idempotent; small, since the demo build is timed."""
+
+from datetime import time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.core.crypto import blind_index
+from linli.core.models import Membership
+from linli.core.roles import Role
+from linli.parking import services
+from linli.parking.choices import BookingStatus, PassPeriod
+from linli.parking.models import SharedBooking, SharedOffer
+from linli.parking.windows import WEEKENDS, Window, occurrences, started_hours
+from linli.registry.choices import OWNING, OrgKind, SpaceKind
+from linli.registry.models import Occupancy, Organization, ParkingSpace, Vehicle
+
+OFFICE = "星河写字楼"
+SPACES = 20
+WINDOWS = [
+    Window(frozenset(range(4)), time(19), time(8)),  # Monday–Thursday nights
+    Window(frozenset({4}), time(19), time(0)),  # Friday until the weekend begins
+    Window(WEEKENDS, time(0), time(0)),
+]
+PAST_NIGHTS = 3
+
+
+@transaction.atomic
+def seed_parking_demo(community, *, seed: int = 42) -> dict:
+    if SharedOffer.objects.filter(community=community).exists():
+        return {"community": community.code, "created": False}
+    admin = Membership.objects.filter(community=community, role=Role.COMMUNITY_ADMIN).first()
+    owner = (
+        Occupancy.objects.active()
+        .filter(house__community=community, relation__in=OWNING, person__user__isnull=False)
+        .select_related("person__user")
+        .order_by("id")
+        .first()
+    )
+    if admin is None or owner is None:
+        return {"community": community.code, "created": False}
+    office = Organization.objects.create(community=community, kind=OrgKind.MERCHANT, name=OFFICE)
+    spaces = ParkingSpace.objects.bulk_create(
+        ParkingSpace(
+            community=community, number=f"XH-{n:03d}", kind=SpaceKind.SHARED, area_name=f"{OFFICE}地库"
+        )
+        for n in range(1, SPACES + 1)
+    )
+    offer = services.do_create_offer(
+        actor=admin.user,
+        community_id=community.pk,
+        title=f"{OFFICE}夜间及周末共享",
+        organization_id=office.pk,
+        space_ids=[s.pk for s in spaces],
+        windows=WINDOWS,
+        price_fen=400,
+        overstay_fen=1000,
+    )
+    person = owner.person
+    car = Vehicle.objects.filter(person=person).first()
+    plate = car.plate if car else "京A00001"
+    now = timezone.now()
+    night = next(
+        o for o in occurrences(WINDOWS, now, now + timedelta(days=7)) if o[0] > now + timedelta(hours=1)
+    )
+    services.do_book_shared_space(
+        actor=person.user,
+        offer=offer,
+        start_at=night[0] + timedelta(hours=1),
+        end_at=night[0] + timedelta(hours=11),
+        plate=plate,
+    )
+    _past_nights(offer, spaces, person.user, plate, now)
+    # the same household's monthly pass, paid at the counter
+    parking_pass = services.do_issue_pass(
+        actor=admin.user,
+        house=owner.house,
+        person=person,
+        plate=plate,
+        period=PassPeriod.MONTHLY,
+        valid_from=timezone.localdate() - timedelta(days=10),
+        fee_fen=30000,
+    )
+    services.do_record_counter_payment(actor=admin.user, parking_pass=parking_pass)
+    return {
+        "community": community.code,
+        "created": True,
+        "spaces": SPACES,
+        "bookings": PAST_NIGHTS + 1,
+        "passes": 1,
+    }
+
+
+def _past_nights(offer, spaces, booker, plate, now) -> None:
+    """Nights already used: written as they ended (the booking service refuses the past)."""
+    past = occurrences(WINDOWS, now - timedelta(days=10), now - timedelta(days=1))[:PAST_NIGHTS]
+    for i, (start, _end) in enumerate(past):
+        begin, finish = start + timedelta(hours=1), start + timedelta(hours=10)
+        SharedBooking.objects.create(
+            community_id=offer.community_id,
+            offer=offer,
+            space=spaces[i + 1],
+            start_at=begin,
+            end_at=finish,
+            plate=plate,
+            plate_bidx=blind_index("plate", plate),
+            booker=booker,
+            status=BookingStatus.COMPLETED,
+            fee_fen=offer.price_fen * started_hours(begin, finish),
+            entered_at=begin + timedelta(minutes=5),
+            exited_at=finish - timedelta(minutes=20),
+        )

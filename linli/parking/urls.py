@@ -1,0 +1,18 @@
+"""parking's screens, mounted at /parking/ by one line in linli/urls.py: the resident's pages
+first, then the console's under staff/<cid>/."""
+
+from django.urls import path
+
+from linli.parking import views
+
+app_name = "parking"
+
+urlpatterns: list = [
+    path("", views.offers, name="offers"),
+    path("offers/<int:offer_id>/", views.offer, name="offer"),
+    path("bookings/", views.bookings, name="bookings"),
+    path("passes/", views.passes, name="passes"),
+    path("staff/<int:cid>/offers/", views.console_offers, name="console_offers"),
+    path("staff/<int:cid>/bookings/", views.console_bookings, name="console_bookings"),
+    path("staff/<int:cid>/passes/", views.console_passes, name="console_passes"),
+]
