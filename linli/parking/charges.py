@@ -1,12 +1,25 @@
-"""Where parking's money meets billing: the one place a bill is raised.
+"""Where parking's money meets billing.
 
-Billing is adding `linli.billing.services.app_bills.issue_app_bill(*, community_id, house, kind,
-amount_fen, label, source, source_id)` and `linli.billing.queries.app_bill(source, source_id)`
-(in main, not on this branch yet). Until they land, parking records the amount on its own row
-(`fee_fen`, `overstay_fen`, `refund_fen`) and a pass is marked paid at the counter by staff
-(services/passes.py: do_record_counter_payment). When they land, the body of `raise_bill` calls
-`issue_app_bill` and a pass's paid state is read through `app_bill`: nothing else changes.
+A pass (月卡/年卡) is billed to its house through billing's app bills (`billing.services.
+app_bills`, source `parking.pass`) where the community bills monthly parking in the app (an
+active 车位月租 fee item): the resident pays it with their other bills, online or at the
+counter, and the pass is active once its bill is paid (`activate_paid_passes`, and at the
+barrier at once). A community without that fee item takes the fee at parking's own counter
+(`do_record_counter_payment`), as before.
+
+A shared booking's fee and an overstay are recorded on parking's own rows (`fee_fen`,
+`overstay_fen`, `refund_fen`); collecting them (an outside driver has no house to bill) is not
+built yet: `raise_bill` is where it will be.
 """
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.billing import queries as billing_queries
+from linli.billing.services import app_bills
+from linli.billing.services.app_bills import FeeKind
+from linli.parking.choices import PassStatus
+from linli.parking.models import ParkingPass
 
 SOURCE_BOOKING = "parking.booking"
 SOURCE_OVERSTAY = "parking.overstay"
@@ -16,6 +29,47 @@ SOURCE_PASS = "parking.pass"
 def raise_bill(
     *, community_id: int, house_id: int | None, amount_fen: int, label: str, source: str, source_id: int
 ):
-    """The bill for a booking, an overstay or a pass. Not wired to billing yet (see above): the
-    amount stays on parking's own record, which is what the console and reports read."""
+    """A booking's fee or an overstay: not collected yet (see above); the amount stays on
+    parking's own record, which is what the console and reports read."""
     return None
+
+
+def bill_pass(parking_pass: ParkingPass):
+    """In the caller's transaction: the pass's bill, or None where the community does not bill
+    monthly parking in the app."""
+    if not billing_queries.bills_kind(parking_pass.community_id, FeeKind.PARKING_MONTHLY):
+        return None
+    return app_bills.issue_app_bill(
+        community_id=parking_pass.community_id,
+        house=parking_pass.house,
+        payer_person_id=parking_pass.person_id,
+        kind=FeeKind.PARKING_MONTHLY,
+        amount_fen=parking_pass.fee_fen,
+        label=str(_("停车月卡 %(start)s 至 %(end)s"))
+        % {"start": parking_pass.valid_from.isoformat(), "end": parking_pass.valid_to.isoformat()},
+        source=SOURCE_PASS,
+        source_id=parking_pass.pk,
+    )
+
+
+def pass_bill(parking_pass: ParkingPass):
+    return billing_queries.app_bill(SOURCE_PASS, parking_pass.pk)
+
+
+def cancel_pass_bill(parking_pass: ParkingPass):
+    """A cancelled pass's unpaid bill is voided; a paid one stays for its refund (billing)."""
+    return app_bills.cancel_app_bill(
+        source=SOURCE_PASS, source_id=parking_pass.pk, reason=str(_("月卡已作废"))
+    )
+
+
+def activate_if_paid(parking_pass: ParkingPass) -> bool:
+    """An unpaid pass whose bill is paid becomes active (a conditional update: once)."""
+    bill = pass_bill(parking_pass)
+    if bill is None or bill.paid_fen < bill.amount_fen:
+        return False
+    return bool(
+        ParkingPass.objects.filter(pk=parking_pass.pk, status=PassStatus.UNPAID).update(
+            status=PassStatus.ACTIVE, paid_at=bill.paid_at or timezone.now(), updated_at=timezone.now()
+        )
+    )

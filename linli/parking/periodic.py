@@ -9,3 +9,9 @@ from linli.parking.services import passes
 @periodic(every=timedelta(hours=6))
 def remind_expiring_passes(now):
     return passes.remind_expiring(now)
+
+
+@periodic(every=timedelta(minutes=1))
+def activate_paid_passes(now):
+    """A pass paid with the house's bills is active within a minute (at its barrier at once)."""
+    return passes.activate_paid_passes()

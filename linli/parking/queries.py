@@ -252,18 +252,22 @@ def shared_use(user, community_id: int, since: datetime, until: datetime) -> dic
 # --- passes ---------------------------------------------------------------------------------------
 
 
+def passes_valid_today(community_id: int, plate_bidx: str, now: datetime, status: str):
+    today = timezone.localdate(now)
+    return ParkingPass.objects.filter(
+        community_id=community_id,
+        plate_bidx=plate_bidx,
+        status=status,
+        valid_from__lte=today,
+        valid_to__gte=today,
+    )
+
+
 def valid_pass(community_id: int, plate_bidx: str, now: datetime) -> int | None:
     """The id of a paid pass for the plate valid today (local date), if any. No user: the
     barrier's."""
-    today = timezone.localdate(now)
     return (
-        ParkingPass.objects.filter(
-            community_id=community_id,
-            plate_bidx=plate_bidx,
-            status=PassStatus.ACTIVE,
-            valid_from__lte=today,
-            valid_to__gte=today,
-        )
+        passes_valid_today(community_id, plate_bidx, now, PassStatus.ACTIVE)
         .values_list("pk", flat=True)
         .first()
     )

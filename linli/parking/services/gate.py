@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from linli.access.services.vehicles import Decision, Reason
 from linli.core import audit
 from linli.parking import charges
-from linli.parking.choices import BookingStatus
+from linli.parking.choices import BookingStatus, PassStatus
 from linli.parking.models import SharedBooking, SharedOffer
-from linli.parking.queries import booking_at_entry, booking_inside, valid_pass
+from linli.parking.queries import booking_at_entry, booking_inside, passes_valid_today, valid_pass
 from linli.parking.windows import started_hours
 
 
@@ -30,6 +30,14 @@ def overstay_fen(offer: SharedOffer, end_at: datetime, exited_at: datetime) -> i
     if exited_at <= end_at + timedelta(minutes=offer.overstay_grace_minutes):
         return 0
     return offer.overstay_fen * started_hours(end_at, exited_at)
+
+
+def _paid_just_now(point, plate_bidx: str, now: datetime) -> int | None:
+    """A pass whose bill was paid a moment ago opens at once, not at the next periodic run."""
+    for waiting in passes_valid_today(point.community_id, plate_bidx, now, PassStatus.UNPAID):
+        if charges.activate_if_paid(waiting):
+            return waiting.pk
+    return None
 
 
 def enter(point, plate_bidx: str, now: datetime) -> Decision | None:
@@ -40,7 +48,7 @@ def enter(point, plate_bidx: str, now: datetime) -> Decision | None:
         return Decision(
             True, Reason.SHARED_BOOKING, detail={"booking": booking.pk, "until": booking.end_at.isoformat()}
         )
-    parking_pass = valid_pass(point.community_id, plate_bidx, now)
+    parking_pass = valid_pass(point.community_id, plate_bidx, now) or _paid_just_now(point, plate_bidx, now)
     if parking_pass is not None:
         return Decision(True, Reason.PARKING_PASS, detail={"parking_pass": parking_pass})
     return None

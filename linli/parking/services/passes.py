@@ -1,8 +1,8 @@
 """Monthly and yearly passes (PARK-1, 月卡/年卡): issued at the counter by staff holding
 parking.manage, renewed by the household in the app (the next period at the same fee), paid at
-the counter for now (`do_record_counter_payment`; the bill is raised in `charges.raise_bill`,
-and once billing's app bills land the paid state is read from billing instead), cancelled by
-staff. A paid pass valid today lets its plate through the barrier (services/gate.py).
+with the house's other bills where the community bills monthly parking in the app (charges.py:
+active once its bill is paid), else at parking's counter (`do_record_counter_payment`);
+cancelled by staff. A paid pass valid today lets its plate through the barrier (services/gate.py).
 
 A plate holds at most one live (unpaid or active) pass for any day (`pass_overlaps`): a renewal
 starts the day after the current pass ends. Expiry reminders: periodic.py.
@@ -84,14 +84,7 @@ def _write(
         fee_fen=fee_fen,
         created_by=actor,
     )
-    charges.raise_bill(
-        community_id=house.community_id,
-        house_id=house.pk,
-        amount_fen=fee_fen,
-        label=str(_("停车月卡")),
-        source=charges.SOURCE_PASS,
-        source_id=created.pk,
-    )
+    charges.bill_pass(created)
     audit.record(
         actor=actor,
         action="parking.pass_issued",
@@ -171,6 +164,8 @@ def do_renew_pass(*, actor: Actor, parking_pass: ParkingPass) -> ParkingPass:
 def do_record_counter_payment(*, actor: Actor, parking_pass: ParkingPass) -> ParkingPass:
     """Staff took the fee at the counter. Refused: pass_not_unpaid (409)."""
     require(actor, Action.PARKING_MANAGE, parking_pass.community_id)
+    if charges.pass_bill(parking_pass) is not None:
+        raise Conflict("pass_billed", _("该月卡已出账单，请在收费台按账单收款"))
     now = timezone.now()
     if not ParkingPass.objects.filter(pk=parking_pass.pk, status=PassStatus.UNPAID).update(
         status=PassStatus.ACTIVE, paid_at=now, paid_by=actor, updated_at=now
@@ -194,10 +189,17 @@ def do_cancel_pass(*, actor: Actor, parking_pass: ParkingPass) -> ParkingPass:
     ):
         raise Conflict("pass_cancelled", _("月卡已作废"))
     parking_pass.refresh_from_db()
+    charges.cancel_pass_bill(parking_pass)
     audit.record(
         actor=actor, action="parking.pass_cancelled", obj=parking_pass, community_id=parking_pass.community_id
     )
     return parking_pass
+
+
+def activate_paid_passes() -> int:
+    """Unpaid passes whose bill has been paid (online or at billing's counter) become active."""
+    waiting = ParkingPass.objects.filter(status=PassStatus.UNPAID).only("pk", "status")
+    return sum(charges.activate_if_paid(parking_pass) for parking_pass in waiting.iterator())
 
 
 def remind_expiring(now: datetime) -> int:
