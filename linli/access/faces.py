@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,8 +100,14 @@ _REASONS = {
 }
 
 
-def _version(community_id: int) -> int:
-    return ChangeLog.objects.filter(community_id=community_id).aggregate(m=Max("id"))["m"] or 0
+def _version(community_id: int) -> tuple:
+    """The community's newest change: its id and when it was written. The time too, because an
+    id can come back: SQLite hands out the highest rowid again once that row is gone (a rolled
+    back transaction, a pruned log), and the index cached for it would then be another's."""
+    newest = (
+        ChangeLog.objects.filter(community_id=community_id).order_by("-id").values_list("id", "at").first()
+    )
+    return newest or (0, None)
 
 
 def _candidates(point: AccessPoint, now: datetime):

@@ -3,8 +3,8 @@
 A pass (月卡/年卡) is billed to its house through billing's app bills (`billing.services.
 app_bills`, source `parking.pass`) where the community bills monthly parking in the app (an
 active 车位月租 fee item): the resident pays it with their other bills, online or at the
-counter, and the pass is active once its bill is paid (`activate_paid_passes`, and at the
-barrier at once). A community without that fee item takes the fee at parking's own counter
+counter, and the pass is active once its bill is paid (services/passes.py: `activate_if_paid`,
+by the periodic job and at the barrier at once). A community without that fee item takes the fee at parking's own counter
 (`do_record_counter_payment`), as before.
 
 A shared booking's fee and an overstay are recorded on parking's own rows (`fee_fen`,
@@ -12,13 +12,11 @@ A shared booking's fee and an overstay are recorded on parking's own rows (`fee_
 built yet: `raise_bill` is where it will be.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.billing import queries as billing_queries
 from linli.billing.services import app_bills
 from linli.billing.services.app_bills import FeeKind
-from linli.parking.choices import PassStatus
 from linli.parking.models import ParkingPass
 
 SOURCE_BOOKING = "parking.booking"
@@ -60,16 +58,4 @@ def cancel_pass_bill(parking_pass: ParkingPass):
     """A cancelled pass's unpaid bill is voided; a paid one stays for its refund (billing)."""
     return app_bills.cancel_app_bill(
         source=SOURCE_PASS, source_id=parking_pass.pk, reason=str(_("月卡已作废"))
-    )
-
-
-def activate_if_paid(parking_pass: ParkingPass) -> bool:
-    """An unpaid pass whose bill is paid becomes active (a conditional update: once)."""
-    bill = pass_bill(parking_pass)
-    if bill is None or bill.paid_fen < bill.amount_fen:
-        return False
-    return bool(
-        ParkingPass.objects.filter(pk=parking_pass.pk, status=PassStatus.UNPAID).update(
-            status=PassStatus.ACTIVE, paid_at=bill.paid_at or timezone.now(), updated_at=timezone.now()
-        )
     )

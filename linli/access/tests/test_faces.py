@@ -2,13 +2,14 @@
 at a door among the people granted there, strict threshold and margin, quality refusals."""
 
 import base64
+import contextlib
 import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from linli.access import faces, services
 from linli.access.models import Credential, FaceConsent, SecurityEvent
@@ -152,3 +153,19 @@ def test_it_answers_face_engine_unavailable_without_the_extra():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.split() == ["face_engine_unavailable", "503"]
+
+
+class _Undone(Exception):
+    pass
+
+
+def test_a_cached_face_index_is_not_taken_for_another_when_a_change_id_comes_back(world, site, api):
+    """SQLite gives a rolled-back row's id out again: the index cached at that change must not be
+    served for the new change that now carries the same id."""
+    with contextlib.suppress(_Undone), transaction.atomic():
+        assert enrol(api, world.owner, world.owner_person, "astronaut.jpg").status_code == 201
+        assert face_at(api, site, photo("astronaut.jpg"))["person"]["id"] == world.owner_person.id
+        raise _Undone
+    assert enrol(api, world.owner, world.tenant_person, "grace_hopper.jpg").status_code == 201
+    seen = face_at(api, site, photo("grace_hopper.jpg"))
+    assert (seen["allow"], seen["person"]["id"]) == (True, world.tenant_person.id)

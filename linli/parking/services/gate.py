@@ -23,6 +23,7 @@ from linli.parking import charges
 from linli.parking.choices import BookingStatus, PassStatus
 from linli.parking.models import SharedBooking, SharedOffer
 from linli.parking.queries import booking_at_entry, booking_inside, passes_valid_today, valid_pass
+from linli.parking.services.passes import activate_if_paid
 from linli.parking.windows import started_hours
 
 
@@ -35,7 +36,7 @@ def overstay_fen(offer: SharedOffer, end_at: datetime, exited_at: datetime) -> i
 def _paid_just_now(point, plate_bidx: str, now: datetime) -> int | None:
     """A pass whose bill was paid a moment ago opens at once, not at the next periodic run."""
     for waiting in passes_valid_today(point.community_id, plate_bidx, now, PassStatus.UNPAID):
-        if charges.activate_if_paid(waiting):
+        if activate_if_paid(waiting):
             return waiting.pk
     return None
 

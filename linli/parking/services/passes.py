@@ -196,10 +196,23 @@ def do_cancel_pass(*, actor: Actor, parking_pass: ParkingPass) -> ParkingPass:
     return parking_pass
 
 
+def activate_if_paid(parking_pass: ParkingPass) -> bool:
+    """An unpaid pass whose bill is paid becomes active (a conditional update: once)."""
+    bill = charges.pass_bill(parking_pass)
+    if bill is None or bill.paid_fen < bill.amount_fen:
+        return False
+    now = timezone.now()
+    return bool(
+        ParkingPass.objects.filter(pk=parking_pass.pk, status=PassStatus.UNPAID).update(
+            status=PassStatus.ACTIVE, paid_at=bill.paid_at or now, updated_at=now
+        )
+    )
+
+
 def activate_paid_passes() -> int:
     """Unpaid passes whose bill has been paid (online or at billing's counter) become active."""
     waiting = ParkingPass.objects.filter(status=PassStatus.UNPAID).only("pk", "status")
-    return sum(charges.activate_if_paid(parking_pass) for parking_pass in waiting.iterator())
+    return sum(activate_if_paid(parking_pass) for parking_pass in waiting.iterator())
 
 
 def remind_expiring(now: datetime) -> int:
