@@ -8,8 +8,8 @@ by the periodic job and at the barrier at once). A community without that fee it
 (`do_record_counter_payment`), as before.
 
 A shared booking's fee and an overstay are recorded on parking's own rows (`fee_fen`,
-`overstay_fen`, `refund_fen`); collecting them (an outside driver has no house to bill) is not
-built yet: `raise_bill` is where it will be.
+`overstay_fen`, `refund_fen`); collecting them (an outside driver has no house to bill) comes
+with the pay-at-exit loop and is not built yet.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -19,17 +19,7 @@ from linli.billing.services import app_bills
 from linli.billing.services.app_bills import FeeKind
 from linli.parking.models import ParkingPass
 
-SOURCE_BOOKING = "parking.booking"
-SOURCE_OVERSTAY = "parking.overstay"
 SOURCE_PASS = "parking.pass"
-
-
-def raise_bill(
-    *, community_id: int, house_id: int | None, amount_fen: int, label: str, source: str, source_id: int
-):
-    """A booking's fee or an overstay: not collected yet (see above); the amount stays on
-    parking's own record, which is what the console and reports read."""
-    return None
 
 
 def bill_pass(parking_pass: ParkingPass):

@@ -10,7 +10,7 @@ another anyway.
 
 Who books: a resident of the offer's community for themselves, or staff holding
 parking.manage for an outside driver (an office worker at the counter: 代办, audited).
-The fee is the offer's price per started hour; a bill is raised through `charges.raise_bill`.
+The fee is the offer's price per started hour, recorded on the booking (not billed yet: charges.py).
 
 Cancelling: free until `cancel_free_hours` before the start; later, `cancel_fee_percent` of the
 fee is kept and the rest refunded; once the booking started (or the car entered) it cannot be
@@ -31,7 +31,6 @@ from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.masking import mask_plate
 from linli.core.permissions import may, require
 from linli.core.roles import Action
-from linli.parking import charges
 from linli.parking.choices import BookingStatus, OfferStatus
 from linli.parking.models import SharedBooking, SharedOffer
 from linli.parking.queries import free_space_ids, overlapping
@@ -107,14 +106,6 @@ def do_book_shared_space(
         break
     if booking is None:
         raise Conflict("no_free_space", _("该时段车位已订满"))
-    charges.raise_bill(
-        community_id=offer.community_id,
-        house_id=house.pk if house else None,
-        amount_fen=booking.fee_fen,
-        label=str(_("共享车位预约")),
-        source=charges.SOURCE_BOOKING,
-        source_id=booking.pk,
-    )
     with on_behalf_of(f"driver {mask_plate(plate)}" if for_driver else ""):
         audit.record(
             actor=actor,

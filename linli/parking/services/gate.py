@@ -15,11 +15,8 @@ two hours).
 
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext_lazy as _
-
 from linli.access.services.vehicles import Decision, Reason
 from linli.core import audit
-from linli.parking import charges
 from linli.parking.choices import BookingStatus, PassStatus
 from linli.parking.models import SharedBooking, SharedOffer
 from linli.parking.queries import booking_at_entry, booking_inside, passes_valid_today, valid_pass
@@ -65,14 +62,6 @@ def leave(point, plate_bidx: str, now: datetime) -> Decision | None:
     ):
         return None  # the same car at two exit lanes at once: the other lane recorded it
     if fee:
-        charges.raise_bill(
-            community_id=booking.community_id,
-            house_id=None,
-            amount_fen=fee,
-            label=str(_("共享车位超时")),
-            source=charges.SOURCE_OVERSTAY,
-            source_id=booking.pk,
-        )
         audit.record(
             actor=None,
             action="parking.overstayed",
