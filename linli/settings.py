@@ -234,6 +234,8 @@ LINLI_SSE_MAX_STREAMS_PER_USER = int(env("LINLI_SSE_MAX_STREAMS_PER_USER", "6"))
 # and each merchant account. The sandbox needs nothing: its keys are generated into var/.
 LINLI_PAY_PROVIDERS = env_list("LINLI_PAY_PROVIDERS", "sandbox")
 LINLI_PAY_ORDER_MINUTES = int(env("LINLI_PAY_ORDER_MINUTES", "30"))
+# After paying a temporary parking fee, how long a driver has to reach the exit barrier.
+LINLI_PARKING_EXIT_GRACE_MINUTES = int(env("LINLI_PARKING_EXIT_GRACE_MINUTES", "15"))
 LINLI_WECHATPAY_MCHID = env("LINLI_WECHATPAY_MCHID")
 LINLI_WECHATPAY_APPID = env("LINLI_WECHATPAY_APPID")
 LINLI_WECHATPAY_SERIAL = env("LINLI_WECHATPAY_SERIAL")

@@ -103,6 +103,13 @@ class Reason(models.TextChoices):
     # Plate rights an app above access registers (vehicles.register_plate_right): parking's.
     SHARED_BOOKING = "shared_booking", _("共享车位预约")
     PARKING_PASS = "parking_pass", _("停车月卡")
+    PARKING_FEE_UNPAID = "parking_fee_unpaid", _("请缴纳停车费后离场")
+    PARKING_FEE_PAID = "parking_fee_paid", _("停车费已缴，放行")
+
+
+# A car held at the exit until its fee is paid is business, not a security concern: no
+# security event, and it does not count towards repeated failures at the barrier.
+NOT_SECURITY = frozenset({Reason.PARKING_FEE_UNPAID})
 
 
 class PassKind(models.TextChoices):

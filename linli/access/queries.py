@@ -10,7 +10,15 @@ from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from linli.access import rights
-from linli.access.choices import AlertStatus, CallStatus, CredentialKind, GrantSource, Reason
+from linli.access.choices import (
+    AlertStatus,
+    CallStatus,
+    CredentialKind,
+    Direction,
+    GrantSource,
+    PointKind,
+    Reason,
+)
 from linli.access.decide.sql import pass_source_live_sql
 from linli.access.digests import card_digest, clean_card
 from linli.access.models import (
@@ -298,6 +306,70 @@ def closed_parking_stays(community_id: int):
     """Temporary parking stays of a community that have ended (entry and exit known): what
     billing charges. System read for a service that has checked its actor."""
     return ParkingRecord.objects.filter(community_id=community_id, exited_at__isnull=False).order_by("id")
+
+
+def open_stay(community_id: int, plate_bidx: str) -> tuple[int, datetime, int | None] | None:
+    """(id, entered_at, visitor pass) of the car's temporary stay in progress, for parking's
+    exit fee. System read: the plate event has authenticated its terminal."""
+    return (
+        ParkingRecord.objects.filter(community_id=community_id, plate_bidx=plate_bidx, exited_at__isnull=True)
+        .values_list("pk", "entered_at", "visitor_pass_id")
+        .first()
+    )
+
+
+def terminal_at(community_id: int, point_name: str) -> Terminal | None:
+    """The first terminal of a named point (the demo drives its barriers through them)."""
+    return (
+        Terminal.objects.filter(point__community_id=community_id, point__name=point_name)
+        .select_related("point")
+        .order_by("id")
+        .first()
+    )
+
+
+def open_stays(community_id: int, limit: int = 200) -> list[ParkingRecord]:
+    """Temporary stays in progress, newest first, for parking's exit booth page (which checks
+    its staff's permission)."""
+    return list(
+        ParkingRecord.objects.filter(community_id=community_id, exited_at__isnull=True).order_by(
+            "-entered_at"
+        )[:limit]
+    )
+
+
+def stay(record_id: int) -> ParkingRecord | None:
+    """One temporary stay, for the page a driver pays it on (reached by a signed link)."""
+    return ParkingRecord.objects.filter(pk=record_id).select_related("community").first()
+
+
+def _holds(community_id, since: datetime):
+    barriers = AccessPoint.objects.filter(community_id=community_id, kind=PointKind.GARAGE_BARRIER).exclude(
+        direction=Direction.IN
+    )
+    return AccessEvent.objects.filter(
+        point_id__in=barriers.values("pk"),  # the (point, at) index, not a scan of the community's events
+        reason=Reason.PARKING_FEE_UNPAID,
+        at__gte=since,
+    )
+
+
+def held_at(record_id: int, since: datetime) -> int | None:
+    """The exit barrier where the car of this stay was last held for its fee since `since`:
+    where it waits while the driver pays, so that the barrier opens once paid."""
+    community = ParkingRecord.objects.filter(pk=record_id).values("community_id")[:1]
+    return (
+        _holds(community, since)
+        .filter(detail__parking=record_id)
+        .order_by("-at", "-id")
+        .values_list("point_id", flat=True)
+        .first()
+    )
+
+
+def held_stays(community_id: int, since: datetime) -> set[int]:
+    """The stays held at an exit barrier for their fee since `since` (the booth's list)."""
+    return {detail.get("parking") for detail in _holds(community_id, since).values_list("detail", flat=True)}
 
 
 def card_holder(community_id: int, number: str) -> tuple[int, int | None] | None:

@@ -113,6 +113,7 @@ class Outcome:
     person: int | None = None
     offline: bool = False
     event_id: str = ""
+    detail: dict = field(default_factory=dict)  # a barrier's: the fee owed and its pay link
 
 
 # The most favourable outcome among a person's grants is reported, as on the server.
@@ -221,6 +222,13 @@ class TerminalSimulator:
             return outcome
         person = (body.get("person") or {}).get("id")
         return Outcome(body["allow"], body["reason"], person, False, event_id)
+
+    def read_plate(self, plate: str) -> Outcome:
+        """A barrier's camera read a plate. Online only: a barrier the server cannot be reached
+        from runs on its own controller's list (docs/terminals.md)."""
+        event_id = str(uuid.uuid4())
+        body = self._call("POST", "/access/plate-events", {"plate": plate, "event_id": event_id})
+        return Outcome(body["allow"], body["reason"], None, False, event_id, body.get("detail") or {})
 
     def decide_locally(
         self,

@@ -3,7 +3,6 @@ enrolment, my household's helpers), the console's (points, grants, live events, 
 care alerts, parking) and the gate screen of the demo. Reads through queries, writes through
 services; service refusals read as form errors or messages."""
 
-import segno
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from linli.core.http import get_or_404
 from linli.core.masking import mask_name
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
+from linli.core.shell.qr import qr_svg
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.registry.models import House, Person
@@ -52,14 +52,6 @@ PASS_STATUS = {
 def _pass_status_cell(visitor_pass: VisitorPass) -> Cell:
     label, tone = PASS_STATUS[pass_tokens.status(visitor_pass)]
     return Cell(label, badge=tone)
-
-
-def qr_svg(data: str) -> str:
-    """A QR code as inline SVG (no image request, no JavaScript). With a viewBox and no fixed
-    size it scales to the width the stylesheet gives it (`.qr svg`): a fixed 340 px was cut off
-    on phones narrower than 430 px and could not be scanned. The white background keeps the quiet
-    zone light in any theme."""
-    return segno.make(data, error="m").svg_inline(scale=4, border=2, omitsize=True, light="#fff")
 
 
 def _partial(request) -> bool:

@@ -194,7 +194,9 @@ class Bill(Timestamped):
     run = models.ForeignKey(
         BillingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="bills"
     )
-    parking_record_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    # A temporary parking stay's bills: paid at the exit, a top-up when the car left after the
+    # grace period (services/stay_fees.py); one open at a time.
+    parking_record_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     # What another app sold (services/app_bills.py): "parking.pass", "services.booking", ... and its id.
     source = models.CharField(max_length=40, blank=True)
     source_id = models.BigIntegerField(null=True, blank=True)
@@ -242,6 +244,11 @@ class Bill(Timestamped):
                 fields=["source", "source_id"],
                 condition=~Q(status="void") & ~Q(source=""),
                 name="bill_one_live_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["parking_record_id"],
+                condition=Q(status__in=["unpaid", "partly_paid"]),
+                name="bill_one_open_per_stay",
             ),
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="bill_amount_nonnegative"),
             models.CheckConstraint(

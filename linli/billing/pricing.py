@@ -252,6 +252,18 @@ def allocate(total_fen: int, weights: Mapping[Hashable, Decimal]) -> dict:
     return parts
 
 
+def parking_fee_under(standard, entered_at: datetime, exited_at: datetime) -> Priced:
+    """`parking_fee` under a temporary parking standard (its free minutes, period, price, cap)."""
+    return parking_fee(
+        entered_at=entered_at,
+        exited_at=exited_at,
+        free_minutes=standard.free_minutes,
+        period_minutes=standard.period_minutes,
+        price_fen=standard.unit_price_fen,
+        daily_cap_fen=standard.daily_cap_fen,
+    )
+
+
 def parking_fee(
     *,
     entered_at: datetime,

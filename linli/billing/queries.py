@@ -345,6 +345,15 @@ def my_order(user, out_trade_no: str) -> Payment | None:
     return Payment.objects.own(user).filter(out_trade_no=out_trade_no).first()
 
 
+def payable_order(user, out_trade_no: str) -> Payment | None:
+    """An order a cashier page may take: the user's own, or one without a house (a parking
+    stay's, which whoever holds its link pays, as a provider's cashier would take it)."""
+    houseless = Payment.objects.filter(out_trade_no=out_trade_no, house__isnull=True).first()
+    if houseless is not None or not user.is_authenticated:
+        return houseless
+    return my_order(user, out_trade_no)
+
+
 def community_payments(user, community_id: int):
     return (
         Payment.objects.restrict(user, Action.BILLING_VIEW)

@@ -75,9 +75,10 @@ class Action:
     SERVICES_BOOK_FOR = "services.book_for"
     # Parking (issue 13): see spaces, passes, shared offers, bookings and occupancy; set up
     # shared offers for an organisation, book for an outside driver, issue passes and take
-    # their payment at the counter.
+    # their payment at the counter; take a temporary parking fee at the exit booth.
     PARKING_VIEW = "parking.view"
     PARKING_MANAGE = "parking.manage"
+    PARKING_COLLECT = "parking.collect"
 
 
 A = Action
@@ -119,6 +120,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.SERVICES_MANAGE,
             A.SERVICES_BOOK_FOR,
             A.PARKING_VIEW,
+            A.PARKING_COLLECT,
             A.PARKING_MANAGE,
         }
     ),
@@ -147,6 +149,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.SERVICES_BOOK_FOR,
             # It answers drivers' questions about their bookings and passes.
             A.PARKING_VIEW,
+            A.PARKING_COLLECT,
         }
     ),
     # Technicians keep the devices running: they see them and answer their alarms.
@@ -168,6 +171,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.IOT_OPERATE,
             # The guard at the barrier checks a car's booking or pass.
             A.PARKING_VIEW,
+            A.PARKING_COLLECT,
         }
     ),
     Role.GRID_WORKER: frozenset(

@@ -29,6 +29,31 @@ class Site:
         return self.terminals[name][0]
 
 
+class ClientTransport:
+    """The terminal simulator's transport in tests: Django's test client, with a switch that
+    pulls the cable (every request raises Unreachable, as urllib would)."""
+
+    def __init__(self, token: str):
+        from django.test import Client
+
+        self.client = Client()
+        self.token = token
+        self.online = True
+
+    def request(self, method, path, body=None):
+        import json
+
+        from linli.access.sim import Unreachable
+
+        if not self.online:
+            raise Unreachable("cable pulled")
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        r = getattr(self.client, method.lower())("/api/v1" + path, **kwargs)
+        return r.status_code, r.json()
+
+
 def install(world) -> Site:
     admin = world.admin
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
+from linli.access.choices import Reason
 from linli.access.models import AccessEvent, AccessPoint, Credential, Grant, Terminal, VisitorPass, Zone
 from linli.access.rights import VISITOR_ROLES
 from linli.core.models import Membership
@@ -227,7 +228,7 @@ def _denials_sql(by_method: bool) -> str:
     return f"""
         SELECT COUNT(*) FROM (
             SELECT 1 FROM {table(AccessEvent)}
-            WHERE point_id = %s AND at >= %s AND allowed = %s {method}
+            WHERE point_id = %s AND at >= %s AND allowed = %s AND reason <> %s {method}
             LIMIT %s
         ) AS recent
     """
@@ -236,7 +237,7 @@ def _denials_sql(by_method: bool) -> str:
 def recent_denials(point_id: int, since: datetime, *, method: str | None = None, cap: int) -> int:
     """Denials at a point since an instant, counted up to `cap` only: under an attack of a
     thousand wrong cards a second, the question "at least five?" must stay a five-row read."""
-    params = [point_id, connection.ops.adapt_datetimefield_value(since), False]
+    params = [point_id, connection.ops.adapt_datetimefield_value(since), False, Reason.PARKING_FEE_UNPAID]
     params += [method] if method else []
     with connection.cursor() as cursor:
         cursor.execute(_denials_sql(method is not None), [*params, cap])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.access import digests, faces, jws, pass_tokens, rights
 from linli.access.choices import (
+    NOT_SECURITY,
     ChangeKind,
     CredentialKind,
     Method,
@@ -145,6 +146,8 @@ def raise_security(
 
 
 def _after_denial(point: AccessPoint, reason: str, now: datetime) -> None:
+    if reason in NOT_SECURITY:
+        return
     kind = SecurityKind.UNKNOWN_FACE if reason == Reason.FACE_NO_MATCH else SecurityKind.DENIED
     raise_security(point.community_id, point.pk, kind, reason, now)
     if sql.recent_denials(point.pk, now - REPEATED_WINDOW, cap=REPEATED_FAILURES) >= REPEATED_FAILURES:

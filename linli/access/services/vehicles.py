@@ -21,14 +21,21 @@ from linli.access import rights
 from linli.access.choices import Direction, Method, PointKind, Reason
 from linli.access.decide.grants import evaluate_people
 from linli.access.models import AccessPoint, ParkingRecord, Terminal, VisitorPass
-from linli.access.services.decisions import Decision, record_event, replayed_decision
+from linli.access.services.decisions import Decision, open_command, record_event, replayed_decision
 from linli.core.crypto import blind_index
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_name, mask_plate
 from linli.registry.models import Vehicle
 from linli.registry.validators import clean_plate
 
-__all__ = ["Decision", "PlateRight", "Reason", "do_plate_event", "register_plate_right"]
+__all__ = [
+    "Decision",
+    "PlateRight",
+    "Reason",
+    "do_plate_event",
+    "do_release_paid_stay",
+    "register_plate_right",
+]
 
 PlateCheck = Callable[[AccessPoint, str, datetime], Decision | None]
 
@@ -177,3 +184,24 @@ def do_plate_event(
     return record_event(
         point=point, terminal=terminal, method=Method.PLATE, decision=decision, now=now, event_uuid=event_uuid
     )
+
+
+@transaction.atomic
+def do_release_paid_stay(
+    *, record_id: int, point_id: int, by_guard: bool, now: datetime | None = None
+) -> bool:
+    """The fee of a car held at an exit barrier has just been paid (parking asks, when billing
+    settles the payment): the stay ends there and the barrier is told to open, without waiting
+    for the camera to read the plate again. `by_guard`: paid in cash at the booth, not in an app.
+    False: the stay had already ended."""
+    now = now or timezone.now()
+    method = Method.MANUAL if by_guard else Method.APP
+    point = AccessPoint.objects.filter(pk=point_id).first()
+    if point is None or not ParkingRecord.objects.filter(pk=record_id, exited_at__isnull=True).update(
+        exited_at=now, exit_point=point
+    ):
+        return False
+    decision = Decision(True, Reason.PARKING_FEE_PAID, detail={"parking": record_id})
+    record_event(point=point, terminal=None, method=method, decision=decision, now=now, event_uuid=None)
+    open_command(point, method, decision.event_id, now)
+    return True

@@ -26,7 +26,7 @@ from linli.core import audit
 from linli.core.context import on_behalf_of as acting_for
 from linli.core.errors import Conflict, Forbidden, ServiceError
 from linli.core.models import Community
-from linli.core.permissions import require
+from linli.core.permissions import may, require
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.core.shell.formatting import yuan
@@ -142,7 +142,18 @@ def do_take_counter_payment(
 
     try:
         with transaction.atomic():
-            payment = _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, allocations)
+            payment = _write(
+                actor,
+                house.community_id,
+                house,
+                channel,
+                amount,
+                purpose,
+                trade_no,
+                payer_id,
+                person,
+                allocations,
+            )
             outcome = settle(payment.pk, actor=actor)
             if purpose == PaymentPurpose.BILLS and outcome.to_prepayment_fen != extra:
                 # A bill was paid elsewhere between reading it and now: take nothing, ask again.
@@ -157,9 +168,11 @@ def do_take_counter_payment(
 
 
 @transaction.atomic
-def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, allocations) -> Payment:
+def _write(
+    actor, community_id, house, channel, amount, purpose, trade_no, payer_id, person, allocations
+) -> Payment:
     payment = Payment.objects.create(
-        community_id=house.community_id,
+        community_id=community_id,
         house=house,
         payer_id=payer_id,
         purpose=purpose,
@@ -177,9 +190,9 @@ def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, a
             actor=actor,
             action="billing.counter_payment",
             obj=payment,
-            community_id=house.community_id,
+            community_id=community_id,
             after={
-                "house": house.pk,
+                "house": house.pk if house else None,
                 "channel": channel,
                 "purpose": purpose,
                 "amount_fen": amount,
@@ -188,6 +201,49 @@ def _write(actor, house, channel, amount, purpose, trade_no, payer_id, person, a
             },
         )
     return payment
+
+
+def do_take_stay_payment(*, actor: User, bill: Bill, channel: str, idempotency_key: str) -> CounterPayment:
+    """The guard at the exit booth takes cash (or a card) for a parking stay's bill: the offline
+    way past the barrier for a driver who cannot pay on a phone. The whole bill, nothing more.
+    The guard on duty holds parking.collect, not billing's whole counter."""
+    if not (
+        may(actor, Action.PARKING_COLLECT, bill.community_id)
+        or may(actor, Action.BILLING_COLLECT, bill.community_id)
+    ):
+        raise Forbidden()
+    if channel not in COUNTER:
+        raise ServiceError("invalid_channel", _("柜台只收现金、刷卡或转账"), fields={"channel": channel})
+    trade_no = trade_no_of(actor, idempotency_key)
+    existing = Payment.objects.filter(out_trade_no=trade_no).first()
+    if existing is None:
+        current = Bill.objects.filter(pk=bill.pk, house__isnull=True, parking_record_id__isnull=False).first()
+        if current is None or current.status not in (BillStatus.UNPAID, BillStatus.PARTLY_PAID):
+            raise Conflict("bill_changed", _("账单刚刚发生变化（可能已在别处缴纳），请刷新后重试"))
+        try:
+            with transaction.atomic():
+                payment = _write(
+                    actor,
+                    current.community_id,
+                    None,
+                    channel,
+                    current.owed_fen,
+                    PaymentPurpose.BILLS,
+                    trade_no,
+                    None,
+                    None,
+                    [(current.pk, current.owed_fen)],
+                )
+                if settle(payment.pk, actor=actor).to_prepayment_fen:
+                    raise Conflict("bill_changed", _("账单刚刚发生变化（可能已在别处缴纳），请刷新后重试"))
+                return CounterPayment(payment, replayed=False, to_prepayment_fen=0)
+        except IntegrityError:
+            existing = Payment.objects.filter(out_trade_no=trade_no).first()
+            if existing is None:
+                raise
+    if existing.status != PaymentStatus.PAID or existing.house_id is not None:
+        raise Conflict("idempotency_key_reused", _("该收款单已提交过，内容不同：请刷新页面重新填写"))
+    return CounterPayment(existing, replayed=True, to_prepayment_fen=0)
 
 
 # --- the daily close (日结) ----------------------------------------------------------------------

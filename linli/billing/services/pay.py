@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
-from linli.billing import providers
+from linli.billing import providers, queries
 from linli.billing.choices import ONLINE, BillStatus, Channel, PaymentPurpose, PaymentStatus
 from linli.billing.models import Bill, Payment, PaymentAllocation, ProviderNotification
 from linli.billing.providers.base import (
@@ -131,6 +132,14 @@ def _close_competing(bill_ids: list[int]) -> list[Payment]:
     return stale
 
 
+def _close_at_providers(closed: list[Payment]) -> None:
+    for old in closed:  # best effort: the provider refusing the old order is a courtesy
+        try:
+            provider_for(old.channel).close(old.out_trade_no)
+        except (ProviderUnavailable, ServiceError):
+            log.warning("could not close %s at %s", old.out_trade_no, old.channel)
+
+
 def do_create_order(
     *,
     actor: User,
@@ -139,13 +148,10 @@ def do_create_order(
     purpose: str = PaymentPurpose.BILLS,
     bill_ids: list[int] | None = None,
     amount_fen: int | None = None,
-    client_ip: str = "",
-    payer_openid: str = "",
-    scene: str = "qr",
-    notify_url: str = "",
-    return_url: str = "",
-    quit_url: str = "",
+    **where: str,
 ) -> Started:
+    """`where`: the payer's `client_ip`, `payer_openid` and `scene`, and the provider's
+    `notify_url`, `return_url` and `quit_url` (see `_start`)."""
     provider = provider_for(channel)
     with transaction.atomic():
         house = _own_house(actor, house_id)
@@ -184,27 +190,27 @@ def do_create_order(
                 community_id=house.community_id,
                 after={"amount_fen": amount, "channel": channel, "bills": list(allocation)},
             )
-    for old in closed:  # best effort: the provider refusing the old order is a courtesy
-        try:
-            provider_for(old.channel).close(old.out_trade_no)
-        except (ProviderUnavailable, ServiceError):
-            log.warning("could not close %s at %s", old.out_trade_no, old.channel)
+    _close_at_providers(closed)
+    description = str(_("物业缴费") if purpose == PaymentPurpose.BILLS else _("物业费预存"))
+    return _start(provider, payment, description, **where)
+
+
+def _start(provider: Provider, payment: Payment, description: str, **where: str) -> Started:
+    """Open the order at the provider; a provider that cannot be reached closes it here.
+    `where`: the payer's `client_ip`, `payer_openid` and `scene` ("qr" unless said), and the
+    provider's `notify_url`, `return_url` and `quit_url`."""
+    where.setdefault("notify_url", "")
     order = Order(
         out_trade_no=payment.out_trade_no,
         amount_fen=payment.amount_fen,
-        description=str(_("物业缴费") if purpose == PaymentPurpose.BILLS else _("物业费预存")),
-        notify_url=notify_url,
-        client_ip=client_ip,
-        payer_openid=payer_openid,
+        description=description,
         expires_at=payment.expires_at,
-        scene=scene,
-        return_url=return_url,
-        quit_url=quit_url,
+        **where,
     )
     try:
         start = provider.start(order)
     except ProviderUnavailable as error:
-        log.warning("order %s not started at %s: %s", payment.out_trade_no, channel, error)
+        log.warning("order %s not started at %s: %s", payment.out_trade_no, payment.channel, error)
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.CLOSED, code_url=""
         )
@@ -212,6 +218,52 @@ def do_create_order(
     if start.code_url:  # kept with the order: a lost session must not lose the way to pay it
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(code_url=start.code_url)
     return Started(payment, start)
+
+
+def do_create_houseless_order(
+    *,
+    bill: Bill,
+    channel: str,
+    actor: User | None = None,
+    **where: str,
+) -> Started:
+    """An order for a bill without a house — a temporary parking stay's (stay_fees.py), an
+    outside driver's shared booking — by whoever the calling app lets pay it: a driver at the
+    exit with no account, a resident paying for their visitor, the driver who booked."""
+    provider = provider_for(channel)
+    with transaction.atomic():
+        current = Bill.objects.filter(pk=bill.pk, house__isnull=True).select_related("fee_item").first()
+        if current is None or current.status == BillStatus.VOID:
+            raise ServiceError("bill_changed", _("账单已更新，请刷新页面"), status=409)
+        if current.owed_fen <= 0:
+            raise ServiceError("bill_already_paid", _("账单已缴清"), status=409)
+        payment = (
+            Payment.objects.filter(
+                house__isnull=True,
+                channel=channel,
+                status=PaymentStatus.PENDING,
+                amount_fen=current.owed_fen,
+                allocations__bill=current,
+                created_at__gt=timezone.now() - timedelta(minutes=settings.LINLI_PAY_ORDER_MINUTES - 5),
+            )
+            .order_by("-id")
+            .first()
+        )
+        closed: list[Payment] = []
+        if payment is None:
+            closed = _close_competing([current.pk])
+            payment = Payment.objects.create(
+                community_id=current.community_id,
+                purpose=PaymentPurpose.BILLS,
+                channel=channel,
+                amount_fen=current.owed_fen,
+                out_trade_no=new_trade_no(),
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+            PaymentAllocation.objects.create(payment=payment, bill=current, amount_fen=current.owed_fen)
+    _close_at_providers(closed)
+    description = current.fee_item.name
+    return _start(provider, payment, description, **where)
 
 
 # --- notifications ---------------------------------------------------------------------------
@@ -312,10 +364,10 @@ def _settle_reported(payment: Payment, txn_id: str, paid_at: datetime | None) ->
     return ("paid_after_close" if reopened else "paid"), True, reopened or bool(settled.to_prepayment_fen)
 
 
-def do_confirm_sandbox(*, actor: User, out_trade_no: str) -> Received:
+def do_confirm_sandbox(*, actor: User | AnonymousUser, out_trade_no: str) -> Received:
     """The sandbox page's 确认支付: the sandbox collects and notifies like WeChat would."""
-    payment = Payment.objects.own(actor).filter(out_trade_no=out_trade_no, channel="sandbox").first()
-    if payment is None:
+    payment = queries.payable_order(actor, out_trade_no)
+    if payment is None or payment.channel != Channel.SANDBOX:
         raise NotFound()
     if payment.status != PaymentStatus.PENDING:
         raise ServiceError("order_not_pending", _("订单已支付或已关闭"), status=409)

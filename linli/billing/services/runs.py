@@ -674,14 +674,7 @@ def do_bill_parking(*, actor: User, fee_item: FeeItem) -> ParkingBilled:
         if standard is None:
             result.without_standard += 1
             continue
-        priced = pricing.parking_fee(
-            entered_at=entered_at,
-            exited_at=exited_at,
-            free_minutes=standard.free_minutes,
-            period_minutes=standard.period_minutes,
-            price_fen=standard.unit_price_fen,
-            daily_cap_fen=standard.daily_cap_fen,
-        )
+        priced = pricing.parking_fee_under(standard, entered_at, exited_at)
         if not priced.amount_fen:
             result.free += 1
             continue

@@ -13,6 +13,7 @@ against the ORM's meaning are in billing/tests/test_settle_sql.py.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -97,6 +98,26 @@ def _allocations(payment_id: int) -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
+# Called with (stay id, paid at the counter) when a temporary parking stay's bill is paid in full: parking
+# registers one at start-up (it opens the barrier the car waits at); billing imports no app above it.
+StayPaidHook = Callable[[int, bool], None]
+_STAY_PAID_HOOKS: list[StayPaidHook] = []
+
+
+def register_stay_paid_hook(hook: StayPaidHook) -> None:
+    if hook not in _STAY_PAID_HOOKS:
+        _STAY_PAID_HOOKS.append(hook)
+
+
+def _stay_paid(payment: Payment) -> None:
+    stays = Bill.objects.filter(
+        allocations__payment=payment, status=BillStatus.PAID, parking_record_id__isnull=False
+    ).values_list("parking_record_id", flat=True)
+    for record_id in stays:
+        for hook in _STAY_PAID_HOOKS:
+            hook(record_id, payment.channel in COUNTER)
+
+
 # No savepoint: every caller lets an error end its own transaction (a savepoint is two more
 # statements inside the write lock).
 @transaction.atomic(savepoint=False)
@@ -134,6 +155,8 @@ def settle(
         number=f"R{payment.out_trade_no}",
         verify_code=secrets.token_urlsafe(12),
     )
+    if payment.house_id is None and payment.purpose == PaymentPurpose.BILLS:
+        _stay_paid(payment)
     if payment.house_id:
         publish(
             "billing.paid",

@@ -22,13 +22,14 @@ from linli.billing.receipt_pdf import render as render_pdf
 from linli.billing.services import counter as services
 from linli.billing.services import reports
 from linli.billing.services.receipts import receipt_view
-from linli.billing.views.common import YuanField, qr_svg
+from linli.billing.views.common import YuanField
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_name
 from linli.core.roles import Action
 from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
 from linli.core.shell.formatting import yuan, yuan_to_type
+from linli.core.shell.qr import qr_svg
 from linli.core.shell.tables import Cell, Column, Filter, Table, cells
 from linli.registry import queries as registry_queries
 from linli.registry.io.sheets import XLSX

@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,12 +20,13 @@ from django.views.decorators.http import require_POST
 from linli.billing import providers, queries
 from linli.billing.choices import Channel, MatchResult, PaymentPurpose, PaymentStatus, RefundStatus
 from linli.billing.services import amounts, pay, reconcile, refunds
-from linli.billing.views.common import YuanField, qr_svg
+from linli.billing.views.common import YuanField
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell import nav
 from linli.core.shell.common import Console, page_of, resident_view, show_service_error, staff_view
 from linli.core.shell.formatting import moment_label, yuan
+from linli.core.shell.qr import qr_svg
 from linli.core.shell.tables import Cell, Column, Table, cells
 
 CHANNEL_LABELS = dict(Channel.choices)
@@ -186,19 +189,27 @@ def payments(request):
     )
 
 
-@resident_view
 def sandbox_pay(request, no: str):
-    """The sandbox's cashier (沙箱收银台): it stands where WeChat's or Alipay's page would."""
-    payment = queries.my_order(request.user, no[:32])
+    """The sandbox's cashier (沙箱收银台): it stands where WeChat's or Alipay's page would. A
+    resident's order needs them signed in; a parking stay's is paid by whoever holds its link,
+    who goes back to `next` (the stay's page) once paid."""
+    payment = queries.payable_order(request.user, no[:32])
+    if payment is None and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), nav.entrance("login"))
     if payment is None or payment.channel != Channel.SANDBOX:
         raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
     if request.method == "POST":
         try:
             pay.do_confirm_sandbox(actor=request.user, out_trade_no=payment.out_trade_no)
         except ServiceError as exc:
             messages.error(request, exc.message)
+        if payment.house_id is None:
+            return redirect(back or request.get_full_path())
         return redirect("billing:order", payment.out_trade_no)
-    return render(request, "billing/pay_sandbox.html", {"payment": payment})
+    return render(request, "billing/pay_sandbox.html", {"payment": payment, "back": back})
 
 
 # --- the console's -----------------------------------------------------------------------
