@@ -15,6 +15,8 @@ from linli.parking import queries, services
 from linli.parking.models import ParkingPass, SharedBooking, SharedOffer
 from linli.parking.schemas import (
     BookingIn,
+    BookingOrderIn,
+    BookingOrderOut,
     BookingOut,
     OfferIn,
     OfferOut,
@@ -90,7 +92,7 @@ def _booking(request, booking_id: int) -> SharedBooking:
 
 @router.get("/my/offers", response=list[OfferOut])
 def bookable_offers(request):
-    """The active offers of the user's communities."""
+    """The active offers of the user's communities, and those open to the public."""
     return [offer_out(o) for o in queries.bookable_offers(request.user)[:100]]
 
 
@@ -99,7 +101,7 @@ def search(request, community_id: int, q: Query[RangeIn]):
     """Offers open for all of `[since, until)` with their free spaces (residents of the
     community, or its staff with parking.view)."""
     mine = registry_queries.my_houses(request.user).filter(community_id=community_id).exists()
-    if not mine:
+    if not mine and not queries.public_offers().filter(community_id=community_id).exists():
         community_for(request, community_id, Action.PARKING_VIEW)
     found = queries.search(request.user, community_id, *_ahead(q))
     return [{"offer": offer_out(row["offer"]), "free": row["free"]} for row in found]
@@ -118,12 +120,42 @@ def availability(request, offer_id: int, q: Query[RangeIn]):
 
 @router.post("/offers/{offer_id}/bookings", response={201: BookingOut})
 def book(request, offer_id: int, payload: BookingIn):
-    """A resident for their car, or staff with parking.manage for an outside driver. 400
-    bad_interval / booking_in_past / booking_too_long / invalid_plate, 403 not_resident, 409
-    offer_withdrawn / booking_outside_window / plate_already_booked / no_free_space."""
+    """A resident for their car, staff with parking.manage for an outside driver, or anyone
+    signed in on an offer open to the public (then paid online by `pay_by`). 400 bad_interval /
+    booking_in_past / booking_too_long / invalid_plate, 403 not_resident, 409 offer_withdrawn /
+    booking_outside_window / plate_already_booked / no_free_space / online_payment_unavailable."""
     offer = _offer(request, offer_id)
     booking = services.do_book_shared_space(actor=request.user, offer=offer, **payload.model_dump())
     return Status(201, booking_out(booking, masked=False))
+
+
+@router.post("/bookings/{shared_booking_id}/pay", response={201: BookingOrderOut})
+def pay_booking(request, shared_booking_id: int, payload: BookingOrderIn):
+    """An outside driver pays their booking online before its `pay_by`. 409 booking_expired /
+    booking_not_payable; the order is paid at the provider like any other."""
+    booking = _booking(request, shared_booking_id)
+    if booking.booker_id != request.user.pk:
+        raise Http404
+    started = services.do_start_booking_payment(
+        actor=request.user,
+        booking=booking,
+        channel=payload.channel,
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+        scene=payload.scene or "",
+        user_agent=request.headers.get("User-Agent", ""),
+        absolute=request.build_absolute_uri,
+    )
+    p, s = started.payment, started.start
+    return Status(
+        201,
+        {
+            "out_trade_no": p.out_trade_no,
+            "amount_fen": p.amount_fen,
+            "kind": s.kind,
+            "code_url": s.code_url,
+            "redirect_url": s.redirect_url,
+        },
+    )
 
 
 @router.get("/my/bookings", response=list[BookingOut])
@@ -158,7 +190,7 @@ def create_offer(request, payload: OfferIn):
     windows = [services.window_of(w["weekdays"], w["start"], w["end"]) for w in values.pop("windows")]
     community_id = values.pop("community_id")
     mine = registry_queries.my_houses(request.user).filter(community_id=community_id).exists()
-    if not mine:
+    if not mine and not queries.public_offers().filter(community_id=community_id).exists():
         community_for(request, community_id, Action.PARKING_VIEW)
     offer = services.do_create_offer(actor=request.user, community_id=community_id, windows=windows, **values)
     return Status(201, offer_out(offer))

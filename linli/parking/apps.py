@@ -45,8 +45,16 @@ def _register_screens() -> None:
         weight=30,
         action=Action.PARKING_VIEW,
     )
-    register_home_card(
-        HomeCard(
-            "parking_shared", _("共享车位"), "ticket", 45, "parking:offers", needs_home=True, tile="parking"
-        )
+    register_nav(
+        "parking",
+        _("出口收费"),
+        "parking:console_exits",
+        key="parking_exits",
+        weight=40,
+        action=Action.PARKING_VIEW,
     )
+    register_home_card(
+        HomeCard("parking_shared", _("共享车位"), "ticket", 45, "parking:offers", tile="parking")
+    )
+    # Anyone signed in may pay a stay: a visitor's host, or a resident parked as a visitor.
+    register_home_card(HomeCard("parking_pay", _("停车缴费"), "yen", 46, "parking:pay", tile="parking-pay"))

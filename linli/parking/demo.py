@@ -2,13 +2,21 @@
 after engage. An office block next to the estate (星河写字楼, an organisation of the community)
 shares 20 spaces of its garage on weekday nights (19:00–08:00, Friday until midnight) and all
 weekend; a resident has booked the coming night for their car, and a few past nights were used
-(so the console shows occupancy and income); the same household holds a paid monthly pass. Idempotent; small, since the demo build is timed."""
+(so the console shows occupancy and income); the same household holds a paid monthly pass. The
+community charges temporary parking, and a visitor's car has just paid at the exit (the rest of
+the visitors' cars are inside, owing: console → 停车 → 出口收费). Idempotent; small, since the
+demo build is timed."""
 
 from datetime import time, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from linli.access import queries as access_queries
+from linli.access.services.vehicles import do_plate_event
+from linli.billing import queries as billing_queries
+from linli.billing.services import pay, setup, stay_fees
 from linli.core.crypto import blind_index
 from linli.core.models import Membership
 from linli.core.roles import Role
@@ -50,6 +58,7 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         )
         for n in range(1, SPACES + 1)
     )
+    _temporary_parking_fee(community, admin.user)
     offer = services.do_create_offer(
         actor=admin.user,
         community_id=community.pk,
@@ -75,6 +84,7 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         plate=plate,
     )
     _past_nights(offer, spaces, person.user, plate, now)
+    _daytime_for_office_workers(community, admin.user)
     # the same household's monthly pass, paid at the counter
     parking_pass = services.do_issue_pass(
         actor=admin.user,
@@ -86,6 +96,7 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         fee_fen=30000,
     )
     services.do_record_counter_payment(actor=admin.user, parking_pass=parking_pass)
+    _visitor_pays_at_the_exit(community, now)
     return {
         "community": community.code,
         "created": True,
@@ -114,3 +125,73 @@ def _past_nights(offer, spaces, booker, plate, now) -> None:
             entered_at=begin + timedelta(minutes=5),
             exited_at=finish - timedelta(minutes=20),
         )
+
+
+DAYTIME = [Window(frozenset(range(5)), time(8, 30), time(17, 30))]  # office hours
+
+
+def _daytime_for_office_workers(community, actor) -> None:
+    """The other half of seed 002: by day the property company shares half of the community's
+    surface visitor spaces with office workers nearby, open to the public — they book signed in
+    with their phone and pay online."""
+    company = Organization.objects.filter(community=community, kind=OrgKind.PROPERTY_COMPANY).first()
+    spaces = list(
+        ParkingSpace.objects.filter(community=community, kind=SpaceKind.VISITOR, house__isnull=True).order_by(
+            "id"
+        )
+    )
+    if company is None or not spaces:
+        return
+    services.do_create_offer(
+        actor=actor,
+        community_id=community.pk,
+        title="地面车位工作日白天对外共享",
+        organization_id=company.pk,
+        space_ids=[s.pk for s in spaces[: max(len(spaces) // 2, 1)]],
+        windows=DAYTIME,
+        price_fen=300,
+        overstay_fen=600,
+        open_to_public=True,
+    )
+
+
+# A visitor's car of access's demo traffic (inside for a few hours, no pass).
+VISITOR_PLATE = "豫A7B123"
+
+
+def _temporary_parking_fee(community, actor) -> None:
+    """5 元 an hour after 30 free minutes, 30 元 a day at most: what visitors pay at the exit, and
+    the item residents' shared bookings are billed under."""
+    if not billing_queries.bills_kind(community.pk, setup.FeeKind.PARKING_TEMPORARY):
+        item = setup.do_create_fee_item(
+            actor=actor,
+            community=community,
+            name="临时停车费",
+            kind=setup.FeeKind.PARKING_TEMPORARY,
+            cycle=setup.Cycle.ONCE,
+        )
+        standard = setup.do_create_standard(
+            actor=actor,
+            fee_item=item,
+            effective_from=timezone.localdate() - timedelta(days=30),
+            unit_price_fen=500,
+            free_minutes=30,
+            period_minutes=60,
+            daily_cap_fen=3000,
+            basis="参照本市住宅小区临时停车收费指导价",
+        )
+        setup.do_publish_standard(actor=actor, standard=standard)
+
+
+def _visitor_pays_at_the_exit(community, now) -> None:
+    """The visitor's car was held at the garage exit three minutes ago and its driver paid by the
+    barrier's code — through the sandbox's signed notification, the same path as WeChat Pay's —
+    so the barrier opened."""
+    exit_lane = access_queries.terminal_at(community.pk, "地库出口")
+    if exit_lane is None:
+        return
+    held = do_plate_event(terminal=exit_lane, plate=VISITOR_PLATE, now=now - timedelta(minutes=3))
+    bill = stay_fees.open_stay_bill(held.detail.get("parking") or 0) if not held.allowed else None
+    if bill is not None and "sandbox" in dict(stay_fees.online_channels()):
+        order = pay.do_create_houseless_order(bill=bill, channel="sandbox")
+        pay.do_confirm_sandbox(actor=AnonymousUser(), out_trade_no=order.payment.out_trade_no)

@@ -42,6 +42,9 @@ class SharedOffer(Timestamped):
     overstay_grace_minutes = models.PositiveSmallIntegerField(_("超时宽限（分钟）"), default=15)
     cancel_free_hours = models.PositiveSmallIntegerField(_("免费取消（开始前小时）"), default=2)
     cancel_fee_percent = models.PositiveSmallIntegerField(_("逾期取消扣费比例（%）"), default=50)
+    # Open to drivers who do not live here (office workers nearby): they book signed in with
+    # their phone and pay online at once (services/booking.py).
+    open_to_public = models.BooleanField(_("对外开放"), default=False)
     status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.ACTIVE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -121,6 +124,12 @@ class SharedBooking(Timestamped):
     booker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The resident's home its fee and overstay are billed to; none for an outside driver.
+    house = models.ForeignKey(
+        "registry.House", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A driver from outside must pay online by then, or the booking lapses and frees its space.
+    pay_by = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     fee_fen = models.PositiveIntegerField(default=0)
     cancel_fee_fen = models.PositiveIntegerField(default=0)  # kept on a late cancellation

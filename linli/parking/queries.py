@@ -61,9 +61,14 @@ def community_offers(user, community_id: int):
     return _listed(offers(user).filter(community_id=community_id))
 
 
+def public_offers():
+    """Active offers open to drivers who do not live here (no personal data: titles and prices)."""
+    return SharedOffer.objects.filter(status=OfferStatus.ACTIVE, open_to_public=True)
+
+
 def bookable_offers(user):
-    """The active offers of the user's communities."""
-    return _listed(SharedOffer.objects.own(user))
+    """The active offers of the user's communities, and those open to the public."""
+    return _listed(SharedOffer.objects.own(user) | public_offers())
 
 
 def my_offers(user):

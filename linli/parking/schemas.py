@@ -1,11 +1,12 @@
 """Request and response shapes of the parking API."""
 
 from datetime import date, datetime, time
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from linli.core.schema_types import DateTime, Id, InputSchema, Int, column
+from linli.core.schema_types import DateTime, Id, InputSchema, Int, Text, column
 from linli.parking.models import OfferWindow, ParkingPass, SharedBooking, SharedOffer
 from linli.parking.services.offers import MAX_SPACES, MAX_WINDOWS
 
@@ -28,12 +29,27 @@ class OfferIn(InputSchema):
     overstay_grace_minutes: Int(0, 240) = 15
     cancel_free_hours: Int(0, 168) = 2
     cancel_fee_percent: Int(0, 100) = 50
+    open_to_public: bool = False
 
 
 class BookingIn(InputSchema):
     start_at: column(SharedBooking, "start_at")
     end_at: column(SharedBooking, "end_at")
     plate: column(SharedBooking, "plate", min_length=1)
+
+
+class BookingOrderIn(InputSchema):
+    channel: Text(20)
+    # Where the payer is: "qr" to scan, "wap" for a phone's browser; by the User-Agent if not given.
+    scene: Literal["qr", "wap"] | None = None
+
+
+class BookingOrderOut(Schema):
+    out_trade_no: str
+    amount_fen: int
+    kind: str
+    code_url: str = ""
+    redirect_url: str = ""
 
 
 class RangeIn(InputSchema):
@@ -61,6 +77,7 @@ class OfferOut(Schema):
     overstay_grace_minutes: int
     cancel_free_hours: int
     cancel_fee_percent: int
+    open_to_public: bool
     status: str
 
 
@@ -90,6 +107,7 @@ class BookingOut(Schema):
     entered_at: datetime | None
     exited_at: datetime | None
     overstay_fen: int
+    pay_by: datetime | None  # an outside driver's booking: pay online by then, or it lapses
 
 
 class ReportOut(Schema):

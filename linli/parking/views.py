@@ -4,6 +4,7 @@ console's: the community's offers with their occupancy and income over the last 
 shared-use rate, and its bookings (plates masked)."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -12,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.billing.services import stay_fees
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, show_service_error, staff_view
+from linli.core.shell.qr import qr_svg
 from linli.parking import queries, services
 from linli.parking.forms import PassForm
 from linli.parking.windows import TZ
@@ -43,6 +46,7 @@ def offers(request):
     results = None
     if start and end and end > start:
         communities = set(registry_queries.my_houses(request.user).values_list("community_id", flat=True))
+        communities |= set(queries.public_offers().values_list("community_id", flat=True))
         results = [
             row for cid in sorted(communities) for row in queries.search(request.user, cid, start, end)
         ]
@@ -92,11 +96,14 @@ def offer(request, offer_id: int):
 
 @resident_view
 def bookings(request):
+    """My bookings with cancel; an outside driver's unpaid booking with 去支付 (pay_by)."""
     if request.method == "POST":
         booking = queries.booking_for(request.user, int(request.POST.get("booking") or 0))
         if booking is None or booking.booker_id != request.user.pk:
             raise Http404
         try:
+            if request.POST.get("action") == "pay":
+                return _pay(request, booking)
             services.do_cancel_booking(actor=request.user, booking=booking)
             messages.success(request, _("已取消预约"))
         except ServiceError as exc:
@@ -104,10 +111,30 @@ def bookings(request):
         return redirect("parking:bookings")
     context = {
         "bookings": list(queries.my_bookings(request.user)[:50]),
+        "channels": stay_fees.online_channels(),
+        "now": timezone.now(),
         "tab": "services",
         "back": reverse("parking:offers"),
     }
     return render(request, "parking/resident_bookings.html", context)
+
+
+def _pay(request, booking):
+    started = services.do_start_booking_payment(
+        actor=request.user,
+        booking=booking,
+        channel=request.POST.get("channel", ""),
+        absolute=request.build_absolute_uri,
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    if started.start.redirect_url:  # the provider's cashier (the sandbox's page in the demo)
+        return redirect(f"{started.start.redirect_url}?{urlencode({'next': reverse('parking:bookings')})}")
+    return render(
+        request,
+        "parking/resident_booking_pay.html",
+        {"booking": booking, "payment": started.payment, "qr": qr_svg(started.start.code_url)},
+    )
 
 
 @resident_view

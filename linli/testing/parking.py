@@ -4,10 +4,13 @@ resident's own space, and the ids the outsider and narrowed-staff walks probe.""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from linli.billing.choices import Cycle, FeeKind
+from linli.billing.models import FeeStandard
 from linli.parking import services
 from linli.parking.models import SharedOffer
 from linli.parking.windows import TZ, WEEKDAYS, WEEKENDS, Window
 from linli.registry.models import Organization, ParkingSpace
+from linli.testing import billing_money
 from linli.testing import factories as f
 
 NIGHTS = Window(frozenset(range(4)), time(19), time(8))  # Monday–Thursday evenings
@@ -47,6 +50,18 @@ def office_block(world, spaces: int = 3, name: str = "星河写字楼") -> Garag
         overstay_fen=1000,
     )
     return Garage(organization, rows, offer)
+
+
+def temporary_tariff(community, *, price_fen: int = 500, free_minutes: int = 30, cap_fen: int | None = 3000):
+    """The community charges temporary parking: `price_fen` an hour after `free_minutes` free,
+    at most `cap_fen` a day, published (a bill may use it)."""
+    item = billing_money.fee_item(
+        community, FeeKind.PARKING_TEMPORARY, name="临时停车费", price=str(price_fen), cycle=Cycle.ONCE
+    )
+    FeeStandard.objects.filter(fee_item=item).update(
+        free_minutes=free_minutes, period_minutes=60, daily_cap_fen=cap_fen
+    )
+    return item
 
 
 def next_monday(now: datetime, weeks: int = 1) -> datetime:

@@ -2,11 +2,12 @@
 barrier.py; these run inside access's plate event transaction).
 
 Entry: a car with a booking whose start is at most 15 minutes away and whose end has not
-passed is let in and the booking records `entered_at`; outside that window the car is like any
+passed (and, for an outside driver who books online, whose fee is paid) is let in and the booking records `entered_at`; outside that window the car is like any
 other (a resident's, a visitor's, a temporary parker). A car whose house holds a paid, valid
 pass for its plate is let in too.
 
-Exit: a car inside under a booking leaves (the barrier never traps a car): `exited_at` is
+Exit: a temporary parker who owes a fee is held until it is paid (exit_fees.py). A car inside
+under a booking leaves (the barrier never traps a car): `exited_at` is
 recorded, the booking is completed, and the overstay is charged by the offer's rule: nothing
 within `overstay_grace_minutes` after the booked end, else `overstay_fen` per started hour past
 the booked end (end 08:00, grace 15: out at 08:10 costs nothing, at 08:20 one hour, at 09:05
@@ -17,9 +18,11 @@ from datetime import datetime, timedelta
 
 from linli.access.services.vehicles import Decision, Reason
 from linli.core import audit
+from linli.parking import charges
 from linli.parking.choices import BookingStatus, PassStatus
 from linli.parking.models import SharedBooking, SharedOffer
 from linli.parking.queries import booking_at_entry, booking_inside, passes_valid_today, valid_pass
+from linli.parking.services import exit_fees
 from linli.parking.services.passes import activate_if_paid
 from linli.parking.windows import started_hours
 
@@ -38,8 +41,16 @@ def _paid_just_now(point, plate_bidx: str, now: datetime) -> int | None:
     return None
 
 
+def _paid_if_due(booking: SharedBooking | None) -> SharedBooking | None:
+    """An outside driver's booking opens the barrier only once paid."""
+    if booking is None or booking.pay_by is None:
+        return booking
+    bill = charges.booking_bill(booking)
+    return booking if bill is not None and bill.owed_fen == 0 else None
+
+
 def enter(point, plate_bidx: str, now: datetime) -> Decision | None:
-    booking = booking_at_entry(point.community_id, plate_bidx, now)
+    booking = _paid_if_due(booking_at_entry(point.community_id, plate_bidx, now))
     if booking is not None and SharedBooking.objects.filter(
         pk=booking.pk, status=BookingStatus.BOOKED, entered_at__isnull=True
     ).update(entered_at=now, updated_at=now):
@@ -55,13 +66,14 @@ def enter(point, plate_bidx: str, now: datetime) -> Decision | None:
 def leave(point, plate_bidx: str, now: datetime) -> Decision | None:
     booking = booking_inside(point.community_id, plate_bidx)
     if booking is None:
-        return None
+        return exit_fees.leave(point, plate_bidx, now)
     fee = overstay_fen(booking.offer, booking.end_at, now)
     if not SharedBooking.objects.filter(pk=booking.pk, exited_at__isnull=True).update(
         exited_at=now, status=BookingStatus.COMPLETED, overstay_fen=fee, updated_at=now
     ):
         return None  # the same car at two exit lanes at once: the other lane recorded it
     if fee:
+        charges.bill_overstay(booking, fee)
         audit.record(
             actor=None,
             action="parking.overstayed",

@@ -109,6 +109,7 @@ def do_create_offer(
     overstay_grace_minutes: int = 15,
     cancel_free_hours: int = 2,
     cancel_fee_percent: int = 50,
+    open_to_public: bool = False,
     organization_id: int | None = None,
     person_id: int | None = None,
 ) -> SharedOffer:
@@ -145,6 +146,7 @@ def do_create_offer(
         overstay_grace_minutes=overstay_grace_minutes,
         cancel_free_hours=cancel_free_hours,
         cancel_fee_percent=cancel_fee_percent,
+        open_to_public=open_to_public,
         created_by=actor,
     )
     OfferWindow.objects.bulk_create(
