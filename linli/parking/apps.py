@@ -45,6 +45,14 @@ def _register_screens() -> None:
         weight=30,
         action=Action.PARKING_VIEW,
     )
+    register_nav(
+        "parking",
+        _("车位分布"),
+        "parking:console_spaces",
+        key="parking_spaces",
+        weight=40,
+        action=Action.PARKING_VIEW,
+    )
     register_home_card(
         HomeCard(
             "parking_shared", _("共享车位"), "ticket", 45, "parking:offers", needs_home=True, tile="parking"

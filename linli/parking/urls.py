@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("staff/<int:cid>/offers/", views.console_offers, name="console_offers"),
     path("staff/<int:cid>/bookings/", views.console_bookings, name="console_bookings"),
     path("staff/<int:cid>/passes/", views.console_passes, name="console_passes"),
+    path("staff/<int:cid>/spaces/", views.console_spaces, name="console_spaces"),
 ]
