@@ -12,8 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from linli.core.masking import mask_plate
@@ -302,8 +304,7 @@ BOOKED, PASS, OFFERED, FREE = "booked", "pass", "offered", "free"
 STATES = (BOOKED, PASS, OFFERED, FREE)
 
 
-@dataclass(frozen=True)
-class SpaceTile:
+class SpaceTile(NamedTuple):
     id: int
     number: str
     kind: str  # registry's SpaceKind
@@ -401,14 +402,18 @@ def spaces_map(user, community_id: int, now: datetime, since: datetime) -> list[
     )
     per_space = {o.pk: _offered_hours(o, since, now, 1) for o in live}
     offered_hours: dict[int, float] = {}
-    for space_id, offer_id in OfferSpace.objects.filter(offer__in=[o.pk for o in live], active=True).values_list(
-        "space_id", "offer_id"
-    ):
+    for space_id, offer_id in OfferSpace.objects.filter(
+        offer__in=[o.pk for o in live], active=True
+    ).values_list("space_id", "offer_id"):
         offered_hours[space_id] = per_space[offer_id]
-    booked_hours: dict[int, float] = defaultdict(float)
+    # summed by the database, a row per booked space (not per booking)
     used = overlapping(SharedBooking.objects.filter(offer__in=[o.pk for o in live]), since, now)
-    for space_id, start, end in used.values_list("space_id", "start_at", "end_at"):
-        booked_hours[space_id] += (min(end, now) - max(start, since)).total_seconds() / 3600
+    booked_hours = {
+        space_id: held.total_seconds() / 3600
+        for space_id, held in used.values("space_id")
+        .annotate(held=Sum(Least("end_at", Value(now)) - Greatest("start_at", Value(since))))
+        .values_list("space_id", "held")
+    }
 
     areas: dict[str, SpaceArea] = {}
     for space_id, number, kind, area_name in rows:

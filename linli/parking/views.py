@@ -4,12 +4,14 @@ console's: the community's offers with their occupancy and income over the last 
 shared-use rate, and its bookings (plates masked)."""
 
 from datetime import datetime, timedelta
+from html import escape
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from linli.core.errors import ServiceError
@@ -240,6 +242,28 @@ STATE_TONES = {
 NO_AREA = "~"  # the filter's value for spaces shown under no area
 
 
+def _tiles_html(tiles: list, states: dict, kinds: dict, marks: dict) -> SafeString:
+    """An area's tiles, a span each: the number and the kind's mark, coloured by the state, with
+    the number, kind, state and the taking car's masked plate as the title. Joined here, every
+    text escaped, rather than looped in the template: at 10,000 spaces the template's loop alone
+    took over a second."""
+    return mark_safe(  # every text below is escaped
+        "".join(
+            '<span class="badge badge-{}" title="{}">{} {}</span>'.format(
+                STATE_TONES[t.state],
+                escape(
+                    " · ".join(
+                        p for p in (t.number, kinds.get(t.kind, t.kind), states[t.state], t.plate) if p
+                    )
+                ),
+                escape(t.number),
+                escape(marks.get(t.kind, "")),
+            )
+            for t in tiles
+        )
+    )
+
+
 def _state_labels() -> dict[str, str]:
     return {
         queries.BOOKED: _("预约中"),
@@ -267,29 +291,17 @@ def console_spaces(request, console: Console):
     now = timezone.now()
     areas = queries.spaces_map(request.user, console.community.id, now, now - timedelta(days=REPORT_DAYS))
     states, marks = _state_labels(), _kind_marks()
-    kinds = dict(SpaceKind.choices)
+    labels = {k: str(v) for k, v in SpaceKind.choices}
     area_value = request.GET.get("area", "")
     state = request.GET.get("state", "")
     state = state if state in states else ""
     shown = []
     for area in areas:
-        value = area.name or NO_AREA
-        if area_value and area_value != value:
+        if area_value and area_value != (area.name or NO_AREA):
             continue
-        tiles = [
-            (
-                STATE_TONES[t.state],
-                " · ".join(
-                    part for part in (t.number, str(kinds.get(t.kind, t.kind)), str(states[t.state]), t.plate) if part
-                ),
-                t.number,
-                marks.get(t.kind, ""),
-            )
-            for t in area.tiles
-            if not state or t.state == state
-        ]
+        tiles = [t for t in area.tiles if not state or t.state == state]
         if tiles:
-            shown.append((area, tiles))
+            shown.append((area, _tiles_html(tiles, states, labels, marks)))
     filters = [
         Filter(
             "area",
@@ -308,7 +320,7 @@ def console_spaces(request, console: Console):
         "shown": shown,
         "filters": filters,
         "legend": [(STATE_TONES[k], label) for k, label in states.items()],
-        "marks": [(marks[k], kinds[k]) for k in SpaceKind.values],
+        "marks": [(marks[k], labels[k]) for k in SpaceKind.values],
         "now": now,
         "days": REPORT_DAYS,
     }

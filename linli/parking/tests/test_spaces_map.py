@@ -35,7 +35,9 @@ def lot(world, clock):
     owned = ParkingSpace.objects.create(
         community=world.a, number="B1-001", kind="owned", area_name="地下一层", house=world.house
     )
-    visitor = ParkingSpace.objects.create(community=world.a, number="V01", kind="visitor", area_name="地面访客车位")
+    visitor = ParkingSpace.objects.create(
+        community=world.a, number="V01", kind="visitor", area_name="地面访客车位"
+    )
     parking_pass = services.do_issue_pass(
         actor=world.staff,
         house=world.house,
