@@ -2,7 +2,9 @@
 after engage. An office block next to the estate (星河写字楼, an organisation of the community)
 shares 20 spaces of its garage on weekday nights (19:00–08:00, Friday until midnight) and all
 weekend; a resident has booked the coming night for their car, and a few past nights were used
-(so the console shows occupancy and income); the same household holds a paid monthly pass. Idempotent; small, since the demo build is timed."""
+(so the console shows occupancy and income); the same household holds a paid monthly pass, for
+its own space when it has one (so the spaces map shows a space taken by a pass). Idempotent;
+small, since the demo build is timed."""
 
 from datetime import time, timedelta
 
@@ -75,7 +77,9 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         plate=plate,
     )
     _past_nights(offer, spaces, person.user, plate, now)
-    # the same household's monthly pass, paid at the counter
+    # the same household's monthly pass, paid at the counter, for the household's own space if
+    # it has one (the console's spaces map shows it taken by the pass)
+    own_space = ParkingSpace.objects.filter(community=community, house=owner.house).order_by("id").first()
     parking_pass = services.do_issue_pass(
         actor=admin.user,
         house=owner.house,
@@ -84,6 +88,7 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         period=PassPeriod.MONTHLY,
         valid_from=timezone.localdate() - timedelta(days=10),
         fee_fen=30000,
+        space_id=own_space.pk if own_space else None,
     )
     services.do_record_counter_payment(actor=admin.user, parking_pass=parking_pass)
     return {

@@ -145,3 +145,17 @@ def test_the_console_navigation_links_the_map(world, browser):
     assert f'href="{url(world)}"' in page and "车位分布" in page
     page = browser(world.staff).get(url(world)).content.decode()
     assert f'<a href="{url(world)}" aria-current="page">车位分布</a>' in page
+
+
+def test_the_demo_shows_its_garage_offered_and_the_households_space_under_its_pass(world, browser):
+    from linli.parking.demo import SPACES, seed_parking_demo
+
+    ParkingSpace.objects.create(
+        community=world.a, number="B1-101", kind="owned", area_name="地下一层车库", house=world.house
+    )
+    seed_parking_demo(world.a)
+    page = browser(world.staff).get(url(world)).content.decode()
+    shown = tiles(page)
+    assert shown["B1-101"][0] == "warn"
+    assert sum(1 for n, (tone, _title) in shown.items() if n.startswith("XH-") and tone == "info") == SPACES
+    assert "星河写字楼地库" in page and "地下一层车库" in page
