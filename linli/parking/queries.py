@@ -301,14 +301,13 @@ def pass_for(user, pass_id: int) -> ParkingPass | None:
 # A space's state right now, the strongest first: a shared booking whose time covers now, a paid
 # pass valid today naming the space, a place in an active offer, none of these.
 BOOKED, PASS, OFFERED, FREE = "booked", "pass", "offered", "free"
-STATES = (BOOKED, PASS, OFFERED, FREE)
 
 
 class SpaceTile(NamedTuple):
     id: int
     number: str
     kind: str  # registry's SpaceKind
-    state: str  # one of STATES
+    state: str  # BOOKED, PASS, OFFERED or FREE
     plate: str  # masked: the car of the booking or the pass taking the space now; "" otherwise
     shared: bool  # in an active offer
 
@@ -407,7 +406,7 @@ def spaces_map(user, community_id: int, now: datetime, since: datetime) -> list[
     ).values_list("space_id", "offer_id"):
         offered_hours[space_id] = per_space[offer_id]
     # summed by the database, a row per booked space (not per booking)
-    used = overlapping(SharedBooking.objects.filter(offer__in=[o.pk for o in live]), since, now)
+    used = overlapping(bookings(user).filter(offer__in=[o.pk for o in live]), since, now)
     booked_hours = {
         space_id: held.total_seconds() / 3600
         for space_id, held in used.values("space_id")
