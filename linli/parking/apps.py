@@ -47,10 +47,18 @@ def _register_screens() -> None:
     )
     register_nav(
         "parking",
+        _("车位分布"),
+        "parking:console_spaces",
+        key="parking_spaces",
+        weight=40,
+        action=Action.PARKING_VIEW,
+    )
+    register_nav(
+        "parking",
         _("出口收费"),
         "parking:console_exits",
         key="parking_exits",
-        weight=40,
+        weight=50,
         action=Action.PARKING_VIEW,
     )
     register_home_card(

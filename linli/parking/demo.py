@@ -2,10 +2,11 @@
 after engage. An office block next to the estate (星河写字楼, an organisation of the community)
 shares 20 spaces of its garage on weekday nights (19:00–08:00, Friday until midnight) and all
 weekend; a resident has booked the coming night for their car, and a few past nights were used
-(so the console shows occupancy and income); the same household holds a paid monthly pass. The
-community charges temporary parking, and a visitor's car has just paid at the exit (the rest of
-the visitors' cars are inside, owing: console → 停车 → 出口收费). Idempotent; small, since the
-demo build is timed."""
+(so the console shows occupancy and income); the same household holds a paid monthly pass, for
+its own space when it has one (so the spaces map shows a space taken by a pass). The community
+charges temporary parking, and a visitor's car has just paid at the exit (the rest of the
+visitors' cars are inside, owing: console → 停车 → 出口收费). Idempotent; small, since the demo
+build is timed."""
 
 from datetime import time, timedelta
 
@@ -85,7 +86,9 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
     )
     _past_nights(offer, spaces, person.user, plate, now)
     _daytime_for_office_workers(community, admin.user)
-    # the same household's monthly pass, paid at the counter
+    # the same household's monthly pass, paid at the counter, for the household's own space if
+    # it has one (the console's spaces map shows it taken by the pass)
+    own_space = ParkingSpace.objects.filter(community=community, house=owner.house).order_by("id").first()
     parking_pass = services.do_issue_pass(
         actor=admin.user,
         house=owner.house,
@@ -94,6 +97,7 @@ def seed_parking_demo(community, *, seed: int = 42) -> dict:
         period=PassPeriod.MONTHLY,
         valid_from=timezone.localdate() - timedelta(days=10),
         fee_fen=30000,
+        space_id=own_space.pk if own_space else None,
     )
     services.do_record_counter_payment(actor=admin.user, parking_pass=parking_pass)
     _visitor_pays_at_the_exit(community, now)

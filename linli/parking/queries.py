@@ -8,16 +8,22 @@ keeps those without a holding booking overlapping the interval (NOT EXISTS on th
 (space, start_at, end_at)).
 """
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from linli.core.masking import mask_plate
 from linli.core.roles import Action
 from linli.parking.choices import HOLDING, BookingStatus, OfferStatus, PassStatus
 from linli.parking.models import OfferSpace, ParkingPass, SharedBooking, SharedOffer
 from linli.parking.windows import inside, occurrences
+from linli.registry.models import ParkingSpace
 
 # How early before its start a booked car may enter (it may queue at the barrier).
 ENTRY_SLACK = timedelta(minutes=15)
@@ -293,3 +299,140 @@ def my_passes(user):
 
 def pass_for(user, pass_id: int) -> ParkingPass | None:
     return my_passes(user).filter(pk=pass_id).first() or passes(user).filter(pk=pass_id).first()
+
+
+# --- the spaces map -------------------------------------------------------------------------------
+
+# A space's state right now, the strongest first: a shared booking whose time covers now, a paid
+# pass valid today naming the space, a place in an active offer, none of these.
+BOOKED, PASS, OFFERED, FREE = "booked", "pass", "offered", "free"
+
+
+class SpaceTile(NamedTuple):
+    id: int
+    number: str
+    kind: str  # registry's SpaceKind
+    state: str  # BOOKED, PASS, OFFERED or FREE
+    plate: str  # masked: the car of the booking or the pass taking the space now; "" otherwise
+    shared: bool  # in an active offer
+
+
+@dataclass
+class SpaceArea:
+    """The spaces of one area with their counts now, and the shared use of its offered spaces
+    over the report's range (booked hours over offered space-hours)."""
+
+    name: str
+    tiles: list[SpaceTile] = field(default_factory=list)
+    offered_hours: float = 0.0
+    booked_hours: float = 0.0
+
+    def count(self, *states: str) -> int:
+        return sum(1 for t in self.tiles if t.state in states)
+
+    @property
+    def total(self) -> int:
+        return len(self.tiles)
+
+    @property
+    def free(self) -> int:
+        """Neither booked nor under a pass now (an offered space not booked now is free)."""
+        return self.count(OFFERED, FREE)
+
+    @property
+    def booked(self) -> int:
+        return self.count(BOOKED)
+
+    @property
+    def passes(self) -> int:
+        return self.count(PASS)
+
+    @property
+    def offered(self) -> int:
+        return self.count(OFFERED)
+
+    @property
+    def shared(self) -> int:
+        """In an active offer, booked now or not."""
+        return sum(1 for t in self.tiles if t.shared)
+
+    @property
+    def rate(self) -> float | None:
+        """Shared-use rate, or None when nothing of the area was offered."""
+        return round(self.booked_hours / self.offered_hours, 4) if self.offered_hours else None
+
+
+def area_of(area_name: str, number: str) -> str:
+    """The area a space is shown under: its registry area (`area_name`); without one, the prefix
+    of its number (`B1-012` → `B1-…`, `A12` → `A…`); a number without a prefix, ""."""
+    if area_name:
+        return area_name
+    head, dash, _tail = number.rpartition("-")
+    if dash and head:
+        return f"{head}-…"
+    letters = re.match(r"[^\W\d_]*", number)
+    return f"{letters[0]}…" if letters and letters[0] else ""
+
+
+def spaces_map(user, community_id: int, now: datetime, since: datetime) -> list[SpaceArea]:
+    """Every parking space of the community the user may see (parking.view), by area (areas and
+    spaces in the order of their names), each with its state now, and per area the shared use
+    over `[since, now)` of the active offers.
+
+    A fixed number of statements however many spaces: the spaces; the bookings covering now; the
+    passes valid today that name a space; the active offers with their windows and their active
+    spaces; the bookings of those offers over the range. Plates come back masked."""
+    spaces = ParkingSpace.objects.restrict(user, Action.PARKING_VIEW).filter(community_id=community_id)
+    rows = list(spaces.order_by("area_name", "number", "id").values_list("id", "number", "kind", "area_name"))
+    taken = dict(
+        bookings(user)
+        .filter(community_id=community_id, status__in=HOLDING, start_at__lte=now, end_at__gt=now)
+        .values_list("space_id", "plate")
+    )
+    today = timezone.localdate(now)
+    under_pass = dict(
+        passes(user)
+        .filter(
+            community_id=community_id,
+            status=PassStatus.ACTIVE,
+            space__isnull=False,
+            valid_from__lte=today,
+            valid_to__gte=today,
+        )
+        .values_list("space_id", "plate")
+    )
+    live = list(
+        offers(user).filter(community_id=community_id, status=OfferStatus.ACTIVE).prefetch_related("windows")
+    )
+    per_space = {o.pk: _offered_hours(o, since, now, 1) for o in live}
+    offered_hours: dict[int, float] = {}
+    for space_id, offer_id in OfferSpace.objects.filter(
+        offer__in=[o.pk for o in live], active=True
+    ).values_list("space_id", "offer_id"):
+        offered_hours[space_id] = per_space[offer_id]
+    # summed by the database, a row per booked space (not per booking)
+    used = overlapping(bookings(user).filter(offer__in=[o.pk for o in live]), since, now)
+    booked_hours = {
+        space_id: held.total_seconds() / 3600
+        for space_id, held in used.values("space_id")
+        .annotate(held=Sum(Least("end_at", Value(now)) - Greatest("start_at", Value(since))))
+        .values_list("space_id", "held")
+    }
+
+    areas: dict[str, SpaceArea] = {}
+    for space_id, number, kind, area_name in rows:
+        name = area_of(area_name, number)
+        area = areas.get(name)
+        if area is None:
+            area = areas[name] = SpaceArea(name)
+        if space_id in taken:
+            state, plate = BOOKED, taken[space_id]
+        elif space_id in under_pass:
+            state, plate = PASS, under_pass[space_id]
+        else:
+            state, plate = (OFFERED if space_id in offered_hours else FREE), ""
+        shared = space_id in offered_hours
+        area.tiles.append(SpaceTile(space_id, number, kind, state, mask_plate(plate), shared))
+        area.offered_hours += offered_hours.get(space_id, 0.0)
+        area.booked_hours += booked_hours.get(space_id, 0.0)
+    return sorted(areas.values(), key=lambda a: (a.name == "", a.name))

@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("staff/<int:cid>/bookings/", views.console_bookings, name="console_bookings"),
     path("staff/<int:cid>/passes/", views.console_passes, name="console_passes"),
     path("staff/<int:cid>/exits/", exit_pages.console_exits, name="console_exits"),
+    path("staff/<int:cid>/spaces/", views.console_spaces, name="console_spaces"),
 ]
