@@ -26,7 +26,7 @@ from linli.core.roles import Action
 from linli.notify.services import notify
 from linli.registry import queries as registry_queries
 from linli.services.choices import BookingStatus
-from linli.services.models import ProviderStaff, ServiceBooking, ServiceOffering, SlotDay
+from linli.services.models import ProviderStaff, ServiceBooking, ServiceOffering, ServiceSlot, SlotDay
 from linli.services.services.billing_hook import raise_in_app_bill
 from linli.services.services.common import for_household, in_past, local
 
@@ -36,7 +36,9 @@ LIVE = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
 def _slot_day(offering: ServiceOffering, slot_id: int, on: date) -> SlotDay:
     # The slot's row lock (PostgreSQL; SQLite's writers are serial already): an edit of the
     # slot's capacity takes it too, so a day is never created with a capacity being replaced.
-    slot = offering.slots.select_for_update(no_key=True).filter(pk=slot_id).first()
+    # (ServiceSlot.objects, not offering.slots: a resident's offering has only its open slots
+    # prefetched, and the related manager would filter on them.)
+    slot = ServiceSlot.objects.select_for_update(no_key=True).filter(offering=offering, pk=slot_id).first()
     if slot is None or slot.weekday != on.weekday():
         raise ServiceError("bad_slot", _("所选日期没有该时段"), fields={"slot_id": _("与日期不符")})
     if not slot.active:
