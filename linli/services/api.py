@@ -10,10 +10,17 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from linli.core.http import community_for, get_or_404
-from linli.core.masking import mask_name
+from linli.core.masking import mask_name, mask_phone
 from linli.core.roles import Action
 from linli.services import queries
-from linli.services.models import Provider, ServiceBooking, ServiceOffering, Venue, VenueBooking
+from linli.services.models import (
+    Provider,
+    ProviderStaff,
+    ServiceBooking,
+    ServiceOffering,
+    Venue,
+    VenueBooking,
+)
 from linli.services.schemas import (
     BookForIn,
     BookingIn,
@@ -27,7 +34,10 @@ from linli.services.schemas import (
     LicenceIn,
     OfferingIn,
     OfferingOut,
+    OfferingPatch,
     ProviderIn,
+    ProviderLoginIn,
+    ProviderLoginOut,
     ProviderOut,
     ProviderStaffIn,
     RatingIn,
@@ -37,11 +47,13 @@ from linli.services.schemas import (
     RulePatch,
     SlotIn,
     SlotOut,
+    SlotPatch,
     TakenOut,
     VenueBookingIn,
     VenueBookingOut,
     VenueIn,
     VenueOut,
+    VenuePatch,
 )
 from linli.services.services import bookings, links, providers, recommend, venues
 
@@ -56,6 +68,16 @@ def provider_out(p: Provider) -> dict:
 def offering_out(o: ServiceOffering) -> dict:
     out = {f: getattr(o, f) for f in OfferingOut.model_fields if f not in ("slots", "provider_name")}
     return out | {"provider_name": o.provider.organization.name, "slots": list(o.slots.all())}
+
+
+def login_out(link: ProviderStaff) -> dict:
+    user = link.user
+    return {
+        "provider_id": link.provider_id,
+        "user_id": user.pk,
+        "name": mask_name(user.display_name or user.username),
+        "phone": mask_phone(user.phone),
+    }
 
 
 def booking_out(b: ServiceBooking, *, masked: bool) -> dict:
@@ -299,6 +321,33 @@ def add_provider_staff(request, provider_id: int, payload: ProviderStaffIn):
     return Status(204, None)
 
 
+@router.get("/providers/{provider_id}/staff", response=list[ProviderLoginOut])
+def provider_staff(request, provider_id: int):
+    """The provider's logins, names and phone numbers masked."""
+    provider = _provider(request, provider_id)
+    found = queries.provider_logins(request.user, provider.community_id).filter(provider=provider)
+    return [login_out(link) for link in found]
+
+
+@router.post("/providers/{provider_id}/staff/by-phone", response={201: ProviderLoginOut})
+def link_provider_login(request, provider_id: int, payload: ProviderLoginIn):
+    """Links the account that signs in with this phone number. 400 invalid_phone, 404 not_found
+    (no account with that number), 409 already_staff."""
+    link = providers.do_link_provider_login(
+        actor=request.user, provider=_provider(request, provider_id), phone=payload.phone
+    )
+    return Status(201, login_out(link))
+
+
+@router.delete("/providers/{provider_id}/staff/{user_id}", response={204: None})
+def remove_provider_staff(request, provider_id: int, user_id: int):
+    """Unlinks a login. 404 not_found (not a login of this provider)."""
+    providers.do_remove_provider_staff(
+        actor=request.user, provider=_provider(request, provider_id), user_id=user_id
+    )
+    return Status(204, None)
+
+
 @router.get("/communities/{community_id}/offerings", response=list[OfferingOut])
 def community_offerings(request, community_id: int):
     community_for(request, community_id, Action.SERVICES_VIEW)
@@ -319,6 +368,52 @@ def add_slot(request, offering_id: int, payload: SlotIn):
     """409 slot_exists."""
     offering = get_or_404(queries.offerings(request.user), pk=offering_id)
     return Status(201, providers.do_add_slot(actor=request.user, offering=offering, **payload.model_dump()))
+
+
+@router.patch("/offerings/{offering_id}", response=OfferingOut)
+def update_offering(request, offering_id: int, payload: OfferingPatch):
+    """Bookings already made keep their price and times."""
+    offering = get_or_404(queries.offerings(request.user), pk=offering_id)
+    offering = providers.do_update_offering(
+        actor=request.user, offering=offering, **payload.model_dump(exclude_unset=True)
+    )
+    return offering_out(offering)
+
+
+@router.post("/offerings/{offering_id}/retire", response=OfferingOut)
+def retire_offering(request, offering_id: int):
+    """下架: not listed to residents nor bookable; its bookings stay. 409 already_retired."""
+    offering = get_or_404(queries.offerings(request.user), pk=offering_id)
+    return offering_out(providers.do_retire_offering(actor=request.user, offering=offering))
+
+
+@router.post("/offerings/{offering_id}/reopen", response=OfferingOut)
+def reopen_offering(request, offering_id: int):
+    """409 not_retired."""
+    offering = get_or_404(queries.offerings(request.user), pk=offering_id)
+    return offering_out(providers.do_reopen_offering(actor=request.user, offering=offering))
+
+
+@router.patch("/slots/{service_slot_id}", response=SlotOut)
+def update_slot(request, service_slot_id: int, payload: SlotPatch):
+    """409 slot_capacity_below_booked (a day to come has more places taken), slot_has_bookings
+    (a new time while live bookings are to come), slot_exists."""
+    slot = get_or_404(queries.slots(request.user), pk=service_slot_id)
+    return providers.do_update_slot(actor=request.user, slot=slot, **payload.model_dump(exclude_unset=True))
+
+
+@router.post("/slots/{service_slot_id}/retire", response=SlotOut)
+def retire_slot(request, service_slot_id: int):
+    """No new bookings of the slot; those made stay. 409 already_retired."""
+    slot = get_or_404(queries.slots(request.user), pk=service_slot_id)
+    return providers.do_retire_slot(actor=request.user, slot=slot)
+
+
+@router.post("/slots/{service_slot_id}/reopen", response=SlotOut)
+def reopen_slot(request, service_slot_id: int):
+    """409 not_retired."""
+    slot = get_or_404(queries.slots(request.user), pk=service_slot_id)
+    return providers.do_reopen_slot(actor=request.user, slot=slot)
 
 
 @router.get("/communities/{community_id}/bookings", response=list[BookingOut])
@@ -359,6 +454,30 @@ def create_venue(request, community_id: int, payload: VenueIn):
     return Status(
         201, venues.do_create_venue(actor=request.user, community_id=community_id, **payload.model_dump())
     )
+
+
+def _staff_venue(request, venue_id: int) -> Venue:
+    return get_or_404(queries.venues(request.user), pk=venue_id)
+
+
+@router.patch("/venues/{venue_id}", response=VenueOut)
+def update_venue(request, venue_id: int, payload: VenuePatch):
+    """The rules apply to bookings made from now on. 400 bad_hours."""
+    return venues.do_update_venue(
+        actor=request.user, venue=_staff_venue(request, venue_id), **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.post("/venues/{venue_id}/retire", response=VenueOut)
+def retire_venue(request, venue_id: int):
+    """暂停预订: new bookings are refused (409 venue_closed); those made stay. 409 already_retired."""
+    return venues.do_retire_venue(actor=request.user, venue=_staff_venue(request, venue_id))
+
+
+@router.post("/venues/{venue_id}/reopen", response=VenueOut)
+def reopen_venue(request, venue_id: int):
+    """409 not_retired."""
+    return venues.do_reopen_venue(actor=request.user, venue=_staff_venue(request, venue_id))
 
 
 @router.get("/communities/{community_id}/venue-bookings", response=list[VenueBookingOut])

@@ -4,6 +4,7 @@ resident's on `own(user)` (their households), a provider's login on its provider
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from linli.core.restrict import scope_of
@@ -20,6 +21,7 @@ from linli.services.models import (
     RecommendationRule,
     ServiceBooking,
     ServiceOffering,
+    ServiceSlot,
     Venue,
     VenueBooking,
 )
@@ -41,6 +43,25 @@ def providers(user, community_id: int):
 def offerings(user):
     return ServiceOffering.objects.restrict(user, Action.SERVICES_VIEW).select_related(
         "provider__organization"
+    )
+
+
+def slots(user):
+    """The slots of the offerings staff see (retired ones too)."""
+    return ServiceSlot.objects.filter(offering__in=offerings(user)).select_related("offering")
+
+
+def open_slots() -> Prefetch:
+    """An offering's slots that take bookings, in place of `slots` (prefetch_related)."""
+    return Prefetch("slots", queryset=ServiceSlot.objects.filter(active=True))
+
+
+def provider_logins(user, community_id: int):
+    """The logins of the community's providers, with their users (show them masked)."""
+    return (
+        ProviderStaff.objects.filter(provider__in=providers(user, community_id))
+        .select_related("user")
+        .order_by("provider_id", "id")
     )
 
 
@@ -94,7 +115,7 @@ def resident_offerings(user):
         .filter(active=True, provider__vetted_at__isnull=False, provider__licence_valid_until__gte=today)
         .exclude(provider__licence_number="")
         .select_related("provider__organization")
-        .prefetch_related("slots")
+        .prefetch_related(open_slots())
     )
 
 

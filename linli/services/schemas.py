@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Schema
 
-from linli.core.schema_types import Bool, Date, DateTime, Id, InputSchema, Int, Time, column, optional
+from linli.core.schema_types import Bool, Date, DateTime, Id, InputSchema, Int, Text, Time, column, optional
 from linli.services.models import (
     HealthLink,
     Provider,
@@ -38,6 +38,10 @@ class ProviderStaffIn(InputSchema):
     user_id: Id
 
 
+class ProviderLoginIn(InputSchema):
+    phone: Text(20, min_length=1)  # the account's sign-in number; checked as a mainland mobile
+
+
 class OfferingIn(InputSchema):
     category: column(ServiceOffering, "category")
     title: column(ServiceOffering, "title", min_length=1)
@@ -46,10 +50,24 @@ class OfferingIn(InputSchema):
     duration_minutes: Int(15, 720) = 60
 
 
+class OfferingPatch(InputSchema):
+    category: column(ServiceOffering, "category") = optional()
+    title: column(ServiceOffering, "title", min_length=1) = optional()
+    description: column(ServiceOffering, "description") = optional()
+    price_fen: Int(0, FEN_MAX) | None = optional()  # null: quoted on site
+    duration_minutes: Int(15, 720) = optional()
+
+
 class SlotIn(InputSchema):
     weekday: Int(0, 6)
     start_time: column(ServiceSlot, "start_time")
     capacity: Int(1, 1000) = 1
+
+
+class SlotPatch(InputSchema):
+    weekday: Int(0, 6) = optional()
+    start_time: column(ServiceSlot, "start_time") = optional()
+    capacity: Int(1, 1000) = optional()
 
 
 class BookingIn(InputSchema):
@@ -83,6 +101,18 @@ class VenueIn(InputSchema):
     owners_only: Bool = False
     deposit_fen: Int(0, FEN_MAX) = 0
     rules: column(Venue, "rules") = ""
+
+
+class VenuePatch(InputSchema):
+    name: column(Venue, "name", min_length=1) = optional()
+    kind: column(Venue, "kind") = optional()
+    opens_at: Time = optional()
+    closes_at: Time = optional()
+    slot_minutes: Int(15, 240) = optional()
+    max_per_week: Int(1, 50) = optional()
+    owners_only: Bool = optional()
+    deposit_fen: Int(0, FEN_MAX) = optional()
+    rules: column(Venue, "rules") = optional()
 
 
 class VenueBookingIn(InputSchema):
@@ -135,11 +165,20 @@ class ProviderOut(Schema):
     vetted: bool
 
 
+class ProviderLoginOut(Schema):
+    provider_id: int
+    user_id: int
+    name: str  # masked
+    phone: str  # masked
+
+
 class SlotOut(Schema):
     id: int
+    offering_id: int
     weekday: int
     start_time: time
     capacity: int
+    active: bool  # False: retired, takes no new bookings
 
 
 class OfferingOut(Schema):

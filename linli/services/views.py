@@ -1,8 +1,9 @@
 """Life-services pages. The resident's (one page: recommendations with their reason and
 "不感兴趣", services with booking, venues with booking, my bookings, health links); the provider
 login's (its provider's bookings: confirm, complete); the console's (bookings, providers and
-offerings, the venue calendar). Every write goes through the services; a refusal is shown as a
-message with the service's text."""
+offerings with their logins, editing and retiring, the venue calendar with editing and
+retiring). Every write goes through the services; a refusal is shown as a message with the
+service's text."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import ServiceError
-from linli.core.masking import mask_name
+from linli.core.masking import mask_name, mask_phone
 from linli.core.roles import Action
 from linli.core.shell.common import Console, resident_view, staff_view
 from linli.registry import queries as registry_queries
@@ -184,7 +185,7 @@ def console_bookings(request, console: Console):
             "offerings": list(
                 queries.offerings(request.user)
                 .filter(community_id=cid, active=True)
-                .prefetch_related("slots")
+                .prefetch_related(queries.open_slots())
             ),
             "today": timezone.localdate(),
         }
@@ -220,9 +221,19 @@ def _book_for(request, console: Console) -> None:
 @staff_view(Action.SERVICES_VIEW, "services_providers")
 def console_providers(request, console: Console):
     cid = console.community.id
+    back = console.reverse("services:console_providers")
     if request.method == "POST" and console.may(Action.SERVICES_MANAGE):
         _set_up(request, cid)
-        return redirect(console.reverse("services:console_providers"))
+        editing = _int(request.POST.get("offering_id"))
+        if request.POST.get("action", "") in OFFERING_ACTIONS and editing:
+            return redirect(f"{back}?offering={editing}#edit-offering")
+        return redirect(back)
+    offerings = list(queries.offerings(request.user).filter(community_id=cid).prefetch_related("slots"))
+    logins: dict[int, list] = {}
+    for link in queries.provider_logins(request.user, cid):
+        name = mask_name(link.user.display_name or link.user.username)
+        logins.setdefault(link.provider_id, []).append((link.user_id, name, mask_phone(link.user.phone)))
+    chosen = _int(request.GET.get("offering"))
     context = {
         "may_manage": console.may(Action.SERVICES_MANAGE),
         "conditions": Condition.choices,
@@ -235,8 +246,9 @@ def console_providers(request, console: Console):
         "weekdays": list(
             enumerate([_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")])
         ),
-        "providers": list(queries.providers(request.user, cid)),
-        "offerings": list(queries.offerings(request.user).filter(community_id=cid).prefetch_related("slots")),
+        "providers": [(p, logins.get(p.pk, [])) for p in queries.providers(request.user, cid)],
+        "offerings": offerings,
+        "editing": next((o for o in offerings if o.pk == chosen), None),
         "links": list(queries.health_links(request.user).filter(community_id=cid)),
         "rules": list(queries.rules(request.user).filter(community_id=cid)),
     }
@@ -250,6 +262,10 @@ def _set_up(request, cid: int) -> None:
     action = post.get("action", "")
     if action in ("add_provider", "licence", "add_offering", "add_slot"):
         _set_up_catalogue(request, cid, action)
+    elif action in OFFERING_ACTIONS:
+        _edit_catalogue(request, cid, action)
+    elif action in ("link_login", "unlink_login"):
+        _provider_login(request, cid, action)
     elif action == "add_link":
         _attempt(
             request,
@@ -346,6 +362,108 @@ def _set_up_catalogue(request, cid: int, action: str) -> None:
     )
 
 
+OFFERING_ACTIONS = (
+    "edit_offering",
+    "retire_offering",
+    "reopen_offering",
+    "edit_slot",
+    "retire_slot",
+    "reopen_slot",
+)
+
+
+def _edit_catalogue(request, cid: int, action: str) -> None:
+    """Editing, retiring and reopening an offering and its slots."""
+    post, user = request.POST, request.user
+    offering = queries.offerings(user).filter(pk=_int(post.get("offering_id")), community_id=cid).first()
+    if offering is None:
+        raise Http404
+    if action == "edit_offering":
+        if post.get("category") not in Category.values:
+            raise Http404
+        price = post.get("price_fen", "")
+        _attempt(
+            request,
+            lambda: providers.do_update_offering(
+                actor=user,
+                offering=offering,
+                category=post["category"],
+                title=post["title"][:60],
+                description=post.get("description", "")[:1000],
+                duration_minutes=min(max(_int(post.get("duration_minutes")) or 60, 15), 720),
+                price_fen=min(_int(price) or 0, 100_000_000) if price else None,
+            ),
+            _("服务项目已修改"),
+        )
+    elif action == "retire_offering":
+        _attempt(request, lambda: providers.do_retire_offering(actor=user, offering=offering), _("已下架"))
+    elif action == "reopen_offering":
+        _attempt(
+            request, lambda: providers.do_reopen_offering(actor=user, offering=offering), _("已重新上架")
+        )
+    else:
+        _edit_slot(request, offering, action)
+
+
+def _edit_slot(request, offering, action: str) -> None:
+    post, user = request.POST, request.user
+    slot = offering.slots.filter(pk=_int(post.get("slot_id"))).first()
+    if slot is None:
+        raise Http404
+    if action == "edit_slot":
+        _attempt(
+            request,
+            lambda: providers.do_update_slot(
+                actor=user,
+                slot=slot,
+                weekday=min(_int(post.get("weekday")) or 0, 6),
+                start_time=time.fromisoformat(post.get("start_time", "")),
+                capacity=min(max(_int(post.get("capacity")) or 1, 1), 1000),
+            ),
+            _("时段已修改"),
+        )
+    elif action == "retire_slot":
+        _attempt(request, lambda: providers.do_retire_slot(actor=user, slot=slot), _("时段已停用"))
+    else:
+        _attempt(request, lambda: providers.do_reopen_slot(actor=user, slot=slot), _("时段已恢复"))
+
+
+def _provider_login(request, cid: int, action: str) -> None:
+    """Link the account of a phone number to a provider, or unlink one of its logins."""
+    post, user = request.POST, request.user
+    provider = queries.providers(user, cid).filter(pk=_int(post.get("provider_id"))).first()
+    if provider is None:
+        raise Http404
+    if action == "link_login":
+        _attempt(
+            request,
+            lambda: providers.do_link_provider_login(actor=user, provider=provider, phone=post["phone"][:20]),
+            _("已关联登录账号"),
+        )
+    else:
+        user_id = _int(post.get("user_id")) or 0
+        _attempt(
+            request,
+            lambda: providers.do_remove_provider_staff(actor=user, provider=provider, user_id=user_id),
+            _("已解除关联"),
+        )
+
+
+def _venue_fields(post) -> dict:
+    """The venue form's fields, bounded as the API bounds them."""
+    return {
+        "name": post["name"][:60],
+        "kind": post["kind"],
+        "opens_at": time.fromisoformat(post.get("opens_at", "")),
+        "closes_at": time.fromisoformat(post.get("closes_at", "")),
+        "slot_minutes": min(max(_int(post.get("slot_minutes")) or 60, 15), 240),
+        "max_per_week": min(max(_int(post.get("max_per_week")) or 2, 1), 50),
+        "owners_only": post.get("owners_only") == "on",
+        "deposit_fen": min(_int(post.get("deposit_fen")) or 0, 100_000_000),
+        "rules": post.get("rules", "")[:500],
+    }
+
+
 def _add_venue(request, console: Console) -> None:
     """services.manage is checked by the service: the counter's post is refused there."""
     post = request.POST
@@ -354,29 +472,53 @@ def _add_venue(request, console: Console) -> None:
     _attempt(
         request,
         lambda: venues.do_create_venue(
-            actor=request.user,
-            community_id=console.community.id,
-            name=post["name"][:60],
-            kind=post["kind"],
-            opens_at=time.fromisoformat(post.get("opens_at", "")),
-            closes_at=time.fromisoformat(post.get("closes_at", "")),
-            slot_minutes=min(max(_int(post.get("slot_minutes")) or 60, 15), 240),
-            max_per_week=min(max(_int(post.get("max_per_week")) or 2, 1), 50),
-            owners_only=post.get("owners_only") == "on",
-            deposit_fen=min(_int(post.get("deposit_fen")) or 0, 100_000_000),
-            rules=post.get("rules", "")[:500],
+            actor=request.user, community_id=console.community.id, **_venue_fields(post)
         ),
         _("场地已添加"),
     )
+
+
+def _edit_venue(request, console: Console, action: str) -> int:
+    """Edit, retire or reopen a venue (services.manage, checked by the service); its id."""
+    post = request.POST
+    venue = (
+        queries.venues(request.user)
+        .filter(pk=_int(post.get("venue_id")), community_id=console.community.id)
+        .first()
+    )
+    if venue is None:
+        raise Http404
+    if action == "edit_venue":
+        if post.get("kind") not in VenueKind.values:
+            raise Http404
+        _attempt(
+            request,
+            lambda: venues.do_update_venue(actor=request.user, venue=venue, **_venue_fields(post)),
+            _("场地已修改"),
+        )
+    elif action == "retire_venue":
+        _attempt(
+            request, lambda: venues.do_retire_venue(actor=request.user, venue=venue), _("场地已暂停预订")
+        )
+    else:
+        _attempt(
+            request, lambda: venues.do_reopen_venue(actor=request.user, venue=venue), _("场地已恢复预订")
+        )
+    return venue.pk
 
 
 @staff_view(Action.SERVICES_VIEW, "services_venues")
 def console_venues(request, console: Console):
     """The venue calendar: the next two weeks' bookings, day by day; deposits held and returned."""
     cid = console.community.id
-    if request.method == "POST" and request.POST.get("action") == "add_venue":
+    back = console.reverse("services:console_venues")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "add_venue":
         _add_venue(request, console)
-        return redirect(console.reverse("services:console_venues"))
+        return redirect(back)
+    if action in ("edit_venue", "retire_venue", "reopen_venue"):
+        venue_id = _edit_venue(request, console, action)
+        return redirect(f"{back}?venue={venue_id}#edit-venue" if action == "edit_venue" else back)
     if request.method == "POST":
         booking = (
             queries.venue_bookings(request.user)
@@ -399,8 +541,11 @@ def console_venues(request, console: Console):
     days: dict[date, list] = {}
     for b in found.order_by("starts_at"):
         days.setdefault(timezone.localtime(b.starts_at).date(), []).append(b)
+    all_venues = list(queries.venues(request.user).filter(community_id=cid))
+    chosen = _int(request.GET.get("venue"))
     context = {
-        "venues": list(queries.venues(request.user).filter(community_id=cid)),
+        "venues": all_venues,
+        "editing": next((v for v in all_venues if v.pk == chosen), None),
         "days": sorted(days.items()),
         "may_manage": console.may(Action.SERVICES_MANAGE),
         "kinds": VenueKind.choices,

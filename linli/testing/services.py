@@ -91,6 +91,7 @@ def probe_ids(world, resident=None, house=None) -> dict[str, int | str]:
     return {
         "provider_id": c.provider.pk,
         "offering_id": c.offering.pk,
+        "service_slot_id": c.slot.pk,
         "booking_id": booking.pk,
         "venue_id": c.venue.pk,
         "venue_booking_id": venue_booking.pk,

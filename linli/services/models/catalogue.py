@@ -106,12 +106,16 @@ class ServiceOffering(Timestamped):
 
 
 class ServiceSlot(Timestamped):
-    """A recurring weekly time of an offering (Monday = 0), with a capacity per occurrence."""
+    """A recurring weekly time of an offering (Monday = 0), with a capacity per occurrence.
+    Editing its capacity carries the new capacity to the days not yet past (never below the
+    places they have taken)."""
 
     offering = models.ForeignKey(ServiceOffering, on_delete=models.CASCADE, related_name="slots")
     weekday = models.PositiveSmallIntegerField(_("星期"))
     start_time = models.TimeField(_("开始时间"))
     capacity = models.PositiveSmallIntegerField(_("名额"), default=1)
+    # Retired: takes no new bookings; the bookings it has stay valid.
+    active = models.BooleanField(_("开放预约"), default=True)
 
     class Meta:
         ordering = ["weekday", "start_time", "id"]
@@ -126,7 +130,8 @@ class ServiceSlot(Timestamped):
 
 class SlotDay(models.Model):
     """One occurrence of a slot: the places taken on that date (the capacity is copied when the
-    first booking creates the row, so a later change of the slot does not overbook a day)."""
+    first booking creates the row; an edit of the slot's capacity moves the days from today on
+    with it, refused where a day has more places taken than the new capacity)."""
 
     slot = models.ForeignKey(ServiceSlot, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()

@@ -26,7 +26,7 @@ from linli.core.roles import Action
 from linli.notify.services import notify
 from linli.registry import queries as registry_queries
 from linli.services.choices import BookingStatus
-from linli.services.models import ProviderStaff, ServiceBooking, ServiceOffering, SlotDay
+from linli.services.models import ProviderStaff, ServiceBooking, ServiceOffering, ServiceSlot, SlotDay
 from linli.services.services.billing_hook import raise_in_app_bill
 from linli.services.services.common import for_household, in_past, local
 
@@ -34,9 +34,15 @@ LIVE = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
 
 
 def _slot_day(offering: ServiceOffering, slot_id: int, on: date) -> SlotDay:
-    slot = offering.slots.filter(pk=slot_id).first()
+    # The slot's row lock (PostgreSQL; SQLite's writers are serial already): an edit of the
+    # slot's capacity takes it too, so a day is never created with a capacity being replaced.
+    # (ServiceSlot.objects, not offering.slots: a resident's offering has only its open slots
+    # prefetched, and the related manager would filter on them.)
+    slot = ServiceSlot.objects.select_for_update(no_key=True).filter(offering=offering, pk=slot_id).first()
     if slot is None or slot.weekday != on.weekday():
         raise ServiceError("bad_slot", _("所选日期没有该时段"), fields={"slot_id": _("与日期不符")})
+    if not slot.active:
+        raise Conflict("slot_retired", _("该时段已停用，请选择其他时段"))
     day, _created = SlotDay.objects.get_or_create(slot=slot, date=on, defaults={"capacity": slot.capacity})
     return day
 
@@ -70,12 +76,14 @@ def do_book_service(
     note: str = "",
 ) -> ServiceBooking:
     """For the actor's household, or for a resident by staff holding services.book_for (代办,
-    `person_id` names the resident). Refused: provider_not_vetted, bad_slot, booking_in_past,
-    slot_full, not_in_household, forbidden."""
+    `person_id` names the resident). Refused: offering_retired, provider_not_vetted, bad_slot,
+    slot_retired, booking_in_past, slot_full, not_in_household, forbidden."""
     on_behalf = for_household(actor, offering.community_id, house_id)
     if on_behalf and not person_id:
         raise ServiceError("person_required", _("请选择为哪位居民预约"), fields={"person_id": _("必填")})
-    if not offering.active or not offering.provider.is_vetted():
+    if not offering.active:
+        raise Conflict("offering_retired", _("该服务项目已下架，暂不能预约"))
+    if not offering.provider.is_vetted():
         raise Conflict("provider_not_vetted", _("该服务商资质未审核或已过期，暂不能预约"))
     day = _slot_day(offering, slot_id, on)
     starts_at = local(on, day.slot.start_time)

@@ -4,7 +4,10 @@ services.book_for book for a household (代办). Staff hold and return deposits.
 
 No double booking: the venue's row is locked (select_for_update, a row lock on PostgreSQL)
 before the overlap and weekly-limit checks, so racing bookings of one venue queue and the second
-sees the first; on SQLite every write transaction begins IMMEDIATE and so is serial already."""
+sees the first; on SQLite every write transaction begins IMMEDIATE and so is serial already.
+
+A venue's rules are edited (the bookings made keep their times and deposit) and the venue
+retired (no new bookings, `venue_closed`; those made stay) and reopened."""
 
 from datetime import datetime, time, timedelta
 
@@ -23,7 +26,7 @@ from linli.registry.choices import OWNING
 from linli.services.choices import DepositStatus, VenueBookingStatus
 from linli.services.models import Venue, VenueBooking
 from linli.services.services.billing_hook import cancel_in_app_bill, in_app_bill, raise_in_app_bill
-from linli.services.services.common import for_household, in_past, local
+from linli.services.services.common import for_household, in_past, local, switch_active
 
 
 @transaction.atomic
@@ -43,13 +46,7 @@ def do_create_venue(
 ) -> Venue:
     """Refused: bad_hours (closing not after opening, or the day not a whole number of slots)."""
     require(actor, Action.SERVICES_MANAGE, community_id)
-    span = (closes_at.hour * 60 + closes_at.minute) - (opens_at.hour * 60 + opens_at.minute)
-    if span <= 0 or span % slot_minutes:
-        raise ServiceError(
-            "bad_hours",
-            _("开放时段应为时段长度的整数倍"),
-            fields={"closes_at": _("与开放时间、时段长度不符")},
-        )
+    _check_hours(opens_at, closes_at, slot_minutes)
     venue = Venue.objects.create(
         community_id=community_id,
         name=name.strip(),
@@ -64,6 +61,92 @@ def do_create_venue(
     )
     audit.record(actor=actor, action="services.venue_created", obj=venue, community_id=community_id)
     return venue
+
+
+def _check_hours(opens_at: time, closes_at: time, slot_minutes: int) -> None:
+    span = (closes_at.hour * 60 + closes_at.minute) - (opens_at.hour * 60 + opens_at.minute)
+    if span <= 0 or span % slot_minutes:
+        raise ServiceError(
+            "bad_hours",
+            _("开放时段应为时段长度的整数倍"),
+            fields={"closes_at": _("与开放时间、时段长度不符")},
+        )
+
+
+VENUE_FIELDS = (
+    "name",
+    "kind",
+    "opens_at",
+    "closes_at",
+    "slot_minutes",
+    "max_per_week",
+    "owners_only",
+    "deposit_fen",
+    "rules",
+)
+
+
+def _venue_snapshot(venue: Venue) -> dict:
+    return {f: getattr(venue, f) for f in (*VENUE_FIELDS, "active")}
+
+
+@transaction.atomic
+def do_update_venue(*, actor: Actor, venue: Venue, **changes) -> Venue:
+    """`changes`: any of VENUE_FIELDS. The rules apply to bookings made from now on: a booking
+    already made keeps its time and its deposit. Refused: bad_hours, name_required."""
+    require(actor, Action.SERVICES_MANAGE, venue.community_id)
+    unknown = set(changes) - set(VENUE_FIELDS)
+    if unknown:
+        raise ServiceError("bad_field", _("不能修改该字段"), fields={f: _("不可修改") for f in unknown})
+    for name in ("name", "rules"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    if "name" in changes and not changes["name"]:
+        raise ServiceError("name_required", _("请填写场地名称"), fields={"name": _("必填")})
+    _check_hours(
+        changes.get("opens_at", venue.opens_at),
+        changes.get("closes_at", venue.closes_at),
+        changes.get("slot_minutes", venue.slot_minutes),
+    )
+    before = _venue_snapshot(venue)
+    Venue.objects.filter(pk=venue.pk).update(**changes, updated_at=timezone.now())
+    venue.refresh_from_db()
+    audit.record_change(
+        actor=actor,
+        obj=venue,
+        community_id=venue.community_id,
+        before=before,
+        snapshot=_venue_snapshot,
+        action="services.venue_updated",
+    )
+    return venue
+
+
+@transaction.atomic
+def do_retire_venue(*, actor: Actor, venue: Venue) -> Venue:
+    """暂停预订: no new bookings (`venue_closed`); those made stay, to be used or cancelled.
+    Refused: already_retired."""
+    return switch_active(
+        Venue,
+        venue,
+        active=False,
+        action="services.venue_retired",
+        actor=actor,
+        community_id=venue.community_id,
+    )
+
+
+@transaction.atomic
+def do_reopen_venue(*, actor: Actor, venue: Venue) -> Venue:
+    """Refused: not_retired."""
+    return switch_active(
+        Venue,
+        venue,
+        active=True,
+        action="services.venue_reopened",
+        actor=actor,
+        community_id=venue.community_id,
+    )
 
 
 def _check_time(venue: Venue, starts_at: datetime, slots: int) -> datetime:
