@@ -143,6 +143,7 @@ def _mount() -> None:
     api.add_router("/engage", "linli.engage.api_points.router")
     api.add_router("/engage", "linli.engage.api_convention.router")
     api.add_router("/services", "linli.services.api.router")
+    api.add_router("/services", "linli.services.api_fitness.router")
     api.add_router("/parking", "linli.parking.api.router")
 
 

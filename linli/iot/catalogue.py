@@ -11,7 +11,7 @@ from linli.iot.choices import DeviceKind as K
 
 
 def key(name, label, unit="", lo=None, hi=None):
-    return {"key": name, "label": str(label), "unit": unit, "min": lo, "max": hi}
+    return {"key": name, "label": str(label), "unit": str(unit), "min": lo, "max": hi}
 
 
 def rule(name, alarm_type, severity, condition, *, params=None, actions=(), auto_clear=True):
@@ -369,6 +369,16 @@ def _profiles():
             "keys": [key("open", _("开启"))],
             "commands": ["open"],
             "rules": [silent()],
+        },
+        {
+            # `uses`: uses begun since the last report (everyone's, nobody named). A card held to
+            # its reader is reported on the status channel; it counts for that person only with
+            # their consent (linli/services, "健身记录").
+            "kind": K.FITNESS,
+            "name": _("智能健身器材"),
+            "interval_s": 600,
+            "keys": [key("uses", _("使用次数"), _("次"), 0, 1000)],
+            "rules": [silent(120)],
         },
     ]
 

@@ -19,6 +19,7 @@ class DeviceKind(models.TextChoices):
     EBIKE_CHARGER = "ebike_charger", _("电动自行车充电桩")
     CAR_CHARGER = "car_charger", _("汽车充电桩")
     GATE = "gate", _("道闸/门禁")
+    FITNESS = "fitness", _("智能健身器材")
 
 
 class Severity(models.TextChoices):

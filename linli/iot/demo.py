@@ -3,15 +3,21 @@ after work orders. Idempotent: a community that already has devices is left as i
 
 Through the real services: the built-in profiles and rules, and an installation a mid-sized
 compound has — the garage's CO detectors and fans, lifts, smoke detectors, speakers, the
-water tank and pump, bins, light poles, meters, e-bike chargers in the bike shed, a gate and the AI cameras at the fire lane and
+water tank and pump, bins, light poles, meters, e-bike chargers in the bike shed, a gate, two
+fitness machines in the garden (with a month of use) and the AI cameras at the fire lane and
 facing 1号楼 — all marked `simulated` so that `linli simulate` (started by `linli serve` when
 such devices exist) drives them. In the demo a car must stay in the fire lane 2 minutes, not
 10, so that the alarm is seen while looking; two automations show the run modes."""
 
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
 from linli.core.models import Community
 from linli.iot.choices import DeviceKind as K
 from linli.iot.choices import RunMode
-from linli.iot.models import Automation, Device, Profile, Rule
+from linli.iot.models import Automation, Device, HourlyAggregate, Profile, Rule
 from linli.iot.services.devices import do_register_device, ensure_profiles
 from linli.registry.models import Building
 
@@ -35,6 +41,8 @@ def _devices(buildings: list[Building]) -> list[tuple[str, str, str, Building | 
         (K.POWER_METER, "pm-main", "总电表", None, None, "配电房"),
         (K.EBIKE_CHARGER, "ev-shed-1", "电动车充电桩 1", first, 1, "非机动车棚"),
         (K.EBIKE_CHARGER, "ev-shed-2", "电动车充电桩 2", first, 1, "非机动车棚"),
+        (K.FITNESS, "fit-1", "太空漫步机", None, None, "中心花园健身区"),
+        (K.FITNESS, "fit-2", "智能单车", None, None, "中心花园健身区"),
     ]
     for i in range(1, 4):
         out.append((K.TRASH_BIN, f"bin-{i}", f"垃圾桶 {i}", None, None, f"{i}号垃圾投放点"))
@@ -90,8 +98,32 @@ def seed_iot_demo(community: Community, *, seed: int = 42) -> dict:
         ],
         mode=RunMode.RESTART,
     )
+    _fitness_history(community, random.Random(seed))
     return {
         "community": community.code,
         "created": True,
         "devices": Device.objects.filter(community=community).count(),
     }
+
+
+FITNESS_DAYS = 30
+
+
+def _fitness_history(community: Community, rng: random.Random) -> None:
+    """The fitness machines' last 30 days as the hourly roll-up would have kept them (mornings
+    and evenings busiest), so the console's usage and the residents' page have a month to show."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    rows = []
+    for device in Device.objects.filter(community=community, profile__kind=K.FITNESS):
+        for hour in range(FITNESS_DAYS * 24):
+            at = now - timedelta(hours=hour + 1)
+            local = timezone.localtime(at).hour
+            busy = 6 if local in (6, 7, 8, 18, 19, 20) else 2 if 9 <= local <= 17 else 0
+            uses = float(max(0, round(rng.gauss(busy, 1)))) if busy else 0.0
+            if uses:
+                rows.append(
+                    HourlyAggregate(
+                        device=device, key="uses", hour=at, count=6, minimum=0, maximum=uses, total=uses
+                    )
+                )
+    HourlyAggregate.objects.bulk_create(rows, batch_size=2000)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from linli.core.roles import Action
 from linli.iot.choices import AlarmStatus, DeviceKind, PortState
@@ -70,6 +71,37 @@ def history(
         (h, t / n, lo, hi)
         for h, n, lo, hi, t in hourly.values_list("hour", "count", "minimum", "maximum", "total")
     ]
+
+
+def fitness_machines(community_id: int):
+    """A community's smart fitness equipment, for services' screens of their use. No personal
+    data: names, places and state."""
+    return Device.objects.filter(community_id=community_id, profile__kind=DeviceKind.FITNESS).select_related(
+        "building", "state"
+    )
+
+
+def daily_totals(device_ids: list[int], key: str, since: datetime, until: datetime) -> dict:
+    """{(device id, local date): sum of `key`} over `[since, until)` (whole hours): the hourly
+    aggregates of complete hours, the raw readings of the hour not rolled up yet."""
+    totals: dict = {}
+
+    def add(device_id, at, value):
+        day = timezone.localtime(at).date()
+        totals[(device_id, day)] = totals.get((device_id, day), 0.0) + value
+
+    rolled = HourlyAggregate.objects.filter(
+        device_id__in=device_ids, key=key, hour__gte=since, hour__lt=until
+    )
+    last = None
+    for device_id, hour, total in rolled.values_list("device_id", "hour", "total"):
+        add(device_id, hour, total)
+        last = hour if last is None or hour > last else last
+    recent_from = max(since, last + timedelta(hours=1)) if last else since
+    raw = Reading.objects.filter(device_id__in=device_ids, key=key, ts__gte=recent_from, ts__lt=until)
+    for device_id, ts, value in raw.values_list("device_id", "ts", "value"):
+        add(device_id, ts, value)
+    return totals
 
 
 def alarms(user, community_id: int):
@@ -241,3 +273,31 @@ def session(user, session_id: int) -> ChargingSession | None:
         .filter(pk=session_id, pk__in=ChargingSession.objects.restrict(user, Action.IOT_VIEW))
         .first()
     )
+
+
+# Community-wide counts for dashboards (the big screen, the government view, reports): no row
+# leaves these, and dashboards checks who asks.
+
+
+def fleet(community_id: int) -> dict[str, int]:
+    """Devices registered and online now."""
+    found = Device.objects.filter(community_id=community_id)
+    return found.aggregate(total=Count("id"), online=Count("id", filter=Q(state__online=True)))
+
+
+def active_alarms_by_severity(community_id: int, building_ids=None) -> dict[str, int]:
+    active = Alarm.objects.filter(community_id=community_id, status=AlarmStatus.ACTIVE)
+    if building_ids is not None:
+        active = active.filter(building_id__in=building_ids)
+    return {r["severity"]: r["n"] for r in active.values("severity").annotate(n=Count("id"))}
+
+
+def alarms_raised(community_id: int, since: datetime, until: datetime) -> list[dict]:
+    """Alarms first raised in [since, until) by type and severity: [{type, severity, n}]."""
+    return [
+        dict(row)
+        for row in Alarm.objects.filter(community_id=community_id, first_at__gte=since, first_at__lt=until)
+        .values("type", "severity")
+        .annotate(n=Count("id"))
+        .order_by("type", "severity")
+    ]

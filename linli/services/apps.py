@@ -7,6 +7,10 @@ class ServicesConfig(AppConfig):
     verbose_name = "生活服务"
 
     def ready(self):
+        from linli.iot.services.card_readers import DeviceKind, register_card_reader  # Django's app loading
+        from linli.services.services import fitness
+
+        register_card_reader(DeviceKind.FITNESS, fitness.record_card_use)
         _register_screens()
 
 
@@ -22,6 +26,7 @@ def _register_screens() -> None:
         (0, _("服务预约"), "console_bookings", "services_bookings"),
         (10, _("服务商与项目"), "console_providers", "services_providers"),
         (20, _("场地日历"), "console_venues", "services_venues"),
+        (30, _("健身器材"), "fitness_console", "services_fitness"),
     ]
     for weight, label, url_name, key in entries:
         register_nav(
@@ -30,5 +35,10 @@ def _register_screens() -> None:
     register_home_card(
         HomeCard(
             "services_home", _("生活服务"), "ticket", 70, "services:home", needs_home=True, tile="services"
+        )
+    )
+    register_home_card(
+        HomeCard(
+            "services_fitness", _("健身"), "bolt", 72, "services:fitness", needs_home=True, tile="fitness"
         )
     )

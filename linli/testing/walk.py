@@ -23,7 +23,7 @@ SELF_OR_PUBLIC = re.compile(
     r"|parking/my/(offers|bookings|shared-offers|passes)"
     r"|engage/points/my/.*|engage/convention/my/.*"
     # a resident's own households' (empty for anyone else) and a provider login's own bookings
-    r"|services/my/(offerings|bookings|venues|venue-bookings|health-links)|services/provider/bookings"
+    r"|services/my/(offerings|bookings|venues|venue-bookings|health-links|fitness)|services/provider/bookings"
     # devices, not people: a device's token, checked by the ingest (docs/devices.md)
     r"|iot/ingest/.*)$"
 )

@@ -115,7 +115,7 @@ def _stay_paid(payment: Payment) -> None:
     ).values_list("parking_record_id", flat=True)
     for record_id in stays:
         for hook in _STAY_PAID_HOOKS:
-            hook(record_id, payment.channel in COUNTER)
+            hook(record_id or 0, payment.channel in COUNTER)  # never None: filtered above
 
 
 # No savepoint: every caller lets an error end its own transaction (a savepoint is two more

@@ -12,6 +12,7 @@ Bills of stays have no house and no payer: anyone holding the stay's link may pa
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,11 +27,11 @@ from linli.billing.services.runs import void, write_bills
 
 def online_channels() -> list[tuple[str, str]]:
     """The channels a driver can pay on a phone, as (value, label)."""
-    return [(c, Channel(c).label) for c in providers.enabled()]
+    return [(c, str(Channel(c).label)) for c in providers.enabled()]
 
 
 # What the guard at an exit booth takes.
-BOOTH_CHANNELS = [(c, Channel(c).label) for c in (Channel.CASH, Channel.CARD)]
+BOOTH_CHANNELS = [(c.value, c.label) for c in (Channel.CASH, Channel.CARD)]
 
 
 def grace() -> timedelta:
@@ -44,7 +45,7 @@ class StayFee:
     last_paid_at: datetime | None
     at: datetime
     lines: list
-    quantity: object
+    quantity: Decimal
     item: FeeItem
     standard: FeeStandard
 
@@ -87,7 +88,7 @@ def _paid(record_ids: list[int]) -> dict[int, list[tuple[int, datetime | None]]]
     for record_id, fen, paid_at in Bill.objects.filter(
         parking_record_id__in=record_ids, paid_fen__gt=0
     ).values_list("parking_record_id", "paid_fen", "paid_at"):
-        paid[record_id].append((fen, paid_at))
+        paid[record_id or 0].append((fen, paid_at))  # never None: filtered by the ids
     return paid
 
 

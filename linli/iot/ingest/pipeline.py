@@ -41,7 +41,7 @@ class Batch:
     transitions: list[Transition] = field(default_factory=list)
     answers: list = field(default_factory=list)  # (device_id, uid, result, message)
     ports: list = field(default_factory=list)  # (device_id, ports, ts)
-    cards: list = field(default_factory=list)  # (device_id, card, port)
+    cards: list = field(default_factory=list)  # (device_id, card, port, ts)
     touched: dict[int, Entry] = field(default_factory=dict)
 
     def __len__(self):
@@ -145,7 +145,7 @@ class Ingest:
             if "ports" in status:
                 batch.ports.append((entry.id, status["ports"], reading.ts))
             if "card" in status:
-                batch.cards.append((entry.id, *status["card"]))
+                batch.cards.append((entry.id, *status["card"], reading.ts))
 
     def _end_moment(self, entry: Entry, reading: messages.Reading) -> None:
         """A moment (an object thrown from height) is over as soon as it was seen."""

@@ -14,7 +14,7 @@ import orjson
 from django.db import connection, transaction
 
 from linli.core.errors import ServiceError
-from linli.iot.services import alarms, chargers, commands
+from linli.iot.services import alarms, card_readers, chargers, commands
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ def commit(p: Prepared) -> list:
             _contained(commands.answered, device_id, uid, result == "ok", message)
         for device_id, ports, ts in p.ports:
             _contained(chargers.on_port_report, device_id, ports, datetime.fromtimestamp(ts, UTC))
-        for device_id, card, port in p.cards:
-            _contained(chargers.do_start_by_card, card, device_id, port)
+        for device_id, card, port, ts in p.cards:
+            _contained(card_readers.card_read, card, device_id, port, datetime.fromtimestamp(ts, UTC))
     return [c for c in changed if c is not None]
 
 

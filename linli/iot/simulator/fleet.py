@@ -64,6 +64,8 @@ def values(device: SimDevice, now: float, rng: random.Random) -> tuple[str, dict
         v = {"running": 1, "floor": device.counter, "door_open_s": rng.randint(3, 12), "trapped": 0}
     elif kind == K.EBIKE_CHARGER:
         return "status", {"ports": charger_ports(device, now, rng)}
+    elif kind == K.FITNESS:  # uses begun since the last report: busier by day
+        v = {"uses": float(max(0, round(rng.gauss(4 * _day(now), 1))))}
     else:  # fans, speakers, gates, cameras, car chargers: a heartbeat
         return "status", {"online": True}
     v.update(device.override)

@@ -12,9 +12,12 @@ from linli.services.models.catalogue import (
     ServiceSlot,
     SlotDay,
 )
+from linli.services.models.fitness import FitnessConsent, FitnessUse
 from linli.services.models.venues import Venue, VenueBooking
 
 __all__ = [
+    "FitnessConsent",
+    "FitnessUse",
     "HealthLink",
     "Provider",
     "ProviderStaff",
