@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "linli.engage",
     "linli.services",
     "linli.parking",
+    "linli.dashboards",
     "linli.notify",
     "linli.web",
     "linli.demo",

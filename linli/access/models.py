@@ -335,6 +335,8 @@ class AccessEvent(models.Model):
             models.Index(fields=["point", "at"]),
             models.Index(fields=["person", "at"]),
             models.Index(fields=["community", "id"]),
+            # Dashboards count a community's passages of a day or an hour.
+            models.Index(fields=["community", "at"]),
         ]
 
 

@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, Q, When
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from linli.access import rights
@@ -16,6 +16,7 @@ from linli.access.choices import (
     CredentialKind,
     Direction,
     GrantSource,
+    Method,
     PointKind,
     Reason,
 )
@@ -387,3 +388,16 @@ def card_holder(community_id: int, number: str) -> tuple[int, int | None] | None
         .first()
     )
     return row
+
+
+def flows(community_id: int, since: datetime, until: datetime) -> dict[str, int]:
+    """Passages let through in [since, until), counts only (dashboards): people and vehicles
+    (plate reads), in and out; a point that serves both ways counts under neither."""
+    counted = AccessEvent.objects.filter(community_id=community_id, at__gte=since, at__lt=until, allowed=True)
+    vehicle = Q(method=Method.PLATE)
+    return counted.aggregate(
+        people_in=Count("id", filter=~vehicle & Q(direction=Direction.IN)),
+        people_out=Count("id", filter=~vehicle & Q(direction=Direction.OUT)),
+        vehicles_in=Count("id", filter=vehicle & Q(direction=Direction.IN)),
+        vehicles_out=Count("id", filter=vehicle & Q(direction=Direction.OUT)),
+    )

@@ -429,3 +429,14 @@ def billing_runs(user, action: str = Action.BILLING_VIEW):
 def bills_to_correct(user):
     """Bills a user may void and re-issue (billing setup in their community)."""
     return Bill.objects.restrict(user, Action.BILLING_SETUP).select_related("fee_item", "standard")
+
+
+def collection(community_id: int, start: date, end: date) -> dict[str, int]:
+    """What bills for periods starting in [start, end] asked and what was paid on them, in fen,
+    for the whole community (dashboards: no row leaves this)."""
+    found = (
+        Bill.objects.filter(community_id=community_id, period_start__gte=start, period_start__lte=end)
+        .exclude(status=BillStatus.VOID)
+        .aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
+    )
+    return {"due": found["due"] or 0, "paid": found["paid"] or 0}

@@ -79,6 +79,11 @@ class Action:
     PARKING_VIEW = "parking.view"
     PARKING_MANAGE = "parking.manage"
     PARKING_COLLECT = "parking.collect"
+    # Dashboards (issue 14): the big screen, the site map, the government view and reports are
+    # read with STATS_VIEW (aggregates only); issue and revoke kiosk screen tokens and place
+    # buildings and devices on the site map; issue and revoke data-sharing tokens for city systems.
+    SCREEN_MANAGE = "screen.manage"
+    SHARING_MANAGE = "sharing.manage"
 
 
 A = Action
@@ -122,6 +127,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.PARKING_VIEW,
             A.PARKING_COLLECT,
             A.PARKING_MANAGE,
+            A.SCREEN_MANAGE,
         }
     ),
     # The counter serves residents in person (代办), so it sees and changes the registry.

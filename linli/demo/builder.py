@@ -27,6 +27,7 @@ from linli.core.crypto import blind_index
 from linli.core.dbstats import refresh_planner_statistics
 from linli.core.models import Community, Membership
 from linli.core.roles import Role
+from linli.dashboards.demo import seed_dashboards_demo
 from linli.demo import names
 from linli.demo.identifiers import make_credit_code, make_id_number, make_phone, make_plate
 from linli.engage.demo import seed_engage_demo
@@ -67,6 +68,7 @@ APP_PARTS = (
     ("engage", seed_engage_demo),
     ("services", seed_services_demo),
     ("parking", seed_parking_demo),
+    ("dashboards", seed_dashboards_demo),
 )
 
 DEMO_PASSWORD = "linli-demo"

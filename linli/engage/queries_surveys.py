@@ -169,3 +169,15 @@ def satisfaction_trend(user, community_id: int) -> list[tuple[Survey, dict[str, 
         .order_by("year")
     )
     return [(s, dimension_scores(s)) for s in found]
+
+
+def satisfaction_by_year(community_id: int) -> list[dict]:
+    """For dashboards: each year's satisfaction survey (not drafts) with its mean score over the
+    dimensions answered (0–100), oldest first: [{year, score}]."""
+    found = []
+    surveys_ = Survey.objects.filter(community_id=community_id, kind=SurveyKind.SATISFACTION)
+    for survey in surveys_.exclude(status=SurveyStatus.DRAFT).order_by("year"):
+        scores = dimension_scores(survey)
+        if scores:
+            found.append({"year": survey.year, "score": round(sum(scores.values()) / len(scores), 1)})
+    return found

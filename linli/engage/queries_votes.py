@@ -184,3 +184,18 @@ def head_of_size(vote: Vote, size: int) -> VoteTreeHead | None:
 
 def heads(vote: Vote):
     return VoteTreeHead.objects.filter(vote=vote).order_by("size")
+
+
+def open_votes_turnout(community_id: int) -> list[dict]:
+    """Each open vote's participation for dashboards (title and shares, no ballot):
+    [{title, heads, total_heads, area_centi, total_area_centi}]."""
+    found = []
+    for vote in Vote.objects.filter(community_id=community_id, status=VoteStatus.OPEN).order_by("id"):
+        now = progress(vote)
+        found.append(
+            {
+                "title": vote.title,
+                **{k: now[k] for k in ("heads", "total_heads", "area_centi", "total_area_centi")},
+            }
+        )
+    return found

@@ -510,3 +510,64 @@ def relations_in(user, community_id: int) -> set[str]:
         .filter(person__user=user, house__community_id=community_id)
         .values_list("relation", flat=True)
     )
+
+
+# Community-wide aggregates for the big screen, the government view and the reports
+# (dashboards): counts only, no row leaves these functions, and dashboards checks who asks.
+
+AGE_BANDS = (("0-5", 0, 6), ("6-17", 6, 18), ("18-59", 18, 60), ("60-79", 60, 80), ("80+", 80, None))
+
+
+def age_bands(community_id: int, building_ids=None) -> dict[str, int]:
+    """People living here today by age band (bands as in AGE_BANDS; "unknown" without a birth
+    date), each person counted once."""
+    today = timezone.localdate()
+
+    def born_after(years: int):
+        # On 29 February a year back or forward has no such day: the 28th keeps the bands' edges.
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:
+            return today.replace(year=today.year - years, day=28)
+
+    measures = {"unknown": Count("person_id", distinct=True, filter=Q(person__birth_date__isnull=True))}
+    for label, low, high in AGE_BANDS:
+        window = Q(person__birth_date__lte=born_after(low))
+        if high is not None:
+            window &= Q(person__birth_date__gt=born_after(high))
+        measures[label] = Count("person_id", distinct=True, filter=window)
+    return _living(community_id, building_ids).aggregate(**measures)
+
+
+def housing(community_id: int, building_ids=None) -> dict[str, int]:
+    """Residential houses today: all, occupied (someone lives there), rented (a tenant lives
+    there) and vacant (nobody does)."""
+    houses = House.objects.filter(community_id=community_id, type=HouseType.RESIDENTIAL)
+    if building_ids is not None:
+        houses = houses.filter(building_id__in=building_ids)
+    living = _living(community_id, building_ids).aggregate(
+        occupied=Count("house_id", distinct=True),
+        rented=Count("house_id", distinct=True, filter=Q(relation=Relation.TENANT)),
+    )
+    total = houses.count()
+    return {"houses": total, **living, "vacant": total - living["occupied"]}
+
+
+def care_counts(community_id: int, building_ids=None) -> dict[str, int]:
+    """Special groups as counts only: living people with an active (consented) care tag, by kind."""
+    living = _living(community_id, building_ids).values("person_id")
+    rows = (
+        CareTag.objects.filter(community_id=community_id, revoked_at__isnull=True, person_id__in=living)
+        .values("kind")
+        .annotate(n=Count("person_id", distinct=True))
+    )
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def buildings_of(community_id: int) -> list[tuple[int, str]]:
+    """The community's buildings (id, name) in natural order."""
+    return list(
+        Building.objects.filter(community_id=community_id)
+        .order_by(*natural("name"), "id")
+        .values_list("id", "name")
+    )

@@ -285,3 +285,58 @@ def on_duty_user_ids(community_id: int) -> set[int]:
     return set(
         Handler.objects.filter(community_id=community_id, on_duty=True).values_list("user_id", flat=True)
     )
+
+
+# Community-wide counts for dashboards: no row leaves these, and dashboards checks who asks.
+
+
+def load(community_id: int, since: datetime) -> dict:
+    """Open and overdue now; resolved since, on time, and their average rating (1–5)."""
+    scoped = Request.objects.filter(community_id=community_id)
+    now_open = scoped.filter(status__in=OPEN).aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(response_overdue=True) | Q(resolution_overdue=True)),
+    )
+    resolved = scoped.filter(resolved_at__gte=since).aggregate(
+        resolved=Count("id"),
+        on_time=Count("id", filter=Q(resolution_overdue=False)),
+        rating=Avg("rating"),
+    )
+    return {**now_open, **resolved}
+
+
+def opened(community_id: int, since: datetime, until: datetime) -> list[dict]:
+    """Requests and incidents opened in [since, until) per category, kind and building:
+    [{category, kind, building_id, n}]."""
+    rows = (
+        Request.objects.filter(community_id=community_id, created_at__gte=since, created_at__lt=until)
+        .values("category__name", "kind", "building_id")
+        .annotate(n=Count("id"))
+        .order_by("category__name", "kind", "building_id")
+    )
+    return [_named(r) for r in rows]
+
+
+def resolved(community_id: int, since: datetime, until: datetime) -> list[dict]:
+    """Requests and incidents resolved in [since, until) per category, kind and building, with
+    the minutes they took in all (the average is minutes / n): [{category, kind, building_id, n,
+    minutes}]."""
+    spent = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
+    rows = (
+        Request.objects.filter(community_id=community_id, resolved_at__gte=since, resolved_at__lt=until)
+        .values("category__name", "kind", "building_id")
+        .annotate(n=Count("id"), spent=Sum(spent))
+        .order_by("category__name", "kind", "building_id")
+    )
+    return [
+        {**_named(r), "minutes": round(r["spent"].total_seconds() / 60) if r["spent"] else 0} for r in rows
+    ]
+
+
+def _named(row) -> dict:
+    return {
+        "category": row["category__name"],
+        "kind": row["kind"],
+        "building_id": row["building_id"],
+        "n": row["n"],
+    }

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    name = "linli.dashboards"
+    label = "dashboards"
+    verbose_name = _("数据看板")
+
+    def ready(self):
+        from linli.core.shell.nav import register_nav_group
+
+        register_nav_group("dashboards", _("数据与大屏"), weight=90)  # after 生活服务 (80)

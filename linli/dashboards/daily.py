@@ -1,0 +1,111 @@
+"""The daily figures (`DailyFigure`) of one community: flows of a day (passages, requests,
+alarms) and, for today, stocks as they stand (population, houses, open requests, fees).
+
+Every figure comes from another app's queries module; a day's rows are replaced as a whole in
+one transaction, so a run that is repeated (or races another) leaves one consistent set."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.access import queries as access_queries
+from linli.billing import queries as billing_queries
+from linli.dashboards.metrics import METRICS
+from linli.dashboards.models import DailyFigure
+from linli.engage import queries_surveys
+from linli.iot import queries as iot_queries
+from linli.registry import queries as registry_queries
+from linli.workorders import queries as workorder_queries
+
+Row = tuple[str, str, int]  # (metric, part, value)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def flows(community_id: int, day: date) -> list[Row]:
+    since, until = day_bounds(day)
+    rows: list[Row] = [
+        (f"flows.{k}", "", v) for k, v in access_queries.flows(community_id, since, until).items()
+    ]
+    rows += _requests("requests.opened", workorder_queries.opened(community_id, since, until))
+    done = workorder_queries.resolved(community_id, since, until)
+    rows += _requests("requests.resolved", done)
+    rows += _requests("requests.resolve_minutes", [{**r, "n": r["minutes"]} for r in done])
+    for r in iot_queries.alarms_raised(community_id, since, until):
+        rows += [
+            ("alarms.raised", f"severity:{r['severity']}", r["n"]),
+            ("alarms.raised", f"type:{r['type']}", r["n"]),
+        ]
+    return _summed(rows)
+
+
+def stocks(community_id: int, today: date) -> list[Row]:
+    rows: list[Row] = []
+    people = registry_queries.population(community_id)
+    for key in ("real", "floating", "tenants", "households"):
+        rows.append((f"population.{key}", "", people[key]))
+    for row in registry_queries.population_by_building(community_id):
+        part = f"building:{row['building_id']}"
+        rows += [("population.real", part, row["real"]), ("population.floating", part, row["floating"])]
+    rows += [("population.age", f"band:{k}", v) for k, v in registry_queries.age_bands(community_id).items()]
+    rows += [
+        ("population.special", f"kind:{k}", v) for k, v in registry_queries.care_counts(community_id).items()
+    ]
+    rows += [(f"housing.{k}", "", v) for k, v in registry_queries.housing(community_id).items()]
+    for building_id, _name in registry_queries.buildings_of(community_id):
+        houses = registry_queries.housing(community_id, [building_id])
+        rows += [(f"housing.{k}", f"building:{building_id}", v) for k, v in houses.items()]
+    load = workorder_queries.load(community_id, timezone.now())
+    rows += [("requests.open", "", load["open"]), ("requests.overdue", "", load["overdue"])]
+    rows += [
+        ("alarms.active", f"severity:{k}", v)
+        for k, v in iot_queries.active_alarms_by_severity(community_id).items()
+    ]
+    rows += [(f"devices.{k}", "", v) for k, v in iot_queries.fleet(community_id).items()]
+    month = today.replace(day=1)
+    rows += [(f"fees.{k}", "", v) for k, v in billing_queries.collection(community_id, month, today).items()]
+    years = queries_surveys.satisfaction_by_year(community_id)
+    if years:
+        rows.append(("satisfaction.score", "", round(years[-1]["score"])))
+    return rows
+
+
+def compute(community_id: int, day: date) -> int:
+    """Replaces the community's figures of `day`: its flows, and its stocks when it is today.
+    Returns how many rows were written."""
+    today = timezone.localdate()
+    rows = flows(community_id, day) + (stocks(community_id, today) if day == today else [])
+    rows = [r for r in rows if r[0] in METRICS]
+    with transaction.atomic():
+        DailyFigure.objects.filter(
+            community_id=community_id, day=day, metric__in={r[0] for r in rows}
+        ).delete()
+        DailyFigure.objects.bulk_create(
+            DailyFigure(community_id=community_id, day=day, metric=m, part=p, value=v) for m, p, v in rows
+        )
+    return len(rows)
+
+
+def _requests(metric: str, found: list[dict]) -> list[Row]:
+    rows: list[Row] = []
+    for r in found:
+        rows += [
+            (metric, "", r["n"]),
+            (metric, f"category:{r['category']}", r["n"]),
+            (metric, f"kind:{r['kind']}", r["n"]),
+        ]
+        if r["building_id"]:
+            rows.append((metric, f"building:{r['building_id']}", r["n"]))
+    return rows
+
+
+def _summed(rows: list[Row]) -> list[Row]:
+    """One row per (metric, part): the sources group finer than the figures keep."""
+    total: dict[tuple[str, str], int] = {}
+    for metric, part, value in rows:
+        total[(metric, part)] = total.get((metric, part), 0) + value
+    return [(m, p, v) for (m, p), v in total.items()]

@@ -1,0 +1,3 @@
+from linli.dashboards.models.figures import DailyFigure
+
+__all__ = ["DailyFigure"]
