@@ -1,3 +1,4 @@
 from linli.dashboards.models.figures import DailyFigure
+from linli.dashboards.models.maps import MapPin, PinKind, SitePlan, StreetPin
 
-__all__ = ["DailyFigure"]
+__all__ = ["DailyFigure", "MapPin", "PinKind", "SitePlan", "StreetPin"]
