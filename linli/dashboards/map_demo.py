@@ -82,10 +82,8 @@ def _devices(actor, cid: int, rng: random.Random) -> list:
 
 
 def _on_the_street(actor, community: Community) -> None:
-    """Communities of one street side by side, in the order they were created."""
-    neighbours = list(
-        Community.objects.filter(street=community.street).order_by("id").values_list("id", flat=True)
-    )
+    """The demo communities side by side, in the order they were created."""
+    neighbours = list(Community.objects.order_by("id").values_list("id", flat=True))
     i = neighbours.index(community.id)
     if not StreetPin.objects.filter(community=community).exists():
         maps.do_set_street_pin(

@@ -24,6 +24,7 @@ from linli.registry import queries as registry_queries
 from linli.workorders import queries as workorders_queries
 
 TONES = (map_data.GREEN, map_data.AMBER, map_data.RED)
+STREET_MAP_MOST = 100  # communities drawn at once; an operator's thousand go street by street
 
 
 class PlanForm(forms.Form):
@@ -119,16 +120,17 @@ def building(request, console: Console, building_id: int):
 
 
 def street_map(request):
-    """The street map: the communities the user reads (stats.view over each), on one street at a
-    time (`?street=`), placed by drag by those who arrange the community's map."""
+    """The street map: the communities the user reads (stats.view over each), all of them, or
+    one street's (`?street=`, the first street when there are too many to draw at once); placed
+    by drag by those who arrange the community's map."""
     if not request.user.is_authenticated:
         return to_staff_sign_in(request)
     readable = queries.stats_communities(request.user)
-    streets = sorted({s for s in readable.values_list("street", flat=True)})
-    street = request.GET.get("street", "")
-    if street not in streets:
+    streets = sorted(set(readable.values_list("street", flat=True)))
+    street = request.GET.get("street")
+    if street not in streets and readable.count() > STREET_MAP_MOST:
         street = streets[0] if streets else ""
-    communities = list(readable.filter(street=street)) if streets else []
+    communities = list(readable if street not in streets else readable.filter(street=street))
     if not communities:
         raise Http404
     console = Console(communities[0], communities, scope_of(request.user), "street_map")
@@ -144,7 +146,7 @@ def street_map(request):
         "save_url": reverse("api:dashboards_set_street_pin", args=[0]) if arranged else "",
         "page_url": reverse("dashboards:site_map", args=[0]),
         "streets": streets,
-        "street": street,
+        "street": street if street in streets else None,
         "legend": _legend(),
     }
     return console.render(request, "dashboards/map_street.html", context)

@@ -119,6 +119,7 @@
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     make("rect", { class: "plan-ground", x: 0, y: 0, width: W, height: H }, svg);
     if (this.image) make("image", { href: this.image, x: 0, y: 0, width: W, height: H }, svg);
+    if (this.data.communities) this.roads(svg, W, H);
     const outline = this.drawing || this.plan.outline || [];
     if (outline.length) {
       make(this.drawing ? "polyline" : "polygon", {
@@ -145,6 +146,13 @@
       label.textContent = pin.name;
     });
     if (this.list) this.renderList();
+  };
+
+  /* The street map's plain street plan: a few main roads, for the eye only. */
+  MapBoard.prototype.roads = function (svg, W, H) {
+    const g = make("g", { class: "roads" }, svg);
+    [0.18, 0.5, 0.82].forEach(function (y) { make("line", { x1: 0, y1: y * H, x2: W, y2: y * H }, g); });
+    [0.12, 0.38, 0.62, 0.88].forEach(function (x) { make("line", { x1: x * W, y1: 0, x2: x * W, y2: H }, g); });
   };
 
   MapBoard.prototype.renderList = function () {
