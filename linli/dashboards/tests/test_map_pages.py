@@ -103,6 +103,8 @@ def test_the_street_map_shows_the_communities_one_reads(world, browser):
     html = r.content.decode()
     assert "幸福里小区" in html and "和平苑" not in html and "data-save-url" in html
     assert browser(world.owner).get(reverse("dashboards:street_map")).status_code in (302, 404)
+    html = browser(world.operator).get(reverse("dashboards:street_map")).content.decode()
+    assert "幸福里小区" in html and "和平苑" in html  # every community the operator reads
 
 
 def test_the_partial_for_the_big_screen_draws_the_public_layer_read_only(world):
