@@ -97,19 +97,21 @@ def building(request, console: Console, building_id: int):
         house["url"] = console.reverse("registry:house", house["id"]) if households else ""
     alarms = iot_queries.active_alarms_by_severity(cid, building_ids=[building_id])
     requests = workorders_queries.open_by_building(cid, {building_id}).get(building_id, {})
-    states = map_data.labels()["states"]
+    open_n, overdue = requests.get("open", 0), requests.get("overdue", 0)
+    labels = map_data.labels()
+    tone = map_data.tone(alarms, open_n, overdue)
     context = {
         "building_name": name,
         "houses": houses,
-        "counts": [(s, states[s], sum(h["state"] == s for h in houses)) for s in map_data.HOUSE_STATES],
-        "alarms": sum(alarms.values()),
-        "open_requests": requests.get("open", 0),
-        "overdue": requests.get("overdue", 0),
-        "tone": map_data.tone(alarms, requests.get("open", 0), requests.get("overdue", 0)),
-        "tone_label": map_data.labels()["tones"][
-            map_data.tone(alarms, requests.get("open", 0), requests.get("overdue", 0))
+        "counts": [
+            (s, labels["states"][s], sum(h["state"] == s for h in houses)) for s in map_data.HOUSE_STATES
         ],
-        "states": states,
+        "alarms": sum(alarms.values()),
+        "open_requests": open_n,
+        "overdue": overdue,
+        "tone": tone,
+        "tone_label": labels["tones"][tone],
+        "states": labels["states"],
     }
     template = (
         "dashboards/map_building.html"
