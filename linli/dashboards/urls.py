@@ -6,8 +6,10 @@ from linli.dashboards.views import maps
 
 app_name = "dashboards"
 
-urlpatterns: list = [
-    # The site map (一张图) and the street map
+urlpatterns: list = []
+
+# The site map (一张图) and the street map
+urlpatterns += [
     path("staff/<int:cid>/dashboards/map/", maps.site_map, name="site_map"),
     path("staff/<int:cid>/dashboards/map/plan/", maps.upload_plan, name="site_map_plan"),
     path(
