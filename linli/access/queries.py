@@ -401,3 +401,17 @@ def flows(community_id: int, since: datetime, until: datetime) -> dict[str, int]
         vehicles_in=Count("id", filter=vehicle & Q(direction=Direction.IN)),
         vehicles_out=Count("id", filter=vehicle & Q(direction=Direction.OUT)),
     )
+
+
+# Gates and doors one sees on a site plan; unit doors and lifts are inside the buildings.
+SITE_POINT_KINDS = (PointKind.COMMUNITY_GATE, PointKind.GARAGE_BARRIER, PointKind.BUILDING_DOOR)
+
+
+def site_points(community_id: int) -> list[dict]:
+    """The community's active gates and building doors for the site map: [{id, name, kind,
+    kind_label}]."""
+    found = AccessPoint.objects.filter(community_id=community_id, is_active=True, kind__in=SITE_POINT_KINDS)
+    return [
+        {**row, "kind_label": str(PointKind(row["kind"]).label)}
+        for row in found.order_by("name", "id").values("id", "name", "kind")
+    ]

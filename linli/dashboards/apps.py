@@ -11,3 +11,17 @@ class DashboardsConfig(AppConfig):
         from linli.core.shell.nav import register_nav_group
 
         register_nav_group("dashboards", _("数据与大屏"), weight=90)  # after 生活服务 (80)
+        self._register_site_map()
+
+    def _register_site_map(self):
+        from linli.core.roles import Action
+        from linli.core.shell.nav import register_nav
+
+        register_nav(
+            "dashboards",
+            _("一张图"),
+            "dashboards:site_map",
+            key="site_map",
+            weight=20,
+            action=Action.STATS_VIEW,
+        )
