@@ -401,3 +401,30 @@ def flows(community_id: int, since: datetime, until: datetime) -> dict[str, int]
         vehicles_in=Count("id", filter=vehicle & Q(direction=Direction.IN)),
         vehicles_out=Count("id", filter=vehicle & Q(direction=Direction.OUT)),
     )
+
+
+def flows_by_hour(community_id: int, bounds: list[datetime]) -> list[dict[str, int]]:
+    """Passages let through per period between consecutive `bounds` (ascending; 25 bounds make
+    a day's 24 hours), counted as flows() counts them, in one indexed range read (dashboards'
+    big screen): [{people_in, people_out, vehicles_in, vehicles_out}] per period."""
+    periods = len(bounds) - 1
+    found = [
+        dict.fromkeys(("people_in", "people_out", "vehicles_in", "vehicles_out"), 0) for _ in range(periods)
+    ]
+    if periods < 1:
+        return found
+    period = Case(*(When(at__lt=bound, then=i) for i, bound in enumerate(bounds[1:-1])), default=periods - 1)
+    rows = (
+        AccessEvent.objects.filter(
+            community_id=community_id, at__gte=bounds[0], at__lt=bounds[-1], allowed=True
+        )
+        .exclude(direction=Direction.BOTH)
+        .annotate(period=period)
+        .values_list("period", "method", "direction")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for i, method, direction, n in rows:
+        kind = "vehicles" if method == Method.PLATE else "people"
+        found[i][f"{kind}_{direction}"] += n
+    return found

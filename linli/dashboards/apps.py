@@ -8,6 +8,24 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("数据看板")
 
     def ready(self):
-        from linli.core.shell.nav import register_nav_group
+        from linli.core.roles import Action
+        from linli.core.shell.nav import register_nav, register_nav_group
 
         register_nav_group("dashboards", _("数据与大屏"), weight=90)  # after 生活服务 (80)
+        # The big screen (DASH-1) and its kiosk tokens.
+        register_nav(
+            "dashboards",
+            _("大屏"),
+            "dashboards:screen",
+            key="dashboards_screen",
+            weight=0,
+            action=Action.STATS_VIEW,
+        )
+        register_nav(
+            "dashboards",
+            _("大屏令牌"),
+            "dashboards:screen_tokens",
+            key="dashboards_screens",
+            weight=10,
+            action=Action.SCREEN_MANAGE,
+        )

@@ -301,3 +301,16 @@ def alarms_raised(community_id: int, since: datetime, until: datetime) -> list[d
         .annotate(n=Count("id"))
         .order_by("type", "severity")
     ]
+
+
+def alarm_type_names(community_ids) -> dict[str, str]:
+    """What the communities' rules call each alarm type ("co_high": 一氧化碳超标), for charts
+    that count alarms by type; the first rule's name where several rules raise one type."""
+    names: dict[str, str] = {}
+    for alarm_type, name in (
+        Rule.objects.filter(community_id__in=list(community_ids))
+        .values_list("alarm_type", "name")
+        .order_by("id")
+    ):
+        names.setdefault(alarm_type, name)
+    return names
