@@ -2,21 +2,21 @@
 flows by hour, and the charts of the last 30 days, 12 months and the survey years.
 
 Everything comes from other apps' count-only queries and from the daily figures, never a row
-about anyone: what is live is an indexed count (today's passages by hour in one range read,
-open alarms, open requests, this month's bills), what moves slowly (population, 30-day
-breakdowns) is the hourly job's daily figures. Counts of people under the suppression threshold
+about anyone: what is live is an indexed count (open alarms, open requests, this month's bills)
+or an incremental counter (today's passages by hour, screen_counters), population is the hourly
+job's daily figure, and the slow charts (30 days, 12 months, survey years) are computed at most
+once every few minutes per community and process. Counts of people under the suppression threshold
 are shown as None, as everywhere in dashboards (suppression.py)."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from linli.access import queries as access_queries
 from linli.billing import queries as billing_queries
 from linli.core.models import Community
 from linli.dashboards import queries as figures
-from linli.dashboards import suppression
+from linli.dashboards import screen_counters, suppression
 from linli.engage import queries_surveys, queries_votes
 from linli.iot import queries as iot_queries
 from linli.iot.choices import Severity
@@ -28,14 +28,14 @@ CHART_DAYS = 30
 CHART_MONTHS = 12
 TOP = 8  # categories a bar chart shows; the rest are summed into 其他 by the page
 
-FLOW_KEYS = ("people_in", "people_out", "vehicles_in", "vehicles_out")
+FLOW_KEYS = screen_counters.FLOW_KEYS
 
 
 def compute(community_ids: tuple[int, ...], now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     ids = list(community_ids)
-    hours = _hours(ids, now, today)
+    hours = _hours(ids, now)
     return {
         "at": now.isoformat(),
         "communities": [
@@ -50,11 +50,17 @@ def compute(community_ids: tuple[int, ...], now: datetime | None = None) -> dict
         "votes": _votes(ids),
         "charts": {
             "hours": {k: [h[k] for h in hours] for k in FLOW_KEYS},
-            "alarms_by_type": _alarms_by_type(ids, today),
-            "requests_by_category": _breakdown(ids, "requests.opened", "category:", today),
-            "collection": _collection(ids, today),
-            "satisfaction": _satisfaction(ids),
+            **screen_counters.slow_charts.get((tuple(ids), today), lambda: _slow_charts(ids, today)),
         },
+    }
+
+
+def _slow_charts(ids: list[int], today: date) -> dict:
+    return {
+        "alarms_by_type": _alarms_by_type(ids, today),
+        "requests_by_category": _breakdown(ids, "requests.opened", "category:", today),
+        "collection": _collection(ids, today),
+        "satisfaction": _satisfaction(ids),
     }
 
 
@@ -92,13 +98,11 @@ def _population(ids: list[int]) -> dict:
     }
 
 
-def _hours(ids: list[int], now: datetime, today: date) -> list[dict]:
+def _hours(ids: list[int], now: datetime) -> list[dict]:
     """Today's passages per hour up to the current one (later hours are None on the page)."""
-    midnight = timezone.make_aware(datetime.combine(today, time.min))
-    bounds = [midnight + timedelta(hours=h) for h in range(now.astimezone(midnight.tzinfo).hour + 2)]
-    per_hour = [dict.fromkeys(FLOW_KEYS, 0) for _ in bounds[1:]]
+    per_hour = [dict.fromkeys(FLOW_KEYS, 0) for _ in range(timezone.localtime(now).hour + 1)]
     for c in ids:
-        for total, counted in zip(per_hour, access_queries.flows_by_hour(c, bounds), strict=True):
+        for total, counted in zip(per_hour, screen_counters.today_passages.hours(c, now), strict=False):
             for key in FLOW_KEYS:
                 total[key] += counted[key]
     return per_hour
