@@ -19,7 +19,6 @@ from linli.dashboards import queries as figures
 from linli.dashboards import screen_counters, suppression
 from linli.engage import queries_surveys, queries_votes
 from linli.iot import queries as iot_queries
-from linli.iot.choices import Severity
 from linli.registry import queries as registry_queries
 from linli.workorders import queries as workorder_queries
 
@@ -110,7 +109,7 @@ def _hours(ids: list[int], now: datetime) -> list[dict]:
 
 def _alarms(ids: list[int]) -> dict[str, int]:
     found = _summed(iot_queries.active_alarms_by_severity(c) for c in ids)
-    return {s.value: found.get(s.value, 0) for s in Severity}
+    return {severity: found.get(severity, 0) for severity in iot_queries.severity_labels()}
 
 
 def _requests(ids: list[int], now: datetime) -> dict:

@@ -314,3 +314,8 @@ def alarm_type_names(community_ids) -> dict[str, str]:
     ):
         names.setdefault(alarm_type, name)
     return names
+
+
+def severity_labels() -> dict[str, str]:
+    """The alarm severities, most severe first, with their labels in the request's language."""
+    return {value: str(label) for value, label in Alarm._meta.get_field("severity").flatchoices}

@@ -16,7 +16,7 @@ from linli.core.permissions import require
 from linli.core.roles import Action
 from linli.dashboards.models import ScreenToken
 
-LABEL_MAX = ScreenToken._meta.get_field("label").max_length
+LABEL_MAX: int = ScreenToken._meta.get_field("label").max_length or 60
 
 
 def hash_token(raw: str) -> str:

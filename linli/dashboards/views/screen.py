@@ -20,14 +20,10 @@ from linli.core.roles import Action
 from linli.core.shell.common import Console, is_staff, staff_view, to_staff_sign_in
 from linli.dashboards import screen_data, screen_tokens
 from linli.dashboards.screen_forms import ScreenTokenForm
-from linli.dashboards.screen_stream import screen_frames
+from linli.dashboards.screen_stream import screen_frames, stream_cap
 from linli.dashboards.screen_tokens import ScreenReach
 from linli.dashboards.services.screens import do_issue_screen_token, do_revoke_screen_token
 from linli.notify import queries as notify_queries
-from linli.notify.views import StreamSlots, slots
-
-# Open streams per kiosk token, as notify caps them per user.
-token_slots = StreamSlots()
 
 
 def _error(exc: ServiceError) -> JsonResponse:
@@ -120,7 +116,8 @@ async def _stream(request, cid: int, street: bool):
         return _error(exc)
     if reach is None:
         return _error(ServiceError("not_authenticated", _("请先登录"), status=401))
-    release = token_slots.take(reach.token_id) if reach.token_id is not None else slots.take(reach.reader_id)
+    key = ("token", reach.token_id) if reach.token_id is not None else ("user", reach.reader_id)
+    release = stream_cap.take(key)
     if release is None:
         response = _error(
             ServiceError("too_many_streams", _("打开的实时连接过多，请关闭其他页面后重试"), status=429)
