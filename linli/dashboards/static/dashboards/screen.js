@@ -84,7 +84,7 @@
       xAxis: { type: "category", data: labels, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
       series: keys.map(function (k, i) {
-        return { name: names[i], type: "line", smooth: true, showSymbol: false, data: h[k] };
+        return { name: names[i], type: "line", smooth: 0.2, showSymbol: false, data: h[k] };
       }),
     }));
   }
