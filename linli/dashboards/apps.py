@@ -8,11 +8,16 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("数据看板")
 
     def ready(self):
-        from linli.core.roles import Action
-        from linli.core.shell.nav import register_nav, register_nav_group
+        from linli.core.shell.nav import register_nav_group
 
         register_nav_group("dashboards", _("数据与大屏"), weight=90)  # after 生活服务 (80)
-        # The big screen (DASH-1) and its kiosk tokens.
+        self._register_screen()
+
+    def _register_screen(self):
+        """The big screen (DASH-1) and its kiosk tokens."""
+        from linli.core.roles import Action
+        from linli.core.shell.nav import register_nav
+
         register_nav(
             "dashboards",
             _("大屏"),

@@ -6,8 +6,11 @@ from linli.dashboards.views import screen
 
 app_name = "dashboards"
 
-urlpatterns: list = [
-    # The big screen (DASH-1): the page, its figures, its ticker; for a community and its street.
+urlpatterns: list = []
+
+# The big screen (DASH-1): the page, its figures, its ticker, for a community and its street; the
+# console page of its kiosk tokens.
+urlpatterns += [
     path("screen/<int:cid>/", screen.screen, name="screen"),
     path("screen/<int:cid>/data", screen.screen_data_view, name="screen_data"),
     path("screen/<int:cid>/stream", screen.screen_stream, name="screen_stream"),

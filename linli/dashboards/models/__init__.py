@@ -1,4 +1,5 @@
 from linli.dashboards.models.figures import DailyFigure
 from linli.dashboards.models.screens import ScreenToken
 
-__all__ = ["DailyFigure", "ScreenToken"]
+__all__ = ["DailyFigure"]
+__all__ += ["ScreenToken"]
