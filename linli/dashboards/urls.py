@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.dashboards.views import maps
+from linli.dashboards.views import maps, screen
 
 app_name = "dashboards"
 
@@ -16,4 +16,16 @@ urlpatterns += [
         "staff/<int:cid>/dashboards/map/buildings/<int:building_id>/", maps.building, name="site_map_building"
     ),
     path("staff/gov/map/", maps.street_map, name="street_map"),
+]
+
+# The big screen (DASH-1): the page, its figures, its ticker, for a community and its street; the
+# console page of its kiosk tokens.
+urlpatterns += [
+    path("screen/<int:cid>/", screen.screen, name="screen"),
+    path("screen/<int:cid>/data", screen.screen_data_view, name="screen_data"),
+    path("screen/<int:cid>/stream", screen.screen_stream, name="screen_stream"),
+    path("screen/street/<int:cid>/", screen.street_screen, name="street_screen"),
+    path("screen/street/<int:cid>/data", screen.street_screen_data, name="street_screen_data"),
+    path("screen/street/<int:cid>/stream", screen.street_screen_stream, name="street_screen_stream"),
+    path("staff/<int:cid>/dashboards/screens/", screen.screen_tokens_page, name="screen_tokens"),
 ]

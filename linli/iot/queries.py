@@ -357,3 +357,21 @@ def site_devices(community_id: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def alarm_type_names(community_ids) -> dict[str, str]:
+    """What the communities' rules call each alarm type ("co_high": 一氧化碳超标), for charts
+    that count alarms by type; the first rule's name where several rules raise one type."""
+    names: dict[str, str] = {}
+    for alarm_type, name in (
+        Rule.objects.filter(community_id__in=list(community_ids))
+        .values_list("alarm_type", "name")
+        .order_by("id")
+    ):
+        names.setdefault(alarm_type, name)
+    return names
+
+
+def severity_labels() -> dict[str, str]:
+    """The alarm severities, most severe first, with their labels in the request's language."""
+    return {value: str(label) for value, label in Alarm._meta.get_field("severity").flatchoices}
