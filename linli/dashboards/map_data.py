@@ -122,7 +122,11 @@ def public_map(community_id: int) -> dict:
 
 def public_map_json(community_id: int) -> str:
     """`public_map` as the text `_site_map.html` takes (`map_json`)."""
-    return json.dumps(public_map(community_id), ensure_ascii=False)
+    return as_json(public_map(community_id))
+
+
+def as_json(found: dict) -> str:
+    return json.dumps(found, ensure_ascii=False)
 
 
 def plan_image(community_id: int) -> tuple[bytes, str] | None:

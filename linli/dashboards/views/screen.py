@@ -9,7 +9,7 @@ cannot send headers). Who may see what is screen_tokens'."""
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.db import connection
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.common import Console, is_staff, staff_view, to_staff_sign_in
-from linli.dashboards import screen_data, screen_tokens
+from linli.dashboards import map_data, screen_data, screen_tokens
 from linli.dashboards.screen_forms import ScreenTokenForm
 from linli.dashboards.screen_stream import screen_frames, stream_cap
 from linli.dashboards.screen_tokens import ScreenReach
@@ -46,10 +46,14 @@ def _reach(request, cid: int, street: bool) -> ScreenReach | None:
 def _urls(cid: int, street: bool, token: str) -> dict[str, str]:
     prefix = "dashboards:street_screen" if street else "dashboards:screen"
     query = f"?token={token}" if token else ""
-    return {
+    urls = {
         "data": reverse(f"{prefix}_data", args=[cid]) + query,
         "stream": reverse(f"{prefix}_stream", args=[cid]) + query,
     }
+    if not street:
+        urls["map"] = reverse("dashboards:screen_map", args=[cid]) + query
+        urls["plan"] = reverse("dashboards:screen_plan", args=[cid]) + query
+    return urls
 
 
 def _page(request, cid: int, street: bool):
@@ -60,7 +64,12 @@ def _page(request, cid: int, street: bool):
     if reach is None:
         return to_staff_sign_in(request)
     title = reach.community.street if street else reach.community.name
-    context = {"title": title, "street": street, "urls": _urls(cid, street, request.GET.get("token", ""))}
+    urls = _urls(cid, street, request.GET.get("token", ""))
+    context = {"title": title, "street": street, "urls": urls}
+    if not street:  # the community's site map without its personal layer (DASH-2)
+        site_map = map_data.public_map(cid)
+        context["site_map"] = map_data.as_json(site_map)
+        context["plan_url"] = urls["plan"] if site_map["plan"]["image"] else ""
     response = render(request, "dashboards/screen.html", context)
     response["Referrer-Policy"] = "no-referrer"  # the kiosk URL carries its token
     return response
@@ -98,6 +107,34 @@ def screen_data_view(request, cid: int):
 @require_GET
 def street_screen_data(request, cid: int):
     return _data(request, cid, street=True)
+
+
+@require_GET
+def screen_map(request, cid: int):
+    """The site map the community screen re-reads: placed objects and counts, nobody named."""
+    try:
+        reach = _reach(request, cid, street=False)
+    except ServiceError as exc:
+        return _error(exc)
+    if reach is None:
+        return _error(ServiceError("not_authenticated", _("请先登录"), status=401))
+    response = JsonResponse(map_data.public_map(cid), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def screen_plan(request, cid: int):
+    """The site plan's image, for a screen allowed to show this community."""
+    try:
+        reach = _reach(request, cid, street=False)
+    except ServiceError as exc:
+        return _error(exc)
+    found = map_data.plan_image(cid) if reach is not None else None
+    if found is None:
+        raise Http404
+    content, content_type = found
+    return HttpResponse(content, content_type=content_type)
 
 
 def _close_connection() -> None:
