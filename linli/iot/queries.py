@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from linli.core.roles import Action
-from linli.iot.choices import AlarmStatus, DeviceKind, PortState
+from linli.iot.choices import AlarmStatus, DeviceKind, PortState, Severity
 from linli.iot.models import (
     Alarm,
     AlarmLog,
@@ -301,3 +301,8 @@ def alarms_raised(community_id: int, since: datetime, until: datetime) -> list[d
         .annotate(n=Count("id"))
         .order_by("type", "severity")
     ]
+
+
+def severity_labels() -> dict[str, str]:
+    """Alarm severities by their stored value, for pages that show counts by severity."""
+    return {str(value): str(label) for value, label in Severity.choices}

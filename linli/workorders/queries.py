@@ -9,7 +9,7 @@ from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.grid import queries as grid_queries
 from linli.registry.models import Building
-from linli.workorders.choices import FINISHED, OPEN, DispatchMode, Status
+from linli.workorders.choices import FINISHED, OPEN, DispatchMode, Kind, Status
 from linli.workorders.models import (
     Attachment,
     Category,
@@ -340,3 +340,8 @@ def _named(row) -> dict:
         "building_id": row["building_id"],
         "n": row["n"],
     }
+
+
+def kind_labels() -> dict[str, str]:
+    """Request kinds by their stored value, for pages that show counts by kind."""
+    return {str(value): str(label) for value, label in Kind.choices}
