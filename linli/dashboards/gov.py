@@ -99,6 +99,7 @@ STOCKS = (
     "satisfaction.score",
 )
 FLOWS = ("requests.opened", "requests.resolved", "requests.resolve_minutes")
+AGE_UNKNOWN = {"unknown": _("出生日期未登记")}
 BREAKDOWN_STOCKS = ("population.age", "population.special", "alarms.active")
 BREAKDOWN_FLOWS = ("requests.opened", "requests.resolved", "requests.resolve_minutes", "alarms.raised")
 
@@ -332,7 +333,9 @@ def _breakdowns(cid: int, row: Row, period: Period) -> list[Breakdown]:
     special = by[("population.special", "kind")]
     shown_special = suppression.under(population_shown, suppression.partition(special, total_shown=False))
     found = [
-        _people_breakdown(_("年龄段"), "population.age", ages, shown_ages, {}),
+        _people_breakdown(
+            _("年龄段"), "population.age", ages, shown_ages, {k: f"{k}岁" for k in ages} | AGE_UNKNOWN
+        ),
         _people_breakdown(
             _("特殊人群"), "population.special", special, shown_special, dict(CareKind.choices)
         ),
