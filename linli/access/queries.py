@@ -3,7 +3,7 @@ own(user) (what their homes cover) or their own person ids, like registry.querie
 Views and routers read only through here."""
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Case, Count, Q, When
@@ -400,4 +400,19 @@ def flows(community_id: int, since: datetime, until: datetime) -> dict[str, int]
         people_out=Count("id", filter=~vehicle & Q(direction=Direction.OUT)),
         vehicles_in=Count("id", filter=vehicle & Q(direction=Direction.IN)),
         vehicles_out=Count("id", filter=vehicle & Q(direction=Direction.OUT)),
+    )
+
+
+def visitors_today(user, community_id: int) -> int:
+    """Visitor passes of the community valid at some time today and not revoked, in the user's
+    scope: the counter's and the gate's number of the day (the console home)."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    end = start + timedelta(days=1)
+    return (
+        passes(user)
+        .filter(
+            community_id=community_id, valid_from__lt=end, valid_until__gte=start, revoked_at__isnull=True
+        )
+        .count()
     )

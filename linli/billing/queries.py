@@ -440,3 +440,23 @@ def collection(community_id: int, start: date, end: date) -> dict[str, int]:
         .aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
     )
     return {"due": found["due"] or 0, "paid": found["paid"] or 0}
+
+
+def unpaid_bills(user, community_id: int) -> int:
+    """Bills of the community still (partly) unpaid in the user's scope (the console home)."""
+    return bills(user).filter(community_id=community_id, status__in=OPEN).count()
+
+
+def collection_rate_this_month(user, community_id: int) -> str | None:
+    """Paid ÷ due of the bills whose period starts this month, in the user's scope, as "93.5%";
+    None when nothing is due yet (the console home)."""
+    today = timezone.localdate()
+    found = (
+        bills(user)
+        .filter(community_id=community_id, period_start__gte=today.replace(day=1), period_start__lte=today)
+        .exclude(status=BillStatus.VOID)
+        .aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
+    )
+    if not found["due"]:
+        return None
+    return f"{found['paid'] * 100 / found['due']:.1f}%"

@@ -306,3 +306,8 @@ def alarms_raised(community_id: int, since: datetime, until: datetime) -> list[d
 def severity_labels() -> dict[str, str]:
     """Alarm severities by their stored value, for pages that show counts by severity."""
     return {str(value): str(label) for value, label in Severity.choices}
+
+
+def open_alarm_count(user, community_id: int) -> int:
+    """Alarms still on the centre in the user's scope (the console home)."""
+    return open_alarms(user, community_id).count()

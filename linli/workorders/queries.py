@@ -345,3 +345,13 @@ def _named(row) -> dict:
 def kind_labels() -> dict[str, str]:
     """Request kinds by their stored value, for pages that show counts by kind."""
     return {str(value): str(label) for value, label in Kind.choices}
+
+
+def my_queue_count(user, community_id: int) -> int:
+    """How many orders wait on the handler in the community (the console home)."""
+    return my_queue(user).filter(community_id=community_id).count()
+
+
+def overdue_count(user, community_id: int) -> int:
+    """Open requests past a deadline in the user's scope (the console home)."""
+    return overdue(user, community_id).count()
