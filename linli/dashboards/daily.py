@@ -56,8 +56,7 @@ def stocks(community_id: int, today: date) -> list[Row]:
         ("population.special", f"kind:{k}", v) for k, v in registry_queries.care_counts(community_id).items()
     ]
     rows += [(f"housing.{k}", "", v) for k, v in registry_queries.housing(community_id).items()]
-    for building_id, _name in registry_queries.buildings_of(community_id):
-        houses = registry_queries.housing(community_id, [building_id])
+    for building_id, houses in registry_queries.housing_by_building(community_id).items():
         rows += [(f"housing.{k}", f"building:{building_id}", v) for k, v in houses.items()]
     load = workorder_queries.load(community_id, timezone.now())
     rows += [("requests.open", "", load["open"]), ("requests.overdue", "", load["overdue"])]
