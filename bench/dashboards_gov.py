@@ -151,7 +151,9 @@ def build(communities: int, days: int) -> dict:
         buildings: dict[int, list[int]] = {c: [] for c in ids}
         for b, c in Building.objects.order_by("id").values_list("id", "community_id"):
             buildings[c].append(b)
-        Grid.objects.bulk_create(Grid(community_id=c, name=f"第{g + 1}网格") for c in ids for g in range(GRIDS))
+        Grid.objects.bulk_create(
+            Grid(community_id=c, name=f"第{g + 1}网格") for c in ids for g in range(GRIDS)
+        )
         through = []
         for grid_id, c in Grid.objects.order_by("id").values_list("id", "community_id"):
             n = grid_id % GRIDS
@@ -247,7 +249,15 @@ def measure_daily_job(world: dict) -> None:
     with timed() as t:
         written = periodic.compute_daily_figures(timezone.now())
     count = Community.objects.count()
-    emit(BENCH, "daily_job_all", t() * 1000, "ms", n=count, rows=written, per_community_ms=round(t() * 1000 / count, 1))
+    emit(
+        BENCH,
+        "daily_job_all",
+        t() * 1000,
+        "ms",
+        n=count,
+        rows=written,
+        per_community_ms=round(t() * 1000 / count, 1),
+    )
     log(f"hourly run over {count} communities: {t():.1f} s, {written:,} rows")
 
 

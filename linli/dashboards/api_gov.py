@@ -10,6 +10,7 @@ from linli.dashboards.metrics import METRICS
 from linli.dashboards.schemas_gov import (
     CommunityFiguresOut,
     MetricsOut,
+    OneStreetOut,
     PartOut,
     PeriodQuery,
     StreetQuery,
@@ -38,32 +39,37 @@ def _row(row: gov.Row, keys) -> dict:
 ALL = [c.key for c in gov.COLUMNS]
 
 
-def _streets(found: gov.Streets) -> dict:
+def _street(s: gov.Street, communities) -> dict:
     return {
-        "day": found.day,
-        "period": _period_out(found.period),
-        "streets": [
-            {
-                "district": s.district,
-                "street": s.street,
-                "total": _row(s.total, ALL),
-                "communities": [_row(c, ALL) for c in s.communities],
-            }
-            for s in found.streets
-        ],
+        "district": s.district,
+        "street": s.street,
+        "total": _row(s.total, ALL),
+        "communities": communities,
     }
 
 
 @router.get("/streets", response=StreetsOut)
 def streets(request, q: Query[PeriodQuery]):
-    """The streets of the communities whose stats.view the user holds, each with its communities."""
-    return _streets(gov.streets(request.user, _period(q)))
+    """The streets of the communities whose stats.view the user holds, each with its total and
+    the names of its communities (their figures: /streets/one)."""
+    found = gov.streets(request.user, _period(q))
+    return {
+        "day": found.day,
+        "period": _period_out(found.period),
+        "streets": [_street(s, [{"id": c.id, "name": c.name} for c in s.communities]) for s in found.streets],
+    }
 
 
-@router.get("/streets/one", response=StreetsOut)
+@router.get("/streets/one", response=OneStreetOut)
 def one_street(request, q: Query[StreetQuery]):
-    """One street (district + street) of the user's, with its communities."""
-    return _streets(gov.streets(request.user, _period(q), only=(q.district, q.street)))
+    """One street (district + street) of the user's, with each community's figures."""
+    found = gov.streets(request.user, _period(q), only=(q.district, q.street))
+    one = found.streets[0] if found.streets else None
+    return {
+        "day": found.day,
+        "period": _period_out(found.period),
+        "street": _street(one, [_row(c, ALL) for c in one.communities]) if one else None,
+    }
 
 
 @router.get("/communities/{community_id}/figures", response=CommunityFiguresOut)

@@ -37,6 +37,24 @@ class PeriodOut(Schema):
     until: date
 
 
+class CommunityNameOut(Schema):
+    id: int
+    name: str
+
+
+class StreetTotalOut(Schema):
+    district: str
+    street: str
+    total: RowOut
+    communities: list[CommunityNameOut]  # their figures: GET /dashboards/streets/one
+
+
+class StreetsOut(Schema):
+    day: date | None  # the day the stocks are of (the latest computed)
+    period: PeriodOut
+    streets: list[StreetTotalOut]
+
+
 class StreetOut(Schema):
     district: str
     street: str
@@ -44,10 +62,10 @@ class StreetOut(Schema):
     communities: list[RowOut]
 
 
-class StreetsOut(Schema):
-    day: date | None  # the day the stocks are of (the latest computed)
+class OneStreetOut(Schema):
+    day: date | None
     period: PeriodOut
-    streets: list[StreetOut]
+    street: StreetOut | None  # None: none of the user's communities is in that street
 
 
 class BreakdownRowOut(Schema):

@@ -98,7 +98,9 @@ def test_it_hides_a_small_community_and_the_one_that_would_give_it_away(world, a
     got = api(viewer).get("/dashboards/streets").json()
     by_name = {s["street"]: s for s in got["streets"]}
     assert set(by_name) == {"望京街道", "酒仙桥街道"}
-    wangjing = by_name["望京街道"]
+    assert figures_of(by_name["望京街道"]["total"])["population.real"] == (143, "")
+    one = api(viewer).get("/dashboards/streets/one", {"district": "朝阳区", "street": "望京街道"})
+    wangjing = one.json()["street"]
     rows = {c["name"]: figures_of(c) for c in wangjing["communities"]}
     assert rows["幸福里小区"]["population.real"] == (100, "")
     assert rows["小院"]["population.real"] == (None, "<5")

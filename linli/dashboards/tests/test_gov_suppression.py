@@ -113,9 +113,8 @@ def test_a_street_total_minus_the_other_communities_gives_no_one_away(world, api
         DailyFigure.objects.create(community=c, day=day, metric="population.real", part="", value=n)
     viewer = f.staff(world.a, "gov_viewer", "street")
     f.Membership.objects.create(user=viewer, community=small, role="gov_viewer")
-    street = next(
-        x for x in api(viewer).get("/dashboards/streets").json()["streets"] if x["street"] == "望京街道"
-    )
+    street = api(viewer).get("/dashboards/streets/one", {"district": "朝阳区", "street": "望京街道"})
+    street = street.json()["street"]
     cells = {c["name"]: {x["key"]: x["value"] for x in c["figures"]} for c in street["communities"]}
     assert cells["小院"]["population.real"] is None
     assert cells["幸福里小区"]["population.real"] is None
