@@ -204,19 +204,14 @@ def streets(user, period: Period, *, only: tuple[str, str] | None = None) -> Str
 
 
 def _community_figures(ids: list[int], period: Period) -> tuple[date | None, dict[int, dict[str, int]]]:
-    """{community id: {metric: value}} of the whole communities: stocks of the latest computed
-    day, flows summed over the period (alarms summed over their severities)."""
-    day, stocks = queries.stocks(ids, STOCKS, part="")
-    _day, active = queries.stocks(ids, ["alarms.active"], part="severity:")
-    flows = queries.flows(ids, FLOWS, period.since, period.until, part="")
-    raised = queries.flows(ids, ["alarms.raised"], period.since, period.until, part="severity:")
+    """{community id: {metric: value}} of the whole communities (part ""): stocks of the latest
+    computed day, flows summed over the period."""
+    day, stocks = queries.stocks(ids, (*STOCKS, "alarms.active"), part="")
+    flows = queries.flows(ids, (*FLOWS, "alarms.raised"), period.since, period.until, part="")
     raw: dict[int, dict[str, int]] = {c: {} for c in ids}
     for source in (stocks, flows):
         for (c, metric, _part), value in source.items():
             raw[c][metric] = value
-    for source in (active, raised):
-        for (c, metric, _part), value in source.items():
-            raw[c][metric] = raw[c].get(metric, 0) + value
     return day, raw
 
 
