@@ -6,8 +6,11 @@ from linli.dashboards.views import gov
 
 app_name = "dashboards"
 
-urlpatterns: list = [
-    # The government view (GRID-3): above any one community, then a community's drill-down.
+urlpatterns: list = []
+
+# The government view (GRID-3): above any one community (the user's streets, how a figure is
+# computed), then a community's drill-down to its grids and buildings.
+urlpatterns += [
     path("staff/gov/", gov.streets, name="gov_streets"),
     path("staff/gov/how/<str:metric>/", gov.how, name="gov_how"),
     path("staff/<int:cid>/dashboards/gov/", gov.community, name="gov_community"),
