@@ -146,6 +146,7 @@ def _mount() -> None:
     api.add_router("/services", "linli.services.api_fitness.router")
     api.add_router("/parking", "linli.parking.api.router")
     api.add_router("/dashboards", "linli.dashboards.api_map.router")
+    api.add_router("/dashboards", "linli.dashboards.api_gov.router")
 
 
 _mount()

@@ -49,3 +49,16 @@ class AccessConfig(AppConfig):
             HomeCard("access_face", _("人脸录入"), "face", 60, "access:face", needs_home=True, tile="face"),
         ):
             register_home_card(card)
+
+        # The console home: the counter's and the gate's visitors of the day (weights in ui.md).
+        from linli.access import queries
+        from linli.core.shell.nav import register_home_figure
+
+        register_home_figure(
+            "access_visitors_today",
+            _("今日访客"),
+            queries.visitors_today,
+            action=Action.VISITOR_REGISTER,
+            url_name="access:console_visitors",
+            weight=10,
+        )

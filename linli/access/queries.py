@@ -3,7 +3,7 @@ own(user) (what their homes cover) or their own person ids, like registry.querie
 Views and routers read only through here."""
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Case, Count, Q, When
@@ -470,3 +470,18 @@ def passages_after(community_id: int, after_id: int, since: datetime) -> list[tu
         .values_list("id", "at", "method", "direction")
     )
     return [(i, at, flow_key(method, direction)) for i, at, method, direction in rows]
+
+
+def visitors_today(user, community_id: int) -> int:
+    """Visitor passes of the community valid at some time today and not revoked, in the user's
+    scope: the counter's and the gate's number of the day (the console home)."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    end = start + timedelta(days=1)
+    return (
+        passes(user)
+        .filter(
+            community_id=community_id, valid_from__lt=end, valid_until__gte=start, revoked_at__isnull=True
+        )
+        .count()
+    )

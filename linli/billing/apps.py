@@ -43,3 +43,24 @@ class BillingConfig(AppConfig):
             ),
         ):
             register_home_card(card)
+
+        # The console home: what the counter collects, and the manager's collection this month.
+        from linli.billing import queries
+        from linli.core.shell.nav import register_home_figure
+
+        register_home_figure(
+            "billing_unpaid",
+            _("未缴账单"),
+            queries.unpaid_bills,
+            action=Action.BILLING_COLLECT,
+            url_name="billing:counter",
+            weight=20,
+        )
+        register_home_figure(
+            "billing_collection",
+            _("本月收缴率"),
+            queries.collection_rate_this_month,
+            action=Action.BILLING_SETUP,
+            url_name="billing:reports",
+            weight=50,
+        )

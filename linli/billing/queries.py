@@ -453,3 +453,23 @@ def collection_by_period(community_id: int, start: date, end: date) -> dict[date
         .order_by("period_start")
     )
     return {r["period_start"]: {"due": r["due"] or 0, "paid": r["paid"] or 0} for r in rows}
+
+
+def unpaid_bills(user, community_id: int) -> int:
+    """Bills of the community still (partly) unpaid in the user's scope (the console home)."""
+    return bills(user).filter(community_id=community_id, status__in=OPEN).count()
+
+
+def collection_rate_this_month(user, community_id: int) -> str | None:
+    """Paid ÷ due of the bills whose period starts this month, in the user's scope, as "93.5%";
+    None when nothing is due yet (the console home)."""
+    today = timezone.localdate()
+    found = (
+        bills(user)
+        .filter(community_id=community_id, period_start__gte=today.replace(day=1), period_start__lte=today)
+        .exclude(status=BillStatus.VOID)
+        .aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
+    )
+    if not found["due"]:
+        return None
+    return f"{found['paid'] * 100 / found['due']:.1f}%"

@@ -37,6 +37,8 @@ def flows(community_id: int, day: date) -> list[Row]:
     rows += _requests("requests.resolve_minutes", [{**r, "n": r["minutes"]} for r in done])
     for r in iot_queries.alarms_raised(community_id, since, until):
         rows += [
+            # The whole community's, as requests have it: reads across communities take part "".
+            ("alarms.raised", "", r["n"]),
             ("alarms.raised", f"severity:{r['severity']}", r["n"]),
             ("alarms.raised", f"type:{r['type']}", r["n"]),
         ]
@@ -56,15 +58,13 @@ def stocks(community_id: int, today: date) -> list[Row]:
         ("population.special", f"kind:{k}", v) for k, v in registry_queries.care_counts(community_id).items()
     ]
     rows += [(f"housing.{k}", "", v) for k, v in registry_queries.housing(community_id).items()]
-    for building_id, _name in registry_queries.buildings_of(community_id):
-        houses = registry_queries.housing(community_id, [building_id])
+    for building_id, houses in registry_queries.housing_by_building(community_id).items():
         rows += [(f"housing.{k}", f"building:{building_id}", v) for k, v in houses.items()]
     load = workorder_queries.load(community_id, timezone.now())
     rows += [("requests.open", "", load["open"]), ("requests.overdue", "", load["overdue"])]
-    rows += [
-        ("alarms.active", f"severity:{k}", v)
-        for k, v in iot_queries.active_alarms_by_severity(community_id).items()
-    ]
+    active = iot_queries.active_alarms_by_severity(community_id)
+    rows += [("alarms.active", "", sum(active.values()))]
+    rows += [("alarms.active", f"severity:{k}", v) for k, v in active.items()]
     rows += [(f"devices.{k}", "", v) for k, v in iot_queries.fleet(community_id).items()]
     month = today.replace(day=1)
     rows += [(f"fees.{k}", "", v) for k, v in billing_queries.collection(community_id, month, today).items()]

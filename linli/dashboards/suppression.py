@@ -48,3 +48,29 @@ def overlapping(
             if 0 < difference < THRESHOLD:
                 hidden.add(key)
     return {key: None if key in hidden else value for key, value in sums.items()}
+
+
+def over_shown_atoms(
+    groups: Mapping[Hashable, frozenset], atoms: Mapping[Hashable, int], shown: Mapping[Hashable, int | None]
+) -> dict[Hashable, int | None]:
+    """`overlapping`, for groups whose atoms are also shown one by one (grids over buildings shown
+    with their own figures): a group holding an atom hidden in `shown` is hidden as well, since
+    the group minus its shown atoms would be that atom (or a sum of hidden ones)."""
+    sums = overlapping(groups, atoms)
+    for key, members in groups.items():
+        if any(atom in shown and shown[atom] is None for atom in members):
+            sums[key] = None
+    return sums
+
+
+def under(parent_shown: bool, cells: Mapping[Hashable, int | None]) -> dict[Hashable, int | None]:
+    """The cells of a hidden parent are hidden too: shown, they would add up to it."""
+    return dict(cells) if parent_shown else {key: None for key in cells}
+
+
+def note(value: int | None, shown: int | None) -> str:
+    """How a hidden cell reads: "<5" when it is small itself, "*" when it is hidden so that a
+    small one cannot be worked out from it; "" when shown."""
+    if shown is not None:
+        return ""
+    return f"<{THRESHOLD}" if small(value) else "*"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.dashboards.views import maps, screen
+from linli.dashboards.views import gov, maps, screen
 
 app_name = "dashboards"
 
@@ -30,4 +30,14 @@ urlpatterns += [
     path("screen/street/<int:cid>/data", screen.street_screen_data, name="street_screen_data"),
     path("screen/street/<int:cid>/stream", screen.street_screen_stream, name="street_screen_stream"),
     path("staff/<int:cid>/dashboards/screens/", screen.screen_tokens_page, name="screen_tokens"),
+]
+
+# The government view (GRID-3): above any one community (the user's streets, how a figure is
+# computed), then a community's drill-down to its grids and buildings.
+urlpatterns += [
+    path("staff/gov/", gov.streets, name="gov_streets"),
+    path("staff/gov/how/<str:metric>/", gov.how, name="gov_how"),
+    path("staff/<int:cid>/dashboards/gov/", gov.community, name="gov_community"),
+    path("staff/<int:cid>/dashboards/gov/grids/<int:grid_id>/", gov.grid, name="gov_grid"),
+    path("staff/<int:cid>/dashboards/gov/buildings/<int:building_id>/", gov.building, name="gov_building"),
 ]

@@ -38,6 +38,18 @@ def _register_screens() -> None:
     register_home_card(
         HomeCard("iot_charging", _("充电"), "bolt", 65, "iot:charging", needs_home=True, tile="charging")
     )
+    # The console home: alarms still on the centre, for those who answer them.
+    from linli.core.shell.nav import register_home_figure
+    from linli.iot import queries
+
+    register_home_figure(
+        "iot_open_alarms",
+        _("待处理告警"),
+        queries.open_alarm_count,
+        action=Action.IOT_OPERATE,
+        url_name="iot:alarms",
+        weight=60,
+    )
 
 
 def _ingest(url: str) -> list[str] | None:

@@ -375,3 +375,8 @@ def alarm_type_names(community_ids) -> dict[str, str]:
 def severity_labels() -> dict[str, str]:
     """The alarm severities, most severe first, with their labels in the request's language."""
     return {value: str(label) for value, label in Alarm._meta.get_field("severity").flatchoices}
+
+
+def open_alarm_count(user, community_id: int) -> int:
+    """Alarms still on the centre in the user's scope (the console home)."""
+    return open_alarms(user, community_id).count()

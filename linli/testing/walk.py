@@ -19,6 +19,8 @@ SELF_OR_PUBLIC = re.compile(
     r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
     r"|engage/votes/mine"
+    # the streets of the user's own stats.view, and the figures' catalogue (docs/dashboards.md)
+    r"|dashboards/(streets|streets/one|metrics)"
     r"|engage/my/(surveys|activities|directory|help|notices)"
     r"|parking/my/(offers|bookings|shared-offers|passes)"
     r"|engage/points/my/.*|engage/convention/my/.*"

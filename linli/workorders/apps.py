@@ -43,3 +43,24 @@ class WorkordersConfig(AppConfig):
                 tile="report",
             )
         )
+
+        # The console home: a handler's queue, and what is overdue for those who dispatch.
+        from linli.core.shell.nav import register_home_figure
+        from linli.workorders import queries
+
+        register_home_figure(
+            "workorders_my_queue",
+            _("我的待办工单"),
+            queries.my_queue_count,
+            action=Action.WORKORDER_HANDLE,
+            url_name="workorders:tech_home",
+            weight=30,
+        )
+        register_home_figure(
+            "workorders_overdue",
+            _("超时工单"),
+            queries.overdue_count,
+            action=Action.WORKORDER_DISPATCH,
+            url_name="workorders:sla",
+            weight=40,
+        )

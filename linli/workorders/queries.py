@@ -9,7 +9,7 @@ from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.grid import queries as grid_queries
 from linli.registry.models import Building
-from linli.workorders.choices import FINISHED, OPEN, DispatchMode, Status
+from linli.workorders.choices import FINISHED, OPEN, DispatchMode, Kind, Status
 from linli.workorders.models import (
     Attachment,
     Category,
@@ -360,3 +360,18 @@ def ticker_facts(request_id: int) -> dict | None:
         "building": row["building__name"] or "",
         "at": row["created_at"],
     }
+
+
+def kind_labels() -> dict[str, str]:
+    """Request kinds by their stored value, for pages that show counts by kind."""
+    return {str(value): str(label) for value, label in Kind.choices}
+
+
+def my_queue_count(user, community_id: int) -> int:
+    """How many orders wait on the handler in the community (the console home)."""
+    return my_queue(user).filter(community_id=community_id).count()
+
+
+def overdue_count(user, community_id: int) -> int:
+    """Open requests past a deadline in the user's scope (the console home)."""
+    return overdue(user, community_id).count()

@@ -1,11 +1,13 @@
 """Where apps put their screens into the shell: console navigation entries, the console's search
-box, the resident home's cards, and the site's entrances (sign-in pages, the resident's home).
+box, the resident home's cards, the console home's figures, and the site's entrances (sign-in
+pages, the resident's home).
 
 The shell sits below the apps and never imports them, so it cannot name their pages. Each app
 registers its entries from its `AppConfig.ready()`; the shell renders whatever is registered, ordered
 by explicit weights (not by app start-up order), keeping only what the user may open.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -60,11 +62,26 @@ class HomeCard:
         return f"{reverse(self.url_name)}{self.fragment}" if self.url_name else ""
 
 
+@dataclass(frozen=True)
+class HomeFigure:
+    """One number on the console's overview for those who act on it (the counter's visitors of
+    today, a technician's queue): `compute(user, community_id)` reads it through the app's own
+    queries in the user's scope; `url_name` (reversed with the community id) is where to act."""
+
+    key: str
+    label: Label
+    compute: Callable[[object, int], int | str | None]
+    action: str  # shown only to users who may do this in the community
+    url_name: str = ""
+    weight: int = 0
+
+
 # Keyed so that registering again (ready() run twice) replaces instead of duplicating.
 _groups: dict[str, GroupSpec] = {}
 _items: dict[str, NavSpec] = {}
 _cards: dict[str, HomeCard] = {}
 _search: dict[str, SearchSpec] = {}  # one box: the key is always "console"
+_figures: dict[str, HomeFigure] = {}
 # Where the shell sends a visitor: "login" (resident sign-in), "staff_login", "home" (resident's).
 ENTRANCES = ("login", "staff_login", "home")
 _entrances: dict[str, str] = {}
@@ -82,6 +99,23 @@ def register_nav(
 
 def register_home_card(card: HomeCard) -> None:
     _cards[card.key] = card
+
+
+def register_home_figure(
+    key: str,
+    label: Label,
+    compute: Callable[[object, int], int | str | None],
+    *,
+    action: str,
+    url_name: str = "",
+    weight: int,
+) -> None:
+    _figures[key] = HomeFigure(key, label, compute, action, url_name, weight)
+
+
+def home_figures() -> list[HomeFigure]:
+    """Every registered figure of the console home, in weight order."""
+    return sorted(_figures.values(), key=lambda figure: figure.weight)
 
 
 def register_search(url_name: str, placeholder: Label, *, action: str) -> None:

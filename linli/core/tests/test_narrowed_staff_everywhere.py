@@ -22,7 +22,7 @@ from linli.testing.walk import (
 # Strings that only 2号楼's data contains (its name, its resident, her phone and her visitor).
 SECRETS_OF_2 = ("2号楼", "钱二楼", "13900000009")
 # Path parameters that name the community itself, not an object of 2号楼.
-COMMUNITY_LEVEL = {"community_id", "cid", "kind"}
+COMMUNITY_LEVEL = {"community_id", "cid", "kind", "metric"}
 
 
 @pytest.fixture
@@ -76,6 +76,7 @@ def _ids(world, narrowed) -> dict:
         "token_id": do_issue_token(actor=narrowed.other_user, name="app").token.id,
         "notification_id": Notification.objects.get(recipient=narrowed.other_user).id,
         "verb": "open",
+        "metric": "population.real",  # the government view's "how is this computed" page
         "token": "x",
         "uidb64": "x",
         **narrowed_probe_ids(world, narrowed),

@@ -1,5 +1,7 @@
 """Console, property side: overview, buildings → units → houses → a house and its household."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -11,6 +13,7 @@ from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
 from linli.core.roles import Action
+from linli.core.shell import nav
 from linli.core.shell.common import (
     Console,
     page_of,
@@ -27,8 +30,35 @@ from linli.registry.forms import CounterEndForm, CounterResidentForm
 from linli.registry.models import House
 
 
+@dataclass(frozen=True)
+class HomeNumber:
+    key: str
+    label: str
+    value: int | str | None
+    url: str
+
+
+def home_numbers(request, console: Console) -> list[HomeNumber]:
+    """The figures apps registered for the console home (linli.core.shell.nav), those the user
+    acts on, each computed in the user's scope."""
+    return [
+        HomeNumber(
+            spec.key,
+            str(spec.label),
+            spec.compute(request.user, console.community.id),
+            console.reverse(spec.url_name) if spec.url_name else "",
+        )
+        for spec in nav.home_figures()
+        if console.may(spec.action)
+    ]
+
+
 @staff_view(section="overview")
 def overview(request, console: Console):
+    if request.GET.get("part") == "figures":  # the figures alone, polled by the page (htmx)
+        return console.render(
+            request, "registry/console/_home_figures.html", {"numbers": home_numbers(request, console)}
+        )
     cid = console.community.id
     buildings = registry.building_summaries(request.user, cid)
     population, rows = registry.population_seen_by(request.user, cid)
@@ -54,6 +84,7 @@ def overview(request, console: Console):
             "houses": sum(b.house_count for b in buildings),
             "population": population,
             "table": table,
+            "numbers": home_numbers(request, console),
         },
     )
 
