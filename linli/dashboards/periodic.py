@@ -7,6 +7,7 @@ from django.utils import timezone
 from linli.core import queries as core_queries
 from linli.core.periodic import periodic
 from linli.dashboards import daily
+from linli.dashboards.services import reports
 
 
 @periodic(every=timedelta(hours=1))
@@ -19,3 +20,10 @@ def compute_daily_figures(now):
         written += daily.compute(community_id, today)
         written += daily.compute(community_id, today - timedelta(days=1))
     return written
+
+
+@periodic(every=timedelta(hours=1), lease=timedelta(minutes=30))
+def issue_monthly_reports(now):
+    """Last month's reports, on the 1st: hourly, so that a server down at midnight catches up;
+    each community's are issued once (services/reports.py)."""
+    return reports.issue_monthly_reports(now)
