@@ -2,6 +2,7 @@
 sharing token (`lns_…`), not a user: a user's token or session gets 401. Every call is logged
 and counted against the token's rate (docs/data-sharing.md)."""
 
+from django.http import JsonResponse
 from ninja import Query, Router
 from ninja.security import HttpBearer
 
@@ -33,6 +34,9 @@ def dataset_cells(request, dataset: str, query: Query[CellsQuery]):
     `value: null`. Refusals: 401 `invalid_token`/`token_revoked`, 403 `dataset_not_granted`,
     `level_not_granted`, `community_not_granted`, `street_not_granted`, `subset_not_served`,
     429 `rate_limited` (Retry-After)."""
-    return sharing.serve_dataset(
+    body = sharing.serve_dataset(
         request.auth, dataset, query.level, query.community, query.since, query.until
     )
+    # Thousands of cells: written as they are, not validated once more one by one against the
+    # schema (which documents them; the service builds exactly that shape).
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

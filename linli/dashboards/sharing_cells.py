@@ -20,6 +20,10 @@ from linli.grid import queries as grid_queries
 from linli.registry import queries as registry_queries
 
 Cell = tuple[str, Hashable, str, str]  # (level, area key, field name, breakdown value)
+# Plain strings in the cells: an enum member hashes in Python, and the table hashes cells a lot.
+STREET, COMMUNITY, GRID, BUILDING = (
+    str(level.value) for level in (Level.STREET, Level.COMMUNITY, Level.GRID, Level.BUILDING)
+)
 Street = tuple[str, str]  # (district, street)
 
 
@@ -60,6 +64,11 @@ def places(community_ids: set[int]) -> dict[int, Place]:
     }
 
 
+def streets_of(community_ids: set[int]) -> set[Street]:
+    rows = core_queries.any_community().filter(pk__in=community_ids).exclude(street="")
+    return set(rows.values_list("district", "street").distinct())
+
+
 def streets_whole(streets: set[Street]) -> dict[Street, set[int]]:
     """Every community of each street, across the installation."""
     found: dict[Street, set[int]] = {s: set() for s in streets}
@@ -92,8 +101,8 @@ def table(dataset: Dataset, places_: dict[int, Place], since: date, until: date)
                 _add(
                     t,
                     f,
-                    (Level.STREET, street, f.name, value),
-                    [(Level.COMMUNITY, c, f.name, value) for c in members],
+                    (STREET, street, f.name, value),
+                    [(COMMUNITY, c, f.name, value) for c in members],
                 )
         if f.splits:
             _splits(t, f, _breakdown_values(f, figures), places_, by_street)
@@ -115,18 +124,18 @@ def _breakdown_values(f: Field, figures: dict) -> list[str]:
 
 
 def _community(t: Table, f: Field, value: str, part: str, p: Place, figures: dict) -> None:
-    whole: Cell = (Level.COMMUNITY, p.id, f.name, value)
+    whole: Cell = (COMMUNITY, p.id, f.name, value)
     _set(t, f, whole, figures.get((p.id, f.metric, part), 0))
-    if f.finest != Level.BUILDING:
+    if f.finest != BUILDING:
         return
     cells = {}
     for building_id, _name in p.buildings:
-        cells[building_id] = (Level.BUILDING, building_id, f.name, value)
+        cells[building_id] = (BUILDING, building_id, f.name, value)
         _set(t, f, cells[building_id], figures.get((p.id, f.metric, f"building:{building_id}"), 0))
     _sum(t, f, whole, list(cells.values()))
     grid_cells = []
     for grid_id, _name, members in p.grids:
-        grid_cells.append((Level.GRID, grid_id, f.name, value))
+        grid_cells.append((GRID, grid_id, f.name, value))
         _add(t, f, grid_cells[-1], [cells[b] for b in members if b in cells])
     if _disjoint([members for _g, _n, members in p.grids]):
         _sum(t, f, whole, grid_cells)
@@ -134,7 +143,7 @@ def _community(t: Table, f: Field, value: str, part: str, p: Place, figures: dic
 
 def _splits(t: Table, f: Field, values: list[str], places_: dict[int, Place], by_street: dict) -> None:
     """The breakdown's cells add up to the field it splits, in each community and street."""
-    areas = [(Level.COMMUNITY, p.id) for p in places_.values()] + [(Level.STREET, s) for s in by_street]
+    areas = [(COMMUNITY, p.id) for p in places_.values()] + [(STREET, s) for s in by_street]
     for level, key in areas:
         _sum(t, f, (level, key, f.splits, ""), [(level, key, f.name, v) for v in values])
 
@@ -147,8 +156,10 @@ def _set(t: Table, f: Field, cell: Cell, value: int) -> None:
 
 def _add(t: Table, f: Field, parent: Cell, children: list[Cell]) -> None:
     """A cell that is the sum of others (a grid of its buildings, a street of its communities)."""
-    _set(t, f, parent, sum(t.values[c] for c in children))
-    _sum(t, f, parent, children)
+    t.values[parent] = sum(t.values[c] for c in children)
+    if f.about.people:
+        t.people.add(parent)
+        t.sums.append(Sum(parent, tuple(children)))
 
 
 def _sum(t: Table, f: Field, parent: Cell, children: list[Cell]) -> None:
@@ -181,11 +192,11 @@ def read(
 ) -> Answer:
     """The cells of `level` over the token's communities (or the one of them asked for); at the
     street level, the streets whose every community the token holds."""
-    chosen = places({community} if community is not None else granted)
-    streets = {p.street for p in chosen.values() if p.street is not None}
-    whole = streets_whole(streets)
-    table_ids = set(chosen) | {c for members in whole.values() for c in members}
-    t = table(dataset, places(table_ids), since, until)
+    chosen_ids = {community} if community is not None else granted
+    whole = streets_whole(streets_of(chosen_ids))
+    everywhere = places(chosen_ids | {c for members in whole.values() for c in members})
+    chosen = {c: p for c, p in everywhere.items() if c in chosen_ids}
+    t = table(dataset, everywhere, since, until)
     hide = hidden(t)
     areas = _areas(level, chosen, {s for s, members in whole.items() if members <= granted})
     fields = dataset.fields_at(level)
@@ -211,19 +222,17 @@ def read(
 
 def streets_held(granted: set[int], community: int) -> bool:
     """Whether the token holds every community of `community`'s street."""
-    place = places({community}).get(community)
-    if place is None or place.street is None:
-        return False
-    return streets_whole({place.street})[place.street] <= granted
+    streets = streets_of({community})
+    return bool(streets) and all(members <= granted for members in streets_whole(streets).values())
 
 
 def _areas(level: str, chosen: dict[int, Place], streets: set[Street]) -> list[tuple[Hashable, dict]]:
     ordered = sorted(chosen.values(), key=lambda p: p.id)
-    if level == Level.STREET:
+    if level == STREET:
         return [(s, {"district": s[0], "street": s[1]}) for s in sorted(streets)]
-    if level == Level.COMMUNITY:
+    if level == COMMUNITY:
         return [(p.id, {"community": p.id, "name": p.name}) for p in ordered]
-    if level == Level.GRID:
+    if level == GRID:
         return [(g, {"community": p.id, "grid": g, "name": n}) for p in ordered for g, n, _m in p.grids]
     return [(b, {"community": p.id, "building": b, "name": n}) for p in ordered for b, n in p.buildings]
 
