@@ -79,10 +79,6 @@ def issue(world, *, communities, level="building", datasets=("population", "hous
     )
 
 
-def cells(body) -> dict:
-    return {(tuple(sorted(c["area"].items())), c["field"], c["breakdown"]): c["value"] for c in body["cells"]}
-
-
 def value(body, field, **area):
     found = [
         c["value"]
