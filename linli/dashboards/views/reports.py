@@ -37,6 +37,7 @@ def reports_page(request, console: Console):
         "months": months,
         "month": month,
         "label": f"{month:%Y-%m}",
+        "hidden": reports.HIDDEN,
         "kinds": [(kind, title, kind in issued) for kind, (title, _builder) in reports.KINDS.items()],
     }
     return console.render(request, "dashboards/reports.html", context)
