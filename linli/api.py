@@ -145,6 +145,7 @@ def _mount() -> None:
     api.add_router("/services", "linli.services.api.router")
     api.add_router("/services", "linli.services.api_fitness.router")
     api.add_router("/parking", "linli.parking.api.router")
+    api.add_router("/dashboards", "linli.dashboards.api_map.router")
     api.add_router("/sharing", "linli.dashboards.api_sharing.router")  # city systems' own tokens
 
 

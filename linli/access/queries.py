@@ -401,3 +401,72 @@ def flows(community_id: int, since: datetime, until: datetime) -> dict[str, int]
         vehicles_in=Count("id", filter=vehicle & Q(direction=Direction.IN)),
         vehicles_out=Count("id", filter=vehicle & Q(direction=Direction.OUT)),
     )
+
+
+# Gates and doors one sees on a site plan; unit doors and lifts are inside the buildings.
+SITE_POINT_KINDS = (PointKind.COMMUNITY_GATE, PointKind.GARAGE_BARRIER, PointKind.BUILDING_DOOR)
+
+
+def site_points(community_id: int) -> list[dict]:
+    """The community's active gates and building doors for the site map: [{id, name, kind,
+    kind_label}]."""
+    found = AccessPoint.objects.filter(community_id=community_id, is_active=True, kind__in=SITE_POINT_KINDS)
+    return [
+        {**row, "kind_label": str(PointKind(row["kind"]).label)}
+        for row in found.order_by("name", "id").values("id", "name", "kind")
+    ]
+
+
+def flows_by_hour(
+    community_id: int, bounds: list[datetime], upto_id: int | None = None
+) -> list[dict[str, int]]:
+    """Passages let through per period between consecutive `bounds` (ascending; 25 bounds make
+    a day's 24 hours), counted as flows() counts them, in one indexed range read, of the events
+    up to `upto_id` when given (dashboards' big screen, which then counts on from there with
+    passages_after): [{people_in, people_out, vehicles_in, vehicles_out}] per period."""
+    periods = len(bounds) - 1
+    found = [dict.fromkeys(FLOW_KEYS, 0) for _ in range(periods)]
+    if periods < 1:
+        return found
+    period = Case(*(When(at__lt=bound, then=i) for i, bound in enumerate(bounds[1:-1])), default=periods - 1)
+    counted = AccessEvent.objects.filter(
+        community_id=community_id, at__gte=bounds[0], at__lt=bounds[-1], allowed=True
+    ).exclude(direction=Direction.BOTH)
+    if upto_id is not None:
+        counted = counted.filter(id__lte=upto_id)
+    rows = (
+        counted.annotate(period=period).values_list("period", "method", "direction").annotate(n=Count("id"))
+    )
+    for i, method, direction, n in rows.order_by():
+        found[i][flow_key(method, direction)] += n
+    return found
+
+
+FLOW_KEYS = ("people_in", "people_out", "vehicles_in", "vehicles_out")
+
+
+def flow_key(method: str, direction: str) -> str:
+    """Which of FLOW_KEYS a passage counts under (its direction is in or out)."""
+    return f"{'vehicles' if method == Method.PLATE else 'people'}_{direction}"
+
+
+def latest_event_id(community_id: int) -> int:
+    """The community's newest access event id (0 for none), from the (community, id) index."""
+    newest = (
+        AccessEvent.objects.filter(community_id=community_id).order_by("-id").values_list("id", flat=True)
+    )
+    return newest.first() or 0
+
+
+def passages_after(community_id: int, after_id: int, since: datetime) -> list[tuple[int, datetime, str]]:
+    """Passages let through (in or out) with an id above `after_id` that happened since `since`,
+    oldest id first: [(id, at, flow key)], nothing about who passed. From the (community, id)
+    index: the big screen's counters read only what arrived since their last read, late uploads
+    of an offline terminal included."""
+    rows = (
+        AccessEvent.objects.filter(community_id=community_id, id__gt=after_id, at__gte=since, allowed=True)
+        .exclude(direction=Direction.BOTH)
+        .order_by("id")
+        .values_list("id", "at", "method", "direction")
+    )
+    return [(i, at, flow_key(method, direction)) for i, at, method, direction in rows]

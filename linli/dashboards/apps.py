@@ -8,26 +8,15 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("数据看板")
 
     def ready(self):
-        from linli.core.shell.nav import register_nav_group
+        from linli.core.roles import Action
+        from linli.core.shell.nav import register_nav, register_nav_group
 
         register_nav_group("dashboards", _("数据与大屏"), weight=90)  # after 生活服务 (80)
-        # reports (DASH-3) and data sharing (SEC-4)
-        from linli.core.roles import Action
-        from linli.core.shell.nav import register_nav
-
-        register_nav(
-            "dashboards",
-            _("报表"),
-            "dashboards:reports",
-            key="dashboards_reports",
-            weight=30,
-            action=Action.STATS_VIEW,
-        )
-        register_nav(
-            "dashboards",
-            _("数据共享"),
-            "dashboards:sharing",
-            key="dashboards_sharing",
-            weight=40,
-            action=Action.SHARING_MANAGE,
-        )
+        for label, url_name, key, weight, action in (
+            (_("大屏"), "dashboards:screen", "dashboards_screen", 0, Action.STATS_VIEW),
+            (_("大屏令牌"), "dashboards:screen_tokens", "dashboards_screens", 10, Action.SCREEN_MANAGE),
+            (_("一张图"), "dashboards:site_map", "site_map", 20, Action.STATS_VIEW),
+            (_("报表"), "dashboards:reports", "dashboards_reports", 30, Action.STATS_VIEW),
+            (_("数据共享"), "dashboards:sharing", "dashboards_sharing", 40, Action.SHARING_MANAGE),
+        ):
+            register_nav("dashboards", label, url_name, key=key, weight=weight, action=action)

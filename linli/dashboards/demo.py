@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from linli.dashboards import daily
+from linli.dashboards.map_demo import seed_map_demo
 
 HISTORY_DAYS = 30
 
@@ -16,4 +17,5 @@ HISTORY_DAYS = 30
 def seed_dashboards_demo(community, *, seed: int = 0) -> dict:
     today = timezone.localdate()
     written = sum(daily.compute(community.id, today - timedelta(days=n)) for n in range(HISTORY_DAYS, -1, -1))
+    seed_map_demo(community, seed=seed)  # the site map: outline, buildings, gates, devices, street
     return {"daily_figures": written}

@@ -301,3 +301,77 @@ def alarms_raised(community_id: int, since: datetime, until: datetime) -> list[d
         .annotate(n=Count("id"))
         .order_by("type", "severity")
     ]
+
+
+def active_alarms_by_building(community_id: int) -> dict[int, dict[str, int]]:
+    """Active alarms per building and severity, in one query (the site map colours every
+    building at once): {building id: {severity: n}}; alarms of no building are left out."""
+    rows = (
+        Alarm.objects.filter(community_id=community_id, status=AlarmStatus.ACTIVE, building_id__isnull=False)
+        .values("building_id", "severity")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found: dict[int, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["building_id"], {})[row["severity"]] = row["n"]
+    return found
+
+
+# Devices on the grounds or in plant rooms, placed one by one on the site map; meters, smoke and
+# CO detectors (hundreds, in the flats) and lifts (inside a building, shown by its colour) are not.
+SITE_DEVICE_KINDS = (
+    DeviceKind.AI_CAMERA,
+    DeviceKind.CAR_CHARGER,
+    DeviceKind.EBIKE_CHARGER,
+    DeviceKind.GATE,
+    DeviceKind.LIGHT_POLE,
+    DeviceKind.SPEAKER,
+    DeviceKind.TRASH_BIN,
+    DeviceKind.FIRE_PANEL,
+    DeviceKind.WATER_TANK,
+    DeviceKind.WATER_PUMP,
+    DeviceKind.FAN,
+    DeviceKind.FITNESS,
+)
+
+
+def site_devices(community_id: int) -> list[dict]:
+    """The community's active devices of SITE_DEVICE_KINDS for the site map: what they are,
+    whether they are online and how many alarms each has active (no readings, nothing about
+    anyone): [{id, name, kind, kind_label, online, alarms}]."""
+    rows = (
+        Device.objects.filter(community_id=community_id, active=True, profile__kind__in=SITE_DEVICE_KINDS)
+        .annotate(active_alarms=Count("alarms", filter=Q(alarms__status=AlarmStatus.ACTIVE)))
+        .order_by("name", "id")
+        .values("id", "name", "profile__kind", "state__online", "active_alarms")
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "kind": r["profile__kind"],
+            "kind_label": str(DeviceKind(r["profile__kind"]).label),
+            "online": bool(r["state__online"]),
+            "alarms": r["active_alarms"],
+        }
+        for r in rows
+    ]
+
+
+def alarm_type_names(community_ids) -> dict[str, str]:
+    """What the communities' rules call each alarm type ("co_high": 一氧化碳超标), for charts
+    that count alarms by type; the first rule's name where several rules raise one type."""
+    names: dict[str, str] = {}
+    for alarm_type, name in (
+        Rule.objects.filter(community_id__in=list(community_ids))
+        .values_list("alarm_type", "name")
+        .order_by("id")
+    ):
+        names.setdefault(alarm_type, name)
+    return names
+
+
+def severity_labels() -> dict[str, str]:
+    """The alarm severities, most severe first, with their labels in the request's language."""
+    return {value: str(label) for value, label in Alarm._meta.get_field("severity").flatchoices}

@@ -573,6 +573,55 @@ def buildings_of(community_id: int) -> list[tuple[int, str]]:
     )
 
 
+def house_states(community_id: int, building_id: int) -> list[dict]:
+    """A building's residential houses, each with its state today for the site map: "rented" (a
+    tenant lives there), "occupied" (someone else lives there) or "vacant" (nobody does). House
+    numbers and states only, nobody's name: [{id, unit, number, floor, state}]."""
+    living = _living(community_id, [building_id]).values("house_id", "relation")
+    tenanted = {r["house_id"] for r in living if r["relation"] == Relation.TENANT}
+    occupied = {r["house_id"] for r in living}
+    houses = (
+        House.objects.filter(community_id=community_id, building_id=building_id, type=HouseType.RESIDENTIAL)
+        .order_by(*natural("unit__name"), "unit_id", "floor", *natural("number"))
+        .values_list("id", "unit__name", "number", "floor")
+    )
+    return [
+        {
+            "id": house_id,
+            "unit": unit,
+            "number": number,
+            "floor": floor,
+            "state": "rented" if house_id in tenanted else "occupied" if house_id in occupied else "vacant",
+        }
+        for house_id, unit, number, floor in houses
+    ]
+
+
+def housing_by_building(community_id: int) -> dict[int, dict[str, int]]:
+    """`housing` for every building at once (two queries): {building id: {houses, occupied,
+    rented, vacant}}."""
+    totals = (
+        House.objects.filter(community_id=community_id, type=HouseType.RESIDENTIAL)
+        .values_list("building_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    living = (
+        _living(community_id)
+        .values_list("house__building_id")
+        .annotate(
+            occupied=Count("house_id", distinct=True),
+            rented=Count("house_id", distinct=True, filter=Q(relation=Relation.TENANT)),
+        )
+        .order_by()
+    )
+    found = {b: {"houses": n, "occupied": 0, "rented": 0, "vacant": n} for b, n in totals}
+    for building_id, occupied, rented in living:
+        entry = found.setdefault(building_id, {"houses": 0, "occupied": 0, "rented": 0, "vacant": 0})
+        entry.update(occupied=occupied, rented=rented, vacant=entry["houses"] - occupied)
+    return found
+
+
 def buildings_of_communities(community_ids) -> dict[int, list[tuple[int, str]]]:
     """For dashboards' shared datasets: each community's buildings (id, name) in natural order,
     in one query whatever the number of communities."""

@@ -340,3 +340,23 @@ def _named(row) -> dict:
         "building_id": row["building_id"],
         "n": row["n"],
     }
+
+
+def ticker_facts(request_id: int) -> dict | None:
+    """What a live screen may say of a request as it comes in: its kind (and label), category and building
+    (ids and names of things, nothing about the reporter or what they wrote)."""
+    row = (
+        Request.objects.filter(pk=request_id)
+        .values("community_id", "kind", "category__name", "building_id", "building__name", "created_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "community_id": row["community_id"],
+        "kind": row["kind"],
+        "kind_label": str(dict(Request._meta.get_field("kind").flatchoices).get(row["kind"], "")),
+        "category": row["category__name"] or "",
+        "building": row["building__name"] or "",
+        "at": row["created_at"],
+    }

@@ -73,7 +73,7 @@ def test_it_shows_a_registered_entry_by_weight_to_those_who_may_open_it(world, b
         "居民参与",
         "停车",
         "生活服务",
-        "数据与大屏",  # 报表 (stats.view)
+        "数据与大屏",
     ]
     assert f'<a href="/staff/c/{world.a.id}/audit/">新页面</a>' in page
     # The counter may not read the audit trail: the entry and its now empty group are left out.
