@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -26,3 +28,20 @@ def browser():
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium through Playwright, one per test module (the e2e tests)."""
+    from playwright.sync_api import sync_playwright
+
+    from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run e2e tests"
+        )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -70,7 +70,7 @@ def build(households: int) -> dict:
 
     from linli.access.models import AccessEvent, AccessPoint
     from linli.billing.models import Bill, FeeItem, FeeStandard
-    from linli.dashboards import daily
+    from linli.dashboards.services import daily_figures
     from linli.dashboards.services.screens import do_issue_screen_token
     from linli.engage.services import votes
     from linli.iot.models import Alarm, Device, DeviceState, Profile
@@ -257,7 +257,7 @@ def build(households: int) -> dict:
 
     log("dashboards: 30 days of daily figures")
     for n in range(30, -1, -1):
-        daily.compute(c.id, today - timedelta(days=n))
+        daily_figures.do_compute_daily_figures(c.id, today - timedelta(days=n))
     _token, raw = do_issue_screen_token(actor=admin, community=c, label="大厅")
     return {"community": c, "token": raw, "device": devices[1]}
 

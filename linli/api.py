@@ -147,6 +147,7 @@ def _mount() -> None:
     api.add_router("/parking", "linli.parking.api.router")
     api.add_router("/dashboards", "linli.dashboards.api_map.router")
     api.add_router("/dashboards", "linli.dashboards.api_gov.router")
+    api.add_router("/sharing", "linli.dashboards.api_sharing.router")  # city systems' own tokens
 
 
 _mount()

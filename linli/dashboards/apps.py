@@ -17,5 +17,7 @@ class DashboardsConfig(AppConfig):
             (_("大屏令牌"), "dashboards:screen_tokens", "dashboards_screens", 10, Action.SCREEN_MANAGE),
             (_("一张图"), "dashboards:site_map", "site_map", 20, Action.STATS_VIEW),
             (_("街道/政府视图"), "dashboards:gov_community", "gov_view", 30, Action.STATS_VIEW),
+            (_("报表"), "dashboards:reports", "dashboards_reports", 40, Action.STATS_VIEW),
+            (_("数据共享"), "dashboards:sharing", "dashboards_sharing", 50, Action.SHARING_MANAGE),
         ):
             register_nav("dashboards", label, url_name, key=key, weight=weight, action=action)

@@ -1,18 +1,15 @@
 """The daily figures (`DailyFigure`) of one community: flows of a day (passages, requests,
 alarms) and, for today, stocks as they stand (population, houses, open requests, fees).
 
-Every figure comes from another app's queries module; a day's rows are replaced as a whole in
-one transaction, so a run that is repeated (or races another) leaves one consistent set."""
+Every figure comes from another app's queries module; `services/daily_figures.py` stores them."""
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from linli.access import queries as access_queries
 from linli.billing import queries as billing_queries
 from linli.dashboards.metrics import METRICS
-from linli.dashboards.models import DailyFigure
 from linli.engage import queries_surveys
 from linli.iot import queries as iot_queries
 from linli.registry import queries as registry_queries
@@ -74,20 +71,11 @@ def stocks(community_id: int, today: date) -> list[Row]:
     return rows
 
 
-def compute(community_id: int, day: date) -> int:
-    """Replaces the community's figures of `day`: its flows, and its stocks when it is today.
-    Returns how many rows were written."""
+def rows(community_id: int, day: date) -> list[Row]:
+    """The community's figures of `day`: its flows, and its stocks when it is today."""
     today = timezone.localdate()
-    rows = flows(community_id, day) + (stocks(community_id, today) if day == today else [])
-    rows = [r for r in rows if r[0] in METRICS]
-    with transaction.atomic():
-        DailyFigure.objects.filter(
-            community_id=community_id, day=day, metric__in={r[0] for r in rows}
-        ).delete()
-        DailyFigure.objects.bulk_create(
-            DailyFigure(community_id=community_id, day=day, metric=m, part=p, value=v) for m, p, v in rows
-        )
-    return len(rows)
+    found = flows(community_id, day) + (stocks(community_id, today) if day == today else [])
+    return [r for r in found if r[0] in METRICS]
 
 
 def _requests(metric: str, found: list[dict]) -> list[Row]:

@@ -8,14 +8,17 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from linli.dashboards import daily
 from linli.dashboards.map_demo import seed_map_demo
+from linli.dashboards.services import daily_figures
 
 HISTORY_DAYS = 30
 
 
 def seed_dashboards_demo(community, *, seed: int = 0) -> dict:
     today = timezone.localdate()
-    written = sum(daily.compute(community.id, today - timedelta(days=n)) for n in range(HISTORY_DAYS, -1, -1))
+    written = sum(
+        daily_figures.do_compute_daily_figures(community.id, today - timedelta(days=n))
+        for n in range(HISTORY_DAYS, -1, -1)
+    )
     seed_map_demo(community, seed=seed)  # the site map: outline, buildings, gates, devices, street
     return {"daily_figures": written}

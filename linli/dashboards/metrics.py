@@ -6,6 +6,7 @@ threshold is never shown (docs/dashboards.md)."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ METRICS: dict[str, Metric] = {
         _m(
             "population.real",
             _("实有人口"),
-            _("人"),
+            pgettext_lazy("unit", "人"),
             _("当日在本社区居住（居住关系有效且在此居住）的不同人员数"),
             people=True,
             stock=True,
@@ -37,7 +38,7 @@ METRICS: dict[str, Metric] = {
         _m(
             "population.floating",
             _("流动人口"),
-            _("人"),
+            pgettext_lazy("unit", "人"),
             _("实有人口中户籍不在本地的人数"),
             people=True,
             stock=True,
@@ -45,7 +46,7 @@ METRICS: dict[str, Metric] = {
         _m(
             "population.tenants",
             _("租住人口"),
-            _("人"),
+            pgettext_lazy("unit", "人"),
             _("实有人口中以租客身份居住的人数"),
             people=True,
             stock=True,
@@ -54,7 +55,7 @@ METRICS: dict[str, Metric] = {
         _m(
             "population.age",
             _("年龄段人口"),
-            _("人"),
+            pgettext_lazy("unit", "人"),
             _("实有人口按出生日期分年龄段计数（分项 band:0-5 等）"),
             people=True,
             stock=True,
@@ -62,7 +63,7 @@ METRICS: dict[str, Metric] = {
         _m(
             "population.special",
             _("特殊人群"),
-            _("人"),
+            pgettext_lazy("unit", "人"),
             _("实有人口中有有效关爱标签（本人同意）的人数，按类型（分项 kind:…）"),
             people=True,
             stock=True,
@@ -102,11 +103,17 @@ METRICS: dict[str, Metric] = {
         _m(
             "fees.due",
             _("本月应收"),
-            _("分"),
+            pgettext_lazy("money", "分"),
             _("计费期从本月开始的账单应收合计（作废账单除外）"),
             stock=True,
         ),
-        _m("fees.paid", _("本月实收"), _("分"), _("上述账单已收合计；收缴率 = 实收 ÷ 应收"), stock=True),
+        _m(
+            "fees.paid",
+            _("本月实收"),
+            pgettext_lazy("money", "分"),
+            _("上述账单已收合计；收缴率 = 实收 ÷ 应收"),
+            stock=True,
+        ),
         _m(
             "satisfaction.score",
             _("满意度"),

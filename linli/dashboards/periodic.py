@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from linli.core import queries as core_queries
 from linli.core.periodic import periodic
-from linli.dashboards import daily
+from linli.dashboards.services import daily_figures, reports
 
 
 @periodic(every=timedelta(hours=1))
@@ -16,6 +16,13 @@ def compute_daily_figures(now):
     today = timezone.localdate(now)
     written = 0
     for community_id in core_queries.any_community().values_list("id", flat=True):
-        written += daily.compute(community_id, today)
-        written += daily.compute(community_id, today - timedelta(days=1))
+        written += daily_figures.do_compute_daily_figures(community_id, today)
+        written += daily_figures.do_compute_daily_figures(community_id, today - timedelta(days=1))
     return written
+
+
+@periodic(every=timedelta(hours=1), lease=timedelta(minutes=30))
+def issue_monthly_reports(now):
+    """Last month's reports, on the 1st: hourly, so that a server down at midnight catches up;
+    each community's are issued once (services/reports.py)."""
+    return reports.issue_monthly_reports(now)

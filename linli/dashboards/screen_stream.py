@@ -9,7 +9,6 @@ building), never the event as written; and it asks now and then whether it may s
 (a revoked token or a lost role closes it at the next check)."""
 
 import json
-import threading
 import time
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from linli.dashboards.screen_tokens import ScreenReach, recheck
 from linli.iot import queries as iot_queries
 from linli.notify import feed
 from linli.notify.audience import Address, Audience
+from linli.notify.streams import StreamSlots, frame
 from linli.registry import queries as registry_queries
 from linli.workorders import queries as workorder_queries
 
@@ -44,43 +44,9 @@ def audience_of(reach: ScreenReach) -> ScreenAudience:
     return ScreenAudience(0, frozenset(reach.community_ids))
 
 
-def frame(event_id: int, name: str, data) -> str:
-    """One SSE frame, written as notify's stream writes them (linli/notify/views.py, which the
-    screens contract keeps other apps from importing)."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return f"id: {event_id}\nevent: {name}\ndata: {payload}\n\n"
-
-
-class StreamCap:
-    """Open streams per key (a kiosk token, a viewer) in this process, capped as notify caps a
-    user's (LINLI_SSE_MAX_STREAMS_PER_USER): a kiosk left open in many tabs cannot hold many
-    sockets. `take` gives a release callable (harmless twice), or None at the cap."""
-
-    def __init__(self):
-        self._open: dict[tuple[str, int], int] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: tuple[str, int]):
-        with self._lock:
-            if self._open.get(key, 0) >= settings.LINLI_SSE_MAX_STREAMS_PER_USER:
-                return None
-            self._open[key] = self._open.get(key, 0) + 1
-        released = False
-
-        def release():
-            nonlocal released
-            with self._lock:
-                if released:
-                    return
-                released = True
-                left = self._open.pop(key, 1) - 1
-                if left > 0:
-                    self._open[key] = left
-
-        return release
-
-
-stream_cap = StreamCap()
+# Open screens per kiosk token or viewer, capped as a user's streams are: a kiosk left open
+# in many tabs cannot hold many sockets. Apart from the viewer's own inbox streams.
+stream_cap = StreamSlots()
 
 
 class Ticker:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linli.dashboards.views import gov, maps, screen
+from linli.dashboards.views import gov, maps, reports, screen, sharing
 
 app_name = "dashboards"
 
@@ -40,4 +40,27 @@ urlpatterns += [
     path("staff/<int:cid>/dashboards/gov/", gov.community, name="gov_community"),
     path("staff/<int:cid>/dashboards/gov/grids/<int:grid_id>/", gov.grid, name="gov_grid"),
     path("staff/<int:cid>/dashboards/gov/buildings/<int:building_id>/", gov.building, name="gov_building"),
+]
+
+# Reports (DASH-3) and data sharing (SEC-4)
+urlpatterns += [
+    path("staff/<int:cid>/dashboards/reports/", reports.reports_page, name="reports"),
+    path(
+        "staff/<int:cid>/dashboards/reports/<slug:kind>.xlsx",
+        reports.report_download,
+        {"fmt": "xlsx"},
+        name="report_xlsx",
+    ),
+    path(
+        "staff/<int:cid>/dashboards/reports/<slug:kind>.pdf",
+        reports.report_download,
+        {"fmt": "pdf"},
+        name="report_pdf",
+    ),
+    path("staff/<int:cid>/dashboards/sharing/", sharing.sharing_page, name="sharing"),
+    path(
+        "staff/<int:cid>/dashboards/sharing/<int:token_id>/revoke/",
+        sharing.sharing_revoke,
+        name="sharing_revoke",
+    ),
 ]

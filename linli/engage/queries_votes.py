@@ -2,6 +2,8 @@
 community's: staff narrowed to some buildings see none); owners and residents of the
 community see its votes, their log and proofs (docs/voting.md, "Who sees what")."""
 
+from datetime import datetime
+
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -195,6 +197,24 @@ def open_votes_turnout(community_id: int) -> list[dict]:
         found.append(
             {
                 "title": vote.title,
+                **{k: now[k] for k in ("heads", "total_heads", "area_centi", "total_area_centi")},
+            }
+        )
+    return found
+
+
+def turnout_between(community_id: int, since: datetime, until: datetime) -> list[dict]:
+    """For dashboards' monthly report: the votes open at some time in [since, until), each with
+    its participation (title and shares, no ballot): [{title, status, heads, total_heads,
+    area_centi, total_area_centi}], in the order they opened."""
+    found = []
+    votes = Vote.objects.filter(community_id=community_id, opened_at__lt=until).exclude(closed_at__lt=since)
+    for vote in votes.exclude(status=VoteStatus.DRAFT).order_by("opened_at", "id"):
+        now = progress(vote)
+        found.append(
+            {
+                "title": vote.title,
+                "status": vote.status,
                 **{k: now[k] for k in ("heads", "total_heads", "area_centi", "total_area_centi")},
             }
         )

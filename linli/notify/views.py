@@ -8,8 +8,6 @@ the browser reconnects with Last-Event-ID and a revoked session or token stops s
 The protocol is in docs/notifications.md.
 """
 
-import json
-import threading
 import time
 
 from asgiref.sync import sync_to_async
@@ -22,45 +20,10 @@ from django.views.decorators.http import require_GET
 from linli.core import queries as core_queries
 from linli.notify import feed, queries
 from linli.notify.audience import Audience
+from linli.notify.streams import StreamSlots, frame
 
 RETRY_MS = 3000
 BUSY_RETRY_SECONDS = 30
-
-
-class StreamSlots:
-    """How many streams each user holds open in this process. Each open stream holds a socket and
-    a request in the server (about 140 KB; once 430 KB, when one resident held 500). Beyond
-    LINLI_SSE_MAX_STREAMS_PER_USER a new stream is refused (429 `too_many_streams`); the
-    browser's EventSource retries later, by when a closed tab has freed its slot."""
-
-    def __init__(self):
-        self._open: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def take(self, user_id: int):
-        """A release callable, or None when the user is at the cap. Releasing twice is harmless."""
-        with self._lock:
-            if self._open.get(user_id, 0) >= settings.LINLI_SSE_MAX_STREAMS_PER_USER:
-                return None
-            self._open[user_id] = self._open.get(user_id, 0) + 1
-        released = False
-
-        def release():
-            nonlocal released
-            with self._lock:
-                if released:
-                    return
-                released = True
-                left = self._open.get(user_id, 1) - 1
-                if left > 0:
-                    self._open[user_id] = left
-                else:
-                    self._open.pop(user_id, None)
-
-        return release
-
-    def held(self, user_id: int) -> int:
-        return self._open.get(user_id, 0)
 
 
 slots = StreamSlots()
@@ -86,11 +49,6 @@ def _resume_from(request) -> int | None:
     on its first connection to resume from an id it saved."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id", "")
     return int(raw) if raw.isdigit() else None
-
-
-def frame(event_id: int, topic: str, data) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return f"id: {event_id}\nevent: {topic}\ndata: {payload}\n\n"
 
 
 async def frames(audience: Audience, after: int, release=None):

@@ -620,3 +620,17 @@ def housing_by_building(community_id: int) -> dict[int, dict[str, int]]:
         entry = found.setdefault(building_id, {"houses": 0, "occupied": 0, "rented": 0, "vacant": 0})
         entry.update(occupied=occupied, rented=rented, vacant=entry["houses"] - occupied)
     return found
+
+
+def buildings_of_communities(community_ids) -> dict[int, list[tuple[int, str]]]:
+    """For dashboards' shared datasets: each community's buildings (id, name) in natural order,
+    in one query whatever the number of communities."""
+    found: dict[int, list[tuple[int, str]]] = {community_id: [] for community_id in community_ids}
+    rows = (
+        Building.objects.filter(community_id__in=list(found))
+        .order_by(*natural("name"), "id")
+        .values_list("community_id", "id", "name")
+    )
+    for community_id, building_id, name in rows:
+        found[community_id].append((building_id, name))
+    return found

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 
 from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
@@ -52,10 +51,6 @@ class NavGroup:
 class SearchBox:
     url: str
     placeholder: str | Promise
-
-
-# The console's domains not built yet, in the order ux.md lists them; they show as 即将上线.
-COMING_DOMAINS = (_("报表"),)
 
 
 @dataclass
@@ -113,10 +108,6 @@ class Console:
         if spec is None or not self.may(spec.action):
             return None
         return SearchBox(self.reverse(spec.url_name), spec.placeholder)
-
-    @property
-    def coming(self) -> tuple:
-        return COMING_DOMAINS
 
     def render(self, request, template: str, context: dict | None = None, status: int = 200):
         return render(request, template, {"console": self, **(context or {})}, status=status)

@@ -79,6 +79,7 @@ def _ids(world, narrowed) -> dict:
         "metric": "population.real",  # the government view's "how is this computed" page
         "token": "x",
         "uidb64": "x",
+        "dataset": "population",  # the sharing API: its own token, so a user gets 401
         **narrowed_probe_ids(world, narrowed),
         **billing_money.narrowed_probe_ids(world, narrowed),
         **counter_narrowed_probe_ids(world, narrowed),

@@ -58,6 +58,7 @@ def _ids(world) -> dict[str, int | str]:
         "token_id": token.id,
         "notification_id": Notification.objects.get(recipient=world.owner).id,
         "kind": "houses",
+        "dataset": "population",  # the sharing API: its own token, so a user gets 401
         **outsider_probe_ids(world),
         **billing_money.outsider_probe_ids(world),
         **counter_outsider_probe_ids(world),

@@ -34,6 +34,7 @@ ALLOWED = {
     "accounts/throttle.py": "rate-limit counters, written by the sign-in attempt they count",
     "accounts/auth.py": "an API token's last-used time, written by the request it authenticates",
     "access/terminal_auth.py": "a terminal's last-seen time, written by the request it authenticates",
+    "dashboards/screen_tokens.py": "a kiosk token's last-used time, written by the request it authenticates",
     "core/audit.py": "the audit chain itself, inside the caller's transaction",
     "core/events.py": "the outbox, inside the caller's transaction",
     "core/periodic.py": "claiming a periodic job by conditional update",

@@ -5,7 +5,7 @@ from linli.core.restrict import RestrictedQuerySet, ScopePaths
 
 
 class DailyFigure(models.Model):
-    """One number about one community on one day, written by the daily job (`daily.py`): what
+    """One number about one community on one day, written by the daily job (`services/daily_figures.py`): what
     the government view, reports and data sharing read, so that none of them scans events.
 
     `metric` is a key of `metrics.METRICS`; `part` narrows it: "" is the whole community,

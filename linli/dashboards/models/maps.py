@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.models import Timestamped
 from linli.core.restrict import RestrictedQuerySet, ScopePaths
@@ -25,7 +26,7 @@ class SitePlan(Timestamped):
     image_path = models.CharField(max_length=200, blank=True)
     image_type = models.CharField(max_length=20, blank=True)
     width = models.PositiveIntegerField(_("宽"), default=1000)
-    height = models.PositiveIntegerField(_("高"), default=700)
+    height = models.PositiveIntegerField(pgettext_lazy("size", "高"), default=700)
     # [[x, y], …] as fractions of the plan: the community's boundary, closed by the last point.
     outline = models.JSONField(_("轮廓"), default=list, blank=True)
     updated_by = models.ForeignKey(

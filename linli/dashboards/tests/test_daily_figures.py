@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from linli.access.models import AccessEvent, AccessPoint
-from linli.dashboards import daily, queries
+from linli.dashboards import queries
 from linli.dashboards.models import DailyFigure
+from linli.dashboards.services import daily_figures
 from linli.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def figures(c, day) -> dict[tuple[str, str], int]:
 def test_population_housing_and_ages_of_today(estate):
     c, one, two = estate
     today = timezone.localdate()
-    daily.compute(c.id, today)
+    daily_figures.do_compute_daily_figures(c.id, today)
     got = figures(c, today)
     assert got[("population.real", "")] == 3
     assert got[("population.floating", "")] == 1
@@ -90,7 +91,7 @@ def test_passages_of_a_day_count_what_was_let_through_that_day(estate):
             reason="granted",
             direction=direction,
         )
-    daily.compute(c.id, timezone.localdate(now))
+    daily_figures.do_compute_daily_figures(c.id, timezone.localdate(now))
     got = figures(c, timezone.localdate(now))
     assert got[("flows.people_in", "")] == 2
     assert got[("flows.people_out", "")] == 1
@@ -101,11 +102,11 @@ def test_passages_of_a_day_count_what_was_let_through_that_day(estate):
 def test_a_repeated_run_replaces_the_day_and_past_days_keep_their_stocks(estate):
     c, _one, _two = estate
     today = timezone.localdate()
-    daily.compute(c.id, today)
+    daily_figures.do_compute_daily_figures(c.id, today)
     first = figures(c, today)
-    daily.compute(c.id, today)
+    daily_figures.do_compute_daily_figures(c.id, today)
     assert figures(c, today) == first
-    daily.compute(c.id, today - timedelta(days=1))
+    daily_figures.do_compute_daily_figures(c.id, today - timedelta(days=1))
     past = figures(c, today - timedelta(days=1))
     assert not any(metric.startswith(("population.", "housing.")) for metric, _part in past)
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from linli.dashboards import daily
 from linli.dashboards.models import DailyFigure
+from linli.dashboards.services import daily_figures
 from linli.testing import factories as f
 from linli.testing.personas import build_narrowed
 from linli.testing.walk import text_of
@@ -34,7 +34,7 @@ def residents(world):
         f.occupy(f.house(world.house.unit, f"5{i:02d}", floor=5), f.person(world.a, f"甲{i}"), "owner")
     for i in range(5):
         f.occupy(narrowed.other_house, f.person(world.a, f"乙{i}"), "family")
-    daily.compute(world.a.id, timezone.localdate())
+    daily_figures.do_compute_daily_figures(world.a.id, timezone.localdate())
     return narrowed
 
 

@@ -7,28 +7,14 @@ fails and no Content-Security-Policy violation happens on the way.
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from linli.dashboards.models import MapPin
-from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run e2e tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from linli.access.models import AccessEvent, AccessPoint
-from linli.dashboards import daily, screen_counters, screen_data
+from linli.dashboards import screen_counters, screen_data
+from linli.dashboards.services import daily_figures
 from linli.dashboards.services.screens import do_issue_screen_token
 from linli.iot.models import Rule
 from linli.iot.services import alarms
@@ -156,7 +157,7 @@ def test_todays_passages_are_counted_on_from_the_last_read(world):
 
 def test_slow_figures_come_from_the_daily_job(estate):
     world = estate
-    daily.compute(world.a.id, timezone.localdate())
+    daily_figures.do_compute_daily_figures(world.a.id, timezone.localdate())
     neighbours(world, local=0, floating=3)  # after the job ran: the screen shows the job's count
     got = screen_data.compute((world.a.id,))
     assert got["population"] == {"real": 9, "floating": None, "as_of": timezone.localdate().isoformat()}

@@ -25,13 +25,12 @@ from django.db import connection
 from django.utils import timezone
 
 from linli.access.models import AccessEvent, AccessPoint
-from linli.dashboards import daily
+from linli.dashboards.services import daily_figures
 from linli.dashboards.services.screens import do_issue_screen_token
 from linli.registry.models import Person
 from linli.testing import billing_money
 from linli.testing import iot as iot_testing
 from linli.testing import workorders as wo_testing
-from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -112,18 +111,6 @@ def server(transactional_db):
     served.stop()
 
 
-@pytest.fixture
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run e2e tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def personal_data_in(page, world) -> list[str]:
     text = page.inner_text("body") + page.content()
     people = Person.objects.filter(community=world.a)
@@ -160,7 +147,7 @@ def a_day_so_far(world, crew) -> None:
         if paid:
             billing_money.pay(bill, 22375)
     wo_testing.report(world, crew)
-    daily.compute(world.a.id, timezone.localdate())
+    daily_figures.do_compute_daily_figures(world.a.id, timezone.localdate())
 
 
 def test_the_kiosk_screen_draws_goes_live_and_survives_a_server_restart(world, server, chromium):

@@ -7,7 +7,6 @@ theirs, then cancels it.
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -16,22 +15,9 @@ from django.utils import timezone
 from linli.parking.models import SharedBooking
 from linli.parking.windows import TZ
 from linli.testing.parking import next_monday, office_block
-from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run e2e tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def phone_of(chromium, live_server, user):

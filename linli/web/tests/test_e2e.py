@@ -7,34 +7,18 @@ Without /usr/bin/chromium these tests FAIL (CI installs it); they never download
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from linli.core.models import PiiAccess
 from linli.notify.fakes import RecordingSmsProvider
-from linli.web.tests.screenshots import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 
 # Playwright's sync API keeps an event loop on this thread; the ORM calls the test itself makes
 # between browser steps are ordinary blocking calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run e2e tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
