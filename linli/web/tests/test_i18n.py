@@ -38,7 +38,11 @@ def test_it_shows_other_apps_errors_in_english(world, browser):
 
 def test_it_switches_the_staff_console_to_english(world, browser):
     page = text_of(_english(browser(world.staff)).get(f"/staff/c/{world.a.id}/"))
-    assert "Real population" in page and "Coming soon" in page and "Buildings &amp; houses" in page
+    assert (
+        "Resident population" in page
+        and "Data &amp; big screens" in page
+        and "Buildings &amp; houses" in page
+    )
 
 
 def test_it_formats_days_as_ux_md_says_in_both_languages():
