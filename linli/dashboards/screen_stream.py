@@ -20,7 +20,7 @@ from linli.dashboards.screen_tokens import ScreenReach, recheck
 from linli.iot import queries as iot_queries
 from linli.notify import feed
 from linli.notify.audience import Address, Audience
-from linli.notify.streams import StreamSlots, frame
+from linli.notify.streams import StreamSlots, frame, releasing
 from linli.registry import queries as registry_queries
 from linli.workorders import queries as workorder_queries
 
@@ -99,14 +99,9 @@ class Ticker:
         return None
 
 
-async def screen_frames(reach: ScreenReach, after: int, release=None):
+def screen_frames(reach: ScreenReach, after: int, release=None):
     """The stream body; `release` frees the stream's slot however the stream ends."""
-    try:
-        async for chunk in _frames(reach, after):
-            yield chunk
-    finally:
-        if release is not None:
-            release()
+    return releasing(_frames(reach, after), release)
 
 
 async def _frames(reach: ScreenReach, after: int):

@@ -8,6 +8,17 @@ from collections.abc import Hashable
 from django.conf import settings
 
 
+async def releasing(body, release=None):
+    """A stream's body that frees its slot (`release`) however the stream ends: its lifetime,
+    the client hanging up, an error."""
+    try:
+        async for chunk in body:
+            yield chunk
+    finally:
+        if release is not None:
+            release()
+
+
 def frame(event_id: int, name: str, data) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return f"id: {event_id}\nevent: {name}\ndata: {payload}\n\n"

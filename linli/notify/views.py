@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from linli.core import queries as core_queries
 from linli.notify import feed, queries
 from linli.notify.audience import Audience
-from linli.notify.streams import StreamSlots, frame
+from linli.notify.streams import StreamSlots, frame, releasing
 
 RETRY_MS = 3000
 BUSY_RETRY_SECONDS = 30
@@ -51,15 +51,10 @@ def _resume_from(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-async def frames(audience: Audience, after: int, release=None):
+def frames(audience: Audience, after: int, release=None):
     """The stream body: a `ready` frame carrying the resume point, then events as they come.
-    `release` frees the user's stream slot however the stream ends (lifetime, hang-up, error)."""
-    try:
-        async for chunk in _frames(audience, after):
-            yield chunk
-    finally:
-        if release is not None:
-            release()
+    `release` frees the user's stream slot however the stream ends."""
+    return releasing(_frames(audience, after), release)
 
 
 async def _frames(audience: Audience, after: int):

@@ -147,6 +147,20 @@ def reencode_plan(data: bytes) -> tuple[bytes, str, str, int, int]:
     return out.getvalue(), content_type, suffix, pixels.width, pixels.height
 
 
+def _save_plan(actor: Actor, plan: SitePlan, before: dict, action: str) -> SitePlan:
+    plan.updated_by = actor if getattr(actor, "pk", None) else None
+    plan.save()
+    audit.record_change(
+        actor=actor,
+        obj=plan,
+        community_id=plan.community_id,
+        before=before,
+        snapshot=_plan_snapshot,
+        action=action,
+    )
+    return plan
+
+
 @transaction.atomic
 def do_upload_plan(*, actor: Actor, community_id: int, data: bytes) -> SitePlan:
     """Sets the community's plan image (checked and re-encoded first); the pins keep their
@@ -158,17 +172,7 @@ def do_upload_plan(*, actor: Actor, community_id: int, data: bytes) -> SitePlan:
     name = map_files.store(community_id, content, suffix)
     transaction.on_commit(lambda: map_files.forget(old_path), robust=True)
     plan.image_path, plan.image_type, plan.width, plan.height = name, content_type, width, height
-    plan.updated_by = actor if getattr(actor, "pk", None) else None
-    plan.save()
-    audit.record_change(
-        actor=actor,
-        obj=plan,
-        community_id=community_id,
-        before=before,
-        snapshot=_plan_snapshot,
-        action="dashboards.plan_uploaded",
-    )
-    return plan
+    return _save_plan(actor, plan, before, "dashboards.plan_uploaded")
 
 
 @transaction.atomic
@@ -200,17 +204,7 @@ def do_set_outline(
     before = _plan_snapshot(plan)
     plan.outline = cleaned
     plan.width, plan.height = width or plan.width, height or plan.height
-    plan.updated_by = actor if getattr(actor, "pk", None) else None
-    plan.save()
-    audit.record_change(
-        actor=actor,
-        obj=plan,
-        community_id=community_id,
-        before=before,
-        snapshot=_plan_snapshot,
-        action="dashboards.outline_drawn",
-    )
-    return plan
+    return _save_plan(actor, plan, before, "dashboards.outline_drawn")
 
 
 @transaction.atomic
