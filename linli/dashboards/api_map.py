@@ -9,10 +9,10 @@ from ninja.files import UploadedFile
 
 from linli.dashboards import map_access, map_data
 from linli.dashboards.schemas_map import (
+    MapPinIn,
+    MapPinOut,
+    MapPlanOut,
     OutlineIn,
-    PinIn,
-    PinOut,
-    PlanOut,
     SiteMapOut,
     StreetPinIn,
     StreetPinOut,
@@ -54,7 +54,7 @@ def plan_image(request, community_id: int):
     return response
 
 
-@router.post("/communities/{community_id}/map/plan", response={200: PlanOut})
+@router.post("/communities/{community_id}/map/plan", response={200: MapPlanOut})
 def upload_plan(request, community_id: int, file: File[UploadedFile]):
     """A new plan image: PNG, JPEG or WebP up to 8 MB (`plan_too_large`), anything else
     `plan_not_image`; pins keep their places as fractions of the plan."""
@@ -63,7 +63,7 @@ def upload_plan(request, community_id: int, file: File[UploadedFile]):
     return _plan_out(maps.do_upload_plan(actor=request.user, community_id=community_id, data=data))
 
 
-@router.put("/communities/{community_id}/map/outline", response=PlanOut, url_name="dashboards_set_outline")
+@router.put("/communities/{community_id}/map/outline", response=MapPlanOut, url_name="dashboards_set_outline")
 def set_outline(request, community_id: int, payload: OutlineIn):
     """The community's boundary drawn as 3 to 200 points (`invalid_outline`), or none to clear it."""
     map_access.readable(request.user, community_id)
@@ -77,8 +77,8 @@ def set_outline(request, community_id: int, payload: OutlineIn):
     return _plan_out(plan)
 
 
-@router.put("/communities/{community_id}/map/pins", response=PinOut, url_name="dashboards_set_pin")
-def set_pin(request, community_id: int, payload: PinIn):
+@router.put("/communities/{community_id}/map/pins", response=MapPinOut, url_name="dashboards_set_pin")
+def set_pin(request, community_id: int, payload: MapPinIn):
     """Places a building, access point or device of this community on its plan, or moves it.
     Refused: an object of another community (`pin_object_not_found`), a place off the plan."""
     map_access.readable(request.user, community_id)

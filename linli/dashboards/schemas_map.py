@@ -14,14 +14,14 @@ Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Point = Annotated[list[Fraction], Field(min_length=2, max_length=2)]
 
 
-class PinIn(InputSchema):
+class MapPinIn(InputSchema):
     kind: column(MapPin, "kind")
     object_id: Id
     x: Fraction
     y: Fraction
 
 
-class PinOut(Schema):
+class MapPinOut(Schema):
     kind: str
     object_id: int
     x: float
@@ -39,7 +39,7 @@ class StreetPinIn(InputSchema):
     y: Fraction
 
 
-class PlanOut(Schema):
+class MapPlanOut(Schema):
     width: int
     height: int
     outline: list[list[float]]
@@ -58,7 +58,7 @@ class HousesOut(Schema):
     vacant: int
 
 
-class BuildingOut(Schema):
+class MapBuildingOut(Schema):
     id: int
     name: str
     x: float | None
@@ -71,7 +71,7 @@ class BuildingOut(Schema):
     houses: HousesOut
 
 
-class PointOut(Schema):
+class MapPointOut(Schema):
     id: int
     name: str
     kind: str
@@ -80,19 +80,19 @@ class PointOut(Schema):
     y: float | None
 
 
-class DeviceOut(PointOut):
+class MapDeviceOut(MapPointOut):
     online: bool
     alarms: int
     tone: str
 
 
 class SiteMapOut(Schema):
-    plan: PlanOut
+    plan: MapPlanOut
     image_url: str = Field(description="the plan's image, empty without one")
     editable: bool = Field(description="whether the caller may upload the plan and place pins")
-    buildings: list[BuildingOut]
-    points: list[PointOut]
-    devices: list[DeviceOut]
+    buildings: list[MapBuildingOut]
+    points: list[MapPointOut]
+    devices: list[MapDeviceOut]
 
 
 class StreetPinOut(Schema):

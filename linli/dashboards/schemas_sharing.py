@@ -15,7 +15,7 @@ class CellsQuery(InputSchema):
     until: Date | None = None
 
 
-class CommunityOut(Schema):
+class SharedCommunityOut(Schema):
     id: int
     name: str
     district: str
@@ -45,7 +45,7 @@ class CatalogueOut(Schema):
     name: str
     level: str
     rate_per_minute: int
-    communities: list[CommunityOut]
+    communities: list[SharedCommunityOut]
     datasets: list[DatasetOut]
 
 

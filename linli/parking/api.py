@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 from linli.core.http import community_for, get_or_404
 from linli.core.masking import mask_name, mask_plate
 from linli.core.roles import Action
+from linli.core.schema_types import Id
 from linli.parking import queries, services
 from linli.parking.models import ParkingPass, SharedBooking, SharedOffer
 from linli.parking.schemas import (
@@ -97,7 +98,7 @@ def bookable_offers(request):
 
 
 @router.get("/communities/{community_id}/search", response=list[SearchOut])
-def search(request, community_id: int, q: Query[RangeIn]):
+def search(request, community_id: Id, q: Query[RangeIn]):
     """Offers open for all of `[since, until)` with their free spaces (residents of the
     community, or its staff with parking.view)."""
     mine = registry_queries.my_houses(request.user).filter(community_id=community_id).exists()

@@ -8,7 +8,7 @@ from ninja import Router, Status
 from linli.core.http import community_for
 from linli.core.roles import Action
 from linli.services import queries, queries_fitness
-from linli.services.schemas_fitness import CommunityIn, MachineOut, MyFitnessOut, WithdrawnOut
+from linli.services.schemas_fitness import FitnessCommunityIn, MachineOut, MyFitnessOut, WithdrawnOut
 from linli.services.services import fitness
 
 router = Router(tags=["services"])
@@ -68,13 +68,13 @@ def _person_in(request, community_id: int):
 
 
 @router.post("/my/fitness/consent", response={201: MyFitnessOut})
-def consent(request, payload: CommunityIn):
+def consent(request, payload: FitnessCommunityIn):
     """记录我的健身数据. 409 fitness_already_consented."""
     fitness.do_consent_fitness(actor=request.user, community_id=payload.community_id)
     return Status(201, _mine(_person_in(request, payload.community_id)))
 
 
 @router.post("/my/fitness/withdraw", response=WithdrawnOut)
-def withdraw(request, payload: CommunityIn):
+def withdraw(request, payload: FitnessCommunityIn):
     """Stops recording and erases what was recorded. 409 fitness_not_consented."""
     return {"erased": fitness.do_withdraw_fitness(actor=request.user, community_id=payload.community_id)}

@@ -5,7 +5,7 @@ from ninja import Schema
 from linli.core.schema_types import Id, InputSchema
 
 
-class DayOut(Schema):
+class FitnessDayOut(Schema):
     day: str
     uses: int
 
@@ -16,17 +16,17 @@ class MachineOut(Schema):
     place: str
     online: bool
     uses_30_days: int
-    days: list[DayOut]
+    days: list[FitnessDayOut]
 
 
 class MyFitnessOut(Schema):
     community_id: int
     consented: bool
     uses_30_days: int
-    days: list[DayOut]  # empty unless consented
+    days: list[FitnessDayOut]  # empty unless consented
 
 
-class CommunityIn(InputSchema):
+class FitnessCommunityIn(InputSchema):
     community_id: Id
 
 

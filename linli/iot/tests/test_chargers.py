@@ -243,7 +243,11 @@ def test_yesterdays_sessions_become_one_bill_for_the_house(client, api, world, e
     )
     assert refused.status_code in (403, 404)
 
-    yesterday = timezone.now() - timedelta(days=1)
+    # Noon of yesterday's local date: at 22:35 a day back plus 95 minutes would already be today.
+    yesterday = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=1), datetime.min.time())
+    )
+    yesterday += timedelta(hours=12)
     amounts = []
     for port, minutes in ((1, 50), (2, 95)):
         s = chargers.open_session(
