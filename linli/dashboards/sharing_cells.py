@@ -16,6 +16,7 @@ from linli.dashboards import queries
 from linli.dashboards.models.sharing import Level
 from linli.dashboards.sharing_datasets import Dataset, Field
 from linli.dashboards.sharing_suppression import Sum, suppress
+from linli.dashboards.suppression import small
 from linli.grid import queries as grid_queries
 from linli.registry import queries as registry_queries
 
@@ -43,6 +44,7 @@ class Table:
     values: dict[Cell, int] = field(default_factory=dict)
     sums: list[Sum] = field(default_factory=list)
     people: set[Cell] = field(default_factory=set)  # the cells counting people
+    grids: dict[Cell, tuple[Cell, ...]] = field(default_factory=dict)  # a grid's building cells
     day: date | None = None  # a stock's reading day
 
 
@@ -133,12 +135,12 @@ def _community(t: Table, f: Field, value: str, part: str, p: Place, figures: dic
         cells[building_id] = (BUILDING, building_id, f.name, value)
         _set(t, f, cells[building_id], figures.get((p.id, f.metric, f"building:{building_id}"), 0))
     _sum(t, f, whole, list(cells.values()))
-    grid_cells = []
     for grid_id, _name, members in p.grids:
-        grid_cells.append((GRID, grid_id, f.name, value))
-        _add(t, f, grid_cells[-1], [cells[b] for b in members if b in cells])
-    if _disjoint([members for _g, _n, members in p.grids]):
-        _sum(t, f, whole, grid_cells)
+        grid: Cell = (GRID, grid_id, f.name, value)
+        t.values[grid] = sum(t.values[cells[b]] for b in members if b in cells)
+        if f.about.people:
+            t.people.add(grid)
+            t.grids[grid] = tuple(cells[b] for b in members if b in cells)
 
 
 def _splits(t: Table, f: Field, values: list[str], places_: dict[int, Place], by_street: dict) -> None:
@@ -168,17 +170,15 @@ def _sum(t: Table, f: Field, parent: Cell, children: list[Cell]) -> None:
         t.sums.append(Sum(parent, tuple(children), max(rest, 0)))
 
 
-def _disjoint(groups: list[frozenset[int]]) -> bool:
-    seen: set[int] = set()
-    for members in groups:
-        if seen & members:
-            return False
-        seen |= members
-    return True
-
-
 def hidden(t: Table) -> set[Cell]:
-    return suppress({c: t.values[c] for c in t.people}, t.sums)
+    """The table's sums suppressed together; then every grid holding a hidden building (or
+    small itself). Grids may share buildings, so a grid shown over a hidden building could be
+    played against the community or another grid; shown only over shown buildings, a grid tells
+    nothing the buildings do not (as in the government view, `suppression.over_shown_atoms`)."""
+    found = suppress({c: t.values[c] for c in t.people}, t.sums)
+    return found | {
+        grid for grid, members in t.grids.items() if small(t.values[grid]) or any(m in found for m in members)
+    }
 
 
 @dataclass

@@ -14,6 +14,10 @@ away:
   differencing: a community minus its other buildings, a street minus its other communities,
   a grid minus the grid it contains).
 
+- a hidden parent hides its children: shown, they would add up to it again, and a subtraction
+  from the level above could reach into it (a street minus one community minus the buildings
+  of another).
+
 The passes repeat until nothing changes: hiding one cell may open a subtraction elsewhere.
 Hiding only ever grows, so it ends. The table is computed for every cell of the nested sets,
 whatever a request asks for, and a request is served a projection of it: two requests, or two
@@ -43,6 +47,11 @@ def suppress(values: Mapping[Hashable, int], sums: Iterable[Sum]) -> set[Hashabl
         changed = False
         for s in sums:
             if s.parent in hidden:
+                # A hidden area hides what it is made of: its children shown, it would be their
+                # sum again, or a subtraction from its own parent would reach into it.
+                below = [c for c in s.children if c not in hidden]
+                hidden.update(below)
+                changed = changed or bool(below)
                 continue
             covered = [values[c] for c in s.children if c in hidden]
             if not _open(covered, s.residue):

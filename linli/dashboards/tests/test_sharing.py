@@ -116,8 +116,9 @@ def test_population_by_building_is_served_with_small_cells_and_their_complements
     assert value(body, "real", building=b3.id) is None  # 3 people
     # 2号楼 goes too: A's 60 minus 1号楼's 40 and 2号楼's 17 would be 3号楼's 3.
     assert value(body, "real", building=b2.id) is None
-    # and 1号楼: 一网格's 57 minus 1号楼's 40 would give 2号楼's 17 back.
-    assert value(body, "real", building=b1.id) is None
+    # 1号楼 stays: A's 60 minus its 40 leaves 20 hidden, no small count (一网格, which holds the
+    # hidden 2号楼, is withheld instead: 一网格 minus 1号楼 would give 2号楼 back).
+    assert value(body, "real", building=b1.id) == 40
     # Floating: 12, all in 1号楼. 2号楼 and 3号楼 have none (zero is small too), and A's 12
     # minus 1号楼's 12 would say so: 1号楼 is withheld as well.
     assert [value(body, "floating", building=b.id) for b in (b1, b2, b3)] == [None, None, None]
@@ -137,7 +138,7 @@ def test_community_and_grid_levels_are_coarser_and_served_to_a_building_token(wo
     assert ages["18-59"] == 40
     grids = client.get("/sharing/datasets/population", {"level": "grid"}).json()
     assert value(grids, "real", grid=estate["g2"].id) is None  # 3号楼's 3
-    assert value(grids, "real", grid=estate["g1"].id) is None  # A's 60 minus it is 二网格's 3
+    assert value(grids, "real", grid=estate["g1"].id) is None  # it holds the hidden 2号楼
 
 
 def test_housing_is_not_about_people_and_is_served_as_counted(world, estate):
@@ -291,3 +292,16 @@ def test_only_the_keys_digest_is_stored(world, estate):
     issued = issue(world, communities=[world.a])
     row = SharingToken.objects.get()
     assert issued.key not in (row.key_hash, row.prefix) and len(row.key_hash) == 64
+
+
+def test_grids_that_share_buildings_give_no_hidden_building_away(world, estate):
+    """一网格 holds 1号楼 and 2号楼; a third grid, 三网格, holds 2号楼 and 3号楼. Shown, either
+    could be played against the community's 60 (60 − 57 = 3号楼's 3) or the other grid."""
+    g3 = world.a.grids.create(name="三网格")
+    g3.buildings.set([estate["b2"], estate["b3"]])
+    client = ApiClient(token=issue(world, communities=[world.a]).key)
+    whole = client.get("/sharing/datasets/population", {"level": "community"}).json()
+    assert value(whole, "real", community=world.a.id) == 60
+    body = client.get("/sharing/datasets/population", {"level": "grid"}).json()
+    grids = [c for c in body["cells"] if c["field"] == "real" and c["area"].get("grid")]
+    assert len(grids) == 3 and all(c["value"] is None for c in grids)
