@@ -61,7 +61,12 @@ def render(report: Report) -> bytes:
             _TEXT,
         ),
         Paragraph(
-            escape(_("涉及人数少于 5 人的数字显示为 %(hidden)s，以免识别到个人。") % {"hidden": HIDDEN}),
+            escape(
+                _(
+                    "涉及人数少于 5 人的数字显示为 %(hidden)s，为防止由其他数字推算出而隐藏的显示为 *，以免识别到个人。"
+                )
+                % {"hidden": HIDDEN}
+            ),
             _TEXT,
         ),
     ]

@@ -5,7 +5,8 @@ renderers (`report_xlsx`, `report_pdf`) only lay it out.
 
 Stocks (population, houses, fees, open requests) are read as of the month's last computed day;
 flows (requests, alarms) are summed over the month. Counts of people are suppressed as
-everywhere else (`suppression`): a hidden cell reads "<5"."""
+everywhere else (`suppression`): a hidden cell reads "<5", or "*" when it is hidden so that a
+small one cannot be worked out from it."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -116,8 +117,12 @@ def build(kind: str, community_id: int, community_name: str, month: date) -> Rep
     return report
 
 
-def _shown(value: int | None) -> Value:
-    return HIDDEN if value is None else value
+def _shown(value: int | None, raw: int | None = None) -> Value:
+    """A cell as the report prints it: hidden, "<5" when small itself, "*" when hidden so that a
+    small one cannot be worked out (`raw` given)."""
+    if value is not None:
+        return value
+    return HIDDEN if raw is None else suppression.note(raw, None)
 
 
 def _people(value: int) -> int | None:
@@ -150,10 +155,19 @@ def _parts(found: dict[tuple[str, str], int], metric: str, prefix: str) -> dict[
 def population(report: Report, community_id: int) -> None:
     keys = ["population.real", "population.floating", "population.tenants", "population.households"]
     found = _stocks(report, community_id, [*keys, "population.age", "population.special"])
-    summary = []
-    for key in keys:
-        value = found.get((key, ""), 0)
-        summary.append([str(METRICS[key].label), _shown(_people(value) if METRICS[key].people else value)])
+    real = found.get(("population.real", ""), 0)
+    shown = {
+        "population.real": _people(real),
+        "population.households": found.get(("population.households", ""), 0),
+    }
+    for key in ("population.floating", "population.tenants"):
+        # Against the real population: shown with its complement (the local, those not renting)
+        # only when neither gives a small count away.
+        part = found.get((key, ""), 0)
+        shown[key] = (
+            suppression.partition({key: part, "rest": real - part})[key] if shown["population.real"] else None
+        )
+    summary = [[str(METRICS[k].label), _shown(shown[k], found.get((k, ""), 0))] for k in keys]
     report.tables.append(Table(str(_("概况")), [str(_("指标")), str(_("数值"))], summary))
 
     bands = [label for label, _low, _high in AGE_BANDS] + ["unknown"]
@@ -164,7 +178,10 @@ def population(report: Report, community_id: int) -> None:
         Table(
             str(_("年龄段")),
             [str(_("年龄段")), str(_("人数"))],
-            [[name, _shown(ages[b])] for name, b in zip(band_names, bands, strict=True)],
+            [
+                [name, _shown(ages[b], ages_found.get(b, 0))]
+                for name, b in zip(band_names, bands, strict=True)
+            ],
         )
     )
     report.charts.append(
@@ -177,15 +194,16 @@ def population(report: Report, community_id: int) -> None:
         Table(
             str(_("特殊人群（本人同意登记的关爱对象）")),
             [str(_("类型")), str(_("人数"))],
-            [[str(label), _shown(kinds[k])] for k, label in CareKind.choices],
+            [[str(label), _shown(kinds[k], special.get(k, 0))] for k, label in CareKind.choices],
         )
     )
 
     names = dict(registry_queries.buildings_of(community_id))
-    columns = {}
+    columns, raw = {}, {}
     for key in ("population.real", "population.floating"):
         by_building = _parts(found, key, "building:")
-        columns[key] = suppression.partition({b: by_building.get(str(b), 0) for b in names})
+        raw[key] = {b: by_building.get(str(b), 0) for b in names}
+        columns[key] = suppression.partition(raw[key])
     report.tables.append(
         Table(
             str(_("分楼栋")),
@@ -194,7 +212,7 @@ def population(report: Report, community_id: int) -> None:
                 str(METRICS["population.real"].label),
                 str(METRICS["population.floating"].label),
             ],
-            [[name, *(_shown(columns[k][b]) for k in columns)] for b, name in names.items()],
+            [[name, *(_shown(columns[k][b], raw[k][b]) for k in columns)] for b, name in names.items()],
         )
     )
 

@@ -15,8 +15,7 @@ from linli.core import queries as core_queries
 from linli.dashboards import queries
 from linli.dashboards.models.sharing import Level
 from linli.dashboards.sharing_datasets import Dataset, Field
-from linli.dashboards.sharing_suppression import Sum, suppress
-from linli.dashboards.suppression import small
+from linli.dashboards.suppression import Sum, small, suppress
 from linli.grid import queries as grid_queries
 from linli.registry import queries as registry_queries
 

@@ -4,8 +4,10 @@ any screen, report or shared dataset, so that nobody can be singled out.
 Three rules, each one a way a small count could still be worked out:
 
 1. **Primary**: a cell under the threshold is hidden.
-2. **Complementary**: when exactly one cell of a partition is hidden and the partition's total
-   is shown, the hidden one is a subtraction away; the next smallest cell is hidden too.
+2. **Complementary**: when the total of a partition is shown and what is hidden under it could
+   be worked out as a small count (a lone hidden cell, hidden cells adding up to less than the
+   threshold), the next smallest cell is hidden too, and so on (`suppress`, over `Sum`s: data
+   sharing applies it to whole tables of nested areas, `sharing_cells`).
 3. **Differencing**: groups that overlap (a grid is a set of buildings, and grids may share
    buildings; a street is a set of communities) are compared pairwise: where one contains the
    other and the difference is a small count, the larger group is hidden as well.
@@ -13,7 +15,8 @@ Three rules, each one a way a small count could still be worked out:
 Zero is a count under the threshold like any other: "no disabled person lives in 3号楼" is
 itself a statement about the people of 3号楼."""
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 
 THRESHOLD = 5
 
@@ -24,12 +27,17 @@ def small(value: int | None) -> bool:
 
 def partition(values: Mapping[Hashable, int], *, total_shown: bool = True) -> dict[Hashable, int | None]:
     """The cells of one partition (the bands of an age breakdown, the buildings of a grid) with
-    the small ones, and any that would give one away, as None."""
-    hidden = {key for key, value in values.items() if small(value)}
-    if total_shown and len(hidden) == 1 and len(values) > 1:
-        shown = sorted((value, str(key), key) for key, value in values.items() if key not in hidden)
-        hidden.add(shown[0][2])
+    the small ones, and any that would give one away next to their shown total, as None."""
+    if total_shown:
+        total = _Total()
+        hidden = suppress({**values, total: sum(values.values())}, [Sum(total, tuple(values))])
+    else:
+        hidden = {key for key, value in values.items() if small(value)}
     return {key: None if key in hidden else value for key, value in values.items()}
+
+
+class _Total:
+    """The partition's own total, as a cell no caller's key can equal."""
 
 
 def overlapping(
@@ -74,3 +82,47 @@ def note(value: int | None, shown: int | None) -> str:
     if shown is not None:
         return ""
     return f"<{THRESHOLD}" if small(value) else "*"
+
+
+@dataclass(frozen=True)
+class Sum:
+    """`parent` = the children's values + `residue` (what belongs to the parent and to no child)."""
+
+    parent: Hashable
+    children: tuple[Hashable, ...]
+    residue: int = 0
+
+
+def suppress(values: Mapping[Hashable, int], sums: Iterable[Sum]) -> set[Hashable]:
+    """The cells to hide: small ones, and whatever would let a small one be worked out."""
+    sums = list(sums)
+    hidden = {cell for cell, value in values.items() if small(value)}
+    changed = True
+    while changed:
+        changed = False
+        for s in sums:
+            if s.parent in hidden:
+                # A hidden area hides what it is made of: its children shown, it would be their
+                # sum again, or a subtraction from its own parent would reach into it.
+                below = [c for c in s.children if c not in hidden]
+                hidden.update(below)
+                changed = changed or bool(below)
+                continue
+            covered = [values[c] for c in s.children if c in hidden]
+            if not _open(covered, s.residue):
+                continue
+            shown = sorted((values[c], str(c), c) for c in s.children if c not in hidden)
+            hidden.add(shown[0][2] if shown else s.parent)
+            changed = True
+    return hidden
+
+
+def _open(covered: list[int], residue: int) -> bool:
+    """Whether parent minus the shown children gives something small away: a lone hidden child
+    (whatever its value: it may be hidden to protect another), hidden values adding up to less
+    than the threshold, or, with no hidden child, a small residue (the residue is never served,
+    so a large one tells nothing)."""
+    if not covered:
+        return 0 < residue < THRESHOLD
+    items = len(covered) + (1 if residue else 0)
+    return items == 1 or sum(covered) + residue < THRESHOLD

@@ -19,8 +19,7 @@ from linli.dashboards.sharing_cells import (
     hidden,
 )
 from linli.dashboards.sharing_datasets import DATASETS
-from linli.dashboards.sharing_suppression import Sum, suppress
-from linli.dashboards.suppression import THRESHOLD
+from linli.dashboards.suppression import THRESHOLD, Sum, suppress
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from linli.dashboards import suppression as s
         ({"a": 0, "b": 50, "c": 60}, {"a", "b"}),  # zero is a statement about people too
         ({"a": 5, "b": 5}, set()),  # the threshold itself is shown
         ({"only": 3}, {"only"}),
+        ({"a": 0, "b": 0, "c": 50}, {"a", "b", "c"}),  # two hidden adding up to 0: both empty
+        ({"a": 1, "b": 0, "c": 30, "d": 40}, {"a", "b", "c"}),  # 1 + 0 is still a small count
     ],
 )
 def test_partition(cells, hidden):
