@@ -57,7 +57,7 @@ def stocks(community_id: int, today: date) -> list[Row]:
     rows += [(f"housing.{k}", "", v) for k, v in registry_queries.housing(community_id).items()]
     for building_id, houses in registry_queries.housing_by_building(community_id).items():
         rows += [(f"housing.{k}", f"building:{building_id}", v) for k, v in houses.items()]
-    load = workorder_queries.load(community_id, timezone.now())
+    load = workorder_queries.load(community_id, timezone.now())  # open and overdue now
     rows += [("requests.open", "", load["open"]), ("requests.overdue", "", load["overdue"])]
     active = iot_queries.active_alarms_by_severity(community_id)
     rows += [("alarms.active", "", sum(active.values()))]
@@ -71,11 +71,13 @@ def stocks(community_id: int, today: date) -> list[Row]:
     return rows
 
 
-def rows(community_id: int, day: date) -> list[Row]:
-    """The community's figures of `day`: its flows, and its stocks when it is today."""
+def rows(community_id: int, day: date) -> tuple[set[str], list[Row]]:
+    """The metrics a run for `day` answers for (every flow; the stocks too when it is today) and
+    the community's figures of them. A metric with no row is nothing that day: a resolution sent
+    back leaves no `requests.resolved`, and the day's earlier 1 must go."""
     today = timezone.localdate()
     found = flows(community_id, day) + (stocks(community_id, today) if day == today else [])
-    return [r for r in found if r[0] in METRICS]
+    return {key for key, m in METRICS.items() if day == today or not m.stock}, found
 
 
 def _requests(metric: str, found: list[dict]) -> list[Row]:

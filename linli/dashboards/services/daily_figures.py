@@ -12,11 +12,9 @@ from linli.dashboards.models import DailyFigure
 
 def do_compute_daily_figures(community_id: int, day: date) -> int:
     """Replaces the community's figures of `day`; returns how many rows were written."""
-    rows = daily.rows(community_id, day)
+    metrics, rows = daily.rows(community_id, day)
     with transaction.atomic():
-        DailyFigure.objects.filter(
-            community_id=community_id, day=day, metric__in={r[0] for r in rows}
-        ).delete()
+        DailyFigure.objects.filter(community_id=community_id, day=day, metric__in=metrics).delete()
         DailyFigure.objects.bulk_create(
             DailyFigure(community_id=community_id, day=day, metric=m, part=p, value=v) for m, p, v in rows
         )

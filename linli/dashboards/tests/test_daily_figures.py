@@ -151,3 +151,15 @@ def test_who_reads_which_communities(estate):
     assert list(queries.stats_communities(gov)) == [c]
     assert list(queries.stats_communities(front_desk)) == []
     assert other not in queries.stats_communities(narrowed)
+
+
+def test_a_flow_that_comes_to_nothing_on_a_rerun_is_gone(estate):
+    """An earlier run counted a resolution that has since been sent back: the day has none now."""
+    c, _one, _two = estate
+    yesterday = timezone.localdate() - timedelta(days=1)
+    DailyFigure.objects.create(community=c, day=yesterday, metric="requests.resolved", part="", value=1)
+    DailyFigure.objects.create(community=c, day=yesterday, metric="population.real", part="", value=3)
+    daily_figures.do_compute_daily_figures(c.id, yesterday)
+    found = figures(c, yesterday)
+    assert ("requests.resolved", "") not in found
+    assert found[("population.real", "")] == 3  # a past day's stock stays as it was read
