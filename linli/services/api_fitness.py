@@ -2,7 +2,6 @@
 the machines' own counts, for staff and residents alike — and a resident's own record, kept only
 while they consent (a card held to a machine's reader). Error codes: docs/services.md."""
 
-from django.http import Http404
 from ninja import Router, Status
 
 from linli.core.http import community_for
@@ -58,20 +57,11 @@ def my_fitness(request):
     return [_mine(p) for p in queries_fitness.my_people(request.user)]
 
 
-def _person_in(request, community_id: int):
-    person = next(
-        (p for p in queries_fitness.my_people(request.user) if p.community_id == community_id), None
-    )
-    if person is None:
-        raise Http404
-    return person
-
-
 @router.post("/my/fitness/consent", response={201: MyFitnessOut})
 def consent(request, payload: FitnessCommunityIn):
     """记录我的健身数据. 409 fitness_already_consented."""
-    fitness.do_consent_fitness(actor=request.user, community_id=payload.community_id)
-    return Status(201, _mine(_person_in(request, payload.community_id)))
+    consent = fitness.do_consent_fitness(actor=request.user, community_id=payload.community_id)
+    return Status(201, _mine(consent.person))
 
 
 @router.post("/my/fitness/withdraw", response=WithdrawnOut)

@@ -42,15 +42,20 @@ def machines(community_id: int, until: datetime | None = None) -> list[dict]:
     return out
 
 
-def my_people(user) -> list[Person]:
-    """The user's own person in each community they live in."""
-    return list(
-        Person.objects.filter(
-            pk__in=scope_of(user).person_ids,
-            community_id__in=scope_of(user).resident_community_ids,
-            erased_at__isnull=True,
-        ).select_related("community")
+def _mine(user):
+    """The user's own person in each community they live in today (one who moved out has none)."""
+    scope = scope_of(user)
+    return Person.objects.filter(
+        pk__in=scope.person_ids, community_id__in=scope.resident_community_ids, erased_at__isnull=True
     )
+
+
+def my_people(user) -> list[Person]:
+    return list(_mine(user).select_related("community"))
+
+
+def my_person(user, community_id: int) -> Person | None:
+    return _mine(user).filter(community_id=community_id).first()
 
 
 def consented(person_id: int) -> bool:

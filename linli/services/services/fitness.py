@@ -15,15 +15,13 @@ from linli.access import queries as access_queries
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, NotFound
-from linli.core.restrict import scope_of
 from linli.registry.models import Person
+from linli.services import queries_fitness
 from linli.services.models import FitnessConsent, FitnessUse
 
 
 def _me_in(actor: Actor, community_id: int) -> Person:
-    person = Person.objects.filter(
-        pk__in=scope_of(actor).person_ids, community_id=community_id, erased_at__isnull=True
-    ).first()
+    person = queries_fitness.my_person(actor, community_id)
     if person is None:
         raise NotFound()
     return person
@@ -70,7 +68,7 @@ def record_card_use(device, card: str, at: datetime) -> FitnessUse | None:
     if holder is None:
         return None
     person_id = holder[0]
-    if not FitnessConsent.objects.filter(person_id=person_id, withdrawn_at__isnull=True).exists():
+    if not queries_fitness.consented(person_id):
         return None
     return FitnessUse.objects.create(
         community_id=device.community_id, person_id=person_id, device=device, at=at

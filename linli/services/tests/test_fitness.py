@@ -3,12 +3,15 @@ machine counts every use (nobody named) and everyone sees how busy it is; a card
 reader records a use for that person only while they consent; withdrawing erases the record."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from linli.access.services import do_issue_card
 from linli.iot.services.devices import do_register_device, ensure_profiles
+from linli.registry.services import do_end_occupancy
 from linli.services.models import FitnessConsent, FitnessUse
 from linli.testing import iot
 
@@ -96,3 +99,13 @@ def test_the_pages_show_the_machines_and_the_switch(client, world, machine):
     staff.force_login(world.staff)
     console = staff.get(f"/life/staff/{world.a.id}/fitness/").content.decode()
     assert "太空漫步机" in console and "中心花园健身区" in console
+
+
+@pytest.mark.django_db
+def test_a_tenant_who_has_moved_out_cannot_switch_recording_on(api, world):
+    """Their person stays on record, but they no longer live here: refused, and nothing kept."""
+    do_end_occupancy(actor=world.owner, occupancy=world.lease, on=timezone.localdate() - timedelta(days=1))
+    r = api(world.tenant).post("/services/my/fitness/consent", {"community_id": world.a.id})
+    assert r.status_code == 404
+    assert not FitnessConsent.objects.exists()
+    assert api(world.tenant).get("/services/my/fitness").json() == []
