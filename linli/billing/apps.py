@@ -55,6 +55,7 @@ class BillingConfig(AppConfig):
             action=Action.BILLING_COLLECT,
             url_name="billing:counter",
             weight=20,
+            topics=("billing.collected",),
         )
         register_home_figure(
             "billing_collection",
@@ -63,4 +64,5 @@ class BillingConfig(AppConfig):
             action=Action.BILLING_SETUP,
             url_name="billing:reports",
             weight=50,
+            topics=("billing.collected",),
         )

@@ -120,11 +120,6 @@ def public_map(community_id: int) -> dict:
     return {**site_map(community_id), "labels": labels()}
 
 
-def public_map_json(community_id: int) -> str:
-    """`public_map` as the text `_site_map.html` takes (`map_json`)."""
-    return as_json(public_map(community_id))
-
-
 def as_json(found: dict) -> str:
     return json.dumps(found, ensure_ascii=False)
 

@@ -25,7 +25,7 @@ from linli.workorders import queries as workorder_queries
 ON_TIME_DAYS = 30  # the on-time share is of the requests resolved in the last 30 days
 CHART_DAYS = 30
 CHART_MONTHS = 12
-TOP = 8  # categories a bar chart shows; the rest are summed into 其他 by the page
+TOP = 8  # categories a bar chart shows, the largest; the rest are left out
 
 FLOW_KEYS = screen_counters.FLOW_KEYS
 

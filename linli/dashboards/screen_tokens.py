@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.models import hash_token
 from linli.core import audit
 from linli.core.errors import ServiceError
 from linli.core.models import Community
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
 from linli.dashboards.models import ScreenToken
-from linli.dashboards.services.screens import hash_token
 
 log = logging.getLogger("linli.dashboards.screen")
 
@@ -165,7 +165,11 @@ def _refuse(token: ScreenToken, code: str, community_id: int, street: bool) -> N
 
 
 def _touch(token: ScreenToken) -> None:
+    """At most once a minute, decided on the row already read: on SQLite even an UPDATE that
+    matches nothing takes the write lock, and a screen reads every 30 s (as accounts' token_row)."""
     now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
+        return
     stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_EVERY)
     ScreenToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
 

@@ -173,11 +173,21 @@ def satisfaction_trend(user, community_id: int) -> list[tuple[Survey, dict[str, 
 
 def satisfaction_by_year(community_id: int) -> list[dict]:
     """For dashboards: each year's satisfaction survey (not drafts) with its mean score over the
-    dimensions answered (0–100), oldest first: [{year, score}]."""
-    found = []
-    surveys_ = Survey.objects.filter(community_id=community_id, kind=SurveyKind.SATISFACTION)
-    for survey in surveys_.exclude(status=SurveyStatus.DRAFT).order_by("year"):
-        scores = dimension_scores(survey)
-        if scores:
-            found.append({"year": survey.year, "score": round(sum(scores.values()) / len(scores), 1)})
-    return found
+    dimensions answered (0–100, as dimension_scores), oldest first: [{year, score}]. One query
+    for all the years."""
+    rows = (
+        Answer.objects.filter(
+            question__survey__community_id=community_id,
+            question__survey__kind=SurveyKind.SATISFACTION,
+            rating__isnull=False,
+        )
+        .exclude(question__survey__status=SurveyStatus.DRAFT)
+        .exclude(question__dimension="")
+        .values("question__survey__year", "question__dimension")
+        .annotate(mean=Avg("rating"))
+        .order_by()
+    )
+    by_year: dict[int, list[float]] = {}
+    for row in rows:
+        by_year.setdefault(row["question__survey__year"], []).append(round(row["mean"] * 20, 1))
+    return [{"year": year, "score": round(sum(s) / len(s), 1)} for year, s in sorted(by_year.items())]

@@ -188,34 +188,26 @@ def heads(vote: Vote):
     return VoteTreeHead.objects.filter(vote=vote).order_by("size")
 
 
-def open_votes_turnout(community_id: int) -> list[dict]:
-    """Each open vote's participation for dashboards (title and shares, no ballot):
-    [{title, heads, total_heads, area_centi, total_area_centi}]."""
+SHARES = ("heads", "total_heads", "area_centi", "total_area_centi")
+
+
+def _turnout(votes) -> list[dict]:
+    """Each vote's title, status and participation shares (no ballot)."""
     found = []
-    for vote in Vote.objects.filter(community_id=community_id, status=VoteStatus.OPEN).order_by("id"):
+    for vote in votes:
         now = progress(vote)
-        found.append(
-            {
-                "title": vote.title,
-                **{k: now[k] for k in ("heads", "total_heads", "area_centi", "total_area_centi")},
-            }
-        )
+        found.append({"title": vote.title, "status": vote.status, **{k: now[k] for k in SHARES}})
     return found
+
+
+def open_votes_turnout(community_id: int) -> list[dict]:
+    """Each open vote's participation for dashboards:
+    [{title, status, heads, total_heads, area_centi, total_area_centi}]."""
+    return _turnout(Vote.objects.filter(community_id=community_id, status=VoteStatus.OPEN).order_by("id"))
 
 
 def turnout_between(community_id: int, since: datetime, until: datetime) -> list[dict]:
     """For dashboards' monthly report: the votes open at some time in [since, until), each with
-    its participation (title and shares, no ballot): [{title, status, heads, total_heads,
-    area_centi, total_area_centi}], in the order they opened."""
-    found = []
+    its participation as open_votes_turnout, in the order they opened."""
     votes = Vote.objects.filter(community_id=community_id, opened_at__lt=until).exclude(closed_at__lt=since)
-    for vote in votes.exclude(status=VoteStatus.DRAFT).order_by("opened_at", "id"):
-        now = progress(vote)
-        found.append(
-            {
-                "title": vote.title,
-                "status": vote.status,
-                **{k: now[k] for k in ("heads", "total_heads", "area_centi", "total_area_centi")},
-            }
-        )
-    return found
+    return _turnout(votes.exclude(status=VoteStatus.DRAFT).order_by("opened_at", "id"))

@@ -41,6 +41,7 @@ def _register_screens() -> None:
     # The console home: alarms still on the centre, for those who answer them.
     from linli.core.shell.nav import register_home_figure
     from linli.iot import queries
+    from linli.iot.services.alarms import TOPIC
 
     register_home_figure(
         "iot_open_alarms",
@@ -49,6 +50,7 @@ def _register_screens() -> None:
         action=Action.IOT_OPERATE,
         url_name="iot:alarms",
         weight=60,
+        topics=(TOPIC,),
     )
 
 

@@ -55,6 +55,7 @@ class WorkordersConfig(AppConfig):
             action=Action.WORKORDER_HANDLE,
             url_name="workorders:tech_home",
             weight=30,
+            topics=("workorders.changed",),
         )
         register_home_figure(
             "workorders_overdue",
@@ -63,4 +64,5 @@ class WorkordersConfig(AppConfig):
             action=Action.WORKORDER_DISPATCH,
             url_name="workorders:sla",
             weight=40,
+            topics=("workorders.changed", "workorders.escalated"),
         )

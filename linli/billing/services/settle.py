@@ -164,5 +164,8 @@ def settle(
             users=household_user_ids(payment.house_id),
             community_id=payment.community_id,
         )
+    # The staff's side of the same payment (the counter's and the manager's figures on the console
+    # home): addressed to the community, without the household.
+    publish("billing.collected", {"amount_fen": payment.amount_fen}, community_id=payment.community_id)
     to_prepayment = leftover if payment.purpose == PaymentPurpose.BILLS else 0
     return Settled(payment, newly_paid=True, to_prepayment_fen=to_prepayment)

@@ -118,22 +118,36 @@ def to_staff_sign_in(request):
     return redirect_to_login(request.get_full_path(), nav.entrance("staff_login"))
 
 
+def turned_away(request):
+    """Where a request that is no staff member's goes (sign-in, or a resident's home), or None."""
+    if not request.user.is_authenticated:
+        return to_staff_sign_in(request)
+    if not is_staff(request.user):
+        return redirect(nav.entrance("home"))
+    return None
+
+
+def console_of(request, community, section: str) -> Console:
+    """The console's frame around `community`: the switcher offers the user's communities, and
+    this one even when it is past the switcher's size."""
+    offered = core_queries.staff_communities(request.user)
+    communities = list(offered.order_by("id")[:SWITCHER_SIZE])
+    if community not in communities:
+        communities.append(community)
+    return Console(community, communities, scope_of(request.user), section)
+
+
 def staff_view(action: str = Action.PROPERTY_VIEW, section: str = ""):
     """A console page for community `cid`: sign-in required, residents go home, other communities 404."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, cid: int, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return to_staff_sign_in(request)
-            if not is_staff(request.user):
-                return redirect(nav.entrance("home"))
-            offered = core_queries.staff_communities(request.user)
-            community = get_or_404(offered, pk=cid)
-            communities = list(offered.order_by("id")[:SWITCHER_SIZE])
-            if community not in communities:
-                communities.append(community)
-            console = Console(community, communities, scope_of(request.user), section)
+            away = turned_away(request)
+            if away is not None:
+                return away
+            community = get_or_404(core_queries.staff_communities(request.user), pk=cid)
+            console = console_of(request, community, section)
             if not console.may(action):
                 raise Http404
             return view(request, console, *args, **kwargs)

@@ -66,7 +66,9 @@ class HomeCard:
 class HomeFigure:
     """One number on the console's overview for those who act on it (the counter's visitors of
     today, a technician's queue): `compute(user, community_id)` reads it through the app's own
-    queries in the user's scope; `url_name` (reversed with the community id) is where to act."""
+    queries in the user's scope; `url_name` (reversed with the community id) is where to act;
+    `topics` are the outbox topics, addressed to the community's staff, after which it is read
+    again at once (between them the page polls)."""
 
     key: str
     label: Label
@@ -74,6 +76,7 @@ class HomeFigure:
     action: str  # shown only to users who may do this in the community
     url_name: str = ""
     weight: int = 0
+    topics: tuple[str, ...] = ()
 
 
 # Keyed so that registering again (ready() run twice) replaces instead of duplicating.
@@ -109,8 +112,9 @@ def register_home_figure(
     action: str,
     url_name: str = "",
     weight: int,
+    topics: tuple[str, ...] = (),
 ) -> None:
-    _figures[key] = HomeFigure(key, label, compute, action, url_name, weight)
+    _figures[key] = HomeFigure(key, label, compute, action, url_name, weight, topics)
 
 
 def home_figures() -> list[HomeFigure]:

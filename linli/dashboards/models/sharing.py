@@ -49,10 +49,10 @@ class SharingToken(models.Model):
 
 
 class SharingCall(models.Model):
-    """One call of the sharing API, served or refused (`refused` holds the error code). A call
-    whose key matches no token is kept too, without a token."""
+    """One call of the sharing API by a known token, served or refused (`refused` holds the
+    error code). A key that matches no token is logged by the server only."""
 
-    token = models.ForeignKey(SharingToken, null=True, on_delete=models.CASCADE, related_name="calls")
+    token = models.ForeignKey(SharingToken, on_delete=models.CASCADE, related_name="calls")
     at = models.DateTimeField(auto_now_add=True)
     dataset = models.CharField(max_length=20, blank=True)
     level = models.CharField(max_length=10, blank=True)

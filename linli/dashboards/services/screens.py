@@ -1,13 +1,13 @@
 """Writes of the big screen's kiosk tokens: issue one (the token is returned once, only its hash
 is kept) and revoke one (at once: every request and open stream checks the row)."""
 
-import hashlib
 import secrets
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.models import hash_token
 from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import ServiceError
@@ -17,10 +17,6 @@ from linli.core.roles import Action
 from linli.dashboards.models import ScreenToken
 
 LABEL_MAX: int = ScreenToken._meta.get_field("label").max_length or 60
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _snapshot(token: ScreenToken) -> dict:

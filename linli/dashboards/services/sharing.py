@@ -7,6 +7,7 @@ communities: one of them, or all of them, and at the street level only streets i
 so that no two answers can be subtracted to isolate a community it was not given or a cell
 that was hidden (docs/data-sharing.md)."""
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from linli.core.roles import Action
 from linli.dashboards.models.sharing import LEVEL_ORDER, Level, SharingCall, SharingToken
 from linli.dashboards.sharing_cells import read, streets_held
 from linli.dashboards.sharing_datasets import DATASETS, schema
+
+log = logging.getLogger("linli.dashboards.sharing")
 
 KEY_PREFIX = "lns_"
 MAX_RATE_PER_MINUTE = 600
@@ -202,32 +205,51 @@ def _period(since: date | None, until: date | None) -> tuple[date, date]:
 
 def _token(key: str, call: SharingCall) -> SharingToken:
     key = key.strip()
+    found = None
     if key.startswith(KEY_PREFIX) and len(key) <= 100:
-        call.token = SharingToken.objects.filter(key_hash=hash_token(key)).first()
-    if call.token is None:
+        found = SharingToken.objects.select_related("created_by").filter(key_hash=hash_token(key)).first()
+    if found is None:
         raise ServiceError("invalid_token", _("数据共享令牌无效"), status=401)
-    if call.token.revoked_at is not None:
+    call.token = found
+    if found.revoked_at is not None:
         raise ServiceError("token_revoked", _("该数据共享令牌已吊销"), status=401)
-    return call.token
+    if not _issuer_still_shares(found):
+        raise ServiceError("token_lapsed", _("签发该令牌的人员已无权共享其中的社区数据"), status=401)
+    return found
+
+
+def _issuer_still_shares(token: SharingToken) -> bool:
+    """A token is worth no more than its issuer's sharing.manage today, over every community it
+    was given: all or nothing, since serving fewer communities under the same key would let two
+    answers (before and after) be subtracted."""
+    issuer = token.created_by
+    if issuer is None or not issuer.is_active:
+        return False
+    scope = scope_of(issuer)
+    given = token.communities.values_list("id", flat=True)
+    return all(scope.covers_community(Action.SHARING_MANAGE, c) for c in given)
 
 
 def _serve(key: str, call: SharingCall, work: Callable[[SharingToken, SharingCall], dict]) -> dict:
     """Resolves the key, counts the call against the token's rate, does the work, and logs the
     call: served, or refused with the refusal's code (the row is written either way; nothing
-    else was)."""
+    else was). A key that is no token is logged only, so that guessing keys cannot fill the table."""
     try:
         token = _token(key, call)
         take_all([(Limit("sharing", token.rate_per_minute, timedelta(minutes=1)), str(token.pk))])
         body = work(token, call)
     except ServiceError as refusal:
+        if call.token_id is None:
+            log.warning("sharing: a key that is no token was refused (%s)", key.strip()[:8])
+            raise
         call.status, call.refused = refusal.status, refusal.code
         call.save()
         raise
     call.status = 200
     call.save()
+    # Written at most once a minute, decided on the row already read, so that a busy city system
+    # does not turn each read into a write.
     now = timezone.now()
-    # Written at most once a minute, so that a busy city system does not turn each read into a write.
-    SharingToken.objects.filter(pk=token.pk).exclude(last_used_at__gt=now - LAST_USED_EVERY).update(
-        last_used_at=now
-    )
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        SharingToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return body

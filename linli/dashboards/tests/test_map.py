@@ -257,7 +257,7 @@ def test_the_public_layer_has_no_personal_data(world, api):
         ("device", devices.camera.id),
     ):
         client.put(url(world, "/pins"), pin(kind, object_id, 0.3, 0.3))
-    text = map_data.public_map_json(world.a.id)
+    text = map_data.as_json(map_data.public_map(world.a.id))
     public = map_data.public_map(world.a.id)
     assert [b["name"] for b in public["buildings"]] == ["1号楼"]
     assert [p["name"] for p in public["points"]] == ["东门"]  # placed ones only

@@ -114,7 +114,7 @@ def test_the_partial_for_the_big_screen_draws_the_public_layer_read_only(world):
     html = render_to_string(
         "dashboards/_site_map.html",
         {
-            "map_json": map_data.public_map_json(world.a.id),
+            "map_json": map_data.as_json(map_data.public_map(world.a.id)),
             "image_url": "",
             "src": "/screen/x/map",
             "dark": True,

@@ -14,6 +14,7 @@ from linli.core.events import publish
 from linli.core.models import OutboxEvent
 from linli.dashboards import screen_stream
 from linli.dashboards.services.screens import do_issue_screen_token, do_revoke_screen_token
+from linli.notify import streams
 from linli.notify.services import notify
 from linli.testing import iot as iot_testing
 from linli.testing import workorders as wo_testing
@@ -26,7 +27,7 @@ def quick(settings, monkeypatch):
     settings.LINLI_SSE_POLL_SECONDS = 0.02
     settings.LINLI_SSE_HEARTBEAT_SECONDS = 0.05
     settings.LINLI_SSE_MAX_SECONDS = 30
-    monkeypatch.setattr(screen_stream, "RECHECK_SECONDS", 0.05)
+    monkeypatch.setattr(streams, "RECHECK_SECONDS", 0.05)
 
 
 def parse(chunk: str) -> dict:

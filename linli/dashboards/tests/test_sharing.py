@@ -235,11 +235,22 @@ def test_a_revoked_token_is_refused_at_once(world, estate):
     assert (last_call().token_id, last_call().refused) == (issued.token.id, "token_revoked")
 
 
-def test_a_key_that_is_no_token_is_refused_and_logged_without_one(world, estate):
+def test_a_key_that_is_no_token_is_refused_and_only_logged(world, estate, caplog):
     for bearer in ("lns_not-a-key", "lnl_a-users-api-token"):
         r = ApiClient(token=bearer).get("/sharing/datasets")
         assert (r.status_code, r.json()["code"]) == (401, "invalid_token")
-        assert (last_call().token_id, last_call().refused) == (None, "invalid_token")
+    assert not SharingCall.objects.exists()
+    assert caplog.text.count("a key that is no token was refused") == 2
+
+
+def test_a_token_lapses_with_its_issuers_right_to_share_any_of_its_communities(world, estate):
+    issued = issue(world, communities=[world.a, estate["cg"]])
+    client = ApiClient(token=issued.key)
+    assert client.get("/sharing/datasets/population", {"level": "community"}).status_code == 200
+    Membership.objects.filter(user=world.admin, community=estate["cg"]).delete()
+    r = client.get("/sharing/datasets/population", {"level": "community"})
+    assert (r.status_code, r.json()["code"]) == (401, "token_lapsed")
+    assert (last_call().token_id, last_call().refused) == (issued.token.id, "token_lapsed")
 
 
 def test_a_users_session_gets_nothing(world, estate):

@@ -5,15 +5,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils import timezone
 
-from linli.core import queries as core_queries
 from linli.core.errors import ServiceError
-from linli.core.restrict import scope_of
 from linli.core.roles import Action
-from linli.core.shell import nav
-from linli.core.shell.common import SWITCHER_SIZE, Console, is_staff, staff_view, to_staff_sign_in
+from linli.core.shell.common import Console, console_of, staff_view, turned_away
 from linli.dashboards import gov, gov_period, queries, suppression
 from linli.dashboards.metrics import METRICS
 
@@ -26,19 +22,13 @@ def street_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return to_staff_sign_in(request)
-        if not is_staff(request.user):
-            return redirect(nav.entrance("home"))
+        away = turned_away(request)
+        if away is not None:
+            return away
         first = queries.stats_communities(request.user).first()
         if first is None:
             raise Http404
-        offered = core_queries.staff_communities(request.user)
-        communities = list(offered.order_by("id")[:SWITCHER_SIZE])
-        if first not in communities:
-            communities.append(first)
-        console = Console(first, communities, scope_of(request.user), SECTION)
-        return view(request, console, *args, **kwargs)
+        return view(request, console_of(request, first, SECTION), *args, **kwargs)
 
     return wrapper
 

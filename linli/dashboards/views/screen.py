@@ -8,8 +8,7 @@ cannot send headers). Who may see what is screen_tokens'."""
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +16,13 @@ from django.views.decorators.http import require_GET
 
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
-from linli.core.shell.common import Console, is_staff, staff_view, to_staff_sign_in
+from linli.core.shell.common import Console, is_staff, show_service_error, staff_view, to_staff_sign_in
 from linli.dashboards import map_data, screen_data, screen_tokens
 from linli.dashboards.screen_forms import ScreenTokenForm
 from linli.dashboards.screen_stream import screen_frames, stream_cap
 from linli.dashboards.screen_tokens import ScreenReach
 from linli.dashboards.services.screens import do_issue_screen_token, do_revoke_screen_token
-from linli.notify import queries as notify_queries
+from linli.notify.streams import open_stream
 
 
 def _error(exc: ServiceError) -> JsonResponse:
@@ -137,15 +136,6 @@ def screen_plan(request, cid: int):
     return HttpResponse(content, content_type=content_type)
 
 
-def _close_connection() -> None:
-    connection.close()  # the connection of the thread this runs on (see notify.views.stream)
-
-
-def _resume_from(request) -> int | None:
-    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id", "")
-    return int(raw) if raw.isdigit() else None
-
-
 async def _stream(request, cid: int, street: bool):
     try:
         reach = await sync_to_async(_reach)(request, cid, street)
@@ -153,29 +143,8 @@ async def _stream(request, cid: int, street: bool):
         return _error(exc)
     if reach is None:
         return _error(ServiceError("not_authenticated", _("请先登录"), status=401))
-    key = ("token", reach.token_id) if reach.token_id is not None else ("user", reach.reader_id)
-    release = stream_cap.take(key)
-    if release is None:
-        response = _error(
-            ServiceError("too_many_streams", _("打开的实时连接过多，请关闭其他页面后重试"), status=429)
-        )
-        response["Retry-After"] = "30"
-        return response
-    try:
-        after = _resume_from(request)
-        if after is None:
-            after = await sync_to_async(notify_queries.latest_event_id)()
-        await sync_to_async(_close_connection)()
-    except BaseException:
-        release()
-        raise
-    response = StreamingHttpResponse(
-        screen_frames(reach, after, release), content_type="text/event-stream; charset=utf-8"
-    )
-    response._resource_closers.append(release)
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    holder = ("token", reach.token_id) if reach.token_id is not None else ("user", reach.reader_id)
+    return await open_stream(request, stream_cap, holder, lambda after: screen_frames(reach, after))
 
 
 @require_GET
@@ -217,7 +186,7 @@ def screen_tokens_page(request, console: Console):
                 street=form.cleaned_data.get("street", False),
             )
         except ServiceError as exc:
-            form.add_error(None, str(exc.message))
+            show_service_error(form, exc)
         else:
             name = "dashboards:street_screen" if token.street else "dashboards:screen"
             issued = request.build_absolute_uri(reverse(name, args=[community.id])) + f"?token={raw}"

@@ -36,6 +36,7 @@ class HomeNumber:
     label: str
     value: int | str | None
     url: str
+    topics: tuple[str, ...]
 
 
 def home_numbers(request, console: Console) -> list[HomeNumber]:
@@ -47,6 +48,7 @@ def home_numbers(request, console: Console) -> list[HomeNumber]:
             str(spec.label),
             spec.compute(request.user, console.community.id),
             console.reverse(spec.url_name) if spec.url_name else "",
+            spec.topics,
         )
         for spec in nav.home_figures()
         if console.may(spec.action)
@@ -60,6 +62,7 @@ def overview(request, console: Console):
             request, "registry/console/_home_figures.html", {"numbers": home_numbers(request, console)}
         )
     cid = console.community.id
+    numbers = home_numbers(request, console)
     buildings = registry.building_summaries(request.user, cid)
     population, rows = registry.population_seen_by(request.user, cid)
     population = population if console.can["stats"] else None
@@ -84,7 +87,9 @@ def overview(request, console: Console):
             "houses": sum(b.house_count for b in buildings),
             "population": population,
             "table": table,
-            "numbers": home_numbers(request, console),
+            "numbers": numbers,
+            # Read again at once when an event one of the shown numbers follows arrives.
+            "live_topics": " ".join(sorted({t for number in numbers for t in number.topics})),
         },
     )
 
