@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "linli.core",
     "linli.accounts",
+    "linli.channels",
     "linli.registry",
     "linli.access",
     "linli.grid",
