@@ -4,6 +4,7 @@ to compute, how long an alarm takes to reach an open screen, and how much the pa
     make bench ONLY=dashboards
     .venv/bin/python bench/dashboards.py [--households 10000] [--samples 50] [--rounds 20]
     .venv/bin/python bench/dashboards.py --database-url postgres://…   # a schema of its own
+    .venv/bin/python bench/dashboards.py --households 2000 --memory-minutes 30   # memory over time
 
 Set-up in-process with bulk inserts (set-up, not a product path): one community of N households
 in buildings of 200, 2.8 people a household (15 % floating), a day's passages (4 a person) between
@@ -22,7 +23,10 @@ Figures, one JSON line each:
 - `page_bytes` / `page_bytes_gzip`: the page and everything it loads (HTML, CSS, JS, ECharts),
   as served, uncompressed and gzip-compressed (budget 1.5 MB);
 - `first_paint_ms` / `charts_drawn_ms`: in Debian's chromium at 1920×1080, from navigation to the
-  first contentful paint and to every chart drawn (budget 2 s; skipped without chromium).
+  first contentful paint and to every chart drawn (budget 2 s; skipped without chromium);
+- with `--memory-minutes M`: `screen_heap_first_mb` / `screen_heap_last_mb` (with every minute's
+  sample) and `screen_dom_nodes_last`: the screen left open M minutes while an alarm arrives every
+  2 s, its JS heap after a forced garbage collection (Chrome DevTools Protocol).
 """
 
 import argparse
@@ -49,6 +53,7 @@ PASSAGES_PER_PERSON = 4
 DEVICES, ACTIVE_ALARMS, CLEARED_ALARMS = 2000, 300, 6000
 REQUESTS, OPEN_REQUESTS = 20_000, 300
 CHROMIUM = "/usr/bin/chromium"
+ALARM_EVERY = 2  # seconds, while the screen's memory is watched
 
 
 def parse_args():
@@ -57,6 +62,9 @@ def parse_args():
     parser.add_argument("--samples", type=int, default=50, help="computations / requests measured")
     parser.add_argument("--rounds", type=int, default=20, help="alarms raised for the latency figure")
     parser.add_argument("--database-url", default="", help="PostgreSQL: the run uses a schema of its own")
+    parser.add_argument(
+        "--memory-minutes", type=float, default=0, help="also leave the screen open this long under alarms"
+    )
     return parser.parse_args()
 
 
@@ -363,7 +371,7 @@ class Ticker(threading.Thread):
                 event = ""
 
 
-def measure_latency(c, raw: str, device, rounds: int) -> None:
+def measure_latency(c, raw: str, device, rounds: int, memory_minutes: float = 0) -> None:
     from django.conf import settings
     from django.utils import timezone
 
@@ -399,6 +407,8 @@ def measure_latency(c, raw: str, device, rounds: int) -> None:
         emit(BENCH, "event_to_frame_p95", cuts["p95"], "ms", n=len(ms), budget=1000)
         emit(BENCH, "event_to_frame_max", max(ms), "ms", n=len(ms), lost=rounds - len(ms))
         measure_page(port, c, raw)
+        if memory_minutes:
+            measure_memory(port, c, raw, device, memory_minutes)
     finally:
         server.stop()
 
@@ -445,6 +455,56 @@ def measure_page(port: int, c, raw: str) -> None:
     emit(BENCH, "charts_drawn_ms", sorted(drawn)[2], "ms", n=5)
 
 
+def measure_memory(port: int, c, raw: str, device, minutes: float) -> None:
+    """The screen left open while alarms arrive, one every ALARM_EVERY seconds (each a ticker row
+    and a refresh of the counters and charts): its JavaScript heap after a forced garbage
+    collection, and its DOM nodes, sampled every minute. Flat means the last samples are where the
+    first ones were, not growing with the alarms."""
+    from django.utils import timezone
+    from playwright.sync_api import sync_playwright
+
+    from linli.iot.services import alarms
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/screen/{c.id}/?token={raw}")
+        page.wait_for_selector("#screen[data-rendered-at]")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+
+        def sample() -> tuple[float, int]:
+            cdp.send("HeapProfiler.collectGarbage")
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            return metrics["JSHeapUsedSize"] / 1e6, int(metrics["Nodes"])
+
+        samples = [sample()]
+        raised, ends, next_sample = 0, time.monotonic() + minutes * 60, time.monotonic() + 60
+        while time.monotonic() < ends:
+            alarms.open_alarm(
+                device=device,
+                alarm_type=f"memory_{raised}",
+                title=f"memory-{raised}",
+                severity="major",
+                at=timezone.now(),
+                details={},
+            )
+            raised += 1
+            page.wait_for_timeout(ALARM_EVERY * 1000)  # the browser keeps running meanwhile
+            if time.monotonic() >= next_sample:
+                samples.append(sample())
+                next_sample += 60
+        samples.append(sample())
+        rows = page.locator("#ticker li").count()
+        browser.close()
+    heap = [round(mb, 2) for mb, _nodes in samples]
+    nodes = [n for _mb, n in samples]
+    emit(BENCH, "screen_heap_first_mb", heap[0], "MB")
+    emit(BENCH, "screen_heap_last_mb", heap[-1], "MB", minutes=minutes, alarms=raised, heap=heap)
+    emit(BENCH, "screen_dom_nodes_last", nodes[-1], "nodes", first=nodes[0], ticker_rows=rows)
+
+
 def web(port: int):
     from linli.core.management.commands.serve import web_command
 
@@ -468,7 +528,7 @@ def main() -> None:
         c = built["community"]
         measure_compute(c, args.samples)
         measure_request(c, built["token"], args.samples)
-        measure_latency(c, built["token"], built["device"], args.rounds)
+        measure_latency(c, built["token"], built["device"], args.rounds, args.memory_minutes)
     finally:
         cleanup()
 

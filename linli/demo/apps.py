@@ -13,3 +13,9 @@ class DemoConfig(AppConfig):
         from linli.demo.builder import demo_logins  # the builder imports models: after app loading
 
         return demo_logins()
+
+    def pages(self) -> list[tuple[str, str]]:
+        """Where to look first, for `linli serve`'s banner: (label, path)."""
+        from linli.demo.builder import demo_pages
+
+        return demo_pages()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from linli.access.demo import seed_access_demo
@@ -230,6 +231,22 @@ def demo_logins() -> list[dict]:
             {"community": "", "role": "平台运营方", "login": OPERATOR_LOGIN, "password": DEMO_PASSWORD}
         )
     return rows
+
+
+def demo_pages() -> list[tuple[str, str]]:
+    """Where to look first once the demo is loaded, for `serve`'s banner: (label, path)."""
+    present = dict(Community.objects.filter(code__in=[s.code for s in SITES]).values_list("code", "pk"))
+    pages = [
+        (
+            f"大屏 {site.name} (big screen, as {site.login_prefix}manager)",
+            reverse("dashboards:screen", args=[present[site.code]]),
+        )
+        for site in SITES
+        if site.code in present
+    ]
+    if present:
+        pages.append(("街道/政府视图 (government view, as operator)", reverse("dashboards:gov_streets")))
+    return pages
 
 
 def seed_demo(*, seed: int = 42, small: bool = False) -> list[dict]:

@@ -6,6 +6,7 @@ The served instance gets its own var/ (SQLite, keys) so it never touches the tes
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -198,6 +199,9 @@ def test_it_prints_the_demo_logins_once_the_demo_is_loaded(var_dir, tmp_path):
     assert all(
         login in banner for login in ("manager", "hp_manager", "13800138001", "13800138002", "operator")
     )
+    # The pages to look at first: both communities' big screens and the government view.
+    assert len(re.findall(r"大屏 .*: http://\S+/screen/\d+/", banner)) == 2
+    assert re.search(r"政府视图 .*: http://\S+/staff/gov/", banner)
 
 
 def test_it_restarts_a_part_that_dies(var_dir, tmp_path):

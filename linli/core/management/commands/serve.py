@@ -176,17 +176,19 @@ def _port_open(host: str, port: int) -> bool:
     return True
 
 
-def _demo_logins() -> list[dict]:
-    """The demo accounts, if this installation has them: production ones have none to print."""
+def _demo() -> tuple[list[dict], list[tuple[str, str]]]:
+    """The demo accounts and the pages to look at first, if this installation has them:
+    production ones have none to print."""
     if not apps.is_installed("linli.demo"):
-        return []  # the demo seeder is optional; production installs may leave it out
+        return [], []  # the demo seeder is optional; production installs may leave it out
     demo: Any = apps.get_app_config("demo")  # linli.demo.apps.DemoConfig
-    rows = demo.logins()
     try:
+        rows = demo.logins()
         seeded = get_user_model().objects.filter(username__in=[row["login"] for row in rows]).exists()
+        pages = demo.pages() if seeded else []
     finally:
         connections.close_all()  # the supervisor must not hold a database connection for days
-    return rows if seeded else []
+    return (rows, pages) if seeded else ([], [])
 
 
 def export_address(host: str, port: int) -> None:
@@ -259,7 +261,11 @@ class Command(BaseCommand):
 
     def _banner(self, url: str) -> None:
         lines = ["", f"邻里 linli 已启动: {url}", f"  接口文档 (API docs): {url}/api/v1/docs"]
-        if logins := _demo_logins():
+        logins, pages = _demo()
+        if pages:
+            lines.append("  演示页面 (demo pages):")
+            lines += [f"    {label}: {url}{path}" for label, path in pages]
+        if logins:
             lines.append("  演示账号 (demo logins):")
             by_community: dict[str, list[dict]] = {}
             for row in logins:
