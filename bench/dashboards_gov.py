@@ -44,6 +44,9 @@ def parse_args():
     parser.add_argument("--samples", type=int, default=50, help="timed calls per measured read")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of a temporary SQLite")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --database-url: measure what an earlier run built there"
+    )
     return parser.parse_args()
 
 
@@ -188,6 +191,27 @@ def build(communities: int, days: int) -> dict:
     return {"ids": ids, "operator": operator, "viewer": viewer, "street": street}
 
 
+def built_before() -> dict:
+    """What `build` returned, read back from a database an earlier run built."""
+    from django.contrib.auth import get_user_model
+
+    from linli.core.models import Community
+
+    User = get_user_model()
+    ids = list(
+        Community.objects.filter(code__startswith="bench-").order_by("id").values_list("id", flat=True)
+    )
+    assert ids, "nothing built here before: run without --reuse first"
+    operator = User.objects.get(username="bench-operator")
+    viewer = User.objects.get(username="bench-street-office")
+    return {
+        "ids": ids,
+        "operator": operator,
+        "viewer": viewer,
+        "street": Community.objects.get(pk=ids[-1]).street,
+    }
+
+
 def measure_reads(world: dict, samples: int) -> None:
     from django.test import Client
     from django.utils import timezone
@@ -266,7 +290,7 @@ def measure_daily_job(world: dict) -> None:
 def main():
     args = parse_args()
     setup_django(BENCH, keep=args.keep, database_url=args.database_url)
-    world = build(args.communities, args.days)
+    world = built_before() if args.reuse and args.database_url else build(args.communities, args.days)
     measure_reads(world, args.samples)
     measure_daily_job(world)
 

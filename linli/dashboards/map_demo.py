@@ -82,13 +82,14 @@ def _devices(actor, cid: int, rng: random.Random) -> list:
 
 
 def _on_the_street(actor, community: Community) -> None:
-    """The demo communities side by side, in the order they were created."""
-    neighbours = list(Community.objects.order_by("id").values_list("id", flat=True))
-    i = neighbours.index(community.id)
+    """The communities of the street side by side, in the order they were created, three to a
+    row (a street with more than nine wraps round: the demo goes on an installation of any size)."""
+    neighbours = Community.objects.filter(district=community.district, street=community.street)
+    i = list(neighbours.order_by("id").values_list("id", flat=True)).index(community.id) % 9
     if not StreetPin.objects.filter(community=community).exists():
         maps.do_set_street_pin(
             actor=actor,
             community_id=community.id,
             x=round(0.25 + (i % 3) * 0.25, 4),
-            y=round(0.3 + (i // 3) * 0.3, 4),
+            y=round(0.2 + (i // 3) * 0.3, 4),
         )

@@ -12,6 +12,7 @@ from PIL import Image
 
 from linli.core.models import AuditEntry
 from linli.dashboards import map_data
+from linli.dashboards.map_demo import seed_map_demo
 from linli.dashboards.models import MapPin, SitePlan, StreetPin
 from linli.testing import access, iot, workorders
 from linli.testing import factories as f
@@ -306,3 +307,17 @@ def test_it_places_a_community_on_the_street_map(world, api):
     assert AuditEntry.objects.get(action="dashboards.street_pin_moved").before == {"x": 0.2, "y": 0.3}
     r = client.put(f"/dashboards/communities/{world.b.id}/street-pin", {"x": 0.6, "y": 0.3})
     assert r.status_code == 404
+
+
+def test_the_demo_finds_room_on_a_street_of_many_communities(world):
+    """seed_demo on an installation whose street already holds a dozen communities."""
+    for c in [world.a, *(f.community(f"n{i}", f"邻居{i}") for i in range(12))]:
+        c.street = "望京街道"
+        c.save(update_fields=["street"])
+    last = f.community("late", "最后一个")
+    last.street = "望京街道"
+    last.save(update_fields=["street"])
+    f.Membership.objects.create(user=world.admin, community=last, role="community_admin")
+    seed_map_demo(last)
+    pin = StreetPin.objects.get(community=last)
+    assert 0 <= pin.x <= 1 and 0 <= pin.y <= 1
