@@ -4,9 +4,6 @@ object (TemplateParam); delivery receipts are its HTTP push of SmsReport."""
 
 import json
 
-from alibabacloud_dysmsapi20170525.client import Client
-from alibabacloud_dysmsapi20170525.models import SendSmsRequest
-from alibabacloud_tea_openapi.models import Config
 from django.utils.translation import gettext_lazy as _
 from Tea.exceptions import TeaException
 
@@ -21,6 +18,12 @@ class AliyunGateway(Gateway):
     recipient_codes = frozenset({"isv.BUSINESS_LIMIT_CONTROL", "isv.MOBILE_NUMBER_ILLEGAL"})
 
     def deliver(self, phone: str, template_id: str, template: str, params: dict[str, str]) -> str:
+        # Imported here: the SDK brings aiohttp and more, a second of start-up that only a
+        # process sending through Alibaba Cloud should pay (the URLs import this module).
+        from alibabacloud_dysmsapi20170525.client import Client
+        from alibabacloud_dysmsapi20170525.models import SendSmsRequest
+        from alibabacloud_tea_openapi.models import Config
+
         client = Client(
             Config(
                 access_key_id=self.setting("ACCESS_KEY_ID"),
