@@ -59,13 +59,15 @@ async def stream(request, bearer_user):
 def sms_receipts(request, gateway: str, secret: str):
     """Receipts as the gateway posts them, answered in its format. Without a configured secret,
     or with another one, the URL does not exist (404), so it cannot be probed."""
-    kind = GATEWAYS.get(gateway)
-    expected = kind.setting("RECEIPT_SECRET") if kind else ""
-    if not (kind and expected and constant_time_compare(secret, expected)):
+    provider = GATEWAYS.get(gateway)
+    expected = provider.setting("RECEIPT_SECRET") if provider else ""
+    if not (provider and expected and constant_time_compare(secret, expected)):
         raise Http404
     try:
-        receipts = kind.receipts(json.loads(request.body))
+        receipts = provider.receipts(json.loads(request.body))
     except ValueError:  # not JSON, or not the gateway's shape: posting it again will not help
-        return JsonResponse(kind.receipt_answer(False), status=400, json_dumps_params={"ensure_ascii": False})
-    apply_receipts(provider=kind.name, receipts=receipts)
-    return JsonResponse(kind.receipt_answer(True), json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            provider.receipt_answer(False), status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    apply_receipts(provider=provider.name, receipts=receipts)
+    return JsonResponse(provider.receipt_answer(True), json_dumps_params={"ensure_ascii": False})
