@@ -1,9 +1,11 @@
 """One settings file, driven by the environment (12-factor). Every variable is in docs/configuration.md."""
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from linli.core.secrets import ensure_local_secrets
 
@@ -20,6 +22,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict[str, str]:
+    """A JSON object of strings, e.g. '{"login_code": "SMS_123"}'; a malformed one stops start-up
+    (a typo would otherwise show only when the first message fails)."""
+    try:
+        value = json.loads(env(name, "{}"))
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, e.g. {{"login_code": "..."}}')
+    return {str(key): str(item) for key, item in value.items()}
 
 
 VAR_DIR = Path(env("LINLI_VAR_DIR", str(BASE_DIR / "var")))
@@ -209,7 +223,33 @@ TASKS = {
 }
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-LINLI_SMS_PROVIDER = env("LINLI_SMS_PROVIDER", "linli.notify.sms.ConsoleSmsProvider")
+# SMS (docs/channels.md): the console provider prints each text (the demo's). Naming gateways in
+# LINLI_SMS_GATEWAYS sends through them instead, in that order: the next takes over when one is
+# down. Each gateway's keys, signature (签名) and template ids per message kind come from here only.
+LINLI_SMS_GATEWAYS = env_list("LINLI_SMS_GATEWAYS", "")
+LINLI_SMS_PROVIDER = env(
+    "LINLI_SMS_PROVIDER",
+    "linli.notify.sms_gateways.failover.FailoverSmsProvider"
+    if LINLI_SMS_GATEWAYS
+    else "linli.notify.sms.ConsoleSmsProvider",
+)
+# A gateway that has not answered by then counts as down (a sign-in code must not wait long).
+LINLI_SMS_TIMEOUT_SECONDS = float(env("LINLI_SMS_TIMEOUT_SECONDS", "5"))
+LINLI_SMS_ALIYUN_ACCESS_KEY_ID = env("LINLI_SMS_ALIYUN_ACCESS_KEY_ID")
+LINLI_SMS_ALIYUN_ACCESS_KEY_SECRET = env("LINLI_SMS_ALIYUN_ACCESS_KEY_SECRET")
+LINLI_SMS_ALIYUN_SIGN_NAME = env("LINLI_SMS_ALIYUN_SIGN_NAME")
+LINLI_SMS_ALIYUN_TEMPLATES = env_json_object("LINLI_SMS_ALIYUN_TEMPLATES")
+LINLI_SMS_ALIYUN_ENDPOINT = env("LINLI_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+# The last part of the receipt URL entered in the gateway's console (/hooks/sms/aliyun/<secret>).
+LINLI_SMS_ALIYUN_RECEIPT_SECRET = env("LINLI_SMS_ALIYUN_RECEIPT_SECRET")
+LINLI_SMS_TENCENT_SECRET_ID = env("LINLI_SMS_TENCENT_SECRET_ID")
+LINLI_SMS_TENCENT_SECRET_KEY = env("LINLI_SMS_TENCENT_SECRET_KEY")
+LINLI_SMS_TENCENT_SDK_APP_ID = env("LINLI_SMS_TENCENT_SDK_APP_ID")
+LINLI_SMS_TENCENT_SIGN_NAME = env("LINLI_SMS_TENCENT_SIGN_NAME")
+LINLI_SMS_TENCENT_TEMPLATES = env_json_object("LINLI_SMS_TENCENT_TEMPLATES")
+LINLI_SMS_TENCENT_REGION = env("LINLI_SMS_TENCENT_REGION", "ap-guangzhou")
+LINLI_SMS_TENCENT_ENDPOINT = env("LINLI_SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com")
+LINLI_SMS_TENCENT_RECEIPT_SECRET = env("LINLI_SMS_TENCENT_RECEIPT_SECRET")
 # Fee reminders (FEE-4): no reminder in quiet hours (local time), at most N per household and
 # channel a calendar month, at least so many days apart (linli/billing/services/reminders.py).
 LINLI_BILLING_REMINDER_QUIET_HOURS = env("LINLI_BILLING_REMINDER_QUIET_HOURS", "21:00-08:00")

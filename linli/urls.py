@@ -11,6 +11,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # notify sits below accounts: the stream is handed accounts' bearer-token lookup here.
     path("events/stream", notify_views.stream, {"bearer_user": token_user}),
+    # The SMS gateways' delivery receipts (a secret in the path; docs/channels.md).
+    path("hooks/sms/", include("linli.notify.urls")),
     path("access/", include("linli.access.urls")),
     path("billing/", include("linli.billing.urls")),
     path("workorders/", include("linli.workorders.urls")),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.crypto import EncryptedTextField
 from linli.core.owned import OwnedQuerySet
 
 
@@ -57,3 +58,34 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.topic}/{self.channel}"
+
+
+class SmsDelivery(models.Model):
+    """One text a gateway accepted, and what its delivery receipt later said. The phone is kept
+    encrypted and found by its blind index, like every phone on the platform."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已发送")
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("未送达")
+
+    provider = models.CharField(_("短信服务商"), max_length=20)
+    # Aliyun's BizId, Tencent Cloud's SerialNo: what the receipt names the message by.
+    message_id = models.CharField(_("服务商消息编号"), max_length=64)
+    template = models.CharField(_("短信模板"), max_length=40)
+    phone = EncryptedTextField(_("手机号"))
+    phone_bidx = models.CharField(max_length=32, db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SENT)
+    error_code = models.CharField(_("服务商状态码"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    reported_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信发送记录")
+        verbose_name_plural = _("短信发送记录")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "message_id"], name="notify_sms_delivery_once")
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.message_id}"

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from linli.core.masking import mask_phone
-from linli.notify.sms import sms_provider
+from linli.notify.sms import SmsNotSent, sms_provider
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,8 @@ def send_sms_to_users(user_ids: list[int], template: str, params: dict) -> int:
     for user in users.only("id", "phone"):
         try:
             provider.send(user.phone, template, params)
+        except SmsNotSent as refusal:  # the gateways said why: no traceback needed
+            log.warning("sms to %s not sent: %s", mask_phone(user.phone), refusal)
         except Exception:  # a third-party gateway can fail in any way; keep going
             log.exception("sms to %s failed", mask_phone(user.phone))
         else:

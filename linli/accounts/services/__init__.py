@@ -30,7 +30,7 @@ from linli.core.errors import Conflict, NotFound, ServiceError
 from linli.core.events import after_commit
 from linli.core.masking import mask_phone
 from linli.core.restrict import forget_scope
-from linli.notify.sms import sms_provider
+from linli.notify.sms import SmsNotSent, sms_provider
 from linli.registry.models import Person
 from linli.registry.validators import clean_phone
 
@@ -74,7 +74,14 @@ def do_request_sms_code(*, phone: str, ip: str) -> None:
             created_at=now,
             expires_at=now + limits.SMS_CODE_TTL,
         )
-        after_commit(lambda: sms_provider().send(phone, "login_code", {"code": code}))
+        after_commit(lambda: _text_code(phone, code))
+
+
+def _text_code(phone: str, code: str) -> None:
+    try:
+        sms_provider().send(phone, "login_code", {"code": code})
+    except SmsNotSent as refusal:  # the answer stays 202 either way; the person may ask again
+        log.warning("sign-in code to %s not sent: %s", mask_phone(phone), refusal)
 
 
 def _live_codes(bidx: str, now):

@@ -28,6 +28,35 @@ def test_it_signs_a_resident_in_with_an_sms_code(world, api, sms_code, sms_outbo
     assert world.owner.last_login is not None
 
 
+def test_it_signs_in_with_a_code_sent_through_the_gateway_chain(
+    world, api, sms_gateways, django_capture_on_commit_callbacks
+):
+    """Alibaba Cloud is down: the code reaches the phone through Tencent Cloud, and works."""
+    aliyun, tencent = sms_gateways
+    aliyun.down()
+    client = api()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/auth/sms-code", {"phone": "13800000001"}).status_code == 202
+    [sent] = tencent.sent
+    assert sent["PhoneNumberSet"] == ["+8613800000001"] and sent["TemplateId"] == "1100"
+    [code] = sent["TemplateParamSet"]
+    r = client.post("/auth/sms-login", {"phone": "13800000001", "code": code})
+    assert r.status_code == 200, r.content
+    assert r.json()["user"]["id"] == world.owner.id
+
+
+def test_it_answers_the_same_when_the_number_is_at_its_limit(
+    db, api, sms_gateways, django_capture_on_commit_callbacks, caplog
+):
+    aliyun, tencent = sms_gateways
+    aliyun.refuse("isv.BUSINESS_LIMIT_CONTROL")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api().post("/auth/sms-code", {"phone": PHONE}).status_code == 202
+    assert tencent.sent == []  # not sent around the limit
+    assert "139****5678" in caplog.text and "isv.BUSINESS_LIMIT_CONTROL" in caplog.text
+    assert PHONE not in caplog.text
+
+
 def test_it_sends_nothing_until_the_code_is_committed(
     db, api, sms_outbox, django_capture_on_commit_callbacks
 ):
