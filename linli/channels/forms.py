@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.channels.models import StaffChannel, StaffChannelKind
+from linli.channels.services.staff_channel import PLAIN, SECRETS
 
 # A secret is never shown back: the box stays empty, and left empty it keeps the one on file.
 KEEP = _("已设置；留空则保持不变")
@@ -24,10 +25,12 @@ class StaffChannelForm(forms.Form):
     wecom_secret = _secret(_("企业微信 应用Secret"))
     dingtalk_robot_token = _secret(_("钉钉机器人 Webhook中的access_token"))
     dingtalk_sign_secret = _secret(_("钉钉机器人 加签密钥"))
+    dingtalk_app_key = forms.CharField(label=_("钉钉应用AppKey"), required=False, max_length=64)
+    dingtalk_app_secret = _secret(_("钉钉应用AppSecret"))
+    dingtalk_agent_id = forms.CharField(label=_("钉钉应用AgentId"), required=False, max_length=20)
 
     def __init__(self, *args, channel: StaffChannel, **kwargs):
-        initial = {"kind": channel.kind, "wecom_corp_id": channel.wecom_corp_id}
-        initial["wecom_agent_id"] = channel.wecom_agent_id
+        initial = {"kind": channel.kind, **{name: getattr(channel, name) for name in PLAIN}}
         super().__init__(*args, initial=initial, **kwargs)
-        for name in ("wecom_secret", "dingtalk_robot_token", "dingtalk_sign_secret"):
+        for name in SECRETS:
             self.fields[name].help_text = KEEP if getattr(channel, name) else NOT_SET

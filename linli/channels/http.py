@@ -8,7 +8,10 @@ provider and the path only, never the URL: what is logged from it can hold no se
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from urllib.parse import urlencode
+
+from linli.channels import access_tokens
 
 TIMEOUT_SECONDS = 10.0
 
@@ -20,6 +23,13 @@ class ChannelError(Exception):
     def __init__(self, provider: str, path: str, errcode: int = 0, errmsg: str = ""):
         self.provider, self.path, self.errcode, self.errmsg = provider, path, errcode, errmsg
         super().__init__(f"{provider} {path}: errcode {errcode} {errmsg}".strip())
+
+
+def checked(provider: str, path: str, answer: dict) -> dict:
+    """The answer, if its errcode is 0 (or absent); else ChannelError."""
+    if answer.get("errcode", 0) != 0:
+        raise ChannelError(provider, path, int(answer["errcode"]), str(answer.get("errmsg", "")))
+    return answer
 
 
 def call(provider: str, base_url: str, path: str, query: dict, body: dict | None = None) -> dict:
@@ -40,3 +50,17 @@ def call(provider: str, base_url: str, path: str, query: dict, body: dict | None
     if not isinstance(found, dict):
         raise ChannelError(provider, path, errmsg="not a JSON object")
     return found
+
+
+def call_with_token(
+    token_key: str, fetch: access_tokens.Fetch, send: Callable[[str], dict], refused: set[int]
+) -> dict:
+    """`send(token)` with the shared access token of `token_key`; a token the provider refuses
+    (an errcode in `refused`: invalid or expired) is dropped and the call made once more with a
+    fresh one. The answer is returned whatever its errcode."""
+    token = access_tokens.current(token_key, fetch)
+    answer = send(token)
+    if answer.get("errcode") in refused:
+        access_tokens.invalidate(token_key, token)
+        answer = send(access_tokens.current(token_key, fetch))
+    return answer

@@ -29,6 +29,7 @@ class StaffChannelKind(models.TextChoices):
     NONE = "none", _("不使用")
     WECOM = "wecom", _("企业微信应用消息")
     DINGTALK_ROBOT = "dingtalk_robot", _("钉钉群机器人")
+    DINGTALK_NOTICE = "dingtalk_notice", _("钉钉工作通知")
 
 
 class StaffChannel(Timestamped):
@@ -45,6 +46,10 @@ class StaffChannel(Timestamped):
     # The robot's webhook carries its own access_token: whoever has it may post to the group.
     dingtalk_robot_token = EncryptedTextField(blank=True)
     dingtalk_sign_secret = EncryptedTextField(blank=True)  # 加签 secret (SEC…)
+    # An internal app of the company's DingTalk corp, for work notifications to each person.
+    dingtalk_app_key = models.CharField(max_length=64, blank=True)
+    dingtalk_app_secret = EncryptedTextField(blank=True)
+    dingtalk_agent_id = models.CharField(max_length=20, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_paths = ScopePaths(community="community")
@@ -54,11 +59,11 @@ class StaffChannel(Timestamped):
 
 
 class StaffChatId(Timestamped):
-    """A staff member's user id in a corp's WeCom, found once from their phone
-    (`cgi-bin/user/getuserid`) and remembered: the lookup has its own quota."""
+    """A staff member's user id in a corp's WeCom or DingTalk, found once from their phone and
+    remembered: the lookup has its own quota."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    corp = models.CharField(max_length=60)  # "wecom:<corpid>"
+    corp = models.CharField(max_length=80)  # "wecom:<corpid>", "dingtalk:<appkey>"
     external_id = EncryptedTextField()
     external_id_bidx = models.CharField(max_length=32)
 

@@ -1,5 +1,6 @@
-"""A community's staff channel (WeCom app or DingTalk robot): its fields, where each value comes
-from (the console or the environment), and what is configured and what is missing."""
+"""A community's staff channel (WeCom app, DingTalk robot or DingTalk work notice): its fields,
+where each value comes from (the console or the environment), what is configured and what is
+missing."""
 
 from dataclasses import asdict, dataclass
 
@@ -27,6 +28,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     StaffChannelKind.DINGTALK_ROBOT: (
         Field("dingtalk_robot_token", _("机器人Webhook中的access_token"), True),
         Field("dingtalk_sign_secret", _("加签密钥（SEC开头）"), True),
+    ),
+    StaffChannelKind.DINGTALK_NOTICE: (
+        Field("dingtalk_app_key", _("钉钉应用AppKey"), False),
+        Field("dingtalk_app_secret", _("钉钉应用AppSecret"), True),
+        Field("dingtalk_agent_id", _("钉钉应用AgentId"), False),
     ),
 }
 

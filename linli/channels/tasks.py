@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 @task()
 def send_staff_message(community_id: int, user_ids: list[int], message: dict) -> int:
-    """Sends a staff message through the community's WeCom app or DingTalk robot after the
+    """Sends a staff message through the community's WeCom or DingTalk channel after the
     caller committed; returns how many it reached. The inbox already holds it, so a refusal is
     logged (provider, call, its errcode; never a token or secret) and not retried."""
     staff_message = StaffMessage(**message)

@@ -1,5 +1,5 @@
 """工作消息渠道: a community admin chooses where staff get work messages (WeCom app, DingTalk
-robot), keeps its credentials (never shown back) and sends a test message."""
+robot or work notice), keeps its credentials (never shown back) and sends a test message."""
 
 from django.contrib import messages
 from django.http import Http404

@@ -17,8 +17,8 @@ from linli.core.errors import ServiceError
 from linli.core.permissions import require
 from linli.core.roles import Action
 
-SECRETS = ("wecom_secret", "dingtalk_robot_token", "dingtalk_sign_secret")
-PLAIN = ("wecom_corp_id", "wecom_agent_id")
+SECRETS = ("wecom_secret", "dingtalk_robot_token", "dingtalk_sign_secret", "dingtalk_app_secret")
+PLAIN = ("wecom_corp_id", "wecom_agent_id", "dingtalk_app_key", "dingtalk_agent_id")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class StaffChannelInput:
     wecom_secret: str = ""
     dingtalk_robot_token: str = ""
     dingtalk_sign_secret: str = ""
+    dingtalk_app_key: str = ""
+    dingtalk_app_secret: str = ""
+    dingtalk_agent_id: str = ""
 
 
 def _snapshot(channel: StaffChannel) -> dict:
@@ -48,10 +51,13 @@ def do_set_staff_channel(*, actor: Actor, community_id: int, data: StaffChannelI
         raise ServiceError(
             "invalid_kind", _("没有这种工作消息渠道"), fields={"kind": _("请选择渠道")}, status=422
         )
-    if data.wecom_agent_id and not data.wecom_agent_id.isdigit():
-        raise ServiceError(
-            "invalid_agent_id", _("AgentId 是数字"), fields={"wecom_agent_id": _("请填写数字")}, status=422
-        )
+    not_numbers = {
+        name: _("请填写数字")
+        for name in ("wecom_agent_id", "dingtalk_agent_id")
+        if getattr(data, name).strip() and not getattr(data, name).strip().isdigit()
+    }
+    if not_numbers:
+        raise ServiceError("invalid_agent_id", _("AgentId 是数字"), fields=not_numbers, status=422)
     channel, _created = StaffChannel.objects.select_for_update().get_or_create(community_id=community_id)
     before = _snapshot(channel)
     channel.kind = data.kind
@@ -68,7 +74,7 @@ def do_set_staff_channel(*, actor: Actor, community_id: int, data: StaffChannelI
 
 
 def do_send_staff_test_message(*, actor: Actor, community_id: int) -> int:
-    """Sends a test message to the actor (WeCom) or the robot's group (DingTalk) at once, so the
+    """Sends a test message to the actor (WeCom, DingTalk work notice) or the robot's group at once, so the
     admin sees whether the channel works; returns how many it reached. Audited: it leaves the
     platform under the community's name."""
     require(actor, Action.CHANNELS_SETUP, community_id)
@@ -96,7 +102,7 @@ def do_send_staff_test_message(*, actor: Actor, community_id: int) -> int:
     if not reached:
         raise ServiceError(
             "not_reached",
-            _("未能发送给您：请确认您账号的手机号与企业微信中登记的一致，且应用的可见范围包含您"),
+            _("未能发送给您：请确认您账号的手机号与企业微信或钉钉中登记的一致，且应用的可见范围包含您"),
             status=409,
         )
     with transaction.atomic():

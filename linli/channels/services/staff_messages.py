@@ -1,32 +1,29 @@
 """Sending a message to staff members through their community's staff channel.
 
-A staff member is found in WeCom by the phone on their linli account (`user/getuserid`), once:
-the user id is remembered (`StaffChatId`, encrypted with a blind index like every identifier),
-so this module writes, and lives with the services.
+A staff member is found in WeCom or DingTalk by the phone on their linli account, once: the
+user id is remembered (`StaffChatId`, encrypted with a blind index like every identifier), so
+this module writes, and lives with the services.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from linli.channels import dingtalk, wecom
-from linli.channels.http import ChannelError
 from linli.channels.models import StaffChannelKind, StaffChatId
 from linli.channels.staff import FIELDS, StaffMessage, channel_of, staff_channel_status, value_of
 from linli.core.crypto import blind_index
 
 log = logging.getLogger(__name__)
 
-# WeCom has no member with this mobile (or the app may not see them).
-MOBILE_NOT_FOUND = 46004
-
 
 def send_to_staff(community_id: int, user_ids: list[int], message: StaffMessage) -> int:
     """Sends `message` through the community's staff channel; returns how many of `user_ids` it
     reached (a robot posts to its group: all of them). Raises ChannelError when the provider
-    refuses; a member WeCom does not know is logged and skipped."""
+    refuses; a member the provider does not know is logged and skipped."""
     channel = channel_of(community_id)
     status = staff_channel_status(community_id)
     if not status["ready"]:
@@ -35,44 +32,46 @@ def send_to_staff(community_id: int, user_ids: list[int], message: StaffMessage)
                 "staffchat: community %s lacks %s; %s not sent", community_id, status["missing"], message.kind
             )
         return 0
+    card = {
+        "title": message.title,
+        "url": settings.LINLI_PUBLIC_URL + message.link,
+        "button": _("查看详情"),
+    }
+    text = message.body or message.title
     values = {field.name: value_of(channel, field)[0] for field in FIELDS[channel.kind]}
-    url = settings.LINLI_PUBLIC_URL + message.link
-    button = _("查看详情")
     if channel.kind == StaffChannelKind.DINGTALK_ROBOT:
-        dingtalk.send_action_card(
-            values["dingtalk_robot_token"],
-            values["dingtalk_sign_secret"],
-            title=message.title,
-            text=message.body,
-            url=url,
-            button=button,
+        dingtalk.send_robot_card(
+            values["dingtalk_robot_token"], values["dingtalk_sign_secret"], text=text, **card
         )
         return len(user_ids)
+    if channel.kind == StaffChannelKind.DINGTALK_NOTICE:
+        app = dingtalk.DingTalkApp(
+            values["dingtalk_app_key"], values["dingtalk_app_secret"], values["dingtalk_agent_id"]
+        )
+        found = _userids(app.corp, lambda mobile: dingtalk.userid_by_mobile(app, mobile), user_ids)
+        if found:
+            dingtalk.send_work_notice(app, list(found), text=text, **card)
+        return len(found)
+    return _send_wecom(values, user_ids, message, text, card)
+
+
+def _send_wecom(values: dict, user_ids: list[int], message: StaffMessage, text: str, card: dict) -> int:
     app = wecom.WeComApp(values["wecom_corp_id"], values["wecom_agent_id"], values["wecom_secret"])
-    found = _wecom_userids(app, user_ids)
+    found = _userids(app.corp, lambda mobile: wecom.userid_by_mobile(app, mobile), user_ids)
     if not found:
         return 0
-    invalid = wecom.send_textcard(
-        app,
-        list(found),
-        title=message.title,
-        description=message.body or message.title,
-        url=url,
-        button=button,
-    )
+    invalid = wecom.send_textcard(app, list(found), description=text, **card)
     if invalid:
-        reached_not = [found[userid] for userid in invalid if userid in found]
-        log.warning(
-            "staffchat: WeCom did not deliver %s to users %s (invaliduser)", message.kind, reached_not
-        )
+        missed = [found[userid] for userid in invalid if userid in found]
+        log.warning("staffchat: WeCom did not deliver %s to users %s (invaliduser)", message.kind, missed)
     return len(found) - len(invalid)
 
 
-def _wecom_userids(app: wecom.WeComApp, user_ids: list[int]) -> dict[str, int]:
-    """Each reachable staff member's WeCom user id → their linli user id: remembered ones, and
-    the others looked up by their phone (and remembered)."""
+def _userids(corp: str, by_mobile: Callable[[str], str | None], user_ids: list[int]) -> dict[str, int]:
+    """Each reachable staff member's user id in `corp` → their linli user id: remembered ones,
+    and the others looked up by their phone (`by_mobile`) and remembered."""
     known = dict(
-        StaffChatId.objects.filter(corp=app.corp, user_id__in=user_ids).values_list("user_id", "external_id")
+        StaffChatId.objects.filter(corp=corp, user_id__in=user_ids).values_list("user_id", "external_id")
     )
     found = {userid: user_id for user_id, userid in known.items()}
     unknown = [user_id for user_id in user_ids if user_id not in known]
@@ -82,20 +81,17 @@ def _wecom_userids(app: wecom.WeComApp, user_ids: list[int]) -> dict[str, int]:
         .only("id", "phone")
     )
     for user in users:
-        try:
-            userid = wecom.userid_by_mobile(app, user.phone)
-        except ChannelError as error:
-            if error.errcode != MOBILE_NOT_FOUND:
-                raise
-            log.info("staffchat: no WeCom member of %s has the phone of user %s", app.corp, user.pk)
+        userid = by_mobile(user.phone)
+        if userid is None:
+            log.info("staffchat: no member of %s has the phone of user %s", corp, user.pk)
             continue
         StaffChatId.objects.update_or_create(
             user_id=user.pk,
-            corp=app.corp,
+            corp=corp,
             defaults={"external_id": userid, "external_id_bidx": blind_index("chat_userid", userid)},
         )
         found[userid] = user.pk
     without_phone = set(unknown) - {user.pk for user in users}
     if without_phone:
-        log.info("staffchat: users %s have no phone to find them in WeCom", sorted(without_phone))
+        log.info("staffchat: users %s have no phone to find them in %s", sorted(without_phone), corp)
     return found

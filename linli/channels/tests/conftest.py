@@ -1,11 +1,13 @@
 import pytest
 
-from linli.channels.tests.fakes import FakeDingTalkRobot, FakeWeCom
+from linli.channels.tests.fakes import FakeDingTalk, FakeWeCom
 
 CORP_ID, AGENT_ID, SECRET = "ww1234567890abcdef", 1000002, "wecom-app-secret-not-for-logs"
 ROBOT_TOKEN, SIGN_SECRET = "robot-access-token-0001", "SECsign-secret-not-for-logs"
+APP_KEY, APP_SECRET, DING_AGENT_ID = "dingappkey0001", "dingtalk-app-secret-not-for-logs", 2000001
 TECH_PHONE, TECH_USERID = "13700000001", "LiShifu"
 ADMIN_PHONE, ADMIN_USERID = "13700000002", "ZhangGuanli"
+MEMBERS = {TECH_PHONE: TECH_USERID, ADMIN_PHONE: ADMIN_USERID}
 
 
 @pytest.fixture
@@ -16,7 +18,7 @@ def inline_tasks(settings):
 
 @pytest.fixture
 def wecom_server(settings):
-    server = FakeWeCom(CORP_ID, AGENT_ID, SECRET, {TECH_PHONE: TECH_USERID, ADMIN_PHONE: ADMIN_USERID})
+    server = FakeWeCom(CORP_ID, AGENT_ID, SECRET, MEMBERS)
     settings.LINLI_WECOM_BASE_URL = server.url
     yield server
     server.stop()
@@ -24,7 +26,7 @@ def wecom_server(settings):
 
 @pytest.fixture
 def dingtalk_server(settings):
-    server = FakeDingTalkRobot(ROBOT_TOKEN, SIGN_SECRET)
+    server = FakeDingTalk(ROBOT_TOKEN, SIGN_SECRET, (APP_KEY, APP_SECRET, DING_AGENT_ID), MEMBERS)
     settings.LINLI_DINGTALK_BASE_URL = server.url
     yield server
     server.stop()

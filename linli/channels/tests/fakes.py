@@ -122,18 +122,51 @@ class FakeWeCom(FakeServer):
         }
 
 
-class FakeDingTalkRobot(FakeServer):
-    """One custom robot of a group, with 加签: it checks the timestamp and the signature as
-    DingTalk does (computed here from the secret, not by linli's code)."""
+class FakeDingTalk(FakeServer):
+    """One custom robot of a staff group, with 加签: it checks the timestamp and the signature as
+    DingTalk does (computed here from the secret, not by linli's code); and one internal app of
+    the corp (AppKey, AppSecret, AgentId) with its members by mobile, for work notifications."""
 
-    def __init__(self, token: str, secret: str):
+    def __init__(self, token: str, secret: str, app: tuple[str, str, int], members: dict[str, str]):
         self.token, self.secret = token, secret
-        self.sent: list[dict] = []
+        self.app_key, self.app_secret, self.agent_id = app
+        self.members = dict(members)  # mobile -> userid
+        self.valid_tokens: set[str] = set()
+        self.issued = 0
+        self.sent: list[dict] = []  # robot cards
+        self.notices: list[dict] = []  # work notifications
         super().__init__()
 
     def route(self, method, path, query, body):
-        if path != "robot/send" or method != "POST":
-            return {"errcode": 404, "errmsg": "no such api"}
+        if path == "robot/send" and method == "POST":
+            return self._robot(query, body)
+        if path == "gettoken":
+            if (query.get("appkey"), query.get("appsecret")) != (self.app_key, self.app_secret):
+                return {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret"}
+            self.issued += 1
+            token = f"dingtalk-token-{self.issued}"
+            self.valid_tokens.add(token)
+            return {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200}
+        if query.get("access_token") not in self.valid_tokens:
+            return {"errcode": 88, "sub_code": "40014", "errmsg": "不合法的access_token"}
+        if path == "topapi/v2/user/getbymobile" and method == "POST":
+            userid = self.members.get(body.get("mobile", ""))
+            if userid is None:
+                return {"errcode": 60121, "errmsg": "找不到该用户"}
+            return {"errcode": 0, "errmsg": "ok", "result": {"userid": userid}, "request_id": "r1"}
+        if path == "topapi/message/corpconversation/asyncsend_v2" and method == "POST":
+            card = body.get("msg", {}).get("action_card", {})
+            if (
+                body.get("agent_id") != self.agent_id
+                or not card.get("single_url")
+                or not body.get("userid_list")
+            ):
+                return {"errcode": 40035, "errmsg": "缺少参数"}
+            self.notices.append(body)
+            return {"errcode": 0, "errmsg": "ok", "task_id": len(self.notices), "request_id": "r2"}
+        return {"errcode": 404, "errmsg": "no such api"}
+
+    def _robot(self, query, body):
         if query.get("access_token") != self.token:
             return {"errcode": 300001, "errmsg": "token is not exist"}
         timestamp = query.get("timestamp", "")

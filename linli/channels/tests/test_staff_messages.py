@@ -14,7 +14,10 @@ from linli.channels.tests.conftest import (
     ADMIN_PHONE,
     ADMIN_USERID,
     AGENT_ID,
+    APP_KEY,
+    APP_SECRET,
     CORP_ID,
+    DING_AGENT_ID,
     ROBOT_TOKEN,
     SECRET,
     SIGN_SECRET,
@@ -158,6 +161,29 @@ def test_a_wrong_sign_secret_is_refused_and_logged_without_secrets(
     assert "310000" in caplog.text and "workorder.assigned" in caplog.text
     assert "SECwrong-secret" not in caplog.text and ROBOT_TOKEN not in caplog.text
     assert Notification.objects.filter(recipient=world.technician, kind="workorder.assigned").exists()
+
+
+def test_a_dingtalk_work_notice_reaches_the_technician_by_their_phone(
+    world, dingtalk_server, inline_tasks, dispatch
+):
+    _phones(world)
+    data = StaffChannelInput(
+        kind=StaffChannelKind.DINGTALK_NOTICE,
+        dingtalk_app_key=APP_KEY,
+        dingtalk_app_secret=APP_SECRET,
+        dingtalk_agent_id=str(DING_AGENT_ID),
+    )
+    do_set_staff_channel(actor=world.admin, community_id=world.a.id, data=data)
+    order = dispatch()
+    [notice] = dingtalk_server.notices
+    assert (notice["agent_id"], notice["userid_list"]) == (DING_AGENT_ID, TECH_USERID)
+    card = notice["msg"]["action_card"]
+    assert card["title"] == f"新工单：{order.category.name}"
+    assert card["single_url"].endswith(f"/workorders/staff/{world.a.id}/{order.pk}")
+    assert StaffChatId.objects.get(user=world.technician).corp == f"dingtalk:{APP_KEY}"
+    dingtalk_server.valid_tokens.clear()  # DingTalk answers 88 / 40014: fetched again once
+    dispatch("卫生间漏水")
+    assert len(dingtalk_server.notices) == 2 and dingtalk_server.issued == 2
 
 
 def test_the_status_says_what_is_missing_and_never_a_secret(world, settings):
