@@ -290,6 +290,15 @@ LINLI_ALIPAY_KEY_FILE = env("LINLI_ALIPAY_KEY_FILE")
 LINLI_ALIPAY_PUBLIC_KEY_FILE = env("LINLI_ALIPAY_PUBLIC_KEY_FILE")
 LINLI_ALIPAY_GATEWAY = env("LINLI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
 
+# Staff messages through WeCom and DingTalk (docs/channels.md, "Staff messages"): each community
+# chooses its channel in the console; a WeCom corp shared by all communities may be given here
+# instead, and a community's blank WeCom fields fall back to it. The base URLs are for tests.
+LINLI_WECOM_CORP_ID = env("LINLI_WECOM_CORP_ID")
+LINLI_WECOM_AGENT_ID = env("LINLI_WECOM_AGENT_ID")
+LINLI_WECOM_SECRET = env("LINLI_WECOM_SECRET")
+LINLI_WECOM_BASE_URL = env("LINLI_WECOM_BASE_URL", "https://qyapi.weixin.qq.com")
+LINLI_DINGTALK_BASE_URL = env("LINLI_DINGTALK_BASE_URL", "https://oapi.dingtalk.com")
+
 # Devices (docs/devices.md): the broker the ingest worker (`linli ingest`) subscribes to, e.g.
 # mqtt://127.0.0.1:1883; without one, devices post to the HTTP ingest. Raw readings are kept
 # LINLI_IOT_RAW_DAYS, their hourly aggregates LINLI_IOT_AGGREGATE_DAYS.

@@ -27,6 +27,7 @@ urlpatterns = [
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),
     path("staff/", include("linli.accounts.urls")),
+    path("staff/", include("linli.channels.urls")),
     path("open311/v2/", include("linli.workorders.open311.urls")),
     path("", include("linli.web.urls")),
 ]

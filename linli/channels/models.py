@@ -1,9 +1,14 @@
 """What the channels people already use (WeChat, WeCom, DingTalk) need kept: the access tokens
-their APIs hand out, one per credential, shared by every process."""
+their APIs hand out, one per credential, shared by every process; which staff channel a
+community uses and its credentials; staff members' user ids there."""
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import EncryptedTextField
+from linli.core.models import Timestamped
+from linli.core.restrict import RestrictedQuerySet, ScopePaths
 
 
 class AccessToken(models.Model):
@@ -18,3 +23,55 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class StaffChannelKind(models.TextChoices):
+    NONE = "none", _("不使用")
+    WECOM = "wecom", _("企业微信应用消息")
+    DINGTALK_ROBOT = "dingtalk_robot", _("钉钉群机器人")
+    DINGTALK_NOTICE = "dingtalk_notice", _("钉钉工作通知")
+
+
+class StaffChannel(Timestamped):
+    """Where a community's staff get their work messages (dispatch, escalation, alarms) besides
+    the inbox, and the credentials for it. Secrets are encrypted; a blank WeCom field falls back
+    to the environment (LINLI_WECOM_*), so that a property company with one WeCom corp for all its
+    communities keeps the secret out of the database (docs/channels.md)."""
+
+    community = models.OneToOneField("core.Community", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=StaffChannelKind.choices, default=StaffChannelKind.NONE)
+    wecom_corp_id = models.CharField(max_length=40, blank=True)
+    wecom_agent_id = models.CharField(max_length=20, blank=True)
+    wecom_secret = EncryptedTextField(blank=True)
+    # The robot's webhook carries its own access_token: whoever has it may post to the group.
+    dingtalk_robot_token = EncryptedTextField(blank=True)
+    dingtalk_sign_secret = EncryptedTextField(blank=True)  # 加签 secret (SEC…)
+    # An internal app of the company's DingTalk corp, for work notifications to each person.
+    dingtalk_app_key = models.CharField(max_length=64, blank=True)
+    dingtalk_app_secret = EncryptedTextField(blank=True)
+    dingtalk_agent_id = models.CharField(max_length=20, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_paths = ScopePaths(community="community")
+
+    def __str__(self) -> str:
+        return f"{self.community_id}:{self.kind}"
+
+
+class StaffChatId(Timestamped):
+    """A staff member's user id in a corp's WeCom or DingTalk, found once from their phone and
+    remembered: the lookup has its own quota."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    corp = models.CharField(max_length=80)  # "wecom:<corpid>", "dingtalk:<appkey>"
+    external_id = EncryptedTextField()
+    external_id_bidx = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "corp"], name="channels_one_chat_id_per_corp"),
+            models.UniqueConstraint(fields=["corp", "external_id_bidx"], name="channels_chat_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.corp}"

@@ -103,6 +103,7 @@ _NORMALIZERS = {
     "phone": _normalize_phone,
     "id_number": lambda v: v.strip().upper(),
     "plate": lambda v: re.sub(r"[\s·.\-]", "", v).upper(),
+    "chat_userid": lambda v: v.strip(),  # a WeCom or DingTalk user id, case as the corp gave it
 }
 
 

@@ -84,6 +84,9 @@ class Action:
     # buildings and devices on the site map; issue and revoke data-sharing tokens for city systems.
     SCREEN_MANAGE = "screen.manage"
     SHARING_MANAGE = "sharing.manage"
+    # Channels (issue 15): choose where the community's staff get their work messages (WeCom,
+    # DingTalk) and keep its credentials: the community admin's alone, like the team.
+    CHANNELS_SETUP = "channels.setup"
 
 
 A = Action

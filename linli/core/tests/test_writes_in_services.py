@@ -40,6 +40,7 @@ ALLOWED = {
     "core/periodic.py": "claiming a periodic job by conditional update",
     "core/keyrotation.py": "re-encrypting stored values under a new key (an operator command)",
     "registry/privacy.py": "the log of personal-data reads, written by the read",
+    "channels/access_tokens.py": "a provider's access token, cached by the call that needed it",
 }
 
 

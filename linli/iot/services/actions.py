@@ -72,6 +72,7 @@ def _notify(alarm: Alarm, device: Device, action: dict) -> None:
         body=alarm.details.get("place", ""),
         link=f"/iot/staff/{alarm.community_id}/alarms/{alarm.pk}",
         community_id=alarm.community_id,
+        channels=routing.TO_STAFF,
     )
 
 

@@ -65,7 +65,7 @@ def _tell(alarm: Alarm, users: set[int], title) -> None:
         body=str(alarm.details.get("place") or ""),
         link=LINK.format(community=alarm.community_id, id=alarm.pk),
         community_id=alarm.community_id,
-        channels=("inapp", "sms") if urgent else ("inapp",),
+        channels=(*routing.TO_STAFF, "sms") if urgent else routing.TO_STAFF,
     )
 
 

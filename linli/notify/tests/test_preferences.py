@@ -83,7 +83,8 @@ def test_it_reads_the_preferences_once_per_mutable_channel(world):
 
 def test_it_lists_every_topic_on_sms_with_the_inbox_always_on(world, api):
     body = api(world.owner).get(PATH).json()
-    assert body["always_on"] == ["inapp"]
+    # The inbox, and the staff chat that a community, not a person, chooses (linli.channels).
+    assert body["always_on"] == ["inapp", "staffchat"]
     assert {(i["topic"], i["channel"], i["enabled"]) for i in body["items"]} == {
         ("billing", "sms", True),
         ("workorder", "sms", True),

@@ -2,7 +2,13 @@
 handler when an order reaches them, the team when it waits in the pool, the supervisor when it
 escalates. In-app always (inbox and live stream); by SMS where a person must act now or would
 otherwise not know (an urgent order assigned, an escalation, a rejected or finished report).
-Kind names are `workorder.<event>` so that a person's preferences can mute a kind's SMS."""
+Kind names are `workorder.<event>` so that a person's preferences can mute a kind's SMS.
+
+What staff must act on (an order reaching them or their team, an escalation) also goes to the
+community's staff chat (WeCom or DingTalk; linli.channels), which sends nothing where the
+community chose none. It is named here, per kind, rather than added by notify to every message
+for staff: the caller decides where a kind goes (linli.notify.services.channels), and a reader of
+this module sees every way a message leaves."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +17,9 @@ from linli.core.roles import Role
 from linli.notify.services import notify
 from linli.workorders.choices import Priority
 from linli.workorders.models import Handler, Request, Team
+
+# The inbox and the community's staff chat: where staff hear of work they must do.
+TO_STAFF = ("inapp", "staffchat")
 
 RESIDENT_LINK = "/workorders/my/{id}"
 STAFF_LINK = "/workorders/staff/{community}/{id}"
@@ -56,7 +65,7 @@ def after_transition(request: Request, action: str, *, actor, reason: str) -> No
             body=f"{request.place or ''} {request.description[:80]}".strip(),
             link=STAFF_LINK.format(community=request.community_id, id=request.pk),
             community_id=request.community_id,
-            channels=("inapp", "sms") if urgent else ("inapp",),
+            channels=(*TO_STAFF, "sms") if urgent else TO_STAFF,
         )
     if action in ("transfer", "return") and request.team_id:
         to_pool(request)
@@ -75,6 +84,7 @@ def to_pool(request: Request) -> None:
         body=request.description[:80],
         link=STAFF_LINK.format(community=request.community_id, id=request.pk),
         community_id=request.community_id,
+        channels=TO_STAFF,
     )
 
 
@@ -106,5 +116,5 @@ def escalated(community_id: int, team_id: int | None, count: int) -> None:
             body=str(_("超时工单已标记，请在SLA看板查看")),
             link=SLA_LINK.format(community=community_id),
             community_id=community_id,
-            channels=("inapp", "sms"),
+            channels=(*TO_STAFF, "sms"),
         )
