@@ -17,6 +17,14 @@ class ChannelsConfig(AppConfig):
         register_nav_group("settings", _("设置"), weight=100)  # after 数据与大屏 (90)
         register_nav(
             "settings",
+            _("渠道检查"),
+            "channels:checks",
+            key="channel_checks",
+            weight=10,
+            action=Action.CHANNELS_SETUP,
+        )
+        register_nav(
+            "settings",
             _("工作消息渠道"),
             "channels:staff_channel",
             key="staff_channel",

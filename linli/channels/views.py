@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.channels import queries
+from linli.channels import checks, queries
 from linli.channels.forms import StaffChannelForm
 from linli.channels.services.staff_channel import (
     StaffChannelInput,
@@ -54,3 +54,8 @@ def staff_channel_test(request, console: Console):
     except ServiceError as refused:
         messages.error(request, str(refused.message))
     return redirect(console.reverse("channels:staff_channel"))
+
+
+@staff_view(Action.CHANNELS_SETUP, section="channel_checks")
+def channel_checks(request, console: Console):
+    return console.render(request, "channels/checks.html", {"checks": checks.checks(console.community.id)})
