@@ -19,6 +19,8 @@ urlpatterns = [
     # Not /services/: that is web's page of the resident's service tiles.
     path("life/", include("linli.services.urls")),
     path("parking/", include("linli.parking.urls")),
+    # Signing in with WeChat and the binding (linli.channels).
+    path("wechat/", include("linli.channels.urls")),
     # The big screen (/screen/…), the government view, the site map and reports.
     path("", include("linli.dashboards.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and

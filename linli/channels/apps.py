@@ -6,3 +6,10 @@ class ChannelsConfig(AppConfig):
     name = "linli.channels"
     label = "channels"
     verbose_name = _("消息渠道")
+
+    def ready(self):
+        # Registration into the lower layers, which import nothing of this app.
+        from linli.channels.services import erase_wechat_of
+        from linli.registry.erasure import register_eraser
+
+        register_eraser(erase_wechat_of)

@@ -103,6 +103,7 @@ _NORMALIZERS = {
     "phone": _normalize_phone,
     "id_number": lambda v: v.strip().upper(),
     "plate": lambda v: re.sub(r"[\s·.\-]", "", v).upper(),
+    "openid": str.strip,  # WeChat's openids are case-sensitive
 }
 
 
