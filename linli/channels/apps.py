@@ -10,6 +10,9 @@ class ChannelsConfig(AppConfig):
     def ready(self):
         # Registration into the lower layers, which import nothing of this app.
         from linli.channels.services import erase_wechat_of
+        from linli.channels.wechat_channel import WeChatChannel
+        from linli.notify.services.channels import register
         from linli.registry.erasure import register_eraser
 
+        register(WeChatChannel())
         register_eraser(erase_wechat_of)
