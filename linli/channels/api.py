@@ -1,16 +1,22 @@
 """The mini-program's sign-in (its front end is not part of linli): `wx.login()`'s code in, an
 API token out if the openid is bound; else a ticket for the one-time phone check, which goes
-through accounts' SMS code (POST /auth/sms-code) and POST /wechat/mini/bind."""
+through accounts' SMS code (POST /auth/sms-code) and POST /wechat/mini/bind. And a signed-in
+user's own WeChat bindings, masked, which they may undo."""
 
-from ninja import Router
+from ninja import Router, Status
 
 from linli.accounts import limits
 from linli.accounts import services as accounts
 from linli.accounts.api import sign_in_endpoint
 from linli.accounts.queries import profile
 from linli.accounts.sessions import client_ip
-from linli.channels import services
-from linli.channels.schemas import WeChatMiniBindIn, WeChatMiniSessionIn, WeChatMiniSessionOut
+from linli.channels import queries, services
+from linli.channels.schemas import (
+    WeChatBindingOut,
+    WeChatMiniBindIn,
+    WeChatMiniSessionIn,
+    WeChatMiniSessionOut,
+)
 
 router = Router(tags=["wechat"])
 
@@ -51,3 +57,15 @@ def mini_bind(request, data: WeChatMiniBindIn):
         ticket=data.ticket, phone=data.phone, code=data.code, ip=client_ip(request)
     )
     return _with_token(user)
+
+
+@router.get("/wechat/bindings", response=list[WeChatBindingOut])
+def my_bindings(request):
+    return queries.my_wechat_bindings(request.user)
+
+
+@router.delete("/wechat/bindings/{identity_id}", response={204: None})
+def unbind(request, identity_id: int):
+    """404 for another user's binding."""
+    services.do_unbind_wechat(actor=request.user, identity_id=identity_id)
+    return Status(204, None)

@@ -25,3 +25,10 @@ class WeChatMiniBindIn(InputSchema):
     ticket: Text(64)
     phone: Phone
     code: Text(10)  # the SMS code from POST /auth/sms-code
+
+
+class WeChatBindingOut(Schema):
+    id: int
+    app_id: str
+    openid: str  # masked
+    bound_at: datetime

@@ -219,3 +219,24 @@ def test_a_binding_ticket_lives_ten_minutes_and_is_pruned(world, browser, wechat
     assert not WeChatIdentity.objects.exists()
     assert do_prune_binding_tickets(now=timezone.now()) == 0  # kept a day for the log
     assert do_prune_binding_tickets(now=timezone.now() + timedelta(days=1)) == 1
+
+
+def test_the_api_lists_the_own_bindings_masked_and_unbinds_them(
+    world, api, wechat, sms_outbox, django_capture_on_commit_callbacks
+):
+    app = api()
+    ticket = app.post("/wechat/mini/session", {"code": wechat.code_for(OPENID, MINI_APPID)}).json()["ticket"]
+    with django_capture_on_commit_callbacks(execute=True):
+        app.post("/auth/sms-code", {"phone": "13800000002"})
+    code = sms_outbox[-1].params["code"]
+    token = app.post("/wechat/mini/bind", {"ticket": ticket, "phone": "13800000002", "code": code}).json()[
+        "token"
+    ]
+    tenant = api(token=token)
+    [binding] = tenant.get("/wechat/bindings").json()
+    assert binding["app_id"] == MINI_APPID and binding["openid"] == "oUpF****eS6o"
+    assert api(world.owner).get("/wechat/bindings").json() == []
+    assert api(world.owner).delete(f"/wechat/bindings/{binding['id']}").status_code == 404
+    assert tenant.delete(f"/wechat/bindings/{binding['id']}").status_code == 204
+    again = app.post("/wechat/mini/session", {"code": wechat.code_for(OPENID, MINI_APPID)}).json()
+    assert again["bound"] is False
