@@ -130,6 +130,7 @@ def _mount() -> None:
     api.add_router("", notify_router)
     api.add_router("", "linli.registry.api_io.router")
     api.add_router("", "linli.access.api.api_router")
+    api.add_router("", "linli.channels.api.router")
     api.add_router("/billing", "linli.billing.api.router")
     api.add_router("/workorders", "linli.workorders.api.router")
     api.add_router("/workorders", "linli.workorders.api_patrols.router")

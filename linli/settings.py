@@ -285,6 +285,23 @@ LINLI_WECHATPAY_KEY_FILE = env("LINLI_WECHATPAY_KEY_FILE")
 LINLI_WECHATPAY_APIV3_KEY = env("LINLI_WECHATPAY_APIV3_KEY")
 LINLI_WECHATPAY_PLATFORM_KEYS = env_list("LINLI_WECHATPAY_PLATFORM_KEYS", "")
 LINLI_WECHATPAY_BASE_URL = env("LINLI_WECHATPAY_BASE_URL", "https://api.mch.weixin.qq.com")
+# WeChat (docs/channels.md, "WeChat"): the official account (公众号) residents sign in with from
+# WeChat's browser and receive template messages from, and the mini-program (小程序). Off until an
+# AppID and its secret are set; the secrets come from the environment only.
+LINLI_WECHAT_APPID = env("LINLI_WECHAT_APPID")
+LINLI_WECHAT_SECRET = env("LINLI_WECHAT_SECRET")
+LINLI_WECHAT_MINI_APPID = env("LINLI_WECHAT_MINI_APPID")
+LINLI_WECHAT_MINI_SECRET = env("LINLI_WECHAT_MINI_SECRET")
+# snsapi_base asks the resident nothing and gives the openid, all that sign-in needs.
+LINLI_WECHAT_OAUTH_SCOPE = env("LINLI_WECHAT_OAUTH_SCOPE", "snsapi_base")
+LINLI_WECHAT_API_URL = env("LINLI_WECHAT_API_URL", "https://api.weixin.qq.com")
+LINLI_WECHAT_AUTHORIZE_URL = env(
+    "LINLI_WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+# Which message kinds go out as template messages (official account) or subscription messages
+# (mini-program), as JSON: {"billing.issued": {"id": "<template id>", "fields": {"thing1": "title"}}}.
+LINLI_WECHAT_TEMPLATES = env("LINLI_WECHAT_TEMPLATES", "{}")
+LINLI_WECHAT_SUBSCRIBE_TEMPLATES = env("LINLI_WECHAT_SUBSCRIBE_TEMPLATES", "{}")
 LINLI_ALIPAY_APP_ID = env("LINLI_ALIPAY_APP_ID")
 LINLI_ALIPAY_KEY_FILE = env("LINLI_ALIPAY_KEY_FILE")
 LINLI_ALIPAY_PUBLIC_KEY_FILE = env("LINLI_ALIPAY_PUBLIC_KEY_FILE")

@@ -21,13 +21,15 @@ urlpatterns = [
     # Not /services/: that is web's page of the resident's service tiles.
     path("life/", include("linli.services.urls")),
     path("parking/", include("linli.parking.urls")),
+    # Signing in with WeChat and the binding (/wechat/…), the console's channel pages
+    # (/staff/<cid>/channels/…): linli.channels.
+    path("", include("linli.channels.urls")),
     # The big screen (/screen/…), the government view, the site map and reports.
     path("", include("linli.dashboards.urls")),
     # The console's pages of each app under /staff/; web's own /staff/, /staff/switch/ and
     # /staff/login/ come after and differ from all of them.
     path("staff/", include("linli.registry.urls")),
     path("staff/", include("linli.accounts.urls")),
-    path("staff/", include("linli.channels.urls")),
     path("open311/v2/", include("linli.workorders.open311.urls")),
     path("", include("linli.web.urls")),
 ]

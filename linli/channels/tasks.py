@@ -2,9 +2,11 @@ import logging
 
 from django_tasks import task
 
+from linli.channels import wechat_messages
 from linli.channels.http import ChannelError
 from linli.channels.services.staff_messages import send_to_staff
 from linli.channels.staff import StaffMessage
+from linli.notify.services.channels import Message
 
 log = logging.getLogger(__name__)
 
@@ -26,3 +28,13 @@ def send_staff_message(community_id: int, user_ids: list[int], message: dict) ->
             error,
         )
         return 0
+
+
+@task()
+def send_wechat_messages(user_ids: list[int], message: dict) -> int:
+    """One notify message (its fields as JSON) to each user's WeChat; those WeChat refused fall
+    back to SMS. Returns how many WeChat took."""
+    sent = Message(**{**message, "channels": tuple(message["channels"])})
+    reached, unreached = wechat_messages.send(sent, user_ids)
+    wechat_messages.fall_back(sent, unreached)
+    return reached

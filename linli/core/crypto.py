@@ -104,6 +104,7 @@ _NORMALIZERS = {
     "id_number": lambda v: v.strip().upper(),
     "plate": lambda v: re.sub(r"[\s·.\-]", "", v).upper(),
     "chat_userid": lambda v: v.strip(),  # a WeCom or DingTalk user id, case as the corp gave it
+    "openid": str.strip,  # WeChat's openids are case-sensitive
 }
 
 

@@ -25,3 +25,10 @@ def mask_plate(plate: str | None) -> str:
     if not plate:
         return ""
     return plate[:2] + "*" * max(len(plate) - 4, 1) + plate[-2:] if len(plate) > 4 else plate
+
+
+def mask_openid(openid: str | None) -> str:
+    """A WeChat openid (28 characters): enough to tell two apart, not enough to use one."""
+    if not openid:
+        return ""
+    return openid[:4] + "****" + openid[-4:] if len(openid) > 8 else "*" * len(openid)

@@ -39,7 +39,7 @@ class Topic:
 # topic may sit inside a resident one: most specific wins, so `workorder.assigned` overrides
 # `workorder` for the orders assigned to me.
 TOPICS = (
-    Topic("billing", _("账单与缴费")),  # billing.reminder, billing.standard
+    Topic("billing", _("账单与缴费")),  # billing.issued, billing.reminder, billing.standard
     Topic("workorder", _("报事报修进度")),  # workorder.<action> to the reporter
     Topic("workorder.assigned", _("工单派单"), staff=True),  # an order assigned to me (SMS if urgent)
 )

@@ -457,6 +457,13 @@ def household_user_ids(house_id: int) -> list[int]:
         return [user_id for (user_id,) in cursor.fetchall()]
 
 
+def household_user_ids_of(houses) -> set[int]:
+    """Accounts of the people living today in any of `houses` (ids, or a query of them: a billing
+    run's houses), in one query: whom a batch of houses' events are told to."""
+    rows = Occupancy.objects.filter(_active_q(), house_id__in=houses, person__user__isnull=False)
+    return set(rows.values_list("person__user_id", flat=True).distinct())
+
+
 def house_in(community_id: int, house_id: int) -> House | None:
     """A house of the community, for a service that another app's caller names by id."""
     return House.objects.filter(pk=house_id, community_id=community_id).first()

@@ -20,6 +20,7 @@ from linli.core.permissions import may, require, require_operator
 from linli.core.restrict import forget_scope, scope_of
 from linli.core.roles import Action
 from linli.registry.choices import OWNING, EndReason, HouseType, Relation
+from linli.registry.erasure import erase_login_data
 from linli.registry.models import (
     Building,
     CareTag,
@@ -658,7 +659,8 @@ def do_revoke_care_tag(*, actor: Actor, tag: CareTag) -> CareTag:
 
 @transaction.atomic
 def do_erase_person(*, actor: Actor, person: Person, reason: str) -> Person:
-    """Right to erasure: ends every relation, deletes vehicles and care tags, blanks the data.
+    """Right to erasure: ends every relation, deletes vehicles and care tags and what apps above
+    keep of their login (registry.erasure: their WeChat), blanks the data.
 
     The row stays (as 已删除) so that bills and votes that reference it keep their history;
     the audit trail keeps only masked values, as it always does.
@@ -677,6 +679,8 @@ def do_erase_person(*, actor: Actor, person: Person, reason: str) -> Person:
     plates = [mask_plate(v.plate) for v in person.vehicles.all()]
     Vehicle.objects.filter(person=person).delete()
     CareTag.objects.filter(person=person).delete()
+    if person.user_id:
+        erase_login_data(person.user_id)
     now = timezone.now()
     Person.objects.filter(pk=person.pk).update(
         name=_("已删除"),

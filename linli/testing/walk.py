@@ -18,7 +18,7 @@ SELF_OR_PUBLIC = re.compile(
     r"^/(health|me(/.*)?|communities|auth/.*|inbox.*|communities/\{community_id\}/jwks\.json"
     r"|access/me.*|access/intercom/calls|billing/me/.*|billing/my/(bills|payments)"
     r"|workorders/(my/requests|queue|duty)|iot/charging/sessions/mine"
-    r"|engage/votes/mine"
+    r"|engage/votes/mine|wechat/bindings"
     # the streets of the user's own stats.view, and the figures' catalogue (docs/dashboards.md)
     r"|dashboards/(streets|streets/one|metrics)"
     r"|engage/my/(surveys|activities|directory|help|notices)"

@@ -149,7 +149,7 @@ def create_order(request, data: OrderIn):
         bill_ids=data.bills,
         amount_fen=data.amount_fen,
         client_ip=request.META.get("REMOTE_ADDR", ""),
-        payer_openid=data.openid,
+        payer_openid=data.openid or pay.payer_openid(request.user, request.headers.get("User-Agent", "")),
         scene=pay.scene_for(data.scene or "", request.headers.get("User-Agent", "")),
         **pay.callback_urls(request.build_absolute_uri, data.channel),
     )

@@ -37,6 +37,7 @@ from linli.billing.services import amounts
 from linli.billing.services.common import provider_for
 from linli.billing.services.refunds import refund_notice
 from linli.billing.services.settle import new_trade_no, settle
+from linli.channels.queries import openid_for
 from linli.core import audit
 from linli.core.errors import NotFound, ServiceError
 from linli.core.restrict import scope_of
@@ -63,6 +64,15 @@ def scene_for(asked: str, user_agent: str) -> str:
     if asked in SCENES:
         return asked
     return "wap" if PHONE.search(user_agent) else "qr"
+
+
+def payer_openid(user, user_agent: str) -> str:
+    """Inside WeChat's browser (its User-Agent says MicroMessenger), the openid the payer bound
+    under the merchant's AppID (linli.channels): WeChat Pay then opens in place (JSAPI) instead
+    of showing a QR code to scan. Elsewhere, or without a binding, ""."""
+    if "MicroMessenger" not in user_agent:
+        return ""
+    return openid_for(user, settings.LINLI_WECHATPAY_APPID)
 
 
 def callback_urls(absolute: Callable[[str], str], channel: str) -> dict[str, str]:

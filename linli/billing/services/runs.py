@@ -42,6 +42,7 @@ from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -59,8 +60,10 @@ from linli.core import audit
 from linli.core.errors import Conflict, ServiceError
 from linli.core.permissions import require
 from linli.core.roles import Action
+from linli.notify.services import notify
 from linli.registry.choices import OWNING, EndReason, Relation
 from linli.registry.models import House, Occupancy
+from linli.registry.queries import household_user_ids_of
 
 CYCLE_MONTHS: dict[str, int] = {Cycle.MONTHLY: 1, Cycle.QUARTERLY: 3, Cycle.YEARLY: 12}
 METER_UNITS: dict[str, str] = {FeeKind.WATER: "m³", FeeKind.GAS: "m³", FeeKind.ELECTRICITY: "kWh"}
@@ -492,6 +495,7 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
                     "total_fen": computed.total_fen,
                 },
             )
+            _tell_households(run, fee_item)
     except IntegrityError:
         # Another run of this period was posted meanwhile (the unique constraints said so).
         raise _already_billed(fee_item, run.period_start, run.period_end) from None
@@ -501,6 +505,20 @@ def do_post_run(*, actor: User, run: BillingRun) -> Computed:
     billed = {b.house_id for b in computed.bills}
     apply_prepayment_to_houses(set(with_balance.values_list("house_id", flat=True)) & billed)
     return computed
+
+
+def _tell_households(run: BillingRun, fee_item: FeeItem) -> None:
+    """The households billed hear of it in one message for the run: in the app, and on WeChat
+    where the operator mapped `billing.issued` to a template (linli.channels)."""
+    notify(
+        users=household_user_ids_of(Bill.objects.filter(run=run).values("house_id")),
+        kind="billing.issued",
+        title=gettext("新账单"),
+        body=gettext("%(item)s（%(start)s 至 %(end)s）的账单已出，请及时缴纳。")
+        % {"item": fee_item.name, "start": run.period_start, "end": run.period_end},
+        link=reverse("billing:home"),
+        community_id=run.community_id,
+    )
 
 
 @transaction.atomic

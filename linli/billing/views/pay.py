@@ -56,7 +56,7 @@ def _form_may_reach_cashier(response):
 
 def _remember_start(request, no: str, start) -> None:
     starts = dict(list(request.session.get(START_KEY, {}).items())[-9:])
-    starts[no] = {"redirect_url": start.redirect_url}
+    starts[no] = {"redirect_url": start.redirect_url, "jsapi": start.jsapi}
     request.session[START_KEY] = starts
 
 
@@ -101,6 +101,7 @@ def start_payment(request):
             bill_ids=bill_ids,
             amount_fen=amount,
             client_ip=request.META.get("REMOTE_ADDR", ""),
+            payer_openid=pay.payer_openid(request.user, request.headers.get("User-Agent", "")),
             scene=_scene(request, request.POST.get("scene", "")),
             **pay.callback_urls(request.build_absolute_uri, channel),
         )
@@ -150,6 +151,7 @@ def order(request, no: str):
         "payment": payment,
         "channel": CHANNEL_LABELS.get(payment.channel, payment.channel),
         "redirect_url": start.get("redirect_url", ""),
+        "jsapi": start.get("jsapi") or None,  # inside WeChat: the page opens WeChat Pay in place
         "qr": qr_svg(code_url) if code_url and payment.status == PaymentStatus.PENDING else "",
         "back": reverse("billing:home"),
     }

@@ -39,6 +39,7 @@ def _ids(world, narrowed) -> dict:
     from linli.testing import (
         billing_money,
         billing_setup,
+        channels,
         engage,
         iot,
         parking,
@@ -92,6 +93,7 @@ def _ids(world, narrowed) -> dict:
         **engage.narrowed_probe_ids(world, narrowed),
         **services.narrowed_probe_ids(world, narrowed),
         **parking.narrowed_probe_ids(world, narrowed),
+        **channels.probe_ids(narrowed.other_user),
     }
 
 

@@ -18,6 +18,7 @@ def _ids(world) -> dict[str, int | str]:
     from linli.testing import (
         billing_money,
         billing_setup,
+        channels,
         engage,
         iot,
         parking,
@@ -71,6 +72,7 @@ def _ids(world) -> dict[str, int | str]:
         **engage.probe_ids(world),
         **services.probe_ids(world),
         **parking.probe_ids(world),
+        **channels.probe_ids(world.owner),
     }
 
 

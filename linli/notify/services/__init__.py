@@ -40,7 +40,8 @@ def notify(
     back, and SMS leaves only after commit.
 
     A channel other than the inbox skips the users who muted the kind there (one query per such
-    channel), unless the kind is one no one may mute (linli.notify.topics.UNMUTABLE)."""
+    channel), unless the kind is one no one may mute (linli.notify.topics.UNMUTABLE). A channel
+    that joins the kind (`Channel.joins`) is used as if asked for."""
     names = tuple(channels)
     unknown = [name for name in names if name not in CHANNELS]
     if unknown:
@@ -48,7 +49,10 @@ def notify(
     user_ids = sorted({getattr(u, "pk", u) for u in users})
     if not user_ids:
         return 0
-    message = Message(kind=kind, title=title[:120], body=body, link=link[:300], community_id=community_id)
+    names += tuple(name for name, channel in CHANNELS.items() if name not in names and channel.joins(kind))
+    message = Message(
+        kind=kind, title=title[:120], body=body, link=link[:300], community_id=community_id, channels=names
+    )
     with transaction.atomic():
         for name in names:
             channel = CHANNELS[name]

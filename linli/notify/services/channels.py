@@ -1,6 +1,9 @@
 """Delivery channels. A caller of `notify` picks the channels per kind of message; each channel
 is registered here under its name, so an integration (WeChat template messages, app push) is
-one more class.
+one more class. An integration above notify registers its channel from its `AppConfig.ready()`
+(linli.channels registers WeChat's), so notify imports none of them. A channel may also join
+the messages of the kinds it `joins` whatever the caller picked: WeChat's template messages go
+out for the kinds the operator mapped to a template.
 
 `deliver` runs inside the caller's transaction: a channel writes rows there and leaves every
 outside effect (SMS, push) until after commit.
@@ -25,6 +28,7 @@ class Message:
     body: str
     link: str
     community_id: int | None
+    channels: tuple[str, ...] = ()  # every channel this message goes out on (a fall-back avoids them)
 
 
 class Channel:
@@ -35,6 +39,15 @@ class Channel:
 
     def deliver(self, message: Message, user_ids: list[int]) -> None:
         raise NotImplementedError
+
+    def joins(self, kind: str) -> bool:
+        """Whether this channel carries every message of `kind`, asked for or not."""
+        return False
+
+    def offered(self) -> bool:
+        """Whether people may choose this channel now: an integration this installation has
+        not configured is not shown in anyone's preferences."""
+        return True
 
 
 class InAppChannel(Channel):
@@ -89,8 +102,8 @@ def register(channel: Channel) -> None:
 
 
 def mutable_channels() -> list[Channel]:
-    """The channels a person may turn off per topic (every one but the inbox)."""
-    return [channel for channel in CHANNELS.values() if channel.mutable]
+    """The channels a person may turn off per topic (every one offered but the inbox)."""
+    return [channel for channel in CHANNELS.values() if channel.mutable and channel.offered()]
 
 
 register(InAppChannel())

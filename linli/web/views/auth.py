@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import services as accounts
 from linli.accounts.sessions import client_ip, end_session, start_session
+from linli.channels.wechat_config import official_account
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.core.shell.common import is_staff, safe_next, show_service_error
@@ -31,7 +32,15 @@ def _signed_in(request, user, fallback: str):
 
 
 def _login_page(request, step: str, form, *, phone: str = "", status: int = 200):
-    context = {"step": step, "form": form, "phone_masked": mask_phone(phone), "next": safe_next(request, "")}
+    context = {
+        "step": step,
+        "form": form,
+        "phone_masked": mask_phone(phone),
+        "next": safe_next(request, ""),
+        # Inside WeChat's browser, its sign-in is one tap (the first time, with this phone check).
+        "wechat": official_account() is not None
+        and "MicroMessenger" in request.headers.get("User-Agent", ""),
+    }
     template = "linli/auth/login_step.html" if request.headers.get("HX-Request") else "linli/auth/login.html"
     return render(request, template, context, status=status)
 

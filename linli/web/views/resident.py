@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.channels.wechat_config import wechat_status
 from linli.core.errors import ServiceError
 from linli.core.http import get_or_404
 from linli.core.masking import mask_phone
@@ -242,5 +243,10 @@ def me(request):
     return render(
         request,
         "linli/resident/me.html",
-        {"tab": "me", "is_staff": is_staff(request.user), "phone": request.user.phone},
+        {
+            "tab": "me",
+            "is_staff": is_staff(request.user),
+            "phone": request.user.phone,
+            "wechat": wechat_status()["configured"],
+        },
     )

@@ -15,6 +15,15 @@
     if (field.matches && field.matches("input[data-select-on-click]")) field.select();
   });
 
+  /* <button data-wechat-pay="id">: inside WeChat, open WeChat Pay (JSAPI) with the parameters in
+     the JSON script element `id`; the order page turns to 支付成功 when the payment arrives. */
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("button[data-wechat-pay]");
+    if (!button || typeof WeixinJSBridge === "undefined") return;
+    const params = JSON.parse(document.getElementById(button.getAttribute("data-wechat-pay")).textContent);
+    WeixinJSBridge.invoke("getBrandWCPayRequest", params, function () {});
+  });
+
   /* <div data-live-topics="a b" data-live-event="ring">: when one of those outbox topics arrives
      over server-sent events, trigger the htmx event on the element (polling stays the fallback). */
   function listen() {
