@@ -1,11 +1,13 @@
-"""Forms of the staff-account, new-community and invitation pages: shapes only, rules in
-linli.accounts.services.staff."""
+"""Forms of the staff-account, new-community and invitation pages, and of the phone check every
+SMS sign-in goes through (web's sign-in page, channels' WeChat binding): shapes only, rules in
+linli.accounts.services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.services.staff import SignIn
 from linli.core.roles import Role
+from linli.core.text import Form
 
 USERNAME_HELP = _("3到40位小写字母、数字或 . _ -，用于密码登录")
 
@@ -66,3 +68,19 @@ class SetPasswordForm(forms.Form):
         if data.get("password") != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致"))
         return data
+
+
+class PhoneForm(Form):
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class SmsCodeForm(PhoneForm):
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -6,6 +6,10 @@ the web start and end sessions the same way.
 
 from django.contrib.auth import login, logout
 
+from linli.accounts.services import do_request_sms_code
+from linli.core.errors import ServiceError
+from linli.core.shell.common import show_service_error
+
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -22,3 +26,17 @@ def start_session(request, user) -> None:
 
 def end_session(request) -> None:
     logout(request)
+
+
+def send_sign_in_code(request, form) -> str | None:
+    """The phone step of every SMS sign-in (web's sign-in page, channels' WeChat binding): a valid
+    phone is sent a code by accounts' one mechanism. The phone, or None with the form's errors."""
+    if not form.is_valid():
+        return None
+    phone = form.cleaned_data["phone"]
+    try:
+        do_request_sms_code(phone=phone, ip=client_ip(request))
+    except ServiceError as exc:
+        show_service_error(form, exc)
+        return None
+    return phone

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from linli.channels.staff import staff_channel_status
+from linli.channels.wechat_config import wechat_status
 from linli.notify.sms_gateways import check_configuration as sms_gateways
 
 CONSOLE_SMS = "linli.notify.sms.ConsoleSmsProvider"
@@ -26,7 +27,7 @@ class Check:
 
 
 def checks(community_id: int) -> list[Check]:
-    return [*_sms(), _staff(community_id)]
+    return [*_sms(), _wechat(), _staff(community_id)]
 
 
 def _sms() -> list[Check]:
@@ -48,6 +49,19 @@ def _sms() -> list[Check]:
         return [Check("sms", _("短信"), False, ["LINLI_SMS_GATEWAYS"], note)]
     provider = settings.LINLI_SMS_PROVIDER
     return [Check("sms", _("短信"), True, note=_("自定义短信服务：%(provider)s") % {"provider": provider})]
+
+
+def _wechat() -> Check:
+    status = wechat_status()
+    missing = status["missing"] + status["problems"]
+    label = _("微信（公众号、小程序）")
+    if not status["configured"] and not missing:
+        return Check("wechat", label, False, note=_("未启用：居民用短信验证码登录，消息走短信和站内消息。"))
+    pay = status["jsapi_pay"]
+    note = ""
+    if status["official_account"]["app_id"] and not pay["matches_official_account"]:
+        note = _("微信支付的 AppID（LINLI_WECHATPAY_APPID）与公众号不同：公众号内不能直接支付。")
+    return Check("wechat", label, not missing, missing, note)
 
 
 def _staff(community_id: int) -> Check:

@@ -1,5 +1,4 @@
 from django import forms
-from django.forms import Form
 from django.utils.translation import gettext_lazy as _
 
 from linli.channels.models import StaffChannel, StaffChannelKind
@@ -35,19 +34,3 @@ class StaffChannelForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for name in SECRETS:
             self.fields[name].help_text = KEEP if getattr(channel, name) else NOT_SET
-
-
-class BindPhoneForm(Form):
-    phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-
-
-class BindCodeForm(BindPhoneForm):
-    code = forms.CharField(
-        label=_("验证码"),
-        max_length=8,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )

@@ -6,22 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.text import Form
 
 
-class PhoneForm(Form):
-    phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-
-
-class SmsCodeForm(PhoneForm):
-    code = forms.CharField(
-        label=_("验证码"),
-        max_length=8,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
-
-
 class StaffLoginForm(Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)

@@ -26,6 +26,22 @@ def test_the_demo_is_told_its_texts_are_only_printed(world, browser, settings):
     found = rows(browser(world.admin), world)
     assert "LINLI_SMS_GATEWAYS" in found["sms"] and "服务器日志" in found["sms"]
     assert "未启用" in found["staff"]  # no staff channel chosen: the inbox only
+    assert "未启用" in found["wechat"] and "短信验证码登录" in found["wechat"]
+
+
+def test_wechat_names_what_it_lacks(world, browser, settings):
+    settings.LINLI_WECHAT_APPID = "wx0123456789abcdef"
+    settings.LINLI_WECHAT_SECRET = ""
+    settings.LINLI_WECHAT_MINI_APPID = ""
+    settings.LINLI_WECHAT_MINI_SECRET = ""
+    settings.LINLI_WECHAT_TEMPLATES = {}
+    admin = browser(world.admin)
+    found = rows(admin, world)["wechat"]
+    assert "LINLI_WECHAT_SECRET" in found and "缺少设置" in found
+    settings.LINLI_WECHAT_SECRET = SECRET  # the account is whole: now its templates are missing
+    found = rows(admin, world)["wechat"]
+    assert "LINLI_WECHAT_TEMPLATES" in found and "LINLI_WECHAT_SECRET" not in found
+    assert SECRET not in found and "LINLI_WECHATPAY_APPID" in found  # pay under another AppID
 
 
 def test_each_gateway_names_the_settings_it_lacks_and_never_a_value(world, browser, settings):

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.accounts import services as accounts
-from linli.accounts.sessions import client_ip, start_session
+from linli.accounts.forms import PhoneForm, SmsCodeForm
+from linli.accounts.sessions import client_ip, send_sign_in_code, start_session
 from linli.channels import queries, wechat_api, wechat_config
-from linli.channels.forms import BindCodeForm, BindPhoneForm
 from linli.channels.services import wechat_binding
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
@@ -77,19 +76,14 @@ def bind(request):
     if not request.session.get(TICKET_KEY):
         return _refused(request, _("请从微信重新进入后再绑定手机号"))
     if request.method != "POST":
-        return _bind_page(request, BindPhoneForm())
+        return _bind_page(request, PhoneForm())
     if "code" not in request.POST:
-        form = BindPhoneForm(request.POST)
-        if form.is_valid():
-            phone = form.cleaned_data["phone"]
-            try:
-                accounts.do_request_sms_code(phone=phone, ip=client_ip(request))
-            except ServiceError as exc:
-                show_service_error(form, exc)
-            else:
-                return _bind_page(request, BindCodeForm(initial={"phone": phone}), phone=phone)
+        form = PhoneForm(request.POST)
+        phone = send_sign_in_code(request, form)
+        if phone is not None:
+            return _bind_page(request, SmsCodeForm(initial={"phone": phone}), phone=phone)
         return _bind_page(request, form, status=422)
-    form = BindCodeForm(request.POST)
+    form = SmsCodeForm(request.POST)
     if form.is_valid():
         try:
             user = wechat_binding.do_bind_wechat(
@@ -108,7 +102,7 @@ def bind(request):
 
 
 def _bind_page(request, form, *, phone: str = "", status: int = 200):
-    context = {"form": form, "code_step": isinstance(form, BindCodeForm), "phone_masked": mask_phone(phone)}
+    context = {"form": form, "code_step": isinstance(form, SmsCodeForm), "phone_masked": mask_phone(phone)}
     return render(request, "channels/wechat_bind.html", context, status=status)
 
 

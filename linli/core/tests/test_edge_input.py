@@ -11,10 +11,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from linli.access.forms import PointForm
 from linli.access.models import AccessPoint
+from linli.accounts.forms import PhoneForm
 from linli.core.schema_types import column
 from linli.registry.models import Building, House, Organization, ParkingSpace, Person
 from linli.testing import factories as f
-from linli.web.forms import PhoneForm
 
 BIG = "1180591620717411303424"  # 2**70
 

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import services as accounts
-from linli.accounts.sessions import client_ip, end_session, start_session
+from linli.accounts.forms import PhoneForm, SmsCodeForm
+from linli.accounts.sessions import client_ip, end_session, send_sign_in_code, start_session
 from linli.channels.wechat_config import official_account
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_phone
 from linli.core.shell.common import is_staff, safe_next, show_service_error
-from linli.web.forms import PhoneForm, SmsCodeForm, StaffLoginForm
+from linli.web.forms import StaffLoginForm
 from linli.web.prefs import elderly_mode
 
 
@@ -50,14 +51,9 @@ def resident_login(request):
     if request.method != "POST":
         return _login_page(request, "phone", PhoneForm())
     form = PhoneForm(request.POST)
-    if form.is_valid():
-        phone = form.cleaned_data["phone"]
-        try:
-            accounts.do_request_sms_code(phone=phone, ip=client_ip(request))
-        except ServiceError as exc:
-            show_service_error(form, exc)
-        else:
-            return _login_page(request, "code", SmsCodeForm(initial={"phone": phone}), phone=phone)
+    phone = send_sign_in_code(request, form)
+    if phone is not None:
+        return _login_page(request, "code", SmsCodeForm(initial={"phone": phone}), phone=phone)
     return _login_page(request, "phone", form, status=422)
 
 
