@@ -32,6 +32,7 @@ from linli.grid import queries as grid_queries
 from linli.iot import queries as iot_queries
 from linli.registry import queries as registry_queries
 from linli.registry.choices import CareKind
+from linli.registry.queries import AGE_BANDS
 from linli.workorders import queries as workorder_queries
 
 log = logging.getLogger(__name__)
@@ -326,9 +327,12 @@ def _breakdowns(cid: int, row: Row, period: Period) -> list[Breakdown]:
             if key and dimension != "building":
                 by[(metric, dimension)][key] = value
     population_shown = row.cells["population.real"].value is not None
-    ages = by[("population.age", "band")]
+    # In the bands' own order and the care kinds' (the figures come sorted by their part's text).
+    ages = _in_order(
+        by[("population.age", "band")], [*(label for label, _low, _high in AGE_BANDS), *AGE_UNKNOWN]
+    )
     shown_ages = suppression.under(population_shown, suppression.partition(ages))
-    special = by[("population.special", "kind")]
+    special = _in_order(by[("population.special", "kind")], CareKind.values)
     shown_special = suppression.under(population_shown, suppression.partition(special, total_shown=False))
     found = [
         _people_breakdown(
@@ -378,6 +382,12 @@ def _breakdowns(cid: int, row: Row, period: Period) -> list[Breakdown]:
             )
         )
     return found
+
+
+def _in_order(found: dict[str, int], order: Iterable[str]) -> dict[str, int]:
+    """`found` with the keys of `order` first, in that order, then any others as they came."""
+    first = {key: found[key] for key in order if key in found}
+    return first | {key: value for key, value in found.items() if key not in first}
 
 
 def _people_breakdown(title, metric: str, raw: dict[str, int], shown: dict, labels: dict) -> Breakdown:

@@ -56,6 +56,8 @@ def test_it_counts_a_community_from_its_residents_through_the_api(world, api, re
     assert grids["一网格"]["population.real"] == (7, "")
     assert grids["二网格"]["population.real"] == (6, "")
     ages = next(b for b in got["breakdowns"] if b["metric"] == "population.age")
+    labels = [row["label"] for row in ages["rows"]]
+    assert labels == ["0-5岁", "6-17岁", "18-59岁", "60-79岁", "80+岁", "出生日期未登记"]  # the bands' order
     ages = {row["label"]: row["figures"][0] for row in ages["rows"]}
     # Nobody here has a birth date on record: shown, the 13 would say every band is empty.
     assert ages["出生日期未登记"] == {"key": "n", "value": None, "note": "*"}
