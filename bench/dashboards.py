@@ -465,6 +465,9 @@ def measure_memory(port: int, c, raw: str, device, minutes: float) -> None:
 
     from linli.iot.services import alarms
 
+    # Playwright's sync API runs an event loop in this thread; the alarms are raised through the
+    # ORM between its calls, never inside it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         context = browser.new_context(viewport={"width": 1920, "height": 1080})

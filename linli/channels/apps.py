@@ -9,6 +9,7 @@ class ChannelsConfig(AppConfig):
 
     def ready(self):
         # Registration into the lower layers, which import nothing of this app.
+        from linli.channels.services.staff_messages import erase_staff_chat_ids_of
         from linli.channels.services.wechat_binding import erase_wechat_of
         from linli.channels.staffchat import StaffChatChannel
         from linli.channels.wechat_channel import WeChatChannel
@@ -20,6 +21,7 @@ class ChannelsConfig(AppConfig):
         register(StaffChatChannel())
         register(WeChatChannel())
         register_eraser(erase_wechat_of)
+        register_eraser(erase_staff_chat_ids_of)
         register_nav_group("settings", _("设置"), weight=100)  # after 数据与大屏 (90)
         register_nav(
             "settings",

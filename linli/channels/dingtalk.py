@@ -15,10 +15,11 @@ import base64
 import hashlib
 import hmac
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from linli.channels.access_tokens import secret_digest
 from linli.channels.http import call, call_with_token, checked
 
 PROVIDER = "dingtalk"
@@ -34,12 +35,12 @@ MAX_RECIPIENTS = 100
 @dataclass(frozen=True)
 class DingTalkApp:
     app_key: str
-    app_secret: str
+    app_secret: str = field(repr=False)
     agent_id: str
 
     @property
     def token_key(self) -> str:
-        return f"dingtalk:{self.app_key}"
+        return f"dingtalk:{self.app_key}:{secret_digest(self.app_secret)}"  # as WeComApp's
 
     @property
     def corp(self) -> str:

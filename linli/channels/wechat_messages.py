@@ -85,7 +85,8 @@ def send(message: Message, user_ids: list[int]) -> tuple[int, list[int]]:
                 error.errcode,
                 error.errmsg,
             )
-            if error.errcode == wechat_api.QUOTA_REACHED:  # the rest would fail the same way
+            if error.errcode in (wechat_api.QUOTA_REACHED, wechat_api.UNREACHABLE):
+                # The rest would fail the same way (and an unreachable WeChat costs a timeout each).
                 unreached += [target[0] for target in targets[i:]]
                 break
             unreached.append(user_id)

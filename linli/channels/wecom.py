@@ -6,10 +6,11 @@ processes through `access_tokens` under "wecom:<corpid>:<agentid>". A staff memb
 found once from the phone on their account (`user/getuserid`) and remembered by the caller.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from linli.channels.access_tokens import secret_digest
 from linli.channels.http import call, call_with_token, checked
 
 PROVIDER = "wecom"
@@ -27,11 +28,13 @@ MAX_RECIPIENTS = 1000
 class WeComApp:
     corp_id: str
     agent_id: str
-    secret: str
+    secret: str = field(repr=False)
 
     @property
     def token_key(self) -> str:
-        return f"wecom:{self.corp_id}:{self.agent_id}"
+        # The secret's digest too: a community naming another's corp and agent with a wrong
+        # secret must not be handed that corp's token.
+        return f"wecom:{self.corp_id}:{self.agent_id}:{secret_digest(self.secret)}"
 
     @property
     def corp(self) -> str:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from linli.channels.access_tokens import secret_digest
 from linli.channels.http import ChannelError
 from linli.channels.models import StaffChannel, StaffChannelKind
 from linli.channels.services.staff_messages import send_to_staff
@@ -40,7 +41,11 @@ def _snapshot(channel: StaffChannel) -> dict:
     return {
         "kind": channel.kind,
         **{name: getattr(channel, name) for name in PLAIN},
-        **{name: "set" if getattr(channel, name) else "not set" for name in SECRETS},
+        # A short digest, never the secret: a secret replaced by another shows as changed.
+        **{
+            name: f"set {secret_digest(v)[:8]}" if (v := getattr(channel, name)) else "not set"
+            for name in SECRETS
+        },
     }
 
 

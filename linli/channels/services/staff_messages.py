@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.channels import dingtalk, wecom
@@ -85,13 +86,22 @@ def _userids(corp: str, by_mobile: Callable[[str], str | None], user_ids: list[i
         if userid is None:
             log.info("staffchat: no member of %s has the phone of user %s", corp, user.pk)
             continue
-        StaffChatId.objects.update_or_create(
-            user_id=user.pk,
-            corp=corp,
-            defaults={"external_id": userid, "external_id_bidx": blind_index("chat_userid", userid)},
-        )
+        bidx = blind_index("chat_userid", userid)
+        with transaction.atomic():
+            # The corp's id now answers this phone: an account that held it before (its phone
+            # since changed, or a new account for the same person) gives it up.
+            StaffChatId.objects.filter(corp=corp, external_id_bidx=bidx).exclude(user_id=user.pk).delete()
+            StaffChatId.objects.update_or_create(
+                user_id=user.pk, corp=corp, defaults={"external_id": userid, "external_id_bidx": bidx}
+            )
         found[userid] = user.pk
     without_phone = set(unknown) - {user.pk for user in users}
     if without_phone:
         log.info("staffchat: users %s have no phone to find them in %s", sorted(without_phone), corp)
     return found
+
+
+def erase_staff_chat_ids_of(user_id: int) -> None:
+    """A person erased (registry's right to erasure): the WeCom and DingTalk ids remembered for
+    their account go with them (often their name in pinyin)."""
+    StaffChatId.objects.filter(user_id=user_id).delete()

@@ -9,7 +9,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from linli.channels import access_tokens
+from linli.channels.dingtalk import DingTalkApp
 from linli.channels.models import AccessToken
+from linli.channels.wecom import WeComApp
 
 
 class Provider:
@@ -76,3 +78,14 @@ def test_many_asking_at_once_fetch_one_token():
     assert errors == []
     assert provider.fetched == 1
     assert seen == ["token-1"] * 6
+
+
+def test_a_token_is_shared_only_by_those_who_hold_the_same_secret():
+    """A community naming another's corp and agent (public ids) with any secret is not handed
+    that corp's token; the secret is in no key and no repr."""
+    theirs, mine = WeComApp("ww1", "1000002", "their-secret"), WeComApp("ww1", "1000002", "a-guess")
+    assert theirs.token_key != mine.token_key
+    assert theirs.token_key == WeComApp("ww1", "1000002", "their-secret").token_key
+    robot = DingTalkApp("dingkey", "ding-secret", "2000001")
+    for app, secret in ((theirs, "their-secret"), (robot, "ding-secret")):
+        assert secret not in app.token_key and secret not in repr(app)

@@ -42,7 +42,14 @@ def test_the_admin_configures_wecom_and_the_secret_is_never_shown_back(world, br
     entries = AuditEntry.objects.filter(community_id=world.a.id, object_type="channels.staffchannel")
     assert entries.count() == 2
     assert SECRET not in str(list(entries.values("before", "after")))
-    assert entries.last().after["wecom_secret"] == "set"
+    first, kept = entries.order_by("id")
+    assert first.before["wecom_secret"] == "not set" and first.after["wecom_secret"].startswith("set ")
+    assert "wecom_secret" not in kept.after or kept.after["wecom_secret"] == first.after["wecom_secret"]
+    # Replaced by another: the audit trail shows it changed, still without either value.
+    admin.post(page(world), FORM | {"wecom_secret": "another-secret-not-for-logs"})
+    replaced = entries.order_by("-id").first()
+    assert replaced.after["wecom_secret"] != replaced.before["wecom_secret"]
+    assert "another-secret-not-for-logs" not in str(replaced.after)
 
 
 def test_a_bad_agent_id_is_refused_on_the_form(world, browser):

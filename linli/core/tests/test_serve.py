@@ -41,7 +41,7 @@ def var_dir(tmp_path_factory) -> Path:
         env=linli_env(path),
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=300,  # a fresh database's migrations, on a CI machine that may be busy
     )
     return path
 
@@ -191,7 +191,7 @@ def test_it_prints_the_demo_logins_once_the_demo_is_loaded(var_dir, tmp_path):
         env=linli_env(var_dir),
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=300,  # a fresh database's migrations, on a CI machine that may be busy
     )
 
     banner = banner_of(var_dir, tmp_path / "after.log")

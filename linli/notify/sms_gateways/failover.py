@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
 
 from linli.core.masking import mask_phone
 from linli.notify.services.sms_deliveries import record_sent
@@ -38,6 +39,9 @@ class FailoverSmsProvider(SmsProvider):
                 log.warning("sms to %s: %s", mask_phone(phone), failure)
                 failures.append(failure)
                 continue
-            record_sent(provider=gateway.name, message_id=message_id, template=template, phone=phone)
+            try:
+                record_sent(provider=gateway.name, message_id=message_id, template=template, phone=phone)
+            except DatabaseError:  # the text is sent: its receipt will not be matched, that is all
+                log.exception("sms to %s sent by %s but not recorded", mask_phone(phone), gateway.name)
             return
         raise NoGatewaySent(failures)

@@ -111,6 +111,17 @@ def test_a_gateway_missing_its_settings_is_passed_over(db, settings, sms_gateway
     assert aliyun.sent == [] and len(tencent.sent) == 1
 
 
+def test_a_template_still_under_review_stops_no_other_text(db, settings, sms_gateways):
+    aliyun, _tencent = sms_gateways
+    settings.LINLI_SMS_GATEWAYS = ["aliyun"]
+    settings.LINLI_SMS_ALIYUN_TEMPLATES = {"login_code": "SMS_100"}  # notification not approved yet
+    sms_provider().send(PHONE, "login_code", {"code": "042917"})
+    assert [sent["TemplateCode"] for sent in aliyun.sent] == ["SMS_100"]
+    with pytest.raises(NoGatewaySent):
+        sms_provider().send(PHONE, "notification", {"title": "停水通知", "body": "明天9点到12点停水"})
+    assert "LINLI_SMS_ALIYUN_TEMPLATES[notification]" in check_configuration()[0]["missing"]  # still listed
+
+
 @pytest.mark.parametrize(
     ("first", "code"),
     [
