@@ -13,6 +13,7 @@ from linli.iot.models import Alarm, AlarmLog, Device
 from linli.iot.services import broadcasts, routing
 from linli.iot.services.commands import send_command
 from linli.notify.services import notify
+from linli.notify.services.channels import TO_STAFF
 from linli.workorders import queries as workorder_queries
 from linli.workorders.services import intake
 
@@ -72,7 +73,7 @@ def _notify(alarm: Alarm, device: Device, action: dict) -> None:
         body=alarm.details.get("place", ""),
         link=f"/iot/staff/{alarm.community_id}/alarms/{alarm.pk}",
         community_id=alarm.community_id,
-        channels=routing.TO_STAFF,
+        channels=TO_STAFF,
     )
 
 

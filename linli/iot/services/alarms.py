@@ -23,6 +23,7 @@ from linli.iot.choices import AlarmStatus, Severity
 from linli.iot.models import Alarm, AlarmLog, Device, DeviceState
 from linli.iot.services import actions, automations, routing
 from linli.notify.services import notify
+from linli.notify.services.channels import TO_STAFF
 
 TOPIC = "iot.alarm"
 LINK = "/iot/staff/{community}/alarms/{id}"
@@ -65,7 +66,7 @@ def _tell(alarm: Alarm, users: set[int], title) -> None:
         body=str(alarm.details.get("place") or ""),
         link=LINK.format(community=alarm.community_id, id=alarm.pk),
         community_id=alarm.community_id,
-        channels=(*routing.TO_STAFF, "sms") if urgent else routing.TO_STAFF,
+        channels=(*TO_STAFF, "sms") if urgent else TO_STAFF,
     )
 
 

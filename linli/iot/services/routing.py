@@ -15,10 +15,6 @@ ESCALATION = (
     (Role.PROPERTY_MANAGER,),
     (Role.PROPERTY_MANAGER, Role.COMMUNITY_ADMIN),
 )
-# Where those who answer an alarm are told: the inbox and the community's staff chat (WeCom or
-# DingTalk, if the community chose one; linli.channels), since an alarm is work staff must see
-# wherever they are. Named by the caller, as notify wants (linli.notify.services.channels).
-TO_STAFF = ("inapp", "staffchat")
 OPERATING_ROLES = tuple(role for role in Role.values if role_allows(role, Action.IOT_OPERATE))
 
 

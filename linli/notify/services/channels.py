@@ -19,6 +19,9 @@ from linli.notify.models import Notification
 from linli.notify.tasks import send_sms_to_users
 
 SMS_BATCH = 500
+# Where staff hear of work they must do (dispatch, escalation, alarms): the inbox and the
+# community's staff chat (WeCom or DingTalk, if it chose one: linli.channels registers it).
+TO_STAFF = ("inapp", "staffchat")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.models import Membership
 from linli.core.roles import Role
 from linli.notify.services import notify
+from linli.notify.services.channels import TO_STAFF
 from linli.workorders.choices import Priority
 from linli.workorders.models import Handler, Request, Team
-
-# The inbox and the community's staff chat: where staff hear of work they must do.
-TO_STAFF = ("inapp", "staffchat")
 
 RESIDENT_LINK = "/workorders/my/{id}"
 STAFF_LINK = "/workorders/staff/{community}/{id}"
