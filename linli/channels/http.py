@@ -1,4 +1,4 @@
-"""The one way this app calls WeCom and DingTalk: JSON over HTTPS with urllib, as billing's
+"""The one way this app calls WeChat, WeCom and DingTalk: JSON over HTTPS with urllib, as billing's
 providers do (a few small synchronous calls need no HTTP library of their own).
 
 Their URLs carry the access token (`?access_token=…`), so an error raised here names the

@@ -2,27 +2,21 @@
 authorisation), code2session (mini-program), the access token, template and subscription
 messages.
 
-Plain HTTP over urllib, as billing's payment transport does: the calls are few, small and
-synchronous, and the base URLs come from settings so that the tests' fake server on 127.0.0.1
+Through channels.http, as WeCom's and DingTalk's calls (urllib; the shared access token retried
+once when refused): the base URLs come from settings so that the tests' fake server on 127.0.0.1
 answers the very code that production runs. WeChat answers HTTP 200 with `errcode` for its
 errors; every one becomes a `WeChatError` with that code.
 """
 
-import json
-import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 
-from linli.channels import access_tokens
+from linli.channels.http import ChannelError, call, call_with_token
 from linli.channels.wechat_config import WeChatApp
 
-log = logging.getLogger(__name__)
-
-TIMEOUT_SECONDS = 10.0
+PROVIDER = "wechat"
 
 # The access token was refused as invalid (40001), not an access token (40014) or expired (42001):
 # fetch another once and try again.
@@ -67,7 +61,6 @@ def authorize_url(app: WeChatApp, redirect_uri: str, state: str) -> str:
 def oauth_user(app: WeChatApp, code: str) -> WeChatUser:
     """The official account's OAuth code (valid once, 5 minutes) exchanged for the openid."""
     answer = _call(
-        "GET",
         "/sns/oauth2/access_token",
         {"appid": app.app_id, "secret": app.secret, "code": code, "grant_type": "authorization_code"},
     )
@@ -78,7 +71,6 @@ def mini_program_user(app: WeChatApp, code: str) -> WeChatUser:
     """The mini-program's `wx.login` code exchanged for the openid (code2session); the session
     key is not kept: linli decrypts nothing the mini-program sends."""
     answer = _call(
-        "GET",
         "/sns/jscode2session",
         {"appid": app.app_id, "secret": app.secret, "js_code": code, "grant_type": "authorization_code"},
     )
@@ -109,42 +101,39 @@ def _values(data: dict) -> dict:
 
 
 def _call_with_token(app: WeChatApp, path: str, body: dict) -> dict:
-    token = access_tokens.current(app.token_key, lambda: _fetch_token(app))
-    try:
-        return _call("POST", path, {"access_token": token}, body)
-    except WeChatError as error:
-        if error.errcode not in TOKEN_REFUSED:
-            raise
-        # Another process may have fetched a newer token, which invalidated ours: fetch once more.
-        log.warning("wechat refused the access token of %s (%s); fetching another", app.app_id, error.errcode)
-        access_tokens.invalidate(app.token_key, token)
-        token = access_tokens.current(app.token_key, lambda: _fetch_token(app))
-        return _call("POST", path, {"access_token": token}, body)
+    # The shared token, dropped and fetched once more when WeChat refuses it (another process may
+    # have fetched a newer one, which invalidated ours): channels.http's one way of doing it.
+    answer = call_with_token(
+        app.token_key,
+        lambda: _fetch_token(app),
+        lambda token: _answer(path, {"access_token": token}, body),
+        TOKEN_REFUSED,
+    )
+    return _checked(answer)
 
 
 def _fetch_token(app: WeChatApp) -> tuple[str, int]:
     answer = _call(
-        "GET",
         "/cgi-bin/token",
         {"grant_type": "client_credential", "appid": app.app_id, "secret": app.secret},
     )
     return answer["access_token"], int(answer["expires_in"])
 
 
-def _call(method: str, path: str, query: dict, body: dict | None = None) -> dict:
-    url = f"{settings.LINLI_WECHAT_API_URL.rstrip('/')}{path}?{urlencode(query)}"
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json; charset=utf-8"}
-    )
+def _call(path: str, query: dict, body: dict | None = None) -> dict:
+    return _checked(_answer(path, query, body))
+
+
+def _answer(path: str, query: dict, body: dict | None = None) -> dict:
+    """WeChat's answer whatever its errcode; unreachable (the URL, which carries the secret or
+    the token, is never in the error: channels.http.call): WeChatError(UNREACHABLE)."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            answer = json.loads(response.read() or b"{}")
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-        # The URL carries the secret or the token: never log it, only the path.
-        raise WeChatError(UNREACHABLE, f"{path}: {type(error).__name__}") from None
-    if not isinstance(answer, dict):
-        raise WeChatError(UNREACHABLE, f"{path}: not a JSON object")
+        return call(PROVIDER, settings.LINLI_WECHAT_API_URL, path.lstrip("/"), query, body)
+    except ChannelError as error:
+        raise WeChatError(UNREACHABLE, f"{path}: {error.errmsg}") from None
+
+
+def _checked(answer: dict) -> dict:
     if answer.get("errcode"):
         raise WeChatError(int(answer["errcode"]), str(answer.get("errmsg", "")))
     return answer
