@@ -110,6 +110,7 @@ def test_a_deposit_is_issued_taken_at_the_counter_and_refunded_less_a_deduction(
     assert row.get_by_role("button", name="退还").count() == 0
 
     manager.get_by_role("navigation", name="功能导航").get_by_role("link", name="退款").click()
+    manager.locator("#refunds tbody tr").first.wait_for()  # the click only starts the navigation
     refunded = manager.locator("#refunds tbody tr").all_inner_texts()
     assert len(refunded) == 1 and "¥1,700.00" in refunded[0] and "损坏楼道墙面，修补费" in refunded[0]
     refund = Refund.objects.get()
