@@ -8,6 +8,12 @@ from linli.testing.personas import build_world
 
 
 @pytest.fixture
+def inline_tasks(settings):
+    """Background tasks run as they are enqueued (convention 8: tests run tasks inline)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

@@ -63,6 +63,11 @@ def _profiles():
         "priority": "emergency",
         "text": str(_("请注意：检测到异常，请按工作人员指引疏散")),
     }
+    tell_residents = {
+        "type": "residents",
+        "area": "building",
+        "text": str(_("楼内发出火情警报，请保持冷静，关闭燃气，走楼梯疏散，勿乘电梯。")),
+    }
     return [
         {
             "kind": K.ELEVATOR,
@@ -99,7 +104,11 @@ def _profiles():
                     "fire",
                     "critical",
                     {"type": "threshold", "key": "fire", "op": "==", "value": 1},
-                    actions=[warn_area, {"type": "notify", "roles": ["property_manager", "community_admin"]}],
+                    actions=[
+                        warn_area,
+                        tell_residents,
+                        {"type": "notify", "roles": ["property_manager", "community_admin"]},
+                    ],
                 ),
                 rule(
                     _("消防主机故障"),
@@ -174,7 +183,7 @@ def _profiles():
                     "critical",
                     above("smoke", "smoke_limit"),
                     params={"smoke_limit": 0.5},
-                    actions=[warn_area, {**WORK_ORDER, "priority": "urgent"}],
+                    actions=[warn_area, tell_residents, {**WORK_ORDER, "priority": "urgent"}],
                 ),
                 rule(
                     _("烟感电量低"),
@@ -333,7 +342,10 @@ def _profiles():
                 camera_event("dog_off_leash", _("遛狗未牵绳"), "warning", [INCIDENT]),
                 camera_event("street_vending", _("占道经营"), "minor", [INCIDENT]),
                 camera_event(
-                    "smoke_fire", _("烟火"), "critical", [warn_area, {**WORK_ORDER, "priority": "urgent"}]
+                    "smoke_fire",
+                    _("烟火"),
+                    "critical",
+                    [warn_area, tell_residents, {**WORK_ORDER, "priority": "urgent"}],
                 ),
                 silent(),
             ],

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Kinds sent on every channel they ask for, whatever the recipient chose, because a missed message
 # can cost someone's safety or leave a duty undone: a care alert (an elderly resident living alone
-# has not been seen at a door for hours) and an escalation (a repair is overdue and the supervisor
-# must step in). Add an alarm kind here when one is sent through `notify`.
-UNMUTABLE = ("access.care_alert", "workorder.escalated")
+# has not been seen at a door for hours), an escalation (a repair is overdue and the supervisor
+# must step in) and a critical alarm in the building a person lives in (smoke, fire). Add an alarm kind here when one is sent through `notify`.
+UNMUTABLE = ("access.care_alert", "workorder.escalated", "iot.building.critical")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,10 @@ class Topic:
 # topic may sit inside a resident one: most specific wins, so `workorder.assigned` overrides
 # `workorder` for the orders assigned to me.
 TOPICS = (
-    Topic("billing", _("账单与缴费")),  # billing.issued, billing.reminder, billing.standard
+    Topic("billing", _("账单与缴费")),  # billing.issued, .paid, .reminder, .standard
+    Topic("access.visitor", _("访客到达")),  # a pass I sent was used at a gate
+    Topic("engage.vote", _("业主表决")),  # a vote I may cast opened
+    Topic("iot.building", _("楼内安全提醒")),  # an alarm in my building (critical ones: unmutable)
     Topic("workorder", _("报事报修进度")),  # workorder.<action> to the reporter
     Topic("workorder.assigned", _("工单派单"), staff=True),  # an order assigned to me (SMS if urgent)
 )

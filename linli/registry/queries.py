@@ -464,6 +464,15 @@ def household_user_ids_of(houses) -> set[int]:
     return set(rows.values_list("person__user_id", flat=True).distinct())
 
 
+def resident_user_ids(community_id: int, building_id: int | None = None) -> set[int]:
+    """Accounts of the people living today in a building, or in the whole community: whom an
+    alarm there is told to."""
+    houses = House.objects.filter(community_id=community_id)
+    if building_id is not None:
+        houses = houses.filter(building_id=building_id)
+    return household_user_ids_of(houses.values("pk"))
+
+
 def house_in(community_id: int, house_id: int) -> House | None:
     """A house of the community, for a service that another app's caller names by id."""
     return House.objects.filter(pk=house_id, community_id=community_id).first()

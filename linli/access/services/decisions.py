@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import digests, faces, jws, pass_tokens, rights
+from linli.access import digests, faces, jws, pass_tokens, rights, tasks
 from linli.access.choices import (
     NOT_SECURITY,
     ChangeKind,
@@ -40,7 +40,7 @@ from linli.access.services._common import log_change
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Conflict, NotFound, ServiceError
-from linli.core.events import publish
+from linli.core.events import enqueue_after_commit, publish
 from linli.core.masking import mask_name
 from linli.core.permissions import require
 from linli.core.queries import staff_user_ids
@@ -247,6 +247,7 @@ def _use_pass(point: AccessPoint, verified: pass_tokens.Verified, now: datetime)
     if last_use is not None:
         if last_use:
             log_change(point.community_id, ChangeKind.PASS, [pass_id])  # offline gates learn it is spent
+        enqueue_after_commit(tasks.tell_visitor_arrived, pass_id, point.pk, now.isoformat())
         return Decision(True, Reason.VISITOR_PASS, pass_id=pass_id)
     row = (
         VisitorPass.objects.filter(pk=pass_id, community_id=point.community_id)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from linli.access import jws, services
 from linli.access.models import AccessEvent, VisitorPass
 from linli.demo.identifiers import make_id_number
+from linli.notify.models import Notification
 
 
 def create_pass(api, world, **body):
@@ -59,6 +60,19 @@ def test_it_counts_uses_and_refuses_a_used_up_pass(world, site, api):
     assert scan(api, site, token, "door")["allow"] is True
     assert scan(api, site, token)["reason"] == "pass_used_up"
     assert VisitorPass.objects.get(pk=first["pass_id"]).uses == 2
+
+
+def test_the_host_hears_when_the_visitor_comes_in_and_not_when_refused(
+    world, site, api, inline_tasks, django_capture_on_commit_callbacks
+):
+    token = create_pass(api, world, max_uses=1)["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan(api, site, token)["allow"] is True
+        assert scan(api, site, token)["reason"] == "pass_used_up"  # refused: no second message
+    [told] = Notification.objects.filter(kind="access.visitor")
+    assert told.recipient == world.owner  # the host who invited, not the whole household
+    assert told.title == "访客已到达" and "张快递" in told.body and site.gate.name in told.body
+    assert told.link == f"/access/passes/{VisitorPass.objects.get().pk}/"
 
 
 def test_it_refuses_expired_and_not_yet_valid_passes(world, site, api, clock):
@@ -149,7 +163,9 @@ def test_it_lists_passes_for_the_household_and_the_visitor_log_for_staff(world, 
     assert api(world.outsider).get(f"/communities/{world.a.id}/access/passes").status_code == 404
 
 
-def test_it_lets_the_guard_register_a_walk_in_after_checking_the_id(world, site, api):
+def test_it_lets_the_guard_register_a_walk_in_after_checking_the_id(
+    world, site, api, inline_tasks, django_capture_on_commit_callbacks
+):
     from linli.testing import factories as f
 
     guard = f.staff(world.a, "security", "guard")
@@ -160,8 +176,12 @@ def test_it_lets_the_guard_register_a_walk_in_after_checking_the_id(world, site,
         "id_number": make_id_number(),
         "purpose": "维修",
     }
-    r = api(guard).post(path, {**body, "open_point": site.gate.id})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api(guard).post(path, {**body, "open_point": site.gate.id})
     assert r.status_code == 201, r.content
+    # No host named: the household hears that the guard let someone in for them.
+    told = Notification.objects.filter(kind="access.visitor", body__contains="李师傅")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted([world.owner.pk, world.tenant.pk])
     assert r.json()["kind"] == "walk_in" and r.json()["uses"] == 1
     stored = VisitorPass.objects.get(pk=r.json()["id"])
     assert stored.visitor_id_bidx and stored.visitor_id_number.endswith(body["id_number"][-4:])

@@ -21,11 +21,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linli.billing import tasks
 from linli.billing.choices import COUNTER, Account, BillStatus, PaymentPurpose, PaymentStatus
 from linli.billing.models import DUE_SQL, Bill, HouseAccount, Payment, PaymentAllocation, Receipt
 from linli.billing.services import ledger
 from linli.core import rawsql
-from linli.core.events import publish
+from linli.core.events import enqueue_after_commit, publish
 from linli.registry.queries import household_user_ids
 
 
@@ -164,6 +165,7 @@ def settle(
             users=household_user_ids(payment.house_id),
             community_id=payment.community_id,
         )
+        enqueue_after_commit(tasks.tell_paid, payment.pk)
     # The staff's side of the same payment (the counter's and the manager's figures on the console
     # home): addressed to the community, without the household.
     publish("billing.collected", {"amount_fen": payment.amount_fen}, community_id=payment.community_id)

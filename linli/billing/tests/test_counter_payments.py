@@ -15,6 +15,7 @@ from linli.billing.choices import BillStatus, PaymentStatus
 from linli.billing.models import Bill, HouseAccount, LedgerTransaction, Payment, Receipt
 from linli.billing.services import counter, ledger
 from linli.core.models import AuditEntry
+from linli.notify.models import Notification
 from linli.testing.billing_counter import (
     issue_bill,
     ledger_proved,  # noqa: F401  (autouse: the ledger proved after each test)
@@ -128,6 +129,22 @@ def test_a_payment_for_two_bills_is_paid_posted_and_receipted_once(world, api, b
     entry = AuditEntry.objects.get(action="billing.counter_payment")
     assert entry.after["amount_fen"] == 30000 and entry.on_behalf_of == ""
     assert_ledger_ok()
+
+
+def test_the_household_hears_once_that_its_money_arrived(
+    world, api, bills, inline_tasks, django_capture_on_commit_callbacks
+):
+    jan, _, _ = bills
+    body = {"amount_fen": 10000, "bill_ids": [jan.pk], "idempotency_key": "paid-message-1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(api, world.front_desk, world.house, **body)
+        pay(api, world.front_desk, world.house, **body)  # a double click: no second message
+    told = Notification.objects.filter(kind="billing.paid")
+    receipt = Receipt.objects.get()
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted([world.owner.pk, world.tenant.pk])
+    message = told.first()
+    assert (message.title, message.link) == ("缴费成功", "/billing/receipts/")
+    assert "¥100.00" in message.body and "现金" in message.body and receipt.number in message.body
 
 
 @pytest.mark.parametrize(

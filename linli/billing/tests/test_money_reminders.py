@@ -20,11 +20,6 @@ def at(y, mo, d, h, mi=0) -> datetime:
 
 
 @pytest.fixture
-def inline_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
 def owing(world):
     return m.bill(world.house, m.fee_item(world.a), 22375, due_on=date(2026, 11, 30))
 

@@ -7,7 +7,6 @@ from linli.billing.tests.pay_support import merchant, wechat_server  # noqa: F40
 from linli.channels.tests import fake_wechat
 from linli.channels.tests.fakes import FakeDingTalk, FakeWeCom
 from linli.notify.fakes import sms_outbox  # noqa: F401  (the recording SMS gateway fixture)
-from linli.notify.tests.conftest import inline_tasks  # noqa: F401  (tasks run as enqueued)
 
 CORP_ID, AGENT_ID, SECRET = "ww1234567890abcdef", 1000002, "wecom-app-secret-not-for-logs"
 ROBOT_TOKEN, SIGN_SECRET = "robot-access-token-0001", "SECsign-secret-not-for-logs"

@@ -10,7 +10,9 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.core import audit
@@ -21,9 +23,11 @@ from linli.core.roles import Action
 from linli.engage.choices_votes import STANDING, Art278Item, BallotStatus, VoteKind, VoteStatus
 from linli.engage.models import Vote, VoteBallot, VoteElector, VotePart, VoteVoter
 from linli.engage.services import votes_log, votes_tally
+from linli.notify.services import notify
 from linli.registry import queries as registry
 
 MAX_CANDIDATES = 50
+VOTE_KIND = "engage.vote"
 
 
 def require(actor, action: str, community_id: int) -> None:
@@ -179,7 +183,21 @@ def do_open_vote(*, actor, vote: Vote) -> Vote:
             raise ServiceError("vote_empty_roll", _("本小区没有登记的专有部分，无法开始表决"))
         votes_log.sign_head(vote)
         audit.record(actor=actor, action="engage.vote_open", obj=vote, community_id=vote.community_id)
+        _tell_voters(vote)
     return vote
+
+
+def _tell_voters(vote: Vote) -> None:
+    """The owners on the roll with an account hear that they may vote (the others: a paper
+    ballot or a proxy, which the committee arranges)."""
+    notify(
+        users=VoteVoter.objects.filter(vote=vote, user_id__isnull=False).values_list("user_id", flat=True),
+        kind=VOTE_KIND,
+        title=gettext("业主表决开始：%(title)s") % {"title": vote.title},
+        body=gettext("您是本次表决的业主，请在截止前投票；投票后可凭回执核验计票。"),
+        link=reverse("engage:vote", args=[vote.pk]),
+        community_id=vote.community_id,
+    )
 
 
 def do_set_designated_voter(*, actor, elector: VoteElector, person_id: int) -> VoteElector:

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from linli.engage.models import VoteElector
+from linli.notify.models import Notification
 from linli.testing import factories as f
 from linli.testing.engage_votes import estate, verifier
 
@@ -44,6 +45,19 @@ def proxy(client, vote, elector_id, choice, data=b"%PDF-1.4 signed"):
 
 def code(r) -> str:
     return r.json().get("code", "")
+
+
+@pytest.mark.django_db
+def test_opening_a_vote_tells_the_owners_on_its_roll_and_no_one_else(estate, api):
+    world = estate.world
+    vote = create(api, estate)
+    told = Notification.objects.filter(kind="engage.vote")
+    owners = {world.owner, world.neighbour, estate.zhang_jia, estate.zhang_yi, estate.sun}
+    assert set(told.values_list("recipient_id", flat=True)) == {u.pk for u in owners}  # not the tenant
+    message = told.first()
+    assert message.title == "业主表决开始：续聘物业服务企业"
+    assert message.link == f"/engage/votes/{vote['id']}/"
+    assert api(world.owner).client.get(message.link).status_code == 200  # the link opens the ballot
 
 
 @pytest.mark.django_db

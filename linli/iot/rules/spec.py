@@ -140,6 +140,15 @@ def _text(value, field: str, limit: int) -> str:
     return value.strip()
 
 
+def _area(action: dict, path: str) -> str:
+    """Where a broadcast is heard or whose residents are told: the alarm's building (the whole
+    community for a device outside any building), or the whole community."""
+    area = action.get("area", "building")
+    if area not in ("building", "community"):
+        raise RuleSpecError(f"{path}.area", _("范围应为 building 或 community"))
+    return area
+
+
 def _action(action, path: str) -> dict:
     kind = action.get("type") if isinstance(action, dict) else None
     if kind in ("work_order", "incident"):
@@ -164,14 +173,19 @@ def _action(action, path: str) -> dict:
             "name": _text(action.get("name"), f"{path}.name", 40),
             "params": params,
         }
+    if kind == "residents":
+        return {
+            "type": kind,
+            "area": _area(action, path),
+            "text": _text(action.get("text"), f"{path}.text", 200),
+        }
     if kind == "broadcast":
-        if action.get("area", "building") not in ("building", "community"):
-            raise RuleSpecError(f"{path}.area", _("广播范围应为 building 或 community"))
+        area = _area(action, path)
         if action.get("priority", "normal") not in BROADCAST_PRIORITIES:
             raise RuleSpecError(f"{path}.priority", _("广播级别无效"))
         return {
             "type": kind,
-            "area": action.get("area", "building"),
+            "area": area,
             "text": _text(action.get("text"), f"{path}.text", 200),
             "priority": action.get("priority", "normal"),
         }

@@ -1,5 +1,6 @@
 """What an alarm sets off (IOT-5): a work order or a grid incident through the work-order
-app's `open_request`, a message to roles, a command to devices in the same area, a broadcast.
+app's `open_request`, a message to roles or to the residents of the area, a command to devices in
+the same area, a broadcast.
 Each action stands alone: one that cannot run is written on the alarm's timeline, and the
 alarm and the other actions stay."""
 
@@ -9,15 +10,18 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import ServiceError
+from linli.iot.choices import Severity
 from linli.iot.models import Alarm, AlarmLog, Device
 from linli.iot.services import broadcasts, routing
 from linli.iot.services.commands import send_command
 from linli.notify.services import notify
 from linli.notify.services.channels import TO_STAFF
+from linli.registry import queries as registry_queries
 from linli.workorders import queries as workorder_queries
 from linli.workorders.services import intake
 
 log = logging.getLogger(__name__)
+RESIDENTS_KIND = "iot.building"  # + the alarm's severity: what residents are told of an alarm
 # The work-order kinds (linli.workorders.choices) an action's category may fall back to.
 KINDS = {"work_order": ("repair", "maintenance"), "incident": ("incident", "snapshot")}
 
@@ -115,10 +119,27 @@ def _broadcast(alarm: Alarm, device: Device, action: dict) -> None:
     AlarmLog.objects.create(alarm=alarm, at=alarm.last_at, kind="broadcast", note=f"{done.speakers}")
 
 
+def _residents(alarm: Alarm, device: Device, action: dict) -> None:
+    """The people living in the alarm's building (or the whole community) are told what to do:
+    smoke on their floor, fire in the building. By SMS too when it is critical, whatever they
+    chose (linli.notify.topics.UNMUTABLE)."""
+    building = device.building_id if action.get("area", "building") == "building" else None
+    told = notify(
+        users=registry_queries.resident_user_ids(alarm.community_id, building),
+        kind=f"{RESIDENTS_KIND}.{alarm.severity}",
+        title=f"{_('安全提醒')}：{alarm.title}",
+        body=" ".join(part for part in (alarm.details.get("place", ""), action["text"]) if part),
+        community_id=alarm.community_id,
+        channels=("inapp", "sms") if alarm.severity == Severity.CRITICAL else ("inapp",),
+    )
+    AlarmLog.objects.create(alarm=alarm, at=alarm.last_at, kind="residents", note=f"{told}")
+
+
 RUNNERS = {
     "work_order": _request,
     "incident": _request,
     "notify": _notify,
     "command": _command,
     "broadcast": _broadcast,
+    "residents": _residents,
 }

@@ -13,8 +13,13 @@ from django.utils import timezone
 from linli.iot.choices import AlarmStatus, CommandStatus
 from linli.iot.ingest import http
 from linli.iot.ingest.pipeline import BURST
-from linli.iot.models import Alarm, Broadcast, Command, DeviceState, Reading
+from linli.iot.models import Alarm, AlarmLog, Broadcast, Command, DeviceState, Reading
 from linli.iot.services import upkeep
+from linli.notify.fakes import sms_outbox  # noqa: F401  (the recording SMS gateway fixture)
+from linli.notify.models import Notification
+from linli.notify.services import do_set_preferences
+from linli.notify.topics import Choice
+from linli.testing import factories as f
 from linli.testing import iot
 from linli.testing import workorders as wo
 from linli.workorders.models import Request
@@ -74,6 +79,44 @@ def test_co_above_the_limit_for_two_minutes_turns_the_fans_on_and_opens_a_work_o
     uid = fetched.json()["commands"][0]["id"]
     post(client, "fan-b1", "status", iot.body(site.tokens["fan-b1"], command=uid, result="ok"))
     assert Command.objects.get(pk=fan_on.pk).status == CommandStatus.ACKED
+
+
+@pytest.mark.django_db
+def test_smoke_in_a_building_tells_the_people_living_there_by_sms_whatever_they_chose(
+    client,
+    site,
+    world,
+    sms_outbox,  # noqa: F811  (the fixture imported above)
+    inline_tasks,
+    django_capture_on_commit_callbacks,
+):
+    elsewhere = f.user("elsewhere", phone="13900000008")
+    f.occupy(
+        f.house(f.unit(f.building(world.a, "2号楼")), "101"),
+        f.person(world.a, "周二楼", login=elsewhere),
+        "owner",
+    )
+    do_set_preferences(actor=world.owner, items=[Choice("iot.building", "sms", False)])
+    reading = iot.body(site.tokens["smoke-b1"], values={"smoke": 0.9, "battery": 80})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, "smoke-b1", "telemetry", reading).status_code == 202
+    alarm = Alarm.objects.get(type="smoke")
+    told = Notification.objects.filter(kind="iot.building.critical")
+    assert set(told.values_list("recipient_id", flat=True)) == {
+        world.owner.pk,
+        world.tenant.pk,
+        world.neighbour.pk,
+    }
+    message = told.first()
+    assert (
+        message.title == f"安全提醒：{alarm.title}"
+        and "1号楼 3F" in message.body
+        and "勿乘电梯" in message.body
+    )
+    # Critical: texted too, even to the owner who turned these texts off.
+    texted = [m.phone for m in sms_outbox if m.template == "notification"]
+    assert sorted(texted) == ["13800000001", "13800000002", "13800000003"]
+    assert AlarmLog.objects.get(alarm=alarm, kind="residents").note == "3"
 
 
 @pytest.mark.django_db

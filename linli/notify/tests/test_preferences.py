@@ -15,6 +15,7 @@ from linli.notify.services import do_set_preferences, notify
 from linli.notify.topics import Choice
 
 PATH = "/me/notification-preferences"
+RESIDENT_TOPICS = ("billing", "access.visitor", "engage.vote", "iot.building", "workorder")
 
 
 @pytest.fixture
@@ -86,18 +87,27 @@ def test_it_lists_every_topic_on_sms_with_the_inbox_always_on(world, api):
     # The inbox, and the staff chat that a community, not a person, chooses (linli.channels).
     assert body["always_on"] == ["inapp", "staffchat"]
     assert {(i["topic"], i["channel"], i["enabled"]) for i in body["items"]} == {
-        ("billing", "sms", True),
-        ("workorder", "sms", True),
-        ("workorder.assigned", "sms", True),
+        (topic, "sms", True) for topic in (*RESIDENT_TOPICS, "workorder.assigned")
     }
-    assert {i["label"] for i in body["items"]} == {"账单与缴费", "报事报修进度", "工单派单"}
+    assert {i["label"] for i in body["items"]} == {
+        "账单与缴费",
+        "访客到达",
+        "业主表决",
+        "楼内安全提醒",
+        "报事报修进度",
+        "工单派单",
+    }
 
 
 def test_it_saves_preferences_and_shows_what_a_narrower_topic_inherits(world, api):
     r = api(world.owner).put(PATH, {"items": [{"topic": "workorder", "channel": "sms", "enabled": False}]})
     assert r.status_code == 200, r.content
     enabled = {i["topic"]: i["enabled"] for i in r.json()["items"]}
-    assert enabled == {"billing": True, "workorder": False, "workorder.assigned": False}
+    assert enabled == {
+        **dict.fromkeys(RESIDENT_TOPICS, True),
+        "workorder": False,
+        "workorder.assigned": False,
+    }
     assert api(world.tenant).get(PATH).json()["items"][1]["enabled"] is True  # only mine
     entry = AuditEntry.objects.get(action="set_preferences")
     assert (entry.actor_id, entry.after) == (world.owner.id, {"workorder/sms": False})
@@ -152,14 +162,18 @@ def test_the_page_turns_sms_off_per_topic_and_says_the_inbox_stays_on(world, bro
     client = browser(world.owner)
     page = client.get("/me/notifications/").content.decode()
     assert "站内消息（“消息”页）始终开启" in page and "账单与缴费" in page
-    assert _page_switches(page) == {"billing/sms": True, "workorder/sms": True}  # no staff topic
+    assert _page_switches(page) == {f"{t}/sms": True for t in RESIDENT_TOPICS}  # no staff topic
     r = client.post("/me/notifications/", {"on": ["workorder/sms"]})
     assert r.status_code == 302
     assert _page_switches(client.get(r["Location"]).content.decode()) == {
-        "billing/sms": False,
+        **{f"{t}/sms": False for t in RESIDENT_TOPICS},
         "workorder/sms": True,
     }
-    assert _enabled(world.owner) == {"billing": False, "workorder": True, "workorder.assigned": True}
+    assert _enabled(world.owner) == {
+        **dict.fromkeys(RESIDENT_TOPICS, False),
+        "workorder": True,
+        "workorder.assigned": True,
+    }
 
 
 def test_the_page_offers_staff_their_own_topics(world, browser):
@@ -168,7 +182,7 @@ def test_the_page_offers_staff_their_own_topics(world, browser):
     page = client.get("/me/notifications/").content.decode()
     assert "工单派单" in page
     assert _page_switches(page) == {
+        **{f"{t}/sms": False for t in RESIDENT_TOPICS},
         "billing/sms": True,
-        "workorder/sms": False,
         "workorder.assigned/sms": True,
     }
