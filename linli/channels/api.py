@@ -39,7 +39,7 @@ def _with_token(user) -> dict:
 def mini_session(request, data: WeChatMiniSessionIn):
     """`wechat_code_invalid` (a code used or made up), `wechat_not_configured`, 503
     `wechat_unavailable`; 403 `account_disabled`, `password_sign_in_required`."""
-    outcome = wechat_binding.do_sign_in_with_mini_program(code=data.code)
+    outcome = wechat_binding.do_sign_in_with_mini_program(code=data.code, ip=client_ip(request))
     if outcome.user is not None:
         return _with_token(outcome.user)
     return {

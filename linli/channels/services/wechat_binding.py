@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts import services as accounts
+from linli.accounts import throttle
 from linli.accounts.models import User
+from linli.accounts.throttle import Limit
 from linli.channels import wechat_api, wechat_config
 from linli.channels.models import WeChatBindingTicket, WeChatIdentity
 from linli.channels.wechat_config import WeChatApp
@@ -29,6 +31,9 @@ from linli.core.masking import mask_openid
 log = logging.getLogger(__name__)
 
 TICKET_TTL = timedelta(minutes=10)
+# Each sign-in is a call to WeChat's servers (and counts against the AppID's quota there): a
+# client making up codes is stopped here, long before WeChat stops the installation.
+SIGN_IN_PER_IP = Limit("wechat.sign_in.ip.15m", 30, timedelta(minutes=15))
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,16 @@ class WeChatSignIn:
     ticket: str = ""
 
 
-def do_sign_in_with_official_account(*, code: str) -> WeChatSignIn:
+def do_sign_in_with_official_account(*, code: str, ip: str) -> WeChatSignIn:
     """The web authorisation's code (the H5 opened inside WeChat)."""
     app = _configured(wechat_config.official_account())
-    return _sign_in(app, _exchange(wechat_api.oauth_user, app, code))
+    return _sign_in(app, _exchange(wechat_api.oauth_user, app, code, ip))
 
 
-def do_sign_in_with_mini_program(*, code: str) -> WeChatSignIn:
+def do_sign_in_with_mini_program(*, code: str, ip: str) -> WeChatSignIn:
     """The mini-program's `wx.login` code (code2session)."""
     app = _configured(wechat_config.mini_program())
-    return _sign_in(app, _exchange(wechat_api.mini_program_user, app, code))
+    return _sign_in(app, _exchange(wechat_api.mini_program_user, app, code, ip))
 
 
 def _configured(app: WeChatApp | None) -> WeChatApp:
@@ -58,11 +63,12 @@ def _configured(app: WeChatApp | None) -> WeChatApp:
 
 
 def _exchange(
-    exchange: Callable[[WeChatApp, str], wechat_api.WeChatUser], app: WeChatApp, code: str
+    exchange: Callable[[WeChatApp, str], wechat_api.WeChatUser], app: WeChatApp, code: str, ip: str
 ) -> wechat_api.WeChatUser:
     code = (code or "").strip()
     if not code or len(code) > 128:
         raise _code_refused()
+    throttle.take_all([(SIGN_IN_PER_IP, ip)])
     try:
         return exchange(app, code)
     except wechat_api.WeChatError as error:

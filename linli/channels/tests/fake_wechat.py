@@ -8,11 +8,12 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 OFFICIAL_APPID, OFFICIAL_SECRET = "wx5e1c0a7f3b2d4e6f", "official-secret-for-tests"
 MINI_APPID, MINI_SECRET = "wx9a8b7c6d5e4f3a2b", "mini-secret-for-tests"
 SECRETS = {OFFICIAL_APPID: OFFICIAL_SECRET, MINI_APPID: MINI_SECRET}
+AUTHORIZE = "/connect/oauth2/authorize"  # open.weixin.qq.com's page, served here too
 
 
 @dataclass
@@ -24,6 +25,7 @@ class FakeWeChat:
     refusals: list = field(default_factory=list)  # errcodes the next message sends answer, in turn
     calls: list = field(default_factory=list)  # every path asked, in order
     url: str = ""
+    resident: str = ""  # the openid of whoever authorises on the authorisation page
     msgids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -32,6 +34,12 @@ class FakeWeChat:
         code = "0" + secrets.token_hex(15)
         self.codes[code] = (appid, openid, unionid)
         return code
+
+    def authorize(self, query: dict) -> str:
+        """The authorisation page (open.weixin.qq.com/connect/oauth2/authorize) as WeChat shows it
+        to `resident`, who agrees: where it sends the browser back, with a code and the state."""
+        code = self.code_for(self.resident, query.get("appid", ""))
+        return f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
 
     def revoke_tokens(self) -> None:
         """As when another fetch of the token (from elsewhere) invalidated linli's."""
@@ -105,6 +113,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == AUTHORIZE:
+            self.send_response(302)
+            self.send_header("Location", self.fake.authorize(query))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}") if length else {}
         payload = json.dumps(self.fake.answer(method, url.path, query, body), ensure_ascii=False).encode()

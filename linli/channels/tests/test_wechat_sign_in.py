@@ -8,6 +8,7 @@ from django.db import connection
 
 from linli.accounts.models import User
 from linli.channels.models import WeChatIdentity
+from linli.channels.services import wechat_binding
 from linli.channels.tests.fake_wechat import MINI_APPID, OFFICIAL_APPID
 from linli.core.crypto import blind_index
 
@@ -192,6 +193,17 @@ def test_the_mini_program_bind_needs_the_right_sms_code(world, api, wechat):
     refused = app.post("/wechat/mini/bind", {"ticket": ticket, "phone": "13800000002", "code": "123456"})
     assert refused.status_code == 400 and refused.json()["code"] == "invalid_code"
     assert not WeChatIdentity.objects.exists()
+
+
+def test_a_client_making_up_codes_is_stopped_before_wechat_is_asked(world, api, wechat):
+    app = api()
+    for i in range(wechat_binding.SIGN_IN_PER_IP.max):
+        made_up = app.post("/wechat/mini/session", {"code": f"0made-up-{i}"})
+        assert made_up.json()["code"] == "wechat_code_invalid"
+    asked = len(wechat.calls)
+    stopped = app.post("/wechat/mini/session", {"code": wechat.code_for(OPENID, MINI_APPID)})
+    assert (stopped.status_code, stopped.json()["code"]) == (429, "rate_limited")
+    assert int(stopped["Retry-After"]) > 0 and len(wechat.calls) == asked  # WeChat not asked
 
 
 def test_without_wechat_configured_its_pages_and_api_say_so(world, browser, api, settings):

@@ -52,7 +52,9 @@ def oauth_callback(request):
     if expected is None or nonce != expected:
         return _refused(request, _("微信授权已失效，请从微信重新进入"))
     try:
-        outcome = wechat_binding.do_sign_in_with_official_account(code=request.GET.get("code", ""))
+        outcome = wechat_binding.do_sign_in_with_official_account(
+            code=request.GET.get("code", ""), ip=client_ip(request)
+        )
     except ServiceError as exc:
         return _refused(request, exc.message, status=exc.status)
     if outcome.user is not None:

@@ -3,12 +3,13 @@ shapes (Alibaba Cloud's SmsReport push, Tencent Cloud's 短信下发状态通知
 each expects."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from linli.notify.models import SmsDelivery
+from linli.notify.services.sms_deliveries import do_prune_sms_deliveries
 from linli.notify.sms import sms_provider
 
 PHONE = "13800000001"
@@ -133,3 +134,16 @@ def test_it_answers_a_garbled_body_in_the_gateways_shape(db, client, sms_gateway
     assert r.status_code == 400 and r.json()["code"] != 0
     r = client.post("/hooks/sms/tencent/tencent-receipts-9c1e", body, content_type="application/json")
     assert r.status_code == 400 and r.json()["result"] != 0
+
+
+def test_the_log_goes_with_an_erased_person_and_keeps_no_row_past_a_month(world, api, settings, sms_gateways):
+    settings.LINLI_SMS_GATEWAYS = ["aliyun"]
+    for phone in (PHONE, "13800000003"):  # the owner's, the neighbour's
+        sms_provider().send(phone, "login_code", {"code": "042917"})
+    r = api(world.admin).post(f"/people/{world.owner_person.pk}/erase", {"reason": "本人申请删除"})
+    assert r.status_code == 200, r.content
+    [kept] = SmsDelivery.objects.all()
+    assert kept.phone == "13800000003"
+    assert do_prune_sms_deliveries(now=kept.sent_at + timedelta(days=29)) == 0
+    assert do_prune_sms_deliveries(now=kept.sent_at + timedelta(days=30, seconds=1)) == 1
+    assert not SmsDelivery.objects.exists()
