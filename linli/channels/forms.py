@@ -28,9 +28,20 @@ class StaffChannelForm(forms.Form):
     dingtalk_app_key = forms.CharField(label=_("钉钉应用AppKey"), required=False, max_length=64)
     dingtalk_app_secret = _secret(_("钉钉应用AppSecret"))
     dingtalk_agent_id = forms.CharField(label=_("钉钉应用AgentId"), required=False, max_length=20)
+    clear = forms.MultipleChoiceField(
+        label=_("清除已保存的密钥"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, channel: StaffChannel, **kwargs):
         initial = {"kind": channel.kind, **{name: getattr(channel, name) for name in PLAIN}}
         super().__init__(*args, initial=initial, **kwargs)
         for name in SECRETS:
             self.fields[name].help_text = KEEP if getattr(channel, name) else NOT_SET
+        on_file = [(name, self.fields[name].label) for name in SECRETS if getattr(channel, name)]
+        if on_file:
+            self.fields["clear"].choices = on_file
+        else:
+            del self.fields["clear"]
+
+    def clean_clear(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data["clear"])

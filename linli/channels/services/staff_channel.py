@@ -24,7 +24,8 @@ PLAIN = ("wecom_corp_id", "wecom_agent_id", "dingtalk_app_key", "dingtalk_agent_
 
 @dataclass(frozen=True)
 class StaffChannelInput:
-    """What the console's form submits; a blank secret keeps the one on file."""
+    """What the console's form submits; a blank secret keeps the one on file, unless it is named
+    in `clear` (a secret revoked in WeCom or DingTalk, or the channel given up)."""
 
     kind: str
     wecom_corp_id: str = ""
@@ -35,6 +36,7 @@ class StaffChannelInput:
     dingtalk_app_key: str = ""
     dingtalk_app_secret: str = ""
     dingtalk_agent_id: str = ""
+    clear: tuple[str, ...] = ()
 
 
 def _snapshot(channel: StaffChannel) -> dict:
@@ -63,13 +65,21 @@ def do_set_staff_channel(*, actor: Actor, community_id: int, data: StaffChannelI
     }
     if not_numbers:
         raise ServiceError("invalid_agent_id", _("AgentId 是数字"), fields=not_numbers, status=422)
+    both = [name for name in data.clear if name not in SECRETS or getattr(data, name).strip()]
+    if both:
+        raise ServiceError(
+            "secret_clear_conflict",
+            _("同一密钥不能既填写新值又清除"),
+            fields=dict.fromkeys(both, _("请只填写或只清除")),
+            status=422,
+        )
     channel, _created = StaffChannel.objects.select_for_update().get_or_create(community_id=community_id)
     before = _snapshot(channel)
     channel.kind = data.kind
     for name in PLAIN:
         setattr(channel, name, getattr(data, name).strip())
     for name in SECRETS:
-        if getattr(data, name).strip():
+        if getattr(data, name).strip() or name in data.clear:
             setattr(channel, name, getattr(data, name).strip())
     channel.save()
     audit.record_change(

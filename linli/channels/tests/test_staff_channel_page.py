@@ -52,6 +52,22 @@ def test_the_admin_configures_wecom_and_the_secret_is_never_shown_back(world, br
     assert "another-secret-not-for-logs" not in str(replaced.after)
 
 
+def test_the_admin_clears_a_secret_on_file_and_not_while_typing_a_new_one(world, browser):
+    admin = browser(world.admin)
+    assert "清除已保存的密钥" not in admin.get(page(world)).content.decode()  # nothing on file yet
+    admin.post(page(world), FORM)
+    assert "清除已保存的密钥" in admin.get(page(world)).content.decode()
+    both = admin.post(page(world), FORM | {"clear": ["wecom_secret"]})
+    assert both.status_code == 422 and "同一密钥不能既填写新值又清除" in both.content.decode()
+    assert StaffChannel.objects.get(community=world.a).wecom_secret == SECRET
+    r = admin.post(page(world), FORM | {"wecom_secret": "", "clear": ["wecom_secret"]})
+    assert r.status_code == 302
+    assert StaffChannel.objects.get(community=world.a).wecom_secret == ""
+    assert "缺少设置" in admin.get(page(world)).content.decode()
+    cleared = AuditEntry.objects.filter(object_type="channels.staffchannel").order_by("-id").first()
+    assert cleared.before["wecom_secret"].startswith("set ") and cleared.after["wecom_secret"] == "not set"
+
+
 def test_a_bad_agent_id_is_refused_on_the_form(world, browser):
     r = browser(world.admin).post(page(world), FORM | {"wecom_agent_id": "abc"})
     assert r.status_code == 422 and "请填写数字" in r.content.decode()
