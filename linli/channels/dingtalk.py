@@ -59,19 +59,28 @@ def sign(timestamp_ms: int, secret: str) -> str:
 
 
 def send_robot_card(
-    robot_token: str, sign_secret: str, *, title: str, text: str, url: str, button: str
+    robot_token: str,
+    sign_secret: str,
+    *,
+    title: str,
+    text: str,
+    url: str,
+    button: str,
+    mobiles: list[str] = (),
 ) -> None:
-    """Posts a card to the robot's group with a button that opens `url` (the order or alarm)."""
+    """Posts a message to the robot's group with a link that opens `url` (the order or alarm),
+    @-mentioning the members with these phones so that DingTalk alerts them, not only the group.
+    Markdown, not an action card: only text and markdown messages can mention anyone."""
     timestamp = int(time.time() * 1000)
     query = {"access_token": robot_token, "timestamp": timestamp, "sign": sign(timestamp, sign_secret)}
+    mentions = " ".join(f"@{mobile}" for mobile in mobiles)  # DingTalk wants them in the text too
     body = {
-        "msgtype": "actionCard",
-        "actionCard": {
+        "msgtype": "markdown",
+        "markdown": {
             "title": title,
-            "text": f"### {title}\n\n{text}",
-            "singleTitle": button,
-            "singleURL": url,
+            "text": f"### {title}\n\n{text}\n\n[{button}]({url})\n\n{mentions}".rstrip(),
         },
+        "at": {"atMobiles": list(mobiles), "isAtAll": False},
     }
     checked(PROVIDER, ROBOT_PATH, call(PROVIDER, _base_url(), ROBOT_PATH, query, body))
 

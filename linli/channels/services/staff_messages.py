@@ -42,7 +42,11 @@ def send_to_staff(community_id: int, user_ids: list[int], message: StaffMessage)
     values = {field.name: value_of(channel, field)[0] for field in FIELDS[channel.kind]}
     if channel.kind == StaffChannelKind.DINGTALK_ROBOT:
         dingtalk.send_robot_card(
-            values["dingtalk_robot_token"], values["dingtalk_sign_secret"], text=text, **card
+            values["dingtalk_robot_token"],
+            values["dingtalk_sign_secret"],
+            text=text,
+            mobiles=_phones_of(user_ids),
+            **card,
         )
         return len(user_ids)
     if channel.kind == StaffChannelKind.DINGTALK_NOTICE:
@@ -66,6 +70,11 @@ def _send_wecom(values: dict, user_ids: list[int], message: StaffMessage, text: 
         missed = [found[userid] for userid in invalid if userid in found]
         log.warning("staffchat: WeCom did not deliver %s to users %s (invaliduser)", message.kind, missed)
     return len(found) - len(invalid)
+
+
+def _phones_of(user_ids: list[int]) -> list[str]:
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True, phone_bidx__isnull=False)
+    return sorted(user.phone for user in users.only("id", "phone"))
 
 
 def _userids(corp: str, by_mobile: Callable[[str], str | None], user_ids: list[int]) -> dict[str, int]:

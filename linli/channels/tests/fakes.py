@@ -177,7 +177,7 @@ class FakeDingTalk(FakeServer):
         ).digest()
         if query.get("sign") != base64.b64encode(digest).decode():
             return {"errcode": 310000, "errmsg": "sign not match"}
-        if body.get("msgtype") != "actionCard" or not body.get("actionCard", {}).get("singleURL"):
+        if body.get("msgtype") != "markdown" or not body.get("markdown", {}).get("text"):
             return {"errcode": 40035, "errmsg": "缺少参数 json"}
         self.sent.append(body)
         return {"errcode": 0, "errmsg": "ok"}

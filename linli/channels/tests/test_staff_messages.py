@@ -138,17 +138,22 @@ def test_an_alarm_reaches_those_who_answer_it(
     assert card["textcard"]["url"].endswith(f"/iot/staff/{world.a.id}/alarms/{alarm['id']}")
 
 
-def test_a_dingtalk_community_posts_a_signed_card_to_its_group(
+def test_a_dingtalk_community_posts_to_its_group_mentioning_whom_it_is_for(
     world, dingtalk_server, inline_tasks, dispatch, django_capture_on_commit_callbacks
 ):
     use_dingtalk(world)
+    _phones(world)
     order = dispatch()
     with django_capture_on_commit_callbacks(execute=True):
         notices.escalated(world.a.id, None, 2)
     assigned, escalated = dingtalk_server.sent
-    assert assigned["actionCard"]["title"] == f"新工单：{order.category.name}"
-    assert assigned["actionCard"]["singleURL"].endswith(f"/workorders/staff/{world.a.id}/{order.pk}")
-    assert escalated["actionCard"]["title"] == "2 个工单已超时，请督办"
+    assert assigned["markdown"]["title"] == f"新工单：{order.category.name}"
+    link = f"{settings.LINLI_PUBLIC_URL}/workorders/staff/{world.a.id}/{order.pk}"
+    assert f"[查看详情]({link})" in assigned["markdown"]["text"]
+    # The technician it was dispatched to is @-mentioned: DingTalk alerts them, not just the group.
+    assert assigned["at"] == {"atMobiles": [TECH_PHONE], "isAtAll": False}
+    assert assigned["markdown"]["text"].endswith(f"@{TECH_PHONE}")
+    assert escalated["markdown"]["title"] == "2 个工单已超时，请督办"
 
 
 def test_a_wrong_sign_secret_is_refused_and_logged_without_secrets(
