@@ -40,6 +40,15 @@ VAR_DIR = Path(env("LINLI_VAR_DIR", str(BASE_DIR / "var")))
 # Production passes both secrets in; the embedded default keeps them in var/ (created once).
 _local = None if env("LINLI_SECRET_KEY") and env("LINLI_KEYRING") else ensure_local_secrets(VAR_DIR)
 
+# Prometheus metrics (docs/operations.md, "Monitoring"): every process of this machine writes its
+# counters into this directory, and a scrape of any web process adds them up. prometheus_client
+# chooses that mode once, when first imported: nothing may import it before this line.
+LINLI_METRICS_DIR = Path(env("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics")))
+LINLI_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(LINLI_METRICS_DIR)
+# The bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
+LINLI_METRICS_TOKEN = env("LINLI_METRICS_TOKEN")
+
 SECRET_KEY = env("LINLI_SECRET_KEY") or _local.secret_key
 LINLI_KEYRING = env("LINLI_KEYRING") or str(_local.keyring_path)
 DEBUG = env_bool("LINLI_DEBUG", False)
@@ -98,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "linli.core.middleware.RequestIdMiddleware",
+    "linli.core.monitoring.requests.RequestMetricsMiddleware",
     "linli.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
