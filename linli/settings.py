@@ -48,6 +48,10 @@ LINLI_METRICS_DIR.mkdir(parents=True, exist_ok=True)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(LINLI_METRICS_DIR)
 # The bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
 LINLI_METRICS_TOKEN = env("LINLI_METRICS_TOKEN")
+# /api/v1/health reports degraded once the oldest waiting task or the most overdue periodic job
+# is this late (seconds).
+LINLI_HEALTH_QUEUE_AGE_SECONDS = float(env("LINLI_HEALTH_QUEUE_AGE_SECONDS", "300"))
+LINLI_HEALTH_SCHEDULER_LAG_SECONDS = float(env("LINLI_HEALTH_SCHEDULER_LAG_SECONDS", "300"))
 
 SECRET_KEY = env("LINLI_SECRET_KEY") or _local.secret_key
 LINLI_KEYRING = env("LINLI_KEYRING") or str(_local.keyring_path)
