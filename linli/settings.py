@@ -270,10 +270,23 @@ LINLI_BILLING_REMINDER_QUIET_HOURS = env("LINLI_BILLING_REMINDER_QUIET_HOURS", "
 LINLI_BILLING_REMINDERS_PER_MONTH = int(env("LINLI_BILLING_REMINDERS_PER_MONTH", "2"))
 LINLI_BILLING_REMINDER_GAP_DAYS = int(env("LINLI_BILLING_REMINDER_GAP_DAYS", "7"))
 
+# LINLI_LOG_FORMAT=json: each line one JSON object with the request's id (linli.core.monitoring.logs);
+# otherwise the plain message.
+LINLI_LOG_FORMAT = env("LINLI_LOG_FORMAT", "plain")
+if LINLI_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LINLI_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "linli.core.monitoring.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "linli.core.monitoring.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LINLI_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LINLI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
