@@ -13,7 +13,7 @@ from linli.core.services import do_add_membership, do_end_membership
 router = Router(tags=["core"])
 
 
-@router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None)
+@router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None, exclude_none=True)
 def health(request):
     checks = monitoring_health.checks()
     status = monitoring_health.overall(checks)

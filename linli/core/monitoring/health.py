@@ -72,12 +72,21 @@ def var_dir() -> Check:
     return Check(OK)
 
 
+def _read(check) -> Check:
+    """A figure the database could not give (a table missing before `migrate`) degrades its
+    check: the database itself answered."""
+    try:
+        return check()
+    except DatabaseError:
+        return Check(DEGRADED)
+
+
 def checks() -> dict[str, Check]:
     out = {"database": database()}
     if out["database"].status == DOWN:
         return out  # the others read the database too
-    out["task_queue"] = task_queue()
-    out["scheduler"] = scheduler()
+    out["task_queue"] = _read(task_queue)
+    out["scheduler"] = _read(scheduler)
     if settings.LINLI_MQTT_URL:
         out["mqtt"] = broker()
     out["var_dir"] = var_dir()

@@ -76,12 +76,7 @@ def test_it_checks_the_broker_when_one_is_configured_and_names_no_host(api, sett
         port = listener.getsockname()[1]
         settings.LINLI_MQTT_URL = f"mqtt://127.0.0.1:{port}"
         response = api().get("/health")
-        assert response.json()["checks"]["mqtt"] == {
-            "status": "ok",
-            "latency_ms": None,
-            "oldest_age_seconds": None,
-            "lag_seconds": None,
-        }
+        assert response.json()["checks"]["mqtt"] == {"status": "ok"}
     response = api().get("/health")  # nothing listens on that port any more
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["checks"]["mqtt"]["status"]) == (
