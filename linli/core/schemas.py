@@ -6,7 +6,7 @@ from linli.core.models import AuditEntry, Membership
 from linli.core.schema_types import Cursor, Id, InputSchema, Int, column
 
 
-class CheckOut(Schema):
+class HealthCheckOut(Schema):
     """One dependency: ok, degraded or down, with its figure where it has one."""
 
     status: str
@@ -21,7 +21,7 @@ class HealthOut(Schema):
     database: str  # the vendor: sqlite or postgresql
     time: datetime
     # database, task_queue, scheduler, mqtt (when a broker is configured), var_dir
-    checks: dict[str, CheckOut]
+    checks: dict[str, HealthCheckOut]
 
 
 class MembershipIn(InputSchema):
