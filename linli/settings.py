@@ -40,6 +40,19 @@ VAR_DIR = Path(env("LINLI_VAR_DIR", str(BASE_DIR / "var")))
 # Production passes both secrets in; the embedded default keeps them in var/ (created once).
 _local = None if env("LINLI_SECRET_KEY") and env("LINLI_KEYRING") else ensure_local_secrets(VAR_DIR)
 
+# Prometheus metrics (docs/operations.md, "Monitoring"): every process of this machine writes its
+# counters into this directory, and a scrape of any web process adds them up. prometheus_client
+# chooses that mode once, when first imported: nothing may import it before this line.
+LINLI_METRICS_DIR = Path(env("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics")))
+LINLI_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(LINLI_METRICS_DIR)
+# The bearer token Prometheus sends to /metrics; unset, /metrics does not exist (404).
+LINLI_METRICS_TOKEN = env("LINLI_METRICS_TOKEN")
+# /api/v1/health reports degraded once the oldest waiting task or the most overdue periodic job
+# is this late (seconds).
+LINLI_HEALTH_QUEUE_AGE_SECONDS = float(env("LINLI_HEALTH_QUEUE_AGE_SECONDS", "300"))
+LINLI_HEALTH_SCHEDULER_LAG_SECONDS = float(env("LINLI_HEALTH_SCHEDULER_LAG_SECONDS", "300"))
+
 SECRET_KEY = env("LINLI_SECRET_KEY") or _local.secret_key
 LINLI_KEYRING = env("LINLI_KEYRING") or str(_local.keyring_path)
 DEBUG = env_bool("LINLI_DEBUG", False)
@@ -98,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "linli.core.middleware.RequestIdMiddleware",
+    "linli.core.monitoring.requests.RequestMetricsMiddleware",
     "linli.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -256,10 +270,23 @@ LINLI_BILLING_REMINDER_QUIET_HOURS = env("LINLI_BILLING_REMINDER_QUIET_HOURS", "
 LINLI_BILLING_REMINDERS_PER_MONTH = int(env("LINLI_BILLING_REMINDERS_PER_MONTH", "2"))
 LINLI_BILLING_REMINDER_GAP_DAYS = int(env("LINLI_BILLING_REMINDER_GAP_DAYS", "7"))
 
+# LINLI_LOG_FORMAT=json: each line one JSON object with the request's id (linli.core.monitoring.logs);
+# otherwise the plain message.
+LINLI_LOG_FORMAT = env("LINLI_LOG_FORMAT", "plain")
+if LINLI_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LINLI_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "linli.core.monitoring.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "linli.core.monitoring.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LINLI_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LINLI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -3,11 +3,14 @@ from django.urls import include, path
 
 from linli.accounts.auth import token_user
 from linli.api import api
+from linli.core.monitoring.views import metrics
 from linli.notify import views as notify_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Prometheus, behind LINLI_METRICS_TOKEN (docs/operations.md, "Monitoring").
+    path("metrics", metrics),
     path("django-admin/", admin.site.urls),
     # notify sits below accounts: the stream is handed accounts' bearer-token lookup here.
     path("events/stream", notify_views.stream, {"bearer_user": token_user}),

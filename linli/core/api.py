@@ -4,6 +4,7 @@ from ninja import Query, Router, Status
 
 from linli.core import queries
 from linli.core.http import community_for, get_or_404
+from linli.core.monitoring import health as monitoring_health
 from linli.core.pagination import keyset_page
 from linli.core.roles import Action
 from linli.core.schemas import AuditFilter, AuditOut, HealthOut, MembershipIn, MembershipOut, PiiAccessOut
@@ -12,11 +13,20 @@ from linli.core.services import do_add_membership, do_end_membership
 router = Router(tags=["core"])
 
 
-@router.get("/health", response=HealthOut, auth=None)
+@router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None, exclude_none=True)
 def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return {"status": "ok", "version": "0.1.0", "database": connection.vendor, "time": timezone.now()}
+    checks = monitoring_health.checks()
+    status = monitoring_health.overall(checks)
+    return Status(
+        503 if status == monitoring_health.DOWN else 200,
+        {
+            "status": status,
+            "version": "0.1.0",
+            "database": connection.vendor,
+            "time": timezone.now(),
+            "checks": {name: {"status": check.status, **check.figures} for name, check in checks.items()},
+        },
+    )
 
 
 @router.get("/communities/{community_id}/audit", response=dict)

@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
     name = "linli.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self):
+        from linli.core.monitoring.multiprocess import fold_dead_processes  # within ready(): app loading
+
+        fold_dead_processes(settings.LINLI_METRICS_DIR)

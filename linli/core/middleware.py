@@ -12,6 +12,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-Id", "")
         rid = incoming[:40] if incoming.isalnum() else new_request_id()
+        request.request_id = rid  # for the lines Django logs once the response is out (django.request)
         token = request_id_var.set(rid)
         try:
             response = self.get_response(request)

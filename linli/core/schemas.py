@@ -6,11 +6,22 @@ from linli.core.models import AuditEntry, Membership
 from linli.core.schema_types import Cursor, Id, InputSchema, Int, column
 
 
-class HealthOut(Schema):
+class HealthCheckOut(Schema):
+    """One dependency: ok, degraded or down, with its figure where it has one."""
+
     status: str
+    latency_ms: float | None = None
+    oldest_age_seconds: float | None = None
+    lag_seconds: float | None = None
+
+
+class HealthOut(Schema):
+    status: str  # ok, degraded (200) or down (503)
     version: str
-    database: str
+    database: str  # the vendor: sqlite or postgresql
     time: datetime
+    # database, task_queue, scheduler, mqtt (when a broker is configured), var_dir
+    checks: dict[str, HealthCheckOut]
 
 
 class MembershipIn(InputSchema):

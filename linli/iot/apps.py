@@ -14,6 +14,10 @@ class IotConfig(AppConfig):
         register_process("simulator", _simulator)
         register_process("ocpp", _ocpp)
         _register_screens()
+        from linli.core.monitoring.collectors import register_source
+        from linli.iot.metrics import active_alarms
+
+        register_source(active_alarms)
 
 
 def _register_screens() -> None:

@@ -17,6 +17,7 @@ from linli.accounts.models import hash_token
 from linli.iot.ingest import messages, store
 from linli.iot.ingest.fleet import Entry, Fleet, RuleSlot
 from linli.iot.ingest.messages import Refused
+from linli.iot.metrics import INGEST_MESSAGES
 from linli.iot.rules import engine
 
 RATE = 10.0  # messages a second a device may send, sustained
@@ -54,6 +55,7 @@ class Ingest:
         self.clock = clock
         self.batch = Batch()
         self.counters: Counter = Counter()
+        self.published: Counter = Counter()  # what of `counters` /metrics has been told
         self.checkpoint_at = clock()
         self.buckets: dict[int, tuple[float, float]] = {}
         self.parked: dict[tuple[str, str], list] = {}
@@ -197,7 +199,15 @@ class Ingest:
         else:  # what fired or cleared is saved with its alarm; the rest waits for the checkpoint
             states = [t.entry for t in batch.transitions]
         self.counters["flushed"] += 1
+        self._publish_counters()
         return store.prepare(batch, states=states, now=now)
+
+    def _publish_counters(self) -> None:
+        """Once a batch rather than once a message: the hot path only counts in memory."""
+        for result, count in self.counters.items():
+            if result != "flushed" and count > self.published[result]:
+                INGEST_MESSAGES.labels(result).inc(count - self.published[result])
+        self.published = self.counters.copy()
 
     def flush(self) -> list:
         """Prepare and commit in one go (the HTTP ingest, tests); returns the alarm events."""

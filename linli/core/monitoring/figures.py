@@ -1,0 +1,50 @@
+"""The figures of the whole installation that metrics and the health check share, each one
+indexed query, read from the database so that every process reports the same."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django_tasks_db.models import DBTaskResult
+
+from linli.core.models import PeriodicJob
+from linli.core.periodic import REGISTRY
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    depth: int
+    oldest_age_seconds: float
+
+
+def _age(since: datetime | None, now: datetime) -> float:
+    return max(0.0, (now - since).total_seconds()) if since else 0.0
+
+
+def task_queues(now: datetime | None = None) -> list[Queue]:
+    """Tasks waiting for a worker, per queue: READY and due (a task's own later `run_after` is
+    not waiting). The age counts from enqueueing: linli enqueues nothing for later."""
+    now = now or timezone.now()
+    rows = (
+        DBTaskResult.objects.ready()
+        .order_by()
+        .values("queue_name")
+        .annotate(depth=Count("id"), oldest=Min("enqueued_at"))
+    )
+    return [Queue(row["queue_name"], row["depth"], _age(row["oldest"], now)) for row in rows]
+
+
+def oldest_task_age(now: datetime | None = None) -> float:
+    return max((queue.oldest_age_seconds for queue in task_queues(now)), default=0.0)
+
+
+def scheduler_lag(now: datetime | None = None) -> float:
+    """How late the most overdue periodic job is, in seconds (0 when none is due). Only jobs this
+    code still registers count: a removed job's row would otherwise look ever later."""
+    autodiscover_modules("periodic")  # each app's periodic.py registers its jobs (once per process)
+    now = now or timezone.now()
+    oldest = PeriodicJob.objects.filter(name__in=list(REGISTRY)).aggregate(due=Min("next_run_at"))["due"]
+    return _age(oldest, now)
