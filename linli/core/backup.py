@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import IO, cast
 
 from django.conf import settings
 from django.db import connection
@@ -58,7 +59,12 @@ def read_passphrase(file: Path | None, *, new: bool) -> bytes:
     """From --passphrase-file or LINLI_BACKUP_PASSPHRASE, never the command line (where `ps` and
     the shell's history would show it). One trailing newline of the file is not part of it."""
     if file is not None:
-        text = Path(file).read_text().removesuffix("\n").removesuffix("\r")
+        try:
+            text = Path(file).read_text().removesuffix("\n").removesuffix("\r")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BackupError(
+                "backup_no_passphrase", _("无法读取口令文件：%(error)s") % {"error": exc}
+            ) from None
     else:
         text = os.environ.get(PASSPHRASE_ENV, "")
     if not text:
@@ -89,16 +95,20 @@ def _dump_sqlite(target: Path) -> None:
         destination.close()
 
 
-def pg_command(program: str, *args: str) -> tuple[list[str], dict[str, str]]:
-    """A PostgreSQL client's command line for the configured database, and its environment: the
-    password goes through the environment, never the command line."""
+def pg_client(program: str) -> str:
     if shutil.which(program) is None:
         raise BackupError(
             "backup_no_pg_client",
             _("未安装 %(program)s（apt-get install postgresql-client）") % {"program": program},
         )
+    return program
+
+
+def pg_command(program: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """A PostgreSQL client's command line for the configured database, and its environment: the
+    password goes through the environment, never the command line."""
     db = connection.settings_dict
-    command = [program, *args, "--dbname", db["NAME"]]
+    command = [pg_client(program), *args, "--dbname", db["NAME"]]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
             command += [flag, str(db[key])]
@@ -152,7 +162,8 @@ def make_backup(to: Path, passphrase: bytes) -> Backup:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             sealed = SealingWriter(out, passphrase)
-            with tarfile.open(fileobj=sealed, mode="w|") as tar:
+            # A stream ("w|"): tarfile only writes to it, never seeks, whatever its type says.
+            with tarfile.open(fileobj=cast(IO[bytes], sealed), mode="w|") as tar:
                 _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
                 _add_bytes(tar, "keyring.json", json.dumps(ring.to_json(), indent=2).encode())
                 tar.add(dump, arcname=manifest["database"])

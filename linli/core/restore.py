@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core import crypto, keyrotation
-from linli.core.backup import MANIFEST_FORMAT, BackupError, media_root, pg_command
+from linli.core.backup import MANIFEST_FORMAT, BackupError, media_root, pg_client, pg_command
 from linli.core.crypto import KeyRing
 from linli.core.sealed_stream import CHUNK_SIZE, Damaged, OpeningReader, WrongPassphrase
 
@@ -58,9 +58,10 @@ def _opened(archive: Path, passphrase: bytes):
 
 def _read_manifest(tar: tarfile.TarFile) -> dict:
     first = tar.next()
-    if first is None or first.name != "manifest.json":
+    content = tar.extractfile(first) if first is not None and first.name == "manifest.json" else None
+    if content is None:
         raise Damaged("the archive does not begin with its manifest")
-    manifest = json.load(tar.extractfile(first))
+    manifest = json.load(content)
     if manifest.get("format") != MANIFEST_FORMAT:
         raise Damaged(f"unknown manifest format {manifest.get('format')!r}")
     return manifest
@@ -169,7 +170,9 @@ def _restore_sqlite(dump: Path) -> None:
     connection.close()
     source, target = sqlite3.connect(dump), sqlite3.connect(live, timeout=20)
     try:
-        source.backup(target)
+        source.backup(target)  # a source that is no database fails before a page is written
+    except sqlite3.DatabaseError as exc:
+        raise _restore_failed(str(exc)) from None
     finally:
         source.close()
         target.close()
@@ -177,28 +180,34 @@ def _restore_sqlite(dump: Path) -> None:
 
 
 def _restore_postgresql(dump: Path) -> None:
-    # The drop of what is there (with --force) and the whole restore run as one transaction:
-    # a failure anywhere leaves the database as it was.
+    # pg_restore writes the SQL first (beside the dump, in the staging directory): only a complete
+    # script may reach psql, which runs it, after the drop of what is there (with --force), as one
+    # transaction. A failure anywhere leaves the database as it was.
+    script = dump.with_suffix(".sql")
+    written = subprocess.run(
+        [pg_client("pg_restore"), "--no-owner", "--no-acl", f"--file={script}", str(dump)],
+        capture_output=True,
+        text=True,
+    )
+    if written.returncode != 0:
+        raise _restore_failed(written.stderr)
     tables = connection.introspection.table_names()
     connection.close()
     psql, env = pg_command("psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1")
     if tables:
         quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
         psql += ["-c", f"DROP TABLE IF EXISTS {quoted} CASCADE"]
-    psql += ["-f", "-"]
-    script = subprocess.Popen(
-        ["pg_restore", "--no-owner", "--no-acl", "--file=-", str(dump)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    done = subprocess.run(
+        [*psql, "-f", str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    done = subprocess.run(psql, env=env, stdin=script.stdout, capture_output=True, text=True)
-    script.stdout.close()
-    script_error = script.stderr.read().decode(errors="replace")
-    if script.wait() != 0 or done.returncode != 0:
-        raise BackupError(
-            "restore_failed",
-            _("数据库恢复失败，数据库保持原样：%(error)s") % {"error": (script_error + done.stderr).strip()},
-        )
+    if done.returncode != 0:
+        raise _restore_failed(done.stderr)
+
+
+def _restore_failed(error: str) -> BackupError:
+    return BackupError(
+        "restore_failed", _("数据库恢复失败，数据库保持原样：%(error)s") % {"error": error.strip()}
+    )
 
 
 def _swap_media(staged: Path, stamp: str) -> Path | None:

@@ -2,8 +2,11 @@
 database, the uploads and the key ring; a wrong passphrase or an altered file restores nothing."""
 
 import json
+import os
 import sqlite3
+import tarfile
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +17,7 @@ from django.utils import timezone
 from linli.core import crypto
 from linli.core.models import Community, PeriodicJob
 from linli.core.restore import unpack
-from linli.core.sealed_stream import HEADER_LEN
+from linli.core.sealed_stream import HEADER_LEN, SealingWriter
 from linli.testing import factories as f
 from linli.testing.backups import PASSPHRASE, UPLOAD, UPLOAD_BYTES, back_up
 from linli.testing.legs import sqlite_leg_only
@@ -64,13 +67,13 @@ def test_it_wants_a_passphrase_from_the_environment_or_a_file(installation, tmp_
 def test_it_restores_nothing_from_a_wrong_passphrase_a_cut_file_or_a_flipped_byte(
     installation, ring_file, tmp_path, monkeypatch
 ):
+    (installation / "media" / "video.mp4").write_bytes(os.urandom(3 << 20))  # several chunks on any engine
     archive = back_up(tmp_path / "backups")
     # What a restore would undo if it went ahead: a community, an upload and the ring as they are now.
     Community.objects.create(name="备份后新建", code="after")
     (installation / "media" / "after.txt").write_text("after")
     ring_before = ring_file.read_bytes()
     data = archive.read_bytes()
-    assert len(data) > HEADER_LEN + 2 * (1 << 20)  # several chunks: cuts at and between boundaries
 
     monkeypatch.setenv("LINLI_BACKUP_PASSPHRASE", PASSPHRASE + "!")
     refused(archive, "backup_wrong_passphrase")
@@ -150,3 +153,29 @@ def test_it_backs_up_sqlite_while_another_connection_writes(installation, tmp_pa
         ]
     assert 20 <= len(saved) <= len(live)
     assert saved == live[: len(saved)]
+
+
+def resealed_with_database(archive: Path, database: bytes, work: Path) -> Path:
+    """The archive, opened and sealed again with the same passphrase, its database replaced: an
+    archive that verifies but whose dump does not load (as if the dump had been bad when sealed)."""
+    manifest = unpack(archive, PASSPHRASE.encode(), work / "unpacked")
+    (work / "unpacked" / manifest["database"]).write_bytes(database)
+    (work / "unpacked" / "manifest.json").write_text(json.dumps(manifest))  # read, not unpacked
+    forged = work / "forged.linlibackup"
+    with open(forged, "wb") as out:
+        sealed = SealingWriter(out, PASSPHRASE.encode())
+        with tarfile.open(fileobj=sealed, mode="w|") as tar:
+            for name in ("manifest.json", "keyring.json", manifest["database"], "media"):
+                tar.add(work / "unpacked" / name, arcname=name)
+        sealed.close()
+    return forged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_the_database_as_it_was_when_the_dump_does_not_load(installation, tmp_path):
+    archive = back_up(tmp_path / "backups")
+    Community.objects.create(name="备份后新建", code="after")
+    forged = resealed_with_database(archive, b"not a dump " * 1000, tmp_path)
+    refused(forged, "restore_failed")
+    assert Community.objects.filter(code="after").exists()
+    assert (installation / UPLOAD).exists()
