@@ -3,8 +3,7 @@
 The whole archive is decrypted and verified into a staging directory first (inside VAR_DIR, so
 the uploads move into place by a rename); a wrong passphrase, a damaged or cut-off file, a backup
 of the other database engine or of a newer release are refused before anything live is touched.
-Then, in this order: the key ring (keys are only ever added, so a ring with more keys than the
-database needs is harmless), the database, the uploads. Migrations are the command's last step.
+Then the key ring (see `restore`), the database, the uploads. Migrations are the command's last step.
 """
 
 import json
@@ -111,8 +110,15 @@ def _refuse_foreign(manifest: dict) -> None:
         )
 
 
-def _ring_plan(theirs: KeyRing) -> tuple[KeyRing | None, str]:
-    """The ring to write (None: the current one already holds every key) and what it means.
+@dataclass(frozen=True)
+class RingPlan:
+    ring: KeyRing | None  # None: the current ring holds every key already
+    replaces: bool  # True: another installation's ring gives way to the backup's
+    note: str
+
+
+def _ring_plan(theirs: KeyRing) -> RingPlan:
+    """What becomes of the key ring, and what that means for the operator.
 
     The same index key means the current ring belongs to this installation: it keeps its active
     key (it may be newer than the backup) and gains the backup's keys it lacks, as after a key
@@ -133,17 +139,17 @@ def _ring_plan(theirs: KeyRing) -> tuple[KeyRing | None, str]:
             )
         missing = sorted(set(theirs.keys) - set(ours.keys))
         if not missing:
-            return None, _("密钥环已含备份的全部密钥，未改动")
-        plan = KeyRing(active=ours.active, keys={**theirs.keys, **ours.keys}, index_key=ours.index_key)
-        note = _("密钥环补入备份中的密钥：%(ids)s") % {"ids": ", ".join(missing)}
+            return RingPlan(None, False, _("密钥环已含备份的全部密钥，未改动"))
+        merged = KeyRing(active=ours.active, keys={**theirs.keys, **ours.keys}, index_key=ours.index_key)
+        plan = RingPlan(merged, False, _("密钥环补入备份中的密钥：%(ids)s") % {"ids": ", ".join(missing)})
     else:
-        plan, note = theirs, _("密钥环换为备份中的密钥环（原密钥环另存）")
+        plan = RingPlan(theirs, True, _("密钥环换为备份中的密钥环（原密钥环另存）"))
     if inline:
         raise BackupError(
             "restore_inline_ring",
             _("LINLI_KEYRING 是内联 JSON，无法写入备份的密钥；请改用密钥环文件，未恢复任何内容"),
         )
-    return plan, note
+    return plan
 
 
 def _write_ring(plan: KeyRing, stamp: str) -> None:
@@ -230,18 +236,22 @@ def restore(archive: Path, passphrase: bytes, *, force: bool) -> Restored:
         manifest = unpack(Path(archive), passphrase, staging)
         _refuse_foreign(manifest)
         theirs = KeyRing.from_json(json.loads((staging / "keyring.json").read_text()))
-        ring, note = _ring_plan(theirs)
+        plan = _ring_plan(theirs)
         if not force and not database_is_empty():
             raise BackupError(
                 "restore_database_not_empty",
                 _("目标数据库不是空的：加 --force 将以备份替换其全部内容，未恢复任何内容"),
             )
-        if ring is not None:
-            _write_ring(ring, stamp)
+        # Keys only added go first: a restored database without its keys is unreadable, spare keys
+        # harm nothing. A replaced ring waits for the database: the old one still needs it.
+        if plan.ring is not None and not plan.replaces:
+            _write_ring(plan.ring, stamp)
         dump = staging / manifest["database"]
         (_restore_sqlite if manifest["vendor"] == "sqlite" else _restore_postgresql)(dump)
+        if plan.ring is not None and plan.replaces:
+            _write_ring(plan.ring, stamp)
         aside = _swap_media(staging / "media", stamp)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         crypto.reset_keyring_cache()
-    return Restored(manifest, note, aside)
+    return Restored(manifest, plan.note, aside)

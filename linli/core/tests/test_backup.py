@@ -18,6 +18,7 @@ from linli.core import crypto
 from linli.core.models import Community, PeriodicJob
 from linli.core.restore import unpack
 from linli.core.sealed_stream import HEADER_LEN, SealingWriter
+from linli.core.secrets import new_keyring
 from linli.testing import factories as f
 from linli.testing.backups import PASSPHRASE, UPLOAD, UPLOAD_BYTES, back_up
 from linli.testing.legs import sqlite_leg_only
@@ -155,11 +156,14 @@ def test_it_backs_up_sqlite_while_another_connection_writes(installation, tmp_pa
     assert saved == live[: len(saved)]
 
 
-def resealed_with_database(archive: Path, database: bytes, work: Path) -> Path:
-    """The archive, opened and sealed again with the same passphrase, its database replaced: an
-    archive that verifies but whose dump does not load (as if the dump had been bad when sealed)."""
+def resealed(archive: Path, work: Path, *, database: bytes | None = None, **manifest_changes) -> Path:
+    """The archive, opened and sealed again with the same passphrase, its database or manifest
+    changed: an archive that verifies but holds what `linli backup` would not have written (a dump
+    that was bad when sealed, a backup made by another release)."""
     manifest = unpack(archive, PASSPHRASE.encode(), work / "unpacked")
-    (work / "unpacked" / manifest["database"]).write_bytes(database)
+    if database is not None:
+        (work / "unpacked" / manifest["database"]).write_bytes(database)
+    manifest.update(manifest_changes)
     (work / "unpacked" / "manifest.json").write_text(json.dumps(manifest))  # read, not unpacked
     forged = work / "forged.linlibackup"
     with open(forged, "wb") as out:
@@ -172,10 +176,28 @@ def resealed_with_database(archive: Path, database: bytes, work: Path) -> Path:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_leaves_the_database_as_it_was_when_the_dump_does_not_load(installation, tmp_path):
+def test_it_leaves_the_database_and_the_ring_as_they_were_when_the_dump_does_not_load(
+    installation, ring_file, tmp_path
+):
     archive = back_up(tmp_path / "backups")
     Community.objects.create(name="备份后新建", code="after")
-    forged = resealed_with_database(archive, b"not a dump " * 1000, tmp_path)
-    refused(forged, "restore_failed")
+    # Another installation's ring, which a restore replaces — only once the database is restored.
+    other_ring = json.dumps(new_keyring())
+    ring_file.write_text(other_ring)
+    crypto.reset_keyring_cache()
+    refused(resealed(archive, tmp_path, database=b"not a dump " * 1000), "restore_failed")
     assert Community.objects.filter(code="after").exists()
-    assert (installation / UPLOAD).exists()
+    assert ring_file.read_text() == other_ring
+    assert sorted(p.name for p in installation.iterdir()) == ["media"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_backup_of_a_newer_release_or_a_ring_it_cannot_write(installation, tmp_path, settings):
+    archive = back_up(tmp_path / "backups")
+    Community.objects.create(name="备份后新建", code="after")
+    newer = resealed(archive, tmp_path / "newer", migrations=["core.9999_from_the_future"])
+    refused(newer, "restore_newer_backup")
+    settings.LINLI_KEYRING = json.dumps(new_keyring())  # inline, and another installation's
+    crypto.reset_keyring_cache()
+    refused(archive, "restore_inline_ring")
+    assert Community.objects.filter(code="after").exists()
