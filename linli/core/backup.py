@@ -1,10 +1,10 @@
-"""`linli backup`: the database and the key ring it was written under, as one dated set.
+"""`linli backup`: the database, the uploads and the key ring, as one archive sealed with a passphrase.
 
 A dump alone is unreadable once the key that sealed its personal data is retired (rotate_keys
---retire), so every backup carries a copy of the key ring of its moment. The copy may go to
-another directory (another disk, a mount only the backup user reads): the dump and the ring
-together are what a thief needs, apart they are not. Everything is written with mode 600 in
-directories of mode 700, whatever the umask.
+--retire), so every archive carries the key ring of its moment. The ring may travel inside the
+archive because the archive is encrypted: what must be kept apart from the archives now is the
+passphrase, not the ring. The archive is a tar stream (manifest.json, keyring.json, the database,
+media/) sealed by linli.core.sealed_stream; the format is in docs/operations.md.
 """
 
 import json
@@ -12,24 +12,70 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import IO, cast
 
+from django.conf import settings
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.core import crypto
+from linli.core.errors import ServiceError
+from linli.core.sealed_stream import SealingWriter
+
+ARCHIVE_SUFFIX = ".linlibackup"
+MANIFEST_FORMAT = 1
+PASSPHRASE_ENV = "LINLI_BACKUP_PASSPHRASE"
+# Long enough that scrypt's cost, not the passphrase, is what an attacker with an archive faces.
+MIN_PASSPHRASE = 12
 
 
-class BackupError(Exception):
+class BackupError(ServiceError):
     pass
 
 
 @dataclass(frozen=True)
 class Backup:
-    database: Path
-    keyring: Path
-    manifest: Path
+    archive: Path
+    manifest: dict
+
+
+def media_root() -> Path:
+    """Every app's uploads live under VAR_DIR/media (workorders, engage, dashboards)."""
+    return Path(settings.VAR_DIR) / "media"
+
+
+def database_member(vendor: str) -> str:
+    return "database.sqlite3" if vendor == "sqlite" else "database.dump"
+
+
+def read_passphrase(file: Path | None, *, new: bool) -> bytes:
+    """From --passphrase-file or LINLI_BACKUP_PASSPHRASE, never the command line (where `ps` and
+    the shell's history would show it). One trailing newline of the file is not part of it."""
+    if file is not None:
+        try:
+            text = Path(file).read_text().removesuffix("\n").removesuffix("\r")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BackupError(
+                "backup_no_passphrase", _("无法读取口令文件：%(error)s") % {"error": exc}
+            ) from None
+    else:
+        text = os.environ.get(PASSPHRASE_ENV, "")
+    if not text:
+        raise BackupError(
+            "backup_no_passphrase",
+            _("需要备份口令：设置环境变量 %(env)s，或用 --passphrase-file 指定口令文件")
+            % {"env": PASSPHRASE_ENV},
+        )
+    if new and len(text) < MIN_PASSPHRASE:
+        raise BackupError("backup_weak_passphrase", _("备份口令至少 %(n)d 个字符") % {"n": MIN_PASSPHRASE})
+    return text.encode()
 
 
 def _private_dir(path: Path) -> Path:
@@ -38,16 +84,9 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
-def _private_file(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-
-
 def _dump_sqlite(target: Path) -> None:
-    # The backup API copies a consistent snapshot, WAL included, while linli keeps running.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    # One step of the backup API copies a consistent snapshot (the WAL included) under a read
+    # transaction, which in WAL mode blocks no writer: linli keeps serving meanwhile.
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:
@@ -56,52 +95,84 @@ def _dump_sqlite(target: Path) -> None:
         destination.close()
 
 
-def _dump_postgresql(target: Path) -> None:
-    if shutil.which("pg_dump") is None:
-        raise BackupError("pg_dump is not installed (apt-get install postgresql-client)")
+def pg_client(program: str) -> str:
+    if shutil.which(program) is None:
+        raise BackupError(
+            "backup_no_pg_client",
+            _("未安装 %(program)s（apt-get install postgresql-client）") % {"program": program},
+        )
+    return program
+
+
+def pg_command(program: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """A PostgreSQL client's command line for the configured database, and its environment: the
+    password goes through the environment, never the command line."""
     db = connection.settings_dict
-    env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}  # never on the command line
-    command = ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", "--dbname", db["NAME"]]
+    command = [pg_client(program), *args, "--dbname", db["NAME"]]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if db.get(key):
             command += [flag, str(db[key])]
-    old_umask = os.umask(0o077)  # pg_dump creates the file itself
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-    finally:
-        os.umask(old_umask)
+    return command, {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+
+
+def _dump_postgresql(target: Path) -> None:
+    command, env = pg_command("pg_dump", "--format=custom", "--no-owner", f"--file={target}")
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        target.unlink(missing_ok=True)
-        raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
-    os.chmod(target, 0o600)
+        raise BackupError("backup_failed", _("pg_dump 失败：%(error)s") % {"error": done.stderr.strip()})
 
 
-def make_backup(to: Path, keyring_to: Path | None = None) -> Backup:
-    stamp = timezone.now().strftime("linli-%Y%m%dT%H%M%SZ")
-    to = _private_dir(Path(to))
-    ring_dir = _private_dir(Path(keyring_to)) if keyring_to else to
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), 0o600, int(timezone.now().timestamp())
+    tar.addfile(info, BytesIO(data))
+
+
+def _manifest(vendor: str, ring: crypto.KeyRing, media: Path) -> dict:
+    return {
+        "format": MANIFEST_FORMAT,
+        "created_at": timezone.now().isoformat(),
+        "vendor": vendor,
+        "database": database_member(vendor),
+        # A restore refuses a backup whose schema this code does not know (made by a newer release).
+        "migrations": sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+        ),
+        "active_key": ring.active,
+        "key_ids": sorted(ring.keys),
+        "media_files": sum(1 for p in media.rglob("*") if p.is_file()) if media.is_dir() else 0,
+    }
+
+
+def make_backup(to: Path, passphrase: bytes) -> Backup:
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
-        raise BackupError(f"cannot back up a {vendor} database")
-    database = to / f"{stamp}.{'sqlite3' if vendor == 'sqlite' else 'dump'}"
-    ring = crypto.keyring()
-    # The ring first: a dump whose ring copy failed must not look like a complete backup.
-    keyring = ring_dir / f"{stamp}.keyring.json"
-    _private_file(keyring, json.dumps(ring.to_json(), indent=2))
-    (_dump_sqlite if vendor == "sqlite" else _dump_postgresql)(database)
-    manifest = to / f"{stamp}.manifest.json"
-    _private_file(
-        manifest,
-        json.dumps(
-            {
-                "created_at": timezone.now().isoformat(),
-                "database": database.name,
-                "vendor": vendor,
-                "keyring": str(keyring),
-                "active_key": ring.active,
-                "key_ids": sorted(ring.keys),
-            },
-            indent=2,
-        ),
-    )
-    return Backup(database, keyring, manifest)
+        raise BackupError("backup_failed", _("无法备份 %(vendor)s 数据库") % {"vendor": vendor})
+    to = _private_dir(Path(to))
+    archive = to / timezone.now().strftime(f"linli-%Y%m%dT%H%M%SZ{ARCHIVE_SUFFIX}")
+    partial = archive.with_name(archive.name + ".partial")  # never mistaken for a complete backup
+    ring, media = crypto.keyring(), media_root()
+    # The plain dump waits in a directory of mode 700 beside the archives, for as short as the
+    # archive takes to write; a crash in between leaves it there (docs/operations.md).
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=to))
+    try:
+        manifest = _manifest(vendor, ring, media)
+        dump = staging / manifest["database"]
+        (_dump_sqlite if vendor == "sqlite" else _dump_postgresql)(dump)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            sealed = SealingWriter(out, passphrase)
+            # A stream ("w|"): tarfile only writes to it, never seeks, whatever its type says.
+            with tarfile.open(fileobj=cast(IO[bytes], sealed), mode="w|") as tar:
+                _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
+                _add_bytes(tar, "keyring.json", json.dumps(ring.to_json(), indent=2).encode())
+                tar.add(dump, arcname=manifest["database"])
+                if media.is_dir():
+                    tar.add(media, arcname="media")
+            sealed.close()
+            os.fsync(out.fileno())
+        os.replace(partial, archive)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        partial.unlink(missing_ok=True)
+    return Backup(archive, manifest)
