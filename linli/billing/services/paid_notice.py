@@ -14,8 +14,8 @@ KIND = "billing.paid"
 
 
 def tell_household_paid(payment_id: int) -> int:
-    payment = Payment.objects.select_related("receipt").filter(pk=payment_id, house__isnull=False).first()
-    if payment is None:  # a temporary parking stay's payment: no household to tell
+    payment = Payment.objects.select_related("receipt").filter(pk=payment_id).first()
+    if payment is None or payment.house_id is None:  # a temporary parking stay's: no household
         return 0
     return notify(
         users=household_user_ids(payment.house_id),
