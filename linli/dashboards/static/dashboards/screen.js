@@ -1,6 +1,7 @@
 /* The big screen (DASH-1). Runs unattended for days, so nothing here grows: the ticker keeps its
-   last TICKER_MAX rows, each chart is created once and updated in place with setOption, the data
-   is fetched on an interval and, debounced, when the stream says something changed. The stream
+   last TICKER_MAX rows, each chart is created once and updated in place with setOption (only when
+   its option changed), the data is fetched on an interval and, debounced, when the stream says
+   something changed. The stream
    (EventSource) reconnects by itself after a drop or a server restart and resumes from its
    Last-Event-ID; if the server answered with an error instead (a proxy's 502 during a restart),
    the page opens a new one after RETRY_MS, resuming from the last id it saw. A refused screen
@@ -58,6 +59,17 @@
     return charts[name];
   }
 
+  // Most refreshes change few charts (yearly satisfaction, monthly collection): an unchanged
+  // option is not handed to ECharts again, which spares the screen's CPU and the compiled code
+  // V8 keeps adding for ECharts' update path over days.
+  var drawn = {};
+  function draw(name, opt) {
+    var key = JSON.stringify(opt);
+    if (drawn[name] === key) return;
+    drawn[name] = key;
+    chart(name).setOption(opt);
+  }
+
   var BASE = {
     backgroundColor: "transparent",
     animationDuration: 300,
@@ -79,7 +91,7 @@
     for (var i = 0; i < 24; i++) labels.push(i + ":00");
     var keys = ["people_in", "people_out", "vehicles_in", "vehicles_out"];
     var names = [cfg.tPeopleIn, cfg.tPeopleOut, cfg.tVehiclesIn, cfg.tVehiclesOut];
-    chart("hours").setOption(option({
+    draw("hours", option({
       legend: { top: 0, textStyle: { fontSize: 14 } },
       xAxis: { type: "category", data: labels, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
@@ -90,7 +102,7 @@
   }
 
   function barsChart(name, rows) {
-    chart(name).setOption(option({
+    draw(name, option({
       grid: { left: 150, right: 40, top: 8, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }),
@@ -101,7 +113,7 @@
   }
 
   function collectionChart(rows) {
-    chart("collection").setOption(option({
+    draw("collection", option({
       xAxis: { type: "category", data: rows.map(function (r) { return r.month.slice(2); }) },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       series: [{ name: cfg.tCollection, type: "bar", data: rows.map(function (r) { return r.pct; }) }],
@@ -109,7 +121,7 @@
   }
 
   function satisfactionChart(rows) {
-    chart("satisfaction").setOption(option({
+    draw("satisfaction", option({
       xAxis: { type: "category", data: rows.map(function (r) { return String(r.year); }) },
       yAxis: { type: "value", min: 0, max: 100 },
       series: [{ name: cfg.tScore, type: "line", data: rows.map(function (r) { return r.score; }),
