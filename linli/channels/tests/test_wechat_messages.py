@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from linli.billing.services import counter, runs, setup
+from linli.billing.services import runs, setup
 from linli.channels.models import WeChatIdentity
 from linli.channels.tests.conftest import OWNER_OPENID
 from linli.channels.tests.fake_wechat import MINI_APPID, OFFICIAL_APPID
@@ -15,7 +15,7 @@ from linli.channels.wechat_config import wechat_status
 from linli.notify.models import Notification
 from linli.notify.services import do_set_preferences, notify
 from linli.notify.topics import Choice
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import paid_receipt
 
 TENANT_OPENID = "oUpF8uN_tenant_openid_00000x"
 
@@ -66,16 +66,8 @@ def test_cash_paid_at_the_counter_reaches_the_bound_resident_on_wechat(
     settings.LINLI_WECHAT_TEMPLATES = json.dumps(
         {"billing.paid": {"id": "TPL-PAID", "fields": {"thing1": "title", "thing2": "body", "time3": "time"}}}
     )
-    bill = issue_bill(world.house, 12000, date(2026, 3, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        counter.do_take_counter_payment(
-            actor=world.front_desk,
-            house=world.house,
-            channel="cash",
-            amount_fen=12000,
-            idempotency_key="desk-1",
-            bill_ids=[bill.pk],
-        )
+        paid_receipt(world.front_desk, world.house, 12000, "desk-1")
     [sent] = templates_sent(wechat)
     assert (sent["touser"], sent["template_id"]) == (OWNER_OPENID, "TPL-PAID")
     assert sent["data"]["thing1"] == {"value": "缴费成功"} and sent["url"].endswith("/billing/receipts/")

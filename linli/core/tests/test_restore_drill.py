@@ -16,13 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from linli.billing.models import Bill
-from linli.billing.services.counter import do_take_counter_payment
 from linli.core import crypto
 from linli.core.models import AuditEntry
 from linli.registry.models import House, Person
 from linli.registry.services import do_update_house
 from linli.testing.backups import PASSPHRASE, UPLOAD, UPLOAD_BYTES, back_up
-from linli.testing.billing_counter import issue_bill
+from linli.testing.billing_counter import issue_bill, paid_receipt
 from linli.testing.legs import sqlite_leg_only
 
 
@@ -39,15 +38,7 @@ def exit_code(command: str) -> int:
 def test_it_restores_the_books_the_audit_trail_the_keys_and_the_uploads(
     world, installation, ring_file, tmp_path
 ):
-    bill = issue_bill(world.house, 12000, date(2026, 1, 1))
-    do_take_counter_payment(
-        actor=world.front_desk,
-        house=world.house,
-        channel="cash",
-        amount_fen=12000,
-        idempotency_key="drill-1",
-        bill_ids=[bill.pk],
-    )
+    bill = paid_receipt(world.front_desk, world.house, 12000, "drill-1").payment.allocations.get().bill
     do_update_house(actor=world.staff, house=world.house, area=Decimal("99.50"))
     entries = AuditEntry.objects.count()
     backed_up_key = crypto.keyring().active
