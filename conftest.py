@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,22 @@ from django.test import Client
 
 from linli.testing.client import ApiClient
 from linli.testing.personas import build_world
+
+
+def pytest_configure(config):
+    """Each xdist worker keeps its own metrics files: /metrics adds up every process of its
+    directory, and one worker's test must not count the requests and messages of another's.
+    Before any test records a value (the files are opened at the first one)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        own = Path(settings.LINLI_METRICS_DIR) / worker
+        own.mkdir(parents=True, exist_ok=True)
+        for stale in own.glob("*.db"):  # an earlier run's, under pids that may come again
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(own)
+        settings.LINLI_METRICS_DIR = own
 
 
 @pytest.fixture
