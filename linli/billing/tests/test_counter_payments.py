@@ -12,8 +12,9 @@ import pytest
 from django.db import connection, transaction
 
 from linli.billing.choices import BillStatus, PaymentStatus
-from linli.billing.models import Bill, HouseAccount, LedgerTransaction, Payment, Receipt
+from linli.billing.models import Bill, HouseAccount, LedgerTransaction, Payment, PaymentAllocation, Receipt
 from linli.billing.services import counter, ledger
+from linli.billing.services.settle import settle
 from linli.core.models import AuditEntry
 from linli.notify.models import Notification
 from linli.testing.billing_counter import (
@@ -145,6 +146,24 @@ def test_the_household_hears_once_that_its_money_arrived(
     message = told.first()
     assert (message.title, message.link) == ("缴费成功", "/billing/receipts/")
     assert "¥100.00" in message.body and "现金" in message.body and receipt.number in message.body
+
+
+def test_an_online_payment_leaves_the_message_to_the_provider(
+    world, bills, inline_tasks, django_capture_on_commit_callbacks
+):
+    jan, _, _ = bills
+    payment = Payment.objects.create(
+        community_id=world.a.id,
+        house=world.house,
+        channel="sandbox",
+        amount_fen=10000,
+        out_trade_no="LLonline1",
+    )
+    PaymentAllocation.objects.create(payment=payment, bill=jan, amount_fen=10000)
+    with django_capture_on_commit_callbacks(execute=True):
+        settle(payment.pk)
+    assert Bill.objects.get(pk=jan.pk).status == BillStatus.PAID
+    assert not Notification.objects.filter(kind="billing.paid").exists()
 
 
 @pytest.mark.parametrize(
