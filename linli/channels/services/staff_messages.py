@@ -72,9 +72,14 @@ def _send_wecom(values: dict, user_ids: list[int], message: StaffMessage, text: 
     return len(found) - len(invalid)
 
 
-def _phones_of(user_ids: list[int]) -> list[str]:
+def _reachable(user_ids: list[int]) -> list:
+    """The active accounts among `user_ids` with a phone: what a staff channel finds people by."""
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True, phone_bidx__isnull=False)
-    return sorted(user.phone for user in users.only("id", "phone"))
+    return list(users.only("id", "phone"))
+
+
+def _phones_of(user_ids: list[int]) -> list[str]:
+    return sorted(user.phone for user in _reachable(user_ids))
 
 
 def _userids(corp: str, by_mobile: Callable[[str], str | None], user_ids: list[int]) -> dict[str, int]:
@@ -85,11 +90,7 @@ def _userids(corp: str, by_mobile: Callable[[str], str | None], user_ids: list[i
     )
     found = {userid: user_id for user_id, userid in known.items()}
     unknown = [user_id for user_id in user_ids if user_id not in known]
-    users = list(
-        get_user_model()
-        .objects.filter(pk__in=unknown, is_active=True, phone_bidx__isnull=False)
-        .only("id", "phone")
-    )
+    users = _reachable(unknown)
     for user in users:
         userid = by_mobile(user.phone)
         if userid is None:
