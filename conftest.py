@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from linli.testing.client import ApiClient
 from linli.testing.personas import build_world
@@ -22,6 +23,14 @@ def pytest_configure(config):
             stale.unlink()
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(own)
         settings.LINLI_METRICS_DIR = own
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. Django activates a request's language on the
+    thread and never restores it, so an earlier test's English request would otherwise decide
+    the labels this test writes (built-in rule names follow the language at set-up)."""
+    translation.deactivate()
 
 
 @pytest.fixture
