@@ -36,6 +36,7 @@ import json
 import os
 import random
 import re
+import sys
 import threading
 import time
 from datetime import date, datetime, timedelta
@@ -509,6 +510,8 @@ def measure_memory(port: int, c, raw: str, device, admin, minutes: float) -> Non
             if time.monotonic() >= next_sample:
                 samples.append(sample())
                 next_sample += 60
+                # a long run's progress, readable before it ends (stdout keeps the JSON lines)
+                print(f"minute {len(samples) - 1}: {samples[-1][0]:.2f} MB", file=sys.stderr, flush=True)
         samples.append(sample())
         rows = page.locator("#ticker li").count()
         browser.close()

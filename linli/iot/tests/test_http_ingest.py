@@ -13,7 +13,7 @@ from django.utils import timezone
 from linli.iot.choices import AlarmStatus, CommandStatus
 from linli.iot.ingest import http
 from linli.iot.ingest.pipeline import BURST
-from linli.iot.models import Alarm, AlarmLog, Broadcast, Command, DeviceState, Reading
+from linli.iot.models import Alarm, AlarmLog, Broadcast, Command, Device, DeviceState, Reading, Rule
 from linli.iot.services import upkeep
 from linli.notify.fakes import sms_outbox  # noqa: F401  (the recording SMS gateway fixture)
 from linli.notify.models import Notification
@@ -117,6 +117,36 @@ def test_smoke_in_a_building_tells_the_people_living_there_by_sms_whatever_they_
     texted = [m.phone for m in sms_outbox if m.template == "notification"]
     assert sorted(texted) == ["13800000001", "13800000002", "13800000003"]
     assert AlarmLog.objects.get(alarm=alarm, kind="residents").note == "3"
+
+
+@pytest.mark.parametrize("wider", ["area_community", "device_outside_buildings"])
+@pytest.mark.django_db
+def test_an_alarm_for_the_community_or_from_outside_any_building_tells_everyone_living_there(
+    client, site, world, inline_tasks, django_capture_on_commit_callbacks, wider
+):
+    elsewhere = f.user("elsewhere", phone="13900000008")
+    f.occupy(
+        f.house(f.unit(f.building(world.a, "2号楼")), "101"),
+        f.person(world.a, "周二楼", login=elsewhere),
+        "owner",
+    )
+    if wider == "area_community":
+        rule = Rule.objects.get(community=world.a, alarm_type="smoke")
+        rule.actions = [{**a, "area": "community"} if a["type"] == "residents" else a for a in rule.actions]
+        rule.save(update_fields=["actions"])
+    else:  # a detector in the bicycle shed, which belongs to no building
+        Device.objects.filter(pk=site.smoke.pk).update(building=None, floor=None)
+    reading = iot.body(site.tokens["smoke-b1"], values={"smoke": 0.9, "battery": 80})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, "smoke-b1", "telemetry", reading).status_code == 202
+    told = Notification.objects.filter(kind="iot.building.critical")
+    assert set(told.values_list("recipient_id", flat=True)) == {
+        world.owner.pk,
+        world.tenant.pk,
+        world.neighbour.pk,
+        elsewhere.pk,
+    }
+    assert not told.filter(recipient__in=[world.staff, world.outsider]).exists()
 
 
 @pytest.mark.django_db
