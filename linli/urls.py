@@ -36,3 +36,6 @@ urlpatterns = [
     path("open311/v2/", include("linli.workorders.open311.urls")),
     path("", include("linli.web.urls")),
 ]
+
+# A lost database answers 503 with Retry-After, anything else 500 (linli/core/server_errors.py).
+handler500 = "linli.core.server_errors.server_error"

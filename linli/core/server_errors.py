@@ -1,0 +1,34 @@
+"""What a user sees when a request fails unhandled (Django's `handler500`).
+
+A lost database (PostgreSQL restarting, a network cut, SQLite's write lock held past its busy
+timeout) is not a bug in the request: the answer is 503 with Retry-After and the stable code
+`database_unavailable`, so that an app or a gate retries, and a person is told to try again in a
+moment. Everything else stays a 500. Django calls the handler inside its `except` block, so the
+exception is the one being handled.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import server_error as django_server_error
+
+from linli.core.errors import ServiceError
+
+RETRY_AFTER_SECONDS = 5
+
+
+@requires_csrf_token
+def server_error(request):
+    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return django_server_error(request)
+    if request.path.startswith("/api/"):
+        error = ServiceError("database_unavailable", _("服务暂时不可用，请稍后重试"), status=503)
+        response = JsonResponse(error.as_dict(), status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
