@@ -133,20 +133,18 @@ def plan_image(community_id: int) -> tuple[bytes, str] | None:
 
 def street_map(communities: Iterable[Community]) -> list[dict]:
     """Each community on the street map: where it is (x and y null until placed), coloured like
-    a building by its active alarms and open and overdue work orders, with those counts."""
+    a building by its active alarms and open and overdue work orders, with those counts; the
+    same few reads whatever the number of communities."""
     communities = list(communities)
-    where = {
-        c: (x, y)
-        for c, x, y in StreetPin.objects.filter(community_id__in=[c.id for c in communities]).values_list(
-            "community_id", "x", "y"
-        )
-    }
+    ids = [c.id for c in communities]
+    pins = StreetPin.objects.filter(community_id__in=ids).values_list("community_id", "x", "y")
+    where = {c: (x, y) for c, x, y in pins}
+    alarms_of = iot_queries.active_alarms_by_community(ids)
+    requests_of = workorders_queries.open_counts(ids)
     found = []
     for community in communities:
-        alarms = iot_queries.active_alarms_by_severity(community.id)
-        requests = workorders_queries.open_by_building(community.id).values()
-        open_n = sum(r["open"] for r in requests)
-        overdue = sum(r["overdue"] for r in requests)
+        alarms = alarms_of[community.id]
+        open_n, overdue = requests_of[community.id]["open"], requests_of[community.id]["overdue"]
         found.append(
             _at(
                 {
