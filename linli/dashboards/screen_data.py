@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from linli.billing import queries as billing_queries
 from linli.core.models import Community
+from linli.dashboards import gov_period, screen_counters, suppression
 from linli.dashboards import queries as figures
-from linli.dashboards import screen_counters, suppression
 from linli.engage import queries_surveys, queries_votes
 from linli.iot import queries as iot_queries
 from linli.registry import queries as registry_queries
@@ -167,18 +167,13 @@ def _alarms_by_type(ids: list[int], today: date) -> list[dict]:
 def _collection(ids: list[int], today: date) -> list[dict]:
     """Collection per billing month over the last CHART_MONTHS months (months without bills: None)."""
     first = today.replace(day=1)
-    months = [_months_before(first, n) for n in range(CHART_MONTHS - 1, -1, -1)]
+    months = [gov_period.months_before(first, n) for n in range(CHART_MONTHS - 1, -1, -1)]
     due: dict[date, int] = defaultdict(int)
     paid: dict[date, int] = defaultdict(int)
     for start, money in billing_queries.collection_by_period(ids, months[0], today).items():
         due[start.replace(day=1)] += money["due"]
         paid[start.replace(day=1)] += money["paid"]
     return [{"month": m.strftime("%Y-%m"), "pct": _share(paid[m], due[m])} for m in months]
-
-
-def _months_before(first: date, n: int) -> date:
-    months = first.year * 12 + first.month - 1 - n
-    return date(months // 12, months % 12 + 1, 1)
 
 
 def _satisfaction(ids: list[int]) -> list[dict]:
