@@ -575,8 +575,8 @@ def age_bands(community_id: int, building_ids=None) -> dict[str, int]:
 
 
 def housing(community_id: int, building_ids=None) -> dict[str, int]:
-    """Residential houses today: all, occupied (someone lives there), rented (a tenant lives
-    there) and vacant (nobody does)."""
+    """Residential houses today: all, occupied (someone lives there, a tenant or not), rented
+    (a tenant lives there: a part of occupied) and vacant (nobody does: all − occupied)."""
     houses = House.objects.filter(community_id=community_id, type=HouseType.RESIDENTIAL)
     if building_ids is not None:
         houses = houses.filter(building_id__in=building_ids)
@@ -610,8 +610,9 @@ def buildings_of(community_id: int) -> list[tuple[int, str]]:
 
 def house_states(community_id: int, building_id: int) -> list[dict]:
     """A building's residential houses, each with its state today for the site map: "rented" (a
-    tenant lives there), "occupied" (someone else lives there) or "vacant" (nobody does). House
-    numbers and states only, nobody's name: [{id, unit, number, floor, state}]."""
+    tenant lives there), "self_occupied" (people live there, none of them a tenant) or "vacant"
+    (nobody does); occupied, as housing() counts it, is self_occupied or rented. House numbers
+    and states only, nobody's name: [{id, unit, number, floor, state}]."""
     living = _living(community_id, [building_id]).values("house_id", "relation")
     tenanted = {r["house_id"] for r in living if r["relation"] == Relation.TENANT}
     occupied = {r["house_id"] for r in living}
@@ -626,7 +627,7 @@ def house_states(community_id: int, building_id: int) -> list[dict]:
             "unit": unit,
             "number": number,
             "floor": floor,
-            "state": "rented" if house_id in tenanted else "occupied" if house_id in occupied else "vacant",
+            "state": "rented" if house_id in tenanted else "self_occupied" if house_id in occupied else "vacant",
         }
         for house_id, unit, number, floor in houses
     ]
