@@ -166,7 +166,8 @@ def test_fees_of_the_bills_whose_period_starts_this_month(world, clock):
     billing_money.bill(world.neighbour_house, item, 30000, period_start=month, due_on=month)
     last = (month - timedelta(days=1)).replace(day=1)  # last month's: another month's collection
     billing_money.pay(billing_money.bill(world.house, item, 20000, period_start=last, due_on=last), 20000)
-    voided = billing_money.bill(world.neighbour_house, item, 5000, period_start=month, due_on=month)
+    other_item = billing_money.fee_item(world.a, name="车位管理费")
+    voided = billing_money.bill(world.neighbour_house, other_item, 5000, period_start=month, due_on=month)
     do_void_bill(actor=world.admin, bill=voided, reason="重复开具")
     billing_money.bill(
         world.house_b, billing_money.fee_item(world.b), 70000, period_start=month, due_on=month

@@ -4,6 +4,7 @@ is nobody, houses − occupied. The daily figures, the government view, reports,
 its building panel, and the big screen's map agree on a building counted by hand."""
 
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -25,7 +26,10 @@ HOUSES, OCCUPIED, RENTED, VACANT, SELF_OCCUPIED = 5, 3, 2, 2, 1
 @pytest.fixture
 def building(world):
     unit = world.house.unit
-    f.occupy(f.house(unit, "303"), f.person(world.a, "租客丙", hukou_local=False), "tenant")
+    lease_end = timezone.localdate() + timedelta(days=180)
+    f.occupy(
+        f.house(unit, "303"), f.person(world.a, "租客丙", hukou_local=False), "tenant", valid_to=lease_end
+    )
     away = f.occupy(f.house(unit, "304"), f.person(world.a, "业主丁"), "owner")
     Occupancy.objects.filter(pk=away.pk).update(lives_here=False)
     f.house(unit, "305")
