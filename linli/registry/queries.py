@@ -627,7 +627,11 @@ def house_states(community_id: int, building_id: int) -> list[dict]:
             "unit": unit,
             "number": number,
             "floor": floor,
-            "state": "rented" if house_id in tenanted else "self_occupied" if house_id in occupied else "vacant",
+            "state": "rented"
+            if house_id in tenanted
+            else "self_occupied"
+            if house_id in occupied
+            else "vacant",
         }
         for house_id, unit, number, floor in houses
     ]
