@@ -2,11 +2,14 @@
 own(user) (what their homes cover) or their own person ids, like registry.queries.my_households.
 Views and routers read only through here."""
 
+import functools
 import itertools
+import operator
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from linli.access import rights
@@ -417,29 +420,42 @@ def site_points(community_id: int) -> list[dict]:
     ]
 
 
-def flows_by_hour(
-    community_id: int, bounds: list[datetime], upto_id: int | None = None
-) -> list[dict[str, int]]:
+def flows_by_hour(upto: Mapping[int, int | None], bounds: list[datetime]) -> dict[int, list[dict[str, int]]]:
     """Passages let through per period between consecutive `bounds` (ascending; 25 bounds make
-    a day's 24 hours), counted as flows() counts them, in one indexed range read, of the events
-    up to `upto_id` when given (dashboards' big screen, which then counts on from there with
-    passages_after): [{people_in, people_out, vehicles_in, vehicles_out}] per period."""
+    a day's 24 hours), counted as flows() counts them, for several communities in one indexed
+    read: `upto` maps each community to the newest event id to count (None: all of them; the
+    big screen then counts on from there with passages_after): {community id: [{people_in,
+    people_out, vehicles_in, vehicles_out}] per period}."""
     periods = len(bounds) - 1
-    found = [dict.fromkeys(FLOW_KEYS, 0) for _ in range(periods)]
-    if periods < 1:
+    found = {c: [dict.fromkeys(FLOW_KEYS, 0) for _ in range(periods)] for c in upto}
+    if periods < 1 or not upto:
         return found
     period = Case(*(When(at__lt=bound, then=i) for i, bound in enumerate(bounds[1:-1])), default=periods - 1)
-    counted = AccessEvent.objects.filter(
-        community_id=community_id, at__gte=bounds[0], at__lt=bounds[-1], allowed=True
-    ).exclude(direction=Direction.BOTH)
-    if upto_id is not None:
-        counted = counted.filter(id__lte=upto_id)
-    rows = (
-        counted.annotate(period=period).values_list("period", "method", "direction").annotate(n=Count("id"))
+    counted = (
+        AccessEvent.objects.filter(
+            _each_community(upto, "id__lte"), at__gte=bounds[0], at__lt=bounds[-1], allowed=True
+        )
+        .exclude(direction=Direction.BOTH)
+        .annotate(period=period)
+        .values_list("community_id", "period", "method", "direction")
+        .annotate(n=Count("id"))
     )
-    for i, method, direction, n in rows.order_by():
-        found[i][flow_key(method, direction)] += n
+    for community_id, i, method, direction, n in counted.order_by():
+        found[community_id][i][flow_key(method, direction)] += n
     return found
+
+
+def _each_community(bound: Mapping[int, int | None], lookup: str) -> Q:
+    """Each community's events with its own id bound (`lookup` of the id: id__lte, id__gt),
+    ORed: one statement whatever the number of communities, each arm on the (community, id)
+    index."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(community_id=c, **({lookup: event_id} if event_id is not None else {}))
+            for c, event_id in bound.items()
+        ),
+    )
 
 
 FLOW_KEYS = ("people_in", "people_out", "vehicles_in", "vehicles_out")
@@ -450,26 +466,31 @@ def flow_key(method: str, direction: str) -> str:
     return f"{'vehicles' if method == Method.PLATE else 'people'}_{direction}"
 
 
-def latest_event_id(community_id: int) -> int:
-    """The community's newest access event id (0 for none), from the (community, id) index."""
-    newest = (
-        AccessEvent.objects.filter(community_id=community_id).order_by("-id").values_list("id", flat=True)
-    )
-    return newest.first() or 0
+def latest_event_ids(community_ids) -> dict[int, int]:
+    """Each community's newest access event id (0 for none), in one statement: a subquery per
+    community down the (community, id) index (a MAX grouped by community would read them all)."""
+    newest = AccessEvent.objects.filter(community_id=OuterRef("pk")).order_by("-id").values("id")[:1]
+    rows = Community.objects.filter(pk__in=list(community_ids)).annotate(top=Subquery(newest))
+    found = dict.fromkeys(community_ids, 0)
+    found.update({c: top or 0 for c, top in rows.values_list("id", "top")})
+    return found
 
 
-def passages_after(community_id: int, after_id: int, since: datetime) -> list[tuple[int, datetime, str]]:
-    """Passages let through (in or out) with an id above `after_id` that happened since `since`,
-    oldest id first: [(id, at, flow key)], nothing about who passed. From the (community, id)
-    index: the big screen's counters read only what arrived since their last read, late uploads
-    of an offline terminal included."""
+def passages_after(after: dict[int, int], since: datetime) -> list[tuple[int, int, datetime, str]]:
+    """Passages let through (in or out) since `since` with an id above each community's bound in
+    `after` ({community id: id}), oldest id first: [(community id, id, at, flow key)], nothing
+    about who passed. From the (community, id) index, for several communities in one statement:
+    the big screen's counters read only what arrived since their last read, late uploads of an
+    offline terminal included."""
+    if not after:
+        return []
     rows = (
-        AccessEvent.objects.filter(community_id=community_id, id__gt=after_id, at__gte=since, allowed=True)
+        AccessEvent.objects.filter(_each_community(after, "id__gt"), at__gte=since, allowed=True)
         .exclude(direction=Direction.BOTH)
         .order_by("id")
-        .values_list("id", "at", "method", "direction")
+        .values_list("community_id", "id", "at", "method", "direction")
     )
-    return [(i, at, flow_key(method, direction)) for i, at, method, direction in rows]
+    return [(c, i, at, flow_key(method, direction)) for c, i, at, method, direction in rows]
 
 
 def visitors_today(user, community_id: int) -> int:

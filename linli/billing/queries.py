@@ -434,25 +434,31 @@ def bills_to_correct(user):
 def collection(community_id: int, start: date, end: date) -> dict[str, int]:
     """What bills for periods starting in [start, end] asked and what was paid on them, in fen,
     for the whole community (dashboards: no row leaves this)."""
-    found = (
-        Bill.objects.filter(community_id=community_id, period_start__gte=start, period_start__lte=end)
-        .exclude(status=BillStatus.VOID)
-        .aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
-    )
+    return collection_among([community_id], start, end)
+
+
+def collection_among(community_ids, start: date, end: date) -> dict[str, int]:
+    """collection() of several communities together (a street's screen), in one read."""
+    found = _collected(community_ids, start, end).aggregate(due=Sum(DUE), paid=Sum("paid_fen"))
     return {"due": found["due"] or 0, "paid": found["paid"] or 0}
 
 
-def collection_by_period(community_id: int, start: date, end: date) -> dict[date, dict[str, int]]:
-    """collection() per period start in [start, end], in one grouped read: {period start: {due,
-    paid}} in fen, for the whole community (dashboards' chart of collection by month)."""
+def collection_by_period(community_ids, start: date, end: date) -> dict[date, dict[str, int]]:
+    """collection() of the communities together per period start in [start, end], in one grouped
+    read: {period start: {due, paid}} in fen (dashboards' chart of collection by month)."""
     rows = (
-        Bill.objects.filter(community_id=community_id, period_start__gte=start, period_start__lte=end)
-        .exclude(status=BillStatus.VOID)
+        _collected(community_ids, start, end)
         .values("period_start")
         .annotate(due=Sum(DUE), paid=Sum("paid_fen"))
         .order_by("period_start")
     )
     return {r["period_start"]: {"due": r["due"] or 0, "paid": r["paid"] or 0} for r in rows}
+
+
+def _collected(community_ids, start: date, end: date) -> QuerySet[Bill]:
+    return Bill.objects.filter(
+        community_id__in=list(community_ids), period_start__gte=start, period_start__lte=end
+    ).exclude(status=BillStatus.VOID)
 
 
 def unpaid_bills(user, community_id: int) -> int:

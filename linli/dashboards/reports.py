@@ -15,10 +15,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.formatting import yuan
-from linli.dashboards import queries, suppression
+from linli.dashboards import gov_period, queries, suppression
 from linli.dashboards.metrics import METRICS
 from linli.dashboards.models import MonthlyReport
 from linli.engage import queries_surveys, queries_votes
@@ -69,31 +68,6 @@ class Report:
         )
 
 
-# --- months --------------------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> date:
-    """ "2026-11" → 2026-11-01; a month not yet begun is refused."""
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        first = date(year, month, 1)
-    except ValueError as bad:
-        raise ServiceError(
-            "invalid_month", _("月份格式应为 YYYY-MM，如 2026-11"), fields={"month": text[:20]}
-        ) from bad
-    if first > timezone.localdate() or first.year < 2000:
-        raise ServiceError("invalid_month", _("该月份还没有数据"), fields={"month": text[:20]})
-    return first
-
-
-def last_day(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def previous_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
 def days(since: date, until: date) -> list[date]:
     return [since + timedelta(days=n) for n in range((until - since).days + 1)]
 
@@ -111,7 +85,7 @@ def issued_kinds(user, community_id: int, month: date) -> set[str]:
 
 def build(kind: str, community_id: int, community_name: str, month: date) -> Report:
     title, builder = KINDS[kind]
-    until = min(last_day(month), timezone.localdate())
+    until = min(gov_period.last_day(month), timezone.localdate())
     report = Report(kind, str(title), community_name, month, until)
     builder(report, community_id)
     return report

@@ -52,10 +52,10 @@ class Counts(Schema):
 
 
 class HousesOut(Schema):
-    houses: int
-    occupied: int
-    rented: int
-    vacant: int
+    houses: int = Field(description="residential houses")
+    occupied: int = Field(description="someone lives there, self-occupied or rented (在住)")
+    rented: int = Field(description="a tenant lives there: a part of occupied (出租)")
+    vacant: int = Field(description="nobody lives there: houses − occupied (空置)")
 
 
 class MapBuildingOut(Schema):

@@ -11,6 +11,8 @@ server process counts its own; a new process or a new day starts with one full c
 lock per community: the views run on a pool of threads."""
 
 import threading
+from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from time import monotonic as time_monotonic
@@ -45,30 +47,42 @@ class TodayPassages:
 
     def hours(self, community_id: int, now: datetime) -> list[dict[str, int]]:
         """Today's passages of the community per hour (24 of them; hours to come count 0)."""
+        return self.hours_of([community_id], now)[community_id]
+
+    def hours_of(self, community_ids: Iterable[int], now: datetime) -> dict[int, list[dict[str, int]]]:
+        """hours() of several communities (a street's), in the same few reads whatever their
+        number: the communities whose day starts are counted together, and so are the others."""
         today = timezone.localdate(now)
-        with self._lock(community_id):
-            state = self._days.get(community_id)
-            if state is None or state.day != today:
-                state = self._days[community_id] = self._start(community_id, today)
-            else:
-                self._count_on(community_id, state)
-            return [dict(h) for h in state.hours]
+        ids = sorted(set(community_ids))
+        with ExitStack() as held:
+            for community_id in ids:  # in id order: two streets sharing a community cannot deadlock
+                held.enter_context(self._lock(community_id))
+            starting = [c for c in ids if c not in self._days or self._days[c].day != today]
+            self._days.update(self._start(starting, today))
+            self._count_on({c: self._days[c] for c in ids if c not in starting})
+            return {c: [dict(h) for h in self._days[c].hours] for c in ids}
 
-    def _start(self, community_id: int, today: date) -> _Day:
+    def _start(self, community_ids: list[int], today: date) -> dict[int, _Day]:
+        if not community_ids:
+            return {}
         midnight = timezone.make_aware(datetime.combine(today, time.min))
-        top = access_queries.latest_event_id(community_id)
+        tops = access_queries.latest_event_ids(community_ids)
         bounds = [midnight + timedelta(hours=h) for h in range(HOURS + 1)]
-        state = _Day(today, midnight, top, access_queries.flows_by_hour(community_id, bounds, upto_id=top))
-        state.recent = {
-            i for i, _at, _key in access_queries.passages_after(community_id, top - OVERLAP, midnight)
-        }
-        state.recent = {i for i in state.recent if i <= top}
-        return state
+        counted = access_queries.flows_by_hour(tops, bounds)
+        days = {c: _Day(today, midnight, tops[c], counted[c]) for c in community_ids}
+        after = {c: top - OVERLAP for c, top in tops.items()}
+        for c, event_id, _at, _key in access_queries.passages_after(after, midnight):
+            if event_id <= tops[c]:
+                days[c].recent.add(event_id)
+        return days
 
-    def _count_on(self, community_id: int, state: _Day) -> None:
-        for event_id, at, key in access_queries.passages_after(
-            community_id, state.watermark - OVERLAP, state.midnight
-        ):
+    def _count_on(self, days: dict[int, _Day]) -> None:
+        if not days:
+            return
+        midnight = next(iter(days.values())).midnight  # all of today
+        after = {c: state.watermark - OVERLAP for c, state in days.items()}
+        for c, event_id, at, key in access_queries.passages_after(after, midnight):
+            state = days[c]
             if event_id in state.recent:
                 continue
             state.recent.add(event_id)
@@ -76,8 +90,9 @@ class TodayPassages:
             hour = int((at - state.midnight).total_seconds() // 3600)
             if 0 <= hour < HOURS:
                 state.hours[hour][key] += 1
-        floor = state.watermark - OVERLAP
-        state.recent = {i for i in state.recent if i > floor}
+        for state in days.values():
+            floor = state.watermark - OVERLAP
+            state.recent = {i for i in state.recent if i > floor}
 
 
 today_passages = TodayPassages()

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from linli.billing import queries as billing_queries
 from linli.core.models import Community
+from linli.dashboards import gov_period, screen_counters, suppression
 from linli.dashboards import queries as figures
-from linli.dashboards import screen_counters, suppression
 from linli.engage import queries_surveys, queries_votes
 from linli.iot import queries as iot_queries
 from linli.registry import queries as registry_queries
@@ -35,18 +35,17 @@ def compute(community_ids: tuple[int, ...], now: datetime | None = None) -> dict
     today = timezone.localdate(now)
     ids = list(community_ids)
     hours = _hours(ids, now)
+    names = dict(Community.objects.filter(pk__in=ids).values_list("id", "name"))
     return {
         "at": now.isoformat(),
-        "communities": [
-            {"id": c, "name": n} for c, n in Community.objects.filter(pk__in=ids).values_list("id", "name")
-        ],
+        "communities": [{"id": c, "name": n} for c, n in names.items()],
         "population": _population(ids),
         "flows": {k: sum(h[k] for h in hours) for k in FLOW_KEYS},
-        "devices": _summed(iot_queries.fleet(c) for c in ids),
+        "devices": _summed(iot_queries.fleets(ids).values()),
         "alarms": _alarms(ids),
         "requests": _requests(ids, now),
         "fees": _fees(ids, today),
-        "votes": _votes(ids),
+        "votes": _votes(ids, names),
         "charts": {
             "hours": {k: [h[k] for h in hours] for k in FLOW_KEYS},
             **screen_counters.slow_charts.get((tuple(ids), today), lambda: _slow_charts(ids, today)),
@@ -83,9 +82,8 @@ def _population(ids: list[int]) -> dict:
     per = {
         c: {"real": found.get((c, keys[0], ""), 0), "floating": found.get((c, keys[1], ""), 0)} for c in ids
     }
-    for c in ids:
-        if (c, keys[0], "") not in found:
-            per[c] = registry_queries.population(c)
+    # Live from the registry for a community the daily job has not reached yet.
+    per.update(registry_queries.population_of([c for c in ids if (c, keys[0], "") not in found]))
     real = sum(p["real"] for p in per.values())
     floating = sum(p["floating"] for p in per.values())
     # Local and floating partition the real population, whose total is shown.
@@ -100,26 +98,22 @@ def _population(ids: list[int]) -> dict:
 def _hours(ids: list[int], now: datetime) -> list[dict]:
     """Today's passages per hour up to the current one (later hours are None on the page)."""
     per_hour = [dict.fromkeys(FLOW_KEYS, 0) for _ in range(timezone.localtime(now).hour + 1)]
-    for c in ids:
-        for total, counted in zip(per_hour, screen_counters.today_passages.hours(c, now), strict=False):
+    for counted_hours in screen_counters.today_passages.hours_of(ids, now).values():
+        for total, counted in zip(per_hour, counted_hours, strict=False):
             for key in FLOW_KEYS:
                 total[key] += counted[key]
     return per_hour
 
 
 def _alarms(ids: list[int]) -> dict[str, int]:
-    found = _summed(iot_queries.active_alarms_by_severity(c) for c in ids)
+    found = _summed(iot_queries.active_alarms_by_community(ids).values())
     return {severity: found.get(severity, 0) for severity in iot_queries.severity_labels()}
 
 
 def _requests(ids: list[int], now: datetime) -> dict:
     load = _summed(
-        {
-            k: v
-            for k, v in workorder_queries.load(c, now - timedelta(days=ON_TIME_DAYS)).items()
-            if k != "rating"
-        }
-        for c in ids
+        {k: v for k, v in found.items() if k != "rating"}
+        for found in workorder_queries.loads(ids, now - timedelta(days=ON_TIME_DAYS)).values()
     )
     return {
         "open": load.get("open", 0),
@@ -130,7 +124,7 @@ def _requests(ids: list[int], now: datetime) -> dict:
 
 
 def _fees(ids: list[int], today: date) -> dict:
-    month = _summed(billing_queries.collection(c, today.replace(day=1), today) for c in ids)
+    month = billing_queries.collection_among(ids, today.replace(day=1), today)
     return {
         "due": month.get("due", 0),
         "paid": month.get("paid", 0),
@@ -138,17 +132,18 @@ def _fees(ids: list[int], today: date) -> dict:
     }
 
 
-def _votes(ids: list[int]) -> list[dict]:
-    names = dict(Community.objects.filter(pk__in=ids).values_list("id", "name"))
+def _votes(ids: list[int], names: dict[int, str] | None = None) -> list[dict]:
+    """Each open vote's participation; `names` of the communities when already read."""
+    if names is None:
+        names = dict(Community.objects.filter(pk__in=ids).values_list("id", "name"))
     return [
         {
             "title": v["title"],
-            "community": names.get(c, ""),
+            "community": names.get(v["community_id"], ""),
             "heads_pct": _share(v["heads"], v["total_heads"]),
             "area_pct": _share(v["area_centi"], v["total_area_centi"]),
         }
-        for c in ids
-        for v in queries_votes.open_votes_turnout(c)
+        for v in queries_votes.open_votes_turnout(ids)
     ]
 
 
@@ -172,25 +167,19 @@ def _alarms_by_type(ids: list[int], today: date) -> list[dict]:
 def _collection(ids: list[int], today: date) -> list[dict]:
     """Collection per billing month over the last CHART_MONTHS months (months without bills: None)."""
     first = today.replace(day=1)
-    months = [_months_before(first, n) for n in range(CHART_MONTHS - 1, -1, -1)]
+    months = [gov_period.months_before(first, n) for n in range(CHART_MONTHS - 1, -1, -1)]
     due: dict[date, int] = defaultdict(int)
     paid: dict[date, int] = defaultdict(int)
-    for c in ids:
-        for start, money in billing_queries.collection_by_period(c, months[0], today).items():
-            due[start.replace(day=1)] += money["due"]
-            paid[start.replace(day=1)] += money["paid"]
+    for start, money in billing_queries.collection_by_period(ids, months[0], today).items():
+        due[start.replace(day=1)] += money["due"]
+        paid[start.replace(day=1)] += money["paid"]
     return [{"month": m.strftime("%Y-%m"), "pct": _share(paid[m], due[m])} for m in months]
-
-
-def _months_before(first: date, n: int) -> date:
-    months = first.year * 12 + first.month - 1 - n
-    return date(months // 12, months % 12 + 1, 1)
 
 
 def _satisfaction(ids: list[int]) -> list[dict]:
     """Each survey year's score, the mean over the communities that ran one that year."""
     scores: dict[int, list[float]] = defaultdict(list)
-    for c in ids:
-        for row in queries_surveys.satisfaction_by_year(c):
+    for years in queries_surveys.satisfaction_by_year_of(ids).values():
+        for row in years:
             scores[row["year"]].append(row["score"])
     return [{"year": y, "score": round(sum(s) / len(s), 1)} for y, s in sorted(scores.items())]

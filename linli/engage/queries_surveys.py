@@ -175,19 +175,27 @@ def satisfaction_by_year(community_id: int) -> list[dict]:
     """For dashboards: each year's satisfaction survey (not drafts) with its mean score over the
     dimensions answered (0–100, as dimension_scores), oldest first: [{year, score}]. One query
     for all the years."""
+    return satisfaction_by_year_of([community_id])[community_id]
+
+
+def satisfaction_by_year_of(community_ids) -> dict[int, list[dict]]:
+    """satisfaction_by_year() of several communities in one query: {community id: [{year, score}]}."""
+    found: dict[int, dict[int, list[float]]] = {c: {} for c in community_ids}
     rows = (
         Answer.objects.filter(
-            question__survey__community_id=community_id,
+            question__survey__community_id__in=list(found),
             question__survey__kind=SurveyKind.SATISFACTION,
             rating__isnull=False,
         )
         .exclude(question__survey__status=SurveyStatus.DRAFT)
         .exclude(question__dimension="")
-        .values("question__survey__year", "question__dimension")
+        .values_list("question__survey__community_id", "question__survey__year", "question__dimension")
         .annotate(mean=Avg("rating"))
         .order_by()
     )
-    by_year: dict[int, list[float]] = {}
-    for row in rows:
-        by_year.setdefault(row["question__survey__year"], []).append(round(row["mean"] * 20, 1))
-    return [{"year": year, "score": round(sum(s) / len(s), 1)} for year, s in sorted(by_year.items())]
+    for community_id, year, _dimension, mean in rows:
+        found[community_id].setdefault(year, []).append(round(mean * 20, 1))
+    return {
+        c: [{"year": year, "score": round(sum(s) / len(s), 1)} for year, s in sorted(by_year.items())]
+        for c, by_year in found.items()
+    }

@@ -5,7 +5,7 @@ community see its votes, their log and proofs (docs/voting.md, "Who sees what").
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from linli.core import rawsql
 from linli.core.restrict import scope_of
@@ -188,22 +188,39 @@ def heads(vote: Vote):
     return VoteTreeHead.objects.filter(vote=vote).order_by("size")
 
 
-SHARES = ("heads", "total_heads", "area_centi", "total_area_centi")
-
-
 def _turnout(votes) -> list[dict]:
-    """Each vote's title, status and participation shares (no ballot)."""
+    """Each vote's community, title, status and participation shares as progress() counts them
+    (no ballot), in two reads whatever the number of votes."""
+    votes = list(votes)
+    valid = (
+        VoteBallot.objects.filter(vote__in=votes, status=BallotStatus.VALID)
+        .values_list("vote_id")
+        .annotate(heads=Count("id"), area=Sum("elector__area_centi"))
+        .order_by()
+    )
+    counted = {vote_id: (heads, area or 0) for vote_id, heads, area in valid}
     found = []
     for vote in votes:
-        now = progress(vote)
-        found.append({"title": vote.title, "status": vote.status, **{k: now[k] for k in SHARES}})
+        heads, area = counted.get(vote.pk, (0, 0))
+        found.append(
+            {
+                "community_id": vote.community_id,
+                "title": vote.title,
+                "status": vote.status,
+                "heads": heads,
+                "total_heads": vote.total_heads,
+                "area_centi": area,
+                "total_area_centi": vote.total_area_centi,
+            }
+        )
     return found
 
 
-def open_votes_turnout(community_id: int) -> list[dict]:
-    """Each open vote's participation for dashboards:
-    [{title, status, heads, total_heads, area_centi, total_area_centi}]."""
-    return _turnout(Vote.objects.filter(community_id=community_id, status=VoteStatus.OPEN).order_by("id"))
+def open_votes_turnout(community_ids) -> list[dict]:
+    """Each open vote of the communities with its participation, for dashboards:
+    [{community_id, title, status, heads, total_heads, area_centi, total_area_centi}]."""
+    open_votes = Vote.objects.filter(community_id__in=list(community_ids), status=VoteStatus.OPEN)
+    return _turnout(open_votes.order_by("community_id", "id"))
 
 
 def turnout_between(community_id: int, since: datetime, until: datetime) -> list[dict]:

@@ -161,12 +161,25 @@ def population(community_id: int, building_ids=None) -> dict:
     `building_ids` narrows it to some buildings (None: the whole community)."""
     # One pass over the living occupancies joined to their people: no IN (subquery), whose plan
     # depends on table statistics.
-    return _living(community_id, building_ids).aggregate(
-        real=Count("person_id", distinct=True),
-        floating=Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
-        tenants=Count("person_id", distinct=True, filter=Q(relation=Relation.TENANT)),
-        households=Count("house_id", distinct=True),
-    )
+    return _living(community_id, building_ids).aggregate(**POPULATION)
+
+
+def population_of(community_ids) -> dict[int, dict]:
+    """population() of several whole communities in one grouped read: {community id: {real,
+    floating, tenants, households}}."""
+    found = {c: dict.fromkeys(POPULATION, 0) for c in community_ids}
+    rows = _living(list(found)).values("house__community_id").annotate(**POPULATION).order_by()
+    for row in rows:
+        found[row.pop("house__community_id")] = row
+    return found
+
+
+POPULATION = {
+    "real": Count("person_id", distinct=True),
+    "floating": Count("person_id", distinct=True, filter=Q(person__hukou_local=False)),
+    "tenants": Count("person_id", distinct=True, filter=Q(relation=Relation.TENANT)),
+    "households": Count("house_id", distinct=True),
+}
 
 
 def population_by_building(community_id: int, building_ids=None) -> list[dict]:
@@ -190,10 +203,16 @@ def population_by_building(community_id: int, building_ids=None) -> list[dict]:
     ]
 
 
-def _living(community_id: int, building_ids=None):
+def _living(community_id: int | list[int], building_ids=None):
+    """The occupancies of people living in the community's (or communities') homes today."""
+    among = (
+        {"house__community_id__in": community_id}
+        if isinstance(community_id, list)
+        else {"house__community_id": community_id}
+    )
     living = Occupancy.objects.active(timezone.localdate()).filter(
+        **among,
         lives_here=True,
-        house__community_id=community_id,
         house__type=HouseType.RESIDENTIAL,
         person__erased_at__isnull=True,
     )
@@ -556,8 +575,8 @@ def age_bands(community_id: int, building_ids=None) -> dict[str, int]:
 
 
 def housing(community_id: int, building_ids=None) -> dict[str, int]:
-    """Residential houses today: all, occupied (someone lives there), rented (a tenant lives
-    there) and vacant (nobody does)."""
+    """Residential houses today: all, occupied (someone lives there, a tenant or not), rented
+    (a tenant lives there: a part of occupied) and vacant (nobody does: all − occupied)."""
     houses = House.objects.filter(community_id=community_id, type=HouseType.RESIDENTIAL)
     if building_ids is not None:
         houses = houses.filter(building_id__in=building_ids)
@@ -591,8 +610,9 @@ def buildings_of(community_id: int) -> list[tuple[int, str]]:
 
 def house_states(community_id: int, building_id: int) -> list[dict]:
     """A building's residential houses, each with its state today for the site map: "rented" (a
-    tenant lives there), "occupied" (someone else lives there) or "vacant" (nobody does). House
-    numbers and states only, nobody's name: [{id, unit, number, floor, state}]."""
+    tenant lives there), "self_occupied" (people live there, none of them a tenant) or "vacant"
+    (nobody does); occupied, as housing() counts it, is self_occupied or rented. House numbers
+    and states only, nobody's name: [{id, unit, number, floor, state}]."""
     living = _living(community_id, [building_id]).values("house_id", "relation")
     tenanted = {r["house_id"] for r in living if r["relation"] == Relation.TENANT}
     occupied = {r["house_id"] for r in living}
@@ -607,7 +627,11 @@ def house_states(community_id: int, building_id: int) -> list[dict]:
             "unit": unit,
             "number": number,
             "floor": floor,
-            "state": "rented" if house_id in tenanted else "occupied" if house_id in occupied else "vacant",
+            "state": "rented"
+            if house_id in tenanted
+            else "self_occupied"
+            if house_id in occupied
+            else "vacant",
         }
         for house_id, unit, number, floor in houses
     ]

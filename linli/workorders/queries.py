@@ -23,6 +23,8 @@ from linli.workorders.models import (
 
 # House labels read the building and unit: fetched with the row, not once per row.
 LIST_COLUMNS = ("category", "building", "house__building", "house__unit", "team")
+# Late to respond or to resolve.
+OVERDUE = Q(response_overdue=True) | Q(resolution_overdue=True)
 
 
 def requests(user, action: str = Action.WORKORDER_VIEW):
@@ -137,11 +139,7 @@ def open_by_building(community_id: int, buildings: set[int] | None = None) -> di
         )
         entry["by_status"][row["status"]] = row["n"]
         entry["open"] += row["n"]
-    overdue = (
-        scoped.filter(Q(response_overdue=True) | Q(resolution_overdue=True))
-        .values("building_id")
-        .annotate(n=Count("id"))
-    )
+    overdue = scoped.filter(OVERDUE).values("building_id").annotate(n=Count("id"))
     for building_id, n in overdue.values_list("building_id", "n"):
         if building_id in found:
             found[building_id]["overdue"] = n
@@ -292,17 +290,42 @@ def on_duty_user_ids(community_id: int) -> set[int]:
 
 def load(community_id: int, since: datetime) -> dict:
     """Open and overdue now; resolved since, on time, and their average rating (1–5)."""
-    scoped = Request.objects.filter(community_id=community_id)
-    now_open = scoped.filter(status__in=OPEN).aggregate(
-        open=Count("id"),
-        overdue=Count("id", filter=Q(response_overdue=True) | Q(resolution_overdue=True)),
+    return loads([community_id], since)[community_id]
+
+
+def loads(community_ids, since: datetime) -> dict[int, dict]:
+    """load() of several communities in two grouped reads (a street's screen)."""
+    found: dict[int, dict] = {
+        c: {**now, "resolved": 0, "on_time": 0, "rating": None}
+        for c, now in open_counts(community_ids).items()
+    }
+    resolved = (
+        Request.objects.filter(community_id__in=list(found), resolved_at__gte=since)
+        .values_list("community_id")
+        .annotate(
+            resolved=Count("id"),
+            on_time=Count("id", filter=Q(resolution_overdue=False)),
+            rating=Avg("rating"),
+        )
+        .order_by()
     )
-    resolved = scoped.filter(resolved_at__gte=since).aggregate(
-        resolved=Count("id"),
-        on_time=Count("id", filter=Q(resolution_overdue=False)),
-        rating=Avg("rating"),
+    for c, n, on_time, rating in resolved:
+        found[c].update(resolved=n, on_time=on_time, rating=rating)
+    return found
+
+
+def open_counts(community_ids) -> dict[int, dict[str, int]]:
+    """Open and overdue requests now of several communities in one grouped read (the street
+    map): {community id: {open, overdue}}."""
+    found = {c: {"open": 0, "overdue": 0} for c in community_ids}
+    rows = (
+        Request.objects.filter(community_id__in=list(found), status__in=OPEN)
+        .values_list("community_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=OVERDUE))
+        .order_by()
     )
-    return {**now_open, **resolved}
+    found.update({c: {"open": n, "overdue": overdue} for c, n, overdue in rows})
+    return found
 
 
 def opened(community_id: int, since: datetime, until: datetime) -> list[dict]:

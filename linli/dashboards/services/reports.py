@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from linli.core import queries as core_queries
 from linli.core.roles import Action
+from linli.dashboards.gov_period import last_day, previous_month
 from linli.dashboards.models import DailyFigure, MonthlyReport
-from linli.dashboards.reports import KINDS, last_day, previous_month
+from linli.dashboards.reports import KINDS
 from linli.notify.services import notify
 
 MESSAGE_KIND = "dashboards.monthly_reports"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from linli.access.models import AccessEvent, AccessPoint
 from linli.dashboards import screen_counters, screen_data
+from linli.dashboards.models import DailyFigure
 from linli.dashboards.services import daily_figures
 from linli.dashboards.services.screens import do_issue_screen_token
 from linli.iot.models import Rule
@@ -201,3 +202,61 @@ def test_the_kiosk_page_and_its_data_name_nobody(estate):
     secrets = [p.name for p in people] + [p.phone for p in people] + [p.id_number for p in people]
     assert [s for s in secrets if s and s in text] == []
     assert not PHONE.search(text) and not ID_NUMBER.search(text) and not PLATE.search(text)
+
+
+# --- the hour and the day turning over (explicit `now`, as a screen refreshed across them) ---------
+
+
+def on(day, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def hours_of(world, now) -> dict[str, list[int]]:
+    return screen_data.compute((world.a.id,), now=now)["charts"]["hours"]
+
+
+def test_a_passage_counts_in_its_own_hour_when_the_hour_turns(world):
+    today = timezone.localdate()
+    passage(world, on(today, 9, 10))
+    passage(world, on(today, 9, 50))
+    before = hours_of(world, on(today, 9, 59))
+    assert len(before["people_in"]) == 10 and before["people_in"][9] == 2  # 0:00 to 9:00
+    passage(world, on(today, 10, 0))  # the first second of the new hour
+    passage(world, on(today, 9, 59), "card", "out")  # the last minute of the old one, read after 10:00
+    after = hours_of(world, on(today, 10, 1))
+    assert len(after["people_in"]) == 11
+    assert after["people_in"][9:] == [2, 1] and after["people_out"][9:] == [1, 0]
+    assert sum(after["people_in"]) == 3  # nothing counted twice across the turn
+
+
+def test_at_local_midnight_the_screen_starts_a_new_day(world):
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    passage(world, on(today, 23, 50))
+    passage(world, on(today, 23, 58), "plate")
+    late = screen_data.compute((world.a.id,), now=on(today, 23, 59))
+    assert late["flows"] == {"people_in": 1, "people_out": 0, "vehicles_in": 1, "vehicles_out": 0}
+    assert len(late["charts"]["hours"]["people_in"]) == 24 and late["charts"]["hours"]["people_in"][23] == 1
+    passage(world, on(tomorrow, 0, 0))  # midnight itself belongs to the new day
+    passage(world, on(today, 23, 59), "face", "out")  # an upload of last night, read after midnight
+    new_day = screen_data.compute((world.a.id,), now=on(tomorrow, 0, 5))
+    assert new_day["flows"] == {"people_in": 1, "people_out": 0, "vehicles_in": 0, "vehicles_out": 0}
+    assert new_day["charts"]["hours"] == {
+        "people_in": [1],
+        "people_out": [0],
+        "vehicles_in": [0],
+        "vehicles_out": [0],
+    }
+    # The hourly job's run after midnight closes yesterday again: the late upload lands there.
+    daily_figures.do_compute_daily_figures(world.a.id, today)
+    closed = dict(
+        DailyFigure.objects.filter(community=world.a, day=today, metric__startswith="flows.").values_list(
+            "metric", "value"
+        )
+    )
+    assert closed == {
+        "flows.people_in": 1,
+        "flows.people_out": 1,
+        "flows.vehicles_in": 1,
+        "flows.vehicles_out": 0,
+    }

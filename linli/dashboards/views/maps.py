@@ -103,9 +103,7 @@ def building(request, console: Console, building_id: int):
     context = {
         "building_name": name,
         "houses": houses,
-        "counts": [
-            (s, labels["states"][s], sum(h["state"] == s for h in houses)) for s in map_data.HOUSE_STATES
-        ],
+        "counts": _house_counts(houses, labels["states"]),
         "alarms": sum(alarms.values()),
         "open_requests": open_n,
         "overdue": overdue,
@@ -119,6 +117,14 @@ def building(request, console: Console, building_id: int):
         else "dashboards/map_building_page.html"
     )
     return console.render(request, template, context)
+
+
+def _house_counts(houses: list[dict], names: dict[str, str]) -> list[tuple[str, str, int]]:
+    """在住 (occupied: self-occupied or rented), 出租 and 空置, as the daily figures count a
+    building's houses: [(state, label, n)]."""
+    n = {s: sum(h["state"] == s for h in houses) for s in map_data.HOUSE_STATES}
+    occupied = n["self_occupied"] + n["rented"]
+    return [("occupied", names["occupied"], occupied)] + [(s, names[s], n[s]) for s in ("rented", "vacant")]
 
 
 def street_map(request):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from linli.core.errors import ServiceError
 from linli.core.roles import Action
 from linli.core.shell.common import Console, staff_view
-from linli.dashboards import report_pdf, report_xlsx, reports
+from linli.dashboards import gov_period, report_pdf, report_xlsx, reports
 from linli.registry.io.sheets import XLSX
 
 MONTHS_OFFERED = 12
@@ -22,12 +22,11 @@ def _whole_community(console: Console) -> None:
 @staff_view(Action.STATS_VIEW, section="dashboards_reports")
 def reports_page(request, console: Console):
     _whole_community(console)
-    months = [timezone.localdate().replace(day=1)]
-    while len(months) < MONTHS_OFFERED:
-        months.append(reports.previous_month(months[-1]))
+    today = timezone.localdate()
+    months = [gov_period.months_before(today, n) for n in range(MONTHS_OFFERED)]
     chosen = request.GET.get("month", "")
     try:
-        month = reports.parse_month(chosen) if chosen else reports.previous_month(months[0])
+        month = gov_period.begun_month(chosen, today) if chosen else gov_period.previous_month(today)
     except ServiceError as refused:
         return console.render(
             request, "dashboards/reports.html", {"error": refused.message, "months": months}, status=422
@@ -49,7 +48,7 @@ def report_download(request, console: Console, kind: str, fmt: str):
     if kind not in reports.KINDS or fmt not in RENDERERS:
         raise Http404
     try:
-        month = reports.parse_month(request.GET.get("month", ""))
+        month = gov_period.begun_month(request.GET.get("month", ""), timezone.localdate())
     except ServiceError as refused:
         return HttpResponse(str(refused.message), status=422, content_type="text/plain; charset=utf-8")
     report = reports.build(kind, console.community.id, console.community.name, month)
