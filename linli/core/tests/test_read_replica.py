@@ -11,10 +11,13 @@ import copy
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.signals import request_started
 from django.db import connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django_tasks import task
 
 from linli.billing import queries
 from linli.core.dbrouter import REPLICA
@@ -112,6 +115,32 @@ def test_a_write_in_one_request_leaves_the_next_on_the_replica(world, api):
     with Reads() as reads:
         assert client.get("/billing/reports/arrears", {"community": world.a.pk}).status_code == 200
     assert reads.replica >= 2
+
+
+@task()
+def arrears_report(user_id: int, community_id: int) -> None:
+    queries.arrears_houses(get_user_model().objects.get(pk=user_id), community_id)
+
+
+@with_replica
+def test_a_task_the_worker_runs_starts_afresh_and_one_run_inline_keeps_the_request_s_writes(
+    world, inline_tasks
+):
+    new_request()
+    issue_bill(world.house, 10000, JAN)  # the request wrote; its inline task is part of it
+    with Reads() as inline:
+        arrears_report.enqueue(world.staff.pk, world.a.pk)
+    assert inline.replica == 0 and inline.primary > 0
+
+
+@with_replica
+def test_a_task_the_worker_runs_reads_from_the_replica(world):
+    new_request()
+    issue_bill(world.house, 10000, JAN)
+    arrears_report.enqueue(world.staff.pk, world.a.pk)  # this thread wrote...
+    with Reads() as worker:  # ...and then runs the queue as `linli db_worker` does
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    assert worker.replica > 0
 
 
 @with_replica
