@@ -182,6 +182,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # timeout) fails such a pair at random with "database table is locked".
     DATABASES["default"]["TEST"] = {"NAME": env("LINLI_TEST_SQLITE", "") or str(VAR_DIR / "test.sqlite3")}
 
+# A PostgreSQL read replica (docs/operations.md, "Read replica"): only the big screen, the
+# government view and the reports read from it (linli.core.dbrouter), and never after the request
+# wrote. Unset, everything reads and writes the one database. Tests point it at the primary's
+# test database (MIRROR).
+LINLI_REPLICA_URL = env("LINLI_REPLICA_URL")
+DATABASE_ROUTERS: list[str] = []
+if LINLI_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        LINLI_REPLICA_URL,
+        conn_max_age=int(env("LINLI_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("LINLI_REPLICA_URL must be a postgres:// URL: a standby of DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["linli.core.dbrouter.ReplicaRouter"]
+# /api/v1/health reports degraded once the replica replays this late (seconds).
+LINLI_HEALTH_REPLICA_LAG_SECONDS = float(env("LINLI_HEALTH_REPLICA_LAG_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Unique constraints with nulls_distinct=False are enforced on PostgreSQL; on SQLite the services
 # check the same rule before writing.

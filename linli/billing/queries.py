@@ -27,6 +27,7 @@ from linli.billing.models import (
     StatementLine,
     Waiver,
 )
+from linli.core.dbrouter import reading_from_replica
 from linli.core.permissions import may
 from linli.core.restrict import scope_of
 from linli.core.roles import Action
@@ -244,6 +245,7 @@ def unclosed_counter_refunds(user, community_id: int, day: date) -> QuerySet[Ref
 # --- reports: aggregated in SQL, one query each, whatever the community's size ---
 
 
+@reading_from_replica()
 def arrears_by_building(user, community_id: int) -> list:
     """Per building: how many houses owe, how much, since when (oldest period first)."""
     return list(
@@ -256,6 +258,7 @@ def arrears_by_building(user, community_id: int) -> list:
     )
 
 
+@reading_from_replica()
 def arrears_houses(user, community_id: int, building_id: int | None = None) -> list:
     """Who owes what: one row per house with its total owed, bill count and oldest unpaid
     period, oldest first. One grouped query, no per-house reads."""
@@ -275,6 +278,7 @@ def arrears_houses(user, community_id: int, building_id: int | None = None) -> l
     )
 
 
+@reading_from_replica()
 def collection_by_month(user, community_id: int, start: date, end: date) -> list:
     """Billed and collected per building and period start (void bills left out), summed in SQL.
     Grouped by the start date itself, not by a truncated month: SQLite truncates dates through a

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from linli.core.monitoring.multiprocess import fold_dead_processes  # within ready(): app loading
+        from linli.core import dbrouter  # within ready(): app loading
+        from linli.core.monitoring.multiprocess import fold_dead_processes
 
         fold_dead_processes(settings.LINLI_METRICS_DIR)
+        dbrouter.connect_signals()

@@ -24,6 +24,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dbrouter import reading_from_replica
 from linli.core.errors import NotFound, ServiceError
 from linli.dashboards import queries, suppression
 from linli.dashboards.gov_period import Period
@@ -185,6 +186,7 @@ class CommunityFigures:
 # --- the street list -------------------------------------------------------------------------
 
 
+@reading_from_replica()
 def streets(user, period: Period, *, only: tuple[str, str] | None = None) -> Streets:
     """The user's streets (district + street of the communities their stats.view covers), each
     with its total and its communities; `only` (district, street): that street alone."""
@@ -259,6 +261,7 @@ def _cells(raw: dict[str, int], people: dict, columns: Iterable) -> dict[str, Ce
 # --- one community, its grids and buildings -------------------------------------------------
 
 
+@reading_from_replica()
 def community(user, community_id: int, period: Period) -> CommunityFigures:
     """A community's figures with its grids and buildings; out of the user's stats scope: 404."""
     found = (

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from linli.core.dbrouter import reading_from_replica
 from linli.core.models import Community
 from linli.dashboards import map_files, map_objects
 from linli.dashboards.models import MapPin, PinKind, SitePlan, StreetPin
@@ -123,6 +124,7 @@ def site_map(community_id: int, *, unplaced: bool = False) -> dict:
     return {"plan": plan_of(community_id), "buildings": buildings, "points": points, "devices": devices}
 
 
+@reading_from_replica()
 def public_map(community_id: int) -> dict:
     """What the big screen embeds: the placed objects only, no personal data, with the labels."""
     return {**site_map(community_id), "labels": labels()}

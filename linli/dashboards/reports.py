@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.dbrouter import reading_from_replica
 from linli.core.roles import Action
 from linli.core.shell.formatting import yuan
 from linli.dashboards import gov_period, queries, suppression
@@ -83,6 +84,7 @@ def issued_kinds(user, community_id: int, month: date) -> set[str]:
 # --- the reports ---------------------------------------------------------------------------------
 
 
+@reading_from_replica()
 def build(kind: str, community_id: int, community_name: str, month: date) -> Report:
     title, builder = KINDS[kind]
     until = min(gov_period.last_day(month), timezone.localdate())

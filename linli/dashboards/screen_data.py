@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from linli.billing import queries as billing_queries
+from linli.core.dbrouter import reading_from_replica
 from linli.core.models import Community
 from linli.dashboards import gov_period, screen_counters, suppression
 from linli.dashboards import queries as figures
@@ -30,6 +31,7 @@ TOP = 8  # categories a bar chart shows, the largest; the rest are left out
 FLOW_KEYS = screen_counters.FLOW_KEYS
 
 
+@reading_from_replica()
 def compute(community_ids: tuple[int, ...], now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)

@@ -31,6 +31,9 @@ GROUP = "linli-ingest"
 FLUSH_S = 0.1
 TICK_S = 1.0
 STATUS_S = 5.0
+# Between attempts to reach a broker that went away (gmqtt's default is 6 s): messages devices
+# publish before the workers are subscribed again are dropped by the broker (docs/devices.md).
+RECONNECT_S = 2
 
 
 def filters(shared: bool) -> list[str]:
@@ -48,11 +51,32 @@ class Worker:
         self.ingest = Ingest(Fleet(load_on_miss=False))
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-ingest-db")
         self.client = Client(self.name, clean_session=True)
+        self.client.reconnect_delay = RECONNECT_S
         self.client.on_message = self._message
         self.on_flush = on_flush  # tests and the benchmark watch the alarm events
         self.started_at = timezone.now()
         self.connected = asyncio.Event()
-        self.client.on_connect = lambda *args: self.connected.set()
+        self.client.on_connect = self._connected
+        self.client.on_disconnect = self._disconnected
+
+    def _connected(self, client, session_present, result, properties) -> None:
+        """Each connection, the reconnections gmqtt makes by itself included. gmqtt does not
+        renew the subscriptions on a reconnection, and the broker has none of ours after it
+        restarted or once our session ended with the connection (clean start, no session
+        expiry): without this a worker would stay connected and hear nothing. On the first
+        connection there is nothing to renew yet: `run` subscribes."""
+        for subscription in client.subscriptions:
+            client.resubscribe(subscription)
+        if client.subscriptions:
+            log.info("iot ingest %s: connected to the broker again, subscribing", self.name)
+        self.connected.set()
+
+    def _disconnected(self, client, packet, exc=None) -> None:
+        """On a stop too; otherwise gmqtt tries again every RECONNECT_S until the broker is back."""
+        self.connected.clear()
+        for subscription in client.subscriptions:
+            subscription.acknowledged = False  # until this broker's SUBACK says so again
+        log.warning("iot ingest %s: disconnected from the broker", self.name)
 
     def _message(self, client, topic: str, payload: bytes, qos, properties) -> int:
         parts = topic.split("/")

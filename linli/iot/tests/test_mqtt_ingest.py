@@ -3,9 +3,7 @@ ingest worker (its asyncio loop and database thread, as `linli ingest` runs them
 readings, raises the alarm and publishes the linkage command, which the fan receives on its
 command topic; a bad message between good ones does not stop the worker."""
 
-import asyncio
 import os
-import threading
 import time
 import uuid
 
@@ -16,48 +14,16 @@ from django.db import connection
 
 from linli.core.models import Community
 from linli.iot.choices import CommandStatus
-from linli.iot.ingest.mqtt import Worker
 from linli.iot.models import Alarm, Command, DeviceState, Reading
 from linli.testing import iot
 from linli.testing import workorders as wo
+from linli.testing.mqtt import Running, wait_for
 
 BROKER = os.environ.get("LINLI_MQTT_URL", "")
 pytestmark = [
     pytest.mark.mqtt,
     pytest.mark.skipif(not BROKER, reason="needs an MQTT broker: LINLI_MQTT_URL (set by .ci/run)"),
 ]
-
-
-def wait_for(check, seconds=10.0):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-class Running:
-    """The worker in a thread of its own, as a separate process would run it."""
-
-    def __init__(self):
-        self.stop = self.loop = None
-        self.worker = Worker(BROKER, name=f"test-{uuid.uuid4().hex[:8]}", shared=False)
-        self.thread = threading.Thread(target=asyncio.run, args=(self._main(),), daemon=True)
-
-    async def _main(self):
-        self.stop, self.loop = asyncio.Event(), asyncio.get_running_loop()
-        await self.worker.run(self.stop)
-
-    def __enter__(self):
-        self.thread.start()
-        assert wait_for(lambda: self.worker.connected.is_set()), "the worker did not connect"
-        time.sleep(0.3)  # its subscription reaches the broker
-        return self.worker
-
-    def __exit__(self, *exc):
-        self.loop.call_soon_threadsafe(self.stop.set)
-        self.thread.join(10)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -81,7 +47,7 @@ def test_co_over_mqtt_raises_the_alarm_and_the_fan_gets_its_command(world):
     token = site.tokens["co-b1"]
     topic = f"linli/{code}/co-b1/telemetry"
     try:
-        with Running() as worker:
+        with Running(BROKER, shared=False) as worker:
             start = time.time() - 200
             for offset, co in ((0, 80), (60, 95)):
                 device.publish(
