@@ -33,7 +33,7 @@ class RedisBackend(RQBackend):
         super().__init__(alias, params)
         self.fallback = self.options["fallback"]
 
-    def enqueue(self, task: Task, args, kwargs) -> TaskResult:  # type: ignore[override]
+    def enqueue(self, task: Task, args, kwargs) -> TaskResult:
         try:
             return super().enqueue(task, args, kwargs)
         except RedisError:

@@ -109,7 +109,9 @@ def wait_for(condition, what: str, log: Path) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
         if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {WAIT_SECONDS}s waiting for {what}; the worker said:\n{log.read_text()}")
+            pytest.fail(
+                f"gave up after {WAIT_SECONDS}s waiting for {what}; the worker said:\n{log.read_text()}"
+            )
         time.sleep(0.2)
 
 

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         linli = [sys.executable, "-m", "linli"]
         children = [Child(name, [*linli, *argv]) for name, argv in processes.task_workers()]
         if not children:
-            raise CommandError("tasks run in the request with LINLI_TASKS_BACKEND=immediate: no worker to run")
+            raise CommandError(
+                "tasks run in the request with LINLI_TASKS_BACKEND=immediate: no worker to run"
+            )
         if Supervisor(children, on_ready=lambda: True).run():
             raise CommandError("a task worker kept failing; see the log above", returncode=1)
