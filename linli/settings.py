@@ -1,5 +1,6 @@
 """One settings file, driven by the environment (12-factor). Every variable is in docs/configuration.md."""
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -243,6 +244,10 @@ TASKS = {
     }
 }
 if LINLI_TASKS_BACKEND == "redis":
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "LINLI_TASKS_BACKEND=redis needs the redis extra: pip install -e '.[redis]'"
+        )
     TASKS["database"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
     INSTALLED_APPS.append("django_rq")  # its `rqworker` command runs the Redis queue
 # A Redis that does not answer must not hold a request's thread for the kernel's TCP timeout:

@@ -1,5 +1,6 @@
 """The figures of the whole installation that metrics and the health check share, each one
-indexed query, read from the database so that every process reports the same."""
+indexed query, read from the database (and from Redis when it holds the task queue) so that every
+process reports the same."""
 
 from dataclasses import dataclass
 from datetime import datetime
