@@ -259,6 +259,7 @@ RQ_QUEUES = {
         + "socket_connect_timeout=2&socket_timeout=5"
     }
 }
+RQ = {"QUEUE_CLASS": "linli.core.redis_queue.SharedConnectionQueue"}  # one client per process
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS (docs/channels.md): the console provider prints each text (the demo's). Naming gateways in

@@ -13,9 +13,12 @@ import logging
 from datetime import datetime
 
 import django_rq
+from django.conf import settings
+from django_rq.queues import DjangoRQ
 from django_tasks.base import Task, TaskResult
 from django_tasks_rq import RQBackend
 from django_tasks_rq.backend import Job
+from redis import Redis
 from redis.exceptions import RedisError
 
 from linli.core.processes import DB_WORKER
@@ -26,6 +29,28 @@ RQ_JOB_CLASS = "django_tasks_rq.Job"
 # How often the database worker beside an RQ worker looks for tasks Redis did not take: they
 # only exist while Redis is down, so a slower poll than the database backend's own (1 s) suffices.
 FALLBACK_POLL_SECONDS = 5
+
+
+_clients: dict[str, Redis] = {}
+
+
+def client(queue_name: str) -> Redis:
+    """This process's Redis client (with its pool of connections) for a queue's configuration.
+    django-rq builds a new client for every queue it hands out, and so opened a TCP connection
+    (and its handshake) for every task enqueued."""
+    config = repr(sorted(settings.RQ_QUEUES[queue_name].items()))
+    if config not in _clients:  # two threads may both build one: the last kept, both work
+        _clients[config] = django_rq.get_connection(queue_name)
+    return _clients[config]
+
+
+class SharedConnectionQueue(DjangoRQ):
+    """django-rq's queue on the process's client of its configuration (settings.RQ["QUEUE_CLASS"])."""
+
+    def __init__(self, name: str = "default", *args, **kwargs) -> None:
+        if name in settings.RQ_QUEUES:  # RQ builds queues of its own names too: left as they are
+            kwargs["connection"] = client(name)
+        super().__init__(name, *args, **kwargs)
 
 
 class RedisBackend(RQBackend):
@@ -59,7 +84,7 @@ class RedisBackend(RQBackend):
     def reachable(self) -> bool:
         """Does every queue's Redis answer? (The health check's and /metrics' `redis`.)"""
         try:
-            return all(django_rq.get_connection(name).ping() for name in self.queues)
+            return all(client(name).ping() for name in self.queues)
         except RedisError:
             return False
 

@@ -21,6 +21,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from linli.notify.models import Notification
+from linli.notify.tasks import send_sms_to_users
 from linli.testing.billing_counter import issue_bill
 from linli.testing.metrics import scrape, value
 from linli.testing.redis_server import RedisServer
@@ -158,3 +159,13 @@ def test_linli_worker_runs_the_redis_queue_and_what_the_database_took_while_redi
         "linli.billing.tasks.tell_paid",
         "SUCCESSFUL",
     )
+
+
+def test_a_process_enqueues_over_one_connection(redis_tasks):
+    """django-rq alone opened a connection to Redis for every task enqueued."""
+    probe = Redis.from_url(redis_tasks.url)
+    before = probe.info("stats")["total_connections_received"]  # the probe's own connection
+    for _ in range(5):
+        send_sms_to_users.enqueue([], "notification", {})
+    assert probe.info("stats")["total_connections_received"] == before + 1
+    assert probe.llen("rq:queue:default") == 5
