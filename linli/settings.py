@@ -1,5 +1,6 @@
 """One settings file, driven by the environment (12-factor). Every variable is in docs/configuration.md."""
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -246,14 +247,38 @@ LINLI_MAX_UPLOAD_BYTES = int(env("LINLI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)
 LINLI_MAX_REQUEST_BYTES = int(env("LINLI_MAX_REQUEST_BYTES", str(LINLI_MAX_UPLOAD_BYTES + 1024 * 1024)))
 LINLI_IMPORT_MAX_ROWS = int(env("LINLI_IMPORT_MAX_ROWS", "200000"))
 
+# The task queue (docs/operations.md, "Task queue: database or Redis"): the database by default;
+# Redis (the `redis` extra) through django-tasks-rq, with the database queue taking any task Redis
+# does not (linli.core.redis_queue), so that the database is still what every worker drains.
+LINLI_TASKS_BACKEND = env("LINLI_TASKS_BACKEND", "database")
+LINLI_REDIS_URL = env("LINLI_REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[env("LINLI_TASKS_BACKEND", "database")]
+            "redis": "linli.core.redis_queue.RedisBackend",
+        }[LINLI_TASKS_BACKEND],
+        "OPTIONS": {"fallback": "database"} if LINLI_TASKS_BACKEND == "redis" else {},
     }
 }
+if LINLI_TASKS_BACKEND == "redis":
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "LINLI_TASKS_BACKEND=redis needs the redis extra: pip install -e '.[redis]'"
+        )
+    TASKS["database"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    INSTALLED_APPS.append("django_rq")  # its `rqworker` command runs the Redis queue
+# A Redis that does not answer must not hold a request's thread for the kernel's TCP timeout:
+# redis-py reads these from the URL; the RQ worker raises the read timeout for its blocking pop.
+RQ_QUEUES = {
+    "default": {
+        "URL": LINLI_REDIS_URL
+        + ("&" if "?" in LINLI_REDIS_URL else "?")
+        + "socket_connect_timeout=2&socket_timeout=5"
+    }
+}
+RQ = {"QUEUE_CLASS": "linli.core.redis_queue.SharedConnectionQueue"}  # one client per process
 
 EMAIL_BACKEND = env("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMS (docs/channels.md): the console provider prints each text (the demo's). Naming gateways in

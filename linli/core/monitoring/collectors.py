@@ -42,7 +42,12 @@ def task_queues() -> Iterable[Metric]:
     for queue in queues.values():
         depth.add_metric([queue.name], queue.depth)
         age.add_metric([queue.name], queue.oldest_age_seconds)
-    return [depth, age]
+    redis_up = figures.task_store_up()
+    if redis_up is None:
+        return [depth, age]
+    up = GaugeMetricFamily("linli_redis_up", "1 when the Redis task queue answers, 0 when it does not.")
+    up.add_metric([], int(redis_up))
+    return [depth, age, up]
 
 
 def scheduler_lag() -> Iterable[Metric]:

@@ -1,5 +1,6 @@
 """The figures of the whole installation that metrics and the health check share, each one
-indexed query, read from the database so that every process reports the same."""
+indexed query, read from the database (and from Redis when it holds the task queue) so that every
+process reports the same."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django_tasks import task_backends
 from django_tasks_db.models import DBTaskResult
 
 from linli.core.models import PeriodicJob
@@ -34,7 +36,22 @@ def task_queues(now: datetime | None = None) -> list[Queue]:
         .values("queue_name")
         .annotate(depth=Count("id"), oldest=Min("enqueued_at"))
     )
-    return [Queue(row["queue_name"], row["depth"], _age(row["oldest"], now)) for row in rows]
+    queues = {row["queue_name"]: (row["depth"], row["oldest"]) for row in rows}
+    # A backend that keeps its queue elsewhere (Redis, linli.core.redis_queue: an optional extra,
+    # so core asks the backend rather than importing it) adds its own; the database rows are then
+    # the tasks it did not take, waiting for the same workers.
+    elsewhere = getattr(task_backends["default"], "waiting", None)
+    for name, depth, oldest in elsewhere() if elsewhere else []:
+        known_depth, known_oldest = queues.get(name, (0, None))
+        queues[name] = (known_depth + depth, min(filter(None, (known_oldest, oldest)), default=None))
+    return [Queue(name, depth, _age(oldest, now)) for name, (depth, oldest) in queues.items()]
+
+
+def task_store_up() -> bool | None:
+    """Does the task backend's own store answer? None when it has none but the database (only
+    the Redis backend has one: while it is down, tasks go to the database queue instead)."""
+    reachable = getattr(task_backends["default"], "reachable", None)
+    return None if reachable is None else reachable()
 
 
 def oldest_task_age(now: datetime | None = None) -> float:

@@ -2,9 +2,9 @@
 figure, never a host name, address or error text (the check is public).
 
 Only the database takes the site down (503): without it nothing works. A late task queue or
-scheduler, an unreachable MQTT broker, a read replica down or behind, or a read-only var dir
-degrade the site (200): pages still load, and the load balancer must not take every web process
-out for what none of them can fix.
+scheduler, an unreachable MQTT broker or Redis, a read replica down or behind, or a read-only var
+dir degrade the site (200): pages still load, and the load balancer must not take every web
+process out for what none of them can fix.
 """
 
 import socket
@@ -121,6 +121,8 @@ def checks() -> dict[str, Check]:
     out["scheduler"] = _read(scheduler)
     if settings.LINLI_MQTT_URL:
         out["mqtt"] = broker()
+    if (redis_up := figures.task_store_up()) is not None:
+        out["redis"] = Check(OK if redis_up else DEGRADED)  # tasks then go to the database queue
     out["var_dir"] = var_dir()
     return out
 

@@ -28,8 +28,6 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
-from django_tasks import task_backends
-from django_tasks_db.backend import DatabaseBackend
 
 from linli.core import processes
 
@@ -218,11 +216,12 @@ def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:appli
 def _children(host: str, port: int, url: str) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
     workers = int(os.environ.get("LINLI_WEB_WORKERS") or os.cpu_count() or 1)
-    children = [Child("web", web_command(host, port, workers)), Child("scheduler", [*linli, "scheduler"])]
-    if isinstance(task_backends["default"], DatabaseBackend):
-        children.insert(1, Child("worker", [*linli, "db_worker", "--queue-name", "*", "--no-reload"]))
-    children += [Child(name, [*linli, *argv]) for name, argv in processes.wanted(url)]
-    return children
+    return [
+        Child("web", web_command(host, port, workers)),
+        *[Child(name, [*linli, *argv]) for name, argv in processes.task_workers()],
+        Child("scheduler", [*linli, "scheduler"]),
+        *[Child(name, [*linli, *argv]) for name, argv in processes.wanted(url)],
+    ]
 
 
 def raise_open_files_limit() -> None:
