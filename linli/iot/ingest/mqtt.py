@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from gmqtt import Client, Subscription
 
@@ -34,6 +34,11 @@ STATUS_S = 5.0
 # Between attempts to reach a broker that went away (gmqtt's default is 6 s): messages devices
 # publish before the workers are subscribed again are dropped by the broker (docs/devices.md).
 RECONNECT_S = 2
+# While the database is unreachable: how often the held batch is tried again, and how many
+# readings wait in memory before the oldest history is let go (alarms and states never are).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+DATABASE_RETRY_S = 1.0
+MAX_WAITING_READINGS = 200_000
 
 
 def filters(shared: bool) -> list[str]:
@@ -58,6 +63,9 @@ class Worker:
         self.connected = asyncio.Event()
         self.client.on_connect = self._connected
         self.client.on_disconnect = self._disconnected
+        self.unwritten: store.Prepared | None = None  # the batch the database did not take yet
+        self.database_down = False
+        self.retry_at = 0.0
 
     def _connected(self, client, session_present, result, properties) -> None:
         """Each connection, the reconnections gmqtt makes by itself included. gmqtt does not
@@ -93,12 +101,19 @@ class Worker:
     def _write(self, prepared) -> tuple[list, list]:
         close_old_connections()
         changed = store.commit(prepared)
+        self.unwritten = None  # committed: never written twice, whatever fails after
         self.ingest.fleet.adopt_wanted(time.time())
         self.ingest.fleet.refresh(time.time())
         return changed, commands.claim_due(timezone.now())
 
     def _report(self) -> None:
         workers.report(self.name, self.started_at, dict(self.ingest.counters))
+
+    async def _report_status(self) -> None:
+        try:
+            await self._db(self._report)
+        except DATABASE_DOWN:
+            pass  # the next flush finds the outage and says so; the status can wait
 
     def _start(self) -> int:
         self.ingest.fleet.load_rules()
@@ -108,14 +123,41 @@ class Worker:
 
     # --- the loop --------------------------------------------------------------------------------
     async def flush(self) -> list:
-        prepared = self.ingest.prepare()
-        changed, due = await self._db(self._write, prepared)
+        """Writes the batch. While the database is unreachable (restarting, a cut network) the
+        worker keeps listening: the batch that failed is held and tried again every
+        DATABASE_RETRY_S, new messages wait in memory behind it, in order."""
+        if self.database_down and time.monotonic() < self.retry_at:
+            self._bound_waiting_readings()
+            return []
+        if self.unwritten is None:
+            self.unwritten = self.ingest.prepare()
+        try:
+            changed, due = await self._db(self._write, self.unwritten)
+        except DATABASE_DOWN:
+            if not self.database_down:
+                log.error(
+                    "iot ingest %s: the database is unreachable; holding messages", self.name, exc_info=True
+                )
+            self.database_down, self.retry_at = True, time.monotonic() + DATABASE_RETRY_S
+            return []
+        if self.database_down:
+            log.warning("iot ingest %s: the database is back; writing what waited", self.name)
+            self.database_down = False
         for topic, payload in due:
             self.client.publish(topic, payload, qos=1)
         self.ingest.replay_parked()
         if self.on_flush and changed:
             self.on_flush(changed)
         return changed
+
+    def _bound_waiting_readings(self) -> None:
+        """A long outage must not take all memory: past MAX_WAITING_READINGS the readings'
+        history waiting is dropped and counted; alarms and device states stay."""
+        waiting = self.ingest.batch.readings
+        if len(waiting) > MAX_WAITING_READINGS:
+            self.ingest.counters["dropped_database_down"] += len(waiting)
+            log.error("iot ingest %s: dropped %s readings waiting for the database", self.name, len(waiting))
+            waiting.clear()
 
     async def run(self, stop: asyncio.Event) -> None:
         count = await self._db(self._start)
@@ -135,14 +177,18 @@ class Worker:
                     self.ingest.tick()
                     last_tick = now
                 await self.flush()
-                if now - last_status >= STATUS_S:
-                    await self._db(self._report)
+                if now - last_status >= STATUS_S and not self.database_down:
+                    await self._report_status()
                     last_status = now
         finally:
             await self.client.disconnect()
             self.ingest.checkpoint_at = 0.0  # a clean stop writes every rule state
+            self.retry_at = 0.0  # one last try, even during an outage
             await self.flush()
-            await self._db(self._report)
+            if self.database_down:
+                log.error("iot ingest %s: stopped with messages the database did not take", self.name)
+            else:
+                await self._report_status()
             await self._db(_close_connection)
             self.db.shutdown()
 

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import paho.mqtt.client as paho
+import psycopg
 import pytest
 from django.db import connection
 
@@ -17,6 +18,7 @@ from linli.iot.choices import DeviceKind
 from linli.iot.models import Reading
 from linli.iot.services.devices import do_register_device, ensure_profiles
 from linli.testing import iot
+from linli.testing.legs import postgresql_leg_only
 from linli.testing.mqtt import MOSQUITTO, Mosquitto, Running, subscribed, wait_for
 
 pytestmark = [
@@ -123,3 +125,44 @@ def test_workers_subscribe_again_after_the_broker_restarted(world, broker):
     assert fleet.stored() == before + after
     gained = [now - then for now, then in zip(accepted(one, two), heard, strict=True)]
     assert sum(gained) == after and min(gained) > 0, gained
+
+
+@postgresql_leg_only("a connection of the worker's own to end: SQLite's file cannot be taken away")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_holds_what_it_hears_while_the_database_is_away_and_writes_it_after(world, broker):
+    fleet = Fleet(world, broker)
+    away = dict(connection.settings_dict)
+    try:
+        with Running(broker.url, shared=True) as worker:
+            before = fleet.round()
+            assert wait_for(lambda: fleet.stored() >= before), fleet.stored()
+
+            # PostgreSQL goes away: the worker's session ends and no new one can be opened.
+            connection.settings_dict["PORT"] = "1"
+            with psycopg.connect(**_libpq(away)) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            during = fleet.round()
+            assert wait_for(lambda: worker.database_down), "the worker did not notice"
+            assert worker.ingest.counters["accepted"] == before + during  # heard, held
+
+            connection.settings_dict.update(away)  # back
+            assert wait_for(lambda: not worker.database_down, 20), "the worker did not write again"
+            connection.close()
+            assert wait_for(lambda: fleet.stored() >= before + during), fleet.stored()
+    finally:
+        connection.settings_dict.update(away)
+        fleet.close()
+    assert fleet.stored() == before + during  # nothing lost, nothing twice
+
+
+def _libpq(settings: dict) -> dict:
+    return {
+        "host": settings["HOST"],
+        "port": settings["PORT"] or 5432,
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "dbname": settings["NAME"],
+    }
