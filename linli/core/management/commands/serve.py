@@ -215,12 +215,17 @@ def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:appli
     ]
 
 
+# The task worker's and the scheduler's arguments to `linli` (docs/install.md runs the same).
+WORKER_ARGS = ("db_worker", "--queue-name", "*", "--no-reload")
+SCHEDULER_ARGS = ("scheduler",)
+
+
 def _children(host: str, port: int, url: str) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
     workers = int(os.environ.get("LINLI_WEB_WORKERS") or os.cpu_count() or 1)
-    children = [Child("web", web_command(host, port, workers)), Child("scheduler", [*linli, "scheduler"])]
+    children = [Child("web", web_command(host, port, workers)), Child("scheduler", [*linli, *SCHEDULER_ARGS])]
     if isinstance(task_backends["default"], DatabaseBackend):
-        children.insert(1, Child("worker", [*linli, "db_worker", "--queue-name", "*", "--no-reload"]))
+        children.insert(1, Child("worker", [*linli, *WORKER_ARGS]))
     children += [Child(name, [*linli, *argv]) for name, argv in processes.wanted(url)]
     return children
 
