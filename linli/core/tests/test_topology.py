@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -69,14 +68,25 @@ class Process:
             pass
         self.proc.wait(30)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+
+    def stop(self) -> None:
+        """After `terminate`: waits for the process to end, else kills it."""
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.kill()
         self.log.close()
+
+
+def stop_all(processes: list[Process]) -> None:
+    """All at once: each takes a few seconds to stop, and the test waits for the slowest only."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.stop()
 
 
 class Web(Process):
@@ -164,11 +174,10 @@ def topology(transactional_db, tmp_path, settings):
     PeriodicJob.objects.create(name=procs.SLOW_JOB, next_run_at=timezone.now() + timedelta(days=1))
     worker = [sys.executable, "-m", "linli", *WORKER_ARGS]
     scheduler = [sys.executable, "-m", procs.__name__, *SCHEDULER_ARGS, "--interval", "1"]
-    with ExitStack() as stack:
-        parts = {}
+    parts: dict[str, Process] = {}
+    try:
         for name in ("web1", "web2"):
             parts[name] = Web(name, env, tmp_path)
-            stack.callback(parts[name].stop)
         for name, argv in (
             ("worker1", worker),
             ("worker2", worker),
@@ -176,9 +185,10 @@ def topology(transactional_db, tmp_path, settings):
             ("scheduler2", scheduler),
         ):
             parts[name] = Process(name, argv, env, tmp_path)
-            stack.callback(parts[name].stop)
-        wait_for(lambda: parts["web1"].listening() and parts["web2"].listening(), "the web servers")
+        wait_for(lambda: all(p.listening() for p in parts.values() if isinstance(p, Web)), "the web servers")
         yield parts, marks
+    finally:
+        stop_all(list(parts.values()))
 
 
 def scan_at_once(webs: list[Web], terminal_token: str, pass_token: str) -> list[dict]:
