@@ -13,11 +13,13 @@ fills or its ids were handed out more than LINLI_SSE_GAP_GRACE_SECONDS ago: a ro
 transaction leaves a hole for good, and after the grace period the poller skips it. Which ids
 are that old needs no extra query: every id below one the poller saw committed at some time was
 handed out before that time. SQLite gives ids in commit order (one writer at a time), so a hole
-there never fills and is skipped at once. A stream first catches up on its own, from its resume point up to the
-watermark the poller had when the stream subscribed; every row after that watermark reaches it
-through the feed. Subscribing takes the watermark in the same step of the event loop, and the
-poller moves its watermark in the same step as it fans the rows out, so no row falls between
-the two or reaches a stream twice.
+there never fills and is skipped at once.
+
+A stream first catches up on its own, from its resume point up to the watermark the poller had
+when the stream subscribed; every row after that watermark reaches it through the feed.
+Subscribing takes the watermark in the same step of the event loop, and the poller moves its
+watermark in the same step as it fans the rows out, so no row falls between the two or reaches a
+stream twice.
 """
 
 import asyncio
@@ -169,6 +171,7 @@ class Feed:
 
     async def _poll(self) -> None:
         listener: asyncio.Task | None = None
+        stop_listening = asyncio.Event()
         try:
             while self._open:  # with no stream open the poller ends, without another query
                 self._woken.clear()  # before the read: a commit during it wakes the next one
@@ -181,15 +184,16 @@ class Feed:
                     more = False
                 if listener is None and wakeup.available():
                     # After the first read, which the first streams wait for.
-                    listener = asyncio.get_running_loop().create_task(wakeup.listen(self._woken.set))
+                    listener = asyncio.get_running_loop().create_task(
+                        wakeup.listen(self._woken.set, stop_listening)
+                    )
                 if not more:
                     try:
                         await asyncio.wait_for(self._woken.wait(), settings.LINLI_SSE_POLL_SECONDS)
                     except TimeoutError:
                         pass
         finally:
-            if listener is not None:
-                listener.cancel()
+            stop_listening.set()
             self._task = None
             self.watermark = None  # a poller started later begins from the newest row again
             self._seen.clear()
@@ -220,7 +224,8 @@ class Feed:
         if not self._holes_wait or not rows:
             return rows
         now = asyncio.get_running_loop().time()
-        self._seen.append((now, rows[-1]["id"]))
+        if not self._seen or self._seen[-1][1] < rows[-1]["id"]:  # the earliest sighting counts
+            self._seen.append((now, rows[-1]["id"]))
         while self._seen and self._seen[0][0] <= now - settings.LINLI_SSE_GAP_GRACE_SECONDS:
             self._settled = max(self._settled, self._seen.popleft()[1])
         expected = self.watermark + 1 if self.watermark is not None else rows[0]["id"]

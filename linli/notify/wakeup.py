@@ -15,6 +15,7 @@ from django.db import connection
 from linli.core.events import OUTBOX_CHANNEL
 
 RECONNECT_SECONDS = 2.0
+STOP_SECONDS = 1.0
 APPLICATION_NAME = "linli-event-listener"  # how an operator tells it apart in pg_stat_activity
 
 logger = logging.getLogger(__name__)
@@ -39,21 +40,27 @@ def _connection_params() -> dict:
     return params
 
 
-async def listen(wake: Callable[[], None]) -> None:
+async def listen(wake: Callable[[], None], stop: asyncio.Event) -> None:
     """Calls `wake()` on each notification, and once each time it starts listening (what
-    committed while it was not), until cancelled."""
+    committed while it was not), until `stop` is set (noticed within STOP_SECONDS: a wait that
+    ends by itself, not a cancelled query, which would cost the connection)."""
     params = _connection_params()
-    while True:
+    while not stop.is_set():
         try:
             async with await psycopg.AsyncConnection.connect(**params) as conn:
                 await conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
                 wake()
-                async for _notification in conn.notifies():
-                    wake()
+                while not stop.is_set():
+                    async for _notification in conn.notifies(timeout=STOP_SECONDS):
+                        wake()
+            return
         except (psycopg.Error, OSError):
             logger.warning(
                 "event stream: listening for new events failed; polling meanwhile, listening again in %ss",
                 RECONNECT_SECONDS,
                 exc_info=True,
             )
-        await asyncio.sleep(RECONNECT_SECONDS)
+        try:
+            await asyncio.wait_for(stop.wait(), RECONNECT_SECONDS)
+        except TimeoutError:
+            pass
