@@ -342,6 +342,9 @@ LINLI_SSE_HEARTBEAT_SECONDS = float(env("LINLI_SSE_HEARTBEAT_SECONDS", "15"))
 LINLI_SSE_MAX_SECONDS = float(env("LINLI_SSE_MAX_SECONDS", "300"))
 # Open streams one user may hold per server process (a phone, a desktop and a few tabs).
 LINLI_SSE_MAX_STREAMS_PER_USER = int(env("LINLI_SSE_MAX_STREAMS_PER_USER", "6"))
+# PostgreSQL: how long the event stream waits for an outbox id handed out to a transaction that has
+# not committed yet before it goes on without it (linli/notify/feed.py; a rollback never fills it).
+LINLI_SSE_GAP_GRACE_SECONDS = float(env("LINLI_SSE_GAP_GRACE_SECONDS", "5"))
 
 # Online payment (docs/billing.md, "Online payment …"): which providers this installation offers,
 # and each merchant account. The sandbox needs nothing: its keys are generated into var/.

@@ -1,7 +1,10 @@
 """Side effects after commit (convention 2): the one place that publishes events and enqueues tasks.
 
 `publish` writes the outbox row inside the caller's transaction (so an event exists iff the
-change committed); SSE streams read the outbox. `after_commit` runs anything else (tasks, SMS,
+change committed); SSE streams read the outbox. On PostgreSQL a trigger on the outbox (migration
+core 0003) notifies OUTBOX_CHANNEL, which the server delivers at commit (and drops on rollback):
+it wakes each web process's reader of the outbox at once instead of at its next poll
+(linli/notify/wakeup.py). `after_commit` runs anything else (tasks, SMS,
 device commands) only once the transaction has committed.
 """
 
@@ -10,6 +13,8 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from linli.core.models import OutboxEvent
+
+OUTBOX_CHANNEL = "linli_outbox"  # the name the trigger of migration core 0003 notifies
 
 
 def publish(topic: str, payload: dict, *, users: Iterable[int] = (), community_id: int | None = None) -> None:

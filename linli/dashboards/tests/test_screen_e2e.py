@@ -18,10 +18,8 @@ import sys
 import time as clock
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from linli.access.models import AccessEvent, AccessPoint
@@ -31,6 +29,7 @@ from linli.registry.models import Person
 from linli.testing import billing_money
 from linli.testing import iot as iot_testing
 from linli.testing import workorders as wo_testing
+from linli.testing.servers import database_url, free_port
 
 pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,20 +46,6 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')].map(el =>
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) return true;
   return false;
 })"""
-
-
-def database_url() -> str:
-    """The test database, for the server process to serve (it is committed: transactional_db)."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'])}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

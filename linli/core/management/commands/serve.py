@@ -213,13 +213,18 @@ def web_command(host: str, port: int, workers: int, app: str = "linli.asgi:appli
     ]
 
 
+# The scheduler's arguments to `linli` (deploy/systemd runs the same); the workers' are
+# linli.core.processes.task_workers().
+SCHEDULER_ARGS = ("scheduler",)
+
+
 def _children(host: str, port: int, url: str) -> list[Child]:
     linli = [sys.executable, "-m", "linli"]
     workers = int(os.environ.get("LINLI_WEB_WORKERS") or os.cpu_count() or 1)
     return [
         Child("web", web_command(host, port, workers)),
         *[Child(name, [*linli, *argv]) for name, argv in processes.task_workers()],
-        Child("scheduler", [*linli, "scheduler"]),
+        Child("scheduler", [*linli, *SCHEDULER_ARGS]),
         *[Child(name, [*linli, *argv]) for name, argv in processes.wanted(url)],
     ]
 
