@@ -23,6 +23,7 @@ from linli.core.secrets import new_keyring
 from linli.testing import factories as f
 from linli.testing.backups import PASSPHRASE, UPLOAD, UPLOAD_BYTES, back_up
 from linli.testing.legs import postgresql_leg_only, sqlite_leg_only
+from linli.testing.servers import database_url
 
 
 def refused(archive, code: str) -> None:
@@ -117,15 +118,7 @@ def test_it_refuses_to_restore_over_a_database_that_is_not_empty_without_force(i
 def test_it_refuses_to_restore_while_something_else_is_connected(installation, tmp_path):
     archive = back_up(tmp_path / "backups")
     Community.objects.create(name="备份后新建", code="after")
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        dbname=settings["NAME"],
-        application_name="linli-web",
-    ):
+    with psycopg.connect(database_url(), application_name="linli-web"):
         with pytest.raises(CommandError, match=r"（linli-web）.*restore_database_in_use"):
             call_command("restore", archive, force=True)
     assert Community.objects.filter(code="after").exists()  # nothing restored

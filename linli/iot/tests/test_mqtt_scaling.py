@@ -20,6 +20,7 @@ from linli.iot.services.devices import do_register_device, ensure_profiles
 from linli.testing import iot
 from linli.testing.legs import postgresql_leg_only
 from linli.testing.mqtt import MOSQUITTO, Mosquitto, Running, subscribed, wait_for
+from linli.testing.servers import database_url
 
 pytestmark = [
     pytest.mark.mqtt,
@@ -131,7 +132,7 @@ def test_workers_subscribe_again_after_the_broker_restarted(world, broker):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_holds_what_it_hears_while_the_database_is_away_and_writes_it_after(world, broker):
     fleet = Fleet(world, broker)
-    away = dict(connection.settings_dict)
+    away, url = dict(connection.settings_dict), database_url()
     try:
         with Running(broker.url, shared=True) as worker:
             before = fleet.round()
@@ -139,7 +140,7 @@ def test_a_worker_holds_what_it_hears_while_the_database_is_away_and_writes_it_a
 
             # PostgreSQL goes away: the worker's session ends and no new one can be opened.
             connection.settings_dict["PORT"] = "1"
-            with psycopg.connect(**_libpq(away)) as admin:
+            with psycopg.connect(url) as admin:
                 admin.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -156,13 +157,3 @@ def test_a_worker_holds_what_it_hears_while_the_database_is_away_and_writes_it_a
         connection.settings_dict.update(away)
         fleet.close()
     assert fleet.stored() == before + during  # nothing lost, nothing twice
-
-
-def _libpq(settings: dict) -> dict:
-    return {
-        "host": settings["HOST"],
-        "port": settings["PORT"] or 5432,
-        "user": settings["USER"],
-        "password": settings["PASSWORD"],
-        "dbname": settings["NAME"],
-    }
