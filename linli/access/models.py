@@ -389,7 +389,11 @@ class OpenCommand(models.Model):
     community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+")
     point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, related_name="+")
     method = models.CharField(max_length=10, choices=Method.choices)
-    event = models.ForeignKey(AccessEvent, null=True, on_delete=models.SET_NULL, related_name="+")
+    # No database key: access events are partitioned by month on PostgreSQL, and a key cannot
+    # point at a partitioned table's id alone (migration 0004).
+    event = models.ForeignKey(
+        AccessEvent, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)

@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from linli.core.monitoring.multiprocess import fold_dead_processes  # within ready(): app loading
 
         fold_dead_processes(settings.LINLI_METRICS_DIR)
+        from linli.core.models import AuditEntry
+        from linli.core.partitions import register_partitioned
+
+        register_partitioned(AuditEntry, "at")  # by month on PostgreSQL (migration 0003)
