@@ -67,7 +67,9 @@ def build(events: int, months: int) -> dict:
     now = timezone.now()
     this = partitions.month_start(now)
     first = partitions.add_months(this, -(months - 1))
-    partitions.ensure_months(AccessEvent._meta.db_table, "at", [partitions.add_months(first, n) for n in range(months)])
+    partitions.ensure_months(
+        AccessEvent._meta.db_table, "at", [partitions.add_months(first, n) for n in range(months)]
+    )
     span = (now - first).total_seconds()
     per_second = events / span
     loaded = 0
@@ -128,7 +130,9 @@ def measure_list(ctx: dict, samples: int) -> None:
     }
     for metric, call in cases.items():
         cuts = percentiles(time_calls(call, samples))
-        emit(BENCH, metric, cuts["p95"], "ms", n=samples, p50=round(cuts["p50"], 2), p95=round(cuts["p95"], 2))
+        emit(
+            BENCH, metric, cuts["p95"], "ms", n=samples, p50=round(cuts["p50"], 2), p95=round(cuts["p95"], 2)
+        )
 
 
 def measure_drop(ctx: dict) -> None:

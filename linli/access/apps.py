@@ -54,11 +54,6 @@ class AccessConfig(AppConfig):
         from linli.access import queries
         from linli.core.shell.nav import register_home_figure
 
-        from linli.access.models import AccessEvent
-        from linli.core.partitions import register_partitioned
-
-        register_partitioned(AccessEvent, "at")  # by month on PostgreSQL (migration 0004)
-
         register_home_figure(
             "access_visitors_today",
             _("今日访客"),
@@ -67,3 +62,8 @@ class AccessConfig(AppConfig):
             url_name="access:console_visitors",
             weight=10,
         )
+
+        from linli.access.models import AccessEvent
+        from linli.core.partitions import register_partitioned
+
+        register_partitioned(AccessEvent, "at")  # by month on PostgreSQL (migration 0004)

@@ -172,7 +172,11 @@ def _chain_start() -> str:
     months, the last dropped entry's hash, which the chained `audit.pruned` entry of that cut
     records. Deleting any further old entry leaves an oldest entry no cut names: a break."""
     first = AuditEntry.objects.order_by("id").values_list("prev_hash", flat=True).first()
-    if first and first != GENESIS and AuditEntry.objects.filter(action=PRUNED, after__through_hash=first).exists():
+    if (
+        first
+        and first != GENESIS
+        and AuditEntry.objects.filter(action=PRUNED, after__through_hash=first).exists()
+    ):
         return first
     return GENESIS
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 
 AHEAD = 2  # months created beyond the current one, so a month never starts without its table
 _MONTH = re.compile(r"_p(\d{4})(\d{2})$")
@@ -33,8 +33,10 @@ _tables: dict[str, Partitioned] = {}
 
 
 def register_partitioned(model: type[Model], column: str) -> None:
-    table = model._meta.db_table
-    _tables[table] = Partitioned(table, model._meta.get_field(column).column)
+    field = model._meta.get_field(column)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{column} is not a column to partition by")
+    _tables[model._meta.db_table] = Partitioned(model._meta.db_table, field.column)
 
 
 def registered() -> list[Partitioned]:
@@ -153,7 +155,9 @@ def expire_before(model: type[Model], column: str, cutoff: datetime, batch: int 
     drop_months_before(model, cutoff)
     deleted = 0
     while True:
-        ids = list(model._default_manager.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:batch])
+        ids = list(
+            model._default_manager.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:batch]
+        )
         if not ids:
             return deleted
         deleted += model._default_manager.filter(pk__in=ids).delete()[0]
@@ -195,10 +199,12 @@ def convert_to_monthly(schema_editor, table: str, column: str) -> None:
     )
     indexes = cursor.fetchall()
     if any(unique for _, _, unique in indexes):
-        raise RuntimeError(f"{table} has a unique index without a constraint; give it the partition key by hand")
+        raise RuntimeError(
+            f"{table} has a unique index without a constraint; give it the partition key by hand"
+        )
     old = f"{table}_unpartitioned"
     cursor.execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(old)}")
-    for name, kind, _ in constraints:
+    for name, _, _ in constraints:
         cursor.execute(f"ALTER TABLE {_q(old)} DROP CONSTRAINT {_q(name)}")
     for name, _, _ in indexes:
         cursor.execute(f"DROP INDEX {_q(name)}")
@@ -239,7 +245,9 @@ def convert_to_monthly(schema_editor, table: str, column: str) -> None:
 
 
 def _id_sequence(cursor, table: str) -> str:
-    cursor.execute("SELECT relname FROM pg_class WHERE oid = pg_get_serial_sequence(%s, 'id')::regclass", [table])
+    cursor.execute(
+        "SELECT relname FROM pg_class WHERE oid = pg_get_serial_sequence(%s, 'id')::regclass", [table]
+    )
     return cursor.fetchone()[0]
 
 

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError
 from django.conf import settings
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from linli.core import audit
 from linli.core.dbstats import refresh_planner_statistics as refresh
 from linli.core.models import PeriodicJob
-from linli.core import audit
 from linli.core.partitions import add_months, create_ahead, month_start
 
 log = logging.getLogger(__name__)
