@@ -8,8 +8,9 @@ from linli.access import rights
 from linli.access.models import AccessEvent
 from linli.access.services import consume_registry_changes, evaluate_care_rules
 from linli.access.services.passes import purge_visitor_data
-from linli.core.partitions import add_months, expire_before, month_start
+from linli.core.partitions import add_months, month_start
 from linli.core.periodic import periodic
+from linli.core.services import expire_before
 
 
 @periodic(every=timedelta(seconds=5), lease=timedelta(minutes=2))

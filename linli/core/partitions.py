@@ -9,7 +9,8 @@ apps' retention deletes rows as before, and every function here does nothing.
 
 Apps register their tables in `AppConfig.ready` (`register_partitioned`), so the daily job that
 creates the months ahead names no app; each app's migration converts its table
-(`convert_to_monthly`) and each app's retention calls `drop_months_before`.
+(`convert_to_monthly`), and each app's retention calls `linli.core.services.expire_before`,
+which drops the months (`drop_months_before`) and deletes the rest.
 """
 
 import re
@@ -146,21 +147,6 @@ def drop_months_before(model: type[Model], cutoff: datetime) -> int:
         for name in expired:
             cursor.execute(f"DROP TABLE {_q(name)}")
     return len(expired)
-
-
-def expire_before(model: type[Model], column: str, cutoff: datetime, batch: int = 20_000) -> int:
-    """Retention: the months wholly before `cutoff` are dropped (PostgreSQL), then what is left
-    before it is deleted in batches (the month the cutoff falls in and stray rows of the default
-    partition; on SQLite, everything). Returns the rows deleted one by one."""
-    drop_months_before(model, cutoff)
-    deleted = 0
-    while True:
-        ids = list(
-            model._default_manager.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:batch]
-        )
-        if not ids:
-            return deleted
-        deleted += model._default_manager.filter(pk__in=ids).delete()[0]
 
 
 # --- converting a table (migrations) ----------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncHour
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.partitions import expire_before
+from linli.core.services import expire_before
 from linli.iot.choices import AlarmStatus
 from linli.iot.ingest.pipeline import Ingest
 from linli.iot.models import (
