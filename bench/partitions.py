@@ -7,7 +7,8 @@ PostgreSQL only (partitions are its own); the run migrates a schema of its own i
 database and drops it at the end (`--keep` leaves it). Set-up in SQL, not a product path: one
 community with 40 access points and 2,000 people, and N events spread evenly over the last
 `--months` months, inserted month by month with generate_series into the partitioned table
-(each row goes to its month's partition as the product's own inserts do); 10% of them denials.
+(each row goes to its month's partition as the product's own inserts do); 10% of them denials,
+at every point.
 
 Figures (one JSON line each on stdout):
 - the console's event list as the API reads it (`queries.events(user)` of a property manager,
@@ -88,7 +89,8 @@ def build(events: int, months: int) -> dict:
                            (%(people)s::bigint[])[1 + (g * 7) %% %(n_people)s],
                            %(start)s + g * (%(end)s::timestamptz - %(start)s) / %(count)s,
                            CASE WHEN g %% 3 = 0 THEN 'face' ELSE 'card' END,
-                           g %% 10 <> 0, CASE WHEN g %% 10 <> 0 THEN 'ok' ELSE 'unknown_credential' END,
+                           (g / %(n_points)s) %% 10 <> 0,
+                           CASE WHEN (g / %(n_points)s) %% 10 <> 0 THEN 'ok' ELSE 'unknown_credential' END,
                            'both', false
                     FROM generate_series(0, %(count)s - 1) AS g
                     """,
