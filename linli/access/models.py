@@ -310,7 +310,9 @@ class AccessEvent(models.Model):
     # community, point and person are indexed by the composite indexes below, which lead with
     # them; an index of its own each would only slow every insert and the planning of every read
     # over the monthly partitions (each index is planned once per partition).
-    community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+", db_index=False)
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, related_name="events", db_index=False)
     terminal = models.ForeignKey(Terminal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     person = models.ForeignKey(
