@@ -305,7 +305,8 @@ class VisitorPass(Timestamped):
 
 class AccessEvent(models.Model):
     """Every decision (ACC-6), online or uploaded later by an offline terminal. `uuid` is the
-    terminal's own event id: a replayed upload hits the unique constraint and adds nothing."""
+    terminal's own event id: a replayed upload hits the unique constraint and adds nothing (on
+    PostgreSQL, where the table is partitioned by month, a trigger keeps it unique: 0004)."""
 
     # community, point and person are indexed by the composite indexes below, which lead with
     # them; an index of its own each would only slow every insert and the planning of every read
