@@ -399,3 +399,9 @@ LINLI_IOT_AGGREGATE_DAYS = int(env("LINLI_IOT_AGGREGATE_DAYS", "365"))
 # Car chargers connect over OCPP 1.6J to `linli ocpp` on this port (`linli serve` starts it once
 # a car charger is registered).
 LINLI_OCPP_PORT = int(env("LINLI_OCPP_PORT", "9000"))
+
+# Retention of the tables partitioned by month on PostgreSQL (docs/operations.md, "Partitions
+# and retention"): whole months of access events and audit entries older than this many months
+# are dropped; 0 keeps them all (the default: how long is the operator's policy to set).
+LINLI_ACCESS_EVENT_MONTHS = int(env("LINLI_ACCESS_EVENT_MONTHS", "0"))
+LINLI_AUDIT_MONTHS = int(env("LINLI_AUDIT_MONTHS", "0"))

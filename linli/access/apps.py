@@ -62,3 +62,8 @@ class AccessConfig(AppConfig):
             url_name="access:console_visitors",
             weight=10,
         )
+
+        from linli.access.models import AccessEvent
+        from linli.core.partitions import register_partitioned
+
+        register_partitioned(AccessEvent, "at")  # by month on PostgreSQL (migration 0004)

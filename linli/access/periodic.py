@@ -2,10 +2,15 @@
 
 from datetime import timedelta
 
+from django.conf import settings
+
 from linli.access import rights
+from linli.access.models import AccessEvent
 from linli.access.services import consume_registry_changes, evaluate_care_rules
 from linli.access.services.passes import purge_visitor_data
+from linli.core.partitions import add_months, month_start
 from linli.core.periodic import periodic
+from linli.core.services import expire_before
 
 
 @periodic(every=timedelta(seconds=5), lease=timedelta(minutes=2))
@@ -30,3 +35,11 @@ def care_alerts(now):
 @periodic(every=timedelta(hours=6))
 def visitor_data_retention(now):
     purge_visitor_data(now=now)
+
+
+@periodic(every=timedelta(days=1), lease=timedelta(hours=1))
+def access_event_retention(now):
+    """Events of the months older than LINLI_ACCESS_EVENT_MONTHS, whole months at a time (on
+    PostgreSQL a dropped partition each); 0 keeps them all."""
+    if settings.LINLI_ACCESS_EVENT_MONTHS:
+        expire_before(AccessEvent, "at", add_months(month_start(now), -settings.LINLI_ACCESS_EVENT_MONTHS))

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Min, Model
 from django.utils import timezone
 
-from linli.core import rawsql
+from linli.core import partitions, rawsql
 from linli.core.actor import Actor
 from linli.core.context import current_request_id, on_behalf_var
 from linli.core.models import AuditEntry, AuditHead
@@ -140,7 +140,7 @@ class VerifyResult:
 
 
 def verify_chain(batch: int = 5000) -> VerifyResult:
-    prev = "0" * 64
+    prev = _chain_start()
     checked = 0
     last_id = 0
     while True:
@@ -159,3 +159,49 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
     if head and head.last_hash != prev:
         return VerifyResult(False, checked, None, "entries after the last one were deleted")
     return VerifyResult(True, checked)
+
+
+# --- retention: whole months dropped, the cut recorded in the chain ---------------------------
+
+PRUNED = "audit.pruned"
+GENESIS = "0" * 64
+
+
+def _chain_start() -> str:
+    """The hash the oldest entry follows: the genesis, or, once retention dropped the oldest
+    months, the last dropped entry's hash, which the chained `audit.pruned` entry of that cut
+    records. Deleting any further old entry leaves an oldest entry no cut names: a break."""
+    first = AuditEntry.objects.order_by("id").values_list("prev_hash", flat=True).first()
+    if (
+        first
+        and first != GENESIS
+        and AuditEntry.objects.filter(action=PRUNED, after__through_hash=first).exists()
+    ):
+        return first
+    return GENESIS
+
+
+def drop_months_before(cutoff: datetime) -> int:
+    """Drops the audit months wholly before `cutoff` (PostgreSQL, partitioned by month) and
+    records the cut as an entry of the chain; returns how many months it dropped. Refuses (0)
+    when an entry kept is older in the chain than one dropped (clocks of two servers apart at a
+    month's turn): the cut would leave a hole that verification reports as tampering."""
+    table = AuditEntry._meta.db_table
+    if not partitions.is_partitioned(table) or not partitions.expired_months(table, cutoff):
+        return 0
+    with transaction.atomic():
+        _locked_head()  # appends wait until the cut is recorded
+        last = AuditEntry.objects.filter(at__lt=cutoff).order_by("-id").values("id", "hash").first()
+        kept_from = AuditEntry.objects.filter(at__gte=cutoff).aggregate(first=Min("id"))["first"]
+        if last is not None:
+            if kept_from is not None and kept_from < last["id"]:
+                return 0
+            record(
+                actor=None,
+                action=PRUNED,
+                object_type="core.auditentry",
+                after={"before": cutoff, "through_id": last["id"], "through_hash": last["hash"]},
+            )
+        dropped = partitions.drop_months_before(AuditEntry, cutoff)
+        AuditEntry.objects.filter(at__lt=cutoff).delete()  # stray rows of the default partition
+    return dropped

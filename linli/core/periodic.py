@@ -12,13 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from linli.core import audit
 from linli.core.dbstats import refresh_planner_statistics as refresh
 from linli.core.models import PeriodicJob
+from linli.core.partitions import add_months, create_ahead, month_start
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +98,18 @@ def run_due(now: datetime | None = None, worker: str | None = None) -> list[str]
 @periodic(every=timedelta(days=1), name="core.refresh_planner_statistics")
 def refresh_planner_statistics(now: datetime) -> None:
     refresh()
+
+
+@periodic(every=timedelta(days=1), name="core.create_partitions_ahead")
+def create_partitions_ahead(now: datetime) -> None:
+    """This month's and the next two months' partitions of every partitioned table, well before
+    they are needed (a missed month would land in the default partition until created)."""
+    create_ahead(now)
+
+
+@periodic(every=timedelta(days=1), name="core.audit_retention", lease=timedelta(hours=1))
+def audit_retention(now: datetime) -> None:
+    """Audit months older than LINLI_AUDIT_MONTHS, dropped whole with the cut kept in the chain;
+    0 (the default) keeps the whole trail."""
+    if settings.LINLI_AUDIT_MONTHS:
+        audit.drop_months_before(add_months(month_start(now), -settings.LINLI_AUDIT_MONTHS))

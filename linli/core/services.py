@@ -1,8 +1,10 @@
-"""Writes on tenancy: who holds which role where."""
+"""Core's writes: tenancy (who holds which role where), and retention of the tables that only
+grow (the scheduler's)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,7 @@ from linli.core import audit
 from linli.core.actor import Actor
 from linli.core.errors import Conflict, ServiceError
 from linli.core.models import Community, Membership
+from linli.core.partitions import drop_months_before
 from linli.core.permissions import require
 from linli.core.restrict import forget_scope
 from linli.core.roles import Action, Role
@@ -74,3 +77,18 @@ def do_end_membership(*, actor: Actor, membership: Membership) -> None:
         community_id=membership.community_id,
         after={"valid_until": yesterday},
     )
+
+
+def expire_before(model: type[Model], column: str, cutoff: datetime, batch: int = 20_000) -> int:
+    """Retention: the months wholly before `cutoff` are dropped (PostgreSQL), then what is left
+    before it is deleted in batches (the month the cutoff falls in and stray rows of the default
+    partition; on SQLite, everything). Returns the rows deleted one by one."""
+    drop_months_before(model, cutoff)
+    deleted = 0
+    while True:
+        ids = list(
+            model._default_manager.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return deleted
+        deleted += model._default_manager.filter(pk__in=ids).delete()[0]

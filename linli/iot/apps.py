@@ -18,6 +18,10 @@ class IotConfig(AppConfig):
         from linli.iot.metrics import active_alarms
 
         register_source(active_alarms)
+        from linli.core.partitions import register_partitioned
+        from linli.iot.models import Reading
+
+        register_partitioned(Reading, "ts")
 
 
 def _register_screens() -> None:

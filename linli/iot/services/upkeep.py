@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncHour
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.services import expire_before
 from linli.iot.choices import AlarmStatus
 from linli.iot.ingest.pipeline import Ingest
 from linli.iot.models import (
@@ -28,7 +29,6 @@ from linli.iot.services.alarms import open_alarm, place_of
 SILENCE_BATCH = 1000
 WORKER_ALIVE = timedelta(seconds=30)
 IDLE_DEVICES = 20_000
-DELETE_BATCH = 20_000
 
 
 def mark_offline(now: datetime) -> int:
@@ -129,18 +129,8 @@ def aggregate_hours(now: datetime, hours: int = 2) -> int:
     return len(batch)
 
 
-def _delete_before(model, column: str, cutoff: datetime) -> int:
-    deleted = 0
-    while True:
-        ids = list(
-            model.objects.filter(**{f"{column}__lt": cutoff}).values_list("pk", flat=True)[:DELETE_BATCH]
-        )
-        if not ids:
-            return deleted
-        deleted += model.objects.filter(pk__in=ids).delete()[0]
-
-
 def apply_retention(now: datetime) -> int:
-    return _delete_before(Reading, "ts", now - timedelta(days=settings.LINLI_IOT_RAW_DAYS)) + _delete_before(
+    """Whole past months of readings are dropped on PostgreSQL (linli.core.partitions)."""
+    return expire_before(Reading, "ts", now - timedelta(days=settings.LINLI_IOT_RAW_DAYS)) + expire_before(
         HourlyAggregate, "hour", now - timedelta(days=settings.LINLI_IOT_AGGREGATE_DAYS)
     )
