@@ -205,6 +205,17 @@ def _restore_sqlite(dump: Path) -> None:
     os.chmod(live, 0o600)  # personal data: as install.md sets it, whatever the umask made it
 
 
+# The migrations' trigger functions (the outbox's NOTIFY, the access events' uuid check) outlive
+# their tables: the dump creates them again, so those of the database replaced go too, all of
+# its schema's but an extension's.
+DROP_OWN_FUNCTIONS = """DO $$ DECLARE f regprocedure; BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+    WHERE p.pronamespace = current_schema()::regnamespace
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+  LOOP EXECUTE format('DROP FUNCTION %s CASCADE', f); END LOOP;
+END $$"""
+
+
 def _restore_postgresql(dump: Path) -> None:
     # pg_restore writes the SQL first (beside the dump, in the staging directory): only a complete
     # script may reach psql, which runs it, after the drop of what is there (with --force), as one
@@ -222,7 +233,7 @@ def _restore_postgresql(dump: Path) -> None:
     psql, env = pg_command("psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1")
     if tables:
         quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
-        psql += ["-c", f"DROP TABLE IF EXISTS {quoted} CASCADE"]
+        psql += ["-c", f"DROP TABLE IF EXISTS {quoted} CASCADE", "-c", DROP_OWN_FUNCTIONS]
     done = subprocess.run(
         [*psql, "-f", str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
