@@ -62,7 +62,8 @@ from api import (
 BENCH = "cluster"
 READS = ("house_detail", "my_passes", "inbox")
 WRITE = "create_pass"
-PASSPHRASE = "bench-cluster-passphrase"  # a throwaway archive of a throwaway database
+PASSPHRASE = "bench-cluster-passphrase"
+START_SECONDS = 300  # a server's start-up on a loaded 2-core machine took over a minute  # a throwaway archive of a throwaway database
 
 # Minimal, private: what a proxy in front of linli needs for these figures (persistent upstream
 # connections); TLS, static files and the event stream's settings are the production site's.
@@ -150,7 +151,7 @@ def web_server(workers: int, logs: Path) -> Server:
     argv, env = serve_command(port)
     env["LINLI_WEB_WORKERS"] = str(workers)
     server = Server(argv, env, port, logs / f"serve-{workers}.log")
-    server.wait_until_up(HEALTH)
+    server.wait_until_up(HEALTH, timeout=START_SECONDS)
     return server
 
 
@@ -168,7 +169,7 @@ class Nginx:
                              self.prefix / "stdout.log")  # fmt: skip
 
     def __enter__(self) -> "Nginx":
-        self.server.wait_until_up(HEALTH, timeout=20)
+        self.server.wait_until_up(HEALTH, timeout=START_SECONDS)
         return self
 
     def __exit__(self, *exc) -> None:
