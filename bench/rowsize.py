@@ -65,6 +65,20 @@ def grow(cursor, table: str, fresh: dict[str, str], target: int) -> int:
     return rows
 
 
+def ingest_readings(cursor, rows: int) -> int:
+    """The demo stores no raw readings: write them as `linli ingest` does (iot/ingest/store.py),
+    one row per key of a message every 60 s from each of the demo's devices."""
+    cursor.execute(
+        "INSERT INTO iot_reading (device_id, ts, key, value) "
+        "SELECT d.id, now() - (g / n.n) * interval '60 seconds', "
+        "(array['co', 'smoke', 'battery', 'total', 'flow'])[1 + (g / n.n) % 5], round((random() * 100)::numeric, 1) "
+        "FROM generate_series(0, %s - 1) g, (SELECT count(*) AS n FROM iot_device) n, "
+        "LATERAL (SELECT id FROM iot_device ORDER BY id OFFSET g %% n.n LIMIT 1) d",
+        [rows],
+    )
+    return cursor.rowcount
+
+
 def measure(cursor, table: str, seeded: int, rows: int) -> dict:
     cursor.execute(f'VACUUM ANALYZE "{table}"')
     cursor.execute(
@@ -99,7 +113,7 @@ def main() -> None:
     try:
         setup_django("rowsize", database_url=url)
         from django.core.management import call_command
-        from django.db import connection
+        from django.db import IntegrityError, connection, transaction
 
         log("seeding the demo community …")
         call_command("seed_demo", stdout=io.StringIO())
@@ -107,10 +121,17 @@ def main() -> None:
             for table, fresh in TABLES.items():
                 cursor.execute(f'SELECT count(*) FROM "{table}"')
                 (seeded,) = cursor.fetchone()
+                if not seeded and table == "iot_reading":
+                    seeded = ingest_readings(cursor, args.rows)
                 if not seeded:
                     log(f"{table}: the demo has no rows; skipped")
                     continue
-                rows = grow(cursor, table, fresh, args.rows)
+                try:
+                    with transaction.atomic():
+                        rows = grow(cursor, table, fresh, args.rows)
+                except IntegrityError as exc:
+                    log(f"{table}: copies break a unique constraint ({exc}); teach TABLES a fresh value")
+                    continue
                 print(json.dumps(measure(cursor, table, seeded, rows), ensure_ascii=False), flush=True)
         connection.close()
     finally:
