@@ -107,6 +107,8 @@ def parse_args():
     parser.add_argument("--rate", type=float, default=200.0, help="offered house details/s for latency")
     parser.add_argument("--slice", type=float, default=1.0, help="seconds of each wrk slice (backup)")
     parser.add_argument("--no-nginx", action="store_true", help="skip the runs through nginx")
+    parser.add_argument("--terminals", type=int, default=32, help="terminals polling (wrk cycles them)")
+    parser.add_argument("--polls-only", action="store_true", help="only the terminal polls")
     parser.add_argument("--quick", action="store_true", help="3 s runs, one round: a smoke check")
     args = parser.parse_args()
     if args.quick:
@@ -246,19 +248,19 @@ def processes(reads: list[Case], args, var_dir: Path, database: str, nginx: bool
              value=median["2+nginx"] / median["2"], rps_direct=median["2"], rps_nginx=median["2+nginx"])  # fmt: skip
 
 
-def terminal_polls(poll: Case, args, var_dir: Path, database: str) -> None:
+def terminal_polls(polls: list[Case], args, var_dir: Path, database: str) -> None:
     """The request an operator's fleet makes most: every terminal asks for its snapshot's delta
     every few seconds (docs/terminals.md), nearly always with nothing new."""
-    script = mix_script([poll], var_dir, "terminal_poll")
+    script = mix_script(polls, var_dir, "terminal_poll")
     server = web_server(2, var_dir)
     try:
-        ready(server.port, [poll])
+        ready(server.port, polls[:1])
         log("terminal polls, nothing changed, 2 web processes …")
         figures = load(server.port, script, args)
     finally:
         server.stop()
     cpus = os.cpu_count() or 1
-    emit(case="terminal_poll", database=database, workers=2, rps=figures["rps"], p50_ms=figures["p50_ms"],
+    emit(case="terminal_poll", database=database, workers=2, terminals=len(polls), rps=figures["rps"], p50_ms=figures["p50_ms"],
          p99_ms=figures["p99_ms"], failed=figures["errors"] + figures["non_2xx"],
          cpu_ms_per_poll=cpus * 1000 / figures["rps"], load=os.getloadavg()[0])  # fmt: skip
 
@@ -356,13 +358,27 @@ def restore_sqlite(archive: Path, env: dict[str, str], database: str) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def terminal_poll_case(world: dict, args) -> Case:
+def terminal_poll_cases(world: dict, args) -> list[Case]:
+    """`--terminals` terminals at the bench's gate, each asking for its delta since its current
+    version: wrk cycles through them, as a fleet's polls arrive from distinct terminals (one
+    terminal's polls would queue on its own row, which each poll updates)."""
     from linli.access import services as access
+    from linli.accounts.models import User
 
-    version = access.do_sync_terminal(terminal=world["terminal"], since=0)["version"]
-    headers = {"Authorization": f"Bearer {world['terminal_secret']}"}
-    path = f"/api/v1/terminals/me/snapshot?since={version}"
-    return Case("terminal_poll", path, args.rate, headers=headers, expect="snapshot")
+    admin = User.objects.get(username="admin")
+    polls = []
+    for i in range(args.terminals):
+        terminal, secret = access.do_register_terminal(
+            actor=admin, point=world["terminal"].point, name=f"轮询{i}"
+        )
+        version = access.do_sync_terminal(terminal=terminal, since=0)["version"]
+        path = f"/api/v1/terminals/me/snapshot?since={version}"
+        polls.append(
+            Case(
+                f"poll{i}", path, args.rate, headers={"Authorization": f"Bearer {secret}"}, expect="snapshot"
+            )
+        )
+    return polls
 
 
 def main() -> None:
@@ -387,13 +403,15 @@ def bench(args, url: str | None) -> None:
     world = prepare()
     by_name = {case.name: case for case in cases(world, args)}
     reads, write = [by_name[name] for name in READS], by_name[WRITE]
-    poll = terminal_poll_case(world, args)
+    polls = terminal_poll_cases(world, args)
     connections.close_all()
     emit(case="machine", cpus=os.cpu_count(), load_before=list(os.getloadavg()), database=database,
          load_generator="wrk -t1 (mix: one request of each read in turn), hey for the fixed rate")  # fmt: skip
-    processes(reads, args, var_dir, database, nginx_available(args))
-    terminal_polls(poll, args, var_dir, database)
-    backup_while_serving(reads, write, args, var_dir, database)
+    if not args.polls_only:
+        processes(reads, args, var_dir, database, nginx_available(args))
+    terminal_polls(polls, args, var_dir, database)
+    if not args.polls_only:
+        backup_while_serving(reads, write, args, var_dir, database)
     emit(case="machine", load_after=list(os.getloadavg()))
 
 
