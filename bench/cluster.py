@@ -17,6 +17,9 @@ database (dropped at the end). Every line says which engine it ran on.
 - **nginx.** With 2 processes, the same load through nginx (a private minimal site: upstream
   keepalive, HTTP/1.1 to the upstream, one nginx worker, no access log), right after the same load
   direct, in the same server: `ratio` is nginx over direct.
+- **Terminal polls.** With 2 processes, `--terminals` door terminals (32) each asking for its
+  snapshot's delta since its current version (docs/terminals.md: every 3 s per terminal, nearly
+  always nothing new), wrk cycling through them. `--polls-only` runs this alone.
 - **Backup while serving.** With 2 processes, wrk runs a mix of reads and visitor-pass creations
   (one write in four) in back-to-back slices of `--slice` seconds; after a few slices `linli
   backup` runs in its own process (pg_dump, or SQLite's online backup API), then a few more
