@@ -354,8 +354,8 @@ def restore_sqlite(archive: Path, env: dict[str, str], database: str) -> None:
         target = {**env, "LINLI_VAR_DIR": str(fresh), "DATABASE_URL": f"sqlite:///{fresh / 'linli.sqlite3'}"}
         seconds, _out = linli("restore", str(archive), env=target)
         script = "from linli.access.models import VisitorPass; print(VisitorPass.objects.count())"
-        _s, out = linli("shell", "-c", script, env=target)
-        emit(case="restore", database=database, seconds=seconds, passes_restored=int(out.strip()),
+        _s, out = linli("shell", "-c", script, env=target)  # its last line: shell first names its imports
+        emit(case="restore", database=database, seconds=seconds, passes_restored=int(out.split()[-1]),
              passes_now=source_passes, note="passes_now includes those created after the backup")  # fmt: skip
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
