@@ -378,13 +378,22 @@ def wrk(case: Case, port: int, seconds: float, connections: int, scripts: Path) 
     lines = [f"wrk.method = {lua_string(case.method)}", f"wrk.body = {lua_string(case.body)}"]
     lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in case.headers.items()]
     script.write_text("\n".join(lines) + WRK_REPORT)
-    argv = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
-    out = run([*argv, "-s", str(script), f"http://127.0.0.1:{port}{case.path}"])
+    return run_wrk(script, f"http://127.0.0.1:{port}{case.path}", seconds, connections)
+
+
+def run_wrk(script: Path, url: str, seconds: float, connections: int, threads: int = 2) -> dict:
+    """wrk with a script that ends in WRK_REPORT: 2xx per second, every status, socket errors,
+    and wrk's own p50/p99 (latency at full speed, so queueing included)."""
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+    out = run([*argv, "-s", str(script), url])
     result = json.loads(out.split("WRK ", 1)[1].splitlines()[0])
     seconds = result["duration_us"] / 1e6
     ok = sum(n for status, n in result["statuses"].items() if 200 <= int(status) < 300)
     return {
         "rps": ok / seconds,
+        "requests": result["requests"],
+        "p50_ms": result["p50_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
         "statuses": result["statuses"],
         "errors": result["errors"],
         "non_2xx": result["requests"] - ok - result["errors"],
