@@ -25,6 +25,7 @@ RETRY_AFTER_SECONDS = 5
 def server_error(request):
     if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return django_server_error(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         error = ServiceError("database_unavailable", _("服务暂时不可用，请稍后重试"), status=503)
         response = JsonResponse(error.as_dict(), status=503, json_dumps_params={"ensure_ascii": False})
