@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Field, Model
 
 AHEAD = 2  # months created beyond the current one, so a month never starts without its table
+MONTHS_BACK = 120  # at conversion: ten years of history get months of their own
 _MONTH = re.compile(r"_p(\d{4})(\d{2})$")
 
 
@@ -202,7 +203,11 @@ def convert_to_monthly(schema_editor, table: str, column: str) -> None:
     cursor.execute(f"SELECT min({_q(column)}), max({_q(column)}) FROM {_q(old)}")
     first, last = cursor.fetchone()
     now = datetime.now(UTC)
-    span_from = month_start(min(first, now) if first else now)
+    # A terminal whose clock was reset (1970) must not make hundreds of months: older rows wait
+    # in the default partition, as rows written later with such a clock do.
+    span_from = max(
+        month_start(min(first, now) if first else now), add_months(month_start(now), -MONTHS_BACK)
+    )
     span_to = add_months(month_start(max(last, now) if last else now), AHEAD)
     month, wanted = span_from, []
     while month <= span_to:

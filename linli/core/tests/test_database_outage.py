@@ -3,7 +3,7 @@ answered at once with 503, Retry-After and a stable code, not a 500 as for a bug
 the same process serves again without a restart."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from linli.core.server_errors import server_error
@@ -44,6 +44,16 @@ def test_the_api_and_the_pages_say_try_again_while_the_database_is_away(world, r
     )
     shown = page.get("/staff/")
     assert shown.status_code == 503 and "服务暂时不可用" in shown.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_query_the_database_refuses_is_a_server_error_not_an_outage(rf):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM linli_no_such_table")
+    except DatabaseError:
+        answer = server_error(rf.get("/api/v1/communities"))
+    assert answer.status_code == 500 and "Retry-After" not in answer
 
 
 def test_a_bug_is_still_a_server_error(rf):

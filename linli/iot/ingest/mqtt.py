@@ -35,7 +35,7 @@ STATUS_S = 5.0
 # publish before the workers are subscribed again are dropped by the broker (docs/devices.md).
 RECONNECT_S = 2
 # While the database is unreachable: how often the held batch is tried again, and how many
-# readings wait in memory before the oldest history is let go (alarms and states never are).
+# readings wait in memory before their history is let go (alarms and states never are).
 DATABASE_DOWN = (OperationalError, InterfaceError)
 DATABASE_RETRY_S = 1.0
 MAX_WAITING_READINGS = 200_000
@@ -151,8 +151,8 @@ class Worker:
         return changed
 
     def _bound_waiting_readings(self) -> None:
-        """A long outage must not take all memory: past MAX_WAITING_READINGS the readings'
-        history waiting is dropped and counted; alarms and device states stay."""
+        """A long outage must not take all memory: past MAX_WAITING_READINGS every reading
+        waiting is dropped and counted (the history, not the state); alarms and device states stay."""
         waiting = self.ingest.batch.readings
         if len(waiting) > MAX_WAITING_READINGS:
             self.ingest.counters["dropped_database_down"] += len(waiting)
