@@ -169,26 +169,6 @@ def database_is_empty() -> bool:
     return not connection.introspection.table_names()
 
 
-def _refuse_database_in_use() -> None:
-    """A server still running would hold caches of the old database (the key ring, sessions) and,
-    on PostgreSQL, locks the restore would wait on. Only PostgreSQL can say who else is connected;
-    on SQLite the operator's stop is trusted (docs/operations.md)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(nullif(application_name, ''), host(client_addr), 'local') FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        )
-        others = sorted({who for (who,) in cursor.fetchall()})
-    if others:
-        raise BackupError(
-            "restore_database_in_use",
-            _("数据库仍有其他连接（%(who)s）：请先停止 linli 的全部进程再恢复，未恢复任何内容")
-            % {"who": "、".join(others)},
-        )
-
-
 def _restore_sqlite(dump: Path) -> None:
     # Through the backup API, not a file copy: the live file's -wal and -shm stay consistent
     # with it, and a connection still open elsewhere sees the restored pages, not a stale copy.
@@ -273,7 +253,6 @@ def restore(archive: Path, passphrase: bytes, *, force: bool) -> Restored:
                 "restore_database_not_empty",
                 _("目标数据库不是空的：加 --force 将以备份替换其全部内容，未恢复任何内容"),
             )
-        _refuse_database_in_use()
         # Keys only added go first: a restored database without its keys is unreadable, spare keys
         # harm nothing. A replaced ring waits for the database: the old one still needs it.
         if plan.ring is not None and not plan.replaces:
